@@ -1,0 +1,11 @@
+FROM python:3.11-slim-bookworm
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
+COPY . .
+RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput
+RUN useradd --create-home marketplace && chown -R marketplace /app
+USER marketplace
+EXPOSE 8000
+CMD ["gunicorn", "network_marketplace.wsgi:application", "--bind", "0.0.0.0:8000"]

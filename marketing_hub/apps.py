@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MarketingHubConfig(AppConfig):
+    name = "marketing_hub"
+    verbose_name = _("Marketing hub")

@@ -1,0 +1,24 @@
+"""The /api/v1/ router: each app contributes its viewsets from its own api/ package."""
+
+from django.urls import include, path
+from rest_framework.permissions import AllowAny
+from rest_framework.routers import APIRootView, DefaultRouter
+
+from stores.api.urls import router as stores_router
+from stores.api.views import WhoAmIView
+
+
+class NetworkApiRoot(APIRootView):
+    """Network Marketplace API, version 1. Every endpoint below needs an API key or a session."""
+
+    permission_classes = [AllowAny]
+
+
+router = DefaultRouter()
+router.APIRootView = NetworkApiRoot
+router.registry.extend(stores_router.registry)
+
+urlpatterns = [
+    path("me/", WhoAmIView.as_view(), name="api-me"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,41 @@
+"""The audit trail: every mutating service records its actor here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .models import AuditEvent, User
+
+
+def actor_label(actor: Any) -> str:
+    """A readable name for whoever acted: a user, an API key, or a system job (a string)."""
+    if actor is None:
+        return "system"
+    if isinstance(actor, str):
+        return actor
+    if isinstance(actor, User):
+        return actor.email
+    return str(actor)
+
+
+def record_audit_event(
+    *,
+    actor: Any,
+    action: str,
+    target: models.Model | None = None,
+    store_id: int | None = None,
+    data: dict | None = None,
+) -> AuditEvent:
+    user = actor if isinstance(actor, User) else getattr(actor, "audit_user", None)
+    return AuditEvent.objects.create(
+        actor_user=user,
+        actor_label=actor_label(actor),
+        action=action,
+        target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+        target_id=str(target.pk) if target is not None else "",
+        store_id=store_id,
+        data=data or {},
+    )

@@ -1,0 +1,121 @@
+"""Health of the platform's dependencies, for /healthz and for operators.
+
+Each check answers in a bounded time (a dead dependency must not hang the probe) and reports
+`ok` or `down` with the reason. In the embedded profile the broker and the worker are the web
+process itself, so they are reported as `in-process`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.db import connections
+from django.utils import timezone
+
+from .celery import app as celery_app
+
+HEARTBEAT_CACHE_KEY = "health:worker-heartbeat"
+HEALTHY_STATES = {"ok", "in-process"}
+
+
+@dataclass(frozen=True)
+class Check:
+    status: str
+    latency_ms: int
+    detail: str = ""
+
+    @property
+    def healthy(self) -> bool:
+        return self.status in HEALTHY_STATES
+
+
+def _timed(probe) -> Check:
+    started = time.monotonic()
+    try:
+        status, detail = probe()
+    except Exception as exc:
+        status, detail = "down", f"{type(exc).__name__}: {exc}".strip()[:300]
+    return Check(
+        status=status, latency_ms=round((time.monotonic() - started) * 1000), detail=detail
+    )
+
+
+def check_database() -> Check:
+    def probe():
+        connection = connections["default"]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return "ok", connection.vendor
+
+    check = _timed(probe)
+    if not check.healthy:
+        # A broken connection must not be reused by the next request of this thread.
+        connections["default"].close_if_unusable_or_obsolete()
+    return check
+
+
+def check_cache() -> Check:
+    def probe():
+        key = "health:probe"
+        value = str(time.monotonic())
+        cache.set(key, value, timeout=30)
+        if cache.get(key) != value:
+            return "down", "cache did not return the value just written"
+        return "ok", caches["default"].__class__.__name__
+
+    return _timed(probe)
+
+
+def check_broker() -> Check:
+    if settings.EMBEDDED:
+        return Check(status="in-process", latency_ms=0, detail="tasks run in the web process")
+
+    def probe():
+        with celery_app.connection_for_write() as connection:
+            connection.ensure_connection(max_retries=1, timeout=2)
+        return "ok", connection.transport_cls
+
+    return _timed(probe)
+
+
+def check_worker() -> Check:
+    if settings.EMBEDDED:
+        return Check(status="in-process", latency_ms=0, detail="tasks run in the web process")
+
+    def probe():
+        replies = celery_app.control.ping(timeout=1.0, limit=1)
+        if not replies:
+            return "down", "no Celery worker answered a ping within 1 s"
+        return "ok", ", ".join(sorted(name for reply in replies for name in reply))
+
+    return _timed(probe)
+
+
+def last_heartbeat() -> dict:
+    """When the periodic heartbeat job last ran: shows that beat and a worker are both alive."""
+    try:
+        value = cache.get(HEARTBEAT_CACHE_KEY)
+    except Exception:
+        value = None
+    return {"last_run": value}
+
+
+def platform_health() -> tuple[bool, dict]:
+    checks = {
+        "database": check_database(),
+        "cache": check_cache(),
+        "broker": check_broker(),
+        "worker": check_worker(),
+    }
+    healthy = all(check.healthy for check in checks.values())
+    report = {
+        "status": "ok" if healthy else "down",
+        "checked_at": timezone.now().isoformat(),
+        "checks": {name: asdict(check) for name, check in checks.items()},
+        "heartbeat": last_heartbeat(),
+    }
+    return healthy, report

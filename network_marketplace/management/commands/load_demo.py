@@ -1,0 +1,65 @@
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from network_marketplace import demo
+from stores.models import Store, StoreMembership
+
+
+def _user(email: str, *, first_name: str = "", is_staff: bool = False):
+    user, created = get_user_model().objects.get_or_create(
+        email=email,
+        defaults={"first_name": first_name, "is_staff": is_staff, "is_superuser": is_staff},
+    )
+    if created:
+        user.set_password(demo.DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (idempotent: running it again changes nothing)."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        Site.objects.update_or_create(
+            pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Ardoise"}
+        )
+        _user(demo.HQ_EMAIL, first_name="Camille", is_staff=True)
+        _user(demo.CUSTOMER_EMAIL, first_name="Léa")
+        for index, spec in enumerate(demo.DEMO_STORES):
+            store, _created = Store.objects.update_or_create(
+                slug=spec.slug,
+                defaults={
+                    "name": spec.name,
+                    "kind": spec.kind,
+                    "status": Store.Status.ACTIVE,
+                    "address_line": spec.address_line,
+                    "postal_code": spec.postal_code,
+                    "city": spec.city,
+                    "email": spec.owner_email,
+                    "phone": f"+33 1 80 00 {index:02d} {index * 3 % 100:02d}",
+                    **demo.trader_identity(spec, index),
+                },
+            )
+            owner = _user(spec.owner_email)
+            StoreMembership.objects.get_or_create(
+                user=owner, store=store, defaults={"role": StoreMembership.Role.OWNER}
+            )
+        self._print_logins()
+
+    def _print_logins(self):
+        out = self.stdout
+        out.write(
+            self.style.SUCCESS("Demo network ready. Every login's password: ") + demo.DEMO_PASSWORD
+        )
+        out.write(f"  HQ admin (Django admin at /admin/): {demo.HQ_EMAIL}")
+        out.write(f"  Customer (storefront at /):        {demo.CUSTOMER_EMAIL}")
+        out.write("  Store owners (back-office at /store/):")
+        for spec in demo.DEMO_STORES:
+            out.write(f"    {spec.owner_email:<38} {spec.name}")

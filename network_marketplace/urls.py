@@ -1,0 +1,26 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from . import views
+
+admin.site.site_header = _("Network Marketplace · HQ")
+admin.site.site_title = _("Network Marketplace HQ")
+admin.site.index_title = _("Head office")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("search/", views.search, name="search"),
+    path("healthz", views.healthz, name="healthz"),
+    path("healthz/live", views.liveness, name="healthz-live"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("allauth.urls")),
+    path("stores/", include("stores.urls")),
+    path("store/", include("stores.backoffice_urls")),
+    path("legal/", include("compliance.urls")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("network_marketplace.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]

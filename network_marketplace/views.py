@@ -1,0 +1,43 @@
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from stores.selectors import search_stores, selling_stores
+
+from .health import platform_health
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    """Readiness: 200 when the database, cache, broker and a worker answer, else 503."""
+    healthy, report = platform_health()
+    return JsonResponse(report, status=200 if healthy else 503)
+
+
+@never_cache
+@require_GET
+def liveness(request):
+    """Liveness: the web process answers; used by container health checks, touches nothing."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request):
+    """The storefront's home: the network and the way to one's local store."""
+    stores = selling_stores()
+    return render(
+        request,
+        "storefront/home.html",
+        {"stores": stores.order_by("city")[:12], "store_count": stores.count()},
+    )
+
+
+def search(request):
+    """The header's search box. Searches stores by name, city or postal code."""
+    query = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "storefront/search.html",
+        {"query": query, "stores": search_stores(query) if query else []},
+    )

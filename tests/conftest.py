@@ -1,0 +1,70 @@
+"""Personas and shared fixtures: an HQ admin, the Lyon and Paris stores with their owners,
+a customer. Tests read like the scenarios they check."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from network_marketplace.celery import app as celery_app
+from stores.models import StoreMembership
+
+from .factories import MembershipFactory, StoreFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_eagerly():
+    """Tasks run in the test's process unless a test asks for the real worker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def hq_admin(db):
+    return UserFactory(email="hq.admin@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def lyon_store(db):
+    return StoreFactory(name="Ardoise Lyon Presqu'île", slug="lyon-presquile", city="Lyon")
+
+
+@pytest.fixture
+def paris_store(db):
+    return StoreFactory(
+        name="Ardoise Paris Bastille",
+        slug="paris-bastille",
+        city="Paris",
+        postal_code="75011",
+        latitude=Decimal("48.853200"),
+        longitude=Decimal("2.369100"),
+    )
+
+
+@pytest.fixture
+def lyon_owner(lyon_store):
+    return MembershipFactory(
+        store=lyon_store, user__email="owner.lyon@example.com", role=StoreMembership.Role.OWNER
+    ).user
+
+
+@pytest.fixture
+def lyon_staff(lyon_store):
+    return MembershipFactory(
+        store=lyon_store, user__email="staff.lyon@example.com", role=StoreMembership.Role.STAFF
+    ).user
+
+
+@pytest.fixture
+def paris_owner(paris_store):
+    return MembershipFactory(
+        store=paris_store, user__email="owner.paris@example.com", role=StoreMembership.Role.OWNER
+    ).user
+
+
+@pytest.fixture
+def customer(db):
+    return UserFactory(email="lea.customer@example.com")

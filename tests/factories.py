@@ -1,0 +1,53 @@
+from decimal import Decimal
+
+import factory
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+
+from stores.models import Store, StoreMembership
+
+PASSWORD = "correct-horse-battery"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"person{n}@example.com")
+    first_name = "Alex"
+    password = factory.django.Password(PASSWORD)
+
+    @factory.post_generation
+    def verified_email(self, create, extracted, **kwargs):
+        if create:
+            EmailAddress.objects.create(user=self, email=self.email, verified=True, primary=True)
+
+
+class StoreFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Store
+
+    name = factory.Sequence(lambda n: f"Store {n}")
+    slug = factory.Sequence(lambda n: f"store-{n}")
+    kind = Store.Kind.FRANCHISE
+    status = Store.Status.ACTIVE
+    address_line = "1 place Bellecour"
+    postal_code = "69002"
+    city = "Lyon"
+    latitude = Decimal("45.757800")
+    longitude = Decimal("4.832000")
+    email = factory.LazyAttribute(lambda store: f"{store.slug}@stores.example.com")
+    company_name = factory.LazyAttribute(lambda store: f"SARL {store.name}")
+    registration_number = "RCS Lyon 812 345 672"
+    vat_number = "FR45812345672"
+    legal_address = "1 place Bellecour, 69002 Lyon"
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = StoreMembership
+
+    user = factory.SubFactory(UserFactory)
+    store = factory.SubFactory(StoreFactory)
+    role = StoreMembership.Role.OWNER
