@@ -2,7 +2,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Variant
 
 
 class StoreQuerySet(models.QuerySet):
@@ -57,6 +61,20 @@ class Store(models.Model):
     registration_number = models.CharField(_("registration number"), max_length=40, blank=True)
     vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
     legal_address = models.CharField(_("legal address"), max_length=300, blank=True)
+
+    # Opening hours: {"mon": [["09:00", "19:00"]], ..., "sun": []}; several ranges a day allowed.
+    opening_hours = models.JSONField(_("opening hours"), default=dict, blank=True)
+    offers_click_collect = models.BooleanField(_("click & collect"), default=True)
+    offers_ship_from_store = models.BooleanField(_("ship from store"), default=True)
+    offers_reserve_collect = models.BooleanField(_("reserve & collect"), default=True)
+    accepts_returns = models.BooleanField(_("returns"), default=True)
+    # Catchment: the customers this store is the local store of (postal codes, else a radius).
+    catchment_postal_codes = models.JSONField(_("catchment postal codes"), default=list, blank=True)
+    catchment_radius_km = models.PositiveIntegerField(_("catchment radius (km)"), default=15)
+    daily_capacity = models.PositiveIntegerField(_("orders a day"), default=50)
+    safety_stock_override = models.PositiveIntegerField(
+        _("safety stock (overrides HQ's default)"), null=True, blank=True
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -155,3 +173,154 @@ class ApiKey(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class StockPolicy(models.Model):
+    """HQ's network-wide stock settings (a single row)."""
+
+    default_safety_stock = models.PositiveIntegerField(_("default safety stock"), default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("stock policy")
+        verbose_name_plural = _("stock policy")
+
+    def __str__(self) -> str:
+        return str(_("Stock policy"))
+
+    @classmethod
+    def current(cls) -> StockPolicy:
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class StockLevelQuerySet(models.QuerySet):
+    def for_store(self, store: Store) -> StockLevelQuerySet:
+        """The tenancy rule for stock: every store-scoped page and endpoint starts here."""
+        return self.filter(store=store)
+
+    def available(self) -> StockLevelQuerySet:
+        return self.filter(available__gt=0)
+
+
+class StockLevel(models.Model):
+    """A store's offer of a variant: its stock and its selling price.
+
+    `available` is computed by the database (on hand - reserved - safety stock, floored at 0),
+    so no reader can get it wrong. `safety_stock` holds the effective value (the store's
+    override or HQ's default), kept up to date by stores.services. `feed_position` is the
+    sequence or source timestamp of the last feed row applied: older rows are ignored.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_levels")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_levels")
+    on_hand = models.IntegerField(_("on hand"), default=0)
+    reserved = models.IntegerField(_("reserved"), default=0)
+    safety_stock = models.IntegerField(_("safety stock"), default=0)
+    available = models.GeneratedField(
+        expression=Greatest(F("on_hand") - F("reserved") - F("safety_stock"), 0),
+        output_field=models.IntegerField(),
+        db_persist=True,
+        verbose_name=_("available"),
+    )
+    price_cents = models.BigIntegerField(
+        _("store price (cents)"), null=True, blank=True,
+        help_text=_("Empty: the store sells at HQ's recommended retail price."),
+    )  # fmt: skip
+    feed_position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StockLevelQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("stock level")
+        verbose_name_plural = _("stock levels")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "variant"], name="stock_store_variant_unique"),
+            models.CheckConstraint(
+                condition=Q(on_hand__gte=0) & Q(reserved__gte=0) & Q(safety_stock__gte=0),
+                name="stock_quantities_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(price_cents__isnull=True) | Q(price_cents__gt=0),
+                name="stock_price_positive",
+            ),
+        ]
+        indexes = [
+            # "Which stores have this variant available": the product page and the near-me
+            # query read only rows with stock, by variant.
+            models.Index(
+                fields=["variant", "store"],
+                condition=Q(available__gt=0),
+                name="stock_available_by_variant",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store} · {self.variant.sku}"
+
+    @property
+    def effective_price_cents(self) -> int:
+        return self.price_cents if self.price_cents is not None else self.variant.rrp_cents
+
+
+class StockMovement(models.Model):
+    """One change of a store's on-hand quantity: any stock level can be explained by these."""
+
+    class Reason(models.TextChoices):
+        FEED = "feed", _("Stock feed")
+        ADJUSTMENT = "adjustment", _("Manual adjustment")
+        SALE = "sale", _("Sale")
+        RETURN = "return", _("Return")
+        TRANSFER_IN = "transfer_in", _("Transfer in")
+        TRANSFER_OUT = "transfer_out", _("Transfer out")
+
+    class Source(models.TextChoices):
+        API = "api", _("API")
+        FILE = "file", _("File upload")
+        BACKOFFICE = "backoffice", _("Back-office")
+        ADMIN = "admin", _("HQ admin")
+        SYSTEM = "system", _("System")
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_movements")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    delta = models.IntegerField(_("change"))
+    on_hand_after = models.IntegerField(_("on hand after"))
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    actor_label = models.CharField(_("by"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("stock movement")
+        verbose_name_plural = _("stock movements")
+        indexes = [
+            # A store's movement history, newest first, optionally for one variant.
+            models.Index(fields=["store", "-created_at"], name="movement_store_recent_idx"),
+            models.Index(fields=["store", "variant", "-created_at"], name="movement_variant_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store} {self.variant_id} {self.delta:+d}"
+
+
+class PostalCode(models.Model):
+    """The centroid of a French postal code, to find the stores near a customer."""
+
+    code = models.CharField(_("postal code"), max_length=10, db_index=True)
+    city = models.CharField(_("city"), max_length=100)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+
+    class Meta:
+        ordering = ["code", "city"]
+        verbose_name = _("postal code")
+        verbose_name_plural = _("postal codes")
+        constraints = [
+            models.UniqueConstraint(fields=["code", "city"], name="postal_code_city_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.city}"

@@ -1,0 +1,167 @@
+"""The network catalogue (PIM), owned by HQ: categories, products, variants, VAT, price bounds."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .validators import validate_gtin
+
+
+class VatRate(models.TextChoices):
+    """French VAT rates. The rate itself is in VAT_PERCENT: choices keep the code stable."""
+
+    STANDARD = "standard", _("Standard rate (20 %)")
+    INTERMEDIATE = "intermediate", _("Intermediate rate (10 %)")
+    REDUCED = "reduced", _("Reduced rate (5.5 %)")
+    SUPER_REDUCED = "super_reduced", _("Super-reduced rate (2.1 %)")
+
+
+VAT_PERCENT = {
+    VatRate.STANDARD: Decimal("20.0"),
+    VatRate.INTERMEDIATE: Decimal("10.0"),
+    VatRate.REDUCED: Decimal("5.5"),
+    VatRate.SUPER_REDUCED: Decimal("2.1"),
+}
+
+
+class Category(models.Model):
+    """A node of the category tree. Its price bounds, in percent of a variant's recommended
+    retail price, frame the prices stores may set, unless the variant has bounds of its own;
+    a category without bounds inherits its parent's."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    position = models.PositiveIntegerField(_("position"), default=0)
+    description = models.TextField(_("description"), blank=True)
+    min_price_percent = models.DecimalField(
+        _("lowest store price (% of RRP)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+    max_price_percent = models.DecimalField(
+        _("highest store price (% of RRP)"), max_digits=5, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(min_price_percent__isnull=True)
+                | Q(max_price_percent__isnull=True)
+                | Q(min_price_percent__lte=models.F("max_price_percent")),
+                name="category_price_bounds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductQuerySet(models.QuerySet):
+    def published(self) -> ProductQuerySet:
+        return self.filter(status=Product.Status.PUBLISHED)
+
+
+class Product(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    brand = models.CharField(_("brand"), max_length=100, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    attributes = models.JSONField(_("attributes"), default=dict, blank=True)
+    vat_rate = models.CharField(
+        _("VAT rate"), max_length=20, choices=VatRate.choices, default=VatRate.STANDARD
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProductQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+        indexes = [
+            # Category listing pages: published products of a category, by name.
+            models.Index(fields=["category", "status", "name"], name="product_listing_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductImage(models.Model):
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    file = models.FileField(_("image"), upload_to="products/")
+    alt = models.CharField(_("alternative text"), max_length=200, blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("product image")
+        verbose_name_plural = _("product images")
+
+    def __str__(self) -> str:
+        return self.alt or self.file.name
+
+
+class Variant(models.Model):
+    """A sellable item: one SKU, one GTIN, option values such as size and colour.
+
+    Prices are integer cents, VAT included. `min_price_cents`/`max_price_cents` are HQ's bounds
+    for store prices of this variant; when both are empty the category's bounds apply.
+    """
+
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    sku = models.CharField(_("SKU"), max_length=64, unique=True)
+    gtin = models.CharField(
+        _("GTIN / EAN"), max_length=14, unique=True, null=True, blank=True,
+        validators=[validate_gtin],
+    )  # fmt: skip
+    options = models.JSONField(_("options"), default=dict, blank=True)
+    rrp_cents = models.BigIntegerField(_("recommended retail price (cents)"))
+    min_price_cents = models.BigIntegerField(_("lowest store price (cents)"), null=True, blank=True)
+    max_price_cents = models.BigIntegerField(
+        _("highest store price (cents)"), null=True, blank=True
+    )
+    position = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["product", "position", "sku"]
+        verbose_name = _("variant")
+        verbose_name_plural = _("variants")
+        constraints = [
+            models.CheckConstraint(condition=Q(rrp_cents__gt=0), name="variant_rrp_positive"),
+            models.CheckConstraint(
+                condition=Q(min_price_cents__isnull=True)
+                | Q(max_price_cents__isnull=True)
+                | Q(min_price_cents__lte=models.F("max_price_cents")),
+                name="variant_price_bounds_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        label = " / ".join(str(value) for value in self.options.values())
+        return f"{self.product.name} ({label})" if label else self.product.name
+
+    @property
+    def option_label(self) -> str:
+        return " / ".join(str(value) for value in self.options.values())

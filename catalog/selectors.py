@@ -1,0 +1,83 @@
+"""Reads on the catalogue: published products, variants, and HQ's price bounds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from .models import Category, Product, Variant
+
+
+@dataclass(frozen=True)
+class PriceBounds:
+    """Lowest and highest price (cents, VAT included) a store may set; None means unbounded."""
+
+    min_cents: int | None
+    max_cents: int | None
+
+    def allows(self, price_cents: int) -> bool:
+        return (self.min_cents is None or price_cents >= self.min_cents) and (
+            self.max_cents is None or price_cents <= self.max_cents
+        )
+
+
+def percent_of(cents: int, percent: Decimal) -> int:
+    """`percent` % of `cents`, rounded half up to the cent: the one rounding rule for bounds."""
+    return int((Decimal(cents) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _category_percent_bounds(categories: dict[int, Category], category_id: int | None):
+    """The nearest (min, max) percent bounds up the tree, each inherited independently."""
+    low = high = None
+    seen = set()
+    while category_id is not None and category_id not in seen and (low is None or high is None):
+        seen.add(category_id)
+        category = categories[category_id]
+        low = low if low is not None else category.min_price_percent
+        high = high if high is not None else category.max_price_percent
+        category_id = category.parent_id
+    return low, high
+
+
+def price_bounds_for_variants(variants) -> dict[int, PriceBounds]:
+    """Bounds for many variants (with `product` loaded) with one query for the category tree."""
+    categories = {category.pk: category for category in Category.objects.all()}
+    bounds = {}
+    for variant in variants:
+        if variant.min_price_cents is not None or variant.max_price_cents is not None:
+            bounds[variant.pk] = PriceBounds(variant.min_price_cents, variant.max_price_cents)
+            continue
+        low, high = _category_percent_bounds(categories, variant.product.category_id)
+        bounds[variant.pk] = PriceBounds(
+            percent_of(variant.rrp_cents, low) if low is not None else None,
+            percent_of(variant.rrp_cents, high) if high is not None else None,
+        )
+    return bounds
+
+
+def price_bounds_for(variant: Variant) -> PriceBounds:
+    return price_bounds_for_variants([variant])[variant.pk]
+
+
+def published_products():
+    return Product.objects.published().select_related("category")
+
+
+def category_descendant_ids(category: Category) -> list[int]:
+    """The category and all categories below it (the tree is small: one query)."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = [], [category.pk]
+    while stack:
+        pk = stack.pop()
+        found.append(pk)
+        stack.extend(children.get(pk, []))
+    return found
+
+
+def variants_by_sku(skus) -> dict[str, Variant]:
+    return {
+        variant.sku: variant
+        for variant in Variant.objects.filter(sku__in=list(skus)).select_related("product")
+    }
