@@ -1,20 +1,33 @@
-"""Fill locale/fr/LC_MESSAGES/django.po from scripts/translations_fr.py and report what is left.
+"""Fill locale/fr/LC_MESSAGES/django.po from scripts/translations_fr*.py and report what is left.
 
-Run by `make messages` after makemessages; exits non-zero when a string has no translation.
+Each area keeps its French in its own module (translations_fr_<area>.py, with an FR dict and
+optionally an FR_PLURAL dict). Run by `make messages` after makemessages; exits non-zero when a
+string has no translation.
 """
 
+import importlib.util
 import sys
 from pathlib import Path
 
 import polib
 
-sys.path.insert(0, str(Path(__file__).parent))
-from translations_fr import FR, FR_PLURAL
+HERE = Path(__file__).resolve().parent
+PO = HERE.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
-PO = Path(__file__).resolve().parents[1] / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+
+def load_translations() -> tuple[dict, dict]:
+    singular, plural = {}, {}
+    for path in sorted(HERE.glob("translations_fr*.py")):
+        spec = importlib.util.spec_from_file_location(path.stem, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        singular.update(getattr(module, "FR", {}))
+        plural.update(getattr(module, "FR_PLURAL", {}))
+    return singular, plural
 
 
 def main() -> int:
+    singular, plural = load_translations()
     po = polib.pofile(str(PO))
     po.metadata["Language"] = "fr"
     po.metadata["Plural-Forms"] = "nplurals=2; plural=(n > 1);"
@@ -23,13 +36,13 @@ def main() -> int:
     for entry in po:
         entry.flags = [flag for flag in entry.flags if flag != "fuzzy"]
         if entry.msgid_plural:
-            forms = FR_PLURAL.get(entry.msgid)
+            forms = plural.get(entry.msgid)
             if forms:
                 entry.msgstr_plural = {0: forms[0], 1: forms[1]}
             else:
                 missing.append(entry.msgid)
-        elif entry.msgid in FR:
-            entry.msgstr = FR[entry.msgid]
+        elif entry.msgid in singular:
+            entry.msgstr = singular[entry.msgid]
         else:
             missing.append(entry.msgid)
     po.save()
