@@ -21,42 +21,84 @@ class PriceBounds:
         )
 
 
+@dataclass(frozen=True)
+class VariantRef:
+    """What a stock or price feed needs to know of a variant, without loading the model."""
+
+    id: int
+    rrp_cents: int
+    bounds: PriceBounds
+
+
 def percent_of(cents: int, percent: Decimal) -> int:
     """`percent` % of `cents`, rounded half up to the cent: the one rounding rule for bounds."""
     return int((Decimal(cents) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _category_percent_bounds(categories: dict[int, Category], category_id: int | None):
-    """The nearest (min, max) percent bounds up the tree, each inherited independently."""
-    low = high = None
-    seen = set()
-    while category_id is not None and category_id not in seen and (low is None or high is None):
-        seen.add(category_id)
-        category = categories[category_id]
-        low = low if low is not None else category.min_price_percent
-        high = high if high is not None else category.max_price_percent
-        category_id = category.parent_id
-    return low, high
+class _BoundsResolver:
+    """Resolves HQ's bounds: the variant's own bounds win; else the nearest category up the
+    tree that sets a percent bound (min and max inherited independently), applied to the RRP."""
+
+    def __init__(self):
+        self.categories = {category.pk: category for category in Category.objects.all()}
+        self.percent_cache: dict[int | None, tuple[Decimal | None, Decimal | None]] = {}
+
+    def _percents(self, category_id):
+        if category_id not in self.percent_cache:
+            low = high = None
+            current, seen = category_id, set()
+            while current is not None and current not in seen and (low is None or high is None):
+                seen.add(current)
+                category = self.categories[current]
+                low = low if low is not None else category.min_price_percent
+                high = high if high is not None else category.max_price_percent
+                current = category.parent_id
+            self.percent_cache[category_id] = (low, high)
+        return self.percent_cache[category_id]
+
+    def bounds(self, *, rrp_cents, min_cents, max_cents, category_id) -> PriceBounds:
+        if min_cents is not None or max_cents is not None:
+            return PriceBounds(min_cents, max_cents)
+        low, high = self._percents(category_id)
+        return PriceBounds(
+            percent_of(rrp_cents, low) if low is not None else None,
+            percent_of(rrp_cents, high) if high is not None else None,
+        )
 
 
 def price_bounds_for_variants(variants) -> dict[int, PriceBounds]:
     """Bounds for many variants (with `product` loaded) with one query for the category tree."""
-    categories = {category.pk: category for category in Category.objects.all()}
-    bounds = {}
-    for variant in variants:
-        if variant.min_price_cents is not None or variant.max_price_cents is not None:
-            bounds[variant.pk] = PriceBounds(variant.min_price_cents, variant.max_price_cents)
-            continue
-        low, high = _category_percent_bounds(categories, variant.product.category_id)
-        bounds[variant.pk] = PriceBounds(
-            percent_of(variant.rrp_cents, low) if low is not None else None,
-            percent_of(variant.rrp_cents, high) if high is not None else None,
+    resolver = _BoundsResolver()
+    return {
+        variant.pk: resolver.bounds(
+            rrp_cents=variant.rrp_cents,
+            min_cents=variant.min_price_cents,
+            max_cents=variant.max_price_cents,
+            category_id=variant.product.category_id,
         )
-    return bounds
+        for variant in variants
+    }
 
 
 def price_bounds_for(variant: Variant) -> PriceBounds:
     return price_bounds_for_variants([variant])[variant.pk]
+
+
+def variant_refs_by_sku(skus, *, chunk_size: int = 5000) -> dict[str, VariantRef]:
+    """Active variants by SKU with their price bounds, in a few queries however many SKUs."""
+    resolver = _BoundsResolver()
+    skus = list(dict.fromkeys(skus))
+    refs: dict[str, VariantRef] = {}
+    for start in range(0, len(skus), chunk_size):
+        rows = Variant.objects.filter(sku__in=skus[start : start + chunk_size], is_active=True)
+        for pk, sku, rrp, low, high, category_id in rows.values_list(
+            "pk", "sku", "rrp_cents", "min_price_cents", "max_price_cents", "product__category_id"
+        ):
+            bounds = resolver.bounds(
+                rrp_cents=rrp, min_cents=low, max_cents=high, category_id=category_id
+            )
+            refs[sku] = VariantRef(id=pk, rrp_cents=rrp, bounds=bounds)
+    return refs
 
 
 def published_products():

@@ -51,3 +51,51 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     store = factory.SubFactory(StoreFactory)
     role = StoreMembership.Role.OWNER
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Category"
+
+    name = factory.Sequence(lambda n: f"Category {n}")
+    slug = factory.Sequence(lambda n: f"category-{n}")
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Product"
+
+    name = factory.Sequence(lambda n: f"Sécateur {n}")
+    slug = factory.Sequence(lambda n: f"product-{n}")
+    category = factory.SubFactory(CategoryFactory)
+    brand = "Ardoise"
+    status = "published"
+
+
+def _ean13(n: int) -> str:
+    from catalog.validators import gs1_check_digit
+
+    body = f"376000{n:06d}"
+    return body + str(gs1_check_digit(body))
+
+
+class VariantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "catalog.Variant"
+
+    product = factory.SubFactory(ProductFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:06d}")
+    gtin = factory.Sequence(_ean13)
+    rrp_cents = 2990
+    options = factory.LazyFunction(dict)
+
+
+class StockLevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "stores.StockLevel"
+
+    store = factory.SubFactory(StoreFactory)
+    variant = factory.SubFactory(VariantFactory)
+    on_hand = 10
+    reserved = 0
+    safety_stock = 0

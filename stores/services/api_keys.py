@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from network_marketplace.audit import record_audit_event
 
-from .models import ApiKey, Store
+from ..models import ApiKey, Store
 
 API_KEY_SCHEME = "nmk"
 LAST_USED_RESOLUTION = timedelta(minutes=1)
