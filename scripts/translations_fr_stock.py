@@ -123,4 +123,18 @@ FR = {
         "La quantité en stock doit être un nombre entier positif ou nul."
     ),
     "Only %(on_hand)s on hand for %(sku)s.": "Seulement %(on_hand)s en stock pour %(sku)s.",
+    "%(count)d store(s) updated.": "%(count)d magasin(s) mis à jour.",
+    "Activate for selling": "Activer à la vente",
+    "Suspend": "Suspendre",
+    "Close": "Fermer",
+    "Services and hours": "Services et horaires",
+    "Catchment and capacity": "Zone de chalandise et capacité",
+    "trader identity": "identité du vendeur",
+    "%(count)d stock row(s) updated.": "%(count)d ligne(s) de stock mise(s) à jour.",
+    "%(store)s can't sell until its trader identity is complete: %(fields)s.": (
+        "%(store)s ne peut pas vendre tant que son identité de vendeur est incomplète : %(fields)s."
+    ),
+    "A store can't go from “%(current)s” to “%(target)s”.": (
+        "Un magasin ne peut pas passer de « %(current)s » à « %(target)s »."
+    ),
 }

@@ -1,8 +1,24 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiKey, Store, StoreMembership
-from .services import issue_api_key, revoke_api_key
+from network_marketplace.errors import DomainError
+
+from .models import (
+    ApiKey,
+    PostalCode,
+    StockLevel,
+    StockMovement,
+    StockPolicy,
+    Store,
+    StoreMembership,
+)
+from .services import (
+    change_store_status,
+    issue_api_key,
+    missing_trader_fields,
+    refresh_safety_stock,
+    revoke_api_key,
+)
 
 
 class StoreMembershipInline(admin.TabularInline):
@@ -11,13 +27,37 @@ class StoreMembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+def _status_action(status, description):
+    def action(modeladmin, request, queryset):
+        done = 0
+        for store in queryset:
+            try:
+                change_store_status(store=store, status=status, actor=request.user)
+                done += 1
+            except DomainError as error:
+                messages.error(request, error.message)
+        if done:
+            messages.success(request, _("%(count)d store(s) updated.") % {"count": done})
+
+    action.__name__ = f"make_{status}"
+    return admin.action(description=description)(action)
+
+
 @admin.register(Store)
 class StoreAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind", "status", "city", "postal_code"]
-    list_filter = ["kind", "status"]
+    """Status changes only through the actions: they check the lifecycle and the DSA data."""
+
+    list_display = ["name", "kind", "status", "city", "postal_code", "trader_identity"]
+    list_filter = ["kind", "status", "offers_click_collect", "offers_ship_from_store"]
     search_fields = ["name", "city", "postal_code", "company_name", "registration_number"]
     prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["status"]
     inlines = [StoreMembershipInline]
+    actions = [
+        _status_action(Store.Status.ACTIVE, _("Activate for selling")),
+        _status_action(Store.Status.SUSPENDED, _("Suspend")),
+        _status_action(Store.Status.CLOSED, _("Close")),
+    ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "status"]}),
         (
@@ -29,7 +69,105 @@ class StoreAdmin(admin.ModelAdmin):
             _("Trader identity"),
             {"fields": ["company_name", "registration_number", "vat_number", "legal_address"]},
         ),
+        (
+            _("Services and hours"),
+            {
+                "fields": [
+                    "offers_click_collect",
+                    "offers_ship_from_store",
+                    "offers_reserve_collect",
+                    "accepts_returns",
+                    "opening_hours",
+                ]
+            },
+        ),
+        (
+            _("Catchment and capacity"),
+            {
+                "fields": [
+                    "catchment_postal_codes",
+                    "catchment_radius_km",
+                    "daily_capacity",
+                    "safety_stock_override",
+                ]
+            },
+        ),
     ]
+
+    @admin.display(description=_("trader identity"), boolean=True)
+    def trader_identity(self, store):
+        return not missing_trader_fields(store)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "safety_stock_override" in form.changed_data:
+            refresh_safety_stock(store=obj)
+
+
+@admin.register(StockPolicy)
+class StockPolicyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "default_safety_stock", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not StockPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        changed = refresh_safety_stock()
+        messages.info(request, _("%(count)d stock row(s) updated.") % {"count": changed})
+
+
+@admin.register(StockLevel)
+class StockLevelAdmin(admin.ModelAdmin):
+    """Read-only here: stock changes go through feeds, the back-office or the API (movements)."""
+
+    list_display = [
+        "store", "variant", "on_hand", "reserved", "safety_stock", "available", "price_cents",
+        "updated_at",
+    ]  # fmt: skip
+    list_filter = ["store__kind", "store"]
+    search_fields = ["variant__sku", "variant__gtin", "variant__product__name", "store__name"]
+    list_select_related = ["store", "variant__product"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StockMovement)
+class StockMovementAdmin(admin.ModelAdmin):
+    list_display = [
+        "created_at", "store", "variant", "delta", "on_hand_after", "reason", "source",
+        "reference", "actor_label",
+    ]  # fmt: skip
+    list_filter = ["reason", "source"]
+    search_fields = ["variant__sku", "store__name", "reference"]
+    list_select_related = ["store", "variant__product"]
+    show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PostalCode)
+class PostalCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "city", "latitude", "longitude"]
+    search_fields = ["code", "city"]
 
 
 @admin.register(ApiKey)

@@ -38,6 +38,7 @@ class StoreFactory(factory.django.DjangoModelFactory):
     latitude = Decimal("45.757800")
     longitude = Decimal("4.832000")
     email = factory.LazyAttribute(lambda store: f"{store.slug}@stores.example.com")
+    phone = "+33 4 72 00 00 00"
     company_name = factory.LazyAttribute(lambda store: f"SARL {store.name}")
     registration_number = "RCS Lyon 812 345 672"
     vat_number = "FR45812345672"

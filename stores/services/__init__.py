@@ -9,6 +9,7 @@ from .api_keys import (
     revoke_api_key,
 )
 from .feeds import FeedResult, RowError, StockFeedRejected, apply_stock_feed, read_feed_file
+from .lifecycle import StoreIncomplete, change_store_status, missing_trader_fields
 from .stock import (
     InsufficientStock,
     PriceOutOfBounds,
@@ -28,11 +29,14 @@ __all__ = [
     "PriceOutOfBounds",
     "RowError",
     "StockFeedRejected",
+    "StoreIncomplete",
     "adjust_on_hand",
     "apply_stock_feed",
+    "change_store_status",
     "effective_safety_stock",
     "hash_api_key_secret",
     "issue_api_key",
+    "missing_trader_fields",
     "note_api_key_use",
     "read_feed_file",
     "refresh_safety_stock",

@@ -1,0 +1,67 @@
+import pytest
+
+from network_marketplace.errors import IllegalTransition
+from network_marketplace.models import AuditEvent
+from stores.models import Store
+from stores.services import StoreIncomplete, change_store_status
+from tests.factories import StoreFactory
+
+
+@pytest.fixture
+def new_store(db):
+    return StoreFactory(name="Ardoise Annecy", status=Store.Status.ONBOARDING)
+
+
+def test_complete_store_is_activated_and_the_change_is_audited(new_store, hq_admin):
+    store = change_store_status(store=new_store, status=Store.Status.ACTIVE, actor=hq_admin)
+
+    assert store.status == Store.Status.ACTIVE
+    event = AuditEvent.objects.get(action="store.status_changed")
+    assert event.data == {"from": "onboarding", "to": "active", "reason": ""}
+    assert event.actor_user == hq_admin
+
+
+@pytest.mark.parametrize(
+    "missing", ["company_name", "registration_number", "legal_address", "email", "phone"]
+)
+def test_store_with_incomplete_trader_identity_cannot_sell(db, hq_admin, missing):
+    store = StoreFactory(status=Store.Status.ONBOARDING, **{missing: ""})
+
+    with pytest.raises(StoreIncomplete) as refused:
+        change_store_status(store=store, status=Store.Status.ACTIVE, actor=hq_admin)
+
+    assert refused.value.facts["missing"] == [missing]
+    store.refresh_from_db()
+    assert store.status == Store.Status.ONBOARDING
+
+
+def test_closed_store_cannot_reopen(new_store, hq_admin):
+    change_store_status(store=new_store, status=Store.Status.CLOSED, actor=hq_admin)
+
+    with pytest.raises(IllegalTransition):
+        change_store_status(store=new_store, status=Store.Status.ACTIVE, actor=hq_admin)
+
+
+def test_same_status_again_is_a_no_op(new_store, hq_admin):
+    change_store_status(store=new_store, status=Store.Status.CLOSED, actor=hq_admin)
+    change_store_status(store=new_store, status=Store.Status.CLOSED, actor=hq_admin)
+
+    assert AuditEvent.objects.filter(action="store.status_changed").count() == 1
+
+
+def test_hq_activates_stores_from_the_admin_and_sees_why_one_is_refused(client, hq_admin):
+    ready = StoreFactory(name="Prête", status=Store.Status.ONBOARDING)
+    incomplete = StoreFactory(name="Incomplète", status=Store.Status.ONBOARDING, phone="")
+    client.force_login(hq_admin)
+
+    response = client.post(
+        "/admin/stores/store/",
+        {"action": "make_active", "_selected_action": [ready.pk, incomplete.pk]},
+        follow=True,
+    )
+
+    ready.refresh_from_db()
+    incomplete.refresh_from_db()
+    assert ready.status == Store.Status.ACTIVE
+    assert incomplete.status == Store.Status.ONBOARDING
+    assert "Incomplète" in response.content.decode()
