@@ -1,8 +1,8 @@
 """Fill locale/fr/LC_MESSAGES/django.po from scripts/translations_fr*.py and report what is left.
 
 Each area keeps its French in its own module (translations_fr_<area>.py, with an FR dict and
-optionally an FR_PLURAL dict). Run by `make messages` after makemessages; exits non-zero when a
-string has no translation.
+optionally an FR_PLURAL dict); a string with a context (pgettext) is keyed (context, msgid).
+Run by `make messages` after makemessages; exits non-zero when a string has no translation.
 """
 
 import importlib.util
@@ -41,8 +41,8 @@ def main() -> int:
                 entry.msgstr_plural = {0: forms[0], 1: forms[1]}
             else:
                 missing.append(entry.msgid)
-        elif entry.msgid in singular:
-            entry.msgstr = singular[entry.msgid]
+        elif (key := (entry.msgctxt, entry.msgid) if entry.msgctxt else entry.msgid) in singular:
+            entry.msgstr = singular[key]
         else:
             missing.append(entry.msgid)
     po.save()

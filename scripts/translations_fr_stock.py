@@ -123,6 +123,7 @@ FR = {
         "La quantité en stock doit être un nombre entier positif ou nul."
     ),
     "Only %(on_hand)s on hand for %(sku)s.": "Seulement %(on_hand)s en stock pour %(sku)s.",
+    ("store status", "Active"): "Actif",
     "%(count)d store(s) updated.": "%(count)d magasin(s) mis à jour.",
     "Activate for selling": "Activer à la vente",
     "Suspend": "Suspendre",

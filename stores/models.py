@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from catalog.models import Variant
 
@@ -36,7 +37,7 @@ class Store(models.Model):
 
     class Status(models.TextChoices):
         ONBOARDING = "onboarding", _("Onboarding")
-        ACTIVE = "active", _("Active")
+        ACTIVE = "active", pgettext_lazy("store status", "Active")
         SUSPENDED = "suspended", _("Suspended")
         CLOSED = "closed", _("Closed")
 
