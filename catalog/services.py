@@ -120,9 +120,7 @@ def _write_plan(plan: ImportPlan) -> None:
     )
     product_ids = {product.slug: product.pk for product in created_products}
     if plan.changed_products:
-        Product.objects.bulk_update(
-            plan.changed_products, sorted(plan.product_fields), batch_size=WRITE_BATCH
-        )
+        _bulk_update(Product, plan.changed_products, sorted(plan.product_fields))
 
     changed_variants = []
     for variant, new_product_slug in plan.changed_variants:
@@ -134,9 +132,7 @@ def _write_plan(plan: ImportPlan) -> None:
             gtin=None
         )
     if changed_variants:
-        Variant.objects.bulk_update(
-            changed_variants, sorted(plan.variant_fields), batch_size=WRITE_BATCH
-        )
+        _bulk_update(Variant, changed_variants, sorted(plan.variant_fields))
     new_variants = []
     for variant, product_slug in plan.new_variants:
         if variant.product_id is None:
@@ -147,3 +143,35 @@ def _write_plan(plan: ImportPlan) -> None:
 
 def _planned_path(plan: ImportPlan, product: Product) -> tuple[str, ...]:
     return plan.changed_product_paths[product.slug]
+
+
+def _bulk_update(model, objects: list, field_names: list[str]) -> None:
+    """`bulk_update`, but on PostgreSQL as `UPDATE … FROM (VALUES …)`: Django's CASE per row
+    costs seconds for 20,000 rows (and PostgreSQL scans the CASE for each row), this costs one
+    statement per 1,000 rows."""
+    if connection.vendor != "postgresql":
+        model.objects.bulk_update(objects, field_names, batch_size=100)
+        return
+    meta = model._meta
+    fields = [meta.pk, *(meta.get_field(name) for name in field_names)]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    row = "(" + ", ".join(f"%s::{field.db_type(connection)}" for field in fields) + ")"
+    assignments = ", ".join(
+        f"{quote(field.column)} = data.{quote(field.column)}" for field in fields[1:]
+    )
+    table, pk = quote(meta.db_table), quote(meta.pk.column)
+    with connection.cursor() as cursor:
+        for start in range(0, len(objects), WRITE_BATCH):
+            batch = objects[start : start + WRITE_BATCH]
+            params = [
+                field.get_db_prep_save(getattr(obj, field.attname), connection)
+                for obj in batch
+                for field in fields
+            ]
+            cursor.execute(
+                f"UPDATE {table} SET {assignments} "  # noqa: S608 - names from the model's meta
+                f"FROM (VALUES {', '.join([row] * len(batch))}) AS data ({columns}) "
+                f"WHERE {table}.{pk} = data.{pk}",
+                params,
+            )
