@@ -76,6 +76,56 @@ def category_descendant_ids(category: Category) -> list[int]:
     return found
 
 
+@dataclass(frozen=True)
+class CategoryTree:
+    """The whole category tree, loaded with one query, for pages that show many categories."""
+
+    by_id: dict[int, Category]
+
+    def ancestors(self, category_id: int | None) -> list[Category]:
+        """The category and its ancestors, root first."""
+        chain, seen = [], set()
+        while category_id is not None and category_id not in seen and category_id in self.by_id:
+            seen.add(category_id)
+            chain.append(self.by_id[category_id])
+            category_id = self.by_id[category_id].parent_id
+        return chain[::-1]
+
+    def label(self, category_id: int | None) -> str:
+        return " > ".join(category.name for category in self.ancestors(category_id))
+
+    def percent_bounds(self, category_id: int | None) -> tuple[Decimal | None, Decimal | None]:
+        """The (min, max) percent bounds that apply to the category's products."""
+        return _category_percent_bounds(self.by_id, category_id)
+
+    def in_order(self) -> list[tuple[Category, int]]:
+        """Every category with its depth, parents before their children, siblings by
+        (position, name)."""
+        children: dict[int | None, list[Category]] = {}
+        for category in self.by_id.values():
+            parent_id = category.parent_id if category.parent_id in self.by_id else None
+            children.setdefault(parent_id, []).append(category)
+        for siblings in children.values():
+            siblings.sort(key=lambda category: (category.position, category.name.casefold()))
+        ordered, stack, seen = (
+            [],
+            [(category, 0) for category in children.get(None, [])][::-1],
+            set(),
+        )
+        while stack:
+            category, depth = stack.pop()
+            if category.pk in seen:
+                continue
+            seen.add(category.pk)
+            ordered.append((category, depth))
+            stack.extend((child, depth + 1) for child in children.get(category.pk, [])[::-1])
+        return ordered
+
+
+def category_tree() -> CategoryTree:
+    return CategoryTree({category.pk: category for category in Category.objects.all()})
+
+
 def variants_by_sku(skus) -> dict[str, Variant]:
     return {
         variant.sku: variant
