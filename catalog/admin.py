@@ -154,7 +154,7 @@ class CategoryAdmin(admin.ModelAdmin):
             return _("unbounded")
         inherited = (low, high) != (category.min_price_percent, category.max_price_percent)
         label = f"{_percent(low)} {EN_DASH} {_percent(high)}"
-        return f"{label} ({_('inherited')})" if inherited else label
+        return _("%(bounds)s (inherited)") % {"bounds": label} if inherited else label
 
     @admin.display(description=_("products"), ordering="product_total")
     def product_count(self, category):
