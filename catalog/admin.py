@@ -186,19 +186,19 @@ class ProductImageInline(admin.TabularInline):
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
     change_list_template = "admin/catalog/product/change_list.html"
-    list_display = ["name", "category", "brand", "status", "variant_count", "updated_at"]
+    list_display = ["name", "category", "brand", "status", "variant_count", "last_updated"]
     list_filter = ["status", CategoryTreeFilter, "brand"]
     list_select_related = ["category"]
     search_fields = ["name", "brand", "slug", "variants__sku", "variants__gtin"]
     autocomplete_fields = ["category"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["status", "created_at", "updated_at"]
+    readonly_fields = ["status", "created", "last_updated"]
     inlines = [VariantInline, ProductImageInline]
     actions = ["publish", "archive"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "brand", "vat_rate", "status"]}),
         (_("Description"), {"fields": ["description", "attributes"]}),
-        (_("History"), {"fields": ["created_at", "updated_at"], "classes": ["collapse"]}),
+        (_("History"), {"fields": ["created", "last_updated"], "classes": ["collapse"]}),
     ]
 
     def get_queryset(self, request):
@@ -206,7 +206,15 @@ class ProductAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("variants"), ordering="variant_total")
     def variant_count(self, product):
-        return product.variant_total
+        return getattr(product, "variant_total", "")
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, product):
+        return product.created_at
+
+    @admin.display(description=_("last updated"), ordering="updated_at")
+    def last_updated(self, product):
+        return product.updated_at
 
     def _change_status(self, request, queryset, service, done_message):
         changed = 0
@@ -368,7 +376,7 @@ class VariantAdmin(admin.ModelAdmin):
     list_display = [
         "sku",
         "gtin",
-        "product",
+        "product_name",
         "option_label",
         "rrp",
         "effective_bounds",
@@ -398,6 +406,10 @@ class VariantAdmin(admin.ModelAdmin):
         for variant in changelist.result_list:
             variant.price_bounds = bounds[variant.pk]
         return changelist
+
+    @admin.display(description=_("product"), ordering="product__name")
+    def product_name(self, variant):
+        return variant.product.name
 
     @admin.display(description=_("options"))
     def option_label(self, variant):

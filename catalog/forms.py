@@ -22,7 +22,7 @@ class CentsField(forms.CharField):
 
     def __init__(self, *, min_cents: int = 0, **kwargs):
         self.min_cents = min_cents
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 10}))
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 7}))
         kwargs.setdefault("help_text", _("In euros, VAT included, e.g. 12,90."))
         super().__init__(**kwargs)
 
@@ -109,6 +109,12 @@ class VariantAdminForm(forms.ModelForm):
             "position",
             "is_active",
         ]
+        widgets = {
+            "sku": forms.TextInput(attrs={"size": 12}),
+            "gtin": forms.TextInput(attrs={"size": 14, "inputmode": "numeric"}),
+            "options": forms.Textarea(attrs={"rows": 2, "cols": 20}),
+            "position": forms.NumberInput(attrs={"style": "width:4em"}),
+        }
 
     def clean_gtin(self):
         gtin = self.cleaned_data.get("gtin")

@@ -326,6 +326,7 @@ class _RowParser:
                 _("These columns are not used by the import and were ignored: %(columns)s.")
                 % {"columns": ", ".join(unknown)}
             )
+        self.rejected_category_slugs: list[tuple[int, str]] = []
         self.vat_rates = _vat_rates()
         self.statuses = _statuses()
 
@@ -441,6 +442,9 @@ class _RowParser:
                 error("max_price", _("The highest price is below the recommended retail price."))
 
         if self.report.error_count > errors_before:
+            if product["category"] is not None and product["category"][0] == "slug":
+                # Still checked against the categories, so the report lists every error at once.
+                self.rejected_category_slugs.append((number, product["category"][1]))
             return None
         return ParsedRow(
             number=number,
@@ -596,6 +600,11 @@ def plan_catalogue_import(*, data: bytes, filename: str) -> ImportPlan:
     parsed = _check_across_rows(parsed, report)
 
     resolver = _CategoryResolver(plan)
+    for number, slug in parser.rejected_category_slugs:
+        if slug not in resolver.by_slug:
+            report.add_error(
+                number, "category_slug", _("No category has the slug “%(slug)s”.") % {"slug": slug}
+            )
     products = _existing(Product, "slug", {row.product_slug for row in parsed})
     variants = _existing(Variant, "sku", {row.sku for row in parsed})
     gtin_owners = _gtin_owners({row.gtin for row in parsed if isinstance(row.gtin, str)})
@@ -634,6 +643,7 @@ def plan_catalogue_import(*, data: bytes, filename: str) -> ImportPlan:
 
     _check_publishable(rows_per_product, first_rows, products, variants, report)
     if not report.ok:
+        report.errors.sort(key=lambda error: error.row)
         return plan
 
     now = timezone.now()

@@ -55,7 +55,8 @@ def cents_to_euros(cents: int | None) -> Decimal | None:
 
 
 def format_cents(cents: int | None) -> str:
-    """ "12,90 €" in the active language's number format; "" for None."""
+    """Like "12,90 €", in the active language's number format with a no-break space before
+    the euro sign; "" for None."""
     if cents is None:
         return ""
-    return f"{number_format(Decimal(cents) / 100, 2)} €"
+    return f"{number_format(Decimal(cents) / 100, 2)}\u00a0€"

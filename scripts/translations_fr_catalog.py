@@ -57,6 +57,8 @@ FR = {
     "products": "produits",
     "Description": "Description",
     "History": "Historique",
+    "created": "créé le",
+    "last updated": "modifié le",
     "variants": "variantes",
     "Publish the selected products": "Publier les produits sélectionnés",
     "Archive the selected products": "Archiver les produits sélectionnés",

@@ -232,8 +232,8 @@ def test_variant_changelist_shows_effective_bounds_without_a_query_per_row(
         response = hq_client.get(reverse("admin:catalog_variant_changelist"))
 
     page = response.content.decode()
-    assert "9,00 € \u2013 11,00 €" in page
-    assert "5,00 € \u2013 15,00 €" in page
+    assert "9,00\u00a0€ \u2013 11,00\u00a0€" in page
+    assert "5,00\u00a0€ \u2013 15,00\u00a0€" in page
 
 
 def test_publish_and_archive_actions_call_the_services(hq_client, hq_admin, tools):

@@ -159,6 +159,7 @@ def test_dry_run_reports_each_error_with_its_row_and_column(tools):
     assert found == {
         (3, "gtin"),
         (4, "rrp"),
+        (4, "category_slug"),
         (5, "max_price"),
         (6, "sku"),
         (7, "vat_rate"),
