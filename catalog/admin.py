@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from network_marketplace.errors import DomainError
 
 from . import importing, uploads
-from .errors import InvalidImportFile
+from .errors import CatalogueChangedDuringImport, InvalidImportFile
 from .forms import CatalogueImportForm, CategoryAdminForm, VariantAdminForm
 from .models import Category, Product, ProductImage, Variant
 from .money import format_cents
@@ -322,6 +322,17 @@ class ProductAdmin(admin.ModelAdmin):
             uploads.discard_upload(request, token)
             self.message_user(request, exc.message, level=messages.ERROR)
             return HttpResponseRedirect(reverse("admin:catalog_product_import"))
+        except CatalogueChangedDuringImport:
+            self.message_user(
+                request,
+                _("The catalogue changed during the import: nothing was written. Check again."),
+                level=messages.ERROR,
+            )
+            return self._report_response(
+                request,
+                import_catalogue(data=data, filename=filename, actor=request.user),
+                token=token,
+            )
         if not report.applied:
             # The catalogue changed since the dry run: show what now stands in the way.
             return self._report_response(request, report, token=token)

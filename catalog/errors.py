@@ -18,3 +18,10 @@ class InvalidImportFile(DomainError):
 
     code = "invalid_import_file"
     http_status = 400
+
+
+class CatalogueChangedDuringImport(DomainError):
+    """The catalogue changed while the file was being imported: nothing was written, try again."""
+
+    code = "catalogue_changed"
+    http_status = 409

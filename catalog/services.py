@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 
 from network_marketplace.audit import record_audit_event
 
-from .errors import ProductNotPublishable
+from .errors import CatalogueChangedDuringImport, ProductNotPublishable
 from .importing import ImportPlan, ImportReport, plan_catalogue_import
 from .models import Category, Product, Variant
 
@@ -57,11 +57,21 @@ def import_catalogue(*, data: bytes, filename: str, actor, apply: bool = False) 
     The dry run (`apply=False`) writes nothing and reports what would be created, updated or
     left unchanged, and every row error. Applying re-checks the file against the catalogue as it
     is now, inside one transaction: with any error nothing is written (`report.applied` False).
-    Raises catalog.errors.InvalidImportFile when the file itself cannot be used.
+    Raises catalog.errors.InvalidImportFile when the file itself cannot be used, and
+    CatalogueChangedDuringImport (nothing written) if a concurrent edit collides with it.
     See catalog.importing for the columns.
     """
     if not apply:
         return plan_catalogue_import(data=data, filename=filename).report
+    try:
+        return _apply_catalogue_import(data=data, filename=filename, actor=actor)
+    except IntegrityError as exc:
+        # Imports are serialised, but an admin edit may take a SKU or GTIN between the check
+        # and the write: the transaction is rolled back whole.
+        raise CatalogueChangedDuringImport(filename=filename) from exc
+
+
+def _apply_catalogue_import(*, data: bytes, filename: str, actor) -> ImportReport:
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:

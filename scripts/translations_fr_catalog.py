@@ -71,6 +71,9 @@ FR = {
         "Catalogue importé depuis %(filename)s : %(created)d variantes créées, %(updated)d "
         "modifiées, %(unchanged)d inchangées."
     ),
+    "The catalogue changed during the import: nothing was written. Check again.": (
+        "Le catalogue a changé pendant l'import : rien n'a été écrit. Vérifiez à nouveau."
+    ),
     "Import the catalogue: check": "Importer le catalogue : vérification",
     "options": "options",
     "RRP": "PVC",

@@ -384,3 +384,23 @@ def test_management_command_reports_a_bad_file(tmp_path, db):
 
     with pytest.raises(CommandError, match="CSV"):
         call_command("import_catalogue", str(path), stdout=io.StringIO())
+
+
+def test_a_concurrent_edit_that_collides_rolls_the_whole_import_back(tools, hq_admin, monkeypatch):
+    from catalog import services
+    from catalog.errors import CatalogueChangedDuringImport
+
+    real_plan = services.plan_catalogue_import
+
+    def plan_then_someone_takes_the_sku(**kwargs):
+        plan = real_plan(**kwargs)
+        VariantFactory(sku="RAT-1", product__category=tools)  # saved by "another admin"
+        return plan
+
+    monkeypatch.setattr(services, "plan_catalogue_import", plan_then_someone_takes_the_sku)
+
+    with pytest.raises(CatalogueChangedDuringImport):
+        import_catalogue(data=spade_file(), filename="catalogue.csv", actor=hq_admin, apply=True)
+
+    assert not Product.objects.filter(slug__in=["beche", "rateau"]).exists()
+    assert not AuditEvent.objects.filter(action="catalogue.imported").exists()

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from catalog.errors import InvalidImportFile
+from catalog.errors import CatalogueChangedDuringImport, InvalidImportFile
 from catalog.services import import_catalogue
 
 
@@ -31,7 +31,7 @@ class Command(BaseCommand):
             report = import_catalogue(
                 data=data, filename=file.name, actor="command:import_catalogue", apply=apply
             )
-        except InvalidImportFile as exc:
+        except (InvalidImportFile, CatalogueChangedDuringImport) as exc:
             raise CommandError(exc.message) from exc
 
         for warning in report.warnings:
@@ -39,6 +39,10 @@ class Command(BaseCommand):
         for error in report.errors:
             column = f" [{error.column}]" if error.column else ""
             self.stderr.write(f"row {error.row}{column}: {error.message}")
+        if not report.ok:
+            raise CommandError(
+                f"{report.error_count} error(s) in {file.name}: nothing was imported."
+            )
         counts = report.counts()
         self.stdout.write(
             f"{counts['rows']} rows: variants {counts['variants_created']} to create, "
@@ -47,11 +51,9 @@ class Command(BaseCommand):
             f"{counts['products_updated']} to update; "
             f"categories {counts['categories_created']} to create."
         )
-        if not report.ok:
-            raise CommandError(
-                f"{report.error_count} error(s) in {file.name}: nothing was imported."
-            )
-        if apply:
+        if apply and not report.has_changes:
+            self.stdout.write("The catalogue already matches this file: nothing to change.")
+        elif apply:
             self.stdout.write(self.style.SUCCESS("Imported."))
         else:
             self.stdout.write("Dry run: nothing was written. Run again with --apply to import.")
