@@ -18,6 +18,7 @@ from django.conf import settings
 
 SESSION_KEY = "catalogue_imports"
 MAX_AGE_SECONDS = 24 * 3600
+MAX_PENDING = 5  # uploads a session may hold at once; older ones are dropped
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
 
 
@@ -48,6 +49,9 @@ def keep_upload(request, *, data: bytes, filename: str) -> str:
     (directory / f"{token}.upload").write_bytes(data)
     pending = dict(request.session.get(SESSION_KEY, {}))
     pending[token] = filename
+    for stale in list(pending)[:-MAX_PENDING]:  # dicts keep insertion order: oldest first
+        discard_upload(request, stale)
+        pending.pop(stale, None)
     request.session[SESSION_KEY] = pending
     return token
 
