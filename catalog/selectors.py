@@ -35,6 +35,21 @@ def percent_of(cents: int, percent: Decimal) -> int:
     return int((Decimal(cents) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
+def _category_percent_bounds(categories: dict[int, Category], category_id: int | None):
+    """The nearest (min, max) percent bounds up the tree, each inherited independently."""
+    low = high = None
+    seen = set()
+    while category_id is not None and category_id not in seen and (low is None or high is None):
+        seen.add(category_id)
+        category = categories.get(category_id)
+        if category is None:
+            break
+        low = low if low is not None else category.min_price_percent
+        high = high if high is not None else category.max_price_percent
+        category_id = category.parent_id
+    return low, high
+
+
 class _BoundsResolver:
     """Resolves HQ's bounds: the variant's own bounds win; else the nearest category up the
     tree that sets a percent bound (min and max inherited independently), applied to the RRP."""
@@ -43,23 +58,12 @@ class _BoundsResolver:
         self.categories = {category.pk: category for category in Category.objects.all()}
         self.percent_cache: dict[int | None, tuple[Decimal | None, Decimal | None]] = {}
 
-    def _percents(self, category_id):
-        if category_id not in self.percent_cache:
-            low = high = None
-            current, seen = category_id, set()
-            while current is not None and current not in seen and (low is None or high is None):
-                seen.add(current)
-                category = self.categories[current]
-                low = low if low is not None else category.min_price_percent
-                high = high if high is not None else category.max_price_percent
-                current = category.parent_id
-            self.percent_cache[category_id] = (low, high)
-        return self.percent_cache[category_id]
-
     def bounds(self, *, rrp_cents, min_cents, max_cents, category_id) -> PriceBounds:
         if min_cents is not None or max_cents is not None:
             return PriceBounds(min_cents, max_cents)
-        low, high = self._percents(category_id)
+        if category_id not in self.percent_cache:
+            self.percent_cache[category_id] = _category_percent_bounds(self.categories, category_id)
+        low, high = self.percent_cache[category_id]
         return PriceBounds(
             percent_of(rrp_cents, low) if low is not None else None,
             percent_of(rrp_cents, high) if high is not None else None,
@@ -116,6 +120,56 @@ def category_descendant_ids(category: Category) -> list[int]:
         found.append(pk)
         stack.extend(children.get(pk, []))
     return found
+
+
+@dataclass(frozen=True)
+class CategoryTree:
+    """The whole category tree, loaded with one query, for pages that show many categories."""
+
+    by_id: dict[int, Category]
+
+    def ancestors(self, category_id: int | None) -> list[Category]:
+        """The category and its ancestors, root first."""
+        chain, seen = [], set()
+        while category_id is not None and category_id not in seen and category_id in self.by_id:
+            seen.add(category_id)
+            chain.append(self.by_id[category_id])
+            category_id = self.by_id[category_id].parent_id
+        return chain[::-1]
+
+    def label(self, category_id: int | None) -> str:
+        return " > ".join(category.name for category in self.ancestors(category_id))
+
+    def percent_bounds(self, category_id: int | None) -> tuple[Decimal | None, Decimal | None]:
+        """The (min, max) percent bounds that apply to the category's products."""
+        return _category_percent_bounds(self.by_id, category_id)
+
+    def in_order(self) -> list[tuple[Category, int]]:
+        """Every category with its depth, parents before their children, siblings by
+        (position, name)."""
+        children: dict[int | None, list[Category]] = {}
+        for category in self.by_id.values():
+            parent_id = category.parent_id if category.parent_id in self.by_id else None
+            children.setdefault(parent_id, []).append(category)
+        for siblings in children.values():
+            siblings.sort(key=lambda category: (category.position, category.name.casefold()))
+        ordered, stack, seen = (
+            [],
+            [(category, 0) for category in children.get(None, [])][::-1],
+            set(),
+        )
+        while stack:
+            category, depth = stack.pop()
+            if category.pk in seen:
+                continue
+            seen.add(category.pk)
+            ordered.append((category, depth))
+            stack.extend((child, depth + 1) for child in children.get(category.pk, [])[::-1])
+        return ordered
+
+
+def category_tree() -> CategoryTree:
+    return CategoryTree({category.pk: category for category in Category.objects.all()})
 
 
 def variants_by_sku(skus) -> dict[str, Variant]:

@@ -220,6 +220,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `status`: name each enum after its model so the names stay stable.
+    "ENUM_NAME_OVERRIDES": {
+        "ProductStatusEnum": "catalog.models.Product.Status",
+        "StoreStatusEnum": "stores.models.Store.Status",
+    },
 }
 
 # Celery: Redis broker in production; in the embedded profile tasks run in the calling process

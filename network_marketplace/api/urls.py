@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
+from catalog.api.urls import router as catalog_router
 from stores.api.urls import router as stores_router
 from stores.api.views import WhoAmIView
 
@@ -16,6 +17,7 @@ class NetworkApiRoot(APIRootView):
 
 router = DefaultRouter()
 router.APIRootView = NetworkApiRoot
+router.registry.extend(catalog_router.registry)
 router.registry.extend(stores_router.registry)
 
 urlpatterns = [

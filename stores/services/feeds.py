@@ -16,19 +16,19 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from catalog.money import AmountError, format_cents, parse_euros
 from catalog.selectors import variant_refs_by_sku
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 
 from ..models import StockLevel, StockMovement, Store
-from .stock import effective_safety_stock, format_cents
+from .stock import effective_safety_stock
 
 MAX_REPORTED_ERRORS = 500
 MAX_FEED_ROWS = 200_000
@@ -205,17 +205,15 @@ def _parse_price_cents(raw: dict, *, row, errors) -> int | None:
     price = raw.get("price")
     if price in (None, ""):
         return None
-    if isinstance(price, float):
-        price = repr(price)
     try:
-        amount = Decimal(str(price).strip().replace(",", ".").replace("€", "").strip())
-    except InvalidOperation:
-        errors.append(RowError(row, "price", _("A price such as 12.90 is expected.")))
+        cents = parse_euros(price)
+    except AmountError as error:
+        errors.append(RowError(row, "price", str(error)))
         return None
-    if amount <= 0 or amount.as_tuple().exponent < -2:
-        errors.append(RowError(row, "price", _("A price above zero with at most 2 decimals.")))
+    if cents <= 0:
+        errors.append(RowError(row, "price", _("A price must be above zero.")))
         return None
-    return int(amount * 100)
+    return cents
 
 
 def _parse_position(raw: dict, *, row, errors) -> int | None:

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from catalog.models import Variant
+from catalog.money import format_cents
 from catalog.selectors import price_bounds_for
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
@@ -32,11 +33,6 @@ class InsufficientStock(DomainError):
 
     code = "insufficient_stock"
     http_status = 409
-
-
-def format_cents(cents: int) -> str:
-    """12,90 € style, for messages (pages use the template filters)."""
-    return f"{cents // 100},{cents % 100:02d} €"
 
 
 def check_price_within_bounds(*, variant: Variant, price_cents: int) -> None:

@@ -1,0 +1,27 @@
+"""The catalogue's domain errors: the API, the admin and the import command turn them into
+clear answers."""
+
+from __future__ import annotations
+
+from network_marketplace.errors import DomainError
+
+
+class ProductNotPublishable(DomainError):
+    """This product cannot be published: it has no active variant."""
+
+    code = "product_not_publishable"
+    http_status = 409
+
+
+class InvalidImportFile(DomainError):
+    """The catalogue file cannot be read: nothing was imported."""
+
+    code = "invalid_import_file"
+    http_status = 400
+
+
+class CatalogueChangedDuringImport(DomainError):
+    """The catalogue changed while the file was being imported: nothing was written, try again."""
+
+    code = "catalogue_changed"
+    http_status = 409
