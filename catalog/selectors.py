@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
+
 from .models import Category, Product, Variant
 
 
@@ -123,3 +125,148 @@ def variants_by_sku(skus) -> dict[str, Variant]:
         variant.sku: variant
         for variant in Variant.objects.filter(sku__in=list(skus)).select_related("product")
     }
+
+
+# Storefront reads ---------------------------------------------------------------------------
+
+# Control characters become spaces: PostgreSQL refuses NUL in text, and none is meaningful.
+_CONTROL_CHARACTERS = {code: " " for code in [*range(32), 127]}
+
+
+def clean_search_text(text, *, max_length: int = 100) -> str:
+    """What a customer typed, safe to search with: no control characters, single spaces."""
+    return " ".join(str(text or "").translate(_CONTROL_CHARACTERS).split())[:max_length]
+
+
+def top_categories():
+    """The root categories, in HQ's order: the storefront's categories menu."""
+    return Category.objects.filter(parent__isnull=True).order_by("position", "name")
+
+
+class CategoryTree:
+    """The whole category tree, loaded with one query (it is small: hundreds of nodes), for
+    pages that need a category's descendants, its path from the root and its children."""
+
+    def __init__(self, categories):
+        self.by_pk = {category.pk: category for category in categories}
+        self.by_slug = {category.slug: category for category in self.by_pk.values()}
+        self.children_of: dict[int | None, list[Category]] = {}
+        for category in self.by_pk.values():
+            self.children_of.setdefault(category.parent_id, []).append(category)
+        for siblings in self.children_of.values():
+            siblings.sort(key=lambda category: (category.position, category.name))
+
+    def get(self, slug: str) -> Category | None:
+        return self.by_slug.get(slug)
+
+    def roots(self) -> list[Category]:
+        return self.children_of.get(None, [])
+
+    def children(self, category: Category) -> list[Category]:
+        return self.children_of.get(category.pk, [])
+
+    def descendant_ids(self, category: Category) -> list[int]:
+        """The category and every category below it."""
+        found, stack, seen = [], [category.pk], set()
+        while stack:
+            pk = stack.pop()
+            if pk in seen:
+                continue
+            seen.add(pk)
+            found.append(pk)
+            stack.extend(child.pk for child in self.children_of.get(pk, []))
+        return found
+
+    def path(self, category: Category) -> list[Category]:
+        """From the root down to the category (breadcrumbs); a cycle in bad data stops it."""
+        path, seen, current = [], set(), category.pk
+        while current is not None and current in self.by_pk and current not in seen:
+            seen.add(current)
+            path.append(self.by_pk[current])
+            current = self.by_pk[current].parent_id
+        path.reverse()
+        return path
+
+
+def category_tree() -> CategoryTree:
+    return CategoryTree(Category.objects.all())
+
+
+def brands_of(category_ids) -> list[str]:
+    """The brands of the published products in these categories, alphabetically."""
+    return list(
+        Product.objects.published()
+        .filter(category_id__in=list(category_ids))
+        .exclude(brand="")
+        .order_by("brand")
+        .values_list("brand", flat=True)
+        .distinct()
+    )
+
+
+def search_products(query: str):
+    """Published products matching every word of `query` in their name, brand or description,
+    or whose variant has this SKU or GTIN. Exact SKU/GTIN hits come first, then name hits."""
+    query = clean_search_text(query)
+    if not query:
+        return Product.objects.none()
+    exact_code = Exists(
+        Variant.objects.filter(product=OuterRef("pk"), is_active=True).filter(
+            Q(sku__iexact=query) | Q(gtin=query)
+        )
+    )
+    matches = Q()
+    for word in query.split():
+        matches &= (
+            Q(name__icontains=word)
+            | Q(brand__icontains=word)
+            | Q(description__icontains=word)
+            | Exists(
+                Variant.objects.filter(product=OuterRef("pk"), is_active=True).filter(
+                    Q(sku__istartswith=word) | Q(gtin=word)
+                )
+            )
+        )
+    return (
+        published_products()
+        .filter(matches | exact_code)
+        .annotate(
+            relevance=Case(
+                When(exact_code, then=Value(0)),
+                When(name__icontains=query, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("relevance", "name", "pk")
+    )
+
+
+def published_product_by_slug(slug: str) -> Product | None:
+    """A published product with its category, images and active variants loaded."""
+    return (
+        published_products()
+        .prefetch_related(
+            "images",
+            Prefetch(
+                "variants",
+                queryset=Variant.objects.filter(is_active=True).order_by("position", "sku"),
+                to_attr="active_variants",
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def choose_variant(variants: list[Variant], sku: str | None) -> Variant | None:
+    """The variant the customer asked for by SKU, else the first one (None when none)."""
+    if sku:
+        for variant in variants:
+            if variant.sku == sku:
+                return variant
+    return variants[0] if variants else None
+
+
+def option_axes(variants: list[Variant]) -> list[str]:
+    """The option names (size, colour…) used by these variants, in order of first appearance."""
+    return list(dict.fromkeys(name for variant in variants for name in variant.options))
