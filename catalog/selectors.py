@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
 
 from .models import Category, Product, Variant
 
@@ -206,15 +206,15 @@ def brands_of(category_ids) -> list[str]:
 
 def search_products(query: str):
     """Published products matching every word of `query` in their name, brand or description,
-    or whose variant has this SKU or GTIN. Exact SKU/GTIN hits come first, then name hits."""
+    or whose variant has this SKU or GTIN. Exact SKU/GTIN hits come first (with `matched_sku`
+    set), then name hits."""
     query = clean_search_text(query)
     if not query:
         return Product.objects.none()
-    exact_code = Exists(
-        Variant.objects.filter(product=OuterRef("pk"), is_active=True).filter(
-            Q(sku__iexact=query) | Q(gtin=query)
-        )
+    exact_variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True).filter(
+        Q(sku__iexact=query) | Q(gtin=query)
     )
+    exact_code = Exists(exact_variants)
     matches = Q()
     for word in query.split():
         matches &= (
@@ -231,11 +231,13 @@ def search_products(query: str):
         published_products()
         .filter(matches | exact_code)
         .annotate(
+            # The variant a reference designates, so the result opens on that very model.
+            matched_sku=Subquery(exact_variants.values("sku")[:1]),
             relevance=Case(
                 When(exact_code, then=Value(0)),
                 When(name__icontains=query, then=Value(1)),
                 default=Value(2),
-            )
+            ),
         )
         .order_by("relevance", "name", "pk")
     )

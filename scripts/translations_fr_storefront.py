@@ -2,11 +2,10 @@
 
 FR = {
     # Opening hours
-    "Open": "Ouvert",
-    "Open · closes at %(time)s": "Ouvert · ferme à %(time)s",
-    "Closed · opens at %(time)s": "Fermé · ouvre à %(time)s",
-    "Closed · opens tomorrow at %(time)s": "Fermé · ouvre demain à %(time)s",
-    "Closed · opens %(day)s at %(time)s": "Fermé · ouvre %(day)s à %(time)s",
+    "closes at %(time)s": "ferme à %(time)s",
+    "opens at %(time)s": "ouvre à %(time)s",
+    "opens tomorrow at %(time)s": "ouvre demain à %(time)s",
+    "opens on %(day)s at %(time)s": "ouvre %(day)s à %(time)s",
     "Open now": "Ouvert maintenant",
     "Closed now": "Fermé actuellement",
     "Opening hours": "Horaires d'ouverture",

@@ -132,21 +132,19 @@ def opening_hours_specification(opening_hours) -> list[dict]:
 
 
 def describe_status(status: OpeningStatus, *, now: datetime | None = None) -> str:
-    """ "Open · closes at 19:00", "Closed · opens tomorrow at 09:00"… for the store page."""
-    if not status.known:
+    """When the status changes: "closes at 19:00", "opens tomorrow at 09:00"…"""
+    if not status.known or status.changes_at is None:
         return ""
-    if status.changes_at is None:
-        return str(_("Open")) if status.is_open else str(_("Closed"))
     at = f"{status.changes_at:%H:%M}"
     if status.is_open:
-        return _("Open · closes at %(time)s") % {"time": at}
+        return _("closes at %(time)s") % {"time": at}
     today = timezone.localtime(now or timezone.now(), STORE_TIME_ZONE).date()
     days = (status.changes_at.date() - today).days
     if days == 0:
-        return _("Closed · opens at %(time)s") % {"time": at}
+        return _("opens at %(time)s") % {"time": at}
     if days == 1:
-        return _("Closed · opens tomorrow at %(time)s") % {"time": at}
-    return _("Closed · opens %(day)s at %(time)s") % {
+        return _("opens tomorrow at %(time)s") % {"time": at}
+    return _("opens on %(day)s at %(time)s") % {
         "day": WEEKDAYS[status.changes_at.weekday()],
         "time": at,
     }

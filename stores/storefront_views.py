@@ -46,6 +46,7 @@ from .templatetags.storefront import distance, euros
 PRODUCTS_PER_PAGE = 24
 NEARBY_OFFERS = 10
 NEAREST_STORES = 12
+NEAREST_ON_MAP = 3
 # The store locator lists the nearest stores whatever their distance: mainland France fits.
 LOCATOR_RADIUS_KM = 1000
 LOCATION_SESSION_KEY = "storefront_location"
@@ -278,13 +279,25 @@ def store_list(request):
             "nearest": nearest,
             "lookup": lookup,
             "location": lookup.location,
-            "map_points": [
-                _store_point(store, **({"detail": distance(store.distance_km)} if nearest else {}))
-                for store in (nearest or stores)
-            ],
+            "map_points": _locator_points(stores, nearest),
             "you_are_here": _you_are_here(lookup.location),
         },
     )
+
+
+def _locator_points(stores, nearest) -> list[dict]:
+    """Every store on the map; the map zooms on the nearest few (`focus`) when there are."""
+    distances = {store.pk: store.distance_km for store in nearest}
+    focus = {store.pk for store in nearest[:NEAREST_ON_MAP]}
+    points = []
+    for store in stores:
+        extra = {}
+        if store.pk in distances:
+            extra["detail"] = distance(distances[store.pk])
+        if store.pk in focus:
+            extra["focus"] = True
+        points.append(_store_point(store, **extra))
+    return points
 
 
 def store_detail(request, slug):

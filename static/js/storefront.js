@@ -62,13 +62,16 @@
           "</a>",
       }).addTo(map);
       var bounds = [];
+      var focused = points.some(function (point) {
+        return point.focus;
+      });
       points.forEach(function (point) {
         var position = [point.lat, point.lng];
         var marker = many
           ? window.L.circleMarker(position, { radius: 6, color: "#22443a", fillColor: "#2f5d50", fillOpacity: 0.85 })
           : window.L.marker(position, { title: point.name, alt: point.name });
         marker.bindPopup(popupFor(point, element.dataset.linkLabel)).addTo(map);
-        bounds.push(position);
+        if (point.focus || !focused) bounds.push(position);
       });
       if (here) {
         window.L.circleMarker([here.lat, here.lng], {

@@ -227,6 +227,12 @@ def test_search_exact_reference_comes_first(client, network):
     assert product_names(client.get("/search/", {"q": "SEC-PRO-25"}))[0] == "Sécateur Pro 20"
 
 
+def test_search_by_reference_opens_the_product_on_that_model(client, network):
+    html = html_of(client.get("/search/", {"q": "3760001000023"}))
+
+    assert 'href="/p/secateur-pro-20/?variant=SEC-PRO-25"' in html
+
+
 def test_search_paginates_products(client, network):
     for index in range(26):
         VariantFactory(product=ProductFactory(name=f"Gant {index:02d}", category=network.garden))
@@ -419,7 +425,7 @@ def test_store_page_shows_hours_services_and_products_available_here(client, net
     html = html_of(client.get("/stores/villeurbanne-gratte-ciel/"))
 
     assert "Horaires d'ouverture" in html
-    assert "09:00 \u2013 12:30, 14:00 \u2013 19:00" in html
+    assert re.search(r"09:00 \u2013 12:30</span>, <span[^>]*>14:00 \u2013 19:00", html)
     assert "Fermé" in html  # Sunday
     assert "Retrait en magasin" in html
     assert "Expédition depuis le magasin" not in html  # this store does not ship
@@ -475,11 +481,11 @@ def at(day: int, hour: int, minute: int = 0) -> datetime:
 @pytest.mark.parametrize(
     ("moment", "is_open", "label"),
     [
-        (at(0, 10), True, "Ouvert · ferme à 12:30"),
-        (at(0, 13), False, "Fermé · ouvre à 14:00"),
-        (at(0, 19, 30), False, "Fermé · ouvre demain à 09:00"),
-        (at(5, 17, 59), True, "Ouvert · ferme à 18:00"),
-        (at(5, 19), False, "Fermé · ouvre lundi à 09:00"),
+        (at(0, 10), True, "ferme à 12:30"),
+        (at(0, 13), False, "ouvre à 14:00"),
+        (at(0, 19, 30), False, "ouvre demain à 09:00"),
+        (at(5, 17, 59), True, "ferme à 18:00"),
+        (at(5, 19), False, "ouvre lundi à 09:00"),
     ],
     ids=["morning", "lunch-break", "evening", "saturday", "weekend"],
 )
