@@ -61,6 +61,8 @@ FR = {
     ),
     "Use my current position": "Utiliser ma position actuelle",
     "Postal code or town": "Code postal ou commune",
+    "e.g. 69002": "ex. : 69002",
+    "e.g. 69002 or Villeurbanne": "ex. : 69002 ou Villeurbanne",
     "Find the nearest stores": "Trouver les magasins proches",
     "The stores nearest to %(place)s": "Les magasins les plus proches de %(place)s",
     "No store sells online yet.": "Aucun magasin ne vend encore en ligne.",

@@ -99,6 +99,25 @@ def test_variant_choice_and_postal_code_work_without_javascript(browser, live_se
         context.close()
 
 
+def test_customer_uses_the_browser_position_instead_of_a_postal_code(browser, live_server, network):
+    context = browser.new_context(
+        base_url=live_server.url,
+        geolocation={"latitude": 45.7700, "longitude": 4.8800},
+        permissions=["geolocation"],
+    )
+    context.route(re.compile(r"^https://tile\.openstreetmap\.org/"), lambda route: route.abort())
+    page = context.new_page()
+    try:
+        page.goto("/p/secateur-pro-20/")
+        page.get_by_role("button", name="Utiliser ma position actuelle").click()
+
+        nearby = page.get_by_test_id("nearby-stores").get_by_role("link")
+        expect(nearby.first).to_have_text("Ardoise Villeurbanne Gratte-Ciel")
+        expect(page.get_by_test_id("availability-panel")).to_contain_text("votre position")
+    finally:
+        context.close()
+
+
 def test_customer_finds_the_nearest_store_and_its_page(page, offline_tiles, screenshot, network):
     page.goto("/stores/")
     expect(page.get_by_role("region", name="Carte des magasins")).to_be_visible()

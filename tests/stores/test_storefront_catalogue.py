@@ -9,8 +9,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
 
+from catalog.models import ProductImage
 from stores.opening_hours import describe_status, opening_status
 from tests.factories import ProductFactory, StockLevelFactory, VariantFactory
 
@@ -49,6 +51,21 @@ def test_category_lists_published_products_of_its_descendant_categories(client, 
         "Sécateur Pro 20",
         "Tuyau d'arrosage 25 m",
     ]
+
+
+def test_product_images_show_on_the_card_and_the_page(client, network, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    ProductImage.objects.create(
+        product=network.pruner,
+        file=SimpleUploadedFile("secateur.png", b"\x89PNG\r\n\x1a\n", content_type="image/png"),
+        alt="Le sécateur, lame ouverte",
+    )
+
+    listing = html_of(client.get("/c/secateurs/"))
+    page = html_of(client.get("/p/secateur-pro-20/"))
+
+    assert re.search(r'<img src="/media/products/secateur[^"]*\.png" alt=""', listing)
+    assert 'alt="Le sécateur, lame ouverte"' in page
 
 
 def test_drafts_and_archived_products_are_not_listed(client, network):
@@ -519,3 +536,19 @@ def test_malformed_hours_mean_unknown_not_an_error(hours):
     status = opening_status(hours, now=at(0, 10))
 
     assert status.known is False
+
+
+@pytest.mark.parametrize(
+    ("url", "english"),
+    [
+        ("/c/jardin/", "Sort by"),
+        ("/p/secateur-pro-20/", "Available near you"),
+        ("/stores/?q=69002", "The stores nearest to 69002 Lyon"),
+        ("/stores/lyon-presquile/", "Opening hours"),
+        ("/search/?q=secateur", "Products"),
+    ],
+)
+def test_catalogue_pages_speak_english_when_chosen(client, network, url, english):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    assert english in html_of(client.get(url))
