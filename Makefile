@@ -60,5 +60,5 @@ clean:
 
 # Refresh the French catalogue after changing strings: add new ones to scripts/translations_fr.py.
 messages: install
-	$(PY) manage.py makemessages -l fr --ignore=.venv --ignore=tests --ignore=bench --ignore=artifacts --ignore=scripts
+	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=artifacts --ignore=scripts
 	$(PY) scripts/translate.py

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, Subquery, Value, When
+
 from .models import Category, Product, Variant
 
 
@@ -111,65 +113,7 @@ def published_products():
 
 def category_descendant_ids(category: Category) -> list[int]:
     """The category and all categories below it (the tree is small: one query)."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent_id in Category.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent_id, []).append(pk)
-    found, stack = [], [category.pk]
-    while stack:
-        pk = stack.pop()
-        found.append(pk)
-        stack.extend(children.get(pk, []))
-    return found
-
-
-@dataclass(frozen=True)
-class CategoryTree:
-    """The whole category tree, loaded with one query, for pages that show many categories."""
-
-    by_id: dict[int, Category]
-
-    def ancestors(self, category_id: int | None) -> list[Category]:
-        """The category and its ancestors, root first."""
-        chain, seen = [], set()
-        while category_id is not None and category_id not in seen and category_id in self.by_id:
-            seen.add(category_id)
-            chain.append(self.by_id[category_id])
-            category_id = self.by_id[category_id].parent_id
-        return chain[::-1]
-
-    def label(self, category_id: int | None) -> str:
-        return " > ".join(category.name for category in self.ancestors(category_id))
-
-    def percent_bounds(self, category_id: int | None) -> tuple[Decimal | None, Decimal | None]:
-        """The (min, max) percent bounds that apply to the category's products."""
-        return _category_percent_bounds(self.by_id, category_id)
-
-    def in_order(self) -> list[tuple[Category, int]]:
-        """Every category with its depth, parents before their children, siblings by
-        (position, name)."""
-        children: dict[int | None, list[Category]] = {}
-        for category in self.by_id.values():
-            parent_id = category.parent_id if category.parent_id in self.by_id else None
-            children.setdefault(parent_id, []).append(category)
-        for siblings in children.values():
-            siblings.sort(key=lambda category: (category.position, category.name.casefold()))
-        ordered, stack, seen = (
-            [],
-            [(category, 0) for category in children.get(None, [])][::-1],
-            set(),
-        )
-        while stack:
-            category, depth = stack.pop()
-            if category.pk in seen:
-                continue
-            seen.add(category.pk)
-            ordered.append((category, depth))
-            stack.extend((child, depth + 1) for child in children.get(category.pk, [])[::-1])
-        return ordered
-
-
-def category_tree() -> CategoryTree:
-    return CategoryTree({category.pk: category for category in Category.objects.all()})
+    return category_tree().descendant_ids(category)
 
 
 def variants_by_sku(skus) -> dict[str, Variant]:
@@ -177,3 +121,173 @@ def variants_by_sku(skus) -> dict[str, Variant]:
         variant.sku: variant
         for variant in Variant.objects.filter(sku__in=list(skus)).select_related("product")
     }
+
+
+# Storefront reads ---------------------------------------------------------------------------
+
+# Control characters become spaces: PostgreSQL refuses NUL in text, and none is meaningful.
+_CONTROL_CHARACTERS = {code: " " for code in [*range(32), 127]}
+
+
+def clean_search_text(text, *, max_length: int = 100) -> str:
+    """What a customer typed, safe to search with: no control characters, single spaces."""
+    return " ".join(str(text or "").translate(_CONTROL_CHARACTERS).split())[:max_length]
+
+
+def top_categories():
+    """The root categories, in HQ's order: the storefront's categories menu."""
+    return Category.objects.filter(parent__isnull=True).order_by("position", "name")
+
+
+class CategoryTree:
+    """The whole category tree, loaded with one query (it is small: hundreds of nodes), for
+    pages that need a category's descendants, its path from the root, its children, or the
+    price bounds it inherits."""
+
+    def __init__(self, categories):
+        self.by_pk = {category.pk: category for category in categories}
+        self.by_slug = {category.slug: category for category in self.by_pk.values()}
+        self.children_of: dict[int | None, list[Category]] = {}
+        for category in self.by_pk.values():
+            parent_id = category.parent_id if category.parent_id in self.by_pk else None
+            self.children_of.setdefault(parent_id, []).append(category)
+        for siblings in self.children_of.values():
+            siblings.sort(key=lambda category: (category.position, category.name.casefold()))
+
+    def get(self, slug: str) -> Category | None:
+        return self.by_slug.get(slug)
+
+    def roots(self) -> list[Category]:
+        return self.children_of.get(None, [])
+
+    def children(self, category: Category) -> list[Category]:
+        return self.children_of.get(category.pk, [])
+
+    def descendant_ids(self, category: Category) -> list[int]:
+        """The category and every category below it."""
+        found, stack, seen = [], [category.pk], set()
+        while stack:
+            pk = stack.pop()
+            if pk in seen:
+                continue
+            seen.add(pk)
+            found.append(pk)
+            stack.extend(child.pk for child in self.children_of.get(pk, []))
+        return found
+
+    def path(self, category: Category) -> list[Category]:
+        """From the root down to the category (breadcrumbs); a cycle in bad data stops it."""
+        path, seen, current = [], set(), category.pk
+        while current is not None and current in self.by_pk and current not in seen:
+            seen.add(current)
+            path.append(self.by_pk[current])
+            current = self.by_pk[current].parent_id
+        path.reverse()
+        return path
+
+    def label(self, category_id: int | None) -> str:
+        category = self.by_pk.get(category_id)
+        return " > ".join(c.name for c in self.path(category)) if category else ""
+
+    def percent_bounds(self, category_id: int | None) -> tuple[Decimal | None, Decimal | None]:
+        """The (min, max) percent bounds that apply to the category's products."""
+        return _category_percent_bounds(self.by_pk, category_id)
+
+    def in_order(self) -> list[tuple[Category, int]]:
+        """Every category with its depth, parents before their children."""
+        ordered, seen = [], set()
+        stack = [(category, 0) for category in reversed(self.roots())]
+        while stack:
+            category, depth = stack.pop()
+            if category.pk in seen:
+                continue
+            seen.add(category.pk)
+            ordered.append((category, depth))
+            stack.extend((child, depth + 1) for child in reversed(self.children(category)))
+        return ordered
+
+
+def category_tree() -> CategoryTree:
+    return CategoryTree(Category.objects.all())
+
+
+def brands_of(category_ids) -> list[str]:
+    """The brands of the published products in these categories, alphabetically."""
+    return list(
+        Product.objects.published()
+        .filter(category_id__in=list(category_ids))
+        .exclude(brand="")
+        .order_by("brand")
+        .values_list("brand", flat=True)
+        .distinct()
+    )
+
+
+def search_products(query: str):
+    """Published products matching every word of `query` in their name, brand or description,
+    or whose variant has this SKU or GTIN. Exact SKU/GTIN hits come first (with `matched_sku`
+    set), then name hits."""
+    query = clean_search_text(query)
+    if not query:
+        return Product.objects.none()
+    exact_variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True).filter(
+        Q(sku__iexact=query) | Q(gtin=query)
+    )
+    exact_code = Exists(exact_variants)
+    matches = Q()
+    for word in query.split():
+        matches &= (
+            Q(name__icontains=word)
+            | Q(brand__icontains=word)
+            | Q(description__icontains=word)
+            | Exists(
+                Variant.objects.filter(product=OuterRef("pk"), is_active=True).filter(
+                    Q(sku__istartswith=word) | Q(gtin=word)
+                )
+            )
+        )
+    return (
+        published_products()
+        .filter(matches | exact_code)
+        .annotate(
+            # The variant a reference designates, so the result opens on that very model.
+            matched_sku=Subquery(exact_variants.values("sku")[:1]),
+            relevance=Case(
+                When(exact_code, then=Value(0)),
+                When(name__icontains=query, then=Value(1)),
+                default=Value(2),
+            ),
+        )
+        .order_by("relevance", "name", "pk")
+    )
+
+
+def published_product_by_slug(slug: str) -> Product | None:
+    """A published product with its category, images and active variants loaded."""
+    return (
+        published_products()
+        .prefetch_related(
+            "images",
+            Prefetch(
+                "variants",
+                queryset=Variant.objects.filter(is_active=True).order_by("position", "sku"),
+                to_attr="active_variants",
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+def choose_variant(variants: list[Variant], sku: str | None) -> Variant | None:
+    """The variant the customer asked for by SKU, else the first one (None when none)."""
+    if sku:
+        for variant in variants:
+            if variant.sku == sku:
+                return variant
+    return variants[0] if variants else None
+
+
+def option_axes(variants: list[Variant]) -> list[str]:
+    """The option names (size, colour…) used by these variants, in order of first appearance."""
+    return list(dict.fromkeys(name for variant in variants for name in variant.options))

@@ -16,6 +16,7 @@ urlpatterns = [
     path("healthz/live", views.liveness, name="healthz-live"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
+    path("", include("stores.catalogue_urls")),
     path("stores/", include("stores.urls")),
     path("store/", include("stores.backoffice_urls")),
     path("legal/", include("compliance.urls")),

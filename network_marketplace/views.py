@@ -1,11 +1,15 @@
+from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from stores.selectors import search_stores, selling_stores
+from catalog.selectors import clean_search_text
+from stores.selectors import search_stores, searched_products, selling_stores
 
 from .health import platform_health
+
+SEARCH_RESULTS_PER_PAGE = 24
 
 
 @never_cache
@@ -34,10 +38,17 @@ def home(request):
 
 
 def search(request):
-    """The header's search box. Searches stores by name, city or postal code."""
-    query = request.GET.get("q", "").strip()[:100]
+    """The header's search box: products (name, brand, SKU, GTIN, description) first, then
+    stores (name, town, postal code) on the first page of results."""
+    query = clean_search_text(request.GET.get("q", ""))
+    page = stores = None
+    if query:
+        page = Paginator(searched_products(query), SEARCH_RESULTS_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
+        stores = search_stores(query) if page.number == 1 else []
     return render(
         request,
         "storefront/search.html",
-        {"query": query, "stores": search_stores(query) if query else []},
+        {"query": query, "page": page, "stores": stores},
     )

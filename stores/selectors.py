@@ -4,24 +4,34 @@ from __future__ import annotations
 
 import hmac
 import math
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FloatField,
+    IntegerField,
     Max,
     Min,
+    OuterRef,
     Q,
+    Subquery,
     Sum,
     Value,
 )
 from django.db.models.functions import ASin, Cast, Coalesce, Cos, Power, Radians, Sin, Sqrt
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import Variant
+from catalog.selectors import clean_search_text, published_products, search_products
+
 from .models import ApiKey, PostalCode, StockLevel, StockMovement, Store, StoreMembership
+from .opening_hours import opening_hours_specification
 from .services import API_KEY_SCHEME, hash_api_key_secret
 
 EARTH_RADIUS_KM = 6371.0088
@@ -65,7 +75,7 @@ def selling_stores():
 
 def search_stores(query: str, *, limit: int = 20):
     """Stores whose name, city or postal code matches `query` (the storefront's search box)."""
-    query = query.strip()
+    query = clean_search_text(query)
     if not query:
         return Store.objects.none()
     return selling_stores().filter(
@@ -282,3 +292,242 @@ def store_movements(*, store: Store, variant_id: int | None = None):
     if variant_id is not None:
         movements = movements.filter(variant_id=variant_id)
     return movements.order_by("-created_at", "-id")
+
+
+# Storefront: where the customer is, and the catalogue with the network's offers ------------
+
+# "Near me" on the storefront: the radius of the availability panel and the listing filter.
+NEAR_RADIUS_KM = 50
+POSTAL_CODE_RE = re.compile(r"^\d{5}$")
+
+
+@dataclass(frozen=True)
+class CustomerLocation:
+    """A point the customer gave us (a postal code's or a city's centre, or their device's)."""
+
+    latitude: float
+    longitude: float
+    label: str
+    postal_code: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "latitude": self.latitude,
+            "longitude": self.longitude,
+            "label": self.label,
+            "postal_code": self.postal_code,
+        }
+
+    @classmethod
+    def from_dict(cls, data) -> CustomerLocation | None:
+        """The location remembered in a session, or None when it is missing or malformed."""
+        try:
+            location = cls(
+                latitude=float(data["latitude"]),
+                longitude=float(data["longitude"]),
+                label=str(data["label"])[:120],
+                postal_code=str(data.get("postal_code", ""))[:10],
+            )
+        except (KeyError, TypeError, ValueError):
+            return None
+        return location if is_valid_point(location.latitude, location.longitude) else None
+
+
+def is_valid_point(latitude: float, longitude: float) -> bool:
+    return (
+        math.isfinite(latitude)
+        and math.isfinite(longitude)
+        and -90 <= latitude <= 90
+        and -180 <= longitude <= 180
+    )
+
+
+def locate(query: str) -> CustomerLocation | None:
+    """The centre of a French postal code ("69002") or of a town ("Villeurbanne"), or None.
+
+    A town is matched on its exact name first, then on the start of its name; when it covers
+    several postal codes the centre is their mean."""
+    query = clean_search_text(query)
+    if not query:
+        return None
+    compact = query.replace(" ", "")
+    if compact.isdigit():
+        if not POSTAL_CODE_RE.match(compact):
+            return None
+        rows = list(
+            PostalCode.objects.filter(code=compact)
+            .order_by("city")
+            .values_list("city", "latitude", "longitude")
+        )
+        if not rows:
+            return None
+        latitude, longitude = _mean_point(rows)
+        return CustomerLocation(latitude, longitude, f"{compact} {rows[0][0]}", compact)
+    rows = list(
+        PostalCode.objects.filter(city__iexact=query).values_list("city", "latitude", "longitude")
+    )
+    if not rows:
+        first = PostalCode.objects.filter(city__istartswith=query).order_by("city", "code").first()
+        if first is None:
+            return None
+        rows = list(
+            PostalCode.objects.filter(city=first.city).values_list("city", "latitude", "longitude")
+        )
+    latitude, longitude = _mean_point(rows)
+    return CustomerLocation(latitude, longitude, rows[0][0])
+
+
+def _mean_point(rows) -> tuple[float, float]:
+    """The mean of (label, latitude, longitude) rows: the centre of a code or a town."""
+    return (
+        float(sum(lat for _label, lat, _lng in rows) / len(rows)),
+        float(sum(lng for _label, _lat, lng in rows) / len(rows)),
+    )
+
+
+def _live_offers():
+    """Stock levels customers can buy from: available, in an active location (warehouses
+    included: they ship home deliveries), of an active variant."""
+    return StockLevel.objects.filter(
+        available__gt=0, store__status=Store.Status.ACTIVE, variant__is_active=True
+    )
+
+
+def with_offer_summary(products):
+    """Annotate products with what a product card shows, as correlated subqueries:
+    `from_price_cents` (the lowest price of a live offer, else the lowest recommended price),
+    `store_count` (selling stores with stock) and `ships_from_warehouse`."""
+    offers = _live_offers().filter(variant__product=OuterRef("pk"))
+    lowest_offer = (
+        offers.annotate(price=Coalesce("price_cents", "variant__rrp_cents"))
+        .order_by("price")
+        .values("price")[:1]
+    )
+    lowest_rrp = (
+        Variant.objects.filter(product=OuterRef("pk"), is_active=True)
+        .order_by("rrp_cents")
+        .values("rrp_cents")[:1]
+    )
+    store_count = (
+        offers.exclude(store__kind=Store.Kind.WAREHOUSE)
+        .order_by()
+        .values("variant__product")
+        .annotate(count=Count("store_id", distinct=True))
+        .values("count")
+    )
+    return products.annotate(
+        from_price_cents=Coalesce(
+            Subquery(lowest_offer, output_field=BigIntegerField()),
+            Subquery(lowest_rrp, output_field=BigIntegerField()),
+        ),
+        store_count=Coalesce(Subquery(store_count, output_field=IntegerField()), 0),
+        ships_from_warehouse=Exists(offers.filter(store__kind=Store.Kind.WAREHOUSE)),
+    )
+
+
+def _available_near(location: CustomerLocation, radius_km: float = NEAR_RADIUS_KM):
+    box = {
+        f"store__{key}": value
+        for key, value in bounding_box(location.latitude, location.longitude, radius_km).items()
+    }
+    return Exists(
+        _live_offers()
+        .filter(variant__product=OuterRef("pk"), **box)
+        .exclude(store__kind=Store.Kind.WAREHOUSE)
+        .annotate(
+            distance=distance_km_expression(location.latitude, location.longitude, prefix="store__")
+        )
+        .filter(distance__lte=radius_km)
+    )
+
+
+CATALOGUE_SORTS = {
+    "name": ("name", "pk"),
+    "price": ("from_price_cents", "name", "pk"),
+    "-price": ("-from_price_cents", "name", "pk"),
+}
+
+
+def catalogue_products(
+    *,
+    category_ids,
+    brands=(),
+    min_price_cents: int | None = None,
+    max_price_cents: int | None = None,
+    in_stock: bool = False,
+    near: CustomerLocation | None = None,
+    sort: str = "name",
+):
+    """The published products of these categories for a listing page, with their offer
+    summary (see with_offer_summary), filtered and sorted. "In stock" means a live offer
+    anywhere in the network; `near` keeps products a selling store near that point has."""
+    products = with_offer_summary(
+        published_products().filter(category_id__in=list(category_ids))
+    ).prefetch_related("images")
+    if brands:
+        products = products.filter(brand__in=list(brands))
+    if min_price_cents is not None:
+        products = products.filter(from_price_cents__gte=min_price_cents)
+    if max_price_cents is not None:
+        products = products.filter(from_price_cents__lte=max_price_cents)
+    if in_stock:
+        products = products.filter(Exists(_live_offers().filter(variant__product=OuterRef("pk"))))
+    if near is not None:
+        products = products.filter(_available_near(near))
+    return products.order_by(*CATALOGUE_SORTS.get(sort, CATALOGUE_SORTS["name"]))
+
+
+def searched_products(query: str):
+    """The storefront search's products (catalog.selectors.search_products) with their offers."""
+    return with_offer_summary(search_products(query)).prefetch_related("images")
+
+
+def products_available_in_store(*, store: Store, limit: int = 8):
+    """A few published products this store has available, with the store's lowest price."""
+    levels = StockLevel.objects.for_store(store).filter(
+        variant__product=OuterRef("pk"), variant__is_active=True, available__gt=0
+    )
+    lowest = (
+        levels.annotate(price=Coalesce("price_cents", "variant__rrp_cents"))
+        .order_by("price")
+        .values("price")[:1]
+    )
+    return list(
+        published_products()
+        .filter(Exists(levels))
+        .annotate(store_price_cents=Subquery(lowest, output_field=BigIntegerField()))
+        .prefetch_related("images")
+        .order_by("name", "pk")[:limit]
+    )
+
+
+def store_structured_data(store: Store, *, url: str, network_name: str) -> dict:
+    """The store as schema.org `Store` JSON-LD, for local search engines."""
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Store",
+        "@id": url,
+        "name": store.name,
+        "url": url,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": store.address_line,
+            "postalCode": store.postal_code,
+            "addressLocality": store.city,
+            "addressCountry": store.country,
+        },
+        "geo": {
+            "@type": "GeoCoordinates",
+            "latitude": float(store.latitude),
+            "longitude": float(store.longitude),
+        },
+        "brand": {"@type": "Brand", "name": network_name},
+    }
+    if store.phone:
+        data["telephone"] = store.phone
+    if store.email:
+        data["email"] = store.email
+    specification = opening_hours_specification(store.opening_hours)
+    if specification:
+        data["openingHoursSpecification"] = specification
+    return data

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import storefront_views
 
 app_name = "stores"
 urlpatterns = [
-    path("", views.store_list, name="list"),
-    path("<slug:slug>/", views.store_detail, name="detail"),
+    path("", storefront_views.store_list, name="list"),
+    path("<slug:slug>/", storefront_views.store_detail, name="detail"),
 ]

@@ -1,4 +1,4 @@
-"""Store pages: the storefront's store pages and the store back-office (/store/)."""
+"""The store back-office (/store/). The storefront's store pages are in storefront_views."""
 
 from __future__ import annotations
 
@@ -13,18 +13,8 @@ from django.views.decorators.http import require_POST
 
 from .forms import ApiKeyForm
 from .models import ApiKey
-from .selectors import membership_for, selling_stores, stores_visible_to
+from .selectors import membership_for, stores_visible_to
 from .services import issue_api_key, revoke_api_key
-
-
-def store_list(request):
-    stores = selling_stores().order_by("city", "name")
-    return render(request, "storefront/store_list.html", {"stores": stores})
-
-
-def store_detail(request, slug):
-    store = get_object_or_404(selling_stores(), slug=slug)
-    return render(request, "storefront/store_detail.html", {"store": store})
 
 
 def backoffice_store(view):

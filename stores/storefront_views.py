@@ -1,0 +1,336 @@
+"""The storefront's catalogue and store pages: what the network sells and where it is in stock.
+
+These pages combine the catalogue with the stores' offers, which this app owns. The customer's
+location (a postal code, a town or their device's position) is remembered in the session so the
+availability panel, the "near me" filter and the store locator share it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from catalog.models import VAT_PERCENT
+from catalog.selectors import (
+    brands_of,
+    category_tree,
+    choose_variant,
+    clean_search_text,
+    published_product_by_slug,
+)
+
+from .opening_hours import describe_status, opening_status, weekly_hours
+from .selectors import (
+    NEAR_RADIUS_KM,
+    POSTAL_CODE_RE,
+    CustomerLocation,
+    catalogue_products,
+    is_valid_point,
+    locate,
+    network_availability,
+    products_available_in_store,
+    selling_stores,
+    store_structured_data,
+    stores_near,
+    stores_with_variant_near,
+)
+from .storefront_forms import CatalogueFilterForm, euros_to_cents
+from .templatetags.storefront import distance, euros
+
+PRODUCTS_PER_PAGE = 24
+NEARBY_OFFERS = 10
+NEAREST_STORES = 12
+NEAREST_ON_MAP = 3
+# The store locator lists the nearest stores whatever their distance: mainland France fits.
+LOCATOR_RADIUS_KM = 1000
+LOCATION_SESSION_KEY = "storefront_location"
+
+
+# The customer's location ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LocationLookup:
+    location: CustomerLocation | None
+    query: str = ""  # what the customer typed, to fill the form again
+    error: str = ""
+
+
+def customer_location(request, *, param: str = "postal_code") -> LocationLookup:
+    """The location given in this request (a postal code or town in `param`, or the `lat`/`lng`
+    of the browser's geolocation), remembered in the session; else the remembered one."""
+    remembered = CustomerLocation.from_dict(request.session.get(LOCATION_SESSION_KEY) or {})
+    query = clean_search_text(request.GET.get(param, ""))
+    if query:
+        location = locate(query)
+        if location is None:
+            compact = query.replace(" ", "")
+            if compact.isdigit() and not POSTAL_CODE_RE.match(compact):
+                error = _("A French postal code has 5 digits.")
+            else:
+                error = _(
+                    "We do not know “%(query)s”. Check the postal code, or try the name of "
+                    "the town."
+                ) % {"query": query}
+            return LocationLookup(None, query=query, error=error)
+        _remember(request, location)
+        return LocationLookup(location, query=location.postal_code or location.label)
+    if "lat" in request.GET or "lng" in request.GET:
+        try:
+            latitude, longitude = float(request.GET["lat"]), float(request.GET["lng"])
+        except (KeyError, ValueError):
+            latitude = longitude = float("nan")
+        if not is_valid_point(latitude, longitude):
+            return LocationLookup(None, error=_("Your position could not be read."))
+        location = CustomerLocation(round(latitude, 5), round(longitude, 5), _("your position"))
+        _remember(request, location)
+        return LocationLookup(location)
+    if remembered is not None:
+        return LocationLookup(remembered, query=remembered.postal_code or remembered.label)
+    return LocationLookup(None)
+
+
+def _remember(request, location: CustomerLocation) -> None:
+    if request.session.get(LOCATION_SESSION_KEY) != location.as_dict():
+        request.session[LOCATION_SESSION_KEY] = location.as_dict()
+
+
+def _store_point(store, **extra) -> dict:
+    """A map marker: the list next to the map stays the accessible source of the same data."""
+    return {
+        "name": store.name,
+        "url": reverse("stores:detail", args=[store.slug]),
+        "lat": float(store.latitude),
+        "lng": float(store.longitude),
+        "address": f"{store.address_line}, {store.postal_code} {store.city}",
+        **extra,
+    }
+
+
+def _you_are_here(location: CustomerLocation | None) -> dict | None:
+    if location is None:
+        return None
+    return {"lat": location.latitude, "lng": location.longitude, "label": location.label}
+
+
+# Catalogue --------------------------------------------------------------------------------
+
+
+def category_listing(request, slug):
+    tree = category_tree()
+    category = tree.get(slug)
+    if category is None:
+        raise Http404
+    category_ids = tree.descendant_ids(category)
+    subcategories = tree.children(category)
+    form = CatalogueFilterForm(
+        request.GET or None, subcategories=subcategories, brands=brands_of(category_ids)
+    )
+    filters = form.valid_data() if form.is_bound else {}
+    if filters.get("sub"):
+        chosen = next(child for child in subcategories if child.slug == filters["sub"])
+        category_ids = tree.descendant_ids(chosen)
+
+    lookup = customer_location(request)
+    if lookup.error and form.is_bound:
+        form.add_error("postal_code", lookup.error)
+    near = None
+    if filters.get("near"):
+        if lookup.location is None:
+            if not lookup.error:
+                form.add_error(
+                    "near", _("Give your postal code to see what the stores near you have.")
+                )
+        else:
+            near = lookup.location
+
+    products = catalogue_products(
+        category_ids=category_ids,
+        brands=filters.get("brand") or (),
+        min_price_cents=euros_to_cents(filters.get("min_price")),
+        max_price_cents=euros_to_cents(filters.get("max_price")),
+        in_stock=bool(filters.get("in_stock")),
+        near=near,
+        sort=filters.get("sort") or "name",
+    )
+    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    path = tree.path(category)
+    active_filters = any(
+        filters.get(name) for name in ("sub", "brand", "min_price", "max_price", "in_stock")
+    ) or bool(near)
+    return render(
+        request,
+        "storefront/category.html",
+        {
+            "category": category,
+            "breadcrumbs": path[:-1],
+            "nav_category": path[0].slug,
+            "nav_categories": tree.roots(),
+            "subcategories": subcategories,
+            "form": form,
+            "page": page,
+            "location": lookup.location,
+            "location_query": lookup.query,
+            "near_radius_km": NEAR_RADIUS_KM,
+            "active_filters": active_filters,
+        },
+    )
+
+
+def product_detail(request, slug):
+    product = published_product_by_slug(slug)
+    if product is None:
+        raise Http404
+    variants = product.active_variants
+    variant = choose_variant(variants, request.GET.get("variant"))
+    availability = network_availability([item.pk for item in variants]) if variants else {}
+    lookup = customer_location(request)
+    offers = []
+    if variant is not None and lookup.location is not None:
+        offers = stores_with_variant_near(
+            variant_id=variant.pk,
+            latitude=lookup.location.latitude,
+            longitude=lookup.location.longitude,
+            radius_km=NEAR_RADIUS_KM,
+            limit=NEARBY_OFFERS,
+        )
+    tree = category_tree()
+    path = tree.path(product.category)
+    choices = [
+        {
+            "variant": item,
+            "label": item.option_label or _("Standard"),
+            "availability": availability.get(item.pk),
+            "selected": item == variant,
+        }
+        for item in variants
+    ]
+    return render(
+        request,
+        "storefront/product_detail.html",
+        {
+            "product": product,
+            "images": list(product.images.all()),
+            "attributes": _attribute_rows(product.attributes),
+            "breadcrumbs": path,
+            "nav_category": path[0].slug,
+            "nav_categories": tree.roots(),
+            "variant": variant,
+            "choices": choices,
+            "availability": availability.get(variant.pk) if variant else None,
+            "vat_percent": VAT_PERCENT.get(product.vat_rate),
+            "lookup": lookup,
+            "location": lookup.location,
+            "location_keep": [("variant", variant.sku)] if len(variants) > 1 else [],
+            "offers": offers,
+            "near_radius_km": NEAR_RADIUS_KM,
+            "map_points": [
+                _store_point(
+                    offer.store,
+                    detail=f"{distance(offer.distance_km)} · {offer.band_label} · "
+                    f"{euros(offer.price_cents)}",
+                )
+                for offer in offers
+            ],
+            "you_are_here": _you_are_here(lookup.location),
+        },
+    )
+
+
+def _attribute_rows(attributes) -> list[tuple[str, str]]:
+    if not isinstance(attributes, dict):
+        return []
+    rows = []
+    for name, value in attributes.items():
+        if isinstance(value, list | tuple):
+            value = ", ".join(str(item) for item in value)
+        elif isinstance(value, bool):
+            value = _("Yes") if value else _("No")
+        rows.append((str(name), str(value)))
+    return rows
+
+
+# Stores -----------------------------------------------------------------------------------
+
+
+def store_list(request):
+    """The store locator: every selling store, and the nearest ones to a postal code or town."""
+    stores = list(selling_stores().order_by("city", "name"))
+    lookup = customer_location(request, param="q")
+    nearest = []
+    if lookup.location is not None:
+        nearest = stores_near(
+            latitude=lookup.location.latitude,
+            longitude=lookup.location.longitude,
+            radius_km=LOCATOR_RADIUS_KM,
+            limit=NEAREST_STORES,
+        )
+    return render(
+        request,
+        "storefront/store_list.html",
+        {
+            "stores": stores,
+            "nearest": nearest,
+            "lookup": lookup,
+            "location": lookup.location,
+            "map_points": _locator_points(stores, nearest),
+            "you_are_here": _you_are_here(lookup.location),
+        },
+    )
+
+
+def _locator_points(stores, nearest) -> list[dict]:
+    """Every store on the map; the map zooms on the nearest few (`focus`) when there are."""
+    distances = {store.pk: store.distance_km for store in nearest}
+    focus = {store.pk for store in nearest[:NEAREST_ON_MAP]}
+    points = []
+    for store in stores:
+        extra = {}
+        if store.pk in distances:
+            extra["detail"] = distance(distances[store.pk])
+        if store.pk in focus:
+            extra["focus"] = True
+        points.append(_store_point(store, **extra))
+    return points
+
+
+def store_detail(request, slug):
+    store = get_object_or_404(selling_stores(), slug=slug)
+    status = opening_status(store.opening_hours)
+    url = request.build_absolute_uri(reverse("stores:detail", args=[store.slug]))
+    services = [
+        (store.offers_click_collect, _("Click & collect"), _("Order online, collect here.")),
+        (
+            store.offers_ship_from_store,
+            _("Ship from store"),
+            _("Home delivery from this store's stock."),
+        ),
+        (
+            store.offers_reserve_collect,
+            _("Reserve & collect"),
+            _("Have an item held, try it here and pay in store."),
+        ),
+        (store.accepts_returns, _("Returns"), _("Bring back an online order bought anywhere.")),
+    ]
+    return render(
+        request,
+        "storefront/store_detail.html",
+        {
+            "store": store,
+            "hours": weekly_hours(store.opening_hours),
+            "status": status,
+            "status_label": describe_status(status),
+            "services": [(label, help_text) for offered, label, help_text in services if offered],
+            "products": products_available_in_store(store=store),
+            "structured_data": store_structured_data(
+                store, url=url, network_name=settings.NETWORK_NAME
+            ),
+            "map_points": [_store_point(store)],
+        },
+    )
