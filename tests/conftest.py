@@ -22,6 +22,12 @@ def tasks_run_eagerly():
     celery_app.conf.task_always_eager = previous
 
 
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files (product images) go to this test session's temporary folder."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
+
+
 @pytest.fixture
 def hq_admin(db):
     return UserFactory(email="hq.admin@example.com", is_staff=True, is_superuser=True)
