@@ -142,14 +142,17 @@ def load_postal_codes(path: Path | str | None = None) -> int:
     return len(rows)
 
 
-def postal_code_centroid(code: str) -> tuple[Decimal, Decimal] | None:
-    """The (latitude, longitude) of a postal code, averaged over the cities it serves, or None."""
-    found = PostalCode.objects.filter(code=code.strip()).aggregate(
+def postal_code_centroid(code: str) -> tuple[float, float] | None:
+    """The (latitude, longitude) of a postal code, averaged over the cities it serves, or None.
+
+    Floats, like the distance selectors that use it; rounded to the file's precision.
+    """
+    code = (code or "").strip().replace(" ", "")
+    if not code:
+        return None
+    found = PostalCode.objects.filter(code=code).aggregate(
         latitude=Avg("latitude"), longitude=Avg("longitude")
     )
     if found["latitude"] is None:
         return None
-    return (
-        Decimal(str(found["latitude"])).quantize(SIX_PLACES),
-        Decimal(str(found["longitude"])).quantize(SIX_PLACES),
-    )
+    return round(float(found["latitude"]), 6), round(float(found["longitude"]), 6)

@@ -13,7 +13,7 @@ from stores.postal_codes import (
     postal_code_centroid,
 )
 
-LYON = (Decimal("45.70"), Decimal("45.81"), Decimal("4.77"), Decimal("4.90"))
+LYON = (45.70, 45.81, 4.77, 4.90)
 
 
 def write_csv(tmp_path, text: str):
@@ -73,14 +73,14 @@ def test_centroid_averages_the_cities_a_code_serves(db, tmp_path):
         )
     )
 
-    assert postal_code_centroid("01000") == (Decimal("46.205000"), Decimal("5.195000"))
+    assert postal_code_centroid("01000") == pytest.approx((46.205, 5.195))
 
 
 def test_unknown_postal_code_has_no_centroid(db):
     load_postal_codes()
 
     assert postal_code_centroid("00000") is None
-    assert postal_code_centroid("") is None
+    assert postal_code_centroid("  ") is None
 
 
 @pytest.mark.parametrize(
@@ -119,3 +119,10 @@ def test_command_loads_the_shipped_file_and_reports_a_bad_one(db, tmp_path):
         call_command(
             "load_postal_codes", str(write_csv(tmp_path, "code,city,latitude,longitude\nx,y,1,2\n"))
         )
+
+
+def test_bad_row_error_speaks_french_by_default(db, tmp_path):
+    with pytest.raises(PostalCodeFileError) as caught:
+        load_postal_codes(write_csv(tmp_path, "code,city,latitude,longitude\n6900,Lyon,45,4\n"))
+
+    assert caught.value.message == "Ligne 2 : le code postal '6900' n'a pas cinq chiffres."
