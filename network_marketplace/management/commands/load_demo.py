@@ -39,8 +39,13 @@ def _user(email: str, *, first_name: str = "", is_staff: bool = False):
 class Command(BaseCommand):
     help = "Load the demo network (idempotent: running it again changes nothing)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            postal_codes, catalogue, new_stock_rows = self._load()
+        self._print_summary(postal_codes, catalogue, new_stock_rows)
+        self._print_logins()
+
+    def _load(self):
         Site.objects.update_or_create(
             pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Ardoise"}
         )
@@ -71,8 +76,7 @@ class Command(BaseCommand):
             )
         catalogue = load_catalogue()
         new_stock_rows = load_stock()
-        self._print_summary(postal_codes, catalogue, new_stock_rows)
-        self._print_logins()
+        return postal_codes, catalogue, new_stock_rows
 
     def _print_summary(self, postal_codes, catalogue, new_stock_rows):
         out = self.stdout
