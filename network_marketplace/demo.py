@@ -321,3 +321,61 @@ def trader_identity(store: DemoStore, index: int) -> dict:
         "latitude": Decimal(store.latitude),
         "longitude": Decimal(store.longitude),
     }
+
+
+# Opening hours: {"mon": [["09:00", "19:00"]], ..., "sun": []}, several ranges a day allowed.
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _week(open_days: list, *, monday=None, sunday=()) -> dict:
+    hours = {day: [list(span) for span in open_days] for day in DAYS[:6]}
+    if monday is not None:
+        hours["mon"] = [list(span) for span in monday]
+    hours["sun"] = [list(span) for span in sunday]
+    return hours
+
+
+HOURS_CITY_CENTRE = _week([("09:30", "19:30")])
+HOURS_PARIS = _week([("10:00", "20:00")], sunday=[("10:00", "13:00")])
+HOURS_LUNCH_BREAK = _week([("09:00", "12:30"), ("14:00", "19:00")], monday=[("14:00", "19:00")])
+HOURS_SUNDAY_MORNING = _week([("09:00", "19:00")], sunday=[("09:00", "12:30")])
+HOURS_WAREHOUSE = {
+    **{day: [["07:00", "16:00"]] for day in DAYS[:5]},
+    "sat": [],
+    "sun": [],
+}
+FRANCHISE_HOURS = (HOURS_CITY_CENTRE, HOURS_LUNCH_BREAK, HOURS_SUNDAY_MORNING, HOURS_LUNCH_BREAK)
+
+METROPOLES = {"Lyon", "Marseille", "Toulouse", "Nice", "Nantes", "Strasbourg", "Montpellier",
+              "Bordeaux", "Lille", "Villeurbanne"}  # fmt: skip
+
+
+def store_profile(store: DemoStore, index: int) -> dict:
+    """Hours, services, catchment radius and daily capacity: varied the way a network's are."""
+    if store.kind == W:
+        return {
+            "opening_hours": HOURS_WAREHOUSE,
+            "offers_click_collect": False,
+            "offers_ship_from_store": True,
+            "offers_reserve_collect": False,
+            "accepts_returns": False,
+            "catchment_radius_km": 0,
+            "daily_capacity": 2000,
+        }
+    if store.city == "Paris":
+        hours, radius, capacity = HOURS_PARIS, 4, 120
+    elif store.city in METROPOLES:
+        hours = HOURS_CITY_CENTRE if store.kind == B else HOURS_SUNDAY_MORNING
+        radius, capacity = 8, 80 + index % 3 * 10
+    else:
+        hours = FRANCHISE_HOURS[index % len(FRANCHISE_HOURS)]
+        radius, capacity = 20 + index % 3 * 5, 35 + index * 7 % 30
+    return {
+        "opening_hours": hours,
+        "offers_click_collect": True,
+        "offers_ship_from_store": index % 5 != 4,
+        "offers_reserve_collect": index % 7 != 6,
+        "accepts_returns": True,
+        "catchment_radius_km": radius,
+        "daily_capacity": capacity,
+    }

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    Avg,
     BigIntegerField,
     Count,
     Exists,
@@ -87,17 +88,16 @@ def search_stores(query: str, *, limit: int = 20):
 
 
 def postal_code_centroid(code: str) -> tuple[float, float] | None:
-    """The centre of a French postal code (the mean when it covers several towns), or None."""
+    """The centre of a French postal code (the mean when it serves several towns), or None."""
     code = (code or "").strip().replace(" ", "")
     if not code:
         return None
-    points = list(PostalCode.objects.filter(code=code).values_list("latitude", "longitude"))
-    if not points:
-        return None
-    return (
-        float(sum(lat for lat, _lng in points) / len(points)),
-        float(sum(lng for _lat, lng in points) / len(points)),
+    found = PostalCode.objects.filter(code=code).aggregate(
+        latitude=Avg("latitude"), longitude=Avg("longitude")
     )
+    if found["latitude"] is None:
+        return None
+    return round(float(found["latitude"]), 6), round(float(found["longitude"]), 6)
 
 
 def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

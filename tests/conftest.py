@@ -14,12 +14,29 @@ from .factories import MembershipFactory, StoreFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
+def network_language():
+    """Each test starts in the network's language, whatever an earlier test activated."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def tasks_run_eagerly():
     """Tasks run in the test's process unless a test asks for the real worker."""
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     yield
     celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path_factory):
+    """Uploaded files (product images) go to this test session's temporary folder."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
 
 
 @pytest.fixture

@@ -1,10 +1,18 @@
 import io
+import time
 
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, Sum
 
+from catalog.models import Category, Product, ProductImage, Variant, VatRate
+from catalog.selectors import category_descendant_ids, price_bounds_for_variants
+from catalog.validators import is_valid_gtin
 from network_marketplace import demo
-from stores.models import Store, StoreMembership
+from network_marketplace.demo_catalogue import FAMILIES, demo_products
+from stores.models import PostalCode, StockLevel, StockMovement, StockPolicy, Store, StoreMembership
 
 
 def load_demo() -> str:
@@ -19,29 +27,50 @@ def test_demo_network_has_a_warehouse_stores_and_a_login_for_each(db):
     stores = Store.objects.all()
     assert stores.filter(kind=Store.Kind.WAREHOUSE).count() == 1
     assert stores.exclude(kind=Store.Kind.WAREHOUSE).count() >= 30
-    for store in stores:
-        owner = StoreMembership.objects.get(store=store, role=StoreMembership.Role.OWNER).user
-        assert owner.check_password(demo.DEMO_PASSWORD)
+    owners = [
+        StoreMembership.objects.get(store=store, role=StoreMembership.Role.OWNER).user
+        for store in stores
+    ]
+    assert owners[0].check_password(demo.DEMO_PASSWORD)
+    for owner in owners:
+        assert owner.password == owners[0].password  # one hash of the same password: checked
         assert owner.email in output
     assert demo.HQ_EMAIL in output
     assert demo.CUSTOMER_EMAIL in output
 
 
+def demo_snapshot():
+    return {
+        "counts": [
+            model.objects.count()
+            for model in (
+                Store, get_user_model(), StoreMembership, PostalCode, Category, Product,
+                Variant, ProductImage, StockLevel, StockMovement,
+            )
+        ],
+        "stock": list(
+            StockLevel.objects.order_by("pk").values_list(
+                "store", "variant", "on_hand", "safety_stock", "price_cents"
+            )
+        ),
+        "variants": list(
+            Variant.objects.order_by("pk").values_list("sku", "gtin", "rrp_cents", "product")
+        ),
+        "stores": list(
+            Store.objects.order_by("pk").values_list(
+                "slug", "opening_hours", "catchment_postal_codes", "daily_capacity"
+            )
+        ),
+    }  # fmt: skip
+
+
 def test_loading_the_demo_twice_changes_nothing(db):
     load_demo()
-    counts = (
-        Store.objects.count(),
-        get_user_model().objects.count(),
-        StoreMembership.objects.count(),
-    )
+    before = demo_snapshot()
 
     load_demo()
 
-    assert (
-        Store.objects.count(),
-        get_user_model().objects.count(),
-        StoreMembership.objects.count(),
-    ) == counts
+    assert demo_snapshot() == before
 
 
 def test_demo_logins_work_through_the_login_page(client, db):
@@ -66,3 +95,150 @@ def test_hq_admin_reaches_django_admin(client, db):
 
     assert response.status_code == 200
     assert "Ardoise Lyon" in response.content.decode()
+
+
+def test_demo_catalogue_has_published_products_with_variants_and_an_image(db):
+    load_demo()
+
+    published = Product.objects.published()
+    assert published.count() >= 300
+    assert Product.objects.filter(status=Product.Status.DRAFT).exists()
+    tops = Category.objects.filter(parent__isnull=True)
+    with_products = [
+        top
+        for top in tops
+        if published.filter(category_id__in=category_descendant_ids(top)).exists()
+    ]
+    assert len(with_products) >= 8
+    assert Category.objects.filter(parent__isnull=False).count() >= 16
+    assert not published.filter(variants__isnull=True).exists()
+    assert Variant.objects.values("product").annotate(n=Count("pk")).filter(n__gt=6).count() == 0
+    for image in ProductImage.objects.select_related("product"):
+        assert default_storage.exists(image.file.name)
+        assert image.alt == image.product.name
+    assert ProductImage.objects.count() == Product.objects.count()
+
+
+def test_every_demo_gtin_is_valid_and_every_sku_unique(db):
+    load_demo()
+
+    gtins = list(Variant.objects.values_list("gtin", flat=True))
+    assert all(gtin and len(gtin) == 13 and is_valid_gtin(gtin) for gtin in gtins)
+    assert len(set(gtins)) == len(gtins)
+
+
+def test_demo_vat_rates_follow_french_law(db):
+    load_demo()
+
+    def rates(slug):
+        return set(Product.objects.filter(category__slug=slug).values_list("vat_rate", flat=True))
+
+    assert rates("plantes") == {VatRate.INTERMEDIATE}
+    assert rates("epicerie-fine") == {VatRate.REDUCED}
+    assert rates("livres-pratiques") == {VatRate.REDUCED}
+    assert rates("outillage-electroportatif") == {VatRate.STANDARD}
+    standard = Product.objects.filter(vat_rate=VatRate.STANDARD).count()
+    assert standard > Product.objects.count() * 0.8
+
+
+def test_every_store_price_is_within_hq_bounds(db):
+    load_demo()
+
+    priced = list(
+        StockLevel.objects.filter(price_cents__isnull=False).select_related("variant__product")
+    )
+    bounds = price_bounds_for_variants([level.variant for level in priced])
+    assert len(priced) > 100
+    assert Variant.objects.filter(min_price_cents__isnull=False).exists()
+    for level in priced:
+        assert bounds[level.variant_id].allows(level.price_cents), level
+    assert StockLevel.objects.filter(price_cents__isnull=True).count() > len(priced)
+
+
+def test_every_demo_stock_level_is_explained_by_its_movements(db):
+    load_demo()
+
+    moved = {
+        (row["store"], row["variant"]): row["total"]
+        for row in StockMovement.objects.values("store", "variant").annotate(total=Sum("delta"))
+    }
+    levels = list(StockLevel.objects.values_list("store", "variant", "on_hand", "safety_stock"))
+    default_safety_stock = StockPolicy.current().default_safety_stock
+    assert levels
+    for store, variant, on_hand, safety_stock in levels:
+        assert moved.get((store, variant), 0) == on_hand
+        assert safety_stock == default_safety_stock
+    assert set(StockMovement.objects.values_list("reason", "source", "reference").distinct()) == {
+        ("adjustment", "system", "demo initial stock")
+    }
+
+
+def test_each_store_stocks_part_of_the_range_and_the_warehouse_nearly_all(db):
+    load_demo()
+
+    variants = Variant.objects.count()
+    for store in Store.objects.annotate(rows=Count("stock_levels")):
+        share = store.rows / variants
+        if store.kind == Store.Kind.WAREHOUSE:
+            assert share > 0.85, store
+        else:
+            assert 0.35 < share < 0.75, store
+    assert StockLevel.objects.filter(on_hand=0).exists()
+    assert StockLevel.objects.filter(available__gt=0).count() > variants * 10
+
+
+def test_demo_stores_have_hours_services_and_a_catchment(db):
+    load_demo()
+
+    warehouse = Store.objects.get(kind=Store.Kind.WAREHOUSE)
+    assert not warehouse.offers_click_collect
+    assert not warehouse.offers_reserve_collect
+    selling = list(Store.objects.selling())
+    assert len(selling) >= 30
+    for store in selling:
+        assert store.offers_click_collect
+        assert set(store.opening_hours) == {"mon", "tue", "wed", "thu", "fri", "sat", "sun"}
+        assert store.postal_code in store.catchment_postal_codes, store
+        assert store.catchment_radius_km > 0
+        assert store.daily_capacity > 0
+    assert any(store.opening_hours["sun"] for store in selling)
+    assert any(len(store.opening_hours["tue"]) == 2 for store in selling)
+    assert not all(store.offers_ship_from_store for store in selling)
+    paris = [set(s.catchment_postal_codes) for s in selling if s.city == "Paris"]
+    assert len(paris) == 2
+    assert not paris[0] & paris[1]
+
+
+def test_reloading_the_demo_keeps_stock_that_moved_since(db):
+    load_demo()
+    level = StockLevel.objects.filter(on_hand__gt=2).order_by("pk").first()
+    StockLevel.objects.filter(pk=level.pk).update(on_hand=level.on_hand - 1)
+    StockMovement.objects.create(
+        store=level.store, variant=level.variant, delta=-1, on_hand_after=level.on_hand - 1,
+        reason=StockMovement.Reason.SALE, source=StockMovement.Source.SYSTEM,
+    )  # fmt: skip
+    movements = StockMovement.objects.count()
+
+    load_demo()
+
+    assert StockLevel.objects.get(pk=level.pk).on_hand == level.on_hand - 1
+    assert StockMovement.objects.count() == movements
+
+
+def test_demo_loads_in_reasonable_time_on_postgresql(db):
+    started = time.monotonic()
+    output = load_demo()
+    elapsed = time.monotonic() - started
+
+    assert connection.vendor == "postgresql"
+    assert elapsed < 60, f"load_demo took {elapsed:.1f} s"
+    assert "published products" in output
+
+
+def test_demo_catalogue_is_the_same_on_every_run():
+    first, second = demo_products(), demo_products()
+
+    assert first == second
+    assert len({product.slug for product in first}) == len(first)
+    assert all(1 <= len(product.variants) <= 6 for product in first)
+    assert all(len(family.models) >= 1 for family in FAMILIES)

@@ -1,21 +1,35 @@
+import functools
+
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from catalog.models import Product, Variant
 from network_marketplace import demo
-from stores.models import Store, StoreMembership
+from network_marketplace.demo_loader import load_catalogue, load_stock, store_catchments
+from stores.models import StockLevel, StockMovement, Store, StoreMembership
+from stores.postal_codes import load_postal_codes
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashed once for all the demo logins: 34 hashes of the same password took seconds.
+    return make_password(demo.DEMO_PASSWORD)
 
 
 def _user(email: str, *, first_name: str = "", is_staff: bool = False):
-    user, created = get_user_model().objects.get_or_create(
+    user, _created = get_user_model().objects.get_or_create(
         email=email,
-        defaults={"first_name": first_name, "is_staff": is_staff, "is_superuser": is_staff},
+        defaults={
+            "first_name": first_name,
+            "is_staff": is_staff,
+            "is_superuser": is_staff,
+            "password": _demo_password_hash(),
+        },
     )
-    if created:
-        user.set_password(demo.DEMO_PASSWORD)
-        user.save(update_fields=["password"])
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )
@@ -25,13 +39,20 @@ def _user(email: str, *, first_name: str = "", is_staff: bool = False):
 class Command(BaseCommand):
     help = "Load the demo network (idempotent: running it again changes nothing)."
 
-    @transaction.atomic
     def handle(self, *args, **options):
+        with transaction.atomic():
+            postal_codes, catalogue, new_stock_rows = self._load()
+        self._print_summary(postal_codes, catalogue, new_stock_rows)
+        self._print_logins()
+
+    def _load(self):
         Site.objects.update_or_create(
             pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Ardoise"}
         )
         _user(demo.HQ_EMAIL, first_name="Camille", is_staff=True)
         _user(demo.CUSTOMER_EMAIL, first_name="Léa")
+        postal_codes = load_postal_codes()
+        catchments = store_catchments()
         for index, spec in enumerate(demo.DEMO_STORES):
             store, _created = Store.objects.update_or_create(
                 slug=spec.slug,
@@ -45,13 +66,29 @@ class Command(BaseCommand):
                     "email": spec.owner_email,
                     "phone": f"+33 1 80 00 {index:02d} {index * 3 % 100:02d}",
                     **demo.trader_identity(spec, index),
+                    **demo.store_profile(spec, index),
+                    "catchment_postal_codes": catchments.get(spec.slug, []),
                 },
             )
             owner = _user(spec.owner_email)
             StoreMembership.objects.get_or_create(
                 user=owner, store=store, defaults={"role": StoreMembership.Role.OWNER}
             )
-        self._print_logins()
+        catalogue = load_catalogue()
+        new_stock_rows = load_stock()
+        return postal_codes, catalogue, new_stock_rows
+
+    def _print_summary(self, postal_codes, catalogue, new_stock_rows):
+        out = self.stdout
+        out.write(
+            self.style.SUCCESS("Demo data loaded: ")
+            + f"{Store.objects.count()} stores, {postal_codes} postal codes, "
+            f"{catalogue.categories} categories, "
+            f"{Product.objects.published().count()} published products "
+            f"({catalogue.products} in all), {Variant.objects.count()} variants, "
+            f"{StockLevel.objects.count()} stock rows ({new_stock_rows} new), "
+            f"{StockMovement.objects.count()} stock movements."
+        )
 
     def _print_logins(self):
         out = self.stdout

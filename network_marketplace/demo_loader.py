@@ -1,0 +1,251 @@
+"""Writes the demo catalogue, the stores' profiles and their initial stock, idempotently.
+
+Rows are upserted by their natural keys (category and product slug, variant SKU); stock
+levels that already exist are left alone, so running the loader again after orders moved
+stock changes nothing and adds no movement. Everything goes through bulk statements: the
+whole demo loads in seconds on SQLite.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+
+from catalog.models import Category, Product, ProductImage, Variant
+from catalog.selectors import percent_of, price_bounds_for_variants
+from stores.models import PostalCode, StockLevel, StockMovement, Store
+from stores.services import effective_safety_stock
+
+from . import demo
+from .demo_catalogue import DEMO_CATEGORIES, demo_products, product_svg, shelf_price
+
+IMAGE_FOLDER = "products/demo"
+INITIAL_STOCK_REFERENCE = "demo initial stock"
+STORE_PRICE_PERCENTS = (90, 93, 95, 97, 98, 102, 105)
+
+
+@dataclass(frozen=True)
+class CatalogueCounts:
+    categories: int
+    products: int
+    variants: int
+
+
+def load_catalogue() -> CatalogueCounts:
+    """Upsert the demo categories, products, variants and one illustration per product."""
+    _upsert_categories()
+    category_ids = dict(Category.objects.values_list("slug", "pk"))
+    products = demo_products()
+    Product.objects.bulk_create(
+        [
+            Product(
+                slug=spec.slug,
+                name=spec.name,
+                category_id=category_ids[spec.category],
+                brand=spec.brand,
+                description=spec.description,
+                attributes=spec.attributes,
+                vat_rate=spec.vat_rate,
+                status=spec.status,
+            )
+            for spec in products
+        ],
+        update_conflicts=True,
+        unique_fields=["slug"],
+        update_fields=["name", "category", "brand", "description", "attributes", "vat_rate",
+                       "status"],
+        batch_size=500,
+    )  # fmt: skip
+    product_ids = dict(
+        Product.objects.filter(slug__in=[spec.slug for spec in products]).values_list("slug", "pk")
+    )
+    Variant.objects.bulk_create(
+        [
+            Variant(
+                product_id=product_ids[spec.slug],
+                sku=variant.sku,
+                gtin=variant.gtin,
+                options=variant.options,
+                rrp_cents=variant.rrp_cents,
+                min_price_cents=variant.min_price_cents,
+                max_price_cents=variant.max_price_cents,
+                position=variant.position,
+                is_active=True,
+            )
+            for spec in products
+            for variant in spec.variants
+        ],
+        update_conflicts=True,
+        unique_fields=["sku"],
+        update_fields=["product", "gtin", "options", "rrp_cents", "min_price_cents",
+                       "max_price_cents", "position", "is_active"],
+        batch_size=500,
+    )  # fmt: skip
+    _attach_images(products, product_ids)
+    return CatalogueCounts(
+        categories=len(DEMO_CATEGORIES),
+        products=len(products),
+        variants=sum(len(spec.variants) for spec in products),
+    )
+
+
+def _upsert_categories() -> None:
+    for level in (False, True):  # the top categories first: the others point at them
+        parent_ids = dict(Category.objects.values_list("slug", "pk"))
+        Category.objects.bulk_create(
+            [
+                Category(
+                    slug=spec.slug,
+                    name=spec.name,
+                    parent_id=parent_ids[spec.parent] if spec.parent else None,
+                    position=spec.position,
+                    description=spec.description,
+                    min_price_percent=spec.min_percent,
+                    max_price_percent=spec.max_percent,
+                )
+                for spec in DEMO_CATEGORIES
+                if (spec.parent is not None) == level
+            ],
+            update_conflicts=True,
+            unique_fields=["slug"],
+            update_fields=["name", "parent", "position", "description", "min_price_percent",
+                           "max_price_percent"],
+        )  # fmt: skip
+
+
+def _attach_images(products, product_ids: dict[str, int]) -> None:
+    """One SVG per product under MEDIA_ROOT, written only when missing or different."""
+    tops = {spec.slug: spec for spec in DEMO_CATEGORIES}
+    has_image = set(
+        ProductImage.objects.filter(product_id__in=product_ids.values()).values_list(
+            "product_id", flat=True
+        )
+    )
+    new_images = []
+    for spec in products:
+        top = tops[tops[spec.category].parent or spec.category]
+        name = f"{IMAGE_FOLDER}/{spec.slug}.svg"
+        content = product_svg(spec, top).encode()
+        if not default_storage.exists(name) or _read(name) != content:
+            default_storage.delete(name)
+            default_storage.save(name, ContentFile(content))
+        if product_ids[spec.slug] not in has_image:
+            new_images.append(
+                ProductImage(product_id=product_ids[spec.slug], file=name, alt=spec.name)
+            )
+    ProductImage.objects.bulk_create(new_images, batch_size=500)
+
+
+def _read(name: str) -> bytes:
+    with default_storage.open(name, "rb") as handle:
+        return handle.read()
+
+
+def store_catchments() -> dict[str, list[str]]:
+    """Each selling store's postal codes: those of its city, shared out to the nearest store
+    when a city has several (Paris)."""
+    specs = [spec for spec in demo.DEMO_STORES if spec.kind != demo.W]
+    by_city = defaultdict(list)
+    for spec in specs:
+        by_city[spec.city].append(spec)
+    catchments = {spec.slug: set() for spec in specs}
+    rows = PostalCode.objects.filter(city__in=by_city).values_list(
+        "code", "city", "latitude", "longitude"
+    )
+    for code, city, latitude, longitude in rows:
+        nearest = min(
+            by_city[city],
+            key=lambda spec: _distance(spec, float(latitude), float(longitude)),
+        )
+        catchments[nearest.slug].add(code)
+    return {slug: sorted(codes) for slug, codes in catchments.items()}
+
+
+def _distance(spec, latitude: float, longitude: float) -> float:
+    """Equirectangular distance in degrees: enough to pick the nearest of a city's stores."""
+    d_lat = float(spec.latitude) - latitude
+    d_lng = (float(spec.longitude) - longitude) * math.cos(math.radians(latitude))
+    return math.hypot(d_lat, d_lng)
+
+
+def load_stock() -> int:
+    """Create the initial stock of every store and of the warehouse, with one movement per
+    unit-holding row. Rows that exist are kept as they are. Returns how many rows were made."""
+    stores = list(Store.objects.filter(slug__in=[spec.slug for spec in demo.DEMO_STORES]))
+    variants = list(
+        Variant.objects.filter(sku__startswith="ARD-").select_related("product").order_by("sku")
+    )
+    bounds = price_bounds_for_variants(variants)
+    existing = set(
+        StockLevel.objects.filter(store__in=stores).values_list("store_id", "variant_id")
+    )
+    levels = []
+    for store in sorted(stores, key=lambda store: store.slug):
+        safety = effective_safety_stock(store)
+        for variant, on_hand, price in _stock_plan(store, variants, bounds):
+            if (store.pk, variant.pk) in existing:
+                continue
+            levels.append(
+                StockLevel(
+                    store=store,
+                    variant=variant,
+                    on_hand=on_hand,
+                    safety_stock=safety,
+                    price_cents=price,
+                )
+            )
+    StockLevel.objects.bulk_create(levels, batch_size=1000)
+    StockMovement.objects.bulk_create(
+        [
+            StockMovement(
+                store=level.store,
+                variant=level.variant,
+                delta=level.on_hand,
+                on_hand_after=level.on_hand,
+                reason=StockMovement.Reason.ADJUSTMENT,
+                source=StockMovement.Source.SYSTEM,
+                reference=INITIAL_STOCK_REFERENCE,
+                actor_label="load_demo",
+            )
+            for level in levels
+            if level.on_hand
+        ],
+        batch_size=1000,
+    )
+    return len(levels)
+
+
+def _stock_plan(store: Store, variants, bounds):
+    """(variant, on hand, store price or None) for the variants this store holds: the same
+    on every run, whatever the database holds (a random generator seeded by the store)."""
+    rng = random.Random(f"ardoise-stock-{store.slug}")  # noqa: S311 - demo data, not secrets
+    is_warehouse = store.kind == Store.Kind.WAREHOUSE
+    share = 0.9 if is_warehouse else rng.uniform(0.4, 0.7)
+    sets_prices = not is_warehouse and rng.random() < 0.4
+    for variant in variants:
+        if rng.random() >= share:
+            continue
+        if is_warehouse:
+            on_hand = 0 if rng.random() < 0.05 else int(rng.triangular(5, 200, 30))
+        else:
+            on_hand = 0 if rng.random() < 0.12 else int(rng.triangular(1, 26, 4))
+        price = None
+        if sets_prices and rng.random() < 0.35:
+            price = _store_price(variant, bounds[variant.pk], rng)
+        yield variant, on_hand, price
+
+
+def _store_price(variant: Variant, bound, rng: random.Random) -> int | None:
+    """A local price near the RRP, rounded like a shelf price, kept within HQ's bounds."""
+    price = shelf_price(percent_of(variant.rrp_cents, Decimal(rng.choice(STORE_PRICE_PERCENTS))))
+    if bound.min_cents is not None:
+        price = max(price, bound.min_cents)
+    if bound.max_cents is not None:
+        price = min(price, bound.max_cents)
+    return None if price == variant.rrp_cents else price
