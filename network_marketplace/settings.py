@@ -220,6 +220,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"StoreKindEnum": "stores.models.Store.Kind"},
 }
 
 # Celery: Redis broker in production; in the embedded profile tasks run in the calling process
