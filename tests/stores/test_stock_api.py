@@ -268,6 +268,21 @@ def test_out_of_order_rows_are_ignored(lyon_api_key, lyon_store, lyon_stock):
     assert levels(lyon_store)["ARD-SEC-01"] == (5, None)
 
 
+def test_rows_superseded_in_the_same_batch_count_as_ignored(lyon_api_key, lyon_store, lyon_stock):
+    response = batch(
+        api(lyon_api_key),
+        lyon_store,
+        [
+            {"sku": "ARD-SEC-01", "on_hand": 5, "sequence": 2},
+            {"sku": "ARD-SEC-01", "on_hand": 9, "sequence": 1},
+            {"sku": "ARD-ARR-10", "on_hand": 1, "sequence": 1},
+        ],
+    )
+
+    assert response.json() == {"received": 3, "applied": 2, "ignored_stale": 1, "movements": 2}
+    assert levels(lyon_store)["ARD-SEC-01"] == (5, None)
+
+
 def test_bad_row_rejects_the_batch_with_row_and_field_and_changes_nothing(
     lyon_api_key, lyon_store, lyon_stock
 ):
@@ -356,7 +371,12 @@ def test_batch_bodies_larger_than_django_upload_limit_are_accepted(
     )
 
     assert response.status_code == 200
-    assert response.json()["received"] == 50_000
+    assert response.json() == {
+        "received": 50_000,
+        "applied": 1,
+        "ignored_stale": 49_999,
+        "movements": 1,
+    }
     assert levels(lyon_store)["ARD-SEC-01"] == (0, None)  # the highest sequence, 50000, wins
 
 
