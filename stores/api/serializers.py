@@ -109,9 +109,14 @@ class StockFeedRowSerializer(serializers.Serializer):
     sku = serializers.CharField()
     on_hand = serializers.IntegerField(min_value=0)
     price_cents = serializers.IntegerField(
-        required=False, min_value=1, help_text="Empty or absent: the price does not change."
+        required=False,
+        allow_null=True,
+        min_value=1,
+        help_text="Null or absent: the price does not change.",
     )
-    price = serializers.CharField(required=False, help_text='Euros, e.g. "12.90" or "12,90".')
+    price = serializers.CharField(
+        required=False, allow_null=True, help_text='Instead of price_cents: euros, e.g. "12,90".'
+    )
     sequence = serializers.IntegerField(
         required=False, min_value=0, help_text="Grows with each update; or source_timestamp."
     )
