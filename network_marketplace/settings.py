@@ -220,10 +220,11 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Several models have a `status`: name each enum after its model so the names stay stable.
+    # Several models have a `status` or a `kind`: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ProductStatusEnum": "catalog.models.Product.Status",
         "StoreStatusEnum": "stores.models.Store.Status",
+        "StoreKindEnum": "stores.models.Store.Kind",
     },
 }
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import stock_views, views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -8,4 +8,13 @@ urlpatterns = [
     path("<slug:slug>/", views.dashboard, name="dashboard"),
     path("<slug:slug>/api-keys/", views.api_keys, name="api-keys"),
     path("<slug:slug>/api-keys/<int:key_id>/revoke/", views.revoke_key, name="revoke-key"),
+    path("<slug:slug>/stock/", stock_views.stock_list, name="stock"),
+    path("<slug:slug>/stock/<int:level_id>/", stock_views.stock_update, name="stock-update"),
+    path("<slug:slug>/stock/import/", stock_views.stock_import, name="stock-import"),
+    path(
+        "<slug:slug>/stock/import/example.csv",
+        stock_views.stock_import_template,
+        name="stock-import-template",
+    ),
+    path("<slug:slug>/stock/movements/", stock_views.stock_movements, name="stock-movements"),
 ]

@@ -69,6 +69,21 @@ def membership_for(*, user, store: Store) -> StoreMembership | None:
     return StoreMembership.objects.filter(user=user, store=store).first()
 
 
+def may_set_prices(principal, store: Store, *, membership=None) -> bool:
+    """Who may change a store's prices: HQ, the store's owners and managers, and the store's
+    API keys (its POS/ERP). Staff members count stock but don't price. `store` must already be
+    one the principal may see (stores_visible_to); `membership` saves a query when known."""
+    api_key = getattr(principal, "api_key", None)
+    if api_key is not None:
+        return api_key.is_hq or api_key.store_id == store.pk
+    if not getattr(principal, "is_authenticated", False):
+        return False
+    if principal.is_staff:
+        return True
+    membership = membership or membership_for(user=principal, store=store)
+    return bool(membership and membership.can_manage)
+
+
 def selling_stores():
     """The stores customers can buy from, for the storefront."""
     return Store.objects.selling()
@@ -285,6 +300,15 @@ def store_stock(*, store: Store, query: str = "", availability: str = "", catego
     if category_ids:
         levels = levels.filter(variant__product__category_id__in=category_ids)
     return levels.order_by("variant__product__name", "variant__sku")
+
+
+def store_stock_summary(store: Store) -> dict:
+    """The stock card of a store's dashboard: rows, rows available online, units available."""
+    return StockLevel.objects.for_store(store).aggregate(
+        rows=Count("pk"),
+        available_rows=Count("pk", filter=Q(available__gt=0)),
+        units_available=Coalesce(Sum("available"), 0),
+    )
 
 
 def store_movements(*, store: Store, variant_id: int | None = None):

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from .forms import ApiKeyForm
 from .models import ApiKey
-from .selectors import membership_for, stores_visible_to
+from .selectors import membership_for, store_stock_summary, stores_visible_to
 from .services import issue_api_key, revoke_api_key
 
 
@@ -53,6 +53,7 @@ def dashboard(request, store):
             "store": store,
             "members": members,
             "active_key_count": ApiKey.objects.for_store(store).active().count(),
+            "stock_summary": store_stock_summary(store),
         },
     )
 

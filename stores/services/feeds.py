@@ -312,7 +312,9 @@ def apply_stock_feed(
             _apply_bulk_postgresql(store, ordered, source, reference, actor, result)
         else:
             _apply_portable(store, ordered, source, reference, actor, result)
-        result.ignored_stale = len(ordered) - result.applied
+        # Rows not applied are older than the stock row's position, or than a newer row for
+        # the same SKU in this batch: either way ignored as older, so the counts add up.
+        result.ignored_stale = result.received - result.applied
         record_audit_event(
             actor=actor,
             action="stock.feed_applied",

@@ -48,7 +48,7 @@ def test_customer_finds_a_product_in_the_stores_near_them(page, offline_tiles, s
     page.get_by_role("link", name="Sécateur Pro 20").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sécateur Pro 20")
     expect(page.get_by_test_id("store-price-range")).to_have_text(
-        "En magasin : de 27,90 € à 29,90 €"
+        "En magasin : de 27,90\xa0€ à 29,90\xa0€"
     )
     screenshot("product-page")
 
@@ -68,7 +68,7 @@ def test_customer_finds_a_product_in_the_stores_near_them(page, offline_tiles, s
     page.get_by_role("radio", name=re.compile("25 mm")).check()
     expect(page).to_have_url(re.compile(r"variant=SEC-PRO-25"))
     expect(nearby).to_have_text(["Ardoise Lyon Part-Dieu"])
-    expect(page.locator(".price--big")).to_have_text("34,90 €")
+    expect(page.locator(".price--big")).to_have_text("34,90\xa0€")
     expect(store_map.locator(".leaflet-marker-icon")).to_have_count(1)
     screenshot("product-page-other-variant")
 
