@@ -236,6 +236,12 @@ FR = {
     "All stores": "Tous les magasins",
     "See on the map": "Voir sur la carte",
     "Seller": "Vendeur",
+    "Data sources": "Sources des données",
+    'Distances to stores are computed from postal code centroids by <a href="https://www.geonames.org/">GeoNames</a> (licence CC BY 4.0). Maps: © OpenStreetMap contributors.': (
+        "Les distances aux magasins sont calculées à partir des centroïdes des codes postaux de "
+        '<a href="https://www.geonames.org/">GeoNames</a> (licence CC BY 4.0). Cartes : © les '
+        "contributeurs d'OpenStreetMap."
+    ),
 }
 
 FR_PLURAL = {
