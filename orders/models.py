@@ -1,0 +1,205 @@
+"""Customer orders: what was bought, at which price, how each line is to be served, and why.
+
+Prices are integer cents, VAT included (French retail); each line keeps a snapshot of the product,
+its price and its VAT rate at the time of the order, so later catalogue changes never rewrite it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Variant
+from stores.models import Store
+
+
+class FulfilmentMethod(models.TextChoices):
+    HOME_DELIVERY = "home_delivery", _("Home delivery")
+    CLICK_COLLECT = "click_collect", _("Click & collect")
+    RESERVE_COLLECT = "reserve_collect", _("Reserve & collect")
+
+
+COLLECT_METHODS = {FulfilmentMethod.CLICK_COLLECT, FulfilmentMethod.RESERVE_COLLECT}
+
+
+class OrderPolicy(models.Model):
+    """HQ's settings for orders and their routing (a single row)."""
+
+    accept_within_minutes = models.PositiveIntegerField(
+        _("stores accept a routed fulfilment within (minutes)"), default=120
+    )
+    collect_within_days = models.PositiveIntegerField(
+        _("click & collect orders are kept for (days)"), default=5
+    )
+    reserve_hold_hours = models.PositiveIntegerField(
+        _("reserve & collect holds last (hours)"), default=48
+    )
+    checkout_hold_minutes = models.PositiveIntegerField(
+        _("checkout holds last (minutes)"), default=15
+    )
+    max_parcels = models.PositiveSmallIntegerField(_("most parcels per order"), default=2)
+    pickup_code_attempts = models.PositiveSmallIntegerField(
+        _("wrong pickup codes before the code is void"), default=5
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("order policy")
+        verbose_name_plural = _("order policy")
+
+    def __str__(self) -> str:
+        return str(_("Order policy"))
+
+    @classmethod
+    def current(cls) -> OrderPolicy:
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class Order(models.Model):
+    class Status(models.TextChoices):
+        PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
+        PLACED = "placed", _("Placed")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("Web shop")
+        ENDLESS_AISLE = "endless_aisle", _("In store (endless aisle)")
+        API = "api", _("API")
+
+    number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT
+    )
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default="web")
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="orders", verbose_name=_("customer account"),
+    )  # fmt: skip
+    email = models.EmailField(_("e-mail"))
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(_("language"), max_length=10, default="fr")
+
+    # Delivery address, for home-delivery lines.
+    address_line = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=2, default="FR")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    # The customer's local store, credited with the order whoever serves it (catchment).
+    attributed_store = models.ForeignKey(
+        Store, null=True, blank=True, on_delete=models.SET_NULL, related_name="attributed_orders",
+        verbose_name=_("attributed store"),
+    )  # fmt: skip
+    # The store whose staff placed the order for a walk-in customer (endless aisle).
+    placed_by_store = models.ForeignKey(
+        Store, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("placed in store"),
+    )  # fmt: skip
+
+    currency = models.CharField(max_length=3, default="EUR")
+    subtotal_cents = models.BigIntegerField(_("items (cents)"), default=0)
+    shipping_cents = models.BigIntegerField(_("delivery (cents)"), default=0)
+    total_cents = models.BigIntegerField(_("total (cents)"), default=0)
+    vat_cents = models.BigIntegerField(_("of which VAT (cents)"), default=0)
+
+    placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(total_cents=models.F("subtotal_cents") + models.F("shipping_cents")),
+                name="order_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(subtotal_cents__gte=0) & Q(shipping_cents__gte=0) & Q(vat_cents__gte=0),
+                name="order_amounts_non_negative",
+            ),
+        ]
+        indexes = [
+            # A customer's order history, newest first.
+            models.Index(fields=["customer", "-created_at"], name="order_customer_recent_idx"),
+            # A store's attributed orders (store dashboards, commission share).
+            models.Index(fields=["attributed_store", "-created_at"], name="order_attributed_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number or f"#{self.pk}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
+    product_name = models.CharField(_("product"), max_length=200)
+    sku = models.CharField(_("SKU"), max_length=64)
+    options_label = models.CharField(_("options"), max_length=200, blank=True)
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price_cents = models.BigIntegerField(_("unit price (cents)"))
+    vat_percent = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=1)
+    total_cents = models.BigIntegerField(_("line total (cents)"))
+    vat_cents = models.BigIntegerField(_("of which VAT (cents)"))
+    method = models.CharField(
+        _("fulfilment method"), max_length=20, choices=FulfilmentMethod.choices
+    )
+    chosen_store = models.ForeignKey(
+        Store, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name=_("pickup store"),
+    )  # fmt: skip
+    cancelled_quantity = models.PositiveIntegerField(_("cancelled quantity"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0), name="order_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_cents=models.F("unit_price_cents") * models.F("quantity")),
+                name="order_line_total_adds_up",
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_quantity__lte=models.F("quantity")),
+                name="order_line_cancelled_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(method=FulfilmentMethod.HOME_DELIVERY) | Q(chosen_store__isnull=False),
+                name="order_line_collect_has_store",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.sku}"
+
+
+class OrderEvent(models.Model):
+    """A change of an order's status: who, when, from, to, why."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor_label = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.from_status or '∅'} → {self.to_status}"
