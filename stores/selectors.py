@@ -555,3 +555,39 @@ def store_structured_data(store: Store, *, url: str, network_name: str) -> dict:
     if specification:
         data["openingHoursSpecification"] = specification
     return data
+
+
+# Catchment ----------------------------------------------------------------------------------
+
+
+def attributed_store_for(
+    *, postal_code: str = "", point: tuple[float, float] | None = None
+) -> Store | None:
+    """The customer's local store, credited with their orders whoever serves them: the selling
+    store whose catchment lists the postal code (the nearest when several do), else the nearest
+    store whose catchment radius reaches the customer's point (or the postal code's centre)."""
+    postal_code = (postal_code or "").strip().replace(" ", "")
+    if point is None and postal_code:
+        point = postal_code_centroid(postal_code)
+    if postal_code:
+        listed = [
+            pk
+            for pk, codes in selling_stores().values_list("pk", "catchment_postal_codes")
+            if postal_code in (codes or [])
+        ]
+        if len(listed) == 1:
+            return Store.objects.get(pk=listed[0])
+        if listed and point is not None:
+            return stores_near(
+                latitude=point[0], longitude=point[1], radius_km=20_000,
+                queryset=selling_stores().filter(pk__in=listed), limit=1,
+            )[0]  # fmt: skip
+        if listed:
+            return Store.objects.filter(pk__in=listed).order_by("pk").first()
+    if point is None:
+        return None
+    widest = selling_stores().aggregate(radius=Max("catchment_radius_km"))["radius"] or 0
+    for store in stores_near(latitude=point[0], longitude=point[1], radius_km=widest, limit=50):
+        if store.distance_km <= store.catchment_radius_km:
+            return store
+    return None
