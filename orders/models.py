@@ -43,6 +43,12 @@ class OrderPolicy(models.Model):
     pickup_code_attempts = models.PositiveSmallIntegerField(
         _("wrong pickup codes before the code is void"), default=5
     )
+    home_delivery_fee_cents = models.PositiveIntegerField(
+        _("home delivery fee (cents)"), default=490
+    )
+    free_delivery_from_cents = models.PositiveIntegerField(
+        _("free home delivery from (cents of items)"), default=5000
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

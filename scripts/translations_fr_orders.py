@@ -76,4 +76,6 @@ FR = {
     "order event": "événement de commande",
     "order events": "événements de commande",
     "An order can't go from “%(current)s” to “%(target)s”.": "Une commande ne peut pas passer de « %(current)s » à « %(target)s ».",
+    "home delivery fee (cents)": "frais de livraison à domicile (centimes)",
+    "free home delivery from (cents of items)": "livraison offerte à partir de (centimes d'articles)",
 }
