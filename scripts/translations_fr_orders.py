@@ -78,4 +78,6 @@ FR = {
     "An order can't go from “%(current)s” to “%(target)s”.": "Une commande ne peut pas passer de « %(current)s » à « %(target)s ».",
     "home delivery fee (cents)": "frais de livraison à domicile (centimes)",
     "free home delivery from (cents of items)": "livraison offerte à partir de (centimes d'articles)",
+    "stuck": "bloquées",
+    "Past a deadline": "Échéance dépassée",
 }
