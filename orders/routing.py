@@ -35,7 +35,6 @@ Collect lines are routed first (the customer chose their store), then home-deliv
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
@@ -340,8 +339,8 @@ class RoutingDecision:
     def is_split(self) -> bool:
         return len(self.allocations) > 1
 
-    def as_dict(self) -> dict:
-        return {
+    def as_dict(self, *, with_candidates: bool = True) -> dict:
+        found = {
             "line": self.line_index,
             "variant_id": self.line.variant_id,
             "quantity": self.line.quantity,
@@ -355,8 +354,10 @@ class RoutingDecision:
             "unavailable_reason": None
             if self.unavailable_reason is None
             else str(self.unavailable_reason),
-            "candidates": [candidate.as_dict() for candidate in self.candidates],
         }
+        if with_candidates:
+            found["candidates"] = [candidate.as_dict() for candidate in self.candidates]
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -383,17 +384,35 @@ class RoutingResult:
         )
 
     @property
+    def home_delivery_candidates(self) -> tuple[CandidateScore, ...]:
+        """The locations considered for the home-delivery lines (placed together)."""
+        for decision in self.decisions:
+            if decision.line.method is FulfilmentMethod.HOME_DELIVERY:
+                return decision.candidates
+        return ()
+
+    @property
     def fully_served(self) -> bool:
         return all(decision.is_served for decision in self.decisions)
 
     def as_dict(self) -> dict:
-        """The decision in JSON-serialisable form, kept with the order for HQ's audit."""
+        """The decision in JSON-serialisable form, kept with the order for HQ's audit. The
+        home-delivery lines' candidates are given once, under "home_delivery"; each collect
+        line has its own (the chosen store, and the transfer sources considered)."""
         return {
             "policy": self.policy.as_dict(),
             "excluded_location_ids": sorted(self.excluded_location_ids),
-            "home_delivery_plan": str(self.home_delivery_plan),
-            "parcels": list(self.parcels),
-            "lines": [decision.as_dict() for decision in self.decisions],
+            "home_delivery": {
+                "plan": str(self.home_delivery_plan),
+                "parcels": list(self.parcels),
+                "candidates": [candidate.as_dict() for candidate in self.home_delivery_candidates],
+            },
+            "lines": [
+                decision.as_dict(
+                    with_candidates=decision.line.method is not FulfilmentMethod.HOME_DELIVERY
+                )
+                for decision in self.decisions
+            ],
         }
 
 
@@ -491,37 +510,42 @@ class _Stock:
 
     def __init__(self, by_id: Mapping[int, Location]):
         self._by_id = by_id
-        self._taken: dict[tuple[int, int], int] = defaultdict(int)
+        self._taken: dict[tuple[int, int], int] = {}
 
     def left(self, location_id: int, variant_id: int) -> int:
-        available = self._by_id[location_id].available.get(variant_id, 0)
-        return max(available - self._taken.get((location_id, variant_id), 0), 0)
+        units = self._by_id[location_id].available.get(variant_id, 0)
+        if self._taken:
+            units -= self._taken.get((location_id, variant_id), 0)
+        return units if units > 0 else 0
+
+    def held(self, location_id: int, variant_ids: list[int]) -> tuple[int, ...]:
+        """The units left of each of `variant_ids`, in that order."""
+        return tuple(self.left(location_id, variant_id) for variant_id in variant_ids)
 
     def take(self, location_id: int, variant_id: int, quantity: int) -> None:
         if quantity > self.left(location_id, variant_id):
             raise RuntimeError("The router took more units than a location has.")
-        self._taken[location_id, variant_id] += quantity
-
-    def give_back(self, location_id: int, variant_id: int, quantity: int) -> None:
-        self._taken[location_id, variant_id] -= quantity
+        key = (location_id, variant_id)
+        self._taken[key] = self._taken.get(key, 0) + quantity
 
 
 def _score(
     location: Location,
     distance: float,
-    demand: Mapping[int, int],
-    stock: _Stock,
+    wanted: tuple[int, ...],
+    held: tuple[int, ...],
     busiest: int,
     policy: RoutingPolicy,
 ) -> CandidateScore:
-    """A candidate's component scores (each in [0, 1]) and weighted total."""
+    """A candidate's component scores (each in [0, 1]) and weighted total. `wanted` are the
+    quantities of the variants being placed, `held` the units it has left of each."""
     distance_score = 1.0 - min(distance, policy.max_distance_km) / policy.max_distance_km
-    depths = []
-    for variant_id, quantity in demand.items():
-        left = stock.left(location.store_id, variant_id)
-        if left >= quantity:
-            depths.append(1.0 - quantity / left)
-    depth_score = sum(depths) / len(demand) if demand else 0.0
+    depths = [
+        1.0 - quantity / units
+        for quantity, units in zip(wanted, held, strict=True)
+        if units >= quantity
+    ]
+    depth_score = sum(depths) / len(wanted) if wanted else 0.0
     if location.daily_capacity > 0:
         load_score = 1.0 - min(location.open_orders / location.daily_capacity, 1.0)
     else:
@@ -538,7 +562,7 @@ def _score(
         location_id=location.store_id,
         kind=location.kind,
         distance_km=distance,
-        serves_all=len(depths) == len(demand),
+        serves_all=len(depths) == len(wanted),
         distance=distance_score,
         stock_depth=depth_score,
         load=load_score,
@@ -623,8 +647,7 @@ def _route_collect(
             candidates=(chosen_record,),
         )
 
-    demand = {line.variant_id: line.quantity}
-    eligible: list[tuple[Location, float]] = []
+    eligible: list[tuple[Location, float, int]] = []
     left_out = [chosen_record]
     for location in by_id.values():
         if location.store_id == chosen.store_id:
@@ -639,7 +662,7 @@ def _route_collect(
         if reason is None and left < line.quantity:
             reason = Ineligibility.NOT_ENOUGH_STOCK
         if reason is None:
-            eligible.append((location, distance))
+            eligible.append((location, distance, left))
         else:
             left_out.append(
                 CandidateScore(
@@ -649,10 +672,10 @@ def _route_collect(
                     ineligibility=reason,
                 )
             )
-    busiest = max((location.recent_routed for location, _ in eligible), default=0)
+    busiest = max((location.recent_routed for location, _, _ in eligible), default=0)
     scored = [
-        _score(location, distance, demand, stock, busiest, policy)
-        for location, distance in eligible
+        _score(location, distance, (line.quantity,), (left,), busiest, policy)
+        for location, distance, left in eligible
     ]
     candidates = _audit(scored, left_out)
     if not scored:
@@ -705,11 +728,14 @@ def _route_home_delivery(
     for _index, line in home_lines:
         demand[line.variant_id] = demand.get(line.variant_id, 0) + line.quantity
     variants = list(demand)  # in the order of the lines
+    wanted = tuple(demand.values())
 
     eligible: list[tuple[Location, float]] = []
+    held: dict[int, tuple[int, ...]] = {}  # units left per variant, for the eligible
     left_out: list[CandidateScore] = []
     for location in by_id.values():
-        if not any(stock.left(location.store_id, variant_id) > 0 for variant_id in variants):
+        units = stock.held(location.store_id, variants)
+        if not any(units):
             continue
         distance = distance_km(
             customer.latitude, customer.longitude, location.latitude, location.longitude
@@ -717,6 +743,7 @@ def _route_home_delivery(
         reason = _shipping_ineligibility(location, excluded, distance, policy)
         if reason is None:
             eligible.append((location, distance))
+            held[location.store_id] = units
         else:
             left_out.append(
                 CandidateScore(
@@ -728,7 +755,9 @@ def _route_home_delivery(
             )
     busiest = max((location.recent_routed for location, _ in eligible), default=0)
     scores = {
-        location.store_id: _score(location, distance, demand, stock, busiest, policy)
+        location.store_id: _score(
+            location, distance, wanted, held[location.store_id], busiest, policy
+        )
         for location, distance in eligible
     }
     candidates = _audit(list(scores.values()), left_out)
@@ -741,21 +770,19 @@ def _route_home_delivery(
         ),
     )
 
-    plan, allocations = _plan_home_delivery(variants, demand, preferred, stock, policy, max_parcels)
+    plan, allocations = _plan_home_delivery(
+        variants, demand, preferred, held, stock, policy, max_parcels
+    )
     for variant_id, taken in allocations.items():
         for location_id, quantity in taken:
             stock.take(location_id, variant_id, quantity)
 
     decisions = {}
     remaining = {variant_id: list(taken) for variant_id, taken in allocations.items()}
-    network_units = {
-        variant_id: sum(stock.left(location.store_id, variant_id) for location, _ in eligible)
-        + sum(quantity for _, quantity in allocations.get(variant_id, ()))
-        for variant_id in variants
-    }
     for index, line in home_lines:
         if line.variant_id not in allocations:
-            short = network_units[line.variant_id] < demand[line.variant_id]
+            bit = variants.index(line.variant_id)
+            short = sum(units[bit] for units in held.values()) < demand[line.variant_id]
             decisions[index] = RoutingDecision(
                 line_index=index,
                 line=line,
@@ -804,6 +831,7 @@ def _plan_home_delivery(
     variants: list[int],
     demand: Mapping[int, int],
     preferred: list[Location],
+    held: Mapping[int, tuple[int, ...]],
     stock: _Stock,
     policy: RoutingPolicy,
     max_parcels: int,
@@ -811,19 +839,22 @@ def _plan_home_delivery(
     """Which locations give how many units of each variant: {variant: [(location, units)]}.
 
     Variants absent from the answer are unavailable. `preferred` is the candidates' order of
-    preference (warehouse first when HQ says so, then best score). Reads `stock`, takes nothing.
+    preference (warehouse first when HQ says so, then best score); `held` their units left of
+    each variant. Reads `stock`, takes nothing.
     """
     if max_parcels < 1 or not preferred:
         return HomeDeliveryPlan.UNAVAILABLE, {}
     full = (1 << len(variants)) - 1
-    covers = {
-        location.store_id: sum(
-            1 << bit
-            for bit, variant_id in enumerate(variants)
-            if stock.left(location.store_id, variant_id) >= demand[variant_id]
-        )
-        for location in preferred
-    }
+    quantities = [demand[variant_id] for variant_id in variants]
+    covers = {}
+    for location in preferred:
+        mask = 0
+        for bit, (units, quantity) in enumerate(
+            zip(held[location.store_id], quantities, strict=True)
+        ):
+            if units >= quantity:
+                mask |= 1 << bit
+        covers[location.store_id] = mask
 
     # 1-2. One location serves every line: the first in order of preference.
     for location in preferred:
