@@ -44,6 +44,8 @@ EARTH_RADIUS_KM = 6371.0088
 # Totals are compared rounded, so that equal scores reached by different float paths tie
 # (and the tie goes to the lower store id).
 SCORE_DIGITS = 9
+# The audit keeps this many eligible candidates, and as many ineligible ones, per decision.
+AUDIT_CANDIDATES = 12
 # Above this many combinations of locations to try, the split of an order is found greedily.
 MAX_COMBINATIONS = 20_000
 
@@ -317,8 +319,8 @@ class RoutingDecision:
     `location_id` is where the customer gets the goods: the shipping location (None when the
     line is split: see `allocations`) or the pickup store (for a transfer too). `allocations`
     say from whose stock the units are taken (the source store for a transfer). `delay_days`
-    is the delay promised to the customer. `candidates` are the locations considered, best
-    first, then the ineligible ones by store id.
+    is the delay promised to the customer. `candidates` are the locations holding any of the
+    variants that were looked at: the eligible best first, then the others nearest first.
     """
 
     line_index: int
@@ -339,7 +341,7 @@ class RoutingDecision:
     def is_split(self) -> bool:
         return len(self.allocations) > 1
 
-    def as_dict(self, *, with_candidates: bool = True) -> dict:
+    def as_dict(self, *, with_candidates: bool = True, max_candidates: int | None = None) -> dict:
         found = {
             "line": self.line_index,
             "variant_id": self.line.variant_id,
@@ -356,7 +358,7 @@ class RoutingDecision:
             else str(self.unavailable_reason),
         }
         if with_candidates:
-            found["candidates"] = [candidate.as_dict() for candidate in self.candidates]
+            found.update(_candidates_as_dict(self.candidates, max_candidates))
         return found
 
 
@@ -395,21 +397,24 @@ class RoutingResult:
     def fully_served(self) -> bool:
         return all(decision.is_served for decision in self.decisions)
 
-    def as_dict(self) -> dict:
+    def as_dict(self, *, max_candidates: int | None = AUDIT_CANDIDATES) -> dict:
         """The decision in JSON-serialisable form, kept with the order for HQ's audit. The
         home-delivery lines' candidates are given once, under "home_delivery"; each collect
-        line has its own (the chosen store, and the transfer sources considered)."""
+        line has its own (the chosen store, and the transfer sources considered). Up to
+        `max_candidates` eligible ones (best first) and ineligible ones (nearest first) are
+        kept, with the count of the others (None: all)."""
         return {
             "policy": self.policy.as_dict(),
             "excluded_location_ids": sorted(self.excluded_location_ids),
             "home_delivery": {
                 "plan": str(self.home_delivery_plan),
                 "parcels": list(self.parcels),
-                "candidates": [candidate.as_dict() for candidate in self.home_delivery_candidates],
+                **_candidates_as_dict(self.home_delivery_candidates, max_candidates),
             },
             "lines": [
                 decision.as_dict(
-                    with_candidates=decision.line.method is not FulfilmentMethod.HOME_DELIVERY
+                    with_candidates=decision.line.method is not FulfilmentMethod.HOME_DELIVERY,
+                    max_candidates=max_candidates,
                 )
                 for decision in self.decisions
             ],
@@ -576,9 +581,25 @@ def _rank_key(score: CandidateScore):
 
 
 def _audit(scored: list[CandidateScore], left_out: list[CandidateScore]):
+    """The candidates as the audit shows them: the eligible best first, then the others
+    nearest first (why wasn't the nearest store used?)."""
     return tuple(sorted(scored, key=_rank_key)) + tuple(
-        sorted(left_out, key=lambda candidate: candidate.location_id)
+        sorted(left_out, key=lambda candidate: (candidate.distance_km, candidate.location_id))
     )
+
+
+def _candidates_as_dict(candidates: tuple[CandidateScore, ...], limit: int | None) -> dict:
+    """At most `limit` eligible and `limit` ineligible candidates, and how many were left out."""
+    if limit is None:
+        shown = list(candidates)
+    else:
+        eligible = [candidate for candidate in candidates if candidate.eligible]
+        ineligible = [candidate for candidate in candidates if not candidate.eligible]
+        shown = eligible[:limit] + ineligible[:limit]
+    return {
+        "candidates": [candidate.as_dict() for candidate in shown],
+        "candidates_not_shown": len(candidates) - len(shown),
+    }
 
 
 def _shipping_ineligibility(

@@ -571,7 +571,22 @@ def test_the_decision_explains_itself_in_json():
     }
     assert hose_line["kind"] == "transfer"
     assert hose_line["transfer_from_store_id"] == 1
+    assert audit["home_delivery"]["candidates_not_shown"] == 0
     assert [c["location_id"] for c in hose_line["candidates"]] == [1, 2]
+
+
+def test_the_audit_keeps_the_best_candidates_and_counts_the_others():
+    # 30 stores hold the pruner, 3 of them are full
+    locations = [
+        store(store_id, km=store_id, stock={PRUNER: 5}, open_orders=50 if store_id % 10 == 0 else 0)
+        for store_id in range(1, 31)
+    ]
+
+    audit = route([home(PRUNER)], locations).as_dict(max_candidates=5)
+
+    shown = audit["home_delivery"]["candidates"]
+    assert [c["location_id"] for c in shown] == [1, 2, 3, 4, 5, 10, 20, 30]
+    assert audit["home_delivery"]["candidates_not_shown"] == 22
 
 
 # Bad input ------------------------------------------------------------------------------------
