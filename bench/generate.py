@@ -11,7 +11,7 @@ The database must be migrated (`manage.py migrate`). The shape:
   4 variants (a size, a power, a capacity...). The first `--variants` variants are the store range;
   the catalogue has `--warehouse-variants` in all (default: max(variants, 100,000)) and the
   warehouse lists all of them, so a 100,000-row feed batch can target one location.
-- one stock row per (store, store-range variant): stores × variants rows. On hand 0-30, skewed
+- one stock row per (store, store-range variant): stores x variants rows. On hand 0-30, skewed
   towards small quantities (floor(31·u²)), with the safety stock at 1 about 25 % of rows have
   nothing available; ~1 % of rows hold a reservation; ~15 % carry a store price within ±10 % of
   the RRP (HQ's bounds are 70-80 % .. 120-130 %).
@@ -258,9 +258,7 @@ def stock_table_structures(cur) -> dict[str, list[tuple[str, str]]]:
         [STOCK_TABLE],
     )
     constraints = cur.fetchall()
-    cur.execute(
-        "SELECT count(*) FROM pg_constraint WHERE confrelid = %s::regclass", [STOCK_TABLE]
-    )
+    cur.execute("SELECT count(*) FROM pg_constraint WHERE confrelid = %s::regclass", [STOCK_TABLE])
     referenced = cur.fetchone()[0] > 0
     cur.execute(
         "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i"
@@ -270,12 +268,10 @@ def stock_table_structures(cur) -> dict[str, list[tuple[str, str]]]:
         [STOCK_TABLE, STOCK_TABLE],
     )
     indexes = cur.fetchall()
-    return {
-        # A primary key that another table references stays in place.
-        "keys": [(n, d) for n, kind, d in constraints if kind == "u" or (kind == "p" and not referenced)],
-        "foreign_keys": [(n, d) for n, kind, d in constraints if kind == "f"],
-        "indexes": indexes,
-    }  # fmt: skip
+    # A primary key that another table references stays in place.
+    keys = [(n, d) for n, kind, d in constraints if kind == "u" or (kind == "p" and not referenced)]
+    foreign_keys = [(n, d) for n, kind, d in constraints if kind == "f"]
+    return {"keys": keys, "foreign_keys": foreign_keys, "indexes": indexes}
 
 
 def drop_structures(cur, structures) -> None:

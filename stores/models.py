@@ -212,8 +212,14 @@ class StockLevel(models.Model):
     sequence or source timestamp of the last feed row applied: older rows are ignored.
     """
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_levels")
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_levels")
+    # No single-column indexes on the keys: the unique (store, variant) constraint serves the
+    # store's lookups and stock_by_variant the variant's; each index costs every stock write.
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="stock_levels", db_index=False
+    )
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="stock_levels", db_index=False
+    )
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
     safety_stock = models.IntegerField(_("safety stock"), default=0)
@@ -247,12 +253,13 @@ class StockLevel(models.Model):
             ),
         ]
         indexes = [
-            # "Which stores have this variant available": the product page and the near-me
-            # query read only rows with stock, by variant.
+            # "Which stores have this variant available, at what price": the product page and
+            # the near-me query read a variant's rows from this index alone (index-only scans),
+            # never the table, whose rows are spread over the stores. It also serves the
+            # variant's foreign key (cascades).
             models.Index(
-                fields=["variant", "store"],
-                condition=Q(available__gt=0),
-                name="stock_available_by_variant",
+                fields=["variant", "store", "available", "price_cents"],
+                name="stock_by_variant",
             ),
         ]
 
@@ -282,7 +289,10 @@ class StockMovement(models.Model):
         ADMIN = "admin", _("HQ admin")
         SYSTEM = "system", _("System")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_movements")
+    # The store's lookups use movement_store_recent_idx, which starts with the store.
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="stock_movements", db_index=False
+    )
     variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
     delta = models.IntegerField(_("change"))
     on_hand_after = models.IntegerField(_("on hand after"))

@@ -341,21 +341,19 @@ def _apply_bulk_postgresql(store, ordered, source, reference, actor, result: Fee
             for variant_id, row in ordered:
                 copy.write_row((variant_id, row.on_hand, row.price_cents, row.position))
         cursor.execute("ANALYZE feed_rows")
-        # Lock the rows this batch may change, in variant order like every stock writer.
+        # Lock the rows this batch may change, in variant order like every stock writer, and
+        # write the movements from the locked (current) quantities: one pass over the rows.
         cursor.execute(
-            f"SELECT s.id FROM {level_table} s JOIN feed_rows f ON f.variant_id = s.variant_id "  # noqa: S608
-            "WHERE s.store_id = %s ORDER BY s.variant_id FOR UPDATE OF s",
-            [store.pk],
-        )
-        cursor.execute(
-            f"INSERT INTO {movement_table} (store_id, variant_id, delta, on_hand_after, reason,"  # noqa: S608
+            f"WITH locked AS MATERIALIZED (SELECT s.id, s.variant_id, s.on_hand, s.feed_position"  # noqa: S608
+            f" FROM {level_table} s JOIN feed_rows f ON f.variant_id = s.variant_id"
+            " WHERE s.store_id = %s ORDER BY s.variant_id FOR UPDATE OF s)"
+            f" INSERT INTO {movement_table} (store_id, variant_id, delta, on_hand_after, reason,"
             " source, reference, actor_label, created_at)"
-            " SELECT %s, f.variant_id, f.on_hand - COALESCE(s.on_hand, 0), f.on_hand, %s, %s, %s,"
-            " %s, now() FROM feed_rows f"
-            f" LEFT JOIN {level_table} s ON s.store_id = %s AND s.variant_id = f.variant_id"
-            " WHERE (s.id IS NULL OR s.feed_position < f.position)"
-            " AND f.on_hand <> COALESCE(s.on_hand, 0)",
-            [store.pk, StockMovement.Reason.FEED, source, reference, actor_label(actor), store.pk],
+            " SELECT %s, f.variant_id, f.on_hand - COALESCE(l.on_hand, 0), f.on_hand, %s, %s, %s,"
+            " %s, now() FROM feed_rows f LEFT JOIN locked l ON l.variant_id = f.variant_id"
+            " WHERE (l.id IS NULL OR l.feed_position < f.position)"
+            " AND f.on_hand <> COALESCE(l.on_hand, 0)",
+            [store.pk, store.pk, StockMovement.Reason.FEED, source, reference, actor_label(actor)],
         )
         result.movements = cursor.rowcount
         cursor.execute(
