@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property
+from typing import NamedTuple
 
 from django.db import connection
+from django.db.models import BooleanField
 from django.db.models.expressions import RawSQL
 
 from .models import Category, Product, Variant
@@ -25,20 +26,20 @@ class PriceBounds:
         )
 
 
-@dataclass(frozen=True)
-class VariantRef:
+class VariantRef(NamedTuple):
     """What a stock or price feed needs to know of a variant, without loading the model.
 
-    `bounds` is resolved on first use: a feed needs it only for the rows that carry a price."""
+    A tuple, cheap to build by the hundred thousand; `bounds` is resolved when asked for (a
+    feed asks only for the rows that carry a price)."""
 
     id: int
     rrp_cents: int
     min_price_cents: int | None = None
     max_price_cents: int | None = None
     category_id: int | None = None
-    resolver: _BoundsResolver | None = field(default=None, repr=False, compare=False)
+    resolver: _BoundsResolver | None = None
 
-    @cached_property
+    @property
     def bounds(self) -> PriceBounds:
         return (self.resolver or _BoundsResolver()).bounds(
             rrp_cents=self.rrp_cents,
@@ -123,7 +124,9 @@ def _active_variants_with_skus(skus: list[str], chunk_size: int):
         return
     active = Variant.objects.filter(is_active=True)
     if connection.vendor == "postgresql":
-        yield active.filter(sku__in=RawSQL("SELECT unnest(%s::varchar[])", (skus,)))
+        yield active.filter(
+            RawSQL('"catalog_variant"."sku" = ANY(%s::varchar[])', (skus,), BooleanField())
+        )
         return
     for start in range(0, len(skus), chunk_size):
         yield active.filter(sku__in=skus[start : start + chunk_size])
