@@ -175,6 +175,19 @@ def measure(args) -> dict:
     results["product_page"] = timed("(b) product page", product_page, args.iterations)
     results["listing_page"] = timed("(b') listing page", listing_page, args.iterations)
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend_stat = Path(f"/proc/{cursor.fetchone()[0]}/stat")
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def backend_cpu() -> float | None:
+        """CPU seconds the PostgreSQL backend has used, when the server runs on this machine."""
+        try:
+            fields = backend_stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+
     def feed(location: Store, rows_wanted: int, *, changed: float, with_prices: bool) -> dict:
         """`changed`: the share of rows whose quantity changes; every row has a new sequence."""
         runs = []
@@ -198,22 +211,36 @@ def measure(args) -> dict:
                 elif with_prices and price is not None:
                     row["price_cents"] = price
                 rows.append(row)
+            backend_before, python_before = backend_cpu(), time.process_time()
             started = time.perf_counter()
             result = apply_stock_feed(
                 store=location, rows=rows, source="api", actor="bench", reference=f"bench-{run}"
             )
             elapsed = time.perf_counter() - started
+            python_cpu = time.process_time() - python_before
+            backend_after = backend_cpu()
+            database_cpu = (
+                backend_after - backend_before if None not in (backend_after, backend_before)
+                else float("nan")
+            )  # fmt: skip
             if not result.bulk or result.applied != len(rows):
                 raise SystemExit(f"Feed did not take the bulk path or skipped rows: {result}")
+            cpu = python_cpu + database_cpu
             runs.append({
                 "rows": len(rows), "seconds": elapsed, "rows_per_s": len(rows) / elapsed,
-                "movements": result.movements,
+                "movements": result.movements, "python_cpu": python_cpu,
+                "database_cpu": database_cpu, "rows_per_cpu_s": len(rows) / cpu,
             })  # fmt: skip
             err(f"[{facts['database']}] feed {location.slug} ({changed:.0%} changed) run "
                 f"{run + 1}: {len(rows)} rows, {result.movements} movements, in {elapsed:.2f} s"
-                f" = {len(rows) / elapsed:,.0f} rows/s")  # fmt: skip
+                f" = {len(rows) / elapsed:,.0f} rows/s; CPU: Python {python_cpu:.2f} s, "
+                f"PostgreSQL {database_cpu:.2f} s")  # fmt: skip
         speeds = [each["rows_per_s"] for each in runs]
-        return {"runs": runs, "best": max(speeds), "median": statistics.median(speeds)}
+        cpu_speeds = [each["rows_per_cpu_s"] for each in runs]
+        return {
+            "runs": runs, "best": max(speeds), "median": statistics.median(speeds),
+            "cpu_median": statistics.median(cpu_speeds),
+        }  # fmt: skip
 
     if not args.feed_runs:
         return results
@@ -287,7 +314,10 @@ def print_report(measured: list[tuple[str, dict]]) -> None:
         out(line + f"{target:>12}\n")
     if "feed_warehouse" not in measured[0][1]:
         return
-    out("\nFeeds, rows/s: run 1 / run 2 / run 3 -> best, median\n")
+    out(
+        "\nFeeds, rows/s: run 1 / run 2 / run 3 -> best, median (wall clock); per CPU second:"
+        " rows / (Python + PostgreSQL backend CPU time), median, which machine load hardly moves\n"
+    )
     for label, key, target in (
         ("(c) warehouse, every qty changes", "feed_warehouse", ">= 50,000"),
         ("(c) warehouse, 10 % qty change", "feed_warehouse_typical", ""),
@@ -298,7 +328,8 @@ def print_report(measured: list[tuple[str, dict]]) -> None:
             runs = " / ".join(f"{run['rows_per_s']:,.0f}" for run in feed["runs"])
             out(
                 f"  {label:<34} {name:<6} {feed['runs'][0]['rows']:>7,} rows: {runs} -> "
-                f"best {feed['best']:,.0f}, median {feed['median']:,.0f}"
+                f"best {feed['best']:,.0f}, median {feed['median']:,.0f}; "
+                f"per CPU second {feed['cpu_median']:,.0f}"
                 f"{'   target ' + target if target else ''}\n"
             )
     out("\n")
