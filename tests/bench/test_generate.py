@@ -7,6 +7,7 @@ from django.db import connection
 
 from bench.generate import load, stock_table_structures
 from catalog.models import Product, Variant
+from catalog.validators import validate_gtin
 from stores.models import StockLevel, Store
 from stores.selectors import network_availability, stores_with_variant_near
 
@@ -32,6 +33,8 @@ def test_generator_writes_stores_catalogue_and_one_stock_row_per_store_and_varia
     assert Product.objects.count() == 15
     assert StockLevel.objects.count() == 3 * 50 + 60
     assert StockLevel.objects.filter(store__kind=Store.Kind.WAREHOUSE).count() == 60
+    for gtin in Variant.objects.values_list("gtin", flat=True):
+        validate_gtin(gtin)
 
 
 def test_generated_stock_respects_the_stock_rules():
