@@ -17,6 +17,7 @@ import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -250,24 +251,33 @@ def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[
             {},
             [RowError(0, "rows", _("At most %(max)s rows per feed.") % {"max": MAX_FEED_ROWS})],
         )
-    refs = variant_refs_by_sku(
-        str(raw.get("sku", "")).strip() for raw in raw_rows if isinstance(raw, dict)
-    )
+    skus = [
+        str(raw.get("sku", "") or "").strip() if isinstance(raw, dict) else "" for raw in raw_rows
+    ]
+    refs = variant_refs_by_sku(sku for sku in skus if sku)
     parsed: list[FeedRow] = []
-    for index, raw in enumerate(raw_rows, start=1):
+    for index, (raw, sku) in enumerate(zip(raw_rows, skus, strict=True), start=1):
         if not isinstance(raw, dict):
             errors.append(RowError(index, "row", _("Each row must be an object.")))
             continue
         row = raw.get("_row", index)
-        sku = str(raw.get("sku", "") or "").strip()
         count_before = len(errors)
         if not sku:
             errors.append(RowError(row, "sku", _("The SKU is required.")))
         elif sku not in refs:
             errors.append(RowError(row, "sku", _("Unknown SKU: %(sku)s.") % {"sku": sku}))
-        on_hand = _parse_int(raw.get("on_hand"), row=row, field_name="on_hand", errors=errors)
-        price_cents = _parse_price_cents(raw, row=row, errors=errors)
-        position = _parse_position(raw, row=row, errors=errors)
+        # Fast paths for what an API client sends (JSON integers, no price); the parsers
+        # handle everything else and word the errors.
+        on_hand = raw.get("on_hand")
+        if type(on_hand) is not int or on_hand < 0:
+            on_hand = _parse_int(on_hand, row=row, field_name="on_hand", errors=errors)
+        if raw.get("price_cents") is None and raw.get("price") is None:
+            price_cents = None
+        else:
+            price_cents = _parse_price_cents(raw, row=row, errors=errors)
+        position = raw.get("sequence")
+        if type(position) is not int or position < 0:
+            position = _parse_position(raw, row=row, errors=errors)
         if price_cents is not None and sku in refs:
             bounds = refs[sku].bounds
             if bounds.min_cents is not None and price_cents < bounds.min_cents:
@@ -308,7 +318,7 @@ def apply_stock_feed(
     if errors:
         raise StockFeedRejected(sorted(errors, key=lambda error: error.row))
     result = FeedResult(received=len(rows))
-    ordered = sorted(((refs[r.sku].id, r) for r in feed_rows), key=lambda pair: pair[0])
+    ordered = sorted([(refs[r.sku].id, r) for r in feed_rows], key=itemgetter(0))
     with transaction.atomic():
         if use_bulk_path():
             _apply_bulk_postgresql(store, ordered, source, reference, actor, result)
