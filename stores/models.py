@@ -213,8 +213,14 @@ class StockLevel(models.Model):
     sequence or source timestamp of the last feed row applied: older rows are ignored.
     """
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_levels")
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="stock_levels")
+    # No single-column indexes on the keys: the unique (store, variant) constraint serves the
+    # store's lookups and stock_by_variant the variant's; each index costs every stock write.
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="stock_levels", db_index=False
+    )
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="stock_levels", db_index=False
+    )
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
     safety_stock = models.IntegerField(_("safety stock"), default=0)
@@ -248,12 +254,13 @@ class StockLevel(models.Model):
             ),
         ]
         indexes = [
-            # "Which stores have this variant available": the product page and the near-me
-            # query read only rows with stock, by variant.
+            # "Which stores have this variant available, at what price": the product page and
+            # the near-me query read a variant's rows from this index alone (index-only scans),
+            # never the table, whose rows are spread over the stores. It also serves the
+            # variant's foreign key (cascades).
             models.Index(
-                fields=["variant", "store"],
-                condition=Q(available__gt=0),
-                name="stock_available_by_variant",
+                fields=["variant", "store", "available", "price_cents"],
+                name="stock_by_variant",
             ),
         ]
 
@@ -283,8 +290,13 @@ class StockMovement(models.Model):
         ADMIN = "admin", _("HQ admin")
         SYSTEM = "system", _("System")
 
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="stock_movements")
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes on the keys: movement_store_recent_idx starts with the store,
+    # movement_variant_idx with the variant (it serves the variant's cascades too). Every index
+    # costs every feed row that moves stock.
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="stock_movements", db_index=False
+    )
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+", db_index=False)
     delta = models.IntegerField(_("change"))
     on_hand_after = models.IntegerField(_("on hand after"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)
@@ -300,7 +312,7 @@ class StockMovement(models.Model):
         indexes = [
             # A store's movement history, newest first, optionally for one variant.
             models.Index(fields=["store", "-created_at"], name="movement_store_recent_idx"),
-            models.Index(fields=["store", "variant", "-created_at"], name="movement_variant_idx"),
+            models.Index(fields=["variant", "store", "-created_at"], name="movement_variant_idx"),
         ]
 
     def __str__(self) -> str:

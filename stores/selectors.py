@@ -197,12 +197,13 @@ def stores_with_variant_near(
     *, variant_id: int, latitude: float, longitude: float, radius_km: float = 50, limit: int = 10
 ) -> list[NearbyOffer]:
     """The selling stores near a point that have the variant available, nearest first, with
-    their price. One query, served by the partial index on available stock by variant."""
+    their price. Two queries: the offers, read from the stock_by_variant index alone (an
+    index-only scan of the variant's rows joined to the stores in the box), then the stores."""
     box = {
         f"store__{key}": value
         for key, value in bounding_box(latitude, longitude, radius_km).items()
     }
-    levels = (
+    offers = list(
         StockLevel.objects.filter(
             variant_id=variant_id,
             available__gt=0,
@@ -215,17 +216,15 @@ def stores_with_variant_near(
             price=Coalesce("price_cents", "variant__rrp_cents"),
         )
         .filter(distance_km__lte=radius_km)
-        .select_related("store")
-        .order_by("distance_km", "store_id")[:limit]
+        .order_by("distance_km", "store_id")
+        .values_list("store_id", "distance_km", "available", "price")[:limit]
     )
+    stores = Store.objects.in_bulk([store_id for store_id, *_rest in offers])
     return [
         NearbyOffer(
-            store=level.store,
-            distance_km=level.distance_km,
-            available=level.available,
-            price_cents=level.price,
+            store=stores[store_id], distance_km=distance, available=available, price_cents=price
         )
-        for level in levels
+        for store_id, distance, available, price in offers
     ]
 
 
@@ -245,9 +244,11 @@ class VariantAvailability:
 
 def network_availability(variant_ids) -> dict[int, VariantAvailability]:
     """Per variant: units available in the network's active locations, how many selling stores
-    have it, the warehouse's share, and the range of store prices. One query."""
+    have it, the warehouse's share, and the range of store prices (a row without a store price
+    sells at the RRP). Two queries: the aggregate reads only the stock table (an index-only scan
+    of stock_by_variant) and the RRPs come after, for the variants that need them."""
     variant_ids = list(variant_ids)
-    rows = (
+    rows = list(
         StockLevel.objects.filter(
             variant_id__in=variant_ids, available__gt=0, store__status=Store.Status.ACTIVE
         )
@@ -256,27 +257,36 @@ def network_availability(variant_ids) -> dict[int, VariantAvailability]:
             total=Sum("available"),
             stores=Count("store_id", filter=~Q(store__kind=Store.Kind.WAREHOUSE)),
             warehouse=Coalesce(Sum("available", filter=Q(store__kind=Store.Kind.WAREHOUSE)), 0),
-            low=Min(Coalesce("price_cents", "variant__rrp_cents")),
-            high=Max(Coalesce("price_cents", "variant__rrp_cents")),
+            low=Min("price_cents"),
+            high=Max("price_cents"),
+            at_rrp=Count("store_id", filter=Q(price_cents__isnull=True)),
         )
+        .order_by()
     )
-    found = {
-        row["variant_id"]: VariantAvailability(
+    rrp = dict(
+        Variant.objects.filter(pk__in=[row["variant_id"] for row in rows if row["at_rrp"]])
+        .order_by()
+        .values_list("pk", "rrp_cents")
+    )
+    found = {}
+    for row in rows:
+        prices = [price for price in (row["low"], row["high"]) if price is not None]
+        if row["at_rrp"]:
+            prices.append(rrp[row["variant_id"]])
+        found[row["variant_id"]] = VariantAvailability(
             variant_id=row["variant_id"],
             available=row["total"],
             store_count=row["stores"],
             warehouse_available=row["warehouse"],
-            min_price_cents=row["low"],
-            max_price_cents=row["high"],
+            min_price_cents=min(prices),
+            max_price_cents=max(prices),
         )
-        for row in rows
-    }
     return {pk: found.get(pk, VariantAvailability(variant_id=pk)) for pk in variant_ids}
 
 
 def product_availability(product) -> dict[int, VariantAvailability]:
     return network_availability(
-        product.variants.filter(is_active=True).values_list("pk", flat=True)
+        product.variants.filter(is_active=True).order_by().values_list("pk", flat=True)
     )
 
 

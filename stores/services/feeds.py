@@ -16,6 +16,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from operator import itemgetter
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -248,24 +249,33 @@ def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[
             {},
             [RowError(0, "rows", _("At most %(max)s rows per feed.") % {"max": MAX_FEED_ROWS})],
         )
-    refs = variant_refs_by_sku(
-        str(raw.get("sku", "")).strip() for raw in raw_rows if isinstance(raw, dict)
-    )
+    skus = [
+        str(raw.get("sku", "") or "").strip() if isinstance(raw, dict) else "" for raw in raw_rows
+    ]
+    refs = variant_refs_by_sku(sku for sku in skus if sku)
     parsed: list[FeedRow] = []
-    for index, raw in enumerate(raw_rows, start=1):
+    for index, (raw, sku) in enumerate(zip(raw_rows, skus, strict=True), start=1):
         if not isinstance(raw, dict):
             errors.append(RowError(index, "row", _("Each row must be an object.")))
             continue
         row = raw.get("_row", index)
-        sku = str(raw.get("sku", "") or "").strip()
         count_before = len(errors)
         if not sku:
             errors.append(RowError(row, "sku", _("The SKU is required.")))
         elif sku not in refs:
             errors.append(RowError(row, "sku", _("Unknown SKU: %(sku)s.") % {"sku": sku}))
-        on_hand = _parse_int(raw.get("on_hand"), row=row, field_name="on_hand", errors=errors)
-        price_cents = _parse_price_cents(raw, row=row, errors=errors)
-        position = _parse_position(raw, row=row, errors=errors)
+        # Fast paths for what an API client sends (JSON integers, no price); the parsers
+        # handle everything else and word the errors.
+        on_hand = raw.get("on_hand")
+        if type(on_hand) is not int or on_hand < 0:
+            on_hand = _parse_int(on_hand, row=row, field_name="on_hand", errors=errors)
+        if raw.get("price_cents") is None and raw.get("price") is None:
+            price_cents = None
+        else:
+            price_cents = _parse_price_cents(raw, row=row, errors=errors)
+        position = raw.get("sequence")
+        if type(position) is not int or position < 0:
+            position = _parse_position(raw, row=row, errors=errors)
         if price_cents is not None and sku in refs:
             bounds = refs[sku].bounds
             if bounds.min_cents is not None and price_cents < bounds.min_cents:
@@ -306,7 +316,7 @@ def apply_stock_feed(
     if errors:
         raise StockFeedRejected(sorted(errors, key=lambda error: error.row))
     result = FeedResult(received=len(rows))
-    ordered = sorted(((refs[r.sku].id, r) for r in feed_rows), key=lambda pair: pair[0])
+    ordered = sorted([(refs[r.sku].id, r) for r in feed_rows], key=itemgetter(0))
     with transaction.atomic():
         if use_bulk_path():
             _apply_bulk_postgresql(store, ordered, source, reference, actor, result)
@@ -341,35 +351,45 @@ def _apply_bulk_postgresql(store, ordered, source, reference, actor, result: Fee
             for variant_id, row in ordered:
                 copy.write_row((variant_id, row.on_hand, row.price_cents, row.position))
         cursor.execute("ANALYZE feed_rows")
-        # Lock the rows this batch may change, in variant order like every stock writer.
+        # Lock the rows this batch may change, in variant order like every stock writer, and
+        # write the movements from the locked (current) quantities: one pass over the rows.
         cursor.execute(
-            f"SELECT s.id FROM {level_table} s JOIN feed_rows f ON f.variant_id = s.variant_id "  # noqa: S608
-            "WHERE s.store_id = %s ORDER BY s.variant_id FOR UPDATE OF s",
-            [store.pk],
-        )
-        cursor.execute(
-            f"INSERT INTO {movement_table} (store_id, variant_id, delta, on_hand_after, reason,"  # noqa: S608
+            f"WITH locked AS MATERIALIZED (SELECT s.id, s.variant_id, s.on_hand, s.feed_position"  # noqa: S608
+            f" FROM {level_table} s JOIN feed_rows f ON f.variant_id = s.variant_id"
+            " WHERE s.store_id = %s ORDER BY s.variant_id FOR UPDATE OF s)"
+            f" INSERT INTO {movement_table} (store_id, variant_id, delta, on_hand_after, reason,"
             " source, reference, actor_label, created_at)"
-            " SELECT %s, f.variant_id, f.on_hand - COALESCE(s.on_hand, 0), f.on_hand, %s, %s, %s,"
-            " %s, now() FROM feed_rows f"
-            f" LEFT JOIN {level_table} s ON s.store_id = %s AND s.variant_id = f.variant_id"
-            " WHERE (s.id IS NULL OR s.feed_position < f.position)"
-            " AND f.on_hand <> COALESCE(s.on_hand, 0)",
-            [store.pk, StockMovement.Reason.FEED, source, reference, actor_label(actor), store.pk],
+            " SELECT %s, f.variant_id, f.on_hand - COALESCE(l.on_hand, 0), f.on_hand, %s, %s, %s,"
+            " %s, now() FROM feed_rows f LEFT JOIN locked l ON l.variant_id = f.variant_id"
+            " WHERE (l.id IS NULL OR l.feed_position < f.position)"
+            " AND f.on_hand <> COALESCE(l.on_hand, 0)",
+            [store.pk, store.pk, StockMovement.Reason.FEED, source, reference, actor_label(actor)],
         )
         result.movements = cursor.rowcount
+        # The rows the store already has (locked above): a plain UPDATE, cheaper than an upsert.
+        cursor.execute(
+            f"UPDATE {level_table} s SET on_hand = f.on_hand,"  # noqa: S608
+            " price_cents = COALESCE(f.price_cents, s.price_cents),"
+            " feed_position = f.position, updated_at = now() FROM feed_rows f"
+            " WHERE s.store_id = %s AND s.variant_id = f.variant_id"
+            " AND s.feed_position < f.position",
+            [store.pk],
+        )
+        result.applied = cursor.rowcount
+        # The rows it lists for the first time; ON CONFLICT covers a concurrent first listing.
         cursor.execute(
             f"INSERT INTO {level_table} AS s (store_id, variant_id, on_hand, reserved,"  # noqa: S608
             " safety_stock, price_cents, feed_position, updated_at)"
             " SELECT %s, f.variant_id, f.on_hand, 0, %s, f.price_cents, f.position, now()"
-            " FROM feed_rows f ORDER BY f.variant_id"
+            f" FROM feed_rows f WHERE NOT EXISTS (SELECT 1 FROM {level_table} e"
+            " WHERE e.store_id = %s AND e.variant_id = f.variant_id) ORDER BY f.variant_id"
             " ON CONFLICT (store_id, variant_id) DO UPDATE SET on_hand = EXCLUDED.on_hand,"
             " price_cents = COALESCE(EXCLUDED.price_cents, s.price_cents),"
             " feed_position = EXCLUDED.feed_position, updated_at = EXCLUDED.updated_at"
             " WHERE s.feed_position < EXCLUDED.feed_position",
-            [store.pk, safety],
+            [store.pk, safety, store.pk],
         )
-        result.applied = cursor.rowcount
+        result.applied += cursor.rowcount
         cursor.execute("DROP TABLE feed_rows")
 
 

@@ -398,7 +398,7 @@ def test_product_page_query_count_is_bounded_with_many_stores_nearby(
     many_stores_with(network.pruner_20, 35)
     client.get("/p/secateur-pro-20/", {"postal_code": "69002"})  # remembers the location
 
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         response = client.get("/p/secateur-pro-20/")
     assert len(response.context["offers"]) == 10
 
