@@ -35,8 +35,19 @@ class WebhookEndpointForm(forms.Form):
     event_types = EventTypesField()
 
 
+def _named_event_type_choices():
+    return [
+        (name, label if name == ALL_EVENTS else f"{name} · {label}")
+        for name, label in event_type_choices()
+    ]
+
+
 class WebhookEndpointAdminForm(forms.ModelForm):
     event_types = EventTypesField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["event_types"].choices = _named_event_type_choices
 
     class Meta:
         model = WebhookEndpoint

@@ -170,8 +170,9 @@ def validate_event_types(event_types: list[str]) -> None:
 
 
 def event_type_choices() -> list[tuple[str, str]]:
+    """(event type, what it means) pairs, "all events" first."""
     return [(ALL_EVENTS, _("All events"))] + [
-        (name, f"{name} · {description}") for name, description in EVENT_TYPES.items()
+        (name, str(description)) for name, description in EVENT_TYPES.items()
     ]
 
 
