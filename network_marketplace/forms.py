@@ -43,6 +43,7 @@ def _named_event_type_choices():
 
 
 class WebhookEndpointAdminForm(forms.ModelForm):
+    url = forms.URLField(label=_("URL"), max_length=500, assume_scheme="https")
     event_types = EventTypesField()
 
     def __init__(self, *args, **kwargs):

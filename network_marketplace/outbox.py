@@ -171,8 +171,13 @@ def claim_due_messages(
     return Claim(token=token, messages=messages)
 
 
-def process_message(message: OutboxMessage, *, token: str, report: DeliveryReport) -> None:
-    """Run the handler of one claimed message and record the outcome if the lease is ours."""
+def process_message(
+    message: OutboxMessage, *, token: str, report: DeliveryReport, now: datetime | None = None
+) -> None:
+    """Run the handler of one claimed message and record the outcome if the lease is ours.
+
+    `now` (tests) is the time the outcome is recorded at; by default the time the handler ended.
+    """
     spec = _handlers.get(message.kind)
     error = ""
     permanent = False
@@ -187,7 +192,7 @@ def process_message(message: OutboxMessage, *, token: str, report: DeliveryRepor
         logger.warning("outbox message %s (%s) failed: %s", message.pk, message.kind, error)
         logger.debug("%s", traceback.format_exc())
 
-    now = timezone.now()
+    now = now or timezone.now()
     mine = OutboxMessage.objects.filter(pk=message.pk, claim_token=token)
     if not error:
         updated = mine.update(
@@ -255,7 +260,7 @@ def deliver_due_messages(
             break
         batches += 1
         for message in claim.messages:
-            process_message(message, token=claim.token, report=report)
+            process_message(message, token=claim.token, report=report, now=now)
     return report
 
 
