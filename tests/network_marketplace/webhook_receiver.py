@@ -1,16 +1,16 @@
 """A webhook receiver for tests: a real HTTP server on 127.0.0.1, in a thread of the test.
 
-It answers the scripted status codes in turn (then 200), records every request and checks its
-signature with `verify_signature`, as an integrator's server would.
+It answers the scripted status codes in turn (then 200), after the scripted delays if any,
+records every request and checks its signature with `verify_signature`, as an integrator's
+server would.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-
-import pytest
 
 from network_marketplace.webhooks import SIGNATURE_HEADER, verify_signature
 
@@ -25,8 +25,11 @@ class ReceivedRequest:
 
 
 class WebhookReceiver:
-    def __init__(self, statuses: list[int] | None = None, secret: str = ""):
+    def __init__(
+        self, statuses: list[int] | None = None, secret: str = "", delays: list[float] | None = None
+    ):
         self.statuses = list(statuses or [])
+        self.delays = list(delays or [])
         self.secret = secret
         self.requests: list[ReceivedRequest] = []
         self.lock = threading.Lock()
@@ -38,6 +41,7 @@ class WebhookReceiver:
                 body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
                 with receiver.lock:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
+                    delay = receiver.delays.pop(0) if receiver.delays else 0
                     valid = (
                         verify_signature(
                             receiver.secret, self.headers.get(SIGNATURE_HEADER, ""), body
@@ -49,12 +53,16 @@ class WebhookReceiver:
                         ReceivedRequest(self.path, dict(self.headers), body, status, valid)
                     )
                     receiver.received.notify_all()
+                time.sleep(delay)
                 answer = b'{"ok": true}' if status < 300 else b'{"error": "try later"}'
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                try:
+                    self.send_response(status)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except OSError:
+                    pass  # The caller is gone (a worker killed while waiting).
 
             def log_message(self, *args):
                 pass
@@ -80,18 +88,3 @@ class WebhookReceiver:
         with self.received:
             self.received.wait_for(lambda: len(self.requests) >= count, timeout=timeout)
             return list(self.requests)
-
-
-@pytest.fixture
-def webhook_receiver():
-    """Start receivers with `webhook_receiver(statuses=[500, 200])`; all stop at the end."""
-    started = []
-
-    def start(statuses: list[int] | None = None, secret: str = "") -> WebhookReceiver:
-        receiver = WebhookReceiver(statuses, secret).start()
-        started.append(receiver)
-        return receiver
-
-    yield start
-    for receiver in started:
-        receiver.stop()
