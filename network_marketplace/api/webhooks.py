@@ -76,11 +76,13 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
+        if request is not None and not self.fields["store"].read_only:
             self.fields["store"].queryset = stores_visible_to(request.user)
 
 
 class WebhookEndpointUpdateSerializer(WebhookEndpointSerializer):
+    store = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
     class Meta(WebhookEndpointSerializer.Meta):
         read_only_fields = ["id", "store", "created_at", "updated_at"]
 
