@@ -158,10 +158,16 @@ def validate_endpoint_url(url: str) -> None:
         raise ValidationError(_("The URL must point to a public server."), code="private_host")
 
 
+def subscribable_event_types() -> list[str]:
+    """Event types an endpoint may choose (a ping goes to its endpoint whatever it chose)."""
+    return [name for name in EVENT_TYPES if name != PING_EVENT]
+
+
 def validate_event_types(event_types: list[str]) -> None:
     if not isinstance(event_types, list) or not event_types:
         raise ValidationError(_("Choose at least one event."), code="required")
-    unknown = [name for name in event_types if name != ALL_EVENTS and name not in EVENT_TYPES]
+    known = {ALL_EVENTS, *subscribable_event_types()}
+    unknown = [name for name in event_types if name not in known]
     if unknown:
         raise ValidationError(
             _("Unknown events: %(names)s.") % {"names": ", ".join(map(str, unknown))},
@@ -172,7 +178,7 @@ def validate_event_types(event_types: list[str]) -> None:
 def event_type_choices() -> list[tuple[str, str]]:
     """(event type, what it means) pairs, "all events" first."""
     return [(ALL_EVENTS, _("All events"))] + [
-        (name, str(description)) for name, description in EVENT_TYPES.items()
+        (name, str(EVENT_TYPES[name])) for name in subscribable_event_types()
     ]
 
 

@@ -32,11 +32,12 @@ from ..webhooks import (
     delete_endpoint,
     endpoints_visible_to,
     send_test_event,
+    subscribable_event_types,
     update_endpoint,
     validate_endpoint_url,
 )
 
-EVENT_CHOICES = [ALL_EVENTS, *EVENT_TYPES]
+EVENT_CHOICES = [ALL_EVENTS, *subscribable_event_types()]
 
 
 ERRORS = {
@@ -269,7 +270,8 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
 
     @extend_schema(
         summary="Event types",
-        description="The event types an endpoint may subscribe to.",
+        description="The event types the platform sends. `webhook.ping` is sent on request "
+        "(the `ping` action) whatever the endpoint subscribes to.",
         responses={200: WebhookEventTypeSerializer(many=True)},
     )
     @action(detail=False, methods=["get"], url_path="event-types", pagination_class=None)
