@@ -479,4 +479,5 @@ def deliver_webhook(message: OutboxMessage) -> None:
         raise WebhookDeliveryFailed(error or f"HTTP {status_code}")
 
 
-register_handler(WEBHOOK_KIND, deliver_webhook)
+# A receiver may be down for a night: with the 1-hour cap, 30 attempts span 12 to 24 hours.
+register_handler(WEBHOOK_KIND, deliver_webhook, max_attempts=30)
