@@ -212,7 +212,10 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
     @admin.action(description=_("Send a test event to the selected endpoints"))
     def ping(self, request, queryset):
         for endpoint in queryset:
-            send_test_event(endpoint=endpoint, actor=request.user)
+            try:
+                send_test_event(endpoint=endpoint, actor=request.user)
+            except DomainError as error:
+                messages.warning(request, f"{endpoint.url}: {error.message}")
         messages.success(request, _("Test events queued."))
 
 

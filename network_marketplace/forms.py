@@ -6,7 +6,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import WebhookEndpoint
-from .webhooks import ALL_EVENTS, event_type_choices, validate_endpoint_url
+from .webhooks import (
+    ALL_EVENTS,
+    MAX_ENDPOINTS_PER_STORE,
+    event_type_choices,
+    validate_endpoint_url,
+)
 
 
 class EventTypesField(forms.MultipleChoiceField):
@@ -58,3 +63,18 @@ class WebhookEndpointAdminForm(forms.ModelForm):
         url = self.cleaned_data["url"]
         validate_endpoint_url(url)
         return url
+
+    def clean(self):
+        cleaned = super().clean()
+        store = cleaned.get("store")
+        is_new = self.instance.pk is None
+        if is_new and store is not None and self._store_is_full(store):
+            raise forms.ValidationError(
+                _("A store may have at most %(count)d webhook endpoints.")
+                % {"count": MAX_ENDPOINTS_PER_STORE}
+            )
+        return cleaned
+
+    @staticmethod
+    def _store_is_full(store) -> bool:
+        return WebhookEndpoint.objects.filter(store=store).count() >= MAX_ENDPOINTS_PER_STORE

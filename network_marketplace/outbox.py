@@ -267,8 +267,10 @@ def deliver_due_messages(
 def retry_messages(*, message_ids: list[int], actor: Any) -> int:
     """Give dead or failed messages a fresh set of attempts, due now (HQ's admin action).
 
-    Sent messages are left alone: retrying them would send the side effect twice.
+    Sent messages are left alone: retrying them would send the side effect twice. So is a
+    message a worker is delivering right now (its lease holds).
     """
+    now = timezone.now()
     with transaction.atomic():
         messages = list(
             OutboxMessage.objects.select_for_update()
@@ -276,6 +278,7 @@ def retry_messages(*, message_ids: list[int], actor: Any) -> int:
                 pk__in=message_ids,
                 status__in=[OutboxMessage.Status.DEAD, OutboxMessage.Status.FAILED],
             )
+            .exclude(locked_until__gt=now)
             .order_by("pk")
         )
         if not messages:
@@ -283,7 +286,7 @@ def retry_messages(*, message_ids: list[int], actor: Any) -> int:
         OutboxMessage.objects.filter(pk__in=[m.pk for m in messages]).update(
             status=OutboxMessage.Status.PENDING,
             attempts=0,
-            next_attempt_at=timezone.now(),
+            next_attempt_at=now,
             locked_until=None,
             claim_token="",
         )

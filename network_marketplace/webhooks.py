@@ -82,6 +82,12 @@ class TooManyWebhookEndpoints(DomainError):
     code = "too_many_webhook_endpoints"
 
 
+class WebhookEndpointPaused(DomainError):
+    """This webhook endpoint is paused: resume it first."""
+
+    code = "webhook_endpoint_paused"
+
+
 class WebhookDeliveryFailed(Exception):
     """The receiver did not answer 2xx: the outbox retries."""
 
@@ -182,15 +188,20 @@ def event_type_choices() -> list[tuple[str, str]]:
     ]
 
 
-def _validated(url: str, event_types: list[str]) -> list[str]:
+def _validated(url: str | None, event_types: list[str] | None) -> list[str] | None:
+    """Check what is given (None: unchanged); return the event types as stored."""
     for field, validate, value in (
         ("url", validate_endpoint_url, url),
         ("event_types", validate_event_types, event_types),
     ):
+        if value is None:
+            continue
         try:
             validate(value)
         except ValidationError as exc:
             raise InvalidWebhookEndpoint(" ".join(exc.messages), field=field) from exc
+    if event_types is None:
+        return None
     return [ALL_EVENTS] if ALL_EVENTS in event_types else sorted(set(event_types))
 
 
@@ -249,14 +260,11 @@ def update_endpoint(
     """Change what an endpoint receives (None leaves a field as it is). The secret stays."""
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
-        new_types = _validated(
-            endpoint.url if url is None else url,
-            endpoint.event_types if event_types is None else event_types,
-        )
+        new_types = _validated(url, event_types)
         changes = {}
         for name, value in (
             ("url", url),
-            ("event_types", None if event_types is None else new_types),
+            ("event_types", new_types),
             ("description", description),
             ("active", active),
         ):
@@ -391,6 +399,8 @@ def emit_event(
 
 def send_test_event(*, endpoint: WebhookEndpoint, actor) -> WebhookDelivery:
     """A `webhook.ping` to this endpoint only, whatever it subscribes to: checks the setup."""
+    if not endpoint.active:
+        raise WebhookEndpointPaused(_("The endpoint is paused."))
     with transaction.atomic():
         envelope = _envelope(
             event_id=f"evt_ping_{uuid.uuid4().hex}",

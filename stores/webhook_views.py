@@ -101,7 +101,11 @@ def toggle_webhook(request, store, endpoint_id):
 @backoffice_store
 def test_webhook(request, store, endpoint_id):
     endpoint = _managed_endpoint(request, store, endpoint_id)
-    send_test_event(endpoint=endpoint, actor=request.user)
+    try:
+        send_test_event(endpoint=endpoint, actor=request.user)
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("backoffice:webhooks", slug=store.slug)
     messages.success(
         request,
         _("A test event is on its way to %(url)s: see its delivery below.") % {"url": endpoint.url},

@@ -250,8 +250,6 @@ class WebhookEndpointViewSet(viewsets.ModelViewSet):
     def ping(self, request, pk=None):
         endpoint = self.get_object()
         self._check_may_manage(endpoint.store)
-        if not endpoint.active:
-            raise exceptions.ValidationError({"active": [_("The endpoint is paused.")]})
         delivery = send_test_event(endpoint=endpoint, actor=request.user)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 

@@ -23,6 +23,7 @@ from network_marketplace.outbox import (
     process_message,
     register_handler,
     retry_delay,
+    retry_messages,
 )
 from network_marketplace.tasks import deliver_outbox
 
@@ -354,3 +355,20 @@ def test_hq_sees_dead_messages_in_the_admin_and_retries_them(
     assert deliver_due_messages().sent == 1
     assert recorder.count("order:11") == 1
     assert recorder.count("order:12") == 1
+
+
+def test_a_message_being_delivered_is_not_reset_by_a_retry(db, hq_admin, outbox_settings):
+    # Given a failed message that a worker has just claimed again
+    message = enqueue(kind="test.fails", payload={}, dedupe_key="hook:3")
+    deliver_due_messages()
+    message.refresh_from_db()
+    claim = claim_due_messages(now=message.next_attempt_at)
+    assert claim.messages
+
+    # When HQ retries it meanwhile
+    retried = retry_messages(message_ids=[message.pk], actor=hq_admin)
+
+    # Then the worker's lease is left alone
+    assert retried == 0
+    message.refresh_from_db()
+    assert message.claim_token == claim.token

@@ -287,3 +287,13 @@ def test_removing_an_endpoint_through_the_api_drops_its_pending_events(lyon_key,
     api(lyon_key).delete(f"{URL}{lyon_endpoint.pk}/")
 
     assert not OutboxMessage.objects.exists()
+
+
+def test_a_paused_endpoint_cannot_be_pinged(lyon_key, lyon_endpoint):
+    api(lyon_key).patch(f"{URL}{lyon_endpoint.pk}/", {"active": False}, format="json")
+
+    answer = api(lyon_key).post(f"{URL}{lyon_endpoint.pk}/ping/")
+
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "webhook_endpoint_paused"
+    assert not WebhookDelivery.objects.exists()

@@ -212,3 +212,47 @@ def test_hq_sends_a_test_event_from_the_admin(client, hq_admin, lyon_endpoint):
     )
 
     assert WebhookDelivery.objects.get().event_type == "webhook.ping"
+
+
+def test_an_endpoint_made_before_a_stricter_url_rule_can_still_be_paused(
+    client, lyon_owner, lyon_store, settings
+):
+    endpoint = create_endpoint(
+        store=lyon_store, url="http://127.0.0.1:9000/hooks", event_types=["*"], actor=lyon_owner
+    ).endpoint
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = False
+    client.force_login(lyon_owner)
+
+    response = client.post(page_url(lyon_store, f"{endpoint.pk}/toggle/"))
+
+    assert response.status_code == 302
+    endpoint.refresh_from_db()
+    assert endpoint.active is False
+
+
+def test_pinging_a_paused_endpoint_says_so(client, lyon_owner, lyon_store, lyon_endpoint):
+    lyon_endpoint.active = False
+    lyon_endpoint.save()
+    client.force_login(lyon_owner)
+
+    response = client.post(page_url(lyon_store, f"{lyon_endpoint.pk}/test/"), follow=True)
+
+    assert "Le point de réception est en pause." in response.content.decode()
+    assert not WebhookDelivery.objects.exists()
+
+
+def test_the_admin_refuses_an_eleventh_endpoint_for_a_store(client, hq_admin, lyon_store):
+    for n in range(10):
+        create_endpoint(
+            store=lyon_store, url=f"https://x.example/{n}", event_types=["*"], actor=None
+        )
+    client.force_login(hq_admin)
+
+    response = client.post(
+        "/admin/network_marketplace/webhookendpoint/add/",
+        {"store": lyon_store.pk, "url": "https://x.example/10", "event_types": ["*"]},
+    )
+
+    assert response.status_code == 200
+    assert "au plus 10 points de réception" in response.content.decode()
+    assert WebhookEndpoint.objects.count() == 10
