@@ -297,3 +297,15 @@ def test_a_paused_endpoint_cannot_be_pinged(lyon_key, lyon_endpoint):
     assert answer.status_code == 400
     assert answer.json()["code"] == "webhook_endpoint_paused"
     assert not WebhookDelivery.objects.exists()
+
+
+def test_the_openapi_schema_documents_the_webhooks_api(client, db):
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+
+    assert {"/api/v1/webhooks/", "/api/v1/webhooks/{id}/", "/api/v1/webhooks/{id}/ping/"} <= set(
+        schema["paths"]
+    )
+    created = schema["paths"]["/api/v1/webhooks/"]["post"]["responses"]["201"]
+    component = created["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert "secret" in schema["components"]["schemas"][component]["properties"]
+    assert "put" not in schema["paths"]["/api/v1/webhooks/{id}/"]
