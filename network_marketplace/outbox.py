@@ -61,10 +61,6 @@ def register_handler(kind: str, func: Handler, *, max_attempts: int | None = Non
     _handlers[kind] = HandlerSpec(func=func, max_attempts=max_attempts)
 
 
-def registered_kinds() -> list[str]:
-    return sorted(_handlers)
-
-
 def enqueue(*, kind: str, payload: dict, dedupe_key: str) -> OutboxMessage:
     """Write a message to deliver after the current transaction commits.
 
