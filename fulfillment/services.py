@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
+from network_marketplace.webhooks import emit_event
 from orders.models import OrderPolicy
 
 from .models import Fulfilment, FulfilmentEvent
@@ -27,6 +28,21 @@ from .states import check_fulfilment_transition
 
 S = Fulfilment.Status
 PICKUP_CODE_DIGITS = 6
+
+# The webhook event each move emits, for POS/ERP systems that follow orders.
+EVENT_OF_STATUS = {
+    S.ACCEPTED: "fulfillment.accepted",
+    S.REJECTED: "fulfillment.rejected",
+    S.TIMED_OUT: "fulfillment.timed_out",
+    S.PICKED: "fulfillment.picked",
+    S.READY_FOR_PICKUP: "fulfillment.ready",
+    S.COLLECTED: "fulfillment.handed_over",
+    S.SHIPPED: "fulfillment.shipped",
+    S.PURCHASED_IN_STORE: "fulfillment.purchased_in_store",
+    S.NOT_PURCHASED: "fulfillment.not_purchased",
+    S.UNCOLLECTED: "fulfillment.uncollected",
+    S.CANCELLED: "fulfillment.cancelled",
+}
 
 
 class WrongPickupCode(DomainError):
@@ -70,7 +86,30 @@ def _move(
         store_id=locked.store_id,
         data={"from": previous, "to": target, "order": locked.order_id, "reason": reason},
     )
+    emit_event(
+        event_type=EVENT_OF_STATUS[target],
+        store_id=locked.store_id,
+        event_id=f"{EVENT_OF_STATUS[target]}:{locked.pk}",
+        data=fulfilment_event_data(locked),
+    )
     return locked, True
+
+
+def fulfilment_event_data(fulfilment: Fulfilment) -> dict:
+    """What a webhook says of a fulfilment: enough for a POS or ERP to follow it."""
+    return {
+        "fulfilment": fulfilment.pk,
+        "order": fulfilment.order.number or fulfilment.order_id,
+        "store": fulfilment.store.slug,
+        "method": fulfilment.method,
+        "status": fulfilment.status,
+        "carrier": fulfilment.carrier,
+        "tracking_number": fulfilment.tracking_number,
+        "lines": [
+            {"sku": line.order_line.sku, "quantity": line.quantity}
+            for line in fulfilment.lines.select_related("order_line")
+        ],
+    }
 
 
 def pickup_code_digest(fulfilment_id: int, code: str) -> str:

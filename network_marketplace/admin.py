@@ -1,8 +1,24 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from .models import AuditEvent, User
+from .errors import DomainError
+from .forms import WebhookEndpointAdminForm
+from .models import AuditEvent, OutboxMessage, User, WebhookDelivery, WebhookEndpoint
+from .outbox import retry_messages
+from .webhooks import (
+    create_endpoint,
+    delete_endpoint,
+    recent_deliveries,
+    send_test_event,
+    update_endpoint,
+)
 
 
 @admin.register(User)
@@ -32,6 +48,199 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_filter = ["action"]
     search_fields = ["actor_label", "action", "target_id"]
     date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+def _retry_button_message(count: int) -> str:
+    return ngettext(
+        "%(count)d message will be delivered again.",
+        "%(count)d messages will be delivered again.",
+        count,
+    ) % {"count": count}
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    """What the platform still has to do after commit. Read-only: dead messages are retried
+    with the action once their cause is fixed."""
+
+    list_display = [
+        "id", "kind", "dedupe_key", "status", "attempts", "next_attempt_at", "created_at",
+        "sent_at",
+    ]  # fmt: skip
+    list_filter = ["status", "kind"]
+    search_fields = ["dedupe_key"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = [
+        "kind", "dedupe_key", "status", "attempts", "next_attempt_at", "locked_until",
+        "last_error", "created_at", "sent_at", "payload",
+    ]  # fmt: skip
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Retry the selected dead or failed messages now"))
+    def retry(self, request, queryset):
+        count = retry_messages(
+            message_ids=list(queryset.values_list("pk", flat=True)), actor=request.user
+        )
+        if count:
+            messages.success(request, _retry_button_message(count))
+        else:
+            messages.warning(request, _("Only dead or failed messages can be retried."))
+
+
+@admin.register(WebhookEndpoint)
+class WebhookEndpointAdmin(admin.ModelAdmin):
+    """HQ's and stores' webhook endpoints. The signing secret is shown once, after creation."""
+
+    form = WebhookEndpointAdminForm
+    list_display = ["url", "store_label", "events_label", "active", "created_at", "deliveries_link"]
+    list_filter = ["active", ("store", admin.EmptyFieldListFilter)]
+    search_fields = ["url", "description", "store__name"]
+    autocomplete_fields = ["store"]
+    readonly_fields = ["created_by", "created_at", "recent_deliveries"]
+    actions = ["ping"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("store")
+
+    def get_fields(self, request, obj=None):
+        fields = ["store", "url", "description", "event_types", "active"]
+        if obj is None:
+            return fields
+        return [*fields, *self.readonly_fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return ["store", *self.readonly_fields]
+
+    @admin.display(description=_("store"), ordering="store__name")
+    def store_label(self, obj):
+        return obj.store.name if obj.store_id else _("HQ (every store)")
+
+    @admin.display(description=_("events"))
+    def events_label(self, obj):
+        return _("All events") if "*" in obj.event_types else ", ".join(obj.event_types)
+
+    @admin.display(description=_("deliveries"))
+    def deliveries_link(self, obj):
+        url = reverse("admin:network_marketplace_webhookdelivery_changelist")
+        return format_html('<a href="{}?endpoint__id__exact={}">{}</a>', url, obj.pk, _("Log"))
+
+    @admin.display(description=_("recent deliveries"))
+    def recent_deliveries(self, obj):
+        deliveries = recent_deliveries(endpoints=[obj], limit=20)
+        if not deliveries:
+            return _("None yet.")
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    date_format(localtime(d.created_at), "SHORT_DATETIME_FORMAT"),
+                    d.event_type,
+                    d.state,
+                    d.status_code or "—",
+                    d.attempts,
+                )
+                for d in deliveries
+            ),
+        )
+        return format_html(
+            "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
+            "</thead><tbody>{}</tbody></table>",
+            _("Created"), _("Event"), _("State"), _("HTTP status"), _("Attempts"), rows,
+        )  # fmt: skip
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        try:
+            if change:
+                update_endpoint(
+                    endpoint=obj,
+                    actor=request.user,
+                    url=data["url"],
+                    event_types=data["event_types"],
+                    description=data["description"],
+                    active=data["active"],
+                )
+                return
+            created = create_endpoint(
+                store=data.get("store"),
+                url=data["url"],
+                event_types=data["event_types"],
+                description=data["description"],
+                actor=request.user,
+            )
+        except DomainError as error:
+            # Raised only by a race with a concurrent change the form could not see.
+            raise PermissionDenied(error.message) from error
+        if not data["active"]:
+            update_endpoint(endpoint=created.endpoint, actor=request.user, active=False)
+        obj.pk = created.endpoint.pk
+        messages.warning(
+            request,
+            _("Copy the signing secret now, it will not be shown again: %(secret)s")
+            % {"secret": created.secret},
+        )
+
+    def delete_model(self, request, obj):
+        delete_endpoint(endpoint=obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for endpoint in queryset:
+            delete_endpoint(endpoint=endpoint, actor=request.user)
+
+    @admin.action(description=_("Send a test event to the selected endpoints"))
+    def ping(self, request, queryset):
+        for endpoint in queryset:
+            try:
+                send_test_event(endpoint=endpoint, actor=request.user)
+            except DomainError as error:
+                messages.warning(request, f"{endpoint.url}: {error.message}")
+        messages.success(request, _("Test events queued."))
+
+
+@admin.register(WebhookDelivery)
+class WebhookDeliveryAdmin(admin.ModelAdmin):
+    """The log of webhook deliveries, one row per event and endpoint (attempts counted)."""
+
+    list_display = [
+        "created_at", "event_type", "event_id", "endpoint", "state_label", "status_code",
+        "attempts", "duration_ms", "delivered_at",
+    ]  # fmt: skip
+    list_filter = ["event_type", ("delivered_at", admin.EmptyFieldListFilter)]
+    search_fields = ["event_id", "endpoint__url"]
+    list_select_related = ["endpoint", "message"]
+    date_hierarchy = "created_at"
+    fields = [
+        "id", "endpoint", "event_id", "event_type", "state_label", "message", "attempts",
+        "status_code", "response_snippet", "error", "duration_ms", "created_at",
+        "last_attempt_at", "delivered_at",
+    ]  # fmt: skip
+    readonly_fields = fields
+
+    @admin.display(description=_("state"))
+    def state_label(self, obj):
+        return obj.state
 
     def has_add_permission(self, request):
         return False

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from celery.schedules import schedule as every
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from .celery import app as celery_app
 
@@ -43,13 +43,16 @@ class EmbeddedBeat(threading.Thread):
         entries = list(self._entries())
         # Entries run once at start-up, then on their schedule.
         last_run = {name: None for name, _entry, _sched in entries}
-        while not self.stopped.is_set():
-            for name, entry, sched in entries:
-                due = last_run[name] is None or sched.is_due(last_run[name]).is_due
-                if due:
-                    last_run[name] = celery_app.now()
-                    self._run(name, entry)
-            self.stopped.wait(self.tick_seconds)
+        try:
+            while not self.stopped.is_set():
+                for name, entry, sched in entries:
+                    due = last_run[name] is None or sched.is_due(last_run[name]).is_due
+                    if due:
+                        last_run[name] = celery_app.now()
+                        self._run(name, entry)
+                self.stopped.wait(self.tick_seconds)
+        finally:
+            connections.close_all()  # This thread's connections: a stopped beat holds none.
 
     def _run(self, name: str, entry: dict) -> None:
         try:

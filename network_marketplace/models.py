@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -87,3 +91,160 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action}"
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def due(self, now) -> OutboxMessageQuerySet:
+        """Messages a worker may claim at `now`: waiting (first try or retry) and not leased."""
+        return self.filter(
+            status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED],
+            next_attempt_at__lte=now,
+        ).filter(models.Q(locked_until__isnull=True) | models.Q(locked_until__lte=now))
+
+
+class OutboxMessage(models.Model):
+    """A side effect (an e-mail, a webhook, any registered handler) written in the same
+    transaction as the business change, delivered after commit by a worker.
+
+    `dedupe_key` is unique: the same event is never enqueued twice. A worker claims a message
+    for a lease (`locked_until`, `claim_token`); if the worker dies, the lease runs out and the
+    message is due again. `attempts` counts claims, so a message that kills its worker still
+    ends `dead` instead of looping.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed, will retry")
+        DEAD = "dead", _("Dead")
+
+    kind = models.CharField(_("kind"), max_length=100)
+    payload = models.JSONField(_("payload"), default=dict, encoder=DjangoJSONEncoder)
+    dedupe_key = models.CharField(_("deduplication key"), max_length=255, unique=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
+    locked_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
+    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        indexes = [
+            # The worker's claim: waiting messages by due time; sent and dead rows stay out.
+            models.Index(
+                fields=["next_attempt_at", "id"],
+                condition=models.Q(status__in=["pending", "failed"]),
+                name="outbox_due_idx",
+            ),
+            # The admin's and operators' view of what is stuck.
+            models.Index(fields=["status", "-created_at"], name="outbox_status_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outbox_sent_has_sent_at",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.dedupe_key} ({self.status})"
+
+
+class WebhookEndpoint(models.Model):
+    """An integrator's URL that receives the network's events, signed with `secret`.
+
+    An HQ endpoint (no store) receives every store's events; a store's endpoint only its own.
+    The secret is stored (the HMAC needs it) but shown once, at creation.
+    """
+
+    store = models.ForeignKey(
+        "stores.Store",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="webhook_endpoints",
+        verbose_name=_("store"),
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    event_types = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=100, editable=False)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def subscribes_to(self, event_type: str) -> bool:
+        return "*" in self.event_types or event_type in self.event_types
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the log of its attempts. Its id is the `X-Network-Delivery`
+    header, the same on every retry, so that a receiver can drop a repeat."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    message = models.OneToOneField(
+        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    event_id = models.CharField(_("event"), max_length=200)
+    event_type = models.CharField(_("event type"), max_length=100)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    status_code = models.PositiveSmallIntegerField(_("HTTP status"), null=True, blank=True)
+    response_snippet = models.CharField(_("response"), max_length=500, blank=True)
+    error = models.CharField(_("error"), max_length=500, blank=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("webhook delivery")
+        verbose_name_plural = _("webhook deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["endpoint", "event_id"], name="webhook_delivery_event_unique"
+            ),
+        ]
+        indexes = [
+            # An endpoint's log, newest first (back-office page, admin, API).
+            models.Index(fields=["endpoint", "-created_at"], name="webhook_delivery_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} {self.event_id} → {self.endpoint_id}"
+
+    @property
+    def delivered(self) -> bool:
+        return self.delivered_at is not None
+
+    @property
+    def state(self) -> str:
+        """delivered, dead (no more retries), retrying (an attempt failed) or pending."""
+        if self.delivered_at is not None:
+            return "delivered"
+        if self.message is not None and self.message.status == OutboxMessage.Status.DEAD:
+            return "dead"
+        return "retrying" if self.attempts else "pending"

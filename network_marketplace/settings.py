@@ -184,6 +184,8 @@ EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL"))
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default=f"{NETWORK_NAME} <no-reply@ardoise.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The public address of the site, for links in e-mails (sent by the worker, with no request).
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 
 # Payments: the dummy provider unless Stripe keys are given.
 PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="dummy")
@@ -246,12 +248,30 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Tasks sent without a queue go to this one (the test suite gives each worker its own).
+CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE = {
     "worker-heartbeat": {
         "task": "network_marketplace.tasks.record_worker_heartbeat",
         "schedule": timedelta(seconds=60),
     },
+    # Delivers what a lost nudge or a dead worker left in the outbox.
+    "outbox-sweep": {
+        "task": "network_marketplace.tasks.deliver_outbox",
+        "schedule": timedelta(seconds=30),
+    },
 }
+
+# The outbox (network_marketplace.outbox): side effects delivered after commit by the worker.
+# The lease must outlast a batch: OUTBOX_BATCH_SIZE x the slowest handler (webhooks: 5 s).
+OUTBOX_BATCH_SIZE = env.int("OUTBOX_BATCH_SIZE", default=10)
+OUTBOX_LEASE_SECONDS = env.float("OUTBOX_LEASE_SECONDS", default=300)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)
+OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
+OUTBOX_TASK_TIME_BUDGET_SECONDS = env.float("OUTBOX_TASK_TIME_BUDGET_SECONDS", default=60)
+# Webhook URLs may point to private addresses (localhost, LAN) only in the embedded profile.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 
 # Security: strict by default outside DEBUG; every value can be set from the environment.
 SECURE_PROXY_SSL_HEADER = (

@@ -1,8 +1,10 @@
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
 from .health import HEARTBEAT_CACHE_KEY
+from .outbox import deliver_due_messages, nudge_delivery
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -15,3 +17,15 @@ def record_worker_heartbeat() -> None:
 def echo(value: str) -> dict:
     """Answer with the value and the worker that ran it: used to check the task pipeline."""
     return {"value": value, "hostname": echo.request.hostname or "in-process"}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def deliver_outbox() -> dict:
+    """Deliver the outbox's due messages: nudged after each commit, swept by beat every 30 s.
+
+    Idempotent: it claims with SKIP LOCKED and leases, so any number may run at once or again.
+    """
+    report = deliver_due_messages(time_budget_seconds=settings.OUTBOX_TASK_TIME_BUDGET_SECONDS)
+    if report.more:
+        nudge_delivery()
+    return {"sent": report.sent, "retried": report.retried, "dead": report.dead}

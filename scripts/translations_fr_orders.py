@@ -80,4 +80,8 @@ FR = {
     "free home delivery from (cents of items)": "livraison offerte à partir de (centimes d'articles)",
     "stuck": "bloquées",
     "Past a deadline": "Échéance dépassée",
+    "A store did not accept a fulfilment in time.": "Un magasin n'a pas accepté une commande à temps.",
+    "A ready order was not collected in time.": "Une commande prête n'a pas été retirée à temps.",
+    "A reserved item was bought in store.": "Un article réservé a été acheté en magasin.",
+    "A reserved item was not bought in store.": "Un article réservé n'a pas été acheté en magasin.",
 }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import stock_views, views
+from . import stock_views, views, webhook_views
 
 app_name = "backoffice"
 urlpatterns = [
@@ -17,4 +17,20 @@ urlpatterns = [
         name="stock-import-template",
     ),
     path("<slug:slug>/stock/movements/", stock_views.stock_movements, name="stock-movements"),
+    path("<slug:slug>/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path(
+        "<slug:slug>/webhooks/<int:endpoint_id>/delete/",
+        webhook_views.delete_webhook,
+        name="webhook-delete",
+    ),
+    path(
+        "<slug:slug>/webhooks/<int:endpoint_id>/toggle/",
+        webhook_views.toggle_webhook,
+        name="webhook-toggle",
+    ),
+    path(
+        "<slug:slug>/webhooks/<int:endpoint_id>/test/",
+        webhook_views.test_webhook,
+        name="webhook-test",
+    ),
 ]

@@ -8,6 +8,8 @@ from catalog.api.urls import router as catalog_router
 from stores.api.urls import router as stores_router
 from stores.api.views import WhoAmIView
 
+from .webhooks import WebhookEndpointViewSet
+
 
 class NetworkApiRoot(APIRootView):
     """Network Marketplace API, version 1. Every endpoint below needs an API key or a session."""
@@ -19,6 +21,7 @@ router = DefaultRouter()
 router.APIRootView = NetworkApiRoot
 router.registry.extend(catalog_router.registry)
 router.registry.extend(stores_router.registry)
+router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [
     path("me/", WhoAmIView.as_view(), name="api-me"),

@@ -192,3 +192,28 @@ def test_uncollected_after_the_collection_date(click_collect, lyon_owner):
     result, moved = mark_uncollected(fulfilment=click_collect, now=later)
 
     assert (result.status, moved) == (S.UNCOLLECTED, True)
+
+
+def test_every_step_is_emitted_once_to_the_stores_webhooks(click_collect, lyon_owner, lyon_store):
+    from network_marketplace.models import WebhookDelivery
+    from network_marketplace.webhooks import create_endpoint
+
+    create_endpoint(
+        store=lyon_store, url="https://erp.example.com/hooks", event_types=["*"],
+        description="ERP", actor=lyon_owner,
+    )  # fmt: skip
+
+    accept_fulfilment(fulfilment=click_collect, actor=lyon_owner)
+    accept_fulfilment(fulfilment=click_collect, actor=lyon_owner)  # repeated: no new event
+    mark_picked(fulfilment=click_collect, actor=lyon_owner)
+    result = mark_ready_for_pickup(fulfilment=click_collect, actor=lyon_owner)
+    hand_over(fulfilment=click_collect, code=result.pickup_code, actor=lyon_owner)
+
+    assert list(
+        WebhookDelivery.objects.order_by("created_at").values_list("event_type", flat=True)
+    ) == [
+        "fulfillment.accepted",
+        "fulfillment.picked",
+        "fulfillment.ready",
+        "fulfillment.handed_over",
+    ]

@@ -1,0 +1,115 @@
+"""Templated e-mails to customers and stores, sent through the outbox after commit.
+
+A service calls `send_templated_email()` inside its transaction; the worker renders
+`templates/emails/<template>.subject.txt`, `.txt` and (when present) `.html` in the recipient's
+language and sends with Django's mail API (the console in the embedded profile, SMTP in
+production). One `dedupe_key` is one e-mail, however often the business code or the delivery runs.
+"""
+
+from __future__ import annotations
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template, render_to_string
+from django.utils import translation
+
+from .models import OutboxMessage
+from .outbox import PermanentFailure, enqueue, register_handler
+
+EMAIL_KIND = "email"
+
+
+def send_templated_email(
+    *,
+    to: str | list[str],
+    template: str,
+    context: dict,
+    language: str | None = None,
+    dedupe_key: str,
+) -> OutboxMessage:
+    """Enqueue the e-mail `emails/<template>` to `to`, rendered in `language` (default French).
+
+    Call it inside the business transaction. `context` must be JSON (ids, strings, numbers,
+    cents): it is stored, and rendered later by the worker. `dedupe_key` names the event
+    ("order-confirmed:42"): the same key twice sends one e-mail. A missing template is an
+    error here, not in the worker.
+    """
+    recipients = [to] if isinstance(to, str) else list(to)
+    if not recipients or not all("@" in parseaddr(address)[1] for address in recipients):
+        raise ValueError(f"Invalid e-mail recipients: {recipients!r}")
+    for suffix in ("subject.txt", "txt"):
+        get_template(f"emails/{template}.{suffix}")
+    return enqueue(
+        kind=EMAIL_KIND,
+        payload={
+            "to": recipients,
+            "template": template,
+            "context": context,
+            "language": _supported_language(language),
+        },
+        dedupe_key=f"{EMAIL_KIND}:{dedupe_key}",
+    )
+
+
+def _supported_language(language: str | None) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language in codes:
+        return language
+    if language and language.split("-")[0] in codes:
+        return language.split("-")[0]
+    return settings.LANGUAGE_CODE
+
+
+def base_context() -> dict:
+    return {
+        "network_name": settings.NETWORK_NAME,
+        "network_operator": settings.NETWORK_OPERATOR,
+        "site_url": settings.SITE_URL.rstrip("/"),
+    }
+
+
+def render_email(*, template: str, context: dict, language: str) -> tuple[str, str, str | None]:
+    """(subject, text, html or None) of `emails/<template>` in `language`."""
+    full_context = {**base_context(), **context, "language": language}
+    with translation.override(language):
+        subject = render_to_string(f"emails/{template}.subject.txt", full_context)
+        text = render_to_string(f"emails/{template}.txt", full_context)
+        try:
+            html = render_to_string(f"emails/{template}.html", full_context)
+        except TemplateDoesNotExist:
+            html = None
+    return " ".join(subject.split()), text.strip() + "\n", html
+
+
+def _message_id(message: OutboxMessage) -> str:
+    """The same Message-ID on every attempt: a relay that got the e-mail twice keeps one."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox-{message.pk}@{domain}>"
+
+
+def deliver_email(message: OutboxMessage) -> None:
+    payload = message.payload
+    try:
+        subject, text, html = render_email(
+            template=payload["template"],
+            context=payload.get("context") or {},
+            language=payload.get("language") or settings.LANGUAGE_CODE,
+        )
+    except TemplateDoesNotExist as exc:
+        raise PermanentFailure(f"E-mail template missing: {exc}") from exc
+    email = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=payload["to"],
+        headers={"Message-ID": _message_id(message)},
+    )
+    if html:
+        email.attach_alternative(html, "text/html")
+    email.send(fail_silently=False)
+
+
+register_handler(EMAIL_KIND, deliver_email)
