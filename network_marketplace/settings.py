@@ -251,6 +251,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network_marketplace.tasks.record_worker_heartbeat",
         "schedule": timedelta(seconds=60),
     },
+    # Tidies expired holds on stock; an expired hold already stops counting before it runs.
+    "stores-release-expired-reservations": {
+        "task": "stores.tasks.release_expired_reservations",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
 }
 
 # Security: strict by default outside DEBUG; every value can be set from the environment.
