@@ -247,8 +247,9 @@ def convert_reservations(
     label = actor_label(actor)
     with transaction.atomic():
         lock_stock_levels((each.store_id, each.variant_id) for each in unique)
+        # The quantities come from the rows this UPDATE moved, not from the caller's objects.
         ended = {
-            row.id
+            row.id: row
             for row in _end(
                 [each.pk for each in unique], status=Status.CONVERTED, now=now, unexpired=True
             )
@@ -264,23 +265,23 @@ def convert_reservations(
                 made[each.pk] = current.converted_into
                 continue
             raise _ended_error(current, Status.CONVERTED, now)
-        rows = [each for each in unique if each.pk in ended]
+        rows = list(ended.values())
         created = Reservation.objects.bulk_create(
             Reservation(
-                store_id=each.store_id,
-                variant_id=each.variant_id,
-                quantity=each.quantity,
+                store_id=row.store_id,
+                variant_id=row.variant_id,
+                quantity=row.quantity,
                 holder=holder,
                 kind=kind,
                 expires_at=expires_at,
-                converted_from_id=each.pk,
+                converted_from_id=row.id,
                 actor_label=label,
             )
-            for each in rows
+            for row in rows
         )
         for old, new in zip(rows, created, strict=True):
-            made[old.pk] = new
-            _audit(new, "stock.reservation_converted", actor, converted_from=old.pk)
+            made[old.id] = new
+            _audit(new, "stock.reservation_converted", actor, converted_from=old.id)
     return [made[each.pk] for each in reservations]
 
 

@@ -11,6 +11,7 @@ import itertools
 import threading
 import time
 import uuid
+from dataclasses import asdict, dataclass
 from datetime import timedelta
 
 import pytest
@@ -18,6 +19,16 @@ from django.conf import settings
 from django.db import OperationalError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone, translation
+from hypothesis import HealthCheck, event
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    invariant,
+    rule,
+    run_state_machine_as_test,
+)
 
 from network_marketplace.errors import DomainError, IllegalTransition
 from network_marketplace.models import AuditEvent
@@ -26,6 +37,7 @@ from stores.selectors import available_to_reserve, reservations_of, reserved_mis
 from stores.services import (
     InsufficientStock,
     ReservationExpired,
+    adjust_on_hand,
     consume_reservation,
     convert_reservation,
     convert_reservations,
@@ -38,7 +50,7 @@ from stores.services import (
     update_offer,
 )
 from stores.tasks import release_expired_reservations as release_expired_reservations_task
-from tests.factories import StockLevelFactory, VariantFactory
+from tests.factories import StockLevelFactory, StoreFactory, VariantFactory
 
 CHECKOUT = Reservation.Kind.CHECKOUT
 RESERVE_COLLECT = Reservation.Kind.RESERVE_COLLECT
@@ -619,3 +631,299 @@ def test_a_sweep_waiting_on_a_lazy_release_finds_nothing_left_to_release(lyon_st
     assert swept == [0]
     assert level_of(lyon_store, secateur).reserved == 2
     assert active_units(lyon_store, secateur) == 2
+
+
+# --- random sequences: a state machine against a model (hypothesis) -------------------------------
+
+
+@dataclass(frozen=True)
+class Reserve:
+    quantity: int
+    kind: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class TimePasses:
+    minutes: int
+
+
+@dataclass(frozen=True)
+class Sweep:
+    pass
+
+
+@dataclass(frozen=True)
+class Sell:
+    hold: int
+
+
+@dataclass(frozen=True)
+class Cancel:
+    hold: int
+
+
+@dataclass(frozen=True)
+class PlaceOrder:
+    hold: int
+
+
+@dataclass(frozen=True)
+class Renew:
+    hold: int
+    minutes: int
+
+
+@dataclass(frozen=True)
+class CustomerReturns:
+    quantity: int
+
+
+@dataclass(frozen=True)
+class Restock:
+    quantity: int
+
+
+# Holds of 5 or 15 minutes and time passing by 10 or 20: holds often expire between two moves.
+HOLD_MINUTES = st.sampled_from([5, 15])
+A_HOLD = st.integers(0, 10**6)  # the index of a hold made earlier in the example (modulo)
+RESERVE = st.builds(
+    Reserve,
+    quantity=st.integers(1, 3),
+    kind=st.sampled_from([CHECKOUT, RESERVE_COLLECT, ORDER]),
+    minutes=HOLD_MINUTES,
+)
+# Stock comes in by little, so that it runs short while expired holds are still waiting for
+# the sweeper: the case the lazy release is for.
+MOVES = st.one_of(
+    RESERVE,
+    st.builds(TimePasses, minutes=st.sampled_from([10, 20])),
+    st.builds(Sell, hold=A_HOLD),
+    st.builds(Cancel, hold=A_HOLD),
+    st.builds(PlaceOrder, hold=A_HOLD),
+    st.builds(Renew, hold=A_HOLD, minutes=HOLD_MINUTES),
+    st.builds(Sweep),
+    st.builds(CustomerReturns, quantity=st.just(1)),
+    st.builds(Restock, quantity=st.integers(1, 2)),
+)
+
+
+class Hold:
+    """The model of one reservation: what the database must say about it."""
+
+    def __init__(self, pk, quantity, deadline):
+        self.pk, self.quantity, self.deadline = pk, quantity, deadline
+        self.status = Reservation.Status.ACTIVE
+
+
+class StockMachine(RuleBasedStateMachine):
+    """One store's stock of one variant under random moves (reserve, time passes, sweep, sell,
+    cancel, place order, renew, customer returns, restock), checked after each against a plain
+    model: available >= 0, reserved == the active holds, on hand == the sum of the movements,
+    and every hold's status and every service's answer as the model predicts.
+
+    The moves are one rule drawing from MOVES: with one rule per move, hypothesis' swarm testing
+    spends many of a few dozen examples with most moves switched off. The model's clock counts
+    whole minutes and holds last several, so the real seconds an example takes never change an
+    outcome. Each example runs in a savepoint rolled back after it.
+    """
+
+    def __init__(self):
+        super().__init__()
+        self.atomic = None
+
+    @initialize(on_hand=st.integers(0, 6), safety=st.integers(0, 2), abandoned=st.booleans())
+    def stock_a_store(self, on_hand, safety, abandoned):
+        """The store's stock; when `abandoned`, carts abandoned a while ago hold all of it (one
+        unit each) and their holds have expired, but the sweeper has not run yet."""
+        self.atomic = transaction.atomic()
+        self.atomic.__enter__()
+        self.store = StoreFactory(safety_stock_override=safety)
+        self.variant = VariantFactory()
+        update_offer(
+            store=self.store, variant=self.variant, on_hand=on_hand, source="system",
+            actor="machine", reason=StockMovement.Reason.FEED,
+        )  # fmt: skip
+        self.on_hand, self.safety, self.now, self.holds = on_hand, safety, 0, []
+        if abandoned:
+            for _cart in range(on_hand - safety):
+                self.reserve(quantity=1, kind=CHECKOUT, minutes=5)
+            self.timepasses(minutes=10)
+
+    def teardown(self):
+        if self.atomic is not None:
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+
+    @rule(move=MOVES)
+    def move(self, move):
+        if isinstance(move, Sell | Cancel | PlaceOrder | Renew):
+            if not self.holds:
+                return
+            held = self.holds[move.hold % len(self.holds)]
+            arguments = {"minutes": move.minutes} if isinstance(move, Renew) else {}
+            getattr(self, type(move).__name__.lower())(held, **arguments)
+        else:
+            getattr(self, type(move).__name__.lower())(**asdict(move))
+
+    # The model.
+    def counts(self, held):
+        return held.status == Reservation.Status.ACTIVE and (
+            held.deadline is None or held.deadline > self.now
+        )
+
+    def due(self, held):
+        return held.status == Reservation.Status.ACTIVE and not self.counts(held)
+
+    def expired(self, held):
+        return held.status == Reservation.Status.EXPIRED or self.due(held)
+
+    def reserved(self):
+        return sum(h.quantity for h in self.holds if h.status == Reservation.Status.ACTIVE)
+
+    def expect(self, error, service, **arguments):
+        """Call the service; it must succeed (error None) or raise exactly `error`."""
+        event(f"{service.__name__}: {error.__name__ if error else 'done'}")
+        if error is None:
+            return service(**arguments)
+        with pytest.raises(error) as raised:
+            service(**arguments)
+        assert type(raised.value) is error
+        return None
+
+    def the(self, held):
+        return Reservation(pk=held.pk, store=self.store, variant=self.variant)
+
+    # The moves.
+    def reserve(self, quantity, kind, minutes):
+        fits = quantity <= self.on_hand - self.reserved() - self.safety
+        due = [h for h in self.holds if self.due(h)]
+        freed = 0 if fits else sum(h.quantity for h in due)
+        granted = quantity <= self.on_hand - self.reserved() + freed - self.safety
+        made = self.expect(
+            None if granted else InsufficientStock, reserve_stock,
+            store=self.store, variant=self.variant, quantity=quantity, holder=a_cart(),
+            kind=kind, ttl=None if kind == ORDER else timedelta(minutes=minutes), actor="machine",
+        )  # fmt: skip
+        if made is not None:
+            if not fits and due:
+                event("reserve_stock: released expired holds first")
+                for h in due:
+                    h.status = Reservation.Status.EXPIRED
+            deadline = None if kind == ORDER else self.now + minutes
+            self.holds.append(Hold(made.pk, quantity, deadline))
+
+    def timepasses(self, minutes):
+        self.now += minutes
+        Reservation.objects.filter(store=self.store, expires_at__isnull=False).update(
+            expires_at=F("expires_at") - timedelta(minutes=minutes)
+        )
+
+    def sweep(self):
+        due = [h for h in self.holds if self.due(h)]
+        event(f"sweep: {'some due' if due else 'nothing due'}")
+        assert release_expired_reservations() == len(due)
+        for h in due:
+            h.status = Reservation.Status.EXPIRED
+
+    def sell(self, held):
+        error = None
+        if held.status in {Reservation.Status.RELEASED, Reservation.Status.CONVERTED}:
+            error = IllegalTransition
+        elif self.expired(held):
+            error = ReservationExpired
+        self.expect(
+            error, consume_reservation, reservation=self.the(held), actor="machine",
+            reference="sale",
+        )  # fmt: skip
+        if error is None and held.status == Reservation.Status.ACTIVE:
+            held.status = Reservation.Status.CONSUMED
+            self.on_hand -= held.quantity
+
+    def cancel(self, held):
+        error = None
+        if held.status in {Reservation.Status.CONSUMED, Reservation.Status.CONVERTED}:
+            error = IllegalTransition
+        self.expect(error, release_reservation, reservation=self.the(held), actor="machine")
+        if held.status == Reservation.Status.ACTIVE:
+            held.status = Reservation.Status.RELEASED
+
+    def placeorder(self, held):
+        error = None
+        if held.status in {Reservation.Status.CONSUMED, Reservation.Status.RELEASED}:
+            error = IllegalTransition
+        elif self.expired(held):
+            error = ReservationExpired
+        made = self.expect(
+            error, convert_reservation, reservation=self.the(held), holder=f"order:{held.pk}",
+            actor="machine",
+        )  # fmt: skip
+        if made is not None and held.status == Reservation.Status.ACTIVE:
+            held.status = Reservation.Status.CONVERTED
+            self.holds.append(Hold(made.pk, held.quantity, None))
+
+    def renew(self, held, minutes):
+        error = None
+        if self.counts(held) and held.deadline is None:
+            error = DomainError
+        elif self.expired(held):
+            error = ReservationExpired
+        elif held.status != Reservation.Status.ACTIVE:
+            error = IllegalTransition
+        renewed = self.expect(
+            error, extend_reservation, reservation=self.the(held),
+            ttl=timedelta(minutes=minutes), actor="machine",
+        )  # fmt: skip
+        if renewed is not None:
+            held.deadline = max(held.deadline, self.now + minutes)
+
+    def customerreturns(self, quantity):
+        adjust_on_hand(
+            store=self.store, variant=self.variant, delta=quantity,
+            reason=StockMovement.Reason.RETURN, source="system", actor="machine",
+        )  # fmt: skip
+        self.on_hand += quantity
+
+    def restock(self, quantity):
+        update_offer(
+            store=self.store, variant=self.variant, on_hand=self.on_hand + quantity,
+            source="system", actor="machine", reason=StockMovement.Reason.FEED,
+        )  # fmt: skip
+        self.on_hand += quantity
+
+    # What must hold after every move.
+    @invariant()
+    def stock_adds_up(self):
+        if self.atomic is None:
+            return
+        level = level_of(self.store, self.variant)
+        movements = StockMovement.objects.filter(store=self.store, variant=self.variant)
+        assert min(level.on_hand, level.reserved, level.safety_stock) >= 0
+        assert level.available >= 0
+        assert level.on_hand >= level.reserved
+        # Stock is reserved only above the safety stock (a store may hold less than its safety).
+        assert level.reserved == 0 or level.on_hand - level.reserved - level.safety_stock >= 0
+        assert level.on_hand == self.on_hand == (movements.aggregate(s=Sum("delta"))["s"] or 0)
+        assert level.reserved == self.reserved() == active_units(self.store, self.variant)
+        assert dict(Reservation.objects.filter(store=self.store).values_list("pk", "status")) == {
+            h.pk: h.status for h in self.holds
+        }
+        counted = sum(h.quantity for h in self.holds if self.counts(h))
+        assert available_to_reserve([(self.store.pk, self.variant.pk)]) == {
+            (self.store.pk, self.variant.pk): max(0, self.on_hand - counted - self.safety)
+        }
+
+
+@pytest.mark.django_db
+def test_stock_adds_up_over_random_sequences_of_holds_sales_returns_and_restocks():
+    run_state_machine_as_test(
+        StockMachine,
+        settings=hypothesis_settings(
+            max_examples=30,
+            stateful_step_count=20,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+        ),
+    )
