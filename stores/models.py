@@ -357,7 +357,7 @@ class Reservation(models.Model):
     # Empty for a firm hold (an order's): it lasts until the sale or a release.
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     converted_from = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="converted_into",
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="converted_into",
         verbose_name=_("converted from"),
     )  # fmt: skip
     actor_label = models.CharField(_("by"), max_length=200, blank=True)

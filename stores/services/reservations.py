@@ -139,14 +139,21 @@ def reserve_lines(
 
 
 def _take(*, store_id: int, variant_id: int, quantity: int, now: datetime) -> bool:
+    """Take `quantity` units of the row if they are available at `now`; True if taken.
+
+    The first UPDATE sees `reserved` with any due holds still in it. If it fails, the due holds
+    are released under the row's lock and the UPDATE tried again; it is tried again even when no
+    due hold is left, for the sweeper (or another buyer) may have released them since the first
+    try: their release is then committed, so the new try sees it. A refusal is therefore exact:
+    at the last try, the holds that count at `now` left fewer than `quantity` units.
+    """
     if _conditional_take(store_id=store_id, variant_id=variant_id, quantity=quantity, now=now):
         return True
     due = Reservation.objects.due_at(now).filter(store_id=store_id, variant_id=variant_id)
-    if not due.exists():
-        return False
-    # Expired holds still count in `reserved`: release them now rather than wait for the sweeper.
-    lock_stock_levels([(store_id, variant_id)])
-    _expire_due(store_id=store_id, variant_id=variant_id, now=now)
+    if due.exists():
+        # Expired holds still count in `reserved`: release them now, not at the next sweep.
+        lock_stock_levels([(store_id, variant_id)])
+        _expire_due(store_id=store_id, variant_id=variant_id, now=now)
     return _conditional_take(store_id=store_id, variant_id=variant_id, quantity=quantity, now=now)
 
 

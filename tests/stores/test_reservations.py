@@ -611,6 +611,30 @@ def test_the_sweeper_and_new_buyers_racing_for_expired_holds_release_each_once(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_buyer_gets_the_units_a_sweep_freed_between_two_looks(lyon_store, secateur):
+    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=1)
+    let_time_pass([hold(lyon_store, secateur)])
+    swept = []
+
+    def sweep_before_looking_for_expired_holds(execute, sql, params, many, context):
+        # The buyer's first try failed on the expired hold; the sweeper frees it right then.
+        if sql.startswith("SELECT") and "expires_at" in sql and not swept:
+            sweeper = threading.Thread(
+                target=lambda: (swept.append(release_expired_reservations()), connection.close())
+            )
+            sweeper.start()
+            sweeper.join(timeout=30)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(sweep_before_looking_for_expired_holds):
+        bought = hold(lyon_store, secateur)
+
+    assert swept == [1]
+    assert bought.status == Reservation.Status.ACTIVE
+    assert level_of(lyon_store, secateur).reserved == 1
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_sweep_waiting_on_a_lazy_release_finds_nothing_left_to_release(lyon_store, secateur):
     StockLevelFactory(store=lyon_store, variant=secateur, on_hand=2)
     abandoned = [hold(lyon_store, secateur), hold(lyon_store, secateur)]
