@@ -1,11 +1,12 @@
 """Checkout holds per second on one hot variant, through the service layer, with zero oversell.
 
 Each client is a process with its own PostgreSQL connection, calling stores.services in a loop
-on the same (store, variant) row; they start together. Three runs:
+on the same (store, variant) row; they start together. Four runs:
 
-- update:   the floor: the bare conditional UPDATE of the stock row, one per transaction, no
-            reservation row and no ORM (what the hot row costs the database alone);
-- hold:     reserve_stock (a checkout hold of 1 unit) with plenty of stock: every call wins;
+- update:   for comparison, the design brief's pattern alone: the conditional UPDATE of the stock
+            row in its own transaction (BEGIN, UPDATE, COMMIT), no reservation row, no ORM;
+- hold:     reserve_stock (a checkout hold of 1 unit) with plenty of stock: every call wins (the
+            UPDATE and the reservation's INSERT are one statement, in autocommit);
 - scarce:   the same with only --scarce units available: exactly that many must win;
 - order:    hold, then convert it into the order's firm hold (what placing an order does).
 

@@ -5,9 +5,11 @@ The contract (design brief, "Stock truth", "Reservations", "Stock writes"):
 - `StockLevel.reserved` equals the sum of the row's ACTIVE reservations, in every committed
   state: each service below changes both in the same transaction.
 - Taking stock is one conditional UPDATE under READ COMMITTED,
-  `reserved = reserved + n WHERE on_hand - reserved - safety_stock >= n`; PostgreSQL re-checks
-  the condition on the newest row version after waiting for a concurrent writer, so the last
-  unit goes to exactly one buyer. The CHECK constraint on stock quantities backs it.
+  `reserved = reserved + n WHERE on_hand - reserved - safety_stock >= n`, with the INSERT of the
+  reservation in the same statement (both or neither); PostgreSQL re-checks the condition on the
+  newest row version after waiting for a concurrent writer, so the last unit goes to exactly one
+  buyer. The CHECK constraint on stock quantities backs it. A lone checkout hold runs it in
+  autocommit: the hot row is locked only while the server runs the statement and commits.
 - A hold stops counting at `expires_at`, whether or not the sweeper has run: when a reservation
   does not fit, `reserve_lines` releases the due holds of that stock row under the row's lock and
   tries once more. The sweeper (`release_expired_reservations`) only tidies up.
@@ -18,9 +20,9 @@ The contract (design brief, "Stock truth", "Reservations", "Stock writes"):
   rows of those stock rows. Every service here follows it, so baskets and sweeps don't deadlock.
 - Time: expiry is compared with the application server's clock (`timezone.now()`).
 
-Reads: `StockLevel.available` (listings, routing) still counts a due hold until the sweeper or
-the next reservation of that row releases it: it may under-report by the holds that expired since
-the last sweep (one minute), never over-report. `stores.selectors.available_to_reserve` is exact.
+Reads: `StockLevel.available` (listings, routing) still counts a due hold until the sweeper, or
+a reservation that needs its units, releases it: it may under-report by the holds that expired
+since the last sweep (one minute), never over-report. `selectors.available_to_reserve` is exact.
 
 Audit: reserve & collect and order holds leave an audit row at each step; checkout holds don't
 (one per cart line and renewal would drown the trail): their row keeps who, when and how it ended.
@@ -112,59 +114,79 @@ def reserve_lines(
     _check_holder(holder)
     for _store, _variant, quantity in lines:
         _check_quantity(quantity)
-    label = actor_label(actor)
+    hold = {"holder": holder, "kind": kind, "expires_at": expires_at, "label": actor_label(actor)}
+    if len(lines) == 1 and kind == Kind.CHECKOUT and not connection.in_atomic_block:
+        # The hot path (one checkout hold, no caller's transaction): one statement in autocommit,
+        # so the stock row is locked only while PostgreSQL runs it and commits, not during a
+        # round trip back to Python.
+        store, variant, quantity = lines[0]
+        held = _hold(store=store, variant=variant, quantity=quantity, now=now, **hold)
+        if held is not None:
+            return [held]
+    made: dict[int, Reservation] = {}
     with transaction.atomic():
-        # The new rows first: nobody else can see or lock them before this commits, and the stock
-        # rows stay locked only from their conditional UPDATE to the commit.
-        reservations = Reservation.objects.bulk_create(
-            Reservation(
-                store=store,
-                variant=variant,
-                quantity=quantity,
-                holder=holder,
-                kind=kind,
-                expires_at=expires_at,
-                actor_label=label,
-            )
-            for store, variant, quantity in lines
-        )
         for index in sorted(range(len(lines)), key=lambda i: (lines[i][0].pk, lines[i][1].pk)):
             store, variant, quantity = lines[index]
-            if not _take(store_id=store.pk, variant_id=variant.pk, quantity=quantity, now=now):
-                raise _no_longer_available(store=store, variant=variant, requested=quantity)
+            made[index] = _take(store=store, variant=variant, quantity=quantity, now=now, **hold)
         if kind != Kind.CHECKOUT:
-            for reservation in reservations:
+            for reservation in made.values():
                 _audit(reservation, "stock.reserved", actor, quantity=reservation.quantity)
-    return reservations
+    return [made[index] for index in range(len(lines))]
 
 
-def _take(*, store_id: int, variant_id: int, quantity: int, now: datetime) -> bool:
-    """Take `quantity` units of the row if they are available at `now`; True if taken.
+def _take(*, store: Store, variant: Variant, quantity: int, now: datetime, **hold) -> Reservation:
+    """Hold `quantity` units of the row if they are available at `now`, else raise
+    InsufficientStock; the caller's transaction is open.
 
-    The first UPDATE sees `reserved` with any due holds still in it. If it fails, the due holds
-    are released under the row's lock and the UPDATE tried again; it is tried again even when no
+    The first try sees `reserved` with any due holds still in it. If it fails, the due holds
+    are released under the row's lock and the hold tried again; it is tried again even when no
     due hold is left, for the sweeper (or another buyer) may have released them since the first
     try: their release is then committed, so the new try sees it. A refusal is therefore exact:
     at the last try, the holds that count at `now` left fewer than `quantity` units.
     """
-    if _conditional_take(store_id=store_id, variant_id=variant_id, quantity=quantity, now=now):
-        return True
-    due = Reservation.objects.due_at(now).filter(store_id=store_id, variant_id=variant_id)
+    made = _hold(store=store, variant=variant, quantity=quantity, now=now, **hold)
+    if made is not None:
+        return made
+    due = Reservation.objects.due_at(now).filter(store=store, variant=variant)
     if due.exists():
         # Expired holds still count in `reserved`: release them now, not at the next sweep.
-        lock_stock_levels([(store_id, variant_id)])
-        _expire_due(store_id=store_id, variant_id=variant_id, now=now)
-    return _conditional_take(store_id=store_id, variant_id=variant_id, quantity=quantity, now=now)
+        lock_stock_levels([(store.pk, variant.pk)])
+        _expire_due(store_id=store.pk, variant_id=variant.pk, now=now)
+    made = _hold(store=store, variant=variant, quantity=quantity, now=now, **hold)
+    if made is None:
+        raise _no_longer_available(store=store, variant=variant, requested=quantity)
+    return made
 
 
-def _conditional_take(*, store_id: int, variant_id: int, quantity: int, now: datetime) -> bool:
-    return bool(
-        StockLevel.objects.filter(
-            store_id=store_id,
-            variant_id=variant_id,
-            on_hand__gte=F("reserved") + F("safety_stock") + quantity,
-        ).update(reserved=F("reserved") + quantity, updated_at=now)
+def _hold(*, store, variant, quantity, holder, kind, expires_at, label, now) -> Reservation | None:
+    """The conditional UPDATE of the stock row and the new reservation, in one statement: both
+    or neither. Returns the reservation, or None when the units are not available."""
+    fields = [field.attname for field in Reservation._meta.concrete_fields]
+    sql = (
+        f"WITH taken AS (UPDATE {StockLevel._meta.db_table}"  # noqa: S608
+        " SET reserved = reserved + %(quantity)s, updated_at = %(now)s::timestamptz"
+        " WHERE store_id = %(store)s AND variant_id = %(variant)s"
+        " AND on_hand - reserved - safety_stock >= %(quantity)s"
+        " RETURNING store_id, variant_id)"
+        f" INSERT INTO {Reservation._meta.db_table} (store_id, variant_id, quantity, holder, kind,"
+        " status, expires_at, actor_label, created_at, updated_at)"
+        " SELECT store_id, variant_id, %(quantity)s, %(holder)s, %(kind)s, %(status)s,"
+        " %(expires_at)s::timestamptz, %(label)s, %(now)s::timestamptz, %(now)s::timestamptz"
+        f" FROM taken RETURNING {', '.join(fields)}"
     )
+    params = {
+        "store": store.pk, "variant": variant.pk, "quantity": quantity, "holder": holder,
+        "kind": str(kind), "status": str(Status.ACTIVE), "expires_at": expires_at,
+        "label": label, "now": now,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    reservation = Reservation.from_db(connection.alias, fields, row)
+    reservation.store, reservation.variant = store, variant
+    return reservation
 
 
 def _no_longer_available(*, store: Store, variant: Variant, requested: int) -> InsufficientStock:
