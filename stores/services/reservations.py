@@ -290,8 +290,9 @@ def convert_reservations(
             current = Reservation.objects.select_related("store", "variant__product").get(
                 pk=each.pk
             )
-            if current.status == Status.CONVERTED and current.converted_into.holder == holder:
-                made[each.pk] = current.converted_into
+            into = getattr(current, "converted_into", None)
+            if current.status == Status.CONVERTED and into is not None and into.holder == holder:
+                made[each.pk] = into
                 continue
             raise _ended_error(current, Status.CONVERTED, now)
         rows = list(ended.values())
