@@ -260,6 +260,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network_marketplace.tasks.deliver_outbox",
         "schedule": timedelta(seconds=30),
     },
+    # Tidies expired holds on stock; an expired hold already stops counting before it runs.
+    "stores-release-expired-reservations": {
+        "task": "stores.tasks.release_expired_reservations",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
 }
 
 # The outbox (network_marketplace.outbox): side effects delivered after commit by the worker.

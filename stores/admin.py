@@ -6,6 +6,7 @@ from network_marketplace.errors import DomainError
 from .models import (
     ApiKey,
     PostalCode,
+    Reservation,
     StockLevel,
     StockMovement,
     StockPolicy,
@@ -17,6 +18,7 @@ from .services import (
     issue_api_key,
     missing_trader_fields,
     refresh_safety_stock,
+    release_reservation,
     revoke_api_key,
 )
 
@@ -162,6 +164,41 @@ class StockMovementAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Reservation)
+class ReservationAdmin(admin.ModelAdmin):
+    """Holds on stock, to find a stuck one; they change only through stores.services."""
+
+    list_display = [
+        "created_at", "holder", "kind", "status", "store", "variant", "quantity", "expires_at",
+        "actor_label",
+    ]  # fmt: skip
+    list_filter = ["status", "kind"]
+    search_fields = ["holder", "variant__sku", "store__name"]
+    list_select_related = ["store", "variant__product"]
+    show_full_result_count = False
+    actions = ["release"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_release_permission(self, request):
+        return request.user.has_perm("stores.change_reservation")
+
+    @admin.action(description=_("Release the selected holds"), permissions=["release"])
+    def release(self, request, queryset):
+        released = 0
+        for reservation in queryset.filter(status=Reservation.Status.ACTIVE):
+            release_reservation(reservation=reservation, actor=request.user)
+            released += 1
+        messages.success(request, _("%(count)d hold(s) released.") % {"count": released})
 
 
 @admin.register(PostalCode)

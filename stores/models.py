@@ -319,6 +319,98 @@ class StockMovement(models.Model):
         return f"{self.store} {self.variant_id} {self.delta:+d}"
 
 
+class ReservationQuerySet(models.QuerySet):
+    def active(self) -> ReservationQuerySet:
+        return self.filter(status=Reservation.Status.ACTIVE)
+
+    def holding_at(self, now) -> ReservationQuerySet:
+        """Active holds that still count at `now`: firm ones and those not yet expired."""
+        return self.active().filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+    def due_at(self, now) -> ReservationQuerySet:
+        """Active holds whose expiry has passed: they no longer count, whether or not the
+        sweeper has released them yet."""
+        return self.active().filter(expires_at__lte=now)
+
+
+class Reservation(models.Model):
+    """Units of a store's stock held for a cart, a reserve & collect customer or an order.
+
+    Invariant (kept by stores.services.reservations, the only writer of both):
+    `StockLevel.reserved` of a (store, variant) row equals the sum of `quantity` over that row's
+    ACTIVE reservations, including active ones whose expiry has passed but which have not been
+    released yet. Such a hold stops counting at `expires_at` all the same: a new reservation
+    first releases the due holds of its row (see `reserve_stock`), so no sale waits for the sweeper.
+
+    `holder` is the caller's key ("cart:<uuid>", "order:<id>"). A converted hold stays as history;
+    the firm hold made from it is a new ACTIVE row pointing back through `converted_from`.
+    """
+
+    class Kind(models.TextChoices):
+        CHECKOUT = "checkout", _("Checkout hold")
+        RESERVE_COLLECT = "reserve_collect", _("Reserve & collect")
+        ORDER = "order", _("Order")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", pgettext_lazy("reservation status", "Active")
+        CONVERTED = "converted", _("Converted into an order")
+        RELEASED = "released", _("Released")
+        EXPIRED = "expired", _("Expired")
+        CONSUMED = "consumed", _("Sold")
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="reservations")
+    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    holder = models.CharField(_("held for"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
+    )
+    # Empty for a firm hold (an order's): it lasts until the sale or a release.
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    converted_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="converted_into",
+        verbose_name=_("converted from"),
+    )  # fmt: skip
+    actor_label = models.CharField(_("by"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ReservationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gte=1), name="reservation_quantity_min_1"),
+            # Checkout and reserve & collect holds always expire; an order's hold never does.
+            models.CheckConstraint(
+                condition=(Q(kind="order") & Q(expires_at__isnull=True))
+                | (~Q(kind="order") & Q(expires_at__isnull=False)),
+                name="reservation_expiry_matches_kind",
+            ),
+        ]
+        indexes = [
+            # The active holds of one stock row: the lazy release of due holds at reservation
+            # time (store, variant, expires_at <= now) and the sum that must equal `reserved`.
+            models.Index(
+                fields=["store", "variant", "expires_at"],
+                condition=Q(status="active"),
+                name="reservation_active_level_idx",
+            ),
+            # The sweeper: active holds whose expiry has passed, across the network.
+            models.Index(
+                fields=["expires_at"], condition=Q(status="active"), name="reservation_due_idx"
+            ),
+            # A cart's or an order's holds: release_holder, convert at order placement.
+            models.Index(fields=["holder"], name="reservation_holder_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.holder} · {self.quantity} of {self.variant_id} at {self.store_id}"
+
+
 class PostalCode(models.Model):
     """The centroid of a French postal code, to find the stores near a customer."""
 

@@ -26,12 +26,21 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import ASin, Cast, Coalesce, Cos, Power, Radians, Sin, Sqrt
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
 from catalog.selectors import clean_search_text, published_products, search_products
 
-from .models import ApiKey, PostalCode, StockLevel, StockMovement, Store, StoreMembership
+from .models import (
+    ApiKey,
+    PostalCode,
+    Reservation,
+    StockLevel,
+    StockMovement,
+    Store,
+    StoreMembership,
+)
 from .opening_hours import opening_hours_specification
 from .services import API_KEY_SCHEME, hash_api_key_secret
 
@@ -601,3 +610,64 @@ def attributed_store_for(
         if store.distance_km <= store.catchment_radius_km:
             return store
     return None
+
+
+# Holds on stock (reservations) -----------------------------------------------------------------
+
+
+def _due_units(now):
+    """Units of a stock row's holds that expired but were not released yet (they don't count)."""
+    due = (
+        Reservation.objects.due_at(now)
+        .filter(store_id=OuterRef("store_id"), variant_id=OuterRef("variant_id"))
+        .order_by()
+        .values("store_id", "variant_id")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    return Coalesce(Subquery(due, output_field=IntegerField()), 0)
+
+
+def available_to_reserve(pairs, *, now=None) -> dict[tuple[int, int], int]:
+    """Exact availability of these (store_id, variant_id) pairs now, for a cart or checkout page:
+    on hand - safety stock - the holds that still count (`StockLevel.available` also counts the
+    holds expired since the last sweep). Missing rows are 0. What `reserve_stock` would grant."""
+    keys = set(pairs)
+    if not keys:
+        return {}
+    now = now or timezone.now()
+    condition = Q()
+    for store_id, variant_id in keys:
+        condition |= Q(store_id=store_id, variant_id=variant_id)
+    rows = (
+        StockLevel.objects.filter(condition)
+        .annotate(due_units=_due_units(now))
+        .values_list("store_id", "variant_id", "on_hand", "reserved", "safety_stock", "due_units")
+    )
+    found = {
+        (store_id, variant_id): max(0, on_hand - (reserved - due) - safety)
+        for store_id, variant_id, on_hand, reserved, safety, due in rows
+    }
+    return {key: found.get(key, 0) for key in keys}
+
+
+def reservations_of(holder: str):
+    """A cart's or an order's holds, newest first, every status."""
+    return Reservation.objects.filter(holder=holder).select_related("store", "variant__product")
+
+
+def reserved_mismatches(*, store: Store | None = None):
+    """Stock rows whose `reserved` differs from the sum of their active holds: always empty
+    while stores.services.reservations is the only writer of both (a check for HQ and tests)."""
+    active = (
+        Reservation.objects.active()
+        .filter(store_id=OuterRef("store_id"), variant_id=OuterRef("variant_id"))
+        .order_by()
+        .values("store_id", "variant_id")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    levels = StockLevel.objects.all() if store is None else StockLevel.objects.for_store(store)
+    return levels.annotate(
+        active_units=Coalesce(Subquery(active, output_field=IntegerField()), 0)
+    ).exclude(reserved=F("active_units"))

@@ -1,4 +1,5 @@
-"""Writes on the network's stores, by topic: API keys, stock and prices, feeds from POS/ERP."""
+"""Writes on the network's stores, by topic: API keys, stock and prices, feeds from POS/ERP,
+holds on stock (reservations)."""
 
 from .api_keys import (
     API_KEY_SCHEME,
@@ -10,6 +11,18 @@ from .api_keys import (
 )
 from .feeds import FeedResult, RowError, StockFeedRejected, apply_stock_feed, read_feed_file
 from .lifecycle import StoreIncomplete, change_store_status, missing_trader_fields
+from .reservations import (
+    ReservationExpired,
+    consume_reservation,
+    convert_reservation,
+    convert_reservations,
+    extend_reservation,
+    release_expired_reservations,
+    release_holder,
+    release_reservation,
+    reserve_lines,
+    reserve_stock,
+)
 from .stock import (
     InsufficientStock,
     PriceOutOfBounds,
@@ -27,19 +40,29 @@ __all__ = [
     "InsufficientStock",
     "IssuedApiKey",
     "PriceOutOfBounds",
+    "ReservationExpired",
     "RowError",
     "StockFeedRejected",
     "StoreIncomplete",
     "adjust_on_hand",
     "apply_stock_feed",
     "change_store_status",
+    "consume_reservation",
+    "convert_reservation",
+    "convert_reservations",
     "effective_safety_stock",
+    "extend_reservation",
     "hash_api_key_secret",
     "issue_api_key",
     "missing_trader_fields",
     "note_api_key_use",
     "read_feed_file",
     "refresh_safety_stock",
+    "release_expired_reservations",
+    "release_holder",
+    "release_reservation",
+    "reserve_lines",
+    "reserve_stock",
     "revoke_api_key",
     "set_on_hand",
     "set_store_price",
