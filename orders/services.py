@@ -1,0 +1,271 @@
+"""Placing an order: price the basket, route every line, hold the stock, write the order.
+
+`place_order` is the one checkout path for the storefront, the API and the back-office's endless
+aisle. It is all or nothing: when a line can no longer be served (another customer took the last
+unit meanwhile), nothing is written and the customer is told which items.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from catalog.models import Variant
+from network_marketplace.audit import actor_label, record_audit_event
+from network_marketplace.errors import DomainError
+from network_marketplace.notifications import send_templated_email
+from network_marketplace.webhooks import emit_event
+from stores.models import Reservation, Store
+from stores.selectors import attributed_store_for, postal_code_centroid
+from stores.services import InsufficientStock, reserve_lines
+
+from .models import COLLECT_METHODS, FulfilmentMethod, Order, OrderEvent, OrderLine, OrderPolicy
+from .pricing import LineRequest, quote
+from .routing import DecisionKind, Point, RequestLine, RoutingPolicy, RoutingRequest, route_order
+from .selectors import routing_candidates
+
+
+class NoLongerAvailable(DomainError):
+    """Some items can no longer be served: nothing was ordered."""
+
+    code = "no_longer_available"
+    http_status = 409
+
+
+class CheckoutInvalid(DomainError):
+    """The checkout is incomplete."""
+
+    code = "checkout_invalid"
+    http_status = 400
+
+
+@dataclass(frozen=True)
+class CheckoutLine:
+    variant: Variant
+    quantity: int
+    method: str
+    store: Store | None = None  # the pickup store of a collect line
+
+
+@dataclass(frozen=True)
+class CustomerDetails:
+    email: str
+    first_name: str
+    last_name: str
+    phone: str = ""
+    address_line: str = ""
+    postal_code: str = ""
+    city: str = ""
+    user: object = None
+    language: str = "fr"
+
+
+def routing_policy(policy: OrderPolicy) -> RoutingPolicy:
+    return RoutingPolicy(max_parcels=policy.max_parcels)
+
+
+def _check(customer: CustomerDetails, lines: list[CheckoutLine]) -> None:
+    errors = {}
+    if not lines:
+        errors["lines"] = _("The basket is empty.")
+    for field_name in ("email", "first_name", "last_name"):
+        if not str(getattr(customer, field_name) or "").strip():
+            errors[field_name] = _("This field is required.")
+    if any(line.method == FulfilmentMethod.HOME_DELIVERY for line in lines):
+        for field_name in ("address_line", "postal_code", "city"):
+            if not str(getattr(customer, field_name) or "").strip():
+                errors[field_name] = _("Required for home delivery.")
+    for line in lines:
+        if line.quantity < 1:
+            errors["lines"] = _("Each quantity must be 1 or more.")
+        if line.method in COLLECT_METHODS:
+            if line.store is None or line.store.status != Store.Status.ACTIVE:
+                errors["lines"] = _("Choose an open store to collect %(sku)s.") % {
+                    "sku": line.variant.sku
+                }
+            elif (
+                line.method == FulfilmentMethod.CLICK_COLLECT
+                and not line.store.offers_click_collect
+            ):
+                errors["lines"] = _("%(store)s does not offer click & collect.") % {
+                    "store": line.store.name
+                }
+            elif (
+                line.method == FulfilmentMethod.RESERVE_COLLECT
+                and not line.store.offers_reserve_collect
+            ):
+                errors["lines"] = _("%(store)s does not offer reserve & collect.") % {
+                    "store": line.store.name
+                }
+    if errors:
+        raise CheckoutInvalid(_("The checkout is incomplete."), **errors)
+
+
+def _route(customer, lines, point, policy):
+    request = RoutingRequest(
+        lines=tuple(
+            RequestLine(
+                variant_id=line.variant.pk,
+                quantity=line.quantity,
+                method=line.method,
+                chosen_store_id=line.store.pk if line.store else None,
+            )
+            for line in lines
+        ),
+        customer=point,
+    )
+    rules = routing_policy(policy)
+    locations = routing_candidates(
+        variant_ids={line.variant.pk for line in lines},
+        point=point,
+        radius_km=rules.max_distance_km,
+        include_store_ids={line.store.pk for line in lines if line.store},
+    )
+    return route_order(request=request, locations=locations, policy=rules)
+
+
+def place_order(
+    *,
+    customer: CustomerDetails,
+    lines: list[CheckoutLine],
+    actor,
+    channel: str = Order.Channel.WEB,
+    placed_by_store: Store | None = None,
+) -> Order:
+    """Place an order for `lines`. Raises CheckoutInvalid (400) or NoLongerAvailable (409)."""
+    _check(customer, lines)
+    policy = OrderPolicy.current()
+    home = customer.postal_code and postal_code_centroid(customer.postal_code)
+    if any(line.method == FulfilmentMethod.HOME_DELIVERY for line in lines) and not home:
+        raise CheckoutInvalid(
+            _("We don't know this postal code."), postal_code=_("Unknown postal code.")
+        )
+    first_store = next((line.store for line in lines if line.store), None)
+    point = (
+        Point(*home) if home else Point(float(first_store.latitude), float(first_store.longitude))
+    )
+    routing = _route(customer, lines, point, policy)
+    lost = [
+        lines[decision.line_index].variant.sku
+        for decision in routing.decisions
+        if decision.kind != DecisionKind.DIRECT
+    ]
+    if lost:
+        raise NoLongerAvailable(
+            _("No longer available as chosen: %(skus)s. Nothing was ordered.")
+            % {"skus": ", ".join(lost)},
+            skus=lost,
+        )
+    priced = quote(
+        [LineRequest(line.variant, line.quantity, line.method, line.store) for line in lines],
+        policy=policy,
+    )
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            order = _write_order(customer, lines, priced, routing, policy, channel,
+                                 placed_by_store, now, actor)  # fmt: skip
+    except InsufficientStock as error:
+        raise NoLongerAvailable(
+            _("%(reason)s Nothing was ordered.") % {"reason": error.message}
+        ) from error
+    return order
+
+
+def _write_order(customer, lines, priced, routing, policy, channel, placed_by_store, now, actor):
+    from fulfillment.models import Fulfilment, FulfilmentLine
+
+    order = Order.objects.create(
+        status=Order.Status.PLACED,
+        channel=channel,
+        customer=customer.user if getattr(customer.user, "is_authenticated", False) else None,
+        email=customer.email.strip(),
+        first_name=customer.first_name.strip(),
+        last_name=customer.last_name.strip(),
+        phone=customer.phone.strip(),
+        language=customer.language,
+        address_line=customer.address_line.strip(),
+        postal_code=customer.postal_code.strip(),
+        city=customer.city.strip(),
+        attributed_store=attributed_store_for(postal_code=customer.postal_code)
+        or placed_by_store
+        or next((line.store for line in lines if line.store), None),
+        placed_by_store=placed_by_store,
+        subtotal_cents=priced.subtotal_cents,
+        shipping_cents=priced.shipping_cents,
+        total_cents=priced.total_cents,
+        vat_cents=priced.vat_cents,
+        placed_at=now,
+    )
+    order.number = f"ARD-{order.pk:07d}"
+    order.save(update_fields=["number"])
+    stores = {store.pk: store for store in Store.objects.filter(
+        pk__in={a.location_id for d in routing.decisions for a in d.allocations})}  # fmt: skip
+    fulfilments: dict[tuple[int, str], Fulfilment] = {}
+    holds = []
+    for line, line_quote, decision in zip(lines, priced.lines, routing.decisions, strict=True):
+        order_line = OrderLine.objects.create(
+            order=order, variant=line.variant, product_name=line.variant.product.name,
+            sku=line.variant.sku, options_label=line.variant.option_label,
+            quantity=line.quantity, unit_price_cents=line_quote.unit_price_cents,
+            vat_percent=Decimal(line_quote.vat_percent), total_cents=line_quote.total_cents,
+            vat_cents=line_quote.vat_cents, method=line.method, chosen_store=line.store,
+        )  # fmt: skip
+        for allocation in decision.allocations:
+            key = (allocation.location_id, line.method)
+            if key not in fulfilments:
+                fulfilments[key] = Fulfilment.objects.create(
+                    order=order, store=stores[allocation.location_id], method=line.method,
+                    accept_deadline=now + timedelta(minutes=policy.accept_within_minutes),
+                )  # fmt: skip
+            FulfilmentLine.objects.create(
+                fulfilment=fulfilments[key], order_line=order_line, quantity=allocation.quantity
+            )
+            holds.append((fulfilments[key], stores[allocation.location_id], line, allocation))
+    for fulfilment, store, line, allocation in holds:
+        reserve_and_collect = line.method == FulfilmentMethod.RESERVE_COLLECT
+        reserve_lines(
+            lines=[(store, line.variant, allocation.quantity)],
+            holder=f"fulfilment:{fulfilment.pk}",
+            kind=Reservation.Kind.RESERVE_COLLECT
+            if reserve_and_collect
+            else Reservation.Kind.ORDER,
+            ttl=timedelta(hours=policy.reserve_hold_hours) if reserve_and_collect else None,
+            actor=actor,
+        )
+    OrderEvent.objects.create(
+        order=order, to_status=Order.Status.PLACED, actor_label=actor_label(actor),
+        reason=str(routing.as_dict().get("home_delivery_plan", "")),
+    )  # fmt: skip
+    record_audit_event(
+        actor=actor, action="order.placed", target=order,
+        store_id=order.attributed_store_id, data={"routing": routing.as_dict()},
+    )  # fmt: skip
+    emit_event(
+        event_type="order.created", store_id=order.attributed_store_id,
+        event_id=f"order.created:{order.pk}",
+        data={"order": order.number, "total_cents": order.total_cents,
+              "fulfilments": [f.pk for f in fulfilments.values()]},
+    )  # fmt: skip
+    for fulfilment in fulfilments.values():
+        emit_event(
+            event_type="fulfillment.created", store_id=fulfilment.store_id,
+            event_id=f"fulfillment.created:{fulfilment.pk}",
+            data={"fulfilment": fulfilment.pk, "order": order.number, "method": fulfilment.method},
+        )  # fmt: skip
+    send_templated_email(
+        to=order.email, template="order_confirmation", language=order.language,
+        dedupe_key=f"order-confirmed:{order.pk}",
+        context={
+            "number": order.number, "first_name": order.first_name,
+            "total_cents": order.total_cents,
+            "lines": [{"name": line.product_name, "quantity": line.quantity,
+                       "total_cents": line.total_cents} for line in order.lines.all()],
+        },
+    )  # fmt: skip
+    return order
