@@ -21,10 +21,12 @@ from django.utils.translation import gettext as _
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.webhooks import emit_event
-from orders.models import OrderPolicy
+from orders.models import OrderPolicy, fulfilment_holder
+from stores.models import Reservation
+from stores.services import consume_reservation, release_holder
 
 from .models import Fulfilment, FulfilmentEvent
-from .states import check_fulfilment_transition
+from .states import COMPLETED_STATUSES, check_fulfilment_transition
 
 S = Fulfilment.Status
 PICKUP_CODE_DIGITS = 6
@@ -86,6 +88,7 @@ def _move(
         store_id=locked.store_id,
         data={"from": previous, "to": target, "order": locked.order_id, "reason": reason},
     )
+    _settle_stock(locked, target, actor)
     emit_event(
         event_type=EVENT_OF_STATUS[target],
         store_id=locked.store_id,
@@ -93,6 +96,26 @@ def _move(
         data=fulfilment_event_data(locked),
     )
     return locked, True
+
+
+# Ends that give the held stock back to the store.
+GIVES_STOCK_BACK = {S.REJECTED, S.TIMED_OUT, S.CANCELLED, S.UNCOLLECTED, S.NOT_PURCHASED}
+
+
+def _settle_stock(fulfilment: Fulfilment, target: str, actor) -> None:
+    """The held units leave the store when the goods do (a sale movement each), and go back
+    to available stock when the fulfilment ends without a sale."""
+    holder = fulfilment_holder(fulfilment.pk)
+    if target in COMPLETED_STATUSES:
+        holds = (
+            Reservation.objects.active().filter(holder=holder).order_by("store_id", "variant_id")
+        )
+        for hold in holds:
+            consume_reservation(
+                reservation=hold, actor=actor, reference=fulfilment.order.number or ""
+            )
+    elif target in GIVES_STOCK_BACK:
+        release_holder(holder=holder, actor=actor)
 
 
 def fulfilment_event_data(fulfilment: Fulfilment) -> dict:

@@ -24,6 +24,11 @@ class FulfilmentMethod(models.TextChoices):
 COLLECT_METHODS = {FulfilmentMethod.CLICK_COLLECT, FulfilmentMethod.RESERVE_COLLECT}
 
 
+def fulfilment_holder(fulfilment_id: int) -> str:
+    """The holder name of the stock held for a fulfilment (stores.Reservation.holder)."""
+    return f"fulfilment:{fulfilment_id}"
+
+
 class OrderPolicy(models.Model):
     """HQ's settings for orders and their routing (a single row)."""
 

@@ -24,7 +24,15 @@ from stores.models import Reservation, Store
 from stores.selectors import attributed_store_for, postal_code_centroid
 from stores.services import InsufficientStock, reserve_lines
 
-from .models import COLLECT_METHODS, FulfilmentMethod, Order, OrderEvent, OrderLine, OrderPolicy
+from .models import (
+    COLLECT_METHODS,
+    FulfilmentMethod,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderPolicy,
+    fulfilment_holder,
+)
 from .pricing import LineRequest, quote
 from .routing import DecisionKind, Point, RequestLine, RoutingPolicy, RoutingRequest, route_order
 from .selectors import routing_candidates
@@ -231,7 +239,7 @@ def _write_order(customer, lines, priced, routing, policy, channel, placed_by_st
         reserve_and_collect = line.method == FulfilmentMethod.RESERVE_COLLECT
         reserve_lines(
             lines=[(store, line.variant, allocation.quantity)],
-            holder=f"fulfilment:{fulfilment.pk}",
+            holder=fulfilment_holder(fulfilment.pk),
             kind=Reservation.Kind.RESERVE_COLLECT
             if reserve_and_collect
             else Reservation.Kind.ORDER,

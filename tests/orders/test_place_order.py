@@ -154,3 +154,37 @@ def test_the_customer_gets_a_confirmation_email_in_french(lyon_store, secateur, 
     assert mail.outbox[0].to == ["lea@example.com"]
     assert order.number in mail.outbox[0].subject
     assert "Bonjour Léa" in mail.outbox[0].body
+
+
+def test_handover_sells_the_held_units_and_a_rejection_gives_them_back(
+    lyon_store, paris_store, secateur, lyon_owner
+):
+    from fulfillment.services import (
+        accept_fulfilment,
+        hand_over,
+        mark_picked,
+        mark_ready_for_pickup,
+        reject_fulfilment,
+    )
+    from stores.models import StockMovement
+
+    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=5)
+    collected = place_order(
+        customer=LEA, lines=[CheckoutLine(secateur, 2, FulfilmentMethod.CLICK_COLLECT, lyon_store)],
+        actor="storefront",
+    ).fulfilments.get()  # fmt: skip
+    rejected = place_order(
+        customer=LEA, lines=[CheckoutLine(secateur, 1, FulfilmentMethod.CLICK_COLLECT, lyon_store)],
+        actor="storefront",
+    ).fulfilments.get()  # fmt: skip
+
+    accept_fulfilment(fulfilment=collected, actor=lyon_owner)
+    mark_picked(fulfilment=collected, actor=lyon_owner)
+    code = mark_ready_for_pickup(fulfilment=collected, actor=lyon_owner).pickup_code
+    hand_over(fulfilment=collected, code=code, actor=lyon_owner)
+    reject_fulfilment(fulfilment=rejected, actor=lyon_owner, reason="Article abîmé")
+
+    level = StockLevel.objects.get(store=lyon_store, variant=secateur)
+    assert (level.on_hand, level.reserved, level.available) == (3, 0, 3)
+    sale = StockMovement.objects.get(store=lyon_store, reason=StockMovement.Reason.SALE)
+    assert (sale.delta, sale.on_hand_after) == (-2, 3)
