@@ -73,6 +73,12 @@ class CustomerDetails:
     language: str = "fr"
 
 
+def acceptance_window(store: Store, policy: OrderPolicy) -> timedelta:
+    """How long a store has to accept a routed fulfilment: its own setting, else HQ's."""
+    minutes = store.accept_within_minutes or policy.accept_within_minutes
+    return timedelta(minutes=minutes)
+
+
 def routing_policy(policy: OrderPolicy) -> RoutingPolicy:
     return RoutingPolicy(max_parcels=policy.max_parcels)
 
@@ -229,7 +235,7 @@ def _write_order(customer, lines, priced, routing, policy, channel, placed_by_st
             if key not in fulfilments:
                 fulfilments[key] = Fulfilment.objects.create(
                     order=order, store=stores[allocation.location_id], method=line.method,
-                    accept_deadline=now + timedelta(minutes=policy.accept_within_minutes),
+                    accept_deadline=now + acceptance_window(stores[allocation.location_id], policy),
                 )  # fmt: skip
             FulfilmentLine.objects.create(
                 fulfilment=fulfilments[key], order_line=order_line, quantity=allocation.quantity

@@ -100,4 +100,5 @@ FR = {
     "Hello %(first_name)s,": "Bonjour %(first_name)s,",
     "Thank you: your order %(number)s is placed. The stores serving it have been told; we will write again when it is ready or shipped.": "Merci : votre commande %(number)s est enregistrée. Les magasins qui la servent sont prévenus ; nous vous écrirons quand elle sera prête ou expédiée.",
     "Total": "Total",
+    "accepts routed orders within (minutes; overrides HQ's default)": "accepte les commandes routées sous (minutes ; remplace la valeur du siège)",
 }

@@ -90,6 +90,7 @@ class StoreAdmin(admin.ModelAdmin):
                     "catchment_postal_codes",
                     "catchment_radius_km",
                     "daily_capacity",
+                    "accept_within_minutes",
                     "safety_stock_override",
                 ]
             },

@@ -73,6 +73,9 @@ class Store(models.Model):
     catchment_postal_codes = models.JSONField(_("catchment postal codes"), default=list, blank=True)
     catchment_radius_km = models.PositiveIntegerField(_("catchment radius (km)"), default=15)
     daily_capacity = models.PositiveIntegerField(_("orders a day"), default=50)
+    accept_within_minutes = models.PositiveIntegerField(
+        _("accepts routed orders within (minutes; overrides HQ's default)"), null=True, blank=True
+    )
     safety_stock_override = models.PositiveIntegerField(
         _("safety stock (overrides HQ's default)"), null=True, blank=True
     )

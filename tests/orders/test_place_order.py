@@ -1,4 +1,5 @@
 import threading
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -188,3 +189,18 @@ def test_handover_sells_the_held_units_and_a_rejection_gives_them_back(
     assert (level.on_hand, level.reserved, level.available) == (3, 0, 3)
     sale = StockMovement.objects.get(store=lyon_store, reason=StockMovement.Reason.SALE)
     assert (sale.delta, sale.on_hand_after) == (-2, 3)
+
+
+def test_a_store_may_have_its_own_acceptance_window(lyon_store, secateur):
+    lyon_store.accept_within_minutes = 30
+    lyon_store.save()
+    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=3)
+
+    order = place_order(
+        customer=LEA,
+        lines=[CheckoutLine(secateur, 1, FulfilmentMethod.CLICK_COLLECT, lyon_store)],
+        actor="storefront",
+    )
+
+    fulfilment = order.fulfilments.get()
+    assert fulfilment.accept_deadline - order.placed_at == timedelta(minutes=30)
