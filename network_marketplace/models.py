@@ -59,6 +59,18 @@ class User(AbstractUser):
         return self.email
 
 
+class SingletonSettings(models.Model):
+    """HQ's settings that exist once for the network (one row, pk 1), made on first read."""
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def current(cls):
+        settings_row, _created = cls.objects.get_or_create(pk=1)
+        return settings_row
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, and when: the trail compliance reports are built from.
 

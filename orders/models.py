@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
+from network_marketplace.models import SingletonSettings
 from stores.models import Store
 
 
@@ -29,7 +30,7 @@ def fulfilment_holder(fulfilment_id: int) -> str:
     return f"fulfilment:{fulfilment_id}"
 
 
-class OrderPolicy(models.Model):
+class OrderPolicy(SingletonSettings):
     """HQ's settings for orders and their routing (a single row)."""
 
     accept_within_minutes = models.PositiveIntegerField(
@@ -62,11 +63,6 @@ class OrderPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Order policy"))
-
-    @classmethod
-    def current(cls) -> OrderPolicy:
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class Order(models.Model):

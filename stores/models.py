@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from catalog.models import Variant
+from network_marketplace.models import SingletonSettings
 
 
 class StoreQuerySet(models.QuerySet):
@@ -179,7 +180,7 @@ class ApiKey(models.Model):
         return self.revoked_at is None
 
 
-class StockPolicy(models.Model):
+class StockPolicy(SingletonSettings):
     """HQ's network-wide stock settings (a single row)."""
 
     default_safety_stock = models.PositiveIntegerField(_("default safety stock"), default=1)
@@ -191,11 +192,6 @@ class StockPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Stock policy"))
-
-    @classmethod
-    def current(cls) -> StockPolicy:
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class StockLevelQuerySet(models.QuerySet):
