@@ -26,6 +26,7 @@ class RejectForm(forms.Form):
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("The order goes to another store when it can; HQ sees your reason."),
+        error_messages={"required": _("Say why the fulfilment is rejected.")},
     )
 
     def clean_reason(self):
