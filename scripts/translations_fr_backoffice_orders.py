@@ -67,7 +67,7 @@ FR = {
     "Items": "Articles",
     "Status": "Statut",
     "Outcome": "Issue",
-    "Closed": "Clôturée",
+    "Closed on": "Clôturée le",
     # Messages
     "Order %(number)s accepted: pick it now.": "Commande %(number)s acceptée : préparez-la.",
     "Order %(number)s rejected.": "Commande %(number)s refusée.",
