@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.apps import apps
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from stores.models import StockLevel, Store
 from stores.selectors import bounding_box, distance_km_expression
 
-from .models import FulfilmentMethod, OrderPolicy
+from .models import FulfilmentMethod, Order, OrderPolicy
 from .routing import Location, LocationKind, Point
 
 STORE_FIELDS = (
@@ -372,3 +372,44 @@ def routing_log_rows(order) -> list[RoutingRecord]:
             )
         )
     return found
+
+
+# Catchment attribution --------------------------------------------------------------------
+
+
+@dataclass
+class AttributedOrders:
+    """The web orders credited to a store (its catchment's customers), whoever served them."""
+
+    days: int
+    count: int
+    total_cents: int
+    served_elsewhere: int
+    recent: list
+
+
+def attributed_orders(*, store: Store, days: int = 30, recent: int = 5) -> AttributedOrders:
+    """The orders attributed to `store` over the last `days` (placed, not cancelled), and the
+    most recent few with the locations that serve them. Three queries."""
+    since = timezone.now() - timedelta(days=days)
+    orders = Order.objects.filter(attributed_store=store, placed_at__gte=since).exclude(
+        status__in=[Order.Status.PENDING_PAYMENT, Order.Status.CANCELLED]
+    )
+    served_here = apps.get_model("fulfillment", "Fulfilment").objects.filter(
+        order=OuterRef("pk"), store=store
+    )
+    totals = orders.annotate(here=Exists(served_here)).aggregate(
+        count=Count("pk"),
+        total=Coalesce(Sum("total_cents"), 0),
+        elsewhere=Count("pk", filter=Q(here=False)),
+    )
+    latest = list(
+        orders.order_by("-placed_at", "-pk").prefetch_related("fulfilments__store")[:recent]
+    )
+    return AttributedOrders(
+        days=days,
+        count=totals["count"],
+        total_cents=totals["total"],
+        served_elsewhere=totals["elsewhere"],
+        recent=latest,
+    )

@@ -326,3 +326,26 @@ FR_PLURAL = {
     ),
     "%(counter)s order": ("%(counter)s commande", "%(counter)s commandes"),
 }
+
+FR.update(
+    {
+        "Orders to serve": "Commandes à servir",
+        "Open the order queue": "Ouvrir les commandes",
+        "Web orders from your catchment area": "Commandes web de votre zone de chalandise",
+    }
+)
+FR_PLURAL.update(
+    {
+        "%(counter)s overdue": ("%(counter)s en retard", "%(counter)s en retard"),
+        "Orders of customers in your area over the last %(counter)s day, credited to your store whoever serves them.": (
+            "Commandes des clients de votre zone sur le dernier jour, créditées à votre magasin "
+            "quel que soit le site qui les sert.",
+            "Commandes des clients de votre zone sur les %(counter)s derniers jours, créditées à "
+            "votre magasin quel que soit le site qui les sert.",
+        ),
+        "%(counter)s of them is served by another location.": (
+            "%(counter)s d'entre elles est servie par un autre site.",
+            "%(counter)s d'entre elles sont servies par d'autres sites.",
+        ),
+    }
+)

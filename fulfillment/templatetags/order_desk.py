@@ -55,3 +55,12 @@ def status_label(status: str) -> str:
         return S(status).label
     except ValueError:
         return status
+
+
+@register.simple_tag
+def store_orders_summary(store):
+    """The dashboard's order cards: the queue's counts and the orders attributed to the store."""
+    from fulfillment.selectors import queue_counts
+    from orders.selectors import attributed_orders
+
+    return {"queue": queue_counts(store), "attributed": attributed_orders(store=store)}

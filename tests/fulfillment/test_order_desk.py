@@ -552,3 +552,34 @@ def test_anonymous_visitors_are_sent_to_log_in(client, lyon_store):
 
     assert response.status_code == 302
     assert "/accounts/login/" in response["Location"]
+
+
+# The dashboard -------------------------------------------------------------------------------
+
+
+def test_the_dashboard_shows_open_orders_and_the_orders_of_the_stores_catchment(
+    lyon_desk, lyon_store, paris_store, django_assert_max_num_queries
+):
+    make_fulfilment(store=lyon_store, accept_deadline=in_minutes(-1))
+    served_here = make_fulfilment(store=lyon_store)
+    served_in_paris = make_fulfilment(store=paris_store)
+    someone_elses = make_fulfilment(store=paris_store)
+    for fulfilment, store in [
+        (served_here, lyon_store), (served_in_paris, lyon_store), (someone_elses, paris_store),
+    ]:  # fmt: skip
+        order = fulfilment.order
+        order.attributed_store, order.placed_at = store, timezone.now()
+        order.save()
+
+    with django_assert_max_num_queries(16):
+        response = lyon_desk.get(reverse("backoffice:dashboard", args=[lyon_store.slug]))
+
+    page = response.content.decode()
+    orders_card = page.split('data-testid="orders-card"')[1].split("</section>")[0]
+    attributed = page.split('data-testid="attributed-card"')[1].split("</section>")[0]
+    assert '<p class="stat">2</p>' in orders_card
+    assert "1 en retard" in orders_card
+    assert served_in_paris.order.number in attributed
+    assert "Ardoise Paris Bastille" in attributed
+    assert "1 d'entre elles est servie par un autre site." in attributed
+    assert someone_elses.order.number not in attributed
