@@ -211,3 +211,39 @@ def test_hq_cannot_save_rules_the_engine_cannot_use(hq_client, changes, error):
     assert response.status_code == 200
     assert error in response.content.decode()
     assert routing_policy(OrderPolicy.current()) == RoutingPolicy()
+
+
+def test_the_order_admin_shows_why_the_chosen_store_won(
+    hq_client, two_lyon_stores, lyon_postal_code, django_assert_max_num_queries
+):
+    secateur, near, far = two_lyon_stores
+    order = place_order(
+        customer=customer(), lines=[CheckoutLine(secateur, 1, HOME)], actor="test",
+        payment_token="tok_visa",
+    )  # fmt: skip
+
+    with django_assert_max_num_queries(25):
+        page = hq_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+
+    text = page.content.decode()
+    routing = text.split('class="routing-record"')[1]
+    assert "Commande" in routing  # the placement's record
+    assert "1 \u00d7 " + secateur.product.name in routing
+    assert "Un seul site peut expédier toutes les lignes" in routing
+    assert f"{near.name} a obtenu" in routing
+    assert f"devant {far.name}" in routing
+    assert "surtout grâce à la distance" in routing
+    chosen_row = routing.split("✔ ")[1].split("</tr>")[0]
+    assert chosen_row.startswith(near.name)
+    assert "choisi" in chosen_row
+
+
+def test_an_order_without_routing_record_says_so(hq_client, db):
+    order = make_fulfilment(store=StoreFactory()).order
+
+    page = hq_client.get(reverse("admin:orders_order_change", args=[order.pk]))
+
+    assert page.status_code == 200
+    assert "Aucune décision d&#x27;attribution" in page.content.decode() or (
+        "Aucune décision d'attribution" in page.content.decode()
+    )
