@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum
@@ -199,6 +199,11 @@ KIND_LABELS = {
     "transfer": gettext_lazy("store-to-store transfer"),
     "unavailable": gettext_lazy("unavailable"),
 }
+REASON_LABELS = {
+    "placed": gettext_lazy("order placed"),
+    "rejected": gettext_lazy("the store rejected it"),
+    "timed_out": gettext_lazy("the store did not accept in time"),
+}
 SCORE_LABELS = {
     "distance": gettext_lazy("distance"),
     "stock_depth": gettext_lazy("stock depth"),
@@ -233,7 +238,7 @@ class DecisionRow:
 
 @dataclass
 class RoutingRecord:
-    at: str
+    at: datetime | str
     reason: str
     plan: str
     policy: dict
@@ -360,10 +365,15 @@ def routing_log_rows(order) -> list[RoutingRecord]:
         why_home = str(PLAN_EXPLANATIONS.get(plan, ""))
         if plan == "single_location":
             why_home = f"{why_home} {_why_won(home_rows, policy)}".strip()
+        try:
+            at = datetime.fromisoformat(entry.get("at", ""))
+        except (TypeError, ValueError):
+            at = entry.get("at", "")
+        reason = entry.get("reason", "")
         found.append(
             RoutingRecord(
-                at=entry.get("at", ""),
-                reason=entry.get("reason", ""),
+                at=at,
+                reason=str(REASON_LABELS.get(reason, reason)),
                 plan=plan,
                 policy=policy,
                 decisions=decisions,

@@ -227,7 +227,8 @@ def test_the_order_admin_shows_why_the_chosen_store_won(
 
     text = page.content.decode()
     routing = text.split('class="routing-record"')[1]
-    assert "Commande" in routing  # the placement's record
+    assert "Attribution initiale" in routing
+    assert "commande passée" in routing
     assert "1 \u00d7 " + secateur.product.name in routing
     assert "Un seul site peut expédier toutes les lignes" in routing
     assert f"{near.name} a obtenu" in routing
