@@ -23,6 +23,7 @@ from orders.services import (
     CheckoutInvalid,
     CheckoutLine,
     CustomerDetails,
+    NoLongerAvailable,
     place_order,
     routing_policy,
 )
@@ -92,9 +93,23 @@ def aisle_order(request, store, variant_id):
                 for name, message in invalid.facts.items():
                     form.add_error(name if name in form.fields else None, message)
                 status = 400
+            except NoLongerAvailable as refused:
+                if method == FulfilmentMethod.CLICK_COLLECT:
+                    form.add_error(
+                        None,
+                        _(
+                            "Click & collect here isn't possible for this item: the routing "
+                            "engine can't serve it to your store. Choose home delivery. "
+                            "(%(reason)s)"
+                        )
+                        % {"reason": refused.message},
+                    )
+                else:
+                    form.add_error(None, refused.message)
+                status = 409
             except DomainError as refused:
                 form.add_error(None, refused.message)
-                status = 409
+                status = refused.http_status
             else:
                 messages.success(
                     request,

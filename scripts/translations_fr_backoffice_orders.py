@@ -169,6 +169,10 @@ FR = {
         "d'attribution peut le servir."
     ),
     "home delivery": "livraison à domicile",
+    "Click & collect here isn't possible for this item: the routing engine can't serve it to your store. Choose home delivery. (%(reason)s)": (
+        "Le retrait ici n'est pas possible pour cet article : le moteur d'attribution ne peut pas "
+        "le servir dans votre magasin. Choisissez la livraison à domicile. (%(reason)s)"
+    ),
     "The customer pays at the till: the order is recorded as paid in store.": (
         "Le client paie en caisse : la commande est enregistrée comme payée en magasin."
     ),

@@ -48,7 +48,10 @@ def test_staff_accept_pick_make_ready_and_hand_over_with_the_code(
 
     # The queue: the count in the navigation, a live countdown, the late order highlighted
     log_in(page, lyon_staff.email)
-    page.goto(f"/store/{lyon_store.slug}/orders/")
+    page.goto(f"/store/{lyon_store.slug}/")
+    expect(page.get_by_test_id("orders-card")).to_contain_text("1 en retard")
+    screenshot("backoffice-dashboard-orders")
+    page.get_by_role("link", name="Ouvrir les commandes").click()
     expect(page.get_by_test_id("nav-orders")).to_contain_text("2")
     row = page.get_by_test_id(f"queue-row-{number}")
     expect(row.locator(".countdown")).to_have_text(re.compile(r"^encore 1 h (2\d|30) min$"))

@@ -129,6 +129,7 @@ def test_click_and_collect_here_the_engine_cannot_serve_is_refused_and_says_so(
     assert response.status_code == 409
     error = response.content.decode().split('data-testid="aisle-error"')[1].split("</div>")[0]
     assert "ARD-SEC-01" in error
+    assert "Choisissez la livraison à domicile" in error
     assert "Rien n'a été commandé" in error or "Rien n&#x27;a été commandé" in error
     assert not Order.objects.filter(status=Order.Status.PLACED).exists()
 
@@ -168,3 +169,13 @@ def test_a_store_sees_only_the_aisle_orders_it_placed(
     assert through_paris.status_code == through_lyon.status_code == 404
     assert lyon_aisle.status_code == ordering_for_lyon.status_code == 404
     assert Order.objects.count() == 1
+
+
+def test_a_declined_payment_orders_nothing(lyon_desk, lyon_store, network, monkeypatch):
+    monkeypatch.setattr("fulfillment.aisle_views.TILL_PAYMENT", "tok_decline")
+
+    response = lyon_desk.post(aisle_url(lyon_store, network["pruner"]), walk_in())
+
+    assert response.status_code == 402
+    assert 'data-testid="aisle-error"' in response.content.decode()
+    assert not Order.objects.filter(status=Order.Status.PLACED).exists()

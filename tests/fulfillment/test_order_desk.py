@@ -583,3 +583,17 @@ def test_the_dashboard_shows_open_orders_and_the_orders_of_the_stores_catchment(
     assert "Ardoise Paris Bastille" in attributed
     assert "1 d'entre elles est servie par un autre site." in attributed
     assert someone_elses.order.number not in attributed
+
+
+def test_the_fulfilment_page_and_handover_take_a_bounded_number_of_queries(
+    lyon_desk, lyon_store, django_assert_max_num_queries
+):
+    fulfilment = make_fulfilment(store=lyon_store, quantity=3)
+    ready(fulfilment)
+
+    with django_assert_max_num_queries(14):
+        detail = lyon_desk.get(url("fulfilment", fulfilment))
+    with django_assert_max_num_queries(14):
+        handover = lyon_desk.get(url("handover", fulfilment))
+
+    assert detail.status_code == handover.status_code == 200
