@@ -186,7 +186,7 @@ FR = {
     # Routing rules (HQ)
     "routing": "attribution",
     "Stores' deadlines": "Délais des magasins",
-    "Checkout": "Paiement de la commande",
+    "Checkout": "Passage de commande",
     "Routing: which store ships a home delivery": (
         "Attribution : quel magasin expédie une livraison à domicile"
     ),

@@ -33,6 +33,17 @@
     setInterval(tick, 15000);
   }
 
+  // The queue reloads itself so that new orders show up on a counter's screen; not while the
+  // staff is typing a search.
+  const refresh = document.querySelector("[data-auto-refresh]");
+  if (refresh) {
+    const seconds = Number(refresh.dataset.autoRefresh) || 60;
+    setInterval(() => {
+      const typing = document.activeElement && document.activeElement.matches("input, textarea, select");
+      if (document.visibilityState === "visible" && !typing) window.location.reload();
+    }, seconds * 1000);
+  }
+
   for (const button of document.querySelectorAll("[data-print]")) {
     button.hidden = false;
     button.addEventListener("click", () => window.print());

@@ -4,7 +4,7 @@ lacks; HQ reads why the order went where it went."""
 import pytest
 from playwright.sync_api import expect
 
-from orders.models import Order
+from orders.models import Order, OrderPolicy
 from tests.browser.test_pages import log_in
 from tests.fulfillment.test_endless_aisle import network  # noqa: F401 (fixture)
 
@@ -51,3 +51,10 @@ def test_staff_order_an_item_from_the_network_for_a_walk_in_customer(
     page.goto(f"/admin/orders/order/{order.pk}/change/")
     expect(page.locator(".routing-record")).to_contain_text("Entrepôt de Saint-Priest")
     screenshot("admin-order-routing")
+
+    # ...and sets the routing rules
+    page.goto(f"/admin/orders/orderpolicy/{OrderPolicy.current().pk}/change/")
+    expect(
+        page.get_by_text("Attribution : quel magasin expédie une livraison à domicile")
+    ).to_be_visible()
+    screenshot("admin-routing-rules")
