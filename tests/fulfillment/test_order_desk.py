@@ -451,6 +451,18 @@ def test_the_pick_list_of_accepted_orders_says_what_to_take_and_where_it_goes(
     assert 'href="/static/css/backoffice_orders.css"' in page  # its @media print hides the chrome
 
 
+def test_the_pick_list_takes_a_bounded_number_of_queries(
+    lyon_desk, lyon_store, django_assert_max_num_queries
+):
+    for _index in range(12):
+        accept_fulfilment(fulfilment=make_fulfilment(store=lyon_store, quantity=2), actor="t")
+
+    with django_assert_max_num_queries(10):
+        page = lyon_desk.get(reverse("backoffice:pick-list", args=[lyon_store.slug]))
+
+    assert page.content.decode().count('class="card pick-order"') == 12
+
+
 def test_the_pick_list_of_one_order(lyon_desk, lyon_store):
     fulfilment = make_fulfilment(store=lyon_store)
     other = make_fulfilment(store=lyon_store)
