@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "catalog.models.Product.Status",
         "StoreStatusEnum": "stores.models.Store.Status",
         "StoreKindEnum": "stores.models.Store.Kind",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "FulfilmentStatusEnum": "fulfillment.models.Fulfilment.Status",
     },
 }
 

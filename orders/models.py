@@ -210,3 +210,34 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.from_status or '∅'} → {self.to_status}"
+
+
+class OrderRequest(models.Model):
+    """An `Idempotency-Key` sent with POST /api/v1/orders/, and the answer it got.
+
+    The key is claimed (unique per caller) before the order is placed, and the answer is saved
+    in the same transaction as the order, so a retry gets the first answer back and never
+    places a second order; a request still running answers the retry with a 409. Kept for a
+    day (IDEMPOTENCY_TTL), after which the key may be used again.
+    """
+
+    principal = models.CharField(max_length=40)  # "k<api key id>" or "u<user id>"
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request body
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.JSONField(null=True, blank=True)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order request")
+        verbose_name_plural = _("order requests")
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="order_request_key_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal}:{self.key}"
