@@ -60,8 +60,8 @@ class CheckoutLineInputSerializer(serializers.Serializer):
 
 
 class CheckoutLinesSerializer(serializers.Serializer):
-    """Resolves each line's SKU and pickup store in two queries; a line's errors come back at
-    its position: `{"lines": [{}, {"sku": ["Unknown SKU."]}]}`."""
+    """Resolves each line's SKU and pickup store in two queries; a line's errors come back
+    under its index, as DRF gives them: `{"lines": {"1": {"sku": ["Unknown SKU."]}}}`."""
 
     lines = CheckoutLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
 
@@ -69,8 +69,8 @@ class CheckoutLinesSerializer(serializers.Serializer):
         variants = variants_by_sku({line["sku"] for line in lines})
         slugs = {line["store"] for line in lines if line["store"]}
         stores = {store.slug: store for store in Store.objects.selling().filter(slug__in=slugs)}
-        errors, any_error = [], False
-        for line in lines:
+        errors = {}
+        for index, line in enumerate(lines):
             line_errors = {}
             variant = variants.get(line["sku"])
             if (
@@ -92,9 +92,9 @@ class CheckoutLinesSerializer(serializers.Serializer):
             else:
                 line["store"] = None
             line["variant"] = variant
-            errors.append(line_errors)
-            any_error = any_error or bool(line_errors)
-        if any_error:
+            if line_errors:
+                errors[index] = line_errors
+        if errors:
             raise serializers.ValidationError(errors)
         return lines
 

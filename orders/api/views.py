@@ -57,7 +57,7 @@ from .serializers import (
 ERROR_400 = OpenApiResponse(
     ErrorSerializer,
     description="Invalid fields (`code` invalid or checkout_invalid): `fields` holds each "
-    "field's errors; a line's errors at its position in `lines`.",
+    "field's errors; a line's errors under its index in `lines` (0 for the first).",
 )
 ERROR_401 = OpenApiResponse(ErrorSerializer, description="No or invalid credentials.")
 ERROR_404 = OpenApiResponse(ErrorSerializer, description="Not an order you may see.")
@@ -148,7 +148,7 @@ class CheckoutViewSet(viewsets.ViewSet):
                 value={
                     "code": "invalid",
                     "detail": "The request has invalid fields.",
-                    "fields": {"lines": [{}, {"sku": ["Unknown SKU."]}]},
+                    "fields": {"lines": {"1": {"sku": ["Unknown SKU."]}}},
                 },
             ),
         ],
