@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
@@ -226,10 +227,11 @@ class OrderEvent(models.Model):
 class OrderRequest(models.Model):
     """An `Idempotency-Key` sent with POST /api/v1/orders/, and the answer it got.
 
-    The key is claimed (unique per caller) before the order is placed, and the answer is saved
-    in the same transaction as the order, so a retry gets the first answer back and never
-    places a second order; a request still running answers the retry with a 409. Kept for a
-    day (IDEMPOTENCY_TTL), after which the key may be used again.
+    The key is claimed (unique per caller) before the order is placed and answered after, so a
+    retry gets the first answer back and never places a second order; a retry while the first
+    request runs gets a 409. A claim left unanswered (the process died) may be taken over after
+    a lease, once the order that request may have written is accounted for
+    (orders/api/idempotency.py). Kept for a day, after which the key may be used again.
     """
 
     principal = models.CharField(max_length=40)  # "k<api key id>" or "u<user id>"
@@ -241,6 +243,8 @@ class OrderRequest(models.Model):
         Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # When the request working on it started: its lease runs from here.
+    attempt_started_at = models.DateTimeField(default=timezone.now)
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

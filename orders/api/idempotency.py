@@ -2,25 +2,33 @@
 and never a second order.
 
 Unlike the stock batch's (best effort, in the cache), this one is kept in the database
-(orders.OrderRequest), because a doubled order costs a customer money:
+(orders.OrderRequest), because a doubled order charges a customer twice:
 
 1. `claim()` inserts the key in its own short transaction. The unique constraint makes one of
-   two simultaneous requests the owner; the other finds the key and gets either the stored
-   answer (replayed) or "still in progress" (409, retry later).
-2. The caller places the order and calls `complete()` inside one transaction with it: either
-   both the order and the stored answer commit, or neither (a request that died mid-way leaves
-   an unanswered claim, which a retry takes over once it is older than LEASE).
+   two simultaneous requests the owner; the other finds the key and gets the stored answer
+   (replayed), or "still in progress" (409, retry later), or a 422 for another body.
+2. The owner places the order (place_order commits in steps around the payment, holding no
+   lock during the provider's call, so it can't share a transaction with the key) and
+   `complete()` stores the answer.
+3. A claim left unanswered past LEASE belongs to a request that died between 1 and 2. A retry
+   takes it over, but first looks for the order that request may have written
+   (`earlier_order`): an order still awaiting payment means "in progress" (the abandoned
+   checkout sweeper settles it); a placed one is the answer; a cancelled one ordered nothing,
+   so the retry places the order.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+
+from network_marketplace.audit import actor_label
 
 from ..models import Order, OrderRequest
 
@@ -44,11 +52,13 @@ def principal_of(principal) -> str:
 
 @dataclass(frozen=True)
 class Claim:
-    """`request` is ours to answer (`owned`), or another request's: its stored answer when it
-    has one (`replay`), else it is still running; `mismatch` when the body differs."""
+    """`request` is ours to answer (`owned`; `taken_over` from a request that died), or
+    another request's: its stored answer when it has one (`replay`), else it still runs;
+    `mismatch` when the body differs."""
 
     request: OrderRequest
     owned: bool
+    taken_over: bool = False
     mismatch: bool = False
 
     @property
@@ -59,49 +69,65 @@ class Claim:
 def claim(*, principal, key: str, body_fingerprint: str) -> Claim:
     who = principal_of(principal)
     now = timezone.now()
-    with transaction.atomic():
-        OrderRequest.objects.filter(principal=who, key=key, created_at__lt=now - TTL).delete()
+    OrderRequest.objects.filter(principal=who, key=key, created_at__lt=now - TTL).delete()
     try:
         with transaction.atomic():
-            return Claim(
-                OrderRequest.objects.create(principal=who, key=key, fingerprint=body_fingerprint),
-                owned=True,
+            created = OrderRequest.objects.create(
+                principal=who, key=key, fingerprint=body_fingerprint, attempt_started_at=now
             )
+            return Claim(created, owned=True)
     except IntegrityError:
         pass
     with transaction.atomic():
         existing = OrderRequest.objects.select_for_update().get(principal=who, key=key)
         if existing.fingerprint != body_fingerprint:
             return Claim(existing, owned=False, mismatch=True)
-        if existing.status_code is None and existing.created_at < now - LEASE:
-            existing.created_at = now
-            existing.save(update_fields=["created_at"])
-            return Claim(existing, owned=True)
+        if existing.status_code is None and existing.attempt_started_at < now - LEASE:
+            existing.attempt_started_at = now
+            existing.save(update_fields=["attempt_started_at"])
+            return Claim(existing, owned=True, taken_over=True)
         return Claim(existing, owned=False)
 
 
-class AlreadyAnswered(Exception):
-    """Another request took the key over and answered first: roll back, replay its answer."""
-
-    def __init__(self, request: OrderRequest):
-        super().__init__(request.key)
-        self.request = request
+def earlier_order(request: OrderRequest, *, principal, email: str, lines) -> Order | None:
+    """The order an earlier, dead attempt of `request` wrote, if any: started by the same
+    caller since the key was first claimed, for the same e-mail and the same lines (SKU,
+    quantity, method, pickup store). `lines` are the validated lines of the request."""
+    wanted = Counter(
+        (line["variant"].sku, line["quantity"], line["method"], getattr(line["store"], "pk", None))
+        for line in lines
+    )
+    candidates = (
+        Order.objects.filter(
+            created_at__gte=request.created_at,
+            email=email,
+            events__to_status=Order.Status.PENDING_PAYMENT,
+            events__actor_label=actor_label(principal),
+        )
+        .distinct()
+        .prefetch_related("lines")
+        .order_by("created_at", "id")
+    )
+    for order in candidates:
+        found = Counter(
+            (line.sku, line.quantity, line.method, line.chosen_store_id)
+            for line in order.lines.all()
+        )
+        if found == wanted:
+            return order
+    return None
 
 
 def complete(request: OrderRequest, *, status_code: int, body: dict, order: Order | None) -> None:
-    """Store the answer. Call it inside the transaction that placed the order: if another
-    request answered this key meanwhile (it took over a claim it thought dead), this raises
-    AlreadyAnswered, so that the order rolls back and only one answer ever stands."""
-    locked = OrderRequest.objects.select_for_update().get(pk=request.pk)
-    if locked.status_code is not None:
-        raise AlreadyAnswered(locked)
-    locked.status_code = status_code
-    locked.response = body
-    locked.order = order
-    locked.completed_at = timezone.now()
-    locked.save(update_fields=["status_code", "response", "order", "completed_at"])
+    """Store the answer (the first one stands, should two attempts ever both answer)."""
+    OrderRequest.objects.filter(pk=request.pk, status_code__isnull=True).update(
+        status_code=status_code, response=body, order=order, completed_at=timezone.now()
+    )
 
 
-def release(request: OrderRequest) -> None:
-    """Give the key back (nothing happened: e.g. the server failed before placing)."""
-    OrderRequest.objects.filter(pk=request.pk, status_code__isnull=True).delete()
+def give_up(request: OrderRequest) -> None:
+    """The attempt failed unexpectedly (a server error): end its lease now, so that a retry
+    takes the key over at once (after accounting for any order it wrote)."""
+    OrderRequest.objects.filter(pk=request.pk, status_code__isnull=True).update(
+        attempt_started_at=request.attempt_started_at - LEASE * 2
+    )

@@ -8,7 +8,6 @@ by its store) and reads those. The rules are in orders.services and orders.selec
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -327,20 +326,37 @@ class OrderViewSet(viewsets.GenericViewSet):
             )
             if not claim.owned:
                 return self._answer_for_claim(claim)
+            if claim.taken_over:
+                answered = self._answer_for_earlier_attempt(claim, body.validated_data)
+                if answered is not None:
+                    return answered
         try:
-            with transaction.atomic():
-                status_code, data, order = self._place(body.validated_data, channel,
-                                                       placed_by_store)  # fmt: skip
-                if claim is not None:
-                    idempotency.complete(claim.request, status_code=status_code, body=data,
-                                         order=order)  # fmt: skip
-        except idempotency.AlreadyAnswered as answered:
-            return self._answer_for_claim(idempotency.Claim(answered.request, owned=False))
+            status_code, data, order = self._place(body.validated_data, channel, placed_by_store)
         except BaseException:
             if claim is not None:
-                idempotency.release(claim.request)
+                idempotency.give_up(claim.request)
             raise
+        if claim is not None:
+            idempotency.complete(claim.request, status_code=status_code, body=data, order=order)
         return Response(data, status=status_code)
+
+    def _answer_for_earlier_attempt(self, claim, data) -> Response | None:
+        """A request with this key died: did it write an order? Still awaiting payment: in
+        progress; placed: that is the answer; none, or cancelled: None (place it now)."""
+        earlier = idempotency.earlier_order(
+            claim.request, principal=self.request.user, email=data["customer"]["email"],
+            lines=data["lines"],
+        )  # fmt: skip
+        if earlier is None or earlier.status == Order.Status.CANCELLED:
+            return None
+        if earlier.status == Order.Status.PENDING_PAYMENT:
+            return self._answer_for_claim(idempotency.Claim(claim.request, owned=False))
+        earlier = with_order_details(Order.objects.filter(pk=earlier.pk)).get()
+        data = self.get_serializer(earlier).data
+        idempotency.complete(
+            claim.request, status_code=status.HTTP_201_CREATED, body=data, order=earlier
+        )
+        return Response(data, status=status.HTTP_201_CREATED)
 
     def _channel(self, api_key) -> tuple[str, Store | None]:
         if api_key is None:
@@ -354,8 +370,7 @@ class OrderViewSet(viewsets.GenericViewSet):
 
     def _place(self, data, channel, placed_by_store):
         """(status, body, order). Domain errors become their answer, so that it is kept with
-        the Idempotency-Key like a success; the transaction still commits what place_order
-        wrote before refusing (a declined payment's record)."""
+        the Idempotency-Key like a success."""
         customer, address = data["customer"], data.get("delivery_address") or {}
         account = self.request.user if getattr(self.request.user, "api_key", None) is None else None
         details = CustomerDetails(

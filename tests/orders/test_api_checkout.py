@@ -12,9 +12,13 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from catalog.models import Variant
 from fulfillment.models import Fulfilment
+from orders.api.idempotency import LEASE, fingerprint
 from orders.models import Order, OrderRequest
-from stores.models import ApiKey, Reservation, StockLevel
+from orders.services import CheckoutLine, CustomerDetails, place_order
+from stores.authentication import ApiKeyPrincipal
+from stores.models import ApiKey, Reservation, StockLevel, Store
 from tests.api_clients import api_client
 
 QUOTE = "/api/v1/checkout/quote/"
@@ -196,7 +200,7 @@ def test_a_signed_in_customer_places_an_order_for_themselves(network, customer, 
         ("lyon-presquile", "click_collect", "awaiting_acceptance"),
     ]
     assert placed["delivery_address"]["postal_code"] == "69002"
-    assert [event["to_status"] for event in placed["events"]] == ["placed"]
+    assert [event["to_status"] for event in placed["events"]] == ["pending_payment", "placed"]
     assert StockLevel.objects.get(store=lyon_store, variant__sku="ARD-SEC-01").reserved == 2
 
 
@@ -345,24 +349,86 @@ def test_a_key_longer_than_255_characters_is_a_400(network, hq_key):
     assert not Order.objects.exists()
 
 
-def test_a_request_that_died_gives_its_key_back_after_the_lease(network, hq_key):
-    from orders.api.idempotency import LEASE, fingerprint
+def dead_attempt(body, key):
+    """The claim a request made with `key` before its process died."""
+    hq_api_key = ApiKey.objects.get(store=None)
+    return OrderRequest.objects.create(
+        principal=f"k{hq_api_key.pk}", key=key, fingerprint=fingerprint(body)
+    ), ApiKeyPrincipal(hq_api_key)
 
+
+def lease_runs_out(request):
+    OrderRequest.objects.filter(pk=request.pk).update(attempt_started_at=timezone.now() - LEASE * 2)
+
+
+def test_a_request_that_died_before_ordering_gives_its_key_back_after_the_lease(network, hq_key):
     body = order_body(DELIVER_CAN)
     client = api_client(key=hq_key)
-    hq_api_key = ApiKey.objects.get(store=None)
-    OrderRequest.objects.create(
-        principal=f"k{hq_api_key.pk}", key="k-3", fingerprint=fingerprint(body)
-    )
-    busy = client.post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
-    OrderRequest.objects.filter(key="k-3").update(created_at=timezone.now() - LEASE * 2)
+    request, _principal = dead_attempt(body, "k-3")
 
+    busy = client.post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
+    lease_runs_out(request)
     taken_over = client.post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="k-3")
 
     assert busy.status_code == 409
     assert busy.json()["code"] == "request_in_progress"
     assert taken_over.status_code == 201
     assert OrderRequest.objects.get(key="k-3").order.number == taken_over.json()["number"]
+
+
+def place_as(principal, *lines):
+    """What the dead request did before dying: place the order as its caller."""
+    return place_order(
+        customer=CustomerDetails(**LEA, **ADDRESS),
+        lines=[
+            CheckoutLine(
+                Variant.objects.get(sku=line["sku"]), line["quantity"], line["method"],
+                Store.objects.filter(slug=line.get("store")).first(),
+            )
+            for line in lines
+        ],
+        actor=principal, channel=Order.Channel.API, payment_token="tok_visa",
+    )  # fmt: skip
+
+
+def test_a_request_that_died_after_ordering_is_answered_with_its_order(network, hq_key):
+    body = order_body(DELIVER_CAN)
+    request, principal = dead_attempt(body, "k-4")
+    placed = place_as(principal, DELIVER_CAN)
+    lease_runs_out(request)
+
+    retry = api_client(key=hq_key).post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="k-4")
+
+    assert retry.status_code == 201
+    assert retry.json()["number"] == placed.number
+    assert Order.objects.count() == 1
+
+
+def test_a_request_that_died_during_the_payment_stays_in_progress(network, hq_key):
+    body = order_body(DELIVER_CAN)
+    request, principal = dead_attempt(body, "k-5")
+    placed = place_as(principal, DELIVER_CAN)
+    Order.objects.filter(pk=placed.pk).update(status=Order.Status.PENDING_PAYMENT)
+    lease_runs_out(request)
+
+    retry = api_client(key=hq_key).post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="k-5")
+
+    assert retry.status_code == 409
+    assert retry.json()["code"] == "request_in_progress"
+    assert Order.objects.count() == 1
+
+
+def test_another_order_of_the_same_caller_is_not_mistaken_for_the_dead_request(network, hq_key):
+    body = order_body(DELIVER_CAN)
+    request, principal = dead_attempt(body, "k-6")
+    other = place_as(principal, {**DELIVER_CAN, "quantity": 3})
+    lease_runs_out(request)
+
+    retry = api_client(key=hq_key).post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="k-6")
+
+    assert retry.status_code == 201
+    assert retry.json()["number"] != other.number
+    assert Order.objects.count() == 2
 
 
 @pytest.mark.django_db(transaction=True)
