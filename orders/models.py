@@ -238,7 +238,8 @@ class OrderRequest(models.Model):
     key = models.CharField(max_length=255)
     fingerprint = models.CharField(max_length=64)  # SHA-256 of the request body
     status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    response = models.JSONField(null=True, blank=True)
+    # The answer's JSON as sent (text, not jsonb: a replay keeps the keys' order).
+    response = models.TextField(blank=True)
     order = models.ForeignKey(
         Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

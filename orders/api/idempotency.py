@@ -25,6 +25,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -121,8 +122,15 @@ def earlier_order(request: OrderRequest, *, principal, email: str, lines) -> Ord
 def complete(request: OrderRequest, *, status_code: int, body: dict, order: Order | None) -> None:
     """Store the answer (the first one stands, should two attempts ever both answer)."""
     OrderRequest.objects.filter(pk=request.pk, status_code__isnull=True).update(
-        status_code=status_code, response=body, order=order, completed_at=timezone.now()
+        status_code=status_code,
+        response=json.dumps(body, cls=DjangoJSONEncoder),
+        order=order,
+        completed_at=timezone.now(),
     )
+
+
+def stored_answer(request: OrderRequest):
+    return json.loads(request.response)
 
 
 def give_up(request: OrderRequest) -> None:

@@ -406,7 +406,7 @@ class OrderViewSet(viewsets.GenericViewSet):
             )
         if claim.replay:
             return Response(
-                claim.request.response,
+                idempotency.stored_answer(claim.request),
                 status=claim.request.status_code,
                 headers={"Idempotent-Replayed": "true"},
             )

@@ -296,7 +296,7 @@ def test_the_same_key_and_body_gets_the_same_answer_and_one_order(network, hq_ke
     again = client.post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="checkout-42")
 
     assert first.status_code == again.status_code == 201
-    assert again.json() == first.json()
+    assert again.content == first.content
     assert again["Idempotent-Replayed"] == "true"
     assert Order.objects.count() == 1
     assert Fulfilment.objects.count() == 1
