@@ -274,6 +274,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=60),
         "options": {"expires": 55},
     },
+    # Forgets the order API's Idempotency-Keys once they are a day old.
+    "orders-purge-order-requests": {
+        "task": "orders.tasks.purge_order_requests",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3300},
+    },
 }
 
 # The outbox (network_marketplace.outbox): side effects delivered after commit by the worker.

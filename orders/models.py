@@ -254,6 +254,10 @@ class OrderRequest(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["principal", "key"], name="order_request_key_unique")
         ]
+        indexes = [
+            # The purge of expired keys (orders.tasks.purge_order_requests).
+            models.Index(fields=["created_at"], name="order_request_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.principal}:{self.key}"

@@ -139,3 +139,14 @@ def give_up(request: OrderRequest) -> None:
     OrderRequest.objects.filter(pk=request.pk, status_code__isnull=True).update(
         attempt_started_at=request.attempt_started_at - LEASE * 2
     )
+
+
+def purge_expired(*, now=None, batch: int = 5000) -> int:
+    """Forget the keys older than TTL (a beat job): up to `batch` a run; returns how many."""
+    now = now or timezone.now()
+    expired = OrderRequest.objects.filter(created_at__lt=now - TTL).order_by("created_at")
+    ids = list(expired.values_list("pk", flat=True)[:batch])
+    if not ids:
+        return 0
+    deleted, _by_model = OrderRequest.objects.filter(pk__in=ids).delete()
+    return deleted

@@ -457,3 +457,36 @@ def test_simultaneous_retries_with_one_key_place_one_order(network, hq_key):
     assert answers.count(201) >= 1
     assert set(answers) <= {201, 409}
     assert StockLevel.objects.get(variant__sku="ARD-ARR-10").reserved == 1
+
+
+def test_keys_older_than_a_day_are_forgotten_by_the_hourly_job(network, hq_key):
+    from orders.tasks import purge_order_requests
+
+    client = api_client(key=hq_key)
+    client.post(ORDERS, order_body(DELIVER_CAN), format="json", HTTP_IDEMPOTENCY_KEY="old")
+    client.post(ORDERS, order_body(DELIVER_CAN), format="json", HTTP_IDEMPOTENCY_KEY="new")
+    OrderRequest.objects.filter(key="old").update(created_at=timezone.now() - timedelta(hours=25))
+
+    purged = purge_order_requests.delay().get()
+
+    assert purged == 1
+    assert list(OrderRequest.objects.values_list("key", flat=True)) == ["new"]
+
+
+def test_a_quote_costs_the_same_queries_for_2_or_40_lines(
+    network, customer, django_assert_max_num_queries
+):
+    client = api_client(user=customer)
+    two = {"postal_code": "69002", "lines": [COLLECT_SECATEURS, DELIVER_CAN]}
+    with django_assert_max_num_queries(15) as few:
+        assert client.post(QUOTE, two, format="json").status_code == 200
+    many = {
+        "postal_code": "69002",
+        "lines": [{**COLLECT_SECATEURS, "quantity": 1}, DELIVER_CAN] * 20,
+    }
+
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.post(QUOTE, many, format="json")
+
+    assert response.status_code == 200
+    assert len(response.json()["lines"]) == 40
