@@ -66,7 +66,8 @@ ORDER_NUMBER = OpenApiParameter(
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
     description="Recommended. A retry with the same key and the same body within 24 h gets the "
-    "first answer back (header `Idempotent-Replayed: true`) and never places a second order; "
+    "first answer back (header `Idempotent-Replayed: true`), a refusal (402, 409) too, and "
+    "never places a second order: try again after a refusal with a new key; "
     "the same key with another body is a 422; a retry while the first request still runs, a "
     "409 `request_in_progress`. Up to 255 characters; keys are per caller.",
 )  # fmt: skip
