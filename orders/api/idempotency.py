@@ -70,7 +70,6 @@ class Claim:
 def claim(*, principal, key: str, body_fingerprint: str) -> Claim:
     who = principal_of(principal)
     now = timezone.now()
-    OrderRequest.objects.filter(principal=who, key=key, created_at__lt=now - TTL).delete()
     try:
         with transaction.atomic():
             created = OrderRequest.objects.create(
@@ -81,6 +80,12 @@ def claim(*, principal, key: str, body_fingerprint: str) -> Claim:
         pass
     with transaction.atomic():
         existing = OrderRequest.objects.select_for_update().get(principal=who, key=key)
+        if existing.created_at < now - TTL:  # expired, not purged yet: the key is free again
+            existing.delete()
+            created = OrderRequest.objects.create(
+                principal=who, key=key, fingerprint=body_fingerprint, attempt_started_at=now
+            )
+            return Claim(created, owned=True)
         if existing.fingerprint != body_fingerprint:
             return Claim(existing, owned=False, mismatch=True)
         if existing.status_code is None and existing.attempt_started_at < now - LEASE:

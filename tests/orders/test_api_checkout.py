@@ -490,3 +490,15 @@ def test_a_quote_costs_the_same_queries_for_2_or_40_lines(
 
     assert response.status_code == 200
     assert len(response.json()["lines"]) == 40
+
+
+def test_a_key_may_be_used_again_after_a_day(network, hq_key):
+    client = api_client(key=hq_key)
+    first = client.post(ORDERS, order_body(DELIVER_CAN), format="json", HTTP_IDEMPOTENCY_KEY="d")
+    OrderRequest.objects.update(created_at=timezone.now() - timedelta(hours=25))
+
+    later = client.post(ORDERS, order_body(DELIVER_CAN), format="json", HTTP_IDEMPOTENCY_KEY="d")
+
+    assert first.status_code == later.status_code == 201
+    assert first.json()["number"] != later.json()["number"]
+    assert OrderRequest.objects.get().order.number == later.json()["number"]
