@@ -64,6 +64,27 @@ ILLEGAL_EXAMPLE = OpenApiExample(
 )
 
 
+FULFILMENT_EXAMPLE = {
+    "id": 5120, "store": "lyon-presquile",
+    "order": {"number": "ARD-0004213", "status": "placed", "channel": "web",
+              "placed_at": "2026-03-01T14:05:12+01:00", "first_name": "Léa",
+              "last_name": "Martin", "email": "lea.martin@example.com",
+              "phone": "+33 6 12 34 56 78"},
+    "method": "click_collect", "status": "accepted", "status_label": "Accepted",
+    "allowed_actions": ["picked"], "accept_deadline": "2026-03-01T16:05:12+01:00",
+    "accepted_at": "2026-03-01T14:31:40+01:00", "ready_at": None, "collect_before": None,
+    "closed_at": None, "pickup_code_attempts_left": None, "carrier": "", "tracking_number": "",
+    "rejection_reason": "", "shipping_address": None,
+    "lines": [{"sku": "ARD-SEC-01", "product_name": "Sécateur Ardoise", "options_label": "",
+               "quantity": 2, "unit_price_cents": 2790}],
+    "events": [{"from_status": "awaiting_acceptance", "to_status": "accepted",
+                "actor": "api-key:3f9a1c2b7d10", "reason": "",
+                "created_at": "2026-03-01T14:31:40+01:00"}],
+    "created_at": "2026-03-01T14:05:11+01:00", "updated_at": "2026-03-01T14:31:40+01:00",
+}  # fmt: skip
+ACCEPTED_EXAMPLE = OpenApiExample("Accepted", response_only=True, value=FULFILMENT_EXAMPLE)
+
+
 def _step(summary: str, description: str, request=None, extra=None, examples=()):
     return extend_schema(
         summary=summary,
@@ -104,6 +125,7 @@ def _step(summary: str, description: str, request=None, extra=None, examples=())
         "(home delivery), the history and the actions possible now.",
         parameters=[STORE_SLUG, FULFILMENT_ID],
         responses={200: FulfilmentSerializer, 401: ERROR_401, 404: ERROR_404},
+        examples=[ACCEPTED_EXAMPLE],
     ),
 )
 class StoreFulfilmentViewSet(StoreScopedViewSet):
@@ -143,7 +165,11 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
         body.is_valid(raise_exception=True)
         return body.validated_data
 
-    @_step("Accept", "The store will serve it: do it before `accept_deadline`.")
+    @_step(
+        "Accept",
+        "The store will serve it: do it before `accept_deadline`.",
+        examples=[ACCEPTED_EXAMPLE],
+    )
     @action(detail=True, methods=["post"])
     def accept(self, request, store_slug, pk):
         fulfilment = self.get_object()

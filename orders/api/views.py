@@ -104,6 +104,75 @@ QUOTE_EXAMPLE = {
     "vat_cents": 1212, "pay_online_cents": 7270, "pay_in_store_cents": 0, "parcels": 1,
     "promised_on": "2026-03-04",
 }  # fmt: skip
+ORDER_EXAMPLE = {
+    "number": "ARD-0004213", "status": "in_progress", "status_label": "In progress",
+    "channel": "web", "placed_at": "2026-03-01T14:05:12+01:00",
+    "updated_at": "2026-03-01T16:40:03+01:00",
+    "customer": {"email": "lea.martin@example.com", "first_name": "Léa", "last_name": "Martin",
+                 "phone": "+33 6 12 34 56 78"},
+    "delivery_address": {"address_line": "3 rue Mercière", "postal_code": "69002",
+                         "city": "Lyon", "country": "FR"},
+    "placed_by_store": None, "currency": "EUR", "subtotal_cents": 6780, "shipping_cents": 490,
+    "total_cents": 7270, "vat_cents": 1212,
+    "lines": [
+        {"id": 9120, "sku": "ARD-SEC-01", "product_name": "Sécateur Ardoise", "options_label": "",
+         "quantity": 2, "cancelled_quantity": 0, "unit_price_cents": 2790, "total_cents": 5580,
+         "vat_percent": "20.0", "vat_cents": 930, "method": "click_collect",
+         "store": "lyon-presquile"},
+        {"id": 9121, "sku": "ARD-ARR-10", "product_name": "Arrosoir 10 L", "options_label": "Vert",
+         "quantity": 1, "cancelled_quantity": 0, "unit_price_cents": 1200, "total_cents": 1200,
+         "vat_percent": "20.0", "vat_cents": 200, "method": "home_delivery", "store": None},
+    ],
+    "fulfilments": [
+        {"id": 5120, "store": {"slug": "lyon-presquile", "name": "Ardoise Lyon Presqu'île",
+                               "kind": "franchise", "city": "Lyon"},
+         "method": "click_collect", "status": "ready_for_pickup",
+         "status_label": "Ready for pickup", "carrier": "", "tracking_number": "",
+         "ready_at": "2026-03-01T16:40:03+01:00", "collect_before": "2026-03-06T16:40:03+01:00",
+         "closed_at": None,
+         "lines": [{"sku": "ARD-SEC-01", "product_name": "Sécateur Ardoise", "quantity": 2}],
+         "events": [
+             {"from_status": "awaiting_acceptance", "to_status": "accepted", "reason": "",
+              "created_at": "2026-03-01T14:31:40+01:00"},
+             {"from_status": "accepted", "to_status": "picked", "reason": "",
+              "created_at": "2026-03-01T15:02:11+01:00"},
+             {"from_status": "picked", "to_status": "ready_for_pickup", "reason": "",
+              "created_at": "2026-03-01T16:40:03+01:00"},
+         ]},
+        {"id": 5121, "store": {"slug": "entrepot-central", "name": "Entrepôt central",
+                               "kind": "warehouse", "city": "Saint-Quentin-Fallavier"},
+         "method": "home_delivery", "status": "shipped", "status_label": "Shipped",
+         "carrier": "Colissimo", "tracking_number": "6A12345678901", "ready_at": None,
+         "collect_before": None, "closed_at": "2026-03-01T16:12:54+01:00",
+         "lines": [{"sku": "ARD-ARR-10", "product_name": "Arrosoir 10 L", "quantity": 1}],
+         "events": [
+             {"from_status": "awaiting_acceptance", "to_status": "accepted", "reason": "",
+              "created_at": "2026-03-01T14:20:00+01:00"},
+             {"from_status": "accepted", "to_status": "picked", "reason": "",
+              "created_at": "2026-03-01T15:45:31+01:00"},
+             {"from_status": "picked", "to_status": "shipped", "reason": "",
+              "created_at": "2026-03-01T16:12:54+01:00"},
+         ]},
+    ],
+    "events": [
+        {"from_status": "", "to_status": "pending_payment",
+         "created_at": "2026-03-01T14:05:11+01:00"},
+        {"from_status": "pending_payment", "to_status": "placed",
+         "created_at": "2026-03-01T14:05:12+01:00"},
+        {"from_status": "placed", "to_status": "in_progress",
+         "created_at": "2026-03-01T14:20:00+01:00"},
+    ],
+}  # fmt: skip
+ORDER_PLACED_EXAMPLE = {
+    **ORDER_EXAMPLE, "status": "placed", "status_label": "Placed",
+    "fulfilments": [
+        {**fulfilment, "status": "awaiting_acceptance", "status_label": "Awaiting acceptance",
+         "carrier": "", "tracking_number": "", "ready_at": None, "collect_before": None,
+         "closed_at": None, "events": []}
+        for fulfilment in ORDER_EXAMPLE["fulfilments"]
+    ],
+    "events": ORDER_EXAMPLE["events"][:2],
+}  # fmt: skip
 ORDER_BODY_EXAMPLE = {
     "customer": {
         "email": "lea.martin@example.com", "first_name": "Léa", "last_name": "Martin",
@@ -214,6 +283,7 @@ def _unavailable_skus(error: NoLongerAvailable) -> list[str]:
         "customer's order is a 404.",
         parameters=[ORDER_NUMBER],
         responses={200: OrderSerializer, 401: ERROR_401, 404: ERROR_404},
+        examples=[OpenApiExample("An order on its way", response_only=True, value=ORDER_EXAMPLE)],
     ),
 )
 class OrderViewSet(viewsets.GenericViewSet):
@@ -280,6 +350,12 @@ class OrderViewSet(viewsets.GenericViewSet):
         },
         examples=[
             OpenApiExample("An order", request_only=True, value=ORDER_BODY_EXAMPLE),
+            OpenApiExample(
+                "The order placed",
+                response_only=True,
+                status_codes=["201"],
+                value=ORDER_PLACED_EXAMPLE,
+            ),
             OpenApiExample(
                 "No longer available",
                 response_only=True,
