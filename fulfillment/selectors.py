@@ -1,4 +1,5 @@
-"""Reads for the store's order desk: the queue of open fulfilments, the history, pick lists.
+"""Reads for fulfilments: the store's order desk (the queue of open fulfilments, the history, pick
+lists, endless aisle) and the store's fulfilments as its POS reads them through the API.
 
 Every function starts from `Fulfilment.objects.for_store(store)`: a store sees only the
 fulfilments it serves (HQ reaches any store's desk through the back-office's store resolution).
@@ -24,7 +25,7 @@ from stores.selectors import (
     stores_with_variant_near,
 )
 
-from .models import Fulfilment, FulfilmentLine
+from .models import Fulfilment, FulfilmentEvent, FulfilmentLine
 from .states import OPEN_STATUSES, can_move
 
 S = Fulfilment.Status
@@ -283,3 +284,40 @@ def variant_network_stock(*, variant: Variant, store: Store, radius_km: float) -
         warehouses=warehouses,
         network=network_availability([variant.pk])[variant.pk],
     )
+
+
+# The API's reads -----------------------------------------------------------------------------
+
+
+def with_fulfilment_details(fulfilments: QuerySet[Fulfilment]) -> QuerySet[Fulfilment]:
+    """A fulfilment with its order, store, lines (and their order line) and events: four
+    queries for a page, whatever its length."""
+    return fulfilments.select_related("order", "store").prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=FulfilmentLine.objects.select_related("order_line").order_by("id"),
+        ),
+        Prefetch("events", queryset=FulfilmentEvent.objects.order_by("created_at", "id")),
+    )
+
+
+def store_fulfilments(
+    *,
+    store: Store,
+    statuses: list[str] | None = None,
+    method: str = "",
+    updated_since: datetime | None = None,
+    order_number: str = "",
+) -> QuerySet[Fulfilment]:
+    """The fulfilments `store` serves, oldest change first, so that a POS that polls with
+    `updated_since` (the last `updated_at` it saw, inclusive) pages through every change."""
+    fulfilments = Fulfilment.objects.for_store(store)
+    if statuses:
+        fulfilments = fulfilments.filter(status__in=statuses)
+    if method:
+        fulfilments = fulfilments.filter(method=method)
+    if updated_since is not None:
+        fulfilments = fulfilments.filter(updated_at__gte=updated_since)
+    if order_number:
+        fulfilments = fulfilments.filter(order__number=order_number)
+    return with_fulfilment_details(fulfilments).order_by("updated_at", "id")

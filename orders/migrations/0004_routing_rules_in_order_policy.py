@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0002_online_payment_and_routing_log'),
+        ('orders', '0003_order_request_idempotency_keys'),
     ]
 
     operations = [
