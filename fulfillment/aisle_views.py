@@ -18,7 +18,9 @@ from catalog.models import Variant
 from catalog.selectors import clean_search_text
 from network_marketplace.errors import DomainError
 from orders.models import FulfilmentMethod, Order, OrderPolicy
-from orders.selectors import routing_log_rows
+from orders.pricing import LineRequest
+from orders.routing import Point
+from orders.selectors import preview_checkout, routing_log_rows
 from orders.services import (
     CheckoutInvalid,
     CheckoutLine,
@@ -61,6 +63,18 @@ def _customer(form: AisleOrderForm) -> CustomerDetails:
         city=data.get("city", "") if home else "",
         language=(get_language() or "fr")[:2],
     )
+
+
+def _collect_here(store, variant, quantity: int) -> bool:
+    """Whether the routing engine would serve `quantity` units for click & collect here, as
+    place_order requires (from this store's own stock): asked before the staff chooses."""
+    if not (store.offers_click_collect and store.status == store.Status.ACTIVE):
+        return False
+    preview = preview_checkout(
+        lines=[LineRequest(variant, quantity, FulfilmentMethod.CLICK_COLLECT, store)],
+        point=Point(float(store.latitude), float(store.longitude)),
+    )
+    return preview.available
 
 
 @backoffice_store
@@ -120,6 +134,7 @@ def aisle_order(request, store, variant_id):
         else:
             status = 400
     policy = OrderPolicy.current()
+    quantity = form.cleaned_data.get("quantity", 1) if form.is_bound and form.is_valid() else 1
     return render(
         request,
         "backoffice/aisle_order.html",
@@ -131,6 +146,7 @@ def aisle_order(request, store, variant_id):
             ),
             "form": form,
             "policy": policy,
+            "collect_here": _collect_here(store, variant, quantity),
         },
         status=status,
     )

@@ -164,11 +164,11 @@ FR = {
     "Delivery %(fee)s, free from %(threshold)s.": "Livraison %(fee)s, offerte dès %(threshold)s.",
     "Click & collect here at your price: %(price)s.": "Retrait ici à votre prix : %(price)s.",
     "Order for the customer": "Commander pour le client",
-    "Click & collect here from another location is offered only when the routing engine can serve it.": (
-        "Le retrait ici d'un article venant d'un autre site n'est possible que si le moteur "
-        "d'attribution peut le servir."
-    ),
     "home delivery": "livraison à domicile",
+    "Not possible now: the routing engine can't serve it to your store.": (
+        "Impossible pour l'instant : le moteur d'attribution ne peut pas le servir dans votre "
+        "magasin."
+    ),
     "Click & collect here isn't possible for this item: the routing engine can't serve it to your store. Choose home delivery. (%(reason)s)": (
         "Le retrait ici n'est pas possible pour cet article : le moteur d'attribution ne peut pas "
         "le servir dans votre magasin. Choisissez la livraison à domicile. (%(reason)s)"

@@ -113,6 +113,9 @@ def test_click_and_collect_here_from_the_stores_own_shelf(lyon_desk, lyon_store,
     level.on_hand = 2
     level.save()
 
+    page = lyon_desk.get(aisle_url(lyon_store, network["pruner"])).content.decode()
+    assert "Impossible pour l'instant" not in page
+
     lyon_desk.post(aisle_url(lyon_store, network["pruner"]), walk_in(method=CLICK))
 
     order = Order.objects.get(email="paul@example.com")
@@ -124,6 +127,10 @@ def test_click_and_collect_here_from_the_stores_own_shelf(lyon_desk, lyon_store,
 def test_click_and_collect_here_the_engine_cannot_serve_is_refused_and_says_so(
     lyon_desk, lyon_store, network
 ):
+    page = lyon_desk.get(aisle_url(lyon_store, network["pruner"])).content.decode()
+    choice = page.split('data-testid="method-click_collect"')[1].split("</label>")[0]
+    assert "Impossible pour l'instant" in choice
+
     response = lyon_desk.post(aisle_url(lyon_store, network["pruner"]), walk_in(method=CLICK))
 
     assert response.status_code == 409
