@@ -308,8 +308,8 @@ class ReturnEvent(models.Model):
     """A change of a return's status: who, when, from, to, why."""
 
     return_request = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
+    from_status = models.CharField(max_length=20, blank=True, choices=Return.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Return.Status.choices)
     store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.SET_NULL)
     actor_label = models.CharField(max_length=200)
     reason = models.CharField(max_length=300, blank=True)
