@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models import FulfilmentMethod, Order, OrderLine
 from stores.models import Store
@@ -36,7 +37,7 @@ class Fulfilment(models.Model):
         READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
         COLLECTED = "collected", _("Collected")
         SHIPPED = "shipped", _("Shipped")
-        DELIVERED = "delivered", _("Delivered")
+        DELIVERED = "delivered", pgettext_lazy("fulfilment status", "Delivered")
         PURCHASED_IN_STORE = "purchased_in_store", _("Purchased in store")
         NOT_PURCHASED = "not_purchased", _("Not purchased")
         REJECTED = "rejected", _("Rejected")
@@ -171,11 +172,11 @@ class Return(models.Model):
     by post to the warehouse. Lifecycle in fulfillment/states.py (RETURN_TRANSITIONS)."""
 
     class Status(models.TextChoices):
-        REQUESTED = "requested", _("Requested")
-        RECEIVED = "received", _("Received")
-        INSPECTED = "inspected", _("Inspected")
-        REFUNDED = "refunded", _("Refunded")
-        CANCELLED = "cancelled", _("Cancelled")
+        REQUESTED = "requested", pgettext_lazy("return status", "Requested")
+        RECEIVED = "received", pgettext_lazy("return status", "Received")
+        INSPECTED = "inspected", pgettext_lazy("return status", "Inspected")
+        REFUNDED = "refunded", pgettext_lazy("return status", "Refunded")
+        CANCELLED = "cancelled", pgettext_lazy("return status", "Cancelled")
 
     class Method(models.TextChoices):
         IN_STORE = "in_store", _("Brought to a store")

@@ -692,7 +692,7 @@ def refund_return(*, return_request: Return, store: Store, actor) -> Return:
                 reason=_("Return %(number)s") % {"number": locked.number},
                 idempotency_key=f"return:{locked.pk}", actor=actor,
             )  # fmt: skip
-        refunded = _refund_amount(refund) if refund is not None else 0
+        refunded = refund.amount_cents if refund is not None else 0
         locked, _moved = _move_return(
             locked, R.REFUNDED, actor=actor, store=store, refunded_at=timezone.now(),
             refunded_cents=refunded,
@@ -706,14 +706,6 @@ def refund_return(*, return_request: Return, store: Store, actor) -> Return:
                          "paid_online": bool(getattr(locked.order, "online_payment_cents", 0))},
             )  # fmt: skip
     return locked
-
-
-def _refund_amount(refund) -> int:
-    for name in ("amount_cents", "amount"):
-        value = getattr(refund, name, None)
-        if isinstance(value, int):
-            return value
-    return 0
 
 
 def cancel_return(*, return_request: Return, actor, reason: str = "") -> Return:
