@@ -227,6 +227,9 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "catalog.models.Product.Status",
         "StoreStatusEnum": "stores.models.Store.Status",
         "StoreKindEnum": "stores.models.Store.Kind",
+        "ReturnStatusEnum": "fulfillment.models.Return.Status",
+        "ReturnReasonEnum": "fulfillment.models.Return.Reason",
+        "ReturnMethodEnum": "fulfillment.models.Return.Method",
     },
 }
 
