@@ -703,7 +703,7 @@ def refund_return(*, return_request: Return, store: Store, actor) -> Return:
                 to=locked.order.email, template="return_closed", language=locked.order.language,
                 dedupe_key=f"return-closed:{locked.pk}",
                 context={**_return_email_context(locked), "refund_cents": amount,
-                         "paid_online": bool(getattr(locked.order, "online_payment_cents", 0))},
+                         "paid_online": locked.order.online_payment_cents > 0},
             )  # fmt: skip
     return locked
 

@@ -187,4 +187,9 @@ FR = {
     "We don't know this place.": "Nous ne connaissons pas ce lieu.",
     "Find": "Trouver",
     "Nothing of this order can be returned online now.": "Aucun article de cette commande ne peut être retourné en ligne pour le moment.",
+    "Sign in as a customer.": "Connectez-vous en tant que client.",
+    "Not lines of this order: %(ids)s.": "Pas des lignes de cette commande : %(ids)s.",
+    "Unknown store.": "Magasin inconnu.",
+    "No such return.": "Aucun retour de ce numéro.",
+    "Not lines of this return: %(ids)s.": "Pas des lignes de ce retour : %(ids)s.",
 }

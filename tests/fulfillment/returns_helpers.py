@@ -11,6 +11,7 @@ from django.utils import timezone
 from fulfillment.models import Fulfilment, FulfilmentLine
 from fulfillment.services import ReturnRequestLine
 from orders.models import FulfilmentMethod, Order, OrderLine
+from payments.services import take_payment
 from tests.factories import VariantFactory
 
 M = FulfilmentMethod
@@ -35,9 +36,10 @@ class Sold:
 
 def received_order(*lines: Sold, received_days_ago: float = 2, shipping_cents: int = 0,
                    customer=None, email: str = "lea@example.com", number: str | None = None,
-                   delivered: bool = True) -> Order:  # fmt: skip
+                   delivered: bool = True, paid: bool = True) -> Order:  # fmt: skip
     """An order whose fulfilments were collected / delivered `received_days_ago` days ago
-    (with `delivered=False`, home deliveries are only shipped then, no delivery scan)."""
+    (with `delivered=False`, home deliveries are only shipped then, no delivery scan), paid
+    online with the dummy provider (except its reserve & collect lines) unless `paid=False`."""
     now = timezone.now()
     at = now - timedelta(days=received_days_ago)
     subtotal = sum(line.unit_price_cents * line.quantity for line in lines)
@@ -73,6 +75,14 @@ def received_order(*lines: Sold, received_days_ago: float = 2, shipping_cents: i
         FulfilmentLine.objects.create(
             fulfilment=fulfilments[key], order_line=order_line, quantity=sold.quantity
         )
+    online = shipping_cents + sum(
+        line.unit_price_cents * line.quantity for line in lines
+        if line.method != M.RESERVE_COLLECT
+    )  # fmt: skip
+    if paid and online:
+        order.online_payment_cents = online
+        order.save(update_fields=["online_payment_cents"])
+        take_payment(order=order, payment_token="tok_visa")
     return order
 
 
