@@ -21,7 +21,14 @@ from stores.views import backoffice_store
 
 from .forms import DeskReturnForm, InspectionForm, OrderLookupForm
 from .models import Return
-from .selectors import DESK_VIEWS, order_for_guest, return_for_desk, returnable_lines, store_returns
+from .selectors import (
+    DESK_VIEWS,
+    order_for_guest,
+    return_for_desk,
+    return_summary,
+    returnable_lines,
+    store_returns,
+)
 from .services import inspect_return, receive_return, refund_return, request_return
 
 PAGE_SIZE = 30
@@ -45,7 +52,7 @@ def desk(request, store):
         request,
         "backoffice/returns.html",
         {"store": store, "page": page, "view": view, "query": query,
-         "querystring": f"view={view}"},
+         "querystring": f"view={view}", "summary": return_summary(store)},
     )  # fmt: skip
 
 

@@ -192,4 +192,7 @@ FR = {
     "Unknown store.": "Magasin inconnu.",
     "No such return.": "Aucun retour de ce numéro.",
     "Not lines of this return: %(ids)s.": "Pas des lignes de ce retour : %(ids)s.",
+    "announced, to receive here": "annoncés, à recevoir ici",
+    "received here, to inspect or refund": "reçus ici, à contrôler ou rembourser",
+    "of your sales refunded after a return": "de vos ventes remboursés après un retour",
 }
