@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, Sum
+from django.db.models import Prefetch, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import FulfilmentMethod, Order
 from stores.models import Store
-from stores.selectors import stores_visible_to
 
 from .models import Fulfilment, FulfilmentLine, Return, ReturnLine
 from .states import COUNTED_RETURN_STATUSES, RETURNABLE_STATUSES
@@ -165,18 +164,6 @@ def _with_lines(queryset):
             queryset=ReturnLine.objects.select_related("order_line", "seller_store").order_by("pk"),
         )
     )
-
-
-def returns_visible_to(principal):
-    """The one tenancy rule for returns, for pages and the API: HQ sees all; a store (its key
-    or its members) the returns to be received at it and the returns of its sales."""
-    api_key = getattr(principal, "api_key", None)
-    if (api_key is not None and api_key.is_hq) or (
-        api_key is None and getattr(principal, "is_staff", False)
-    ):
-        return Return.objects.all()
-    stores = stores_visible_to(principal)
-    return Return.objects.filter(Q(store__in=stores) | Q(lines__seller_store__in=stores)).distinct()
 
 
 # What a returns desk lists: to receive here, received here, or returns of the store's sales.

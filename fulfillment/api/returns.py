@@ -2,9 +2,10 @@
 (/api/v1/stores/<store>/returns/) and the carrier's delivery report of a shipped parcel.
 
 Tenancy: a customer sees the returns of their own orders; a store key or member the returns to
-be received at the store and the returns of its sales (fulfillment.selectors.returns_visible_to);
-HQ all. Another store's return is a 404. Every step is idempotent: repeating a receive, inspect
-or refund that already happened returns the return unchanged (the refund is made once).
+be received at the store and the returns of its sales (Return.objects.for_store, through the
+desk's selectors); HQ any store's. Another store's return is a 404. Every step is
+idempotent: repeating a receive, inspect or refund that already happened returns the return
+unchanged (the refund is made once).
 """
 
 from __future__ import annotations
