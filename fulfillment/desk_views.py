@@ -29,7 +29,7 @@ from .selectors import (
     returnable_lines,
     store_returns,
 )
-from .services import inspect_return, receive_return, refund_return, request_return
+from .services import inspect_return, receive_return, refund_return, take_back_at_desk
 
 PAGE_SIZE = 30
 
@@ -155,12 +155,14 @@ def walk_in(request, store):
         )
         if form.is_bound and form.is_valid():
             try:
-                made = request_return(
-                    order=order, lines=form.request_lines(), reason=form.cleaned_data["reason"],
-                    method=Return.Method.IN_STORE, store=store, actor=request.user,
+                made = take_back_at_desk(
+                    order=order,
+                    lines=form.request_lines(),
+                    reason=form.cleaned_data["reason"],
+                    store=store,
+                    actor=request.user,
                     comment=form.cleaned_data["comment"],
-                )  # fmt: skip
-                receive_return(return_request=made, store=store, actor=request.user)
+                )
             except DomainError as error:
                 form.add_error(None, error.message)
             else:

@@ -473,9 +473,11 @@ def request_return(
     store: Store | None = None,
     comment: str = "",
     now=None,
+    instructions: bool = True,
 ) -> Return:
     """Start a return of received units of `order`, to be brought to `store` (any active store
-    that accepts returns) or sent by post to the warehouse.
+    that accepts returns) or sent by post to the warehouse. The customer gets the instructions
+    by e-mail (not when `instructions` is False: the items are already at the desk).
 
     Each quantity must be at most what was received of its line, within the withdrawal period,
     minus what is already being returned: the order row is locked, so two concurrent requests
@@ -547,12 +549,39 @@ def request_return(
                   "lines": [[line.fulfilment_line.pk, line.quantity] for line in lines]},
         )  # fmt: skip
         _emit_return_event(return_request, "return.created")
-        send_templated_email(
-            to=order.email, template="return_requested", language=order.language,
-            dedupe_key=f"return-requested:{return_request.pk}",
-            context=_return_email_context(return_request),
-        )  # fmt: skip
+        if instructions:
+            send_templated_email(
+                to=order.email, template="return_requested", language=order.language,
+                dedupe_key=f"return-requested:{return_request.pk}",
+                context=_return_email_context(return_request),
+            )  # fmt: skip
     return return_request
+
+
+def take_back_at_desk(
+    *,
+    order: Order,
+    lines: list[ReturnRequestLine],
+    reason: str,
+    store: Store,
+    actor,
+    comment: str = "",
+) -> Return:
+    """A walk-in customer hands items of an online order over at `store`'s desk without having
+    started a return: the return is made and received there, in one transaction, under the same
+    rules (period, quantities). The customer gets the "received" e-mail only."""
+    with transaction.atomic():
+        made = request_return(
+            order=order,
+            lines=lines,
+            reason=reason,
+            method=Return.Method.IN_STORE,
+            store=store,
+            actor=actor,
+            comment=comment,
+            instructions=False,
+        )
+        return receive_return(return_request=made, store=store, actor=actor)
 
 
 def receive_return(*, return_request: Return, store: Store, actor) -> Return:

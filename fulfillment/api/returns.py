@@ -37,6 +37,7 @@ from ..models import Fulfilment, FulfilmentLine, Return, ReturnLine
 from ..selectors import (
     DESK_VIEWS,
     customer_returns,
+    order_for_guest,
     return_for_desk,
     returnable_lines,
     store_returns,
@@ -51,6 +52,7 @@ from ..services import (
     receive_return,
     refund_return,
     request_return,
+    take_back_at_desk,
 )
 
 ERRORS = {
@@ -75,6 +77,24 @@ def _invalid(error: ReturnInvalid) -> Response:
         {"code": error.code, "detail": error.message, "fields": fields},
         status=error.http_status,
     )
+
+
+def _request_lines(order: Order, given: list[dict]) -> list[ReturnRequestLine]:
+    """The requested lines as fulfilment lines of `order`; an id of another order is a 400."""
+    lines_by_id = {
+        line.pk: line
+        for line in FulfilmentLine.objects.filter(fulfilment__order=order).select_related(
+            "fulfilment", "order_line"
+        )
+    }
+    unknown = [item["fulfilment_line"] for item in given
+               if item["fulfilment_line"] not in lines_by_id]  # fmt: skip
+    if unknown:
+        raise exceptions.ValidationError(
+            {"lines": [_("Not lines of this order: %(ids)s.") % {"ids": unknown}]}
+        )
+    return [ReturnRequestLine(lines_by_id[item["fulfilment_line"]], item["quantity"])
+            for item in given]  # fmt: skip
 
 
 # Serializers ------------------------------------------------------------------------------
@@ -162,6 +182,14 @@ class InspectionLineSerializer(serializers.Serializer):
 
 class InspectionSerializer(serializers.Serializer):
     lines = InspectionLineSerializer(many=True, allow_empty=False)
+
+
+class DeskReturnCreateSerializer(serializers.Serializer):
+    order = serializers.CharField(help_text="The order number.")
+    email = serializers.EmailField(help_text="The e-mail the order was placed with.")
+    lines = ReturnRequestLineSerializer(many=True, allow_empty=False)
+    reason = serializers.ChoiceField(choices=Return.Reason.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
 class StoreReturnQuerySerializer(serializers.Serializer):
@@ -262,18 +290,7 @@ class MyReturnViewSet(viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         order = self._own_order(values["order"])
-        lines_by_id = {
-            line.pk: line
-            for line in FulfilmentLine.objects.filter(fulfilment__order=order).select_related(
-                "fulfilment", "order_line"
-            )
-        }
-        unknown = [line["fulfilment_line"] for line in values["lines"]
-                   if line["fulfilment_line"] not in lines_by_id]  # fmt: skip
-        if unknown:
-            raise exceptions.ValidationError(
-                {"lines": [_("Not lines of this order: %(ids)s.") % {"ids": unknown}]}
-            )
+        lines = _request_lines(order, values["lines"])
         store = None
         if values.get("store"):
             store = Store.objects.filter(slug=values["store"]).first()
@@ -282,9 +299,7 @@ class MyReturnViewSet(viewsets.GenericViewSet):
         try:
             made = request_return(
                 order=order, reason=values["reason"], method=values["method"], store=store,
-                comment=values.get("comment", ""), actor=request.user,
-                lines=[ReturnRequestLine(lines_by_id[line["fulfilment_line"]], line["quantity"])
-                       for line in values["lines"]],
+                comment=values.get("comment", ""), actor=request.user, lines=lines,
             )  # fmt: skip
         except ReturnInvalid as error:
             return _invalid(error)
@@ -354,6 +369,35 @@ class StoreReturnViewSet(StoreScopedViewSet):
 
     def retrieve(self, request, store_slug, number):
         return Response(self.get_serializer(self._return(number)).data)
+
+    @extend_schema(
+        summary="Take back items at the desk (walk-in customer)",
+        description="A customer brings items of an online order without having started a "
+        "return: name the order by number and e-mail (both must match, else 404). The return "
+        "is made and received at this store in one step, under the same rules (14 days, "
+        "quantities).",
+        parameters=[STORE_SLUG],
+        request=DeskReturnCreateSerializer,
+        responses={201: ReturnSerializer, **ERRORS},
+    )
+    def create(self, request, store_slug):
+        data = DeskReturnCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        order = order_for_guest(number=values["order"], email=values["email"])
+        if order is None:
+            raise exceptions.NotFound(_("No order with this number and e-mail address."))
+        try:
+            lines = _request_lines(order, values["lines"])
+            made = take_back_at_desk(
+                order=order, lines=lines, reason=values["reason"], store=self.get_store(),
+                actor=request.user, comment=values.get("comment", ""),
+            )  # fmt: skip
+        except ReturnInvalid as error:
+            return _invalid(error)
+        return Response(
+            self.get_serializer(self._return(made.number)).data, status=status.HTTP_201_CREATED
+        )
 
     @extend_schema(
         summary="Receive a return at this store",

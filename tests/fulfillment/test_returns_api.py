@@ -289,3 +289,19 @@ def test_another_stores_fulfilment_is_a_404(paris_key, lyon_store, paris_store):
     for slug in (lyon_store.slug, paris_store.slug):
         response = client.post(f"/api/v1/stores/{slug}/fulfilments/{fulfilment.pk}/delivered/")
         assert response.status_code == 404
+
+
+def test_a_till_takes_back_a_walk_in_customers_items(paris_key, lyon_store, paris_store):
+    order = received_order(Sold(lyon_store, quantity=2))
+    line = fulfilment_lines(order)[0]
+    payload = {"order": order.number, "email": order.email, "reason": "changed_mind",
+               "lines": [{"fulfilment_line": line.pk, "quantity": 2}]}  # fmt: skip
+
+    made = api(paris_key).post(desk(paris_store), payload, format="json")
+    wrong_email = api(paris_key).post(
+        desk(paris_store), {**payload, "email": "x@example.com"}, format="json"
+    )
+
+    assert made.status_code == 201
+    assert (made.json()["status"], made.json()["store"]) == ("received", paris_store.slug)
+    assert wrong_email.status_code == 404

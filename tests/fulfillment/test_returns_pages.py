@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from fulfillment.models import Return, ReturnLine
 from fulfillment.services import receive_return, request_return
+from network_marketplace.models import OutboxMessage
 from stores.models import StockLevel, StockMovement
 
 from .returns_helpers import M, Sold, all_of, fulfilment_lines, received_order
@@ -289,6 +290,9 @@ def test_a_walk_in_customer_returns_at_the_desk(client, lyon_store, paris_store,
     made = Return.objects.get(order=order)
     assert response.status_code == 302
     assert (made.status, made.store, made.lines.get().quantity) == (R.RECEIVED, paris_store, 1)
+    emails = set(OutboxMessage.objects.filter(kind="email").values_list("dedupe_key", flat=True))
+    assert f"email:return-received:{made.pk}" in emails
+    assert f"email:return-requested:{made.pk}" not in emails  # no "bring it to the store" mail
 
 
 def test_a_walk_in_needs_the_right_email(client, lyon_store, lyon_owner):
