@@ -7,7 +7,11 @@ wrong e-mail the same answer as an unknown order, so order numbers can't be prob
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
 from django.contrib import messages
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +27,7 @@ from .selectors import order_for_guest, returnable_lines, stores_accepting_retur
 from .services import cancel_return, request_return
 
 SESSION_KEY = "return_orders"
+logger = logging.getLogger(__name__)
 
 
 def _order_if_allowed(request, number: str) -> Order | None:
@@ -38,21 +43,57 @@ def _order_if_allowed(request, number: str) -> Order | None:
     return None
 
 
+# Wrong e-mails allowed for one order before the form refuses for a while: an order number is
+# printed on receipts and parcels, its e-mail must not be found by trying.
+GATE_ATTEMPTS = 10
+GATE_WINDOW_SECONDS = 3600
+
+
+def _gate_key(number: str) -> str:
+    order = Order.objects.filter(number__iexact=number).values("pk", "created_at").first()
+    ident = f"{order['pk']}:{order['created_at'].timestamp()}" if order else number.upper()
+    return "returns-gate:" + hashlib.sha256(ident.encode()).hexdigest()
+
+
+def _failures(key: str) -> int:
+    try:
+        return int(cache.get(key) or 0)
+    except Exception:  # the cache is down: don't lock customers out
+        logger.warning("returns gate: cache unavailable", exc_info=True)
+        return 0
+
+
+def _count_failure(key: str) -> None:
+    try:
+        cache.add(key, 0, GATE_WINDOW_SECONDS)
+        cache.incr(key)
+    except Exception:
+        logger.warning("returns gate: cache unavailable", exc_info=True)
+
+
 def _guest_gate(request, number: str):
     """The e-mail form for a guest (or another account); on success the order is remembered."""
     form = GuestOrderForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
-        order = order_for_guest(number=number, email=form.cleaned_data["email"])
-        if order is not None:
-            request.session[SESSION_KEY] = [*request.session.get(SESSION_KEY, [])[-19:], order.pk]
-            return redirect("returns:start", number=order.number)
-        form.add_error("email", _("No order with this number and e-mail address."))
+        key = _gate_key(number)
+        if _failures(key) >= GATE_ATTEMPTS:
+            form.add_error(None, _("Too many attempts for this order: try again in an hour."))
+            status = 429
+        else:
+            order = order_for_guest(number=number, email=form.cleaned_data["email"])
+            if order is not None:
+                remembered = request.session.get(SESSION_KEY, [])[-19:]
+                request.session[SESSION_KEY] = [*remembered, order.pk]
+                return redirect("returns:start", number=order.number)
+            _count_failure(key)
+            form.add_error("email", _("No order with this number and e-mail address."))
+    if form.errors and status == 200:
+        status = 400
     return render(
-        request,
-        "storefront/return_access.html",
-        {"number": number, "form": form},
-        status=400 if form.errors else 200,
-    )
+        request, "storefront/return_access.html", {"number": number, "form": form},
+        status=status,
+    )  # fmt: skip
 
 
 def _nearest_stores(request):

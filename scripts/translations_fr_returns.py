@@ -195,4 +195,5 @@ FR = {
     "announced, to receive here": "annoncés, à recevoir ici",
     "received here, to inspect or refund": "reçus ici, à contrôler ou rembourser",
     "of your sales refunded after a return": "de vos ventes remboursés après un retour",
+    "Too many attempts for this order: try again in an hour.": "Trop d'essais pour cette commande : réessayez dans une heure.",
 }

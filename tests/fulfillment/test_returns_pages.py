@@ -64,6 +64,18 @@ def test_an_unknown_order_gets_the_same_answer_as_a_wrong_email(client, lyon_sto
     assert "Aucune commande" in response.content.decode()
 
 
+def test_wrong_emails_for_one_order_are_limited(client, lyon_store):
+    order = received_order(Sold(lyon_store))
+    for attempt in range(10):
+        client.post(start_url(order), {"email": f"guess{attempt}@example.com"})
+
+    refused = client.post(start_url(order), {"email": order.email})
+
+    assert refused.status_code == 429
+    assert "réessayez dans une heure" in refused.content.decode()
+    assert 'name="reason"' not in client.get(start_url(order)).content.decode()
+
+
 def test_a_guest_returns_items_to_a_store_and_gets_the_number_and_qr(client, lyon_store):
     order = received_order(Sold(lyon_store, quantity=2))
     client.post(start_url(order), {"email": order.email})
