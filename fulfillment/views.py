@@ -23,7 +23,12 @@ from stores.selectors import locate, stores_near
 
 from .forms import GuestOrderForm, ReturnRequestForm
 from .models import Return
-from .selectors import order_for_guest, returnable_lines, stores_accepting_returns
+from .selectors import (
+    order_for_guest,
+    return_warehouse,
+    returnable_lines,
+    stores_accepting_returns,
+)
 from .services import cancel_return, request_return
 
 SESSION_KEY = "return_orders"
@@ -122,6 +127,10 @@ def start_return(request, number):
         stores=stores,
         initial={"store": nearest[0].pk if nearest else None},
     )
+    if return_warehouse() is None:
+        form.fields["method"].choices = [
+            choice for choice in form.fields["method"].choices if choice[0] != Return.Method.POST
+        ]
     if nearest:
         # The nearest first (with their distance), then every other store.
         others = [store for store in stores if store.pk not in {s.pk for s in nearest}]

@@ -181,3 +181,19 @@ def test_a_store_key_refunds_through_the_api(lyon_store, lyon_owner):
     assert first.status_code == again.status_code == 200
     assert (again.json()["status"], again.json()["refunded_cents"]) == ("refunded", 2990)
     assert Refund.objects.count() == 1
+
+
+@pytest.mark.parametrize("paid", [True, False], ids=["nothing-due", "not-paid-online"])
+def test_the_return_closed_email_says_why_no_card_refund(lyon_store, lyon_owner, paid):
+    order = received_order(Sold(lyon_store), paid=paid)
+    refunds = {0: 0} if paid else None
+    made = inspected(order, lyon_store, lyon_owner, refunds=refunds, condition=C.DAMAGED)
+    refund_return(return_request=made, store=lyon_store, actor=lyon_owner)
+
+    deliver_due_messages()
+
+    closed = next(message for message in mail.outbox if "clos" in message.subject)
+    if paid:
+        assert "abîmés après la livraison" in closed.body
+    else:
+        assert "le magasin vous rembourse directement 29,90" in closed.body
