@@ -20,7 +20,7 @@ from orders.models import FulfilmentMethod, Order
 from stores.models import Store
 
 from .models import Fulfilment, FulfilmentLine, Return, ReturnLine
-from .states import COUNTED_RETURN_STATUSES, RETURNABLE_STATUSES
+from .states import COUNTED_RETURN_STATUSES, OPEN_STATUSES, RETURNABLE_STATUSES
 
 WITHDRAWAL_DAYS = 14
 # Added to the shipping time when the carrier did not report the delivery.
@@ -94,6 +94,9 @@ def returnable_lines(order: Order, *, now: datetime | None = None) -> list[Retur
     now = now or timezone.now()
     lines = list(
         FulfilmentLine.objects.filter(fulfilment__order=order)
+        # A part that ended without a sale (rejected and re-routed, cancelled, not collected)
+        # was never the customer's: it is not shown at all.
+        .filter(fulfilment__status__in=OPEN_STATUSES | RETURNABLE_STATUSES | {S.PURCHASED_IN_STORE})
         .select_related("fulfilment__store", "order_line")
         .order_by("order_line_id", "fulfilment_id")
     )

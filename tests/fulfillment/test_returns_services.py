@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from fulfillment.models import Fulfilment, Return, ReturnEvent, ReturnLine
+from fulfillment.models import Fulfilment, FulfilmentLine, Return, ReturnEvent, ReturnLine
 from fulfillment.selectors import returnable_lines, withdrawal_deadline
 from fulfillment.services import (
     LineInspection,
@@ -157,6 +157,19 @@ def test_goods_not_received_yet_cannot_be_returned(lyon_store):
     fulfilment = make_fulfilment(store=lyon_store, method=M.HOME_DELIVERY)
 
     assert returnable_lines(fulfilment.order)[0].returnable_quantity == 0
+
+
+def test_a_part_rejected_and_rerouted_is_not_offered(lyon_store, paris_store):
+    order = received_order(Sold(paris_store))
+    rejected = Fulfilment.objects.create(
+        order=order, store=lyon_store, method=M.HOME_DELIVERY, status=Fulfilment.Status.REJECTED
+    )
+    line = fulfilment_lines(order)[0]
+    FulfilmentLine.objects.create(fulfilment=rejected, order_line=line.order_line, quantity=1)
+
+    lines = returnable_lines(order)
+
+    assert [(each.seller_store, each.returnable_quantity) for each in lines] == [(paris_store, 1)]
 
 
 def test_no_more_than_received_minus_what_is_already_returning(lyon_store, paris_store):
