@@ -42,6 +42,9 @@ def test_a_return_started_online_is_received_restocked_and_refunded_in_paris(
     expect(page.locator(".return-code__number")).to_have_text(made.number)
     expect(page.locator(".return-code__qr svg")).to_be_visible()
     screenshot("returns-customer-confirmation")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("returns-customer-confirmation-mobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # The Paris desk finds it by the number the customer shows
     log_in(page, paris_owner.email)
@@ -63,6 +66,9 @@ def test_a_return_started_online_is_received_restocked_and_refunded_in_paris(
     broken_row.get_by_label("Remettre dans notre stock").uncheck()
     broken_row.get_by_label(f"Remboursement de {broken_name}").fill("22,95")
     screenshot("returns-desk-inspection")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("returns-desk-inspection-mobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
     page.get_by_role("button", name="Enregistrer le contrôle").click()
     expect(page.get_by_test_id("return-status")).to_have_text("Contrôlé")
     expect(page.get_by_text("À rembourser : 82,75\u00a0€")).to_be_visible()
@@ -71,6 +77,9 @@ def test_a_return_started_online_is_received_restocked_and_refunded_in_paris(
     expect(page.get_by_test_id("return-status")).to_have_text("Remboursé")
     expect(page.get_by_text("82,75\u00a0€ remboursés le")).to_be_visible()
     screenshot("returns-desk-refunded")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("returns-desk-refunded-mobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     # Paris's stock has the resalable units, as a "Retour" movement; the refund went out once
     level = StockLevel.objects.get(store=paris_store, variant=kept.order_line.variant)
