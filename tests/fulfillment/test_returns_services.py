@@ -368,13 +368,14 @@ def test_return_events_go_to_the_seller_and_the_receiving_store(lyon_store, pari
     other = StoreFactory()
     create_endpoint(store=other, url="https://erp.example.com/other", event_types=["*"],
                     actor="test")  # fmt: skip
+    create_endpoint(store=None, url="https://bi.example.com/hq", event_types=["*"], actor="test")
     started = start(received_order(Sold(lyon_store)), paris_store)
 
     deliveries = WebhookDelivery.objects.filter(event_type="return.created")
 
-    assert sorted(d.endpoint.store.slug for d in deliveries) == sorted(
-        [lyon_store.slug, paris_store.slug]
-    )
+    assert sorted(d.endpoint.store.slug if d.endpoint.store else "HQ" for d in deliveries) == [
+        "HQ", lyon_store.slug, paris_store.slug,
+    ]  # fmt: skip
     payload = OutboxMessage.objects.filter(kind="webhook").last().payload["event"]["data"]
     assert payload["return"] == started.number
     assert payload["lines"][0]["seller_store"] == lyon_store.slug
