@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from catalog.money import format_cents
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
+from network_marketplace.models import User
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.webhooks import emit_event
 from orders.models import Order, OrderPolicy, fulfilment_holder
@@ -29,6 +30,7 @@ from stores.models import Reservation, StockMovement, Store
 from stores.services import adjust_on_hand, consume_reservation, release_holder
 
 from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnEvent, ReturnLine
+from .selectors import return_warehouse, returnable_lines
 from .states import (
     COMPLETED_STATUSES,
     COUNTED_RETURN_STATUSES,
@@ -484,8 +486,6 @@ def request_return(
     can't return the same units twice. Lines are priced at what was paid for them; the
     inspection may lower that.
     """
-    from .selectors import return_warehouse, returnable_lines
-
     errors = {}
     if reason not in Return.Reason.values:
         errors["reason"] = _("Choose a reason.")
@@ -499,7 +499,17 @@ def request_return(
             )
     elif store is None:
         errors["store"] = _("Choose the store you will bring it to.")
-    lines = [line for line in lines if line.quantity]
+    # One line per fulfilment line: the same one named twice adds up.
+    quantities: dict[int, int] = {}
+    by_id = {}
+    for line in lines:
+        quantities[line.fulfilment_line.pk] = quantities.get(line.fulfilment_line.pk, 0) + (
+            line.quantity
+        )
+        by_id[line.fulfilment_line.pk] = line.fulfilment_line
+    lines = [
+        ReturnRequestLine(by_id[pk], quantity) for pk, quantity in quantities.items() if quantity
+    ]
     if not lines:
         errors["lines"] = _("Choose at least one item to return.")
     if any(line.quantity < 0 for line in lines):
@@ -522,14 +532,10 @@ def request_return(
                 ) % {"count": allowed.returnable_quantity, "sku": allowed.order_line.sku}
                 raise ReturnInvalid(message, lines=message, sku=allowed.order_line.sku,
                                     returnable=allowed.returnable_quantity)  # fmt: skip
-        user = (
-            actor
-            if getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None)
-            else None
-        )
         return_request = Return.objects.create(
             order=order, method=method, store=store, reason=reason, comment=comment.strip()[:500],
-            created_by=user, created_by_label=actor_label(actor),
+            created_by=actor if isinstance(actor, User) else getattr(actor, "audit_user", None),
+            created_by_label=actor_label(actor),
         )  # fmt: skip
         for line in sorted(lines, key=lambda each: each.fulfilment_line.pk):
             fulfilment_line = returnable[line.fulfilment_line.pk].fulfilment_line

@@ -189,6 +189,17 @@ def test_no_more_than_received_minus_what_is_already_returning(lyon_store, paris
     assert returnable_lines(order)[0].returnable_quantity == 2
 
 
+def test_a_line_named_twice_adds_up(lyon_store):
+    order = received_order(Sold(lyon_store, quantity=2))
+    line = fulfilment_lines(order)[0]
+
+    made = start(order, lyon_store, lines=[ReturnRequestLine(line, 1), ReturnRequestLine(line, 1)])
+
+    assert made.lines.get().quantity == 2
+    with pytest.raises(ReturnInvalid):
+        start(order, lyon_store, lines=[ReturnRequestLine(line, 1), ReturnRequestLine(line, 1)])
+
+
 def test_more_than_received_is_refused(lyon_store):
     order = received_order(Sold(lyon_store, quantity=1))
 
