@@ -12,7 +12,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -421,7 +421,8 @@ def cancel_order_lines(
         )
         if home_cancelled and not home_left:
             amount += order.shipping_cents
-        reason_label = str(CancellationReason(why).label)
+        with translation.override(order.language):
+            reason_label = str(CancellationReason(why).label)  # shown to the customer
         refund = (
             refund_payment(
                 order=order,

@@ -101,6 +101,10 @@ FR = {
         "%(store_name)s a expédié votre colis (commande %(number)s)."
     ),
     "Carrier": "Transporteur",
+    "Carrier: %(carrier)s": "Transporteur : %(carrier)s",
+    "Tracking number: %(tracking_number)s": "Numéro de suivi : %(tracking_number)s",
+    "Follow your parcel: %(tracking_url)s": "Suivre votre colis : %(tracking_url)s",
+    "Your pickup code: %(pickup_code)s": "Votre code de retrait : %(pickup_code)s",
     "Tracking number": "Numéro de suivi",
     "Follow your parcel": "Suivre votre colis",
     "%(network)s: your order %(number)s is on its way": (

@@ -155,7 +155,9 @@ def test_a_ready_click_and_collect_is_kept_until_its_date(network):
 
 
 def _hold(fulfilment) -> Reservation:
-    return Reservation.objects.get(holder=f"fulfilment:{fulfilment.pk}")
+    return Reservation.objects.get(
+        holder=f"fulfilment:{fulfilment.pk}", kind=Reservation.Kind.RESERVE_COLLECT
+    )
 
 
 def test_a_reservation_waiting_in_store_ends_with_its_hold(network):

@@ -38,6 +38,7 @@ def test_a_parcel_the_warehouse_refuses_goes_to_the_next_store_with_a_fresh_dead
     reject_fulfilment(fulfilment=lost, actor="wms", reason="Rupture")
 
     # Then a new fulfilment awaits the Lyon store, with its own deadline and firm hold
+    lost.refresh_from_db()
     new = open_fulfilment(order)
     assert (new.store, new.method) == (network.lyon, lost.method)
     assert new.lines.get().quantity == 2

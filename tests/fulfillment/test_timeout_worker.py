@@ -80,7 +80,7 @@ def test_a_worker_killed_in_the_middle_of_the_timeout_job_leaves_nothing_half_do
         network.stock(other).delete()
     rake, trowel = VariantFactory(rrp_cents=1990), VariantFactory(rrp_cents=990)
     for variant in (rake, trowel):
-        StockLevelFactory(store=network.warehouse, variant=variant, on_hand=5, price_cents=0)
+        StockLevelFactory(store=network.warehouse, variant=variant, on_hand=5, price_cents=990)
         StockLevelFactory(store=network.lyon, variant=variant, on_hand=5, price_cents=990)
     orders = [
         order_for(home(network.secateur)),
