@@ -290,6 +290,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 290},
     },
+    # Places or cancels the orders whose payment step never finished (their holds expired).
+    "orders-settle-abandoned-checkouts": {
+        "task": "orders.tasks.settle_abandoned_checkouts",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
 }
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
