@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from network_marketplace.audit import record_audit_event
 from network_marketplace.webhooks import emit_event
-from orders.models import FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
+from orders.models import COLLECT_METHODS, FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
 from orders.routing import Point, RequestLine, RoutingRequest, reroute
 from orders.selectors import routing_candidates
 from orders.services import (
@@ -119,11 +119,16 @@ def reroute_lost_fulfilment(*, fulfilment: Fulfilment, actor) -> Rerouted:
                 outcome.cancelled.get(line.order_line_id, 0) + line.quantity
             )
     if outcome.cancelled:
-        why = (
-            CancellationReason.TIMED_OUT
-            if fulfilment.status == S.TIMED_OUT
-            else CancellationReason.REJECTED
-        )
+        timed_out = fulfilment.status == S.TIMED_OUT
+        if fulfilment.method in COLLECT_METHODS:
+            # The customer chose this store: they are told it, not that "no store" could.
+            why = (
+                CancellationReason.PICKUP_NOT_CONFIRMED
+                if timed_out
+                else CancellationReason.PICKUP_REFUSED
+            )
+        else:
+            why = CancellationReason.TIMED_OUT if timed_out else CancellationReason.REJECTED
         cancel_order_lines(
             order=order, quantities=outcome.cancelled, why=why,
             key=f"fulfilment:{fulfilment.pk}:lost", actor=actor,

@@ -8,7 +8,7 @@ next candidate (fulfillment/rerouting.py) or are cancelled and refunded, an end 
 cancels its lines, and the order's status rolls up (orders.services.roll_up_order_status).
 The customer's e-mails (fulfillment/emails.py) are queued in the step's transaction too.
 
-Lock order: the fulfilment's row, then the order's, then stock rows.
+Lock order: the fulfilment's row, then the order's (taken by `_move`), then stock rows.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.webhooks import emit_event
-from orders.models import FulfilmentMethod, OrderPolicy, fulfilment_holder
+from orders.models import FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
 from stores.models import Reservation
 from stores.services import consume_reservation, release_holder
 
@@ -80,6 +80,9 @@ def _move(
     if locked.status == target:
         return locked, False
     check_fulfilment_transition(locked, target)
+    # The order's row next, before any stock row: two fulfilments of one order moving at once
+    # (a re-route may hold stock where the other gives it back) take their locks in one order.
+    Order.objects.select_for_update().filter(pk=locked.order_id).values_list("pk").first()
     previous = locked.status
     locked.status = target
     for name, value in changes.items():

@@ -109,7 +109,8 @@ def qr_png(text: str) -> bytes:
     import segno
 
     buffer = io.BytesIO()
-    segno.make(text, error="m").save(buffer, kind="png", scale=8, border=4)
+    # A full QR code (never a Micro QR, which many phone scanners do not read).
+    segno.make_qr(text, error="m").save(buffer, kind="png", scale=8, border=4)
     return buffer.getvalue()
 
 

@@ -525,6 +525,11 @@ class CancellationReason(models.TextChoices):
 
     REJECTED = "rejected", gettext_lazy("No store could take the order")
     TIMED_OUT = "timed_out", gettext_lazy("No store confirmed the order in time")
+    PICKUP_REFUSED = "pickup_refused", gettext_lazy("The pickup store could not prepare it")
+    PICKUP_NOT_CONFIRMED = (
+        "pickup_not_confirmed",
+        gettext_lazy("The pickup store did not confirm it in time"),
+    )
     UNCOLLECTED = "uncollected", gettext_lazy("Not collected in time")
     RESERVATION_EXPIRED = "reservation_expired", gettext_lazy("The reservation expired")
     NOT_PURCHASED = "not_purchased", gettext_lazy("Not bought in store")

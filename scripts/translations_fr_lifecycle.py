@@ -13,6 +13,16 @@ FR = {
     "No store confirmed the order in time": "Aucun magasin n'a confirmé la commande à temps",
     "The reservation expired": "La réservation a expiré",
     "Not bought in store": "Non acheté en magasin",
+    "The pickup store could not prepare it": "Le magasin de retrait n'a pas pu la préparer",
+    "The pickup store did not confirm it in time": (
+        "Le magasin de retrait ne l'a pas confirmée à temps"
+    ),
+    "The store you chose cannot prepare these items.": (
+        "Le magasin que vous avez choisi ne peut pas préparer ces articles."
+    ),
+    "The store you chose could not confirm these items in time.": (
+        "Le magasin que vous avez choisi n'a pas pu confirmer ces articles à temps."
+    ),
     "Cancelled by the store": "Annulé par le magasin",
     "The store could not serve these items, and no other store or warehouse of the network could take them over.": (
         "Le magasin ne pouvait pas servir ces articles, et aucun autre magasin ni entrepôt du "

@@ -84,7 +84,7 @@ def test_a_click_and_collect_not_accepted_in_time_is_cancelled_and_refunded(netw
     assert order.fulfilments.count() == 1
     assert Refund.objects.get().amount_cents == 2 * 2990
     (email,) = emails_sent("order_lines_cancelled")
-    assert email.payload["context"]["why"] == "timed_out"
+    assert email.payload["context"]["why"] == "pickup_not_confirmed"
 
 
 @pytest.mark.django_db(transaction=True)

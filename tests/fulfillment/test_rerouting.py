@@ -3,6 +3,8 @@ cancelled, refunded and told to the customer; a store the customer chose is neve
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 
 from fulfillment.models import Fulfilment
@@ -187,3 +189,51 @@ def test_cancelling_part_of_an_order_leaves_its_status_alone(network, accepted_f
 
     order.refresh_from_db()
     assert order.status == (Order.Status.IN_PROGRESS if accepted_first else Order.Status.PLACED)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_parcels_of_one_order_refused_at_the_same_moment_are_both_rerouted(network):
+    # Given an order over two parcels: the warehouse's secateur, a store's rake
+    from django.db import connection
+
+    rake = VariantFactory(rrp_cents=1990)
+    for store in (network.caluire, network.villeurbanne):
+        network.stock(store).delete()
+        StockLevelFactory(store=store, variant=rake, on_hand=1, price_cents=1990)
+    order = order_for(home(network.secateur), home(rake))
+    parcels = list(order.fulfilments.order_by("pk"))
+    rake_store = next(f.store for f in parcels if f.store != network.warehouse)
+    barrier, errors = threading.Barrier(2), []
+
+    def refuse(fulfilment):
+        try:
+            barrier.wait()
+            reject_fulfilment(fulfilment=fulfilment, actor="store", reason="Rupture")
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    # When both locations refuse at once
+    threads = [threading.Thread(target=refuse, args=(parcel,)) for parcel in parcels]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then neither failed (no deadlock), and each item went to a location still able to send it
+    assert errors == []
+    new = order.fulfilments.filter(status=S.AWAITING_ACCEPTANCE)
+    assert {f.store for f in new} == {
+        network.lyon,
+        ({network.caluire, network.villeurbanne} - {rake_store}).pop(),
+    }
+    order.refresh_from_db()
+    assert len(order.routing_log) == 3
+    for fulfilment in new:
+        assert (
+            Reservation.objects.filter(
+                holder=f"fulfilment:{fulfilment.pk}", status="active"
+            ).count()
+            == 1
+        )
