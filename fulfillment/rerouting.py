@@ -104,6 +104,10 @@ def reroute_lost_fulfilment(*, fulfilment: Fulfilment, actor) -> Rerouted:
             continue
         break
     else:
+        logger.warning(
+            "fulfilment %s: the candidates' stock kept changing; its lines are cancelled",
+            fulfilment.pk,
+        )
         made, result = {}, None
     outcome = Rerouted(fulfilments=list(made.values()))
     served = set()
