@@ -31,7 +31,7 @@ from orders.services import (
 )
 from stores.views import backoffice_store
 
-from .forms import AisleOrderForm
+from .order_desk_forms import AisleOrderForm
 from .selectors import endless_aisle_variants, variant_network_stock
 
 # The dummy provider takes any token; in production the till's payment reference goes here.

@@ -3,7 +3,8 @@
 
 from django.urls import path
 
-from . import aisle_views, views
+from . import aisle_views
+from . import order_desk_views as views
 
 urlpatterns = [
     path("orders/", views.order_queue, name="orders"),

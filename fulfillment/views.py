@@ -1,252 +1,206 @@
-"""The store's order desk in the back-office (/store/<slug>/orders/): the queue, a fulfilment's
-page and its actions, the handover screen and the pick lists.
+"""The customer's return pages (/orders/<number>/return/): start a return, see its instructions.
 
-Views are thin: every change is a call to fulfillment.services; a DomainError becomes a message
-and changes nothing (the services are transactional). Fulfilments are read through
-`Fulfilment.objects.for_store(store)`, so another store's fulfilment is a 404.
+Who may: the signed-in customer who placed the order, or a guest who gives the order's e-mail
+(remembered in the session for this order only). Anyone else gets the same e-mail form, and a
+wrong e-mail the same answer as an unknown order, so order numbers can't be probed.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
+import hashlib
+import logging
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network_marketplace.errors import DomainError
-from orders.models import OrderPolicy
-from stores.views import backoffice_store
+from orders.models import Order
+from stores.selectors import locate, stores_near
 
-from . import selectors, services
-from .forms import HandoverForm, RejectForm, ShipForm
-from .models import Fulfilment
-from .services import PickupCodeVoid, WrongPickupCode
+from .forms import GuestOrderForm, ReturnRequestForm
+from .models import Return
+from .selectors import (
+    order_for_guest,
+    return_warehouse,
+    returnable_lines,
+    stores_accepting_returns,
+)
+from .services import cancel_return, request_return
 
-S = Fulfilment.Status
-HISTORY_PAGE_SIZE = 25
-
-
-def _detail_url(store, fulfilment) -> str:
-    return reverse("backoffice:fulfilment", args=[store.slug, fulfilment.pk])
-
-
-def _back(request, store, fulfilment):
-    """Where to go after an action: the page it came from (a queue tab), else the detail."""
-    target = request.POST.get("next", "")
-    prefix = reverse("backoffice:orders", args=[store.slug])
-    if target.startswith(prefix) and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}
-    ):
-        return redirect(target)
-    return redirect(_detail_url(store, fulfilment))
+SESSION_KEY = "return_orders"
+logger = logging.getLogger(__name__)
 
 
-@backoffice_store
-def order_queue(request, store):
-    """Open fulfilments grouped by what the store has to do; closed ones in the history tab."""
-    tab = request.GET.get("tab", "")
-    query = request.GET.get("q", "").strip()[:100]
-    counts = selectors.queue_counts(store)
-    context = {
-        "store": store,
-        "tab": tab,
-        "query": query,
-        "counts": counts,
-        "tabs": [(bucket, counts[bucket.key]) for bucket in selectors.BUCKETS],
-        "querystring": urlencode(
-            {key: value for key, value in (("tab", tab), ("q", query)) if value}
-        ),
-    }
-    if tab == "history":
-        paginator = Paginator(
-            selectors.closed_fulfilments(store=store, query=query), HISTORY_PAGE_SIZE
-        )
-        context["page"] = paginator.get_page(request.GET.get("page"))
-        return render(request, "backoffice/order_history.html", context)
-    if tab and tab not in selectors.BUCKET_KEYS:
-        tab = context["tab"] = ""
-    fulfilments = list(selectors.open_fulfilments(store=store, bucket=tab, query=query)[:500])
-    groups = [
-        (bucket, [f for f in fulfilments if f.bucket == bucket.key])
-        for bucket in selectors.BUCKETS
-        if not tab or bucket.key == tab
-    ]
-    context["groups"] = groups
-    context["found"] = len(fulfilments)
-    return render(request, "backoffice/order_queue.html", context)
-
-
-def _detail_context(request, store, fulfilment, **forms):
-    policy = OrderPolicy.current()
-    return {
-        "store": store,
-        "fulfilment": fulfilment,
-        "order": fulfilment.order,
-        "actions": selectors.available_actions(fulfilment),
-        "overdue": selectors.is_overdue(fulfilment),
-        "attempts_left": max(policy.pickup_code_attempts - fulfilment.pickup_code_failures, 0),
-        "reject_form": forms.get("reject_form") or RejectForm(),
-        "ship_form": forms.get("ship_form") or ShipForm(),
-    }
-
-
-@backoffice_store
-def fulfilment_detail(request, store, fulfilment_id):
-    fulfilment = selectors.fulfilment_for_store(store=store, fulfilment_id=fulfilment_id)
-    if fulfilment is None:
-        raise Http404
-    return render(
-        request, "backoffice/fulfilment_detail.html", _detail_context(request, store, fulfilment)
-    )
-
-
-def _invalid(request, store, fulfilment, **forms):
-    """The detail page again with the form's errors, nothing changed."""
-    fulfilment = selectors.fulfilment_for_store(store=store, fulfilment_id=fulfilment.pk)
-    return render(
-        request,
-        "backoffice/fulfilment_detail.html",
-        _detail_context(request, store, fulfilment, **forms),
-        status=400,
-    )
-
-
-@require_POST
-@backoffice_store
-def fulfilment_action(request, store, fulfilment_id, action):
-    """One step on a fulfilment, as fulfillment/states.py allows it."""
-    fulfilment = get_object_or_404(Fulfilment.objects.for_store(store), pk=fulfilment_id)
+def _order_if_allowed(request, number: str) -> Order | None:
+    order = Order.objects.filter(number__iexact=number).exclude(status=Order.Status.PENDING_PAYMENT)
+    order = order.first()
+    if order is None:
+        return None
     user = request.user
-    order = fulfilment.order
+    if user.is_authenticated and order.customer_id == user.pk:
+        return order
+    if order.pk in request.session.get(SESSION_KEY, []):
+        return order
+    return None
+
+
+# Wrong e-mails allowed for one order before the form refuses for a while: an order number is
+# printed on receipts and parcels, its e-mail must not be found by trying.
+GATE_ATTEMPTS = 10
+GATE_WINDOW_SECONDS = 3600
+
+
+def _gate_key(number: str) -> str:
+    order = Order.objects.filter(number__iexact=number).values("pk", "created_at").first()
+    ident = f"{order['pk']}:{order['created_at'].timestamp()}" if order else number.upper()
+    return "returns-gate:" + hashlib.sha256(ident.encode()).hexdigest()
+
+
+def _failures(key: str) -> int:
     try:
-        if action == "accept":
-            services.accept_fulfilment(fulfilment=fulfilment, actor=user)
-            messages.success(
-                request, _("Order %(number)s accepted: pick it now.") % {"number": order}
-            )
-        elif action == "reject":
-            form = RejectForm(request.POST)
-            if not form.is_valid():
-                return _invalid(request, store, fulfilment, reject_form=form)
-            services.reject_fulfilment(
-                fulfilment=fulfilment, actor=user, reason=form.cleaned_data["reason"]
-            )
-            messages.success(request, _("Order %(number)s rejected.") % {"number": order})
-            return redirect("backoffice:orders", slug=store.slug)
-        elif action == "pick":
-            services.mark_picked(fulfilment=fulfilment, actor=user)
-            messages.success(request, _("Order %(number)s picked.") % {"number": order})
-        elif action == "ready":
-            ready = services.mark_ready_for_pickup(fulfilment=fulfilment, actor=user)
-            if ready.pickup_code is not None:
-                messages.success(
-                    request,
-                    _(
-                        "Order %(number)s is ready for pickup. The customer was sent their "
-                        "pickup code by e-mail (%(email)s)."
-                    )
-                    % {"number": order, "email": order.email},
-                )
-        elif action == "reissue_code":
-            services.reissue_pickup_code(fulfilment=fulfilment, actor=user)
-            messages.success(
-                request,
-                _("A new pickup code was sent to %(email)s; the old one no longer works.")
-                % {"email": order.email},
-            )
-            return redirect("backoffice:handover", slug=store.slug, fulfilment_id=fulfilment.pk)
-        elif action == "ship":
-            form = ShipForm(request.POST)
-            if not form.is_valid():
-                return _invalid(request, store, fulfilment, ship_form=form)
-            services.ship_fulfilment(
-                fulfilment=fulfilment, actor=user, carrier=form.cleaned_data["carrier"],
-                tracking_number=form.cleaned_data["tracking_number"],
-            )  # fmt: skip
-            messages.success(request, _("Order %(number)s shipped.") % {"number": order})
-        elif action in ("purchased", "not_purchased"):
-            services.record_reserve_outcome(
-                fulfilment=fulfilment, purchased=action == "purchased", actor=user
-            )
-            messages.success(
-                request, _("Outcome recorded for order %(number)s.") % {"number": order}
-            )
-        else:
-            raise Http404
-    except DomainError as error:
-        messages.error(request, error.message)
-        return redirect(_detail_url(store, fulfilment))
-    return _back(request, store, fulfilment)
+        return int(cache.get(key) or 0)
+    except Exception:  # the cache is down: don't lock customers out
+        logger.warning("returns gate: cache unavailable", exc_info=True)
+        return 0
 
 
-@backoffice_store
-def handover(request, store, fulfilment_id):
-    """The counter screen: the customer shows their code, the staff types it, the goods go."""
-    fulfilment = selectors.fulfilment_for_store(store=store, fulfilment_id=fulfilment_id)
-    if fulfilment is None:
-        raise Http404
-    policy = OrderPolicy.current()
-    form = HandoverForm(request.POST or None)
-    error = None
-    void = fulfilment.pickup_code_failures >= policy.pickup_code_attempts
+def _count_failure(key: str) -> None:
+    try:
+        cache.add(key, 0, GATE_WINDOW_SECONDS)
+        cache.incr(key)
+    except Exception:
+        logger.warning("returns gate: cache unavailable", exc_info=True)
+
+
+def _guest_gate(request, number: str):
+    """The e-mail form for a guest (or another account); on success the order is remembered."""
+    form = GuestOrderForm(request.POST or None)
     status = 200
-    if request.method == "POST":
+    if request.method == "POST" and form.is_valid():
+        key = _gate_key(number)
+        if _failures(key) >= GATE_ATTEMPTS:
+            form.add_error(None, _("Too many attempts for this order: try again in an hour."))
+            status = 429
+        else:
+            order = order_for_guest(number=number, email=form.cleaned_data["email"])
+            if order is not None:
+                remembered = request.session.get(SESSION_KEY, [])[-19:]
+                request.session[SESSION_KEY] = [*remembered, order.pk]
+                return redirect("returns:start", number=order.number)
+            _count_failure(key)
+            form.add_error("email", _("No order with this number and e-mail address."))
+    if form.errors and status == 200:
+        status = 400
+    return render(
+        request, "storefront/return_access.html", {"number": number, "form": form},
+        status=status,
+    )  # fmt: skip
+
+
+def _nearest_stores(request):
+    """The stores that take returns nearest to the postal code or town the customer typed."""
+    query = request.GET.get("near", "").strip()[:80]
+    location = locate(query) if query else None
+    if location is None:
+        return query, location, []
+    nearest = stores_near(
+        latitude=location.latitude, longitude=location.longitude, radius_km=100, limit=10,
+        queryset=stores_accepting_returns(),
+    )  # fmt: skip
+    return query, location, nearest
+
+
+def start_return(request, number):
+    order = _order_if_allowed(request, number)
+    if order is None:
+        return _guest_gate(request, number)
+    returnable = returnable_lines(order)
+    near, location, nearest = _nearest_stores(request)
+    stores = stores_accepting_returns()
+    form = ReturnRequestForm(
+        request.POST if request.method == "POST" and "reason" in request.POST else None,
+        returnable=returnable,
+        stores=stores,
+        initial={"store": nearest[0].pk if nearest else None},
+    )
+    if return_warehouse() is None:
+        form.fields["method"].choices = [
+            choice for choice in form.fields["method"].choices if choice[0] != Return.Method.POST
+        ]
+    if nearest:
+        # The nearest first (with their distance), then every other store.
+        others = [store for store in stores if store.pk not in {s.pk for s in nearest}]
+        form.fields["store"].choices = [("", _("Choose a store"))] + [
+            (store.pk, ReturnRequestForm.store_label(store)) for store in [*nearest, *others]
+        ]
+    status = 200
+    if form.is_bound:
         if form.is_valid():
             try:
-                services.hand_over(
-                    fulfilment=fulfilment, code=form.cleaned_data["code"], actor=request.user
-                )
-            except WrongPickupCode as wrong:
-                error, status = wrong.message, 400
-                void = wrong.facts.get("remaining", 1) == 0
-                form = HandoverForm()
-            except PickupCodeVoid as voided:
-                error, status, void = voided.message, 409, True
-            except DomainError as refused:
-                error, status = refused.message, 409
+                created = request_return(
+                    order=order, lines=form.request_lines(), reason=form.cleaned_data["reason"],
+                    method=form.cleaned_data["method"], store=form.cleaned_data.get("store"),
+                    comment=form.cleaned_data["comment"],
+                    actor=request.user if request.user.is_authenticated else f"guest:{order.email}",
+                )  # fmt: skip
+            except DomainError as error:
+                form.add_error(None, error.message)
             else:
-                messages.success(
-                    request,
-                    _("Order %(number)s handed over to %(name)s.")
-                    % {"number": fulfilment.order, "name": fulfilment.order.first_name},
-                )
-                return redirect(_detail_url(store, fulfilment))
-        else:
-            status = 400
-        fulfilment.refresh_from_db()
-    attempts_left = max(policy.pickup_code_attempts - fulfilment.pickup_code_failures, 0)
+                return redirect("returns:detail", number=order.number, return_number=created.number)
+        status = 400
     return render(
         request,
-        "backoffice/handover.html",
+        "storefront/return_start.html",
         {
-            "store": store,
-            "fulfilment": fulfilment,
-            "order": fulfilment.order,
+            "order": order,
             "form": form,
-            "error": error,
-            "void": void or attempts_left == 0,
-            "attempts_left": attempts_left,
-            "can_hand_over": fulfilment.status == S.READY_FOR_PICKUP
-            and "hand_over" in selectors.available_actions(fulfilment),
+            "rows": form.line_rows(),
+            "any_returnable": any(line.returnable_quantity for line in returnable),
+            "near": near,
+            "location": location,
+            "nearest": nearest,
+            "returns": order.returns.order_by("-created_at"),
         },
         status=status,
     )
 
 
-@backoffice_store
-def pick_list(request, store, fulfilment_id=None):
-    """A printable list of what to take from the shelves: one order, or every accepted one."""
-    fulfilments = selectors.pick_list(store=store, fulfilment_id=fulfilment_id)
-    if fulfilment_id is not None and not fulfilments:
-        raise Http404
+def return_detail(request, number, return_number):
+    order = _order_if_allowed(request, number)
+    if order is None:
+        return redirect("returns:start", number=number)
+    return_request = get_object_or_404(
+        Return.objects.select_related("store").prefetch_related("lines__order_line"),
+        order=order,
+        number=return_number.upper(),
+    )
     return render(
         request,
-        "backoffice/pick_list.html",
-        {"store": store, "fulfilments": fulfilments, "single": fulfilment_id is not None},
+        "storefront/return_detail.html",
+        {"order": order, "return": return_request},
     )
+
+
+@require_POST
+def cancel(request, number, return_number):
+    order = _order_if_allowed(request, number)
+    if order is None:
+        raise Http404
+    return_request = get_object_or_404(Return, order=order, number=return_number.upper())
+    try:
+        cancel_return(
+            return_request=return_request,
+            actor=request.user if request.user.is_authenticated else f"guest:{order.email}",
+            reason=_("Cancelled by the customer."),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request, _("Your return %(number)s is cancelled.") % {"number": return_request.number}
+        )
+    return redirect("returns:detail", number=order.number, return_number=return_request.number)
