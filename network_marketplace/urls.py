@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("stores.catalogue_urls")),
     path("stores/", include("stores.urls")),
+    path("", include("orders.urls")),
     path("store/", include("stores.backoffice_urls")),
     path("legal/", include("compliance.urls")),
     path("admin/", admin.site.urls),
