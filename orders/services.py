@@ -403,7 +403,7 @@ def update_cart_line(
     of the same item served the same way merges the two. Raises CartInvalid."""
     with transaction.atomic():
         line = (
-            CartLine.objects.select_for_update()
+            CartLine.objects.select_for_update(of=("self",))
             .select_related("variant__product", "store")
             .filter(cart=cart, pk=line_id)
             .first()
