@@ -44,7 +44,7 @@ FR = {
         "%(product)s n'est pas disponible %(where)s en ce moment."
     ),
     "Only %(available)s of %(product)s available %(where)s.": (
-        "Seulement %(available)s × %(product)s disponible(s) %(where)s."
+        "Seulement %(available)s disponible(s) %(where)s pour %(product)s."
     ),
     "At most %(available)s.": "%(available)s au plus.",
     "This line is no longer in your cart.": "Cette ligne n'est plus dans votre panier.",
@@ -156,8 +156,8 @@ FR = {
         "Expédié avec %(carrier)s, numéro de suivi <strong>%(number)s</strong>."
     ),
     "Shipped.": "Expédié.",
-    "Your pickup time: %(day)s, %(start)s – %(end)s.": (
-        "Votre créneau de retrait : %(day)s, %(start)s – %(end)s."
+    "Your pickup time: %(day)s, %(start)s \u2013 %(end)s.": (
+        "Votre créneau de retrait : %(day)s, %(start)s \u2013 %(end)s."
     ),
     "What happened": "Historique",
     "Store address and opening hours": "Adresse et horaires du magasin",
