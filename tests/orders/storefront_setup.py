@@ -22,7 +22,8 @@ def build_world():
     )  # fmt: skip
     part_dieu = StoreFactory(
         name="Ardoise Lyon Part-Dieu", slug="lyon-part-dieu",
-        address_line="17 rue du Docteur Bouchut", postal_code="69003", latitude=Decimal("45.761000"), longitude=Decimal("4.857000"),
+        address_line="17 rue du Docteur Bouchut", postal_code="69003",
+        latitude=Decimal("45.761000"), longitude=Decimal("4.857000"),
         opening_hours=WEEK_HOURS, offers_reserve_collect=False,
     )  # fmt: skip
     warehouse = StoreFactory(
