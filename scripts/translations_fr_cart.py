@@ -83,14 +83,14 @@ FR = {
         "Prêt sous %(window)s d'ouverture du magasin%(when)s. Conservé %(days)s jours ; nous "
         "vous envoyons un code de retrait par e-mail dès qu'il est prêt."
     ),
-    ", by %(moment)s": ", d'ici %(moment)s",
+    ", by %(moment)s": ", soit %(moment)s",
     "The store confirms within %(window)s of its opening hours%(when)s, then holds it for you "
     "%(hours)s hours. Nothing to pay now: you pay in store, only if you buy.": (
         "Le magasin confirme sous %(window)s d'ouverture%(when)s, puis vous le garde "
         "%(hours)s heures. Rien à payer maintenant : vous payez en magasin, seulement si vous "
         "achetez."
     ),
-    " (by %(moment)s)": " (d'ici %(moment)s)",
+    " (by %(moment)s)": " (soit %(moment)s)",
     "today at %(time)s": "aujourd'hui à %(time)s",
     "tomorrow at %(time)s": "demain à %(time)s",
     "%(day)s at %(time)s": "%(day)s à %(time)s",
