@@ -16,8 +16,9 @@ from stores.models import Store
 
 class FulfilmentQuerySet(models.QuerySet):
     def for_store(self, store: Store) -> FulfilmentQuerySet:
-        """The tenancy rule for fulfilments: a store sees the ones it serves."""
-        return self.filter(store=store)
+        """The tenancy rule for fulfilments: a store sees the ones it serves, of placed orders
+        (a checkout awaiting or refused its payment is not the store's business)."""
+        return self.filter(store=store, order__placed_at__isnull=False)
 
     def open(self) -> FulfilmentQuerySet:
         from .states import OPEN_STATUSES

@@ -40,14 +40,8 @@ class UserAdmin(BaseUserAdmin):
     ]
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail is read-only: it is written by services, never edited."""
-
-    list_display = ["created_at", "actor_label", "action", "target_type", "target_id", "store_id"]
-    list_filter = ["action"]
-    search_fields = ["actor_label", "action", "target_id"]
-    date_hierarchy = "created_at"
+class ReadOnlyModelAdmin(admin.ModelAdmin):
+    """For records that only services write (audit, payments): HQ reads, never edits."""
 
     def has_add_permission(self, request):
         return False
@@ -57,6 +51,16 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(ReadOnlyModelAdmin):
+    """The audit trail is read-only: it is written by services, never edited."""
+
+    list_display = ["created_at", "actor_label", "action", "target_type", "target_id", "store_id"]
+    list_filter = ["action"]
+    search_fields = ["actor_label", "action", "target_id"]
+    date_hierarchy = "created_at"
 
 
 def _retry_button_message(count: int) -> str:

@@ -266,6 +266,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=60),
         "options": {"expires": 55},
     },
+    # Places or cancels the orders whose payment step never finished (their holds expired).
+    "orders-settle-abandoned-checkouts": {
+        "task": "orders.tasks.settle_abandoned_checkouts",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
 }
 
 # The outbox (network_marketplace.outbox): side effects delivered after commit by the worker.

@@ -122,6 +122,12 @@ class Order(models.Model):
     shipping_cents = models.BigIntegerField(_("delivery (cents)"), default=0)
     total_cents = models.BigIntegerField(_("total (cents)"), default=0)
     vat_cents = models.BigIntegerField(_("of which VAT (cents)"), default=0)
+    # What is paid online at checkout: the total less the reserve & collect lines (paid in store).
+    online_payment_cents = models.BigIntegerField(_("paid online (cents)"), default=0)
+
+    # Why each line went where it went: the placement's routing record, then each re-route's,
+    # as {"at", "reason", "result": orders.routing.RoutingResult.as_dict()}.
+    routing_log = models.JSONField(_("routing decisions"), default=list, blank=True)
 
     placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -139,6 +145,11 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=Q(subtotal_cents__gte=0) & Q(shipping_cents__gte=0) & Q(vat_cents__gte=0),
                 name="order_amounts_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(online_payment_cents__gte=0)
+                & Q(online_payment_cents__lte=models.F("total_cents")),
+                name="order_online_payment_within_total",
             ),
         ]
         indexes = [

@@ -328,10 +328,10 @@ def collect_choices(
 
 
 def orders_of_customer(user):
-    """A signed-in customer's orders, newest first, with what the list shows."""
+    """A signed-in customer's placed orders, newest first, with what the list shows (a
+    checkout whose payment failed was never placed: it is not one of their orders)."""
     return (
-        Order.objects.filter(customer=user)
-        .exclude(number__isnull=True)
+        Order.objects.filter(customer=user, placed_at__isnull=False)
         .prefetch_related(
             Prefetch("fulfilments", queryset=_fulfilments().order_by("id")),
         )
@@ -346,11 +346,11 @@ def _fulfilments():
 
 
 def order_for_tracking(number: str) -> Order | None:
-    """An order with everything its tracking page shows, in a fixed number of queries."""
+    """A placed order with everything its tracking page shows, in a fixed number of queries."""
     from fulfillment.models import FulfilmentEvent, FulfilmentLine
 
     return (
-        Order.objects.filter(number=number)
+        Order.objects.filter(number=number, placed_at__isnull=False)
         .prefetch_related(
             "lines",
             "events",

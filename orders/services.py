@@ -7,6 +7,7 @@ unit meanwhile), nothing is written and the customer is told which items.
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
@@ -22,7 +23,13 @@ from network_marketplace.notifications import send_templated_email
 from network_marketplace.webhooks import emit_event
 from stores.models import Reservation, Store
 from stores.selectors import attributed_store_for, available_to_reserve, postal_code_centroid
-from stores.services import InsufficientStock, reserve_lines
+from stores.services import (
+    InsufficientStock,
+    ReservationExpired,
+    convert_reservations,
+    release_holder,
+    reserve_lines,
+)
 
 from .models import (
     COLLECT_METHODS,
@@ -39,6 +46,7 @@ from .models import (
 from .pricing import LineRequest, quote
 from .routing import DecisionKind, Point, RequestLine, RoutingPolicy, RoutingRequest, route_order
 from .selectors import routing_candidates
+from .states import check_order_transition
 
 
 class NoLongerAvailable(DomainError):
@@ -153,8 +161,21 @@ def place_order(
     actor,
     channel: str = Order.Channel.WEB,
     placed_by_store: Store | None = None,
+    payment_token: str = "",
 ) -> Order:
-    """Place an order for `lines`. Raises CheckoutInvalid (400) or NoLongerAvailable (409)."""
+    """Place an order for `lines` and take its online payment.
+
+    Three steps, so that the provider's network call holds no database lock: (1) one transaction
+    writes the order awaiting payment with checkout holds on the stock (they expire after
+    OrderPolicy.checkout_hold_minutes); (2) the payment; (3) one transaction converts the holds
+    into the order's and places it (deadlines, events, e-mail). A declined payment gives the
+    holds back at once; a process that dies between the steps leaves holds that stop counting
+    at their expiry, and `settle_abandoned_checkouts` tidies the order up.
+
+    Raises CheckoutInvalid (400), NoLongerAvailable (409) or PaymentDeclined (402).
+    """
+    from payments.services import PaymentDeclined, take_payment
+
     _check(customer, lines)
     policy = OrderPolicy.current()
     home = customer.postal_code and postal_code_centroid(customer.postal_code)
@@ -182,23 +203,37 @@ def place_order(
         [LineRequest(line.variant, line.quantity, line.method, line.store) for line in lines],
         policy=policy,
     )
-    now = timezone.now()
     try:
         with transaction.atomic():
             order = _write_order(customer, lines, priced, routing, policy, channel,
-                                 placed_by_store, now, actor)  # fmt: skip
+                                 placed_by_store, actor)  # fmt: skip
     except InsufficientStock as error:
         raise NoLongerAvailable(
             _("%(reason)s Nothing was ordered.") % {"reason": error.message}
         ) from error
-    return order
+    try:
+        take_payment(order=order, payment_token=payment_token)
+    except PaymentDeclined:
+        abandon_checkout(order=order, actor=actor, reason=_("The payment was declined."))
+        raise
+    return confirm_order(order=order, actor=actor)
 
 
-def _write_order(customer, lines, priced, routing, policy, channel, placed_by_store, now, actor):
+def online_payment_cents(lines: list[CheckoutLine], priced) -> int:
+    """What is paid at checkout: every line but reserve & collect ones, and the delivery fee."""
+    return priced.shipping_cents + sum(
+        line_quote.total_cents
+        for line, line_quote in zip(lines, priced.lines, strict=True)
+        if line.method != FulfilmentMethod.RESERVE_COLLECT
+    )
+
+
+def _write_order(customer, lines, priced, routing, policy, channel, placed_by_store, actor):
     from fulfillment.models import Fulfilment, FulfilmentLine
 
+    now = timezone.now()
     order = Order.objects.create(
-        status=Order.Status.PLACED,
+        status=Order.Status.PENDING_PAYMENT,
         channel=channel,
         customer=customer.user if getattr(customer.user, "is_authenticated", False) else None,
         email=customer.email.strip(),
@@ -217,7 +252,8 @@ def _write_order(customer, lines, priced, routing, policy, channel, placed_by_st
         shipping_cents=priced.shipping_cents,
         total_cents=priced.total_cents,
         vat_cents=priced.vat_cents,
-        placed_at=now,
+        online_payment_cents=online_payment_cents(lines, priced),
+        routing_log=[{"at": now.isoformat(), "reason": "placed", "result": routing.as_dict()}],
     )
     order.number = f"ARD-{order.pk:07d}"
     order.save(update_fields=["number"])
@@ -236,40 +272,117 @@ def _write_order(customer, lines, priced, routing, policy, channel, placed_by_st
         for allocation in decision.allocations:
             key = (allocation.location_id, line.method)
             if key not in fulfilments:
+                # The deadline to accept starts when the order is paid (confirm_order).
                 fulfilments[key] = Fulfilment.objects.create(
-                    order=order, store=stores[allocation.location_id], method=line.method,
-                    accept_deadline=now + acceptance_window(stores[allocation.location_id], policy),
-                )  # fmt: skip
+                    order=order, store=stores[allocation.location_id], method=line.method
+                )
             FulfilmentLine.objects.create(
                 fulfilment=fulfilments[key], order_line=order_line, quantity=allocation.quantity
             )
             holds.append((fulfilments[key], stores[allocation.location_id], line, allocation))
+    # Checkout holds, under each fulfilment's holder: the payment has this long to go through.
     for fulfilment, store, line, allocation in holds:
-        reserve_and_collect = line.method == FulfilmentMethod.RESERVE_COLLECT
         reserve_lines(
             lines=[(store, line.variant, allocation.quantity)],
             holder=fulfilment_holder(fulfilment.pk),
-            kind=Reservation.Kind.RESERVE_COLLECT
-            if reserve_and_collect
-            else Reservation.Kind.ORDER,
-            ttl=timedelta(hours=policy.reserve_hold_hours) if reserve_and_collect else None,
+            kind=Reservation.Kind.CHECKOUT,
+            ttl=timedelta(minutes=policy.checkout_hold_minutes),
             actor=actor,
         )
     OrderEvent.objects.create(
-        order=order, to_status=Order.Status.PLACED, actor_label=actor_label(actor),
-        reason=str(routing.as_dict().get("home_delivery_plan", "")),
+        order=order, to_status=Order.Status.PENDING_PAYMENT, actor_label=actor_label(actor)
+    )
+    return order
+
+
+def confirm_order(*, order: Order, actor) -> Order:
+    """The payment went through: the checkout holds become the order's, the stores' deadlines
+    start, and everyone is told. Idempotent. If a hold expired meanwhile (a payment slower than
+    the checkout hold) the stock is taken again; when it is gone, the order is cancelled, the
+    payment refunded, and NoLongerAvailable raised."""
+    from fulfillment.models import Fulfilment
+
+    policy = OrderPolicy.current()
+    now = timezone.now()
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != Order.Status.PENDING_PAYMENT:
+            return order
+        fulfilments = list(
+            Fulfilment.objects.filter(order=order)
+            .select_related("store")
+            .prefetch_related("lines__order_line__variant")
+        )
+        try:
+            with transaction.atomic():
+                for fulfilment in fulfilments:
+                    _firm_up_holds(fulfilment, policy, actor)
+        except (ReservationExpired, InsufficientStock):
+            pass
+        else:
+            for fulfilment in fulfilments:
+                fulfilment.accept_deadline = now + acceptance_window(fulfilment.store, policy)
+            Fulfilment.objects.bulk_update(fulfilments, ["accept_deadline"])
+            _announce_placed(order, fulfilments, now, actor)
+            return order
+    abandon_checkout(
+        order=order,
+        actor=actor,
+        reason=_("The items were no longer available when the payment went through."),
+    )
+    raise NoLongerAvailable(
+        _(
+            "The items were no longer available when your payment went through: nothing was "
+            "ordered and your payment is refunded."
+        )
+    )
+
+
+def _firm_up_holds(fulfilment, policy: OrderPolicy, actor) -> None:
+    holder = fulfilment_holder(fulfilment.pk)
+    reserve_and_collect = fulfilment.method == FulfilmentMethod.RESERVE_COLLECT
+    kind = Reservation.Kind.RESERVE_COLLECT if reserve_and_collect else Reservation.Kind.ORDER
+    ttl = timedelta(hours=policy.reserve_hold_hours) if reserve_and_collect else None
+    lines = [(fulfilment.store, line.order_line.variant, line.quantity)
+             for line in fulfilment.lines.all()]  # fmt: skip
+    holds = list(
+        Reservation.objects.filter(holder=holder, kind=Reservation.Kind.CHECKOUT).holding_at(
+            timezone.now()
+        )
+    )
+    if sorted((h.variant_id, h.quantity) for h in holds) == sorted(
+        (variant.pk, quantity) for _store, variant, quantity in lines
+    ):
+        try:
+            convert_reservations(reservations=holds, holder=holder, kind=kind, ttl=ttl, actor=actor)
+            return
+        except ReservationExpired:
+            pass  # it expired in the meantime: take the stock again below
+    # The payment outlasted the checkout hold: take the stock again if it is still there.
+    release_holder(holder=holder, actor=actor)
+    reserve_lines(lines=lines, holder=holder, kind=kind, ttl=ttl, actor=actor)
+
+
+def _announce_placed(order: Order, fulfilments, now, actor) -> None:
+    check_order_transition(order.status, Order.Status.PLACED)
+    OrderEvent.objects.create(
+        order=order, from_status=order.status, to_status=Order.Status.PLACED,
+        actor_label=actor_label(actor),
     )  # fmt: skip
+    order.status = Order.Status.PLACED
+    order.placed_at = now
+    order.save(update_fields=["status", "placed_at", "updated_at"])
     record_audit_event(
         actor=actor, action="order.placed", target=order,
-        store_id=order.attributed_store_id, data={"routing": routing.as_dict()},
+        store_id=order.attributed_store_id, data={"routing": order.routing_log[-1]["result"]},
     )  # fmt: skip
     emit_event(
         event_type="order.created", store_id=order.attributed_store_id,
         event_id=f"order.created:{order.pk}",
         data={"order": order.number, "total_cents": order.total_cents,
-              "fulfilments": [f.pk for f in fulfilments.values()]},
+              "fulfilments": [f.pk for f in fulfilments]},
     )  # fmt: skip
-    for fulfilment in fulfilments.values():
+    for fulfilment in fulfilments:
         emit_event(
             event_type="fulfillment.created", store_id=fulfilment.store_id,
             event_id=f"fulfillment.created:{fulfilment.pk}",
@@ -285,7 +398,62 @@ def _write_order(customer, lines, priced, routing, policy, channel, placed_by_st
                        "total_cents": line.total_cents} for line in order.lines.all()],
         },
     )  # fmt: skip
+
+
+def abandon_checkout(*, order: Order, actor, reason: str) -> Order:
+    """An order that will not be placed (payment declined or never completed, stock gone): its
+    holds go back at once, it ends cancelled, and whatever was charged is refunded. Idempotent."""
+    from fulfillment.models import Fulfilment
+    from payments.services import paid_online_cents, refund_payment
+
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != Order.Status.PENDING_PAYMENT:
+            return order
+        now = timezone.now()
+        for fulfilment in Fulfilment.objects.filter(order=order):
+            release_holder(holder=fulfilment_holder(fulfilment.pk), actor=actor)
+        Fulfilment.objects.filter(order=order).update(
+            status=Fulfilment.Status.CANCELLED, closed_at=now, updated_at=now
+        )
+        check_order_transition(order.status, Order.Status.CANCELLED)
+        OrderEvent.objects.create(
+            order=order, from_status=order.status, to_status=Order.Status.CANCELLED,
+            actor_label=actor_label(actor), reason=reason[:300],
+        )  # fmt: skip
+        order.status = Order.Status.CANCELLED
+        order.save(update_fields=["status", "updated_at"])
+        refund_payment(
+            order=order, amount_cents=paid_online_cents(order), reason=reason,
+            idempotency_key=f"order:{order.pk}:abandoned", actor=actor,
+        )  # fmt: skip
     return order
+
+
+def settle_abandoned_checkouts(*, now=None) -> int:
+    """The sweeper for checkouts that never finished (the process died during the payment, or
+    the customer left a provider's page): past their checkout hold, an order that was paid is
+    placed if its stock can still be held, else cancelled and refunded; an unpaid one is
+    cancelled. Returns how many orders it settled. Safe to run concurrently and to repeat."""
+    from payments.models import Payment
+
+    now = now or timezone.now()
+    policy = OrderPolicy.current()
+    cutoff = now - timedelta(minutes=policy.checkout_hold_minutes)
+    settled = 0
+    due = Order.objects.filter(status=Order.Status.PENDING_PAYMENT, created_at__lt=cutoff)
+    for order in due.order_by("created_at")[:500]:
+        paid = order.payments.filter(status=Payment.Status.SUCCEEDED).exists()
+        if paid:
+            # Placed if its stock can still be held; else cancelled and refunded by confirm_order.
+            with suppress(NoLongerAvailable):
+                confirm_order(order=order, actor=None)
+        else:
+            abandon_checkout(
+                order=order, actor=None, reason=_("The payment was not completed in time.")
+            )
+        settled += 1
+    return settled
 
 
 # Carts ---------------------------------------------------------------------------------------

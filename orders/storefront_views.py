@@ -19,15 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Variant
-
-try:
-    from payments.services import PaymentDeclined
-except ImportError:  # the payment change lands on main next; merged before this is done
-
-    class PaymentDeclined(Exception):
-        pass
-
-
+from payments.services import PaymentDeclined
 from stores.models import Store
 from stores.opening_hours import describe_status, opening_status, weekly_hours
 from stores.selectors import NEAR_RADIUS_KM, CustomerLocation
@@ -516,7 +508,7 @@ def track_link(request, number: str, token: str):
     """The signed link of the confirmation e-mail: it lets this browser follow the order."""
     if not tracking.check_tracking_token(number, token):
         raise Http404
-    get_object_or_404(Order, number=number)
+    get_object_or_404(Order, number=number, placed_at__isnull=False)
     _grant(request, number)
     return redirect("orders:detail", number=number)
 
@@ -526,7 +518,9 @@ def track(request):
     form = TrackOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         order = Order.objects.filter(
-            number=form.cleaned_data["number"], email__iexact=form.cleaned_data["email"]
+            number=form.cleaned_data["number"],
+            email__iexact=form.cleaned_data["email"],
+            placed_at__isnull=False,
         ).first()
         if order is not None:
             _grant(request, order.number)

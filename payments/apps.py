@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class PaymentsConfig(AppConfig):
     name = "payments"
     verbose_name = _("Payments")
+
+    def ready(self) -> None:
+        # The outbox handler that sends refunds to the provider, in every process.
+        from . import services  # noqa: F401

@@ -161,6 +161,11 @@ def _take(*, store: Store, variant: Variant, quantity: int, now: datetime, **hol
 def _hold(*, store, variant, quantity, holder, kind, expires_at, label, now) -> Reservation | None:
     """The conditional UPDATE of the stock row and the new reservation, in one statement: both
     or neither. Returns the reservation, or None when the units are not available."""
+    if connection.vendor != "postgresql":
+        return _hold_portable(
+            store=store, variant=variant, quantity=quantity, holder=holder, kind=kind,
+            expires_at=expires_at, label=label, now=now,
+        )  # fmt: skip
     fields = [field.attname for field in Reservation._meta.concrete_fields]
     sql = (
         f"WITH taken AS (UPDATE {StockLevel._meta.db_table}"  # noqa: S608
@@ -187,6 +192,22 @@ def _hold(*, store, variant, quantity, holder, kind, expires_at, label, now) -> 
     reservation = Reservation.from_db(connection.alias, fields, row)
     reservation.store, reservation.variant = store, variant
     return reservation
+
+
+def _hold_portable(*, store, variant, quantity, holder, kind, expires_at, label, now):
+    """The same hold for the embedded database (SQLite, one writer at a time): the conditional
+    UPDATE, then the reservation, in one transaction."""
+    with transaction.atomic():
+        taken = StockLevel.objects.filter(
+            store=store, variant=variant,
+            on_hand__gte=F("reserved") + F("safety_stock") + quantity,
+        ).update(reserved=F("reserved") + quantity, updated_at=now)  # fmt: skip
+        if not taken:
+            return None
+        return Reservation.objects.create(
+            store=store, variant=variant, quantity=quantity, holder=holder, kind=kind,
+            status=Status.ACTIVE, expires_at=expires_at, actor_label=label,
+        )  # fmt: skip
 
 
 def _no_longer_available(*, store: Store, variant: Variant, requested: int) -> InsufficientStock:
@@ -456,12 +477,16 @@ def _end(
         return []
     table = Reservation._meta.db_table
     still_counts = " AND (expires_at IS NULL OR expires_at > %s)" if unexpired else ""
+    if connection.vendor == "postgresql":
+        among, id_params = "id = ANY(%s)", [ids]
+    else:  # the embedded database has no arrays
+        among, id_params = f"id IN ({', '.join(['%s'] * len(ids))})", ids
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET status = %s, updated_at = %s"  # noqa: S608
-            f" WHERE id = ANY(%s) AND status = %s{still_counts}"
+            f" WHERE {among} AND status = %s{still_counts}"
             " RETURNING id, store_id, variant_id, quantity",
-            [status, now, ids, Status.ACTIVE, *([now] if unexpired else [])],
+            [status, now, *id_params, Status.ACTIVE, *([now] if unexpired else [])],
         )
         return [_Ended(*row) for row in cursor.fetchall()]
 

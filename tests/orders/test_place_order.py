@@ -54,7 +54,9 @@ def test_click_and_collect_order_waits_for_the_store_with_the_stock_held(
         Fulfilment.Status.AWAITING_ACCEPTANCE,
     )
     assert fulfilment.accept_deadline > order.placed_at
-    hold = Reservation.objects.get(holder=f"fulfilment:{fulfilment.pk}")
+    hold = Reservation.objects.get(
+        holder=f"fulfilment:{fulfilment.pk}", status=Reservation.Status.ACTIVE
+    )
     assert (hold.quantity, hold.kind, hold.expires_at) == (2, Reservation.Kind.ORDER, None)
     assert StockLevel.objects.get(store=lyon_store, variant=secateur).reserved == 2
     assert OutboxMessage.objects.filter(dedupe_key__endswith=f"order-confirmed:{order.pk}").exists()
@@ -102,11 +104,10 @@ def test_home_delivery_needs_an_address(lyon_store, secateur):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_checkouts_for_the_last_units_make_exactly_that_many_orders(
-    lyon_store, secateur
-):
-    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=3)
-    outcomes, barrier = [], threading.Barrier(12)
+def test_fifty_concurrent_checkouts_for_seven_units_make_seven_orders(lyon_store, secateur):
+    """Acceptance: 50 customers check out the same item at once; the store has 7 available."""
+    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=7)
+    outcomes, barrier = [], threading.Barrier(50)
 
     def checkout():
         barrier.wait()
@@ -117,22 +118,27 @@ def test_concurrent_checkouts_for_the_last_units_make_exactly_that_many_orders(
                 actor="storefront",
             )
             outcomes.append("ordered")
-        except NoLongerAvailable:
-            outcomes.append("told")
+        except NoLongerAvailable as told:
+            outcomes.append("told" if "plus disponible" in told.message.lower() else told.message)
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=checkout) for _ in range(12)]
+    threads = [threading.Thread(target=checkout) for _ in range(50)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
 
     level = StockLevel.objects.get(store=lyon_store, variant=secateur)
-    assert outcomes.count("ordered") == 3
-    assert outcomes.count("told") == 9
-    assert Order.objects.count() == 3
-    assert (level.on_hand, level.reserved, level.available) == (3, 3, 0)
+    firm_holds = Reservation.objects.filter(
+        store=lyon_store, variant=secateur, status=Reservation.Status.ACTIVE
+    )
+    assert outcomes.count("ordered") == 7
+    assert outcomes.count("told") == 43
+    assert Order.objects.filter(status=Order.Status.PLACED).count() == 7
+    assert (level.on_hand, level.reserved, level.available) == (7, 7, 0)
+    assert sum(hold.quantity for hold in firm_holds) == 7
+    assert {hold.kind for hold in firm_holds} == {Reservation.Kind.ORDER}
 
 
 def test_the_customer_gets_a_confirmation_email_in_french(lyon_store, secateur, settings):

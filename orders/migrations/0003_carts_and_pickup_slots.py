@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0001_initial'),
-        ('orders', '0001_initial'),
+        ('orders', '0002_online_payment_and_routing_log'),
         ('stores', '0006_store_pickup_slot_minutes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

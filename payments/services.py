@@ -1,0 +1,156 @@
+"""Taking the customer's money for an order, and giving it back.
+
+The provider is a network call: `take_payment` runs outside any database transaction (the order
+and its checkout holds are committed first, so a slow or dead provider call holds no row locks),
+and a refund is an outbox message written with the business change that causes it, so it is
+sent after commit, retried, and never sent twice (idempotency keys toward the provider).
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network_marketplace.audit import actor_label, record_audit_event
+from network_marketplace.errors import DomainError
+from network_marketplace.notifications import send_templated_email
+from network_marketplace.outbox import enqueue, register_handler
+from network_marketplace.webhooks import emit_event
+from orders.models import Order
+
+from .models import Payment, Refund
+from .providers import get_provider
+
+REFUND_KIND = "payment.refund"
+
+
+class PaymentDeclined(DomainError):
+    """The payment was declined: nothing was ordered."""
+
+    code = "payment_declined"
+    http_status = 402
+
+
+def take_payment(*, order: Order, payment_token: str) -> Payment | None:
+    """Charge what the order costs online (`online_payment_cents`; reserve & collect lines are
+    paid in store). Raises PaymentDeclined. Safe to call again for the same order: a charge that
+    went through is not repeated."""
+    if order.online_payment_cents <= 0:
+        return None
+    provider = get_provider()
+    payment, _created = Payment.objects.get_or_create(
+        idempotency_key=f"order:{order.pk}:charge",
+        defaults={
+            "order": order,
+            "provider": provider.name,
+            "amount_cents": order.online_payment_cents,
+            "currency": order.currency,
+        },
+    )
+    if payment.status == Payment.Status.SUCCEEDED:
+        return payment
+    result = provider.charge(
+        amount_cents=payment.amount_cents,
+        currency=payment.currency,
+        token=payment_token,
+        idempotency_key=payment.idempotency_key,
+        description=f"Order {order.number}",
+    )
+    payment.status = Payment.Status.SUCCEEDED if result.succeeded else Payment.Status.FAILED
+    payment.reference = result.reference
+    payment.failure_message = result.failure_message[:300]
+    payment.save(update_fields=["status", "reference", "failure_message", "updated_at"])
+    if not result.succeeded:
+        raise PaymentDeclined(
+            _("The payment was declined: nothing was ordered. Try another card."),
+            reason=result.failure_message,
+        )
+    return payment
+
+
+def paid_online_cents(order: Order) -> int:
+    """What the customer paid online for `order` and has not been given back."""
+    return sum(
+        payment.refundable_cents
+        for payment in order.payments.filter(status=Payment.Status.SUCCEEDED)
+    )
+
+
+def refund_payment(
+    *, order: Order, amount_cents: int, reason: str, idempotency_key: str, actor
+) -> Refund | None:
+    """Give back up to `amount_cents` of what the customer paid online for `order`.
+
+    Call it inside the transaction of the change that causes it (a cancelled line, a received
+    return): the refund is recorded with it and sent to the provider after commit. The same
+    `idempotency_key` twice refunds once. Returns None when nothing is left to refund (a
+    reserve & collect order, or everything already refunded). The customer gets an e-mail.
+    """
+    if amount_cents <= 0:
+        return None
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update()
+            .filter(order=order, status=Payment.Status.SUCCEEDED)
+            .order_by("created_at", "id")
+            .first()
+        )
+        existing = Refund.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+        if payment is None or payment.refundable_cents <= 0:
+            return None
+        amount = min(amount_cents, payment.refundable_cents)
+        refund = Refund.objects.create(
+            payment=payment,
+            order=order,
+            amount_cents=amount,
+            reason=reason[:300],
+            idempotency_key=idempotency_key,
+            actor_label=actor_label(actor),
+        )
+        Payment.objects.filter(pk=payment.pk).update(
+            refunded_cents=F("refunded_cents") + amount, updated_at=timezone.now()
+        )
+        enqueue(kind=REFUND_KIND, payload={"refund": refund.pk}, dedupe_key=f"refund:{refund.pk}")
+        record_audit_event(
+            actor=actor, action="payment.refunded", target=order,
+            store_id=order.attributed_store_id,
+            data={"refund": refund.pk, "amount_cents": amount, "reason": refund.reason},
+        )  # fmt: skip
+        emit_event(
+            event_type="order.refunded", store_id=order.attributed_store_id,
+            event_id=f"order.refunded:{refund.pk}",
+            data={"order": order.number, "refund": refund.pk, "amount_cents": amount,
+                  "reason": refund.reason},
+        )  # fmt: skip
+        send_templated_email(
+            to=order.email, template="order_refund", language=order.language,
+            dedupe_key=f"refund:{refund.pk}",
+            context={"number": order.number, "first_name": order.first_name,
+                     "amount_cents": amount, "reason": refund.reason},
+        )  # fmt: skip
+    return refund
+
+
+def send_refund_to_provider(message) -> None:
+    """The outbox handler: ask the provider to refund. Repeating it is safe (idempotency key)."""
+    refund = Refund.objects.select_related("payment").get(pk=message.payload["refund"])
+    if refund.status == Refund.Status.SUCCEEDED:
+        return
+    result = get_provider().refund(
+        charge_reference=refund.payment.reference,
+        amount_cents=refund.amount_cents,
+        idempotency_key=f"refund:{refund.idempotency_key}",
+    )
+    if not result.succeeded:
+        # Raising makes the outbox retry with backoff; HQ sees the message in the outbox admin.
+        raise RuntimeError(f"Refund {refund.pk} refused by the provider: {result.failure_message}")
+    Refund.objects.filter(pk=refund.pk).update(
+        status=Refund.Status.SUCCEEDED, reference=result.reference, completed_at=timezone.now()
+    )
+
+
+register_handler(REFUND_KIND, send_refund_to_provider)
