@@ -361,6 +361,7 @@ def store_profile(store: DemoStore, index: int) -> dict:
             "accepts_returns": False,
             "catchment_radius_km": 0,
             "daily_capacity": 2000,
+            "pickup_slot_minutes": None,
         }
     if store.city == "Paris":
         hours, radius, capacity = HOURS_PARIS, 4, 120
@@ -378,4 +379,6 @@ def store_profile(store: DemoStore, index: int) -> dict:
         "accepts_returns": True,
         "catchment_radius_km": radius,
         "daily_capacity": capacity,
+        # Busy city stores book pickups by half hour; the others take customers any time open.
+        "pickup_slot_minutes": 30 if store.city == "Paris" or store.city in METROPOLES else None,
     }

@@ -407,6 +407,9 @@ def promise_for(group: CartGroup, *, policy: OrderPolicy, now=None) -> Promise:
     store = group.store
     window = timedelta(minutes=store.accept_within_minutes or policy.accept_within_minutes)
     ready = after_opening_time(store.opening_hours, start=now, duration=window)
+    if ready is not None:  # promise a round time: the next quarter of an hour
+        floor = ready.replace(minute=ready.minute - ready.minute % 15, second=0, microsecond=0)
+        ready = floor if floor == ready else floor + timedelta(minutes=15)
     hours = _duration(window)
     if group.method == FulfilmentMethod.CLICK_COLLECT:
         text = _(

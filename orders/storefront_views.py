@@ -337,6 +337,10 @@ def checkout(request):
                     "Your payment was declined: nothing was ordered and nothing was charged. "
                     "Check the card, or use another one."
                 )
+        # Card details are never sent back to the browser: the customer types them again.
+        form.data = form.data.copy()
+        for name in ("card_number", "card_expiry", "card_cvc"):
+            form.data[name] = ""
     else:
         form = CheckoutForm(initial=_initial(request), **form_kwargs)
     return render(

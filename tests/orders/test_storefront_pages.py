@@ -298,6 +298,7 @@ def test_a_signed_in_customer_finds_the_order_in_my_orders(client, world, custom
     client.post(CHECKOUT, {**LEA, "email": customer.email})
 
     order = Order.objects.get()
+    assert order.status == Order.Status.PLACED
     assert order.customer == customer
     page = client.get(reverse("orders:mine")).content.decode()
     assert order.number in page
@@ -346,7 +347,10 @@ def test_a_declined_card_orders_nothing_and_keeps_the_cart(client, world):
     response = client.post(CHECKOUT, {**LEA, "card_number": "4000 0000 0000 0002"})
 
     assert response.status_code == 200
-    assert 'data-testid="payment-declined"' in response.content.decode()
+    html = response.content.decode()
+    assert 'data-testid="payment-declined"' in html
+    assert 'value="4000 0000 0000 0002"' not in html  # card details are not sent back
+    assert 'value="123"' not in html
     assert not Order.objects.filter(status=Order.Status.PLACED).exists()
     assert CartLine.objects.count() == 1
 
