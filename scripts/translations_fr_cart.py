@@ -96,7 +96,7 @@ FR = {
     "%(day)s at %(time)s": "%(day)s à %(time)s",
     # Forms
     "Quantity": "Quantité",
-    "How to get it": "Mode de retrait ou de livraison",
+    "How to get it": "Retrait ou livraison",
     "First name": "Prénom",
     "Last name": "Nom",
     "Only to reach you about this order.": "Uniquement pour vous joindre au sujet de cette commande.",
@@ -243,7 +243,7 @@ FR = {
     ),
     "Items": "Articles",
     "Order %(number)s": "Commande %(number)s",
-    "Placed on %(date)s · %(total)s": "Passée le %(date)s · %(total)s",
+    "Placed on %(date)s": "Passée le %(date)s",
     "Return items": "Retourner des articles",
     "Bring them back to any store of the network.": (
         "Rapportez-les dans n'importe quel magasin du réseau."
@@ -253,7 +253,7 @@ FR = {
     "Or collect it in a store near you: choose the store below.": (
         "Ou retirez-le dans un magasin près de chez vous : choisissez le magasin ci-dessous."
     ),
-    "Click & collect here": "Retirer ici",
+    "Click & collect here": "Retirer dans ce magasin",
     "Reserve, pay in store": "Réserver, payer en magasin",
     "Ordered without an account? Give the order number and the e-mail address written in your "
     "confirmation e-mail.": (

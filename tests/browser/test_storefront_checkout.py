@@ -34,7 +34,9 @@ def test_guest_buys_for_click_and_collect_and_follows_the_order(
     expect(nearby.get_by_role("link")).to_have_text(
         ["Ardoise Lyon Bellecour", "Ardoise Lyon Part-Dieu"]
     )
-    nearby.get_by_role("button", name="Retirer ici (Ardoise Lyon Bellecour)").click()
+    expect(nearby.get_by_role("button", name=re.compile("^Réserver"))).to_have_count(1)
+    screenshot("product-buy")
+    nearby.get_by_role("button", name="Retirer dans ce magasin (Ardoise Lyon Bellecour)").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Votre panier")
     expect(page.get_by_test_id("cart-count")).to_have_text("1")
@@ -62,6 +64,9 @@ def test_guest_buys_for_click_and_collect_and_follows_the_order(
     page.get_by_label("J'ai lu et j'accepte").check()
     page.evaluate("window.scrollTo(0, 0)")  # the sticky summary sits at the top
     screenshot("checkout")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("checkout-mobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
 
     page.get_by_test_id("place-order").click()
     expect(page.get_by_test_id("payment-declined")).to_contain_text("refusé")
@@ -89,6 +94,8 @@ def test_guest_buys_for_click_and_collect_and_follows_the_order(
     page.get_by_text("Adresse et horaires du magasin").click()
     expect(page.get_by_text("1 place Bellecour").first).to_be_visible()
     screenshot("order-tracking")
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot("order-tracking-mobile")
 
 
 def test_a_fuller_cart_reads_well_on_a_phone(page, screenshot, world):
@@ -124,5 +131,6 @@ def test_a_fuller_cart_reads_well_on_a_phone(page, screenshot, world):
     screenshot("cart-full")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("cart-mobile")
+    page.screenshot(path=str(screenshot("cart-mobile").with_name("cart-mobile-top.png")))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing overflows a phone's width

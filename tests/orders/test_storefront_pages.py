@@ -248,6 +248,34 @@ def test_a_reserve_only_cart_asks_no_card(client, world):
     assert "Confirmer ma réservation" in page
 
 
+def test_a_reservation_is_placed_without_any_payment(client, world):
+    _add(client, world.can, RESERVE, world.bellecour)
+    slot = _slot_choice(client, world.bellecour)
+    details = {k: v for k, v in LEA.items() if not k.startswith("card_")}
+
+    response = client.post(CHECKOUT, {**details, f"slot_{world.bellecour.pk}": slot})
+
+    order = Order.objects.get()
+    assert response.status_code == 302
+    assert (order.status, order.total_cents, order.online_payment_cents) == (
+        Order.Status.PLACED, 1590, 0,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"],
+    ids=["absolute", "scheme-relative", "backslash"],
+)  # fmt: skip
+def test_a_refused_addition_never_sends_the_customer_off_site(client, world, target):
+    response = client.post(
+        ADD, {"variant": world.secateur.sku, "method": "click_collect", "quantity": "5",
+              "store": "lyon-part-dieu", "next": target},
+    )  # fmt: skip
+
+    assert response.status_code == 302
+    assert response.url.startswith("/p/")
+
+
 def test_checkout_is_prefilled_for_a_signed_in_customer(client, world, customer):
     client.force_login(customer)
     _add(client, world.secateur, CLICK, world.bellecour)
