@@ -286,6 +286,15 @@ def cart_count(cart_id: int | None) -> int:
     return CartLine.objects.filter(cart_id=cart_id).aggregate(n=Sum("quantity"))["n"] or 0
 
 
+def guest_cart_count(token: str) -> int:
+    lines = CartLine.objects.filter(cart__token=token, cart__customer__isnull=True)
+    return lines.aggregate(n=Sum("quantity"))["n"] or 0
+
+
+def customer_cart_count(user) -> int:
+    return CartLine.objects.filter(cart__customer=user).aggregate(n=Sum("quantity"))["n"] or 0
+
+
 @dataclass(frozen=True)
 class CollectChoice:
     store: Store

@@ -31,6 +31,8 @@ from .selectors import (
     cart_count,
     cart_summary,
     collect_choices,
+    customer_cart_count,
+    guest_cart_count,
     order_for_tracking,
     orders_of_customer,
     promise_for,
@@ -91,10 +93,17 @@ def current_cart(request, *, create: bool = False) -> Cart | None:
 
 
 def current_cart_count(request) -> int:
-    if not request.user.is_authenticated and not request.session.get(CART_SESSION_KEY):
-        return 0
-    cart = current_cart(request)
-    return cart_count(cart.pk if cart else None)
+    """Units in the visitor's cart for the header: no query for a visitor who never filled a
+    cart, one for a signed-in customer (joining a guest cart left in the session first)."""
+    if hasattr(request, "_storefront_cart"):
+        cart = request._storefront_cart
+        return cart_count(cart.pk if cart else None)
+    token = request.session.get(CART_SESSION_KEY)
+    if request.user.is_authenticated:
+        if token:
+            current_cart(request)
+        return customer_cart_count(request.user)
+    return guest_cart_count(token) if token else 0
 
 
 def _customer_point(request, summary) -> tuple[float, float] | None:
