@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Variant
+from payments.providers import DECLINED_TEST_TOKEN, get_provider
 from payments.services import PaymentDeclined
 from stores.models import Store
 from stores.opening_hours import describe_status, opening_status, weekly_hours
@@ -312,9 +313,10 @@ def _initial(request) -> dict:
 
 
 def _payment_token(card_number: str) -> str:
-    """The dummy provider's stand-in for the token a card form gets from the provider: the
-    decline test card gives "tok_decline", any other valid number "tok_visa"."""
-    return "tok_decline" if card_number == DECLINE_TEST_CARD else "tok_visa"
+    """The test provider's stand-in for the token a provider's card form returns: the decline
+    test card gives its declined token, any other valid number a token that pays. (A real
+    provider's card fields and tokenisation run in the browser, never through this server.)"""
+    return DECLINED_TEST_TOKEN if card_number == DECLINE_TEST_CARD else "tok_visa"
 
 
 def checkout(request):
@@ -365,7 +367,7 @@ def checkout(request):
             "form": form,
             "policy": policy,
             "declined": declined,
-            "dummy_payments": settings.PAYMENT_PROVIDER == "dummy",
+            "test_payments": get_provider().is_test_mode,
         },
     )
 
