@@ -8,7 +8,12 @@ on the same (store, variant) row; they start together. Four runs:
 - hold:     reserve_stock (a checkout hold of 1 unit) with plenty of stock: every call wins (the
             UPDATE and the reservation's INSERT are one statement, in autocommit);
 - scarce:   the same with only --scarce units available: exactly that many must win;
-- order:    hold, then convert it into the order's firm hold (what placing an order does).
+- order:    hold, then convert it into the order's firm hold (the stock part of an order);
+- checkout: the whole service layer, `orders.services.place_order` for one click & collect unit
+            (routing, pricing, the order, its fulfilment and lines, the checkout hold, the
+            payment with the dummy provider, the conversion, events, webhooks and the e-mail
+            in the outbox);
+- checkout-scarce: the same with only --scarce units: exactly that many orders must be placed.
 
 Clients stop after --seconds, or in the scarce run at their first refusal (sold out). After
 each run the totals are checked against the database: reserved == the active holds == the
@@ -16,10 +21,14 @@ holds won (the scarce run: == the units), available never below zero, on hand un
 equal to the sum of the movements.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/nm_bench python bench/checkout.py \\
-        [--clients 8] [--seconds 10] [--scarce 1000] [--async-commit]
+        [--clients 8] [--seconds 10] [--scarce 1000] [--async-commit] [--runs checkout,...]
 
 --async-commit sets synchronous_commit=off in the clients' sessions: commits no longer wait
 for the WAL flush, which shows what the disk's fsync costs a hot row (see bench/README.md).
+
+Run it with REDIS_URL set (a broker, as in production): the checkout then only writes its
+e-mail and webhooks to the outbox, as the web process does; without it tasks run eagerly and
+the bench would time the e-mail delivery too.
 
 The database must be migrated (`python manage.py migrate`); the script uses its own store and
 variant (slug `bench-checkout`, SKU `BENCH-HOT-1`) and resets them before each run.
@@ -92,6 +101,8 @@ def client(mode, store_id, variant_id, seconds, async_commit, index, start, out)
     from django.db import connection, transaction
 
     from catalog.models import Variant
+    from orders.models import FulfilmentMethod
+    from orders.services import CheckoutLine, CustomerDetails, NoLongerAvailable, place_order
     from stores.models import Reservation, Store
     from stores.services import InsufficientStock, convert_reservation, reserve_stock
 
@@ -103,7 +114,8 @@ def client(mode, store_id, variant_id, seconds, async_commit, index, start, out)
     won = refused = 0
     latencies = []
     start.wait()
-    deadline = time.perf_counter() + seconds
+    # A scarce run goes on until it sells out (within a generous cap), the others for `seconds`.
+    deadline = time.perf_counter() + seconds * (10 if mode.endswith("scarce") else 1)
     n = 0
     while time.perf_counter() < deadline:
         n += 1
@@ -111,6 +123,21 @@ def client(mode, store_id, variant_id, seconds, async_commit, index, start, out)
         try:
             if mode == "update":
                 take_one(connection, transaction, store_id, variant_id)
+                won += 1
+                latencies.append(time.perf_counter() - began)
+                continue
+            if mode.startswith("checkout"):
+                try:
+                    place_order(
+                        customer=CustomerDetails(
+                            email=f"bench{index}@example.com", first_name="Bench",
+                            last_name=f"Client {index}",
+                        ),
+                        lines=[CheckoutLine(variant, 1, FulfilmentMethod.CLICK_COLLECT, store)],
+                        actor="bench", payment_token="tok_bench",
+                    )  # fmt: skip
+                except NoLongerAvailable as error:
+                    raise InsufficientStock(error.message) from error
                 won += 1
                 latencies.append(time.perf_counter() - began)
                 continue
@@ -124,7 +151,7 @@ def client(mode, store_id, variant_id, seconds, async_commit, index, start, out)
         except InsufficientStock:
             refused += 1
         latencies.append(time.perf_counter() - began)
-        if refused and mode == "scarce":
+        if refused and mode.endswith("scarce"):
             break
     connection.close()
     out.put((won, refused, latencies))
@@ -192,7 +219,7 @@ def check(result: dict) -> list[str]:
         problems.append(f"on hand {level.on_hand} for {result['on_hand']}, moved {moved['s']}")
     if level.on_hand - level.reserved < 0 or level.available < 0:
         problems.append(f"oversold: on hand {level.on_hand}, reserved {level.reserved}")
-    if result["mode"] == "scarce" and result["won"] != result["on_hand"]:
+    if result["mode"].endswith("scarce") and result["won"] != result["on_hand"]:
         problems.append(f"{result['won']} holds won for {result['on_hand']} units")
     if held and reserved_mismatches().filter(store_id=result["store_id"]).exists():
         problems.append("reserved differs from the sum of active holds")
@@ -205,6 +232,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--scarce", type=int, default=1000, help="units in the scarce run")
     parser.add_argument("--async-commit", action="store_true")
+    parser.add_argument(
+        "--runs", default="update,hold,scarce,order,checkout,checkout-scarce",
+        help="which runs, comma-separated",
+    )  # fmt: skip
     options = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -220,8 +251,12 @@ def main() -> int:
         f"{'p95 ms':>7}  totals"
     )
     failed = False
-    runs = (("update", 10**7), ("hold", 10**7), ("scarce", options.scarce), ("order", 10**7))
-    for mode, on_hand in runs:
+    runs = (
+        ("update", 10**7), ("hold", 10**7), ("scarce", options.scarce), ("order", 10**7),
+        ("checkout", 10**7), ("checkout-scarce", options.scarce),
+    )  # fmt: skip
+    wanted = set(options.runs.split(","))
+    for mode, on_hand in (run for run in runs if run[0] in wanted):
         connection.close()
         result = run(
             mode, clients=options.clients, seconds=options.seconds, on_hand=on_hand,

@@ -280,7 +280,11 @@ def _write_order(customer, lines, priced, routing, policy, channel, placed_by_st
                 fulfilment=fulfilments[key], order_line=order_line, quantity=allocation.quantity
             )
             holds.append((fulfilments[key], stores[allocation.location_id], line, allocation))
+    OrderEvent.objects.create(
+        order=order, to_status=Order.Status.PENDING_PAYMENT, actor_label=actor_label(actor)
+    )
     # Checkout holds, under each fulfilment's holder: the payment has this long to go through.
+    # Last, so that the stock rows stay locked only until the commit that follows.
     for fulfilment, store, line, allocation in holds:
         reserve_lines(
             lines=[(store, line.variant, allocation.quantity)],
@@ -289,10 +293,11 @@ def _write_order(customer, lines, priced, routing, policy, channel, placed_by_st
             ttl=timedelta(minutes=policy.checkout_hold_minutes),
             actor=actor,
         )
-    OrderEvent.objects.create(
-        order=order, to_status=Order.Status.PENDING_PAYMENT, actor_label=actor_label(actor)
-    )
     return order
+
+
+class _StockGone(Exception):
+    """Inside confirm_order: a hold could not be made firm; its transaction rolls back."""
 
 
 def confirm_order(*, order: Order, actor) -> Order:
@@ -304,27 +309,29 @@ def confirm_order(*, order: Order, actor) -> Order:
 
     policy = OrderPolicy.current()
     now = timezone.now()
-    with transaction.atomic():
-        order = Order.objects.select_for_update().get(pk=order.pk)
-        if order.status != Order.Status.PENDING_PAYMENT:
-            return order
-        fulfilments = list(
-            Fulfilment.objects.filter(order=order)
-            .select_related("store")
-            .prefetch_related("lines__order_line__variant")
-        )
-        try:
-            with transaction.atomic():
-                for fulfilment in fulfilments:
-                    _firm_up_holds(fulfilment, policy, actor)
-        except (ReservationExpired, InsufficientStock):
-            pass
-        else:
+    try:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order.pk)
+            if order.status != Order.Status.PENDING_PAYMENT:
+                return order
+            fulfilments = list(
+                Fulfilment.objects.filter(order=order)
+                .select_related("store")
+                .prefetch_related("lines__order_line__variant")
+            )
             for fulfilment in fulfilments:
                 fulfilment.accept_deadline = now + acceptance_window(fulfilment.store, policy)
             Fulfilment.objects.bulk_update(fulfilments, ["accept_deadline"])
             _announce_placed(order, fulfilments, now, actor)
+            # Stock last: its rows stay locked only until this transaction commits.
+            try:
+                for fulfilment in fulfilments:
+                    _firm_up_holds(fulfilment, policy, actor)
+            except (ReservationExpired, InsufficientStock) as gone:
+                raise _StockGone from gone
             return order
+    except _StockGone:
+        pass
     abandon_checkout(
         order=order,
         actor=actor,
