@@ -272,6 +272,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=60),
         "options": {"expires": 55},
     },
+    # Deletes the guest carts nobody touched for GUEST_CART_DAYS (accounts keep theirs).
+    "orders-delete-stale-guest-carts": {
+        "task": "orders.tasks.delete_stale_guest_carts",
+        "schedule": timedelta(hours=6),
+        "options": {"expires": 60 * 60},
+    },
 }
 
 # The outbox (network_marketplace.outbox): side effects delivered after commit by the worker.

@@ -652,6 +652,19 @@ def join_guest_cart(*, guest: Cart, user) -> Cart:
         return merge_carts(source=guest, target=cart)
 
 
+GUEST_CART_DAYS = 30
+
+
+def delete_stale_guest_carts(*, now=None) -> int:
+    """Delete the guest carts untouched for GUEST_CART_DAYS days (a customer's cart stays with
+    their account). Uses the cart_updated_idx index. Returns how many carts went."""
+    cutoff = (now or timezone.now()) - timedelta(days=GUEST_CART_DAYS)
+    stale = Cart.objects.filter(customer__isnull=True, updated_at__lt=cutoff)
+    ids = list(stale.values_list("pk", flat=True)[:5000])  # a bounded batch per run
+    _total, by_model = Cart.objects.filter(pk__in=ids).delete()
+    return by_model.get(Cart._meta.label, 0)
+
+
 def clear_cart(*, cart: Cart) -> None:
     CartLine.objects.filter(cart=cart).delete()
 

@@ -19,3 +19,13 @@ def settle_abandoned_checkouts() -> int:
     if settled:
         logger.info("settled %d abandoned checkout(s)", settled)
     return settled
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def delete_stale_guest_carts() -> int:
+    """Every few hours: delete the guest carts left untouched (a guest's session is gone long
+    before). Idempotent."""
+    deleted = services.delete_stale_guest_carts()
+    if deleted:
+        logger.info("deleted %d stale guest cart(s)", deleted)
+    return deleted

@@ -249,3 +249,22 @@ def test_click_and_collect_promise_counts_the_acceptance_window_in_opening_hours
     )
     assert all(start.hour >= 8 and end.hour <= 20 for start, end in promise.slots)
     assert all(start.weekday() != 6 for start, _end in promise.slots)
+
+
+def test_stale_guest_carts_are_deleted_and_accounts_keep_theirs(world, customer):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders.services import delete_stale_guest_carts
+
+    old_guest, fresh_guest = get_or_create_cart(), get_or_create_cart()
+    account = get_or_create_cart(user=customer)
+    for cart in (old_guest, fresh_guest, account):
+        add_to_cart(cart=cart, variant=world.can, quantity=1, method=HOME)
+    long_ago = timezone.now() - timedelta(days=31)
+    Cart.objects.filter(pk__in=[old_guest.pk, account.pk]).update(updated_at=long_ago)
+
+    assert delete_stale_guest_carts() == 1
+    assert set(Cart.objects.values_list("pk", flat=True)) == {fresh_guest.pk, account.pk}
+    assert delete_stale_guest_carts() == 0
