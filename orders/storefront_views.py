@@ -404,7 +404,16 @@ def _place(request, cart, summary, form):
             form.add_error(None, error.message)
         return None
     except NoLongerAvailable as error:
-        messages.error(request, error.message)
+        skus = set(error.facts.get("skus") or ())
+        names = [str(item.line.variant) for item in summary.items if item.line.variant.sku in skus]
+        if names:
+            messages.error(
+                request,
+                _("These items can't be served as you chose any more: %(items)s. Nothing was "
+                  "ordered.") % {"items": ", ".join(names)},
+            )  # fmt: skip
+        else:
+            messages.error(request, error.message)
         messages.info(
             request, _("Your cart is kept: change or remove the items marked below, then retry.")
         )

@@ -74,6 +74,10 @@ FR = {
         "Aucune commande ne correspond à ce numéro et à cette adresse e-mail. Vérifiez-les "
         "tels qu'ils figurent dans votre e-mail de confirmation."
     ),
+    "These items can't be served as you chose any more: %(items)s. Nothing was ordered.": (
+        "Ces articles ne peuvent plus être servis comme vous l'avez choisi : %(items)s. Rien "
+        "n'a été commandé."
+    ),
     # Promises
     "Delivered within %(days)s working days, by %(date)s.": (
         "Livré sous %(days)s jours ouvrés, d'ici le %(date)s."

@@ -414,7 +414,10 @@ def test_home_delivery_no_router_can_serve_is_refused_at_placement(client, world
     response = client.post(CHECKOUT, LEA, follow=True)
 
     assert response.redirect_chain[-1][0] == CART
-    assert "Rien n'a été commandé" in " ".join(_messages(response))
+    assert (
+        "Ces articles ne peuvent plus être servis comme vous l'avez choisi : Lampe de jardin. "
+        "Rien n'a été commandé." in _messages(response)
+    )
     assert not Order.objects.exists()
     assert CartLine.objects.count() == 1
 
