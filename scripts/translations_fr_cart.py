@@ -134,6 +134,7 @@ FR = {
     "This link is personal: it lets whoever has it follow your order.": (
         "Ce lien est personnel : quiconque le possède peut suivre votre commande."
     ),
+    "Follow your order: %(follow_url)s": "Suivez votre commande : %(follow_url)s",
     # Pages
     "My orders": "Mes commandes",
     "Follow an order": "Suivre une commande",
