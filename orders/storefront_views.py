@@ -162,7 +162,8 @@ def _line_value(line) -> str:
 
 def cart(request):
     cart = current_cart(request)
-    summary = cart_summary(cart)
+    policy = OrderPolicy.current()
+    summary = cart_summary(cart, policy=policy)
     options = _serve_options(summary, _customer_point(request, summary))
     groups = [
         (
@@ -181,7 +182,7 @@ def cart(request):
     return render(
         request,
         "storefront/cart.html",
-        {"cart": summary, "groups": groups, "policy": OrderPolicy.current()},
+        {"cart": summary, "groups": groups, "policy": policy},
     )
 
 
@@ -321,7 +322,8 @@ def _payment_token(card_number: str) -> str:
 
 def checkout(request):
     cart = current_cart(request)
-    summary = cart_summary(cart)
+    policy = OrderPolicy.current()
+    summary = cart_summary(cart, policy=policy)
     if summary.is_empty:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
@@ -330,7 +332,6 @@ def checkout(request):
             request, _("Some items can't be ordered as they are: change them, then check out.")
         )
         return redirect("orders:cart")
-    policy = OrderPolicy.current()
     groups = _groups_with_promises(summary, policy)
     slot_groups = [(group.store, promise.slots) for group, promise in groups if promise.slots]
     form_kwargs = {
