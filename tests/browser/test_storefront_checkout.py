@@ -6,8 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from fulfillment.services import accept_fulfilment, mark_picked, mark_ready_for_pickup
 from orders.models import Order, PickupSlot
 from stores.models import StockLevel
+from tests.browser.conftest import PASSWORD_LABEL
+from tests.factories import PASSWORD
 from tests.orders.storefront_setup import build_world
 
 pytestmark = pytest.mark.browser
@@ -96,6 +99,63 @@ def test_guest_buys_for_click_and_collect_and_follows_the_order(
     screenshot("order-tracking")
     page.set_viewport_size({"width": 390, "height": 844})
     screenshot("order-tracking-mobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    # The store accepts, picks and puts it on the pickup shelf: the page says so.
+    fulfilment = order.fulfilments.get()
+    accept_fulfilment(fulfilment=fulfilment, actor="staff")
+    mark_picked(fulfilment=fulfilment, actor="staff")
+    mark_ready_for_pickup(fulfilment=fulfilment, actor="staff")
+    page.reload()
+    expect(page.get_by_test_id("part-status")).to_have_text("Prête à retirer")
+    expect(page.get_by_test_id("pickup-code-sent")).to_contain_text("code de retrait")
+    expect(page.get_by_test_id("timeline").get_by_role("listitem")).to_have_count(4)
+    screenshot("order-tracking-ready")
+
+
+def test_signed_in_customer_keeps_the_guest_cart_and_finds_the_order(
+    page, screenshot, world, customer
+):
+    page.goto(f"/p/{world.can.product.slug}/")
+    page.get_by_role("button", name="Ajouter au panier : livraison à domicile").click()
+    expect(page.get_by_test_id("cart-count")).to_have_text("1")
+
+    page.get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Courriel").fill(customer.email)
+    page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
+    page.get_by_role("button", name="Connexion").click()
+    expect(page.get_by_test_id("cart-count")).to_have_text("1")  # the guest cart joined
+
+    page.get_by_test_id("cart-link").click()
+    page.get_by_test_id("go-to-checkout").click()
+    expect(page.get_by_label("E-mail")).to_have_value(customer.email)
+    page.get_by_label("Prénom").fill("Léa")
+    page.get_by_label("Nom", exact=True).fill("Martin")
+    page.get_by_label("Adresse", exact=True).fill("3 rue Mercière")
+    page.get_by_label("Code postal").fill("6900")
+    page.get_by_label("Ville").fill("Lyon")
+    page.get_by_label("Numéro de carte").fill("4242 4242 4242 4242")
+    page.get_by_label("Expiration (MM/AA)").fill("12/39")
+    page.get_by_label("Cryptogramme").fill("123")
+    page.get_by_label("J'ai lu et j'accepte").check()
+    page.get_by_test_id("place-order").click()
+    expect(page.get_by_text("Un code postal français a 5 chiffres.")).to_be_visible()
+    page.evaluate("window.scrollTo(0, 0)")
+    screenshot("checkout-errors")
+
+    page.get_by_label("Code postal").fill("69002")
+    page.get_by_label("Numéro de carte").fill("4242 4242 4242 4242")
+    page.get_by_label("Expiration (MM/AA)").fill("12/39")
+    page.get_by_label("Cryptogramme").fill("123")
+    page.get_by_label("J'ai lu et j'accepte").check()
+    page.get_by_test_id("place-order").click()
+    expect(page.get_by_test_id("confirmation")).to_be_visible()
+
+    page.get_by_role("link", name="Mes commandes").first.click()
+    order = Order.objects.get(status=Order.Status.PLACED)
+    expect(page.get_by_test_id("my-orders")).to_contain_text(order.number)
+    expect(page.get_by_test_id("my-orders")).to_contain_text("Livraison à domicile")
+    screenshot("my-orders")
 
 
 def test_a_fuller_cart_reads_well_on_a_phone(page, screenshot, world):
