@@ -271,6 +271,10 @@ FR = {
 }
 
 FR_PLURAL = {
+    "Take the %(counter)s available": (
+        "Prendre le seul disponible",
+        "Prendre les %(counter)s disponibles",
+    ),
     "%(count)s minute": ("%(count)s minute", "%(count)s minutes"),
     "%(count)s hour": ("%(count)s heure", "%(count)s heures"),
     "Items (%(counter)s)": ("Article (%(counter)s)", "Articles (%(counter)s)"),

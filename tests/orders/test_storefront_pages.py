@@ -187,6 +187,22 @@ def test_the_cart_says_which_items_are_gone_and_blocks_checkout(client, world):
     assert checkout.url == CART
 
 
+def test_a_line_asking_more_than_the_store_has_left_offers_to_take_what_is_left(client, world):
+    _add(client, world.secateur, CLICK, world.bellecour, quantity=3)
+    StockLevel.objects.filter(store=world.bellecour, variant=world.secateur).update(on_hand=2)
+
+    page = client.get(CART).content.decode()
+    client.post(
+        reverse("orders:cart-line", args=[CartLine.objects.get().pk]),
+        {"quantity": "2", "serve": f"click_collect:{world.bellecour.slug}"},
+    )
+
+    assert "Plus que 2 chez Ardoise Lyon Bellecour." in page
+    assert "Prendre les 2 disponibles" in page
+    assert CartLine.objects.get().quantity == 2
+    assert not client.get(CART).context["cart"].problems
+
+
 def test_the_guest_cart_joins_the_account_at_log_in(client, world, customer):
     mine = get_or_create_cart(user=customer)
     add_to_cart(cart=mine, variant=world.can, quantity=1, method=HOME)
