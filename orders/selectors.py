@@ -20,7 +20,7 @@ from stores.selectors import available_to_reserve, bounding_box, distance_km_exp
 
 from .models import Cart, CartLine, FulfilmentMethod, Order, OrderPolicy, PickupSlot
 from .pricing import LineQuote, LineRequest, Quote, quote
-from .routing import Location, LocationKind, Point
+from .routing import Location, LocationKind, Point, RoutingPolicy
 
 STORE_FIELDS = (
     "kind",
@@ -116,15 +116,29 @@ def routing_candidates(
 # Carts ---------------------------------------------------------------------------------------
 
 
-def home_delivery_available(variant_ids: Iterable[int]) -> dict[int, int]:
+def home_delivery_available(
+    variant_ids: Iterable[int], *, near: Point | None = None
+) -> dict[int, int]:
     """Units of each variant that home delivery can draw on: the active warehouses' and the
-    active ship-from-store stores' (routing later picks the locations near the address). One
-    query; variants with none are missing."""
-    rows = (
-        StockLevel.objects.filter(
-            variant_id__in=set(variant_ids), available__gt=0, store__status=Store.Status.ACTIVE
+    active ship-from-store stores' — only those within the routing's reach of `near` (the
+    customer's place) when it is known, as place_order's routing will. One query; variants
+    with none are missing."""
+    ships = Q(store__offers_ship_from_store=True)
+    rows = StockLevel.objects.filter(
+        variant_id__in=set(variant_ids), available__gt=0, store__status=Store.Status.ACTIVE
+    )
+    if near is not None:
+        radius_km = RoutingPolicy().max_distance_km
+        box = {
+            f"store__{key}": value
+            for key, value in bounding_box(near.latitude, near.longitude, radius_km).items()
+        }
+        rows = rows.annotate(
+            distance_km=distance_km_expression(near.latitude, near.longitude, prefix="store__")
         )
-        .filter(Q(store__kind=Store.Kind.WAREHOUSE) | Q(store__offers_ship_from_store=True))
+        ships &= Q(**box, distance_km__lte=radius_km)
+    rows = (
+        rows.filter(Q(store__kind=Store.Kind.WAREHOUSE) | ships)
         .order_by()
         .values("variant_id")
         .annotate(units=Sum("available"))
@@ -250,10 +264,13 @@ def _line_problem(line: CartLine, available: int) -> str:
     return _("Only %(count)s left at %(store)s.") % {"count": available, "store": store.name}
 
 
-def cart_summary(cart: Cart | None, *, policy: OrderPolicy | None = None) -> CartSummary:
+def cart_summary(
+    cart: Cart | None, *, policy: OrderPolicy | None = None, near: Point | None = None
+) -> CartSummary:
     """A cart's lines, priced by pricing.quote, each with its availability re-checked now and
-    what, if anything, stops it being ordered. Four queries whatever the number of lines (lines,
-    collect availability, home availability, store prices)."""
+    what, if anything, stops it being ordered (home delivery counted from `near`, the
+    customer's place, when known). Four queries whatever the number of lines (lines, collect
+    availability, home availability, store prices)."""
     if cart is None:
         return CartSummary(cart=None)
     lines = list(
@@ -264,7 +281,7 @@ def cart_summary(cart: Cart | None, *, policy: OrderPolicy | None = None) -> Car
     collect_pairs = [(line.store_id, line.variant_id) for line in lines if line.store_id]
     in_stores = available_to_reserve(collect_pairs) if collect_pairs else {}
     home_ids = [line.variant_id for line in lines if line.store_id is None]
-    for_home = home_delivery_available(home_ids) if home_ids else {}
+    for_home = home_delivery_available(home_ids, near=near) if home_ids else {}
     priced = quote(
         [LineRequest(line.variant, line.quantity, line.method, line.store) for line in lines],
         policy=policy,

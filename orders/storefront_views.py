@@ -24,10 +24,11 @@ from payments.providers import DECLINED_TEST_TOKEN, get_provider
 from payments.services import PaymentDeclined
 from stores.models import Store
 from stores.opening_hours import describe_status, opening_status, weekly_hours
-from stores.selectors import NEAR_RADIUS_KM, CustomerLocation
+from stores.selectors import NEAR_RADIUS_KM, CustomerLocation, locate
 
 from . import tracking
 from .models import COLLECT_METHODS, Cart, FulfilmentMethod, Order, OrderPolicy
+from .routing import Point
 from .selectors import (
     cart_count,
     cart_summary,
@@ -107,6 +108,18 @@ def current_cart_count(request) -> int:
     return guest_cart_count(token) if token else 0
 
 
+def _customer_place(request) -> Point | None:
+    """The customer's remembered place (a postal code, a town or their position), if any."""
+    location = CustomerLocation.from_dict(request.session.get(LOCATION_SESSION_KEY) or {})
+    return Point(location.latitude, location.longitude) if location else None
+
+
+def _remember_place(request, postal_code: str) -> None:
+    location = locate(postal_code) if postal_code else None
+    if location is not None:
+        request.session[LOCATION_SESSION_KEY] = location.as_dict()
+
+
 def _customer_point(request, summary) -> tuple[float, float] | None:
     """Where to look for other pickup stores: the customer's remembered location, else the
     first pickup store of the cart."""
@@ -163,7 +176,7 @@ def _line_value(line) -> str:
 def cart(request):
     cart = current_cart(request)
     policy = OrderPolicy.current()
-    summary = cart_summary(cart, policy=policy)
+    summary = cart_summary(cart, policy=policy, near=_customer_place(request))
     options = _serve_options(summary, _customer_point(request, summary))
     groups = [
         (
@@ -323,7 +336,7 @@ def _payment_token(card_number: str) -> str:
 def checkout(request):
     cart = current_cart(request)
     policy = OrderPolicy.current()
-    summary = cart_summary(cart, policy=policy)
+    summary = cart_summary(cart, policy=policy, near=_customer_place(request))
     if summary.is_empty:
         messages.info(request, _("Your cart is empty."))
         return redirect("orders:cart")
@@ -405,6 +418,9 @@ def _place(request, cart, summary, form):
             form.add_error(None, error.message)
         return None
     except NoLongerAvailable as error:
+        if summary.has_home_delivery:
+            # The cart then counts home delivery from this address, as the routing did.
+            _remember_place(request, data["postal_code"])
         skus = set(error.facts.get("skus") or ())
         names = [str(item.line.variant) for item in summary.items if item.line.variant.sku in skus]
         if names:

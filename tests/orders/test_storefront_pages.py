@@ -436,6 +436,8 @@ def test_home_delivery_no_router_can_serve_is_refused_at_placement(client, world
     )
     assert not Order.objects.exists()
     assert CartLine.objects.count() == 1
+    # Back in the cart, the line is marked: counted from the address, nothing ships there.
+    assert "Plus disponible en livraison à domicile." in response.content.decode()
 
 
 def test_an_empty_cart_has_no_checkout(client, db):
