@@ -227,6 +227,8 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "catalog.models.Product.Status",
         "StoreStatusEnum": "stores.models.Store.Status",
         "StoreKindEnum": "stores.models.Store.Kind",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "FulfilmentStatusEnum": "fulfillment.models.Fulfilment.Status",
     },
 }
 
@@ -271,6 +273,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.settle_abandoned_checkouts",
         "schedule": timedelta(seconds=60),
         "options": {"expires": 55},
+    },
+    # Forgets the order API's Idempotency-Keys once they are a day old.
+    "orders-purge-order-requests": {
+        "task": "orders.tasks.purge_order_requests",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3300},
     },
     # Deletes the guest carts nobody touched for GUEST_CART_DAYS (accounts keep theirs).
     "orders-delete-stale-guest-carts": {

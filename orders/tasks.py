@@ -22,6 +22,14 @@ def settle_abandoned_checkouts() -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def purge_order_requests() -> int:
+    """Every hour: forget the API's order Idempotency-Keys older than a day. Idempotent."""
+    from .api.idempotency import purge_expired
+
+    return purge_expired()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def delete_stale_guest_carts() -> int:
     """Every few hours: delete the guest carts left untouched (a guest's session is gone long
     before). Idempotent."""

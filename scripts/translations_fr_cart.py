@@ -2,7 +2,6 @@
 
 FR = {
     # Models
-    "home delivery takes (working days)": "délai de livraison à domicile (jours ouvrés)",
     "cart": "panier",
     "carts": "paniers",
     "cart line": "ligne de panier",
@@ -79,9 +78,7 @@ FR = {
         "n'a été commandé."
     ),
     # Promises
-    "Delivered within %(days)s working days, by %(date)s.": (
-        "Livré sous %(days)s jours ouvrés, d'ici le %(date)s."
-    ),
+    "Delivered within %(days)s days, by %(date)s.": "Livré sous %(days)s jours, d'ici le %(date)s.",
     "Ready within %(window)s of the store's opening hours%(when)s. Kept for you %(days)s days; "
     "we e-mail you a pickup code when it is ready.": (
         "Prêt sous %(window)s d'ouverture du magasin%(when)s. Conservé %(days)s jours ; nous "

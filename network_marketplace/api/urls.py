@@ -5,6 +5,8 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from catalog.api.urls import router as catalog_router
+from fulfillment.api.urls import router as fulfillment_router
+from orders.api.urls import router as orders_router
 from stores.api.urls import router as stores_router
 from stores.api.views import WhoAmIView
 
@@ -21,6 +23,8 @@ router = DefaultRouter()
 router.APIRootView = NetworkApiRoot
 router.registry.extend(catalog_router.registry)
 router.registry.extend(stores_router.registry)
+router.registry.extend(orders_router.registry)
+router.registry.extend(fulfillment_router.registry)
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 
 urlpatterns = [

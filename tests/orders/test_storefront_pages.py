@@ -248,7 +248,7 @@ def test_checkout_shows_the_promise_of_each_group_and_the_test_card_notice(clien
     page = client.get(CHECKOUT).content.decode()
 
     assert "Paiement de test : aucune carte n'est débitée." in page
-    assert "Livré sous 3 jours ouvrés" in page
+    assert "Livré sous 2 jours" in page
     assert "Conservé 5 jours" in page
     assert "vous le garde 48 heures" in page
     assert "Heure de retrait chez Ardoise Lyon Bellecour" in page  # Bellecour offers slots
