@@ -3,31 +3,53 @@
 Every step goes through `_move`: it re-reads the fulfilment with SELECT FOR UPDATE, returns it
 unchanged when it is already in the target state (a retried request or job is harmless), checks
 the move against fulfillment/states.py, saves, and writes a FulfilmentEvent and an audit row.
+Then `_after_step`, in the same transaction: a refused or timed-out fulfilment's lines go to the
+next candidate (fulfillment/rerouting.py) or are cancelled and refunded, an end without a sale
+cancels its lines, and the order's status rolls up (orders.services.roll_up_order_status).
+The customer's e-mails (fulfillment/emails.py) are queued in the step's transaction too.
+
+Lock order: the fulfilment's row, then the order's (taken by `_move`), then stock rows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import CharField, F, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.money import format_cents
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
+from network_marketplace.models import User
+from network_marketplace.notifications import send_templated_email
 from network_marketplace.webhooks import emit_event
-from orders.models import OrderPolicy, fulfilment_holder
-from stores.models import Reservation
-from stores.services import consume_reservation, release_holder
+from orders.models import FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
+from stores.models import Reservation, StockMovement, Store
+from stores.services import adjust_on_hand, consume_reservation, release_holder
 
-from .models import Fulfilment, FulfilmentEvent
-from .states import COMPLETED_STATUSES, check_fulfilment_transition
+from . import emails
+from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnEvent, ReturnLine
+from .selectors import return_warehouse, returnable_lines
+from .states import (
+    COMPLETED_STATUSES,
+    COUNTED_RETURN_STATUSES,
+    LOST_STATUSES,
+    OPEN_STATUSES,
+    check_fulfilment_transition,
+    check_return_transition,
+)
 
+logger = logging.getLogger(__name__)
 S = Fulfilment.Status
 PICKUP_CODE_DIGITS = 6
 
@@ -40,6 +62,7 @@ EVENT_OF_STATUS = {
     S.READY_FOR_PICKUP: "fulfillment.ready",
     S.COLLECTED: "fulfillment.handed_over",
     S.SHIPPED: "fulfillment.shipped",
+    S.DELIVERED: "fulfillment.delivered",
     S.PURCHASED_IN_STORE: "fulfillment.purchased_in_store",
     S.NOT_PURCHASED: "fulfillment.not_purchased",
     S.UNCOLLECTED: "fulfillment.uncollected",
@@ -69,6 +92,9 @@ def _move(
     if locked.status == target:
         return locked, False
     check_fulfilment_transition(locked, target)
+    # The order's row next, before any stock row: two fulfilments of one order moving at once
+    # (a re-route may hold stock where the other gives it back) take their locks in one order.
+    Order.objects.select_for_update().filter(pk=locked.order_id).values_list("pk").first()
     previous = locked.status
     locked.status = target
     for name, value in changes.items():
@@ -144,27 +170,88 @@ def new_pickup_code() -> str:
     return f"{secrets.randbelow(10**PICKUP_CODE_DIGITS):0{PICKUP_CODE_DIGITS}d}"
 
 
+# What follows each step, in its transaction ----------------------------------------------------
+
+
+def _after_step(fulfilment: Fulfilment, *, actor, why: str | None = None) -> None:
+    """The order-level consequences of a move: a lost fulfilment's lines go to the next
+    candidate (or are cancelled); an end without a sale cancels its lines (refund, e-mail);
+    then the order's status follows. Runs once per move, in the move's transaction."""
+    from orders.services import cancel_order_lines, roll_up_order_status
+
+    from .rerouting import reroute_lost_fulfilment
+
+    if fulfilment.status in LOST_STATUSES:
+        reroute_lost_fulfilment(fulfilment=fulfilment, actor=actor)
+    elif fulfilment.status in ENDS_WITHOUT_SALE:
+        cancel_order_lines(
+            order=fulfilment.order,
+            quantities={line.order_line_id: line.quantity for line in fulfilment.lines.all()},
+            why=why or ENDS_WITHOUT_SALE[fulfilment.status],
+            key=f"fulfilment:{fulfilment.pk}:{fulfilment.status}",
+            actor=actor,
+            # The customer was in the store and chose not to buy: nothing to tell them.
+            notify=fulfilment.status != S.NOT_PURCHASED,
+        )
+    roll_up_order_status(order=fulfilment.order, actor=actor)
+
+
+# Ends without a sale (other than a refusal or a timeout) -> why the lines are cancelled.
+ENDS_WITHOUT_SALE = {
+    S.CANCELLED: "cancelled",
+    S.UNCOLLECTED: "uncollected",
+    S.NOT_PURCHASED: "not_purchased",
+}
+
+
+def _reserve_collect_hold_until(fulfilment: Fulfilment):
+    """When the stock held for a reserve & collect fulfilment stops being held."""
+    return (
+        Reservation.objects.filter(
+            holder=fulfilment_holder(fulfilment.pk), kind=Reservation.Kind.RESERVE_COLLECT
+        )
+        .exclude(status__in=[Reservation.Status.RELEASED, Reservation.Status.CONSUMED])
+        .aggregate(until=Min("expires_at"))["until"]
+    )
+
+
+# The steps ---------------------------------------------------------------------------------------
+
+
 def accept_fulfilment(*, fulfilment: Fulfilment, actor) -> Fulfilment:
     with transaction.atomic():
-        fulfilment, _moved = _move(fulfilment, S.ACCEPTED, actor=actor, accepted_at=timezone.now())
+        fulfilment, moved = _move(fulfilment, S.ACCEPTED, actor=actor, accepted_at=timezone.now())
+        if moved:
+            hold_until = (
+                _reserve_collect_hold_until(fulfilment)
+                if fulfilment.method == FulfilmentMethod.RESERVE_COLLECT
+                else None
+            )
+            emails.send_accepted(fulfilment, hold_until=hold_until)
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
 def reject_fulfilment(*, fulfilment: Fulfilment, actor, reason: str) -> Fulfilment:
-    """The store can't serve it. The caller (orders) routes the lines to the next candidate."""
+    """The store can't serve it: in the same transaction, its lines go to the next candidate
+    (home delivery) or are cancelled and refunded (collect, or no candidate left)."""
     if not reason.strip():
         raise DomainError(_("Say why the fulfilment is rejected."))
     with transaction.atomic():
-        fulfilment, _moved = _move(
+        fulfilment, moved = _move(
             fulfilment, S.REJECTED, actor=actor, reason=reason, rejection_reason=reason,
             closed_at=timezone.now(),
         )  # fmt: skip
+        if moved:
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
 def mark_picked(*, fulfilment: Fulfilment, actor) -> Fulfilment:
     with transaction.atomic():
-        fulfilment, _moved = _move(fulfilment, S.PICKED, actor=actor)
+        fulfilment, moved = _move(fulfilment, S.PICKED, actor=actor)
+        if moved:
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
@@ -175,21 +262,29 @@ class ReadyForPickup:
 
 
 def mark_ready_for_pickup(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
-    """Ready on the shelf: a fresh pickup code is made; only its digest is kept."""
+    """Ready on the shelf: a fresh pickup code is made and e-mailed to the customer (text and
+    QR code); only its digest is kept. Click & collect waits OrderPolicy.collect_within_days;
+    reserve & collect waits until its hold on the stock ends."""
     policy = OrderPolicy.current()
     with transaction.atomic():
         code = new_pickup_code()
         now = timezone.now()
+        collect_before = now + timedelta(days=policy.collect_within_days)
+        if fulfilment.method == FulfilmentMethod.RESERVE_COLLECT:
+            collect_before = _reserve_collect_hold_until(fulfilment) or collect_before
         fulfilment, moved = _move(
             fulfilment, S.READY_FOR_PICKUP, actor=actor, ready_at=now,
-            collect_before=now + timedelta(days=policy.collect_within_days),
+            collect_before=collect_before,
             pickup_code_digest=pickup_code_digest(fulfilment.pk, code), pickup_code_failures=0,
         )  # fmt: skip
+        if moved:
+            emails.send_ready_for_pickup(fulfilment, code=code)
+            _after_step(fulfilment, actor=actor)
     return ReadyForPickup(fulfilment=fulfilment, pickup_code=code if moved else None)
 
 
 def reissue_pickup_code(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
-    """A new code for a ready fulfilment (lost code, or voided by wrong attempts)."""
+    """A new code for a ready fulfilment (lost code, or voided by wrong attempts), e-mailed."""
     with transaction.atomic():
         locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
         if locked.status != S.READY_FOR_PICKUP:
@@ -202,6 +297,7 @@ def reissue_pickup_code(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
             actor=actor, action="fulfilment.pickup_code_reissued", target=locked,
             store_id=locked.store_id,
         )  # fmt: skip
+        emails.send_ready_for_pickup(locked, code=code)
     return ReadyForPickup(fulfilment=locked, pickup_code=code)
 
 
@@ -235,9 +331,11 @@ def hand_over(*, fulfilment: Fulfilment, code: str, actor) -> Fulfilment:
             )
         else:
             wrong = None
-            locked, _moved = _move(
+            locked, moved = _move(
                 locked, S.COLLECTED, actor=actor, closed_at=timezone.now(), pickup_code_digest=""
             )
+            if moved:
+                _after_step(locked, actor=actor)
     # The failed attempt is committed before the error is raised: it must count.
     if wrong is not None:
         raise wrong
@@ -247,59 +345,670 @@ def hand_over(*, fulfilment: Fulfilment, code: str, actor) -> Fulfilment:
 def ship_fulfilment(
     *, fulfilment: Fulfilment, carrier: str, tracking_number: str, actor
 ) -> Fulfilment:
+    """The parcel left with the carrier: the customer gets the tracking number (and the
+    carrier's tracking page for the carriers we know, fulfillment/carriers.py)."""
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if not carrier or not tracking_number:
         raise DomainError(_("A carrier and a tracking number are required to ship."))
     with transaction.atomic():
-        fulfilment, _moved = _move(
+        fulfilment, moved = _move(
             fulfilment, S.SHIPPED, actor=actor, carrier=carrier,
             tracking_number=tracking_number, closed_at=timezone.now(),
         )  # fmt: skip
+        if moved:
+            emails.send_shipped(fulfilment)
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
 def record_reserve_outcome(*, fulfilment: Fulfilment, purchased: bool, actor) -> Fulfilment:
-    """Reserve & collect ends in the store: the customer bought the item there, or not."""
+    """Reserve & collect ends in the store: the customer bought the item there, or not (the
+    line is then counted as cancelled; nothing was paid online, nothing is refunded)."""
     target = S.PURCHASED_IN_STORE if purchased else S.NOT_PURCHASED
     with transaction.atomic():
-        fulfilment, _moved = _move(fulfilment, target, actor=actor, closed_at=timezone.now())
+        fulfilment, moved = _move(fulfilment, target, actor=actor, closed_at=timezone.now())
+        if moved:
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
 def cancel_fulfilment(*, fulfilment: Fulfilment, actor, reason: str) -> Fulfilment:
+    """Cancel a fulfilment that has not left the store: its stock goes back, its lines are
+    cancelled, refunded and told to the customer."""
     with transaction.atomic():
-        fulfilment, _moved = _move(
+        fulfilment, moved = _move(
             fulfilment, S.CANCELLED, actor=actor, reason=reason, closed_at=timezone.now()
         )
+        if moved:
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
-def time_out_fulfilment(*, fulfilment: Fulfilment, now=None) -> tuple[Fulfilment, bool]:
-    """The store did not accept before the deadline. Safe to run twice or concurrently: the
-    second run finds it already timed out (or accepted meanwhile) and does nothing."""
+def time_out_fulfilment(
+    *, fulfilment: Fulfilment, now=None, skip_locked: bool = False
+) -> tuple[Fulfilment, bool]:
+    """The store did not accept before the deadline: the fulfilment times out and its lines go
+    to the next candidate (or are cancelled), all in one transaction. Safe to run twice or
+    concurrently: the second run finds it already timed out (or accepted meanwhile) and does
+    nothing. With `skip_locked` a fulfilment another transaction holds (the store accepting it
+    right now) is left for the next run: returns (fulfilment, False)."""
     now = now or timezone.now()
+    actor = "system:acceptance-timeout"
     with transaction.atomic():
-        locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
+        locked = (
+            Fulfilment.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=fulfilment.pk)
+            .first()
+        )
+        if locked is None:
+            return fulfilment, False
         if locked.status != S.AWAITING_ACCEPTANCE or (
             locked.accept_deadline and locked.accept_deadline > now
         ):
             return locked, False
-        return _move(
-            locked, S.TIMED_OUT, actor="system:acceptance-timeout",
+        locked, moved = _move(
+            locked, S.TIMED_OUT, actor=actor,
             reason=_("Not accepted before the deadline."), closed_at=now,
         )  # fmt: skip
+        if moved:
+            _after_step(locked, actor=actor)
+        return locked, moved
 
 
-def mark_uncollected(*, fulfilment: Fulfilment, now=None) -> tuple[Fulfilment, bool]:
-    """A ready order nobody came for by `collect_before`. Idempotent like time_out_fulfilment."""
+def mark_uncollected(
+    *, fulfilment: Fulfilment, now=None, skip_locked: bool = False
+) -> tuple[Fulfilment, bool]:
+    """A ready order nobody came for by `collect_before`: cancelled, its stock given back,
+    refunded, and the customer told. Idempotent like time_out_fulfilment."""
     now = now or timezone.now()
+    actor = "system:collection-deadline"
     with transaction.atomic():
-        locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
+        locked = (
+            Fulfilment.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=fulfilment.pk)
+            .first()
+        )
+        if locked is None:
+            return fulfilment, False
         if locked.status != S.READY_FOR_PICKUP or (
             locked.collect_before and locked.collect_before > now
         ):
             return locked, False
-        return _move(
-            locked, S.UNCOLLECTED, actor="system:collection-deadline",
-            reason=_("Not collected in time."), closed_at=now,
+        locked, moved = _move(
+            locked, S.UNCOLLECTED, actor=actor, reason=_("Not collected in time."), closed_at=now
+        )
+        if moved:
+            why = (
+                "reservation_expired" if locked.method == FulfilmentMethod.RESERVE_COLLECT else None
+            )
+            _after_step(locked, actor=actor, why=why)
+        return locked, moved
+
+
+def expire_reservation(
+    *, fulfilment: Fulfilment, now=None, skip_locked: bool = False
+) -> tuple[Fulfilment, bool]:
+    """A reserve & collect fulfilment whose hold on the stock has ended (`expires_at` passed):
+    it ends too, and its stock goes back. Ready in the store: not collected in time; not ready
+    yet: cancelled. The customer is told the reservation expired. Idempotent."""
+    now = now or timezone.now()
+    actor = "system:reservation-expiry"
+    with transaction.atomic():
+        locked = (
+            Fulfilment.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=fulfilment.pk)
+            .first()
+        )
+        if locked is None:
+            return fulfilment, False
+        until = _reserve_collect_hold_until(locked)
+        if (
+            locked.method != FulfilmentMethod.RESERVE_COLLECT
+            or locked.status not in OPEN_STATUSES
+            or until is None
+            or until > now
+        ):
+            return locked, False
+        target = S.UNCOLLECTED if locked.status == S.READY_FOR_PICKUP else S.CANCELLED
+        locked, moved = _move(
+            locked, target, actor=actor, reason=_("The reservation expired."), closed_at=now
+        )
+        if moved:
+            _after_step(locked, actor=actor, why="reservation_expired")
+        return locked, moved
+
+
+# The periodic jobs: each fulfilment in its own short transaction --------------------------------
+
+
+def _each(ids, step, now) -> int:
+    """Run `step` on each fulfilment id, one transaction each; a failure is logged and left
+    for the next run, the others go on. Returns how many moved."""
+    moved = 0
+    for pk in ids:
+        try:
+            _fulfilment, done = step(fulfilment=Fulfilment(pk=pk), now=now, skip_locked=True)
+        except Exception:
+            logger.exception("fulfilment %s: periodic step %s failed", pk, step.__name__)
+            continue
+        moved += done
+    return moved
+
+
+def time_out_overdue_fulfilments(*, now=None, limit: int = 500) -> int:
+    """The timeout job: every fulfilment still awaiting acceptance past its deadline times out
+    and is routed again. Returns how many timed out."""
+    now = now or timezone.now()
+    ids = (
+        Fulfilment.objects.filter(status=S.AWAITING_ACCEPTANCE, accept_deadline__lte=now)
+        .order_by("accept_deadline", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return _each(list(ids), time_out_fulfilment, now)
+
+
+def expire_uncollected_fulfilments(*, now=None, limit: int = 500) -> int:
+    """The click & collect job: ready orders not collected by `collect_before` are cancelled,
+    refunded, their stock given back. Returns how many."""
+    now = now or timezone.now()
+    ids = (
+        Fulfilment.objects.filter(
+            status=S.READY_FOR_PICKUP,
+            method=FulfilmentMethod.CLICK_COLLECT,
+            collect_before__lte=now,
+        )
+        .order_by("collect_before", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return _each(list(ids), mark_uncollected, now)
+
+
+def _reserve_collect_holds(now):
+    """The open reserve & collect fulfilments, with when their hold ends."""
+    holds = Reservation.objects.filter(
+        kind=Reservation.Kind.RESERVE_COLLECT,
+        holder=Concat(Value("fulfilment:"), Cast(OuterRef("pk"), CharField())),
+    ).exclude(status__in=[Reservation.Status.RELEASED, Reservation.Status.CONSUMED])
+    return Fulfilment.objects.filter(
+        method=FulfilmentMethod.RESERVE_COLLECT, status__in=OPEN_STATUSES
+    ).annotate(hold_until=Subquery(holds.order_by("expires_at").values("expires_at")[:1]))
+
+
+def expire_reservations(*, now=None, limit: int = 500) -> int:
+    """The reserve & collect job: a reservation ends with its hold on the stock."""
+    now = now or timezone.now()
+    ids = (
+        _reserve_collect_holds(now)
+        .filter(hold_until__lte=now)
+        .order_by("hold_until", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return _each(list(ids), expire_reservation, now)
+
+
+def remind_expiring_reservations(*, now=None, limit: int = 500) -> int:
+    """Tell the customer whose reserved item waits in the store that the hold ends within
+    settings.RESERVE_COLLECT_REMINDER_HOURS; once per reservation, and only if it was ready
+    before that window opened (else the ready e-mail, just sent, says it all)."""
+    now = now or timezone.now()
+    window = timedelta(hours=settings.RESERVE_COLLECT_REMINDER_HOURS)
+    due = Fulfilment.objects.filter(
+        method=FulfilmentMethod.RESERVE_COLLECT, status=S.READY_FOR_PICKUP,
+        expiry_reminder_sent_at__isnull=True, collect_before__gt=now,
+        collect_before__lte=now + window, ready_at__lt=F("collect_before") - window,
+    ).order_by("collect_before", "pk")[:limit]  # fmt: skip
+    sent = 0
+    for candidate in due:
+        with transaction.atomic():
+            locked = (
+                Fulfilment.objects.select_for_update(skip_locked=True)
+                .filter(
+                    pk=candidate.pk, status=S.READY_FOR_PICKUP, expiry_reminder_sent_at__isnull=True
+                )
+                .select_related("order", "store")
+                .first()
+            )
+            if locked is None:
+                continue
+            locked.expiry_reminder_sent_at = now
+            locked.save(update_fields=["expiry_reminder_sent_at", "updated_at"])
+            emails.send_reservation_reminder(locked)
+            sent += 1
+    return sent
+
+
+def mark_delivered(*, fulfilment: Fulfilment, actor, delivered_at=None) -> Fulfilment:
+    """The carrier delivered a shipped parcel (reported by the carrier, the store's ERP or HQ's
+    integration). `delivered_at` is when it happened (default now): not in the future, not
+    before shipping. The 14-day withdrawal period starts then."""
+    now = timezone.now()
+    delivered_at = delivered_at or now
+    if delivered_at > now + timedelta(minutes=5):
+        raise DomainError(_("A delivery can't be in the future."), delivered_at=_("In the future."))
+    with transaction.atomic():
+        locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
+        if locked.closed_at and locked.status == S.SHIPPED and delivered_at < locked.closed_at:
+            raise DomainError(
+                _("A parcel can't be delivered before it was shipped."),
+                delivered_at=_("Before the shipping time."),
+            )
+        fulfilment, _moved = _move(locked, S.DELIVERED, actor=actor, delivered_at=delivered_at)
+    return fulfilment
+
+
+# Returns ----------------------------------------------------------------------------------
+#
+# A customer (or a store's desk for a walk-in customer) starts a return of what was received;
+# any store that accepts returns (or the warehouse, by post) receives it, inspects each line,
+# puts resalable units back into its own stock, and refunds the customer through payments. The
+# sale reversed is the seller store's, kept on each ReturnLine. Steps follow RETURN_TRANSITIONS.
+
+R = Return.Status
+
+
+class ReturnInvalid(DomainError):
+    """The return can't be made as asked."""
+
+    code = "return_invalid"
+    http_status = 400
+
+
+class NotThisStoresReturn(DomainError):
+    """This return is handled by another location."""
+
+    code = "not_this_stores_return"
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class ReturnRequestLine:
+    fulfilment_line: FulfilmentLine
+    quantity: int
+
+
+@dataclass(frozen=True)
+class LineInspection:
+    line: ReturnLine
+    condition: str
+    restock: bool
+    refund_cents: int
+
+
+def _move_return(
+    return_request: Return, target: str, *, actor, store=None, reason: str = "", **changes
+) -> tuple[Return, bool]:
+    """Apply one transition of a return; returns (return, moved). Call inside a transaction."""
+    locked = Return.objects.select_for_update().get(pk=return_request.pk)
+    if locked.status == target:
+        return locked, False
+    check_return_transition(locked.status, target)
+    previous = locked.status
+    locked.status = target
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    locked.save(update_fields=["status", "updated_at", *changes])
+    ReturnEvent.objects.create(
+        return_request=locked, from_status=previous, to_status=target, store=store,
+        actor_label=actor_label(actor), reason=reason,
+    )  # fmt: skip
+    record_audit_event(
+        actor=actor, action=f"return.{target}", target=locked,
+        store_id=store.pk if store else locked.store_id,
+        data={"from": previous, "to": target, "order": locked.order_id, "reason": reason},
+    )  # fmt: skip
+    return locked, True
+
+
+def return_event_data(return_request: Return) -> dict:
+    """What a webhook says of a return: the receiving location, and each line with the seller
+    store whose sale it reverses and the amount refunded for it."""
+    return {
+        "return": return_request.number,
+        "order": return_request.order.number,
+        "status": return_request.status,
+        "method": return_request.method,
+        "receiving_store": return_request.store.slug,
+        "refunded_cents": return_request.refunded_cents,
+        "shipping_refund_cents": return_request.shipping_refund_cents,
+        "lines": [
+            {
+                "sku": line.order_line.sku,
+                "quantity": line.quantity,
+                "seller_store": line.seller_store.slug,
+                "condition": line.condition,
+                "restocked_quantity": line.restocked_quantity,
+                "refund_cents": line.refund_cents,
+            }
+            for line in return_request.lines.select_related("order_line", "seller_store")
+        ],
+    }
+
+
+def _emit_return_event(return_request: Return, event_type: str) -> None:
+    """To the receiving location and to every seller store of the return (and HQ, once)."""
+    data = return_event_data(return_request)
+    sellers = {line.seller_store_id for line in return_request.lines.all()}
+    store_ids = [return_request.store_id, *sorted(sellers - {return_request.store_id})]
+    for store_id in store_ids:
+        emit_event(
+            event_type=event_type, store_id=store_id,
+            event_id=f"{event_type}:{return_request.pk}", data=data,
         )  # fmt: skip
+
+
+def _return_email_context(return_request: Return) -> dict:
+    store = return_request.store
+    return {
+        "number": return_request.number,
+        "order_number": return_request.order.number,
+        "first_name": return_request.order.first_name,
+        "method": return_request.method,
+        "store_name": store.name,
+        "store_address": f"{store.address_line}, {store.postal_code} {store.city}",
+        "lines": [
+            {
+                "name": line.order_line.product_name,
+                "sku": line.order_line.sku,
+                "quantity": line.quantity,
+                "refund_cents": line.refund_cents,
+            }
+            for line in return_request.lines.select_related("order_line")
+        ],
+        "refund_cents": return_request.refund_total_cents,
+    }
+
+
+def _check_receiving_store(store: Store) -> None:
+    if store is None or store.status != Store.Status.ACTIVE or not store.accepts_returns:
+        raise ReturnInvalid(
+            _("This store does not take returns: choose another one."),
+            store=_("This store does not take returns."),
+        )
+
+
+def request_return(
+    *,
+    order: Order,
+    lines: list[ReturnRequestLine],
+    reason: str,
+    method: str,
+    actor,
+    store: Store | None = None,
+    comment: str = "",
+    now=None,
+    instructions: bool = True,
+) -> Return:
+    """Start a return of received units of `order`, to be brought to `store` (any active store
+    that accepts returns) or sent by post to the warehouse. The customer gets the instructions
+    by e-mail (not when `instructions` is False: the items are already at the desk).
+
+    Each quantity must be at most what was received of its line, within the withdrawal period,
+    minus what is already being returned: the order row is locked, so two concurrent requests
+    can't return the same units twice. Lines are priced at what was paid for them; the
+    inspection may lower that.
+    """
+    errors = {}
+    if reason not in Return.Reason.values:
+        errors["reason"] = _("Choose a reason.")
+    if method not in Return.Method.values:
+        errors["method"] = _("Choose how you return the items.")
+    elif method == Return.Method.POST:
+        store = return_warehouse()
+        if store is None:
+            errors["method"] = _(
+                "Returns by post are not possible at the moment: bring it to a store."
+            )
+    elif store is None:
+        errors["store"] = _("Choose the store you will bring it to.")
+    # One line per fulfilment line: the same one named twice adds up.
+    quantities: dict[int, int] = {}
+    by_id = {}
+    for line in lines:
+        quantities[line.fulfilment_line.pk] = quantities.get(line.fulfilment_line.pk, 0) + (
+            line.quantity
+        )
+        by_id[line.fulfilment_line.pk] = line.fulfilment_line
+    lines = [
+        ReturnRequestLine(by_id[pk], quantity) for pk, quantity in quantities.items() if quantity
+    ]
+    if not lines:
+        errors["lines"] = _("Choose at least one item to return.")
+    if any(line.quantity < 0 for line in lines):
+        errors["lines"] = _("A quantity can't be negative.")
+    if errors:
+        raise ReturnInvalid(_("The return is incomplete."), **errors)
+    _check_receiving_store(store)
+    with transaction.atomic():
+        Order.objects.select_for_update().get(pk=order.pk)
+        returnable = {line.fulfilment_line.pk: line for line in returnable_lines(order, now=now)}
+        for line in lines:
+            allowed = returnable.get(line.fulfilment_line.pk)
+            if allowed is None:
+                raise ReturnInvalid(
+                    _("This item is not part of the order."), lines=_("Unknown item.")
+                )
+            if line.quantity > allowed.returnable_quantity:
+                message = allowed.refusal or _(
+                    "Only %(count)s of %(sku)s can still be returned."
+                ) % {"count": allowed.returnable_quantity, "sku": allowed.order_line.sku}
+                raise ReturnInvalid(message, lines=message, sku=allowed.order_line.sku,
+                                    returnable=allowed.returnable_quantity)  # fmt: skip
+        return_request = Return.objects.create(
+            order=order, method=method, store=store, reason=reason, comment=comment.strip()[:500],
+            created_by=actor if isinstance(actor, User) else getattr(actor, "audit_user", None),
+            created_by_label=actor_label(actor),
+        )  # fmt: skip
+        for line in sorted(lines, key=lambda each: each.fulfilment_line.pk):
+            fulfilment_line = returnable[line.fulfilment_line.pk].fulfilment_line
+            ReturnLine.objects.create(
+                return_request=return_request, order_line=fulfilment_line.order_line,
+                fulfilment_line=fulfilment_line, seller_store=fulfilment_line.fulfilment.store,
+                quantity=line.quantity,
+                refund_cents=fulfilment_line.order_line.unit_price_cents * line.quantity,
+            )  # fmt: skip
+        ReturnEvent.objects.create(
+            return_request=return_request, to_status=R.REQUESTED, store=store,
+            actor_label=actor_label(actor), reason=return_request.get_reason_display(),
+        )  # fmt: skip
+        record_audit_event(
+            actor=actor, action="return.requested", target=return_request, store_id=store.pk,
+            data={"order": order.pk, "method": method,
+                  "lines": [[line.fulfilment_line.pk, line.quantity] for line in lines]},
+        )  # fmt: skip
+        _emit_return_event(return_request, "return.created")
+        if instructions:
+            send_templated_email(
+                to=order.email, template="return_requested", language=order.language,
+                dedupe_key=f"return-requested:{return_request.pk}",
+                context=_return_email_context(return_request),
+            )  # fmt: skip
+    return return_request
+
+
+def take_back_at_desk(
+    *,
+    order: Order,
+    lines: list[ReturnRequestLine],
+    reason: str,
+    store: Store,
+    actor,
+    comment: str = "",
+) -> Return:
+    """A walk-in customer hands items of an online order over at `store`'s desk without having
+    started a return: the return is made and received there, in one transaction, under the same
+    rules (period, quantities). The customer gets the "received" e-mail only."""
+    with transaction.atomic():
+        made = request_return(
+            order=order,
+            lines=lines,
+            reason=reason,
+            method=Return.Method.IN_STORE,
+            store=store,
+            actor=actor,
+            comment=comment,
+            instructions=False,
+        )
+        return receive_return(return_request=made, store=store, actor=actor)
+
+
+def receive_return(*, return_request: Return, store: Store, actor) -> Return:
+    """`store` has the goods in hand. A customer may bring a return to another store than the
+    one chosen: the store that receives it handles it from now on."""
+    _check_receiving_store(store)
+    with transaction.atomic():
+        return_request, moved = _move_return(
+            return_request, R.RECEIVED, actor=actor, store=store, store_id=store.pk,
+            received_at=timezone.now(),
+        )  # fmt: skip
+        if not moved and return_request.store_id != store.pk:
+            raise NotThisStoresReturn(_("This return was received by another store."))
+        if moved:
+            _emit_return_event(return_request, "return.received")
+            send_templated_email(
+                to=return_request.order.email, template="return_received",
+                language=return_request.order.language,
+                dedupe_key=f"return-received:{return_request.pk}",
+                context=_return_email_context(return_request),
+            )  # fmt: skip
+    return return_request
+
+
+def _check_handled_by(return_request: Return, store: Store) -> None:
+    if return_request.store_id != store.pk:
+        raise NotThisStoresReturn(
+            _("This return is handled by %(store)s.") % {"store": return_request.store.name}
+        )
+
+
+def _shipping_refund_cents(return_request: Return) -> int:
+    """The delivery fee, when this return brings the order's last units back and no earlier
+    return refunded it."""
+    order = return_request.order
+    if not order.shipping_cents:
+        return 0
+    counted = Return.objects.filter(order=order, status__in=COUNTED_RETURN_STATUSES)
+    if counted.exclude(pk=return_request.pk).filter(shipping_refund_cents__gt=0).exists():
+        return 0
+    returned = (
+        ReturnLine.objects.filter(return_request__in=counted).aggregate(units=Sum("quantity"))[
+            "units"
+        ]
+        or 0
+    )
+    bought = sum(line.quantity - line.cancelled_quantity for line in order.lines.all())
+    return order.shipping_cents if returned >= bought else 0
+
+
+def inspect_return(
+    *,
+    return_request: Return,
+    store: Store,
+    inspections: list[LineInspection],
+    actor,
+    source: str = StockMovement.Source.BACKOFFICE,
+) -> Return:
+    """The receiving store checks each line: resalable units it chooses to restock go back into
+    its own stock (a `return` movement each), damaged ones don't; the refund of each line is at
+    most what was paid for it (lower it for a partial refund). Every line must be inspected."""
+    with transaction.atomic():
+        locked = (
+            Return.objects.select_for_update()
+            .select_related("store", "order")
+            .get(pk=return_request.pk)
+        )
+        if locked.status == R.INSPECTED:
+            return locked
+        check_return_transition(locked.status, R.INSPECTED)
+        _check_handled_by(locked, store)
+        lines = {line.pk: line for line in locked.lines.select_related("order_line__variant")}
+        given = {inspection.line.pk: inspection for inspection in inspections}
+        errors = {}
+        if set(given) != set(lines):
+            errors["lines"] = _("Inspect every line of the return.")
+        for line_id, inspection in given.items():
+            line = lines.get(line_id)
+            if line is None:
+                continue
+            if inspection.condition not in {
+                ReturnLine.Condition.RESALABLE,
+                ReturnLine.Condition.DAMAGED,
+            }:
+                errors[f"line_{line_id}"] = _("Say whether it is resalable or damaged.")
+            elif inspection.restock and inspection.condition != ReturnLine.Condition.RESALABLE:
+                errors[f"line_{line_id}"] = _("A damaged item can't go back into stock.")
+            elif not 0 <= inspection.refund_cents <= line.max_refund_cents:
+                errors[f"line_{line_id}"] = _(
+                    "The refund of %(sku)s must be between 0 and %(max)s."
+                ) % {"sku": line.order_line.sku, "max": format_cents(line.max_refund_cents)}
+        if errors:
+            raise ReturnInvalid(next(iter(errors.values())), **errors)
+        for line_id in sorted(lines):
+            line, inspection = lines[line_id], given[line_id]
+            line.condition = inspection.condition
+            line.refund_cents = inspection.refund_cents
+            line.restocked_quantity = line.quantity if inspection.restock else 0
+            line.save(update_fields=["condition", "refund_cents", "restocked_quantity"])
+        # Stock rows are locked in (store, variant) order, like every other writer of stock.
+        for line in sorted(lines.values(), key=lambda each: each.order_line.variant_id):
+            if line.restocked_quantity:
+                adjust_on_hand(
+                    store=store, variant=line.order_line.variant, delta=line.restocked_quantity,
+                    reason=StockMovement.Reason.RETURN, source=source, actor=actor,
+                    reference=locked.number,
+                )  # fmt: skip
+        locked, _moved = _move_return(
+            locked, R.INSPECTED, actor=actor, store=store, inspected_at=timezone.now(),
+            shipping_refund_cents=_shipping_refund_cents(locked),
+        )  # fmt: skip
+    return locked
+
+
+def refund_return(*, return_request: Return, store: Store, actor) -> Return:
+    """Give the customer back what the inspection decided, through the order's payment (the
+    payments app sends the refund e-mail). Idempotent: the provider call carries the key
+    `return:<id>`, and a refunded return is returned unchanged. When nothing was paid online
+    (or nothing is due), no payment refund is made and the customer is told by e-mail."""
+    from payments.services import refund_payment
+
+    with transaction.atomic():
+        locked = (
+            Return.objects.select_for_update()
+            .select_related("store", "order")
+            .get(pk=return_request.pk)
+        )
+        if locked.status == R.REFUNDED:
+            return locked
+        check_return_transition(locked.status, R.REFUNDED)
+        _check_handled_by(locked, store)
+        amount = locked.refund_total_cents
+        refund = None
+        if amount > 0:
+            refund = refund_payment(
+                order=locked.order, amount_cents=amount,
+                reason=_("Return %(number)s") % {"number": locked.number},
+                idempotency_key=f"return:{locked.pk}", actor=actor,
+            )  # fmt: skip
+        refunded = refund.amount_cents if refund is not None else 0
+        locked, _moved = _move_return(
+            locked, R.REFUNDED, actor=actor, store=store, refunded_at=timezone.now(),
+            refunded_cents=refunded,
+        )  # fmt: skip
+        _emit_return_event(locked, "return.refunded")
+        if refund is None:
+            send_templated_email(
+                to=locked.order.email, template="return_closed", language=locked.order.language,
+                dedupe_key=f"return-closed:{locked.pk}",
+                context={**_return_email_context(locked), "refund_cents": amount,
+                         "paid_online": locked.order.online_payment_cents > 0},
+            )  # fmt: skip
+    return locked
+
+
+def cancel_return(*, return_request: Return, actor, reason: str = "") -> Return:
+    """The customer (or the store, or HQ) calls off a return before the goods are received:
+    its units may be returned again."""
+    with transaction.atomic():
+        return_request, _moved = _move_return(
+            return_request, R.CANCELLED, actor=actor, reason=reason, cancelled_at=timezone.now()
+        )
+    return return_request

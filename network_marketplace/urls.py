@@ -22,6 +22,8 @@ urlpatterns = [
     path("stores/", include("stores.urls")),
     path("", include("orders.urls")),
     path("store/", include("stores.backoffice_urls")),
+    path("store/", include("fulfillment.desk_urls")),
+    path("orders/", include("fulfillment.urls")),
     path("legal/", include("compliance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("network_marketplace.api.urls")),

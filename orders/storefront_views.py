@@ -7,9 +7,13 @@ cart of the session to theirs (Django keeps the session's data across the log-in
 
 from __future__ import annotations
 
+import hashlib
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -55,6 +59,8 @@ from .services import (
     update_cart_line,
 )
 from .storefront_forms import AddToCartForm, CartLineForm, CheckoutForm, TrackOrderForm
+
+logger = logging.getLogger(__name__)
 
 CART_SESSION_KEY = "cart_token"
 TRACKED_SESSION_KEY = "tracked_orders"
@@ -456,7 +462,9 @@ def _grant(request, number: str) -> None:
     request.session[TRACKED_SESSION_KEY] = [number, *tracked][:MAX_TRACKED]
 
 
-def _may_follow(request, order: Order) -> bool:
+def may_follow(request, order: Order) -> bool:
+    """Whether this visitor may follow `order`: its signed-in customer, or a browser that
+    placed it, opened its signed link or gave its number and e-mail address."""
     if request.user.is_authenticated and order.customer_id == request.user.pk:
         return True
     return order.number in request.session.get(TRACKED_SESSION_KEY, [])
@@ -464,7 +472,7 @@ def _may_follow(request, order: Order) -> bool:
 
 def _visible_order(request, number: str) -> Order:
     order = order_for_tracking(number)
-    if order is None or not _may_follow(request, order):
+    if order is None or not may_follow(request, order):
         raise Http404
     return order
 
@@ -512,7 +520,7 @@ def order_detail(request, number: str):
             "parts": parts,
             "placed": tracking.timeline(order),
             "can_return": any(part["completed"] for part in parts),
-            "return_path": f"{reverse('orders:detail', args=[number])}return/",
+            "return_path": reverse("returns:start", args=[number]),
         },
     )
 
@@ -558,21 +566,58 @@ def track_link(request, number: str, token: str):
     return redirect("orders:detail", number=number)
 
 
+# Wrong e-mails allowed for one order number before the form refuses for a while: an order
+# number is printed on receipts and parcels, its e-mail address must not be found by trying.
+TRACK_ATTEMPTS = 10
+TRACK_WINDOW_SECONDS = 3600
+
+
+def _track_failures_key(number: str) -> str:
+    """The counter of wrong e-mails for an order number (the order's creation time keeps two
+    databases sharing a cache apart)."""
+    order = Order.objects.filter(number=number).values("pk", "created_at").first()
+    ident = f"{order['pk']}:{order['created_at'].timestamp()}" if order else number.upper()
+    return "orders-track:" + hashlib.sha256(ident.encode()).hexdigest()
+
+
+def _track_failures(key: str) -> int:
+    try:
+        return int(cache.get(key) or 0)
+    except Exception:  # the cache is down: don't lock customers out
+        logger.warning("order tracking: cache unavailable", exc_info=True)
+        return 0
+
+
+def _count_track_failure(key: str) -> None:
+    try:
+        cache.add(key, 0, TRACK_WINDOW_SECONDS)
+        cache.incr(key)
+    except Exception:
+        logger.warning("order tracking: cache unavailable", exc_info=True)
+
+
 def track(request):
     """A guest finds their order with its number and the e-mail address given with it."""
     form = TrackOrderForm(request.POST or None)
+    status = 200
     if request.method == "POST" and form.is_valid():
+        number = form.cleaned_data["number"]
+        key = _track_failures_key(number)
+        if _track_failures(key) >= TRACK_ATTEMPTS:
+            form.add_error(None, _("Too many attempts for this order: try again in an hour."))
+            return render(request, "storefront/track_order.html", {"form": form}, status=429)
         order = Order.objects.filter(
-            number=form.cleaned_data["number"],
-            email__iexact=form.cleaned_data["email"],
-            placed_at__isnull=False,
+            number=number, email__iexact=form.cleaned_data["email"], placed_at__isnull=False
         ).first()
         if order is not None:
             _grant(request, order.number)
             return redirect("orders:detail", number=order.number)
+        _count_track_failure(key)
         form.add_error(
             None,
             _("We found no order with this number and e-mail address. Check both, as written "
               "in your confirmation e-mail."),
         )  # fmt: skip
-    return render(request, "storefront/track_order.html", {"form": form})
+    if form.errors:
+        status = 400
+    return render(request, "storefront/track_order.html", {"form": form}, status=status)

@@ -496,10 +496,30 @@ def test_a_guest_finds_the_order_with_its_number_and_e_mail(client, world):
     wrong = client.post(url, {"number": order.number, "email": "someone@example.com"})
     right = client.post(url, {"number": order.number.lower(), "email": "LEA@example.com"})
 
-    assert wrong.status_code == 200
+    assert wrong.status_code == 400
     assert wrong.context["form"].non_field_errors()
     assert right.status_code == 302
     assert right.url == reverse("orders:detail", args=[order.number])
+
+
+def test_guessing_an_order_s_e_mail_is_refused_after_ten_tries(client, world):
+    from django.core.cache import cache
+
+    from orders.storefront_views import _track_failures_key
+
+    order = _order(world, store=world.bellecour)
+    url = reverse("orders:track")
+    key = _track_failures_key(order.number)
+    cache.delete(key)
+
+    for attempt in range(10):
+        wrong = client.post(url, {"number": order.number, "email": f"x{attempt}@example.com"})
+        assert wrong.status_code == 400
+    blocked = client.post(url, {"number": order.number, "email": order.email})
+
+    assert blocked.status_code == 429
+    assert reverse("orders:detail", args=[order.number]) not in blocked.get("Location", "")
+    cache.delete(key)
 
 
 def test_tracking_tells_the_pickup_story_and_offers_returns_once_collected(client, world):
@@ -523,6 +543,10 @@ def test_tracking_tells_the_pickup_story_and_offers_returns_once_collected(clien
 
     assert 'data-testid="return-items"' in collected
     assert f'href="/orders/{order.number}/return/"' in collected
+    # The guest who follows the order here opens the returns page without another check.
+    returns = client.get(f"/orders/{order.number}/return/")
+    assert returns.status_code == 200
+    assert returns.templates[0].name != "storefront/return_access.html"
 
 
 def test_tracking_shows_the_carrier_s_number_once_shipped(client, world, customer):
