@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from network_marketplace.errors import DomainError
 from orders.models import Order
+from orders.storefront_views import may_follow
 from stores.selectors import locate, stores_near
 
 from .forms import GuestOrderForm, ReturnRequestForm
@@ -44,6 +45,8 @@ def _order_if_allowed(request, number: str) -> Order | None:
     if user.is_authenticated and order.customer_id == user.pk:
         return order
     if order.pk in request.session.get(SESSION_KEY, []):
+        return order
+    if may_follow(request, order):  # the browser that follows it on its tracking page
         return order
     return None
 

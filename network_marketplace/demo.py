@@ -8,6 +8,8 @@ from decimal import Decimal
 DEMO_PASSWORD = "ardoise-demo"  # noqa: S105 - printed for the demo logins
 HQ_EMAIL = "hq@ardoise.example"
 CUSTOMER_EMAIL = "client@ardoise.example"
+# The store whose order desk the demo fills with the customer's orders.
+ORDERS_STORE_SLUG = "lyon-presquile"
 
 
 @dataclass(frozen=True)
@@ -361,6 +363,7 @@ def store_profile(store: DemoStore, index: int) -> dict:
             "accepts_returns": True,  # the parcels of returns sent by post come here
             "catchment_radius_km": 0,
             "daily_capacity": 2000,
+            "pickup_slot_minutes": None,
         }
     if store.city == "Paris":
         hours, radius, capacity = HOURS_PARIS, 4, 120
@@ -378,4 +381,6 @@ def store_profile(store: DemoStore, index: int) -> dict:
         "accepts_returns": True,
         "catchment_radius_km": radius,
         "daily_capacity": capacity,
+        # Busy city stores book pickups by half hour; the others take customers any time open.
+        "pickup_slot_minutes": 30 if store.city == "Paris" or store.city in METROPOLES else None,
     }

@@ -24,6 +24,7 @@ from stores.services import effective_safety_stock
 
 from . import demo
 from .demo_catalogue import DEMO_CATEGORIES, demo_products, product_svg, shelf_price
+from .models import User
 
 IMAGE_FOLDER = "products/demo"
 INITIAL_STOCK_REFERENCE = "demo initial stock"
@@ -249,3 +250,56 @@ def _store_price(variant: Variant, bound, rng: random.Random) -> int | None:
     if bound.max_cents is not None:
         price = min(price, bound.max_cents)
     return None if price == variant.rrp_cents else price
+
+
+def load_orders() -> int:
+    """A few orders of the demo customer near Lyon Presqu'île, at different steps, so that the
+    store's order desk, the customer's tracking and the returns have something to show. Placed
+    through the real checkout and the store's steps; only on a first load (none yet)."""
+    from fulfillment import services as steps
+    from orders.models import FulfilmentMethod, Order
+    from orders.services import CheckoutLine, CustomerDetails, place_order
+
+    if Order.objects.exists():
+        return 0
+    store = Store.objects.filter(slug=demo.ORDERS_STORE_SLUG).first()
+    customer = User.objects.filter(email=demo.CUSTOMER_EMAIL).first()
+    if store is None or customer is None:
+        return 0
+    in_stock = list(
+        StockLevel.objects.filter(
+            store=store, available__gte=3, variant__product__status="published"
+        )
+        .select_related("variant__product")
+        .order_by("variant__sku")[:5]
+    )
+    if len(in_stock) < 5:
+        return 0
+    details = CustomerDetails(
+        email=customer.email, first_name="Léa", last_name="Martin", phone="+33 6 12 34 56 78",
+        address_line="3 rue Mercière", postal_code=store.postal_code, city=store.city,
+        user=customer,
+    )  # fmt: skip
+    click = FulfilmentMethod.CLICK_COLLECT
+
+    def order(level, method=click, quantity=1):
+        return place_order(
+            customer=details,
+            lines=[CheckoutLine(level.variant, quantity, method, store)],
+            actor="demo", payment_token="tok_demo",  # noqa: S106 (the dummy provider's test token)
+        )  # fmt: skip
+
+    actor = f"{store.slug}@demo"
+    order(in_stock[0], quantity=2)  # waits for the store's acceptance
+    ready = order(in_stock[1]).fulfilments.get()
+    for step in (steps.accept_fulfilment, steps.mark_picked, steps.mark_ready_for_pickup):
+        step(fulfilment=ready, actor=actor)
+    reserved = order(in_stock[2], method=FulfilmentMethod.RESERVE_COLLECT).fulfilments.get()
+    steps.accept_fulfilment(fulfilment=reserved, actor=actor)
+    collected = order(in_stock[3]).fulfilments.get()
+    steps.accept_fulfilment(fulfilment=collected, actor=actor)
+    steps.mark_picked(fulfilment=collected, actor=actor)
+    code = steps.mark_ready_for_pickup(fulfilment=collected, actor=actor).pickup_code
+    steps.hand_over(fulfilment=collected, code=code, actor=actor)
+    order(in_stock[4])
+    return Order.objects.count()

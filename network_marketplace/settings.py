@@ -308,6 +308,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 3300},
     },
+    # Deletes the guest carts nobody touched for GUEST_CART_DAYS (accounts keep theirs).
+    "orders-delete-stale-guest-carts": {
+        "task": "orders.tasks.delete_stale_guest_carts",
+        "schedule": timedelta(hours=6),
+        "options": {"expires": 60 * 60},
+    },
 }
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)

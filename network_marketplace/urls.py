@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("stores.catalogue_urls")),
     path("stores/", include("stores.urls")),
+    path("", include("orders.urls")),
     path("store/", include("stores.backoffice_urls")),
     path("store/", include("fulfillment.desk_urls")),
     path("orders/", include("fulfillment.urls")),

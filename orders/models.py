@@ -6,6 +6,7 @@ its price and its VAT rate at the time of the order, so later catalogue changes 
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -349,3 +350,101 @@ class OrderRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.principal}:{self.key}"
+
+
+# Carts -------------------------------------------------------------------------------------
+
+
+class Cart(models.Model):
+    """What a customer is about to buy. A guest's cart is found by the `token` kept in their
+    session; a signed-in customer has one cart, attached to the account (a guest cart joins it
+    at log-in). A cart holds no stock: availability is checked when it is shown and at checkout.
+    """
+
+    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    customer = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
+        related_name="cart", verbose_name=_("customer account"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("cart")
+        verbose_name_plural = _("carts")
+        indexes = [
+            # The retention job: guest carts left untouched for a while.
+            models.Index(fields=["updated_at"], name="cart_updated_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"cart {self.token}"
+
+
+class CartLine(models.Model):
+    """A variant, how many, and how it is to be served (the pickup store of a collect line)."""
+
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+    method = models.CharField(
+        _("fulfilment method"), max_length=20, choices=FulfilmentMethod.choices
+    )
+    store = models.ForeignKey(
+        Store, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        verbose_name=_("pickup store"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["cart", "created_at", "id"]
+        verbose_name = _("cart line")
+        verbose_name_plural = _("cart lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="cart_line_quantity_positive"),
+            # A collect line names its store; a home-delivery line names none.
+            models.CheckConstraint(
+                condition=(Q(method=FulfilmentMethod.HOME_DELIVERY) & Q(store__isnull=True))
+                | (~Q(method=FulfilmentMethod.HOME_DELIVERY) & Q(store__isnull=False)),
+                name="cart_line_store_matches_method",
+            ),
+            # One line per (variant, method, store): adding again raises its quantity.
+            models.UniqueConstraint(
+                fields=["cart", "variant", "method", "store"],
+                condition=Q(store__isnull=False),
+                name="cart_line_collect_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["cart", "variant", "method"],
+                condition=Q(store__isnull=True),
+                name="cart_line_delivery_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.variant_id} ({self.method})"
+
+
+class PickupSlot(models.Model):
+    """The time the customer chose to collect the part of an order served by a store that
+    offers pickup slots (Store.pickup_slot_minutes)."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="pickup_slots")
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    starts_at = models.DateTimeField(_("from"))
+    ends_at = models.DateTimeField(_("until"))
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("pickup slot")
+        verbose_name_plural = _("pickup slots")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "store"], name="pickup_slot_order_store"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="pickup_slot_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} · {self.store_id} · {self.starts_at:%Y-%m-%d %H:%M}"

@@ -1,5 +1,6 @@
 """Reads for orders: what the routing engine needs to know about the network, who sees which
-order, and the checkout preview (prices and routing, nothing written)."""
+order, the checkout preview (prices and routing, nothing written), carts as the storefront
+shows them, and orders as their customer follows them."""
 
 from __future__ import annotations
 
@@ -11,13 +12,25 @@ from django.apps import apps
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
+from catalog.models import Product
 from stores.models import StockLevel, Store
-from stores.selectors import bounding_box, distance_km_expression
+from stores.opening_hours import STORE_TIME_ZONE, after_opening_time, pickup_slots
+from stores.selectors import available_to_reserve, bounding_box, distance_km_expression
 
-from .models import FulfilmentMethod, Order, OrderEvent, OrderLine, OrderPolicy
+from .models import (
+    Cart,
+    CartLine,
+    FulfilmentMethod,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderPolicy,
+    PickupSlot,
+)
 from .pricing import LineQuote, LineRequest, Quote, quote
 from .routing import (
     DecisionKind,
@@ -26,6 +39,7 @@ from .routing import (
     Point,
     RequestLine,
     RoutingDecision,
+    RoutingPolicy,
     RoutingRequest,
     route_order,
 )
@@ -626,3 +640,369 @@ def preview_checkout(*, lines: list[LineRequest], point: Point, today: date | No
             )
         )
     return CheckoutPreview(quote=priced, lines=preview_lines, parcels=len(routing.parcels))
+
+
+# Carts ---------------------------------------------------------------------------------------
+
+
+def home_delivery_available(
+    variant_ids: Iterable[int], *, near: Point | None = None
+) -> dict[int, int]:
+    """Units of each variant that home delivery can draw on: the active warehouses' and the
+    active ship-from-store stores' — only those within the routing's reach of `near` (the
+    customer's place) when it is known, as place_order's routing will. One query; variants
+    with none are missing."""
+    ships = Q(store__offers_ship_from_store=True)
+    rows = StockLevel.objects.filter(
+        variant_id__in=set(variant_ids), available__gt=0, store__status=Store.Status.ACTIVE
+    )
+    if near is not None:
+        radius_km = RoutingPolicy().max_distance_km
+        box = {
+            f"store__{key}": value
+            for key, value in bounding_box(near.latitude, near.longitude, radius_km).items()
+        }
+        rows = rows.annotate(
+            distance_km=distance_km_expression(near.latitude, near.longitude, prefix="store__")
+        )
+        ships &= Q(**box, distance_km__lte=radius_km)
+    rows = (
+        rows.filter(Q(store__kind=Store.Kind.WAREHOUSE) | ships)
+        .order_by()
+        .values("variant_id")
+        .annotate(units=Sum("available"))
+        .values_list("variant_id", "units")
+    )
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class CartItem:
+    line: CartLine
+    quote: LineQuote
+    available: int
+    problem: str = ""  # what stops this line being ordered as it is, in the customer's words
+
+    @property
+    def store(self) -> Store | None:
+        return self.line.store
+
+
+@dataclass(frozen=True)
+class CartGroup:
+    """Lines served the same way: home delivery, or one store and one collect method."""
+
+    method: str
+    store: Store | None
+    items: list[CartItem]
+
+    @property
+    def key(self) -> str:
+        return f"{self.method}-{self.store.pk if self.store else 'home'}"
+
+    @property
+    def title(self) -> str:
+        if self.store is None:
+            return str(FulfilmentMethod(self.method).label)
+        if self.method == FulfilmentMethod.CLICK_COLLECT:
+            return _("Click & collect at %(store)s") % {"store": self.store.name}
+        return _("Reserve & collect at %(store)s") % {"store": self.store.name}
+
+    @property
+    def total_cents(self) -> int:
+        return sum(item.quote.total_cents for item in self.items)
+
+
+@dataclass(frozen=True)
+class CartSummary:
+    cart: Cart | None
+    items: list[CartItem] = field(default_factory=list)
+    quote: Quote = field(default_factory=Quote)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.items
+
+    @property
+    def count(self) -> int:
+        return sum(item.line.quantity for item in self.items)
+
+    @property
+    def problems(self) -> list[CartItem]:
+        return [item for item in self.items if item.problem]
+
+    @property
+    def groups(self) -> list[CartGroup]:
+        """Home delivery first, then each store (by name), click & collect before reserve."""
+        order = {m: i for i, m in enumerate(FulfilmentMethod.values)}
+        grouped: dict[tuple, list[CartItem]] = {}
+        for item in self.items:
+            grouped.setdefault((item.line.method, item.line.store_id), []).append(item)
+        groups = [
+            CartGroup(method=method, store=items[0].line.store, items=items)
+            for (method, _store_id), items in grouped.items()
+        ]
+        return sorted(
+            groups, key=lambda g: (g.store is not None, g.store.name if g.store else "",
+                                   order[g.method]),
+        )  # fmt: skip
+
+    @property
+    def has_home_delivery(self) -> bool:
+        return any(i.line.method == FulfilmentMethod.HOME_DELIVERY for i in self.items)
+
+    @property
+    def pay_in_store_cents(self) -> int:
+        """Reserve & collect is paid in store, if the customer buys."""
+        return sum(
+            item.quote.total_cents
+            for item in self.items
+            if item.line.method == FulfilmentMethod.RESERVE_COLLECT
+        )
+
+    @property
+    def pay_online_cents(self) -> int:
+        return self.quote.total_cents - self.pay_in_store_cents
+
+
+def _line_problem(line: CartLine, available: int) -> str:
+    variant, store, method = line.variant, line.store, line.method
+    if not variant.is_active or variant.product.status != Product.Status.PUBLISHED:
+        return _("This item is no longer sold.")
+    if store is not None:
+        offered = (
+            store.offers_click_collect
+            if method == FulfilmentMethod.CLICK_COLLECT
+            else store.offers_reserve_collect
+        )
+        if store.status != Store.Status.ACTIVE:
+            return _("%(store)s is not taking orders at the moment.") % {"store": store.name}
+        if not offered:
+            return _("%(store)s no longer offers %(method)s.") % {
+                "store": store.name,
+                "method": FulfilmentMethod(method).label.lower(),
+            }
+    if available >= line.quantity:
+        return ""
+    if store is None:
+        if available == 0:
+            return _("No longer available for home delivery.")
+        return _("Only %(count)s left for home delivery.") % {"count": available}
+    if available == 0:
+        return _("No longer available at %(store)s.") % {"store": store.name}
+    return _("Only %(count)s left at %(store)s.") % {"count": available, "store": store.name}
+
+
+def cart_summary(
+    cart: Cart | None, *, policy: OrderPolicy | None = None, near: Point | None = None
+) -> CartSummary:
+    """A cart's lines, priced by pricing.quote, each with its availability re-checked now and
+    what, if anything, stops it being ordered (home delivery counted from `near`, the
+    customer's place, when known). Four queries whatever the number of lines (lines, collect
+    availability, home availability, store prices)."""
+    if cart is None:
+        return CartSummary(cart=None)
+    lines = list(
+        cart.lines.select_related("variant__product", "store").order_by("created_at", "id")
+    )
+    if not lines:
+        return CartSummary(cart=cart)
+    collect_pairs = [(line.store_id, line.variant_id) for line in lines if line.store_id]
+    in_stores = available_to_reserve(collect_pairs) if collect_pairs else {}
+    home_ids = [line.variant_id for line in lines if line.store_id is None]
+    for_home = home_delivery_available(home_ids, near=near) if home_ids else {}
+    priced = quote(
+        [LineRequest(line.variant, line.quantity, line.method, line.store) for line in lines],
+        policy=policy,
+    )
+    items = []
+    for line, line_quote in zip(lines, priced.lines, strict=True):
+        available = (
+            in_stores.get((line.store_id, line.variant_id), 0)
+            if line.store_id
+            else for_home.get(line.variant_id, 0)
+        )
+        items.append(CartItem(line, line_quote, available, _line_problem(line, available)))
+    return CartSummary(cart=cart, items=items, quote=priced)
+
+
+def cart_count(cart_id: int | None) -> int:
+    if cart_id is None:
+        return 0
+    return CartLine.objects.filter(cart_id=cart_id).aggregate(n=Sum("quantity"))["n"] or 0
+
+
+def guest_cart_count(token: str) -> int:
+    lines = CartLine.objects.filter(cart__token=token, cart__customer__isnull=True)
+    return lines.aggregate(n=Sum("quantity"))["n"] or 0
+
+
+def customer_cart_count(user) -> int:
+    return CartLine.objects.filter(cart__customer=user).aggregate(n=Sum("quantity"))["n"] or 0
+
+
+@dataclass(frozen=True)
+class CollectChoice:
+    store: Store
+    available: int
+    price_cents: int
+    distance_km: float
+
+
+def collect_choices(
+    *, variant_ids: Iterable[int], latitude: float, longitude: float, radius_km: float = 50
+) -> dict[int, list[CollectChoice]]:
+    """For each variant, the selling stores within `radius_km` that have it available, nearest
+    first, with their price (the cart's "collect elsewhere" options). One query."""
+    box = {
+        f"store__{key}": value
+        for key, value in bounding_box(latitude, longitude, radius_km).items()
+    }
+    rows = (
+        StockLevel.objects.filter(
+            variant_id__in=set(variant_ids),
+            available__gt=0,
+            store__status=Store.Status.ACTIVE,
+            **box,
+        )
+        .exclude(store__kind=Store.Kind.WAREHOUSE)
+        .annotate(distance_km=distance_km_expression(latitude, longitude, prefix="store__"))
+        .filter(distance_km__lte=radius_km)
+        .select_related("store", "variant")
+        .order_by("variant_id", "distance_km", "store_id")
+    )
+    choices: dict[int, list[CollectChoice]] = {}
+    for row in rows:
+        choices.setdefault(row.variant_id, []).append(
+            CollectChoice(row.store, row.available, row.effective_price_cents, row.distance_km)
+        )
+    return choices
+
+
+# Orders, as the customer sees them ------------------------------------------------------------
+
+
+def orders_of_customer(user):
+    """A signed-in customer's placed orders, newest first, with what the list shows (a
+    checkout whose payment failed was never placed: it is not one of their orders)."""
+    return (
+        Order.objects.filter(customer=user, placed_at__isnull=False)
+        .prefetch_related(
+            Prefetch("fulfilments", queryset=_fulfilments().order_by("id")),
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def _fulfilments():
+    from fulfillment.models import Fulfilment
+
+    return Fulfilment.objects.select_related("store")
+
+
+def order_for_tracking(number: str) -> Order | None:
+    """A placed order with everything its tracking page shows, in a fixed number of queries."""
+    from fulfillment.models import FulfilmentEvent, FulfilmentLine
+
+    return (
+        Order.objects.filter(number=number, placed_at__isnull=False)
+        .prefetch_related(
+            "lines",
+            "events",
+            Prefetch("pickup_slots", queryset=PickupSlot.objects.all()),
+            Prefetch(
+                "fulfilments",
+                queryset=_fulfilments()
+                .order_by("id")
+                .prefetch_related(
+                    Prefetch("lines", queryset=FulfilmentLine.objects.select_related("order_line")),
+                    Prefetch("events", queryset=FulfilmentEvent.objects.order_by("created_at")),
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+# Promises: when each part of a basket will be ready -------------------------------------------
+
+
+@dataclass(frozen=True)
+class Promise:
+    text: str
+    ready_at: object = None  # the estimated moment (aware datetime) when there is one
+    slots: list = field(default_factory=list)  # [(start, end)] local datetimes
+
+
+MAX_SLOTS = 60
+
+
+def promise_for(group: CartGroup, *, policy: OrderPolicy, now=None) -> Promise:
+    """What the customer is promised for a group of the cart, in words, with the pickup slots
+    of a store that offers them. Home delivery: the routing's delivery days. Click & collect:
+    ready after the store's acceptance window of opening time, kept `collect_within_days`.
+    Reserve & collect: held `reserve_hold_hours` once the store confirms, paid in store."""
+    now = now or timezone.now()
+    if group.store is None:
+        # The routing's delivery delay, as the order API promises it; the shipping location is
+        # only known at placement, so the longer of the warehouse's and a store's.
+        rules = RoutingPolicy(max_parcels=policy.max_parcels)
+        days = max(rules.warehouse_delivery_days, rules.store_delivery_days)
+        by = timezone.localtime(now).date() + timedelta(days=days)
+        return Promise(
+            _("Delivered within %(days)s days, by %(date)s.")
+            % {"days": days, "date": date_format(by, "l j F")}
+        )
+    store = group.store
+    window = timedelta(minutes=store.accept_within_minutes or policy.accept_within_minutes)
+    ready = after_opening_time(store.opening_hours, start=now, duration=window)
+    if ready is not None:  # promise a round time: the next quarter of an hour
+        floor = ready.replace(minute=ready.minute - ready.minute % 15, second=0, microsecond=0)
+        ready = floor if floor == ready else floor + timedelta(minutes=15)
+    hours = _duration(window)
+    if group.method == FulfilmentMethod.CLICK_COLLECT:
+        text = _(
+            "Ready within %(window)s of the store's opening hours%(when)s. Kept for you "
+            "%(days)s days; we e-mail you a pickup code when it is ready."
+        ) % {
+            "window": hours,
+            "when": _(", by %(moment)s") % {"moment": _moment(ready)} if ready else "",
+            "days": policy.collect_within_days,
+        }
+        horizon_days = policy.collect_within_days
+    else:
+        text = _(
+            "The store confirms within %(window)s of its opening hours%(when)s, then holds it "
+            "for you %(hours)s hours. Nothing to pay now: you pay in store, only if you buy."
+        ) % {
+            "window": hours,
+            "when": _(" (by %(moment)s)") % {"moment": _moment(ready)} if ready else "",
+            "hours": policy.reserve_hold_hours,
+        }
+        horizon_days = max(1, -(-policy.reserve_hold_hours // 24))
+    slots = []
+    if store.pickup_slot_minutes and ready is not None:
+        slots = pickup_slots(
+            store.opening_hours,
+            minutes=store.pickup_slot_minutes,
+            earliest=ready,
+            days=horizon_days,
+        )[:MAX_SLOTS]
+    return Promise(text, ready_at=ready, slots=slots)
+
+
+def _duration(window: timedelta) -> str:
+    minutes = int(window.total_seconds() // 60)
+    if minutes % 60:
+        return ngettext("%(count)s minute", "%(count)s minutes", minutes) % {"count": minutes}
+    return ngettext("%(count)s hour", "%(count)s hours", minutes // 60) % {"count": minutes // 60}
+
+
+def _moment(moment) -> str:
+    local = timezone.localtime(moment, STORE_TIME_ZONE)
+    today = timezone.localtime(timezone.now(), STORE_TIME_ZONE).date()
+    if local.date() == today:
+        return _("today at %(time)s") % {"time": f"{local:%H:%M}"}
+    if local.date() == today + timedelta(days=1):
+        return _("tomorrow at %(time)s") % {"time": f"{local:%H:%M}"}
+    return _("%(day)s at %(time)s") % {"day": date_format(local, "l j F"), "time": f"{local:%H:%M}"}

@@ -27,3 +27,13 @@ def purge_order_requests() -> int:
     from .api.idempotency import purge_expired
 
     return purge_expired()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def delete_stale_guest_carts() -> int:
+    """Every few hours: delete the guest carts left untouched (a guest's session is gone long
+    before). Idempotent."""
+    deleted = services.delete_stale_guest_carts()
+    if deleted:
+        logger.info("deleted %d stale guest cart(s)", deleted)
+    return deleted

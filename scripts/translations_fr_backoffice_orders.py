@@ -102,7 +102,7 @@ FR = {
     "The customer receives a pickup code by e-mail.": "Le client reçoit un code de retrait par e-mail.",
     "The customer is told the item waits for them.": "Le client est prévenu que l'article l'attend.",
     "Hand over with the code": "Remettre avec le code",
-    "Bought in store": "Achat en magasin",
+    ("reserve outcome button", "Bought in store"): "Achat en magasin",
     "Not bought": "Pas d'achat",
     "Ship": "Expédier",
     "Reject…": "Refuser…",

@@ -80,6 +80,7 @@ class StoreAdmin(admin.ModelAdmin):
                     "offers_reserve_collect",
                     "accepts_returns",
                     "opening_hours",
+                    "pickup_slot_minutes",
                 ]
             },
         ),

@@ -80,6 +80,10 @@ class Store(models.Model):
     accept_within_minutes = models.PositiveIntegerField(
         _("accepts routed orders within (minutes; overrides HQ's default)"), null=True, blank=True
     )
+    pickup_slot_minutes = models.PositiveSmallIntegerField(
+        _("pickup slots (minutes; empty: no slots, customers come during opening hours)"),
+        null=True, blank=True,
+    )  # fmt: skip
     safety_stock_override = models.PositiveIntegerField(
         _("safety stock (overrides HQ's default)"), null=True, blank=True
     )

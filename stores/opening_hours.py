@@ -148,3 +148,67 @@ def describe_status(status: OpeningStatus, *, now: datetime | None = None) -> st
         "day": WEEKDAYS[status.changes_at.weekday()],
         "time": at,
     }
+
+
+# Opening time ahead: pickup promises and slots --------------------------------------------
+
+
+def opening_intervals(
+    opening_hours, *, start: datetime, days: int
+) -> list[tuple[datetime, datetime]]:
+    """The store's opening intervals (local datetimes) that end after `start`, over the next
+    `days` days, in order; back-to-back and overlapping ranges are merged."""
+    local_start = timezone.localtime(start, STORE_TIME_ZONE)
+    midnight = local_start.replace(hour=0, minute=0, second=0, microsecond=0)
+    intervals = []
+    for offset in range(-1, days + 1):
+        day = midnight + timedelta(days=offset)
+        for item in day_ranges(opening_hours, day.weekday()):
+            opens = datetime.combine(day.date(), item.opens, tzinfo=STORE_TIME_ZONE)
+            closes = datetime.combine(
+                day.date() + timedelta(days=1 if item.overnight else 0),
+                item.closes,
+                tzinfo=STORE_TIME_ZONE,
+            )
+            intervals.append((opens, closes))
+    merged: list[tuple[datetime, datetime]] = []
+    for opens, closes in sorted(intervals):
+        if merged and opens <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], closes))
+        else:
+            merged.append((opens, closes))
+    horizon = midnight + timedelta(days=days)
+    return [(o, c) for o, c in merged if c > local_start and o < horizon]
+
+
+def after_opening_time(opening_hours, *, start: datetime, duration: timedelta) -> datetime | None:
+    """When `duration` of the store's opening time will have passed after `start` (a store
+    works on orders while it is open). None when it publishes no hours in the coming fortnight."""
+    remaining = duration
+    for opens, closes in opening_intervals(opening_hours, start=start, days=14):
+        begin = max(opens, timezone.localtime(start, STORE_TIME_ZONE))
+        if begin + remaining <= closes:
+            return begin + remaining
+        remaining -= closes - begin
+    return None
+
+
+def pickup_slots(
+    opening_hours, *, minutes: int, earliest: datetime, days: int
+) -> list[tuple[datetime, datetime]]:
+    """Slots of `minutes` within opening hours, starting on the slot grid of each opening
+    (09:00, 09:30…) at or after `earliest`, up to `days` days ahead; local datetimes."""
+    if minutes <= 0:
+        return []
+    length = timedelta(minutes=minutes)
+    local_earliest = timezone.localtime(earliest, STORE_TIME_ZONE)
+    slots = []
+    for opens, closes in opening_intervals(opening_hours, start=local_earliest, days=days):
+        begin = opens
+        if begin < local_earliest:
+            steps = -(-(local_earliest - opens) // length)  # ceiling division
+            begin = opens + steps * length
+        while begin + length <= closes:
+            slots.append((begin, begin + length))
+            begin += length
+    return slots

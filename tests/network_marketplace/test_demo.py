@@ -168,9 +168,23 @@ def test_every_demo_stock_level_is_explained_by_its_movements(db):
     for store, variant, on_hand, safety_stock in levels:
         assert moved.get((store, variant), 0) == on_hand
         assert safety_stock == default_safety_stock
-    assert set(StockMovement.objects.values_list("reason", "source", "reference").distinct()) == {
-        ("adjustment", "system", "demo initial stock")
-    }
+    reasons = set(StockMovement.objects.values_list("reason", "source", "reference").distinct())
+    initial = {row for row in reasons if row[0] == "adjustment"}
+    assert initial == {("adjustment", "system", "demo initial stock")}
+    assert {row[0] for row in reasons - initial} <= {"sale"}  # the demo order collected
+
+
+def test_the_demo_fills_lyon_presquiles_order_desk_at_every_step(db):
+    from fulfillment.models import Fulfilment
+    from orders.models import Order
+
+    load_demo()
+
+    lyon = Store.objects.get(slug=demo.ORDERS_STORE_SLUG)
+    statuses = set(Fulfilment.objects.for_store(lyon).values_list("status", flat=True))
+    assert statuses == {"awaiting_acceptance", "ready_for_pickup", "accepted", "collected"}
+    assert set(Order.objects.values_list("email", flat=True)) == {demo.CUSTOMER_EMAIL}
+    assert not Order.objects.filter(placed_at__isnull=True).exists()
 
 
 def test_each_store_stocks_part_of_the_range_and_the_warehouse_nearly_all(db):

@@ -6,10 +6,17 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from catalog.models import Product, Variant
 from network_marketplace import demo
-from network_marketplace.demo_loader import load_catalogue, load_stock, store_catchments
+from network_marketplace.demo_loader import (
+    load_catalogue,
+    load_orders,
+    load_stock,
+    store_catchments,
+)
+from orders.models import Order
 from stores.models import StockLevel, StockMovement, Store, StoreMembership
 from stores.postal_codes import load_postal_codes
 
@@ -40,7 +47,11 @@ class Command(BaseCommand):
     help = "Load the demo network (idempotent: running it again changes nothing)."
 
     def handle(self, *args, **options):
-        with transaction.atomic():
+        # The demo orders' e-mails (confirmation, ready...) are kept in memory, not printed.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
             postal_codes, catalogue, new_stock_rows = self._load()
         self._print_summary(postal_codes, catalogue, new_stock_rows)
         self._print_logins()
@@ -76,6 +87,7 @@ class Command(BaseCommand):
             )
         catalogue = load_catalogue()
         new_stock_rows = load_stock()
+        load_orders()
         return postal_codes, catalogue, new_stock_rows
 
     def _print_summary(self, postal_codes, catalogue, new_stock_rows):
@@ -87,7 +99,7 @@ class Command(BaseCommand):
             f"{Product.objects.published().count()} published products "
             f"({catalogue.products} in all), {Variant.objects.count()} variants, "
             f"{StockLevel.objects.count()} stock rows ({new_stock_rows} new), "
-            f"{StockMovement.objects.count()} stock movements."
+            f"{StockMovement.objects.count()} stock movements, {Order.objects.count()} orders."
         )
 
     def _print_logins(self):
