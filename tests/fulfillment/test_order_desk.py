@@ -1,9 +1,11 @@
 """The store's order desk in the back-office: the queue, a fulfilment's page and its actions,
 the handover screen and the pick lists."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,6 +16,7 @@ from fulfillment.services import (
     mark_ready_for_pickup,
     reject_fulfilment,
 )
+from network_marketplace.outbox import deliver_due_messages
 from orders.models import FulfilmentMethod, OrderPolicy
 from tests.fulfillment.conftest import make_fulfilment
 
@@ -215,6 +218,11 @@ def test_staff_accept_pick_and_make_an_order_ready(lyon_desk, lyon_store, lyon_s
     assert fulfilment.events.last().actor_label == lyon_staff.email
     page = lyon_desk.get(url("fulfilment", fulfilment)).content.decode()
     assert "le client a reçu son code de retrait par e-mail (lea@example.com)" in page
+    # ...and so they did: the e-mail with the code that opens the handover
+    deliver_due_messages()
+    sent = [email for email in mail.outbox if email.to == ["lea@example.com"]]
+    code = re.search(r"\b(\d{6})\b", sent[-1].body).group(1)
+    assert lyon_desk.post(url("handover", fulfilment), {"code": code}).status_code == 302
 
 
 def test_accepting_from_the_queue_returns_to_the_queue(lyon_desk, lyon_store):
