@@ -506,3 +506,16 @@ def test_a_key_may_be_used_again_after_a_day(api_network, hq_key):
     assert first.status_code == later.status_code == 201
     assert first.json()["number"] != later.json()["number"]
     assert OrderRequest.objects.get().order.number == later.json()["number"]
+
+
+def test_a_session_must_send_its_csrf_token_to_place_an_order(api_network, customer):
+    """A page of another site can't make a signed-in customer's browser order."""
+    from rest_framework.test import APIClient
+
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(customer)
+
+    response = browser.post(ORDERS, order_body(DELIVER_CAN), format="json")
+
+    assert response.status_code == 403
+    assert not Order.objects.exists()
