@@ -519,3 +519,26 @@ def test_a_session_must_send_its_csrf_token_to_place_an_order(api_network, custo
 
     assert response.status_code == 403
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"lines": "ARD-SEC-01"},
+        {"lines": [["ARD-SEC-01", 1]]},
+        {"lines": [{**COLLECT_SECATEURS, "sku": "ARD\x00SEC"}]},
+        {"lines": [{**COLLECT_SECATEURS, "quantity": 10**12}]},
+        {"lines": [COLLECT_SECATEURS], "postal_code": "6900\x002"},
+        [COLLECT_SECATEURS],
+        "not json at all",
+    ],
+    ids=["lines-not-a-list", "line-not-an-object", "nul-in-sku", "huge-quantity",
+         "nul-in-postal-code", "body-a-list", "body-a-string"],
+)  # fmt: skip
+def test_garbage_is_a_400_never_a_500(api_network, customer, body):
+    client = api_client(user=customer)
+
+    quote = client.post(QUOTE, body, format="json")
+    order = client.post(ORDERS, body, format="json")
+
+    assert quote.status_code == order.status_code == 400, (quote.content, order.content)

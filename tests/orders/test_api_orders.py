@@ -195,3 +195,10 @@ def test_an_order_detail_costs_a_bounded_number_of_queries(
 
     with django_assert_max_num_queries(12):
         assert client.get(f"{ORDERS}{order.number}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["ARD-0000001%00", "x" * 300, "%E2%80%AE"], ids=["nul", "long", "unicode"]
+)
+def test_a_malformed_order_number_is_a_404(api_network, customer, path):
+    assert api_client(user=customer).get(f"{ORDERS}{path}/").status_code == 404
