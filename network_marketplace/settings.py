@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
         "StoreKindEnum": "stores.models.Store.Kind",
         "OrderStatusEnum": "orders.models.Order.Status",
         "FulfilmentStatusEnum": "fulfillment.models.Fulfilment.Status",
+        "ReturnStatusEnum": "fulfillment.models.Return.Status",
+        "ReturnReasonEnum": "fulfillment.models.Return.Reason",
+        "ReturnMethodEnum": "fulfillment.models.Return.Method",
     },
 }
 
