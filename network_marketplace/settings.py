@@ -229,10 +229,10 @@ SPECTACULAR_SETTINGS = {
         "StoreKindEnum": "stores.models.Store.Kind",
         "OrderStatusEnum": "orders.models.Order.Status",
         "FulfilmentStatusEnum": "fulfillment.models.Fulfilment.Status",
-        "FulfilmentMethodEnum": "orders.models.FulfilmentMethod",
         "ReturnStatusEnum": "fulfillment.models.Return.Status",
         "ReturnReasonEnum": "fulfillment.models.Return.Reason",
         "ReturnMethodEnum": "fulfillment.models.Return.Method",
+        "FulfilmentMethodEnum": "orders.models.FulfilmentMethod",
     },
 }
 
