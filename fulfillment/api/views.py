@@ -133,6 +133,7 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
 
     serializer_class = FulfilmentSerializer
     queryset = Fulfilment.objects.none()
+    lookup_value_regex = r"\d+"
 
     def get_queryset(self):
         return with_fulfilment_details(Fulfilment.objects.for_store(self.get_store()))

@@ -288,7 +288,7 @@ def _unavailable_skus(error: NoLongerAvailable) -> list[str]:
 )
 class OrderViewSet(viewsets.GenericViewSet):
     lookup_field = "number"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = "[A-Za-z0-9-]{1,20}"
     filter_backends = []
     queryset = Order.objects.none()
 

@@ -337,3 +337,10 @@ def test_a_pickup_code_that_is_not_digits_is_a_400_without_counting(
     assert response.json()["code"] == "invalid"
     click_collect.refresh_from_db()
     assert click_collect.pickup_code_failures == 0
+
+
+@pytest.mark.parametrize("fulfilment_id", ["abc", "99999999999999999999", "-1"])
+def test_a_malformed_fulfilment_id_is_a_404(pos, lyon_store, fulfilment_id):
+    response = pos.post(f"/api/v1/stores/{lyon_store.slug}/fulfilments/{fulfilment_id}/accept/")
+
+    assert response.status_code == 404

@@ -1,5 +1,5 @@
-"""A small network to order from: Lyon sells the sécateur (at its own price), the central
-warehouse ships the watering can; the customer lives in 69002."""
+"""The network the order API tests order from (`api_network`): Lyon sells the sécateur at its
+own price, the central warehouse ships the watering can; the customer lives in 69002."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def warehouse(db):
 
 
 @pytest.fixture
-def network(lyon_store, warehouse, secateur, watering_can):
+def api_network(lyon_store, warehouse, secateur, watering_can):
     PostalCode.objects.create(code="69002", city="Lyon", latitude=45.7550, longitude=4.8290)
     return {
         "lyon_secateur": StockLevelFactory(

@@ -40,7 +40,7 @@ def order_body(*lines, **extra):
 # Quote ---------------------------------------------------------------------------------------
 
 
-def test_a_quote_prices_routes_and_promises_a_mixed_basket(network, customer):
+def test_a_quote_prices_routes_and_promises_a_mixed_basket(api_network, customer):
     client = api_client(user=customer)
 
     response = client.post(
@@ -74,7 +74,7 @@ def test_a_quote_prices_routes_and_promises_a_mixed_basket(network, customer):
     assert quote["promised_on"] == (today + timedelta(2)).isoformat()
 
 
-def test_a_quote_says_which_line_cannot_be_served_and_why(network, customer):
+def test_a_quote_says_which_line_cannot_be_served_and_why(api_network, customer):
     too_many = {**COLLECT_SECATEURS, "quantity": 6}
 
     quote = api_client(user=customer).post(QUOTE, {"lines": [too_many]}, format="json").json()
@@ -86,7 +86,7 @@ def test_a_quote_says_which_line_cannot_be_served_and_why(network, customer):
     assert (line["served_by"], line["promised_on"], quote["promised_on"]) == ([], None, None)
 
 
-def test_a_reserved_line_is_paid_in_store(network, customer):
+def test_a_reserved_line_is_paid_in_store(api_network, customer):
     reserve = {**COLLECT_SECATEURS, "method": "reserve_collect", "quantity": 1}
 
     quote = api_client(user=customer).post(QUOTE, {"lines": [reserve]}, format="json").json()
@@ -96,11 +96,11 @@ def test_a_reserved_line_is_paid_in_store(network, customer):
     )  # fmt: skip
 
 
-def test_a_quote_holds_no_stock(network, customer):
+def test_a_quote_holds_no_stock(api_network, customer):
     api_client(user=customer).post(QUOTE, {"lines": [COLLECT_SECATEURS]}, format="json")
 
     assert not Reservation.objects.exists()
-    assert StockLevel.objects.get(pk=network["lyon_secateur"].pk).reserved == 0
+    assert StockLevel.objects.get(pk=api_network["lyon_secateur"].pk).reserved == 0
 
 
 def _at(fields, path):
@@ -137,7 +137,9 @@ def _at(fields, path):
         "no-lines", "too-many-lines", "empty-body",
     ],
 )  # fmt: skip
-def test_a_bad_quote_is_a_400_with_the_field_error_in_place(network, customer, body, path, message):
+def test_a_bad_quote_is_a_400_with_the_field_error_in_place(
+    api_network, customer, body, path, message
+):
     response = api_client(user=customer).post(QUOTE, body, format="json")
 
     assert response.status_code == 400
@@ -149,7 +151,7 @@ def test_a_bad_quote_is_a_400_with_the_field_error_in_place(network, customer, b
         assert errors == [message]
 
 
-def test_only_the_bad_line_carries_an_error(network, customer):
+def test_only_the_bad_line_carries_an_error(api_network, customer):
     body = {"lines": [COLLECT_SECATEURS, {**DELIVER_CAN, "sku": "NOPE"}], "postal_code": "69002"}
 
     answer = api_client(user=customer).post(QUOTE, body, format="json").json()
@@ -157,7 +159,7 @@ def test_only_the_bad_line_carries_an_error(network, customer):
     assert answer["fields"] == {"lines": {"1": {"sku": ["Référence (SKU) inconnue."]}}}
 
 
-def test_a_store_that_does_not_offer_the_method_is_a_field_error(network, lyon_store, customer):
+def test_a_store_that_does_not_offer_the_method_is_a_field_error(api_network, lyon_store, customer):
     lyon_store.offers_reserve_collect = False
     lyon_store.save()
 
@@ -171,7 +173,7 @@ def test_a_store_that_does_not_offer_the_method_is_a_field_error(network, lyon_s
     ]
 
 
-def test_an_anonymous_quote_is_a_401(network):
+def test_an_anonymous_quote_is_a_401(api_network):
     assert (
         api_client().post(QUOTE, {"lines": [COLLECT_SECATEURS]}, format="json").status_code == 401
     )
@@ -180,7 +182,7 @@ def test_an_anonymous_quote_is_a_401(network):
 # Placing orders ------------------------------------------------------------------------------
 
 
-def test_a_signed_in_customer_places_an_order_for_themselves(network, customer, lyon_store):
+def test_a_signed_in_customer_places_an_order_for_themselves(api_network, customer, lyon_store):
     body = order_body(COLLECT_SECATEURS, DELIVER_CAN, customer={"first_name": "Léa",
                                                                 "last_name": "Martin"})  # fmt: skip
 
@@ -204,7 +206,7 @@ def test_a_signed_in_customer_places_an_order_for_themselves(network, customer, 
     assert StockLevel.objects.get(store=lyon_store, variant__sku="ARD-SEC-01").reserved == 2
 
 
-def test_an_hq_key_places_an_order_for_a_headless_front_end(network, hq_key):
+def test_an_hq_key_places_an_order_for_a_headless_front_end(api_network, hq_key):
     response = api_client(key=hq_key).post(ORDERS, order_body(DELIVER_CAN), format="json")
 
     assert response.status_code == 201, response.content
@@ -213,7 +215,7 @@ def test_an_hq_key_places_an_order_for_a_headless_front_end(network, hq_key):
 
 
 def test_a_store_key_orders_for_a_walk_in_customer_from_another_location(
-    network, lyon_store, lyon_key
+    api_network, lyon_store, lyon_key
 ):
     response = api_client(key=lyon_key).post(ORDERS, order_body(DELIVER_CAN), format="json")
 
@@ -226,7 +228,7 @@ def test_a_store_key_orders_for_a_walk_in_customer_from_another_location(
     assert api_client(key=lyon_key).get(f"{ORDERS}{order.number}/").status_code == 200
 
 
-def test_a_suspended_store_key_cannot_place_orders(network, lyon_store, lyon_key):
+def test_a_suspended_store_key_cannot_place_orders(api_network, lyon_store, lyon_key):
     lyon_store.status = lyon_store.Status.SUSPENDED
     lyon_store.save()
 
@@ -251,7 +253,7 @@ def test_a_suspended_store_key_cannot_place_orders(network, lyon_store, lyon_key
          "no-name"],
 )  # fmt: skip
 def test_a_bad_order_is_a_400_with_field_errors_and_nothing_is_ordered(
-    network, hq_key, body, field
+    api_network, hq_key, body, field
 ):
     response = api_client(key=hq_key).post(ORDERS, body, format="json")
 
@@ -260,7 +262,7 @@ def test_a_bad_order_is_a_400_with_field_errors_and_nothing_is_ordered(
     assert not Order.objects.exists()
 
 
-def test_what_is_no_longer_available_is_a_409_naming_the_skus(network, hq_key):
+def test_what_is_no_longer_available_is_a_409_naming_the_skus(api_network, hq_key):
     StockLevel.objects.filter(variant__sku="ARD-SEC-01").update(on_hand=1)
 
     response = api_client(key=hq_key).post(
@@ -274,7 +276,7 @@ def test_what_is_no_longer_available_is_a_409_naming_the_skus(network, hq_key):
     assert not Reservation.objects.exists()
 
 
-def test_a_declined_payment_is_a_402_and_no_order_is_placed(network, hq_key):
+def test_a_declined_payment_is_a_402_and_no_order_is_placed(api_network, hq_key):
     response = api_client(key=hq_key).post(
         ORDERS, order_body(DELIVER_CAN, payment_token="tok_decline"), format="json"
     )
@@ -288,7 +290,7 @@ def test_a_declined_payment_is_a_402_and_no_order_is_placed(network, hq_key):
 # Idempotency-Key -----------------------------------------------------------------------------
 
 
-def test_the_same_key_and_body_gets_the_same_answer_and_one_order(network, hq_key):
+def test_the_same_key_and_body_gets_the_same_answer_and_one_order(api_network, hq_key):
     client = api_client(key=hq_key)
     body = order_body(DELIVER_CAN)
 
@@ -302,7 +304,7 @@ def test_the_same_key_and_body_gets_the_same_answer_and_one_order(network, hq_ke
     assert Fulfilment.objects.count() == 1
 
 
-def test_the_same_key_with_another_body_is_a_422(network, hq_key):
+def test_the_same_key_with_another_body_is_a_422(api_network, hq_key):
     client = api_client(key=hq_key)
     client.post(ORDERS, order_body(DELIVER_CAN), format="json", HTTP_IDEMPOTENCY_KEY="k-1")
 
@@ -316,7 +318,7 @@ def test_the_same_key_with_another_body_is_a_422(network, hq_key):
     assert Order.objects.count() == 1
 
 
-def test_keys_are_per_caller(network, hq_key, lyon_key):
+def test_keys_are_per_caller(api_network, hq_key, lyon_key):
     body = order_body(DELIVER_CAN)
 
     hq = api_client(key=hq_key).post(ORDERS, body, format="json", HTTP_IDEMPOTENCY_KEY="same")
@@ -326,7 +328,7 @@ def test_keys_are_per_caller(network, hq_key, lyon_key):
     assert hq.json()["number"] != lyon.json()["number"]
 
 
-def test_a_refusal_is_replayed_too(network, hq_key):
+def test_a_refusal_is_replayed_too(api_network, hq_key):
     StockLevel.objects.filter(variant__sku="ARD-SEC-01").update(on_hand=0)
     client = api_client(key=hq_key)
     body = order_body(COLLECT_SECATEURS)
@@ -340,7 +342,7 @@ def test_a_refusal_is_replayed_too(network, hq_key):
     assert not Order.objects.exists()
 
 
-def test_a_key_longer_than_255_characters_is_a_400(network, hq_key):
+def test_a_key_longer_than_255_characters_is_a_400(api_network, hq_key):
     response = api_client(key=hq_key).post(
         ORDERS, order_body(DELIVER_CAN), format="json", HTTP_IDEMPOTENCY_KEY="k" * 256
     )
@@ -361,7 +363,9 @@ def lease_runs_out(request):
     OrderRequest.objects.filter(pk=request.pk).update(attempt_started_at=timezone.now() - LEASE * 2)
 
 
-def test_a_request_that_died_before_ordering_gives_its_key_back_after_the_lease(network, hq_key):
+def test_a_request_that_died_before_ordering_gives_its_key_back_after_the_lease(
+    api_network, hq_key
+):
     body = order_body(DELIVER_CAN)
     client = api_client(key=hq_key)
     request, _principal = dead_attempt(body, "k-3")
@@ -391,7 +395,7 @@ def place_as(principal, *lines):
     )  # fmt: skip
 
 
-def test_a_request_that_died_after_ordering_is_answered_with_its_order(network, hq_key):
+def test_a_request_that_died_after_ordering_is_answered_with_its_order(api_network, hq_key):
     body = order_body(DELIVER_CAN)
     request, principal = dead_attempt(body, "k-4")
     placed = place_as(principal, DELIVER_CAN)
@@ -404,7 +408,7 @@ def test_a_request_that_died_after_ordering_is_answered_with_its_order(network, 
     assert Order.objects.count() == 1
 
 
-def test_a_request_that_died_during_the_payment_stays_in_progress(network, hq_key):
+def test_a_request_that_died_during_the_payment_stays_in_progress(api_network, hq_key):
     body = order_body(DELIVER_CAN)
     request, principal = dead_attempt(body, "k-5")
     placed = place_as(principal, DELIVER_CAN)
@@ -418,7 +422,7 @@ def test_a_request_that_died_during_the_payment_stays_in_progress(network, hq_ke
     assert Order.objects.count() == 1
 
 
-def test_another_order_of_the_same_caller_is_not_mistaken_for_the_dead_request(network, hq_key):
+def test_another_order_of_the_same_caller_is_not_mistaken_for_the_dead_request(api_network, hq_key):
     body = order_body(DELIVER_CAN)
     request, principal = dead_attempt(body, "k-6")
     other = place_as(principal, {**DELIVER_CAN, "quantity": 3})
@@ -432,7 +436,7 @@ def test_another_order_of_the_same_caller_is_not_mistaken_for_the_dead_request(n
 
 
 @pytest.mark.django_db(transaction=True)
-def test_simultaneous_retries_with_one_key_place_one_order(network, hq_key):
+def test_simultaneous_retries_with_one_key_place_one_order(api_network, hq_key):
     body = order_body(DELIVER_CAN)
     answers = []
     barrier = threading.Barrier(4)
@@ -459,7 +463,7 @@ def test_simultaneous_retries_with_one_key_place_one_order(network, hq_key):
     assert StockLevel.objects.get(variant__sku="ARD-ARR-10").reserved == 1
 
 
-def test_keys_older_than_a_day_are_forgotten_by_the_hourly_job(network, hq_key):
+def test_keys_older_than_a_day_are_forgotten_by_the_hourly_job(api_network, hq_key):
     from orders.tasks import purge_order_requests
 
     client = api_client(key=hq_key)
@@ -474,7 +478,7 @@ def test_keys_older_than_a_day_are_forgotten_by_the_hourly_job(network, hq_key):
 
 
 def test_a_quote_costs_the_same_queries_for_2_or_40_lines(
-    network, customer, django_assert_max_num_queries
+    api_network, customer, django_assert_max_num_queries
 ):
     client = api_client(user=customer)
     two = {"postal_code": "69002", "lines": [COLLECT_SECATEURS, DELIVER_CAN]}
@@ -492,7 +496,7 @@ def test_a_quote_costs_the_same_queries_for_2_or_40_lines(
     assert len(response.json()["lines"]) == 40
 
 
-def test_a_key_may_be_used_again_after_a_day(network, hq_key):
+def test_a_key_may_be_used_again_after_a_day(api_network, hq_key):
     client = api_client(key=hq_key)
     first = client.post(ORDERS, order_body(DELIVER_CAN), format="json", HTTP_IDEMPOTENCY_KEY="d")
     OrderRequest.objects.update(created_at=timezone.now() - timedelta(hours=25))
@@ -502,3 +506,39 @@ def test_a_key_may_be_used_again_after_a_day(network, hq_key):
     assert first.status_code == later.status_code == 201
     assert first.json()["number"] != later.json()["number"]
     assert OrderRequest.objects.get().order.number == later.json()["number"]
+
+
+def test_a_session_must_send_its_csrf_token_to_place_an_order(api_network, customer):
+    """A page of another site can't make a signed-in customer's browser order."""
+    from rest_framework.test import APIClient
+
+    browser = APIClient(enforce_csrf_checks=True)
+    browser.force_login(customer)
+
+    response = browser.post(ORDERS, order_body(DELIVER_CAN), format="json")
+
+    assert response.status_code == 403
+    assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"lines": "ARD-SEC-01"},
+        {"lines": [["ARD-SEC-01", 1]]},
+        {"lines": [{**COLLECT_SECATEURS, "sku": "ARD\x00SEC"}]},
+        {"lines": [{**COLLECT_SECATEURS, "quantity": 10**12}]},
+        {"lines": [COLLECT_SECATEURS], "postal_code": "6900\x002"},
+        [COLLECT_SECATEURS],
+        "not json at all",
+    ],
+    ids=["lines-not-a-list", "line-not-an-object", "nul-in-sku", "huge-quantity",
+         "nul-in-postal-code", "body-a-list", "body-a-string"],
+)  # fmt: skip
+def test_garbage_is_a_400_never_a_500(api_network, customer, body):
+    client = api_client(user=customer)
+
+    quote = client.post(QUOTE, body, format="json")
+    order = client.post(ORDERS, body, format="json")
+
+    assert quote.status_code == order.status_code == 400, (quote.content, order.content)

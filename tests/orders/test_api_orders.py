@@ -38,7 +38,7 @@ def neighbour(db):
     return UserFactory(email="paul.neighbour@example.com")
 
 
-def test_a_customer_lists_only_their_own_orders(network, customer, neighbour, watering_can):
+def test_a_customer_lists_only_their_own_orders(api_network, customer, neighbour, watering_can):
     mine = order_for(customer, watering_can)
     order_for(neighbour, watering_can)
 
@@ -54,7 +54,7 @@ def test_a_customer_lists_only_their_own_orders(network, customer, neighbour, wa
 
 
 def test_a_customer_follows_their_parcel_with_its_tracking_number(
-    network, customer, watering_can, hq_admin
+    api_network, customer, watering_can, hq_admin
 ):
     order = order_for(customer, watering_can)
     fulfilment = order.fulfilments.get()
@@ -81,7 +81,7 @@ def test_a_customer_follows_their_parcel_with_its_tracking_number(
     ]  # fmt: skip
 
 
-def test_another_customers_order_is_a_404(network, customer, neighbour, watering_can):
+def test_another_customers_order_is_a_404(api_network, customer, neighbour, watering_can):
     theirs = order_for(neighbour, watering_can)
 
     response = api_client(user=customer).get(f"{ORDERS}{theirs.number}/")
@@ -91,14 +91,16 @@ def test_another_customers_order_is_a_404(network, customer, neighbour, watering
     assert response.json() == missing.json()
 
 
-def test_an_order_awaiting_payment_is_not_shown_to_the_customer(network, customer, watering_can):
+def test_an_order_awaiting_payment_is_not_shown_to_the_customer(
+    api_network, customer, watering_can
+):
     order = order_for(customer, watering_can)
     Order.objects.filter(pk=order.pk).update(status=Order.Status.PENDING_PAYMENT)
 
     assert api_client(user=customer).get(ORDERS).json()["count"] == 0
 
 
-def test_hq_sees_every_order_with_who_acted(network, customer, neighbour, watering_can, hq_key):
+def test_hq_sees_every_order_with_who_acted(api_network, customer, neighbour, watering_can, hq_key):
     orders = [order_for(customer, watering_can), order_for(neighbour, watering_can)]
 
     listed = api_client(key=hq_key).get(ORDERS).json()
@@ -109,7 +111,7 @@ def test_hq_sees_every_order_with_who_acted(network, customer, neighbour, wateri
 
 
 def test_hq_filters_orders_by_status_store_and_date(
-    network, customer, watering_can, secateur, lyon_store, hq_key
+    api_network, customer, watering_can, secateur, lyon_store, hq_key
 ):
     shipped = order_for(customer, watering_can)
     collected = order_for(customer, secateur, method=FulfilmentMethod.CLICK_COLLECT,
@@ -137,7 +139,7 @@ def test_hq_filters_orders_by_status_store_and_date(
     [{"status": "lost"}, {"store": "atlantis"}, {"placed_from": "tuesday"}],
     ids=["status", "store", "date"],
 )
-def test_a_bad_order_filter_is_a_400(network, hq_key, query):
+def test_a_bad_order_filter_is_a_400(api_network, hq_key, query):
     response = api_client(key=hq_key).get(ORDERS, query)
 
     assert response.status_code == 400
@@ -145,7 +147,7 @@ def test_a_bad_order_filter_is_a_400(network, hq_key, query):
 
 
 def test_a_store_key_reads_the_orders_its_staff_placed_only(
-    network, customer, watering_can, lyon_store, lyon_key, paris_key
+    api_network, customer, watering_can, lyon_store, lyon_key, paris_key
 ):
     walk_in = order_for(None, watering_can, channel=Order.Channel.ENDLESS_AISLE,
                         placed_by_store=lyon_store)  # fmt: skip
@@ -162,7 +164,7 @@ def test_a_store_key_reads_the_orders_its_staff_placed_only(
 
 @pytest.mark.parametrize("caller", ["customer", "hq_key"])
 def test_the_order_list_costs_the_same_queries_for_2_or_20_orders(
-    request, network, customer, watering_can, secateur, lyon_store, caller,
+    request, api_network, customer, watering_can, secateur, lyon_store, caller,
     django_assert_max_num_queries,
 ):  # fmt: skip
     client = (
@@ -188,10 +190,17 @@ def test_the_order_list_costs_the_same_queries_for_2_or_20_orders(
 
 
 def test_an_order_detail_costs_a_bounded_number_of_queries(
-    network, customer, watering_can, django_assert_max_num_queries
+    api_network, customer, watering_can, django_assert_max_num_queries
 ):
     order = order_for(customer, watering_can, quantity=3)
     client = api_client(user=customer)
 
     with django_assert_max_num_queries(12):
         assert client.get(f"{ORDERS}{order.number}/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["ARD-0000001%00", "x" * 300, "%E2%80%AE"], ids=["nul", "long", "unicode"]
+)
+def test_a_malformed_order_number_is_a_404(api_network, customer, path):
+    assert api_client(user=customer).get(f"{ORDERS}{path}/").status_code == 404

@@ -28,7 +28,7 @@ ORDER_BODY = {
 
 
 @pytest.fixture
-def leas_order(network, customer, watering_can):
+def leas_order(api_network, customer, watering_can):
     return place_order(
         customer=CustomerDetails(
             email=customer.email, first_name="Léa", last_name="Martin",
@@ -75,7 +75,7 @@ def test_listing_orders(request, leas_order, who):
 
 
 @pytest.mark.parametrize("who", CALLERS)
-def test_quoting(request, network, who):
+def test_quoting(request, api_network, who):
     response = caller(request, who).post(
         "/api/v1/checkout/quote/", {"postal_code": "69002", "lines": [DELIVER_CAN]}, format="json"
     )
@@ -84,7 +84,7 @@ def test_quoting(request, network, who):
 
 
 @pytest.mark.parametrize("who", CALLERS)
-def test_placing_an_order(request, network, who):
+def test_placing_an_order(request, api_network, who):
     response = caller(request, who).post("/api/v1/orders/", ORDER_BODY, format="json")
 
     if who == ANONYMOUS:
