@@ -1,4 +1,5 @@
-"""Reads of the fulfillment app: what a customer may still return, and who sees which return.
+"""Reads of the fulfillment app: a store's fulfilment queue as its POS or the back-office sees
+it; what a customer may still return, and who sees which return.
 
 The withdrawal period (14 days, Code de la consommation art. L221-18) runs from the day the
 goods reached the customer: the handover for click & collect, the carrier's delivery for home
@@ -12,14 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from orders.models import FulfilmentMethod, Order
 from stores.models import Store
 
-from .models import Fulfilment, FulfilmentLine, Return, ReturnLine
+from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnLine
 from .states import COUNTED_RETURN_STATUSES, OPEN_STATUSES, RETURNABLE_STATUSES
 
 WITHDRAWAL_DAYS = 14
@@ -27,6 +28,45 @@ WITHDRAWAL_DAYS = 14
 DELIVERY_ALLOWANCE = timedelta(days=3)
 
 S = Fulfilment.Status
+
+# Fulfilments -----------------------------------------------------------------------------
+
+
+def with_fulfilment_details(fulfilments: QuerySet[Fulfilment]) -> QuerySet[Fulfilment]:
+    """A fulfilment with its order, store, lines (and their order line) and events: four
+    queries for a page, whatever its length."""
+    return fulfilments.select_related("order", "store").prefetch_related(
+        Prefetch(
+            "lines",
+            queryset=FulfilmentLine.objects.select_related("order_line").order_by("id"),
+        ),
+        Prefetch("events", queryset=FulfilmentEvent.objects.order_by("created_at", "id")),
+    )
+
+
+def store_fulfilments(
+    *,
+    store: Store,
+    statuses: list[str] | None = None,
+    method: str = "",
+    updated_since: datetime | None = None,
+    order_number: str = "",
+) -> QuerySet[Fulfilment]:
+    """The fulfilments `store` serves, oldest change first, so that a POS that polls with
+    `updated_since` (the last `updated_at` it saw, inclusive) pages through every change."""
+    fulfilments = Fulfilment.objects.for_store(store)
+    if statuses:
+        fulfilments = fulfilments.filter(status__in=statuses)
+    if method:
+        fulfilments = fulfilments.filter(method=method)
+    if updated_since is not None:
+        fulfilments = fulfilments.filter(updated_at__gte=updated_since)
+    if order_number:
+        fulfilments = fulfilments.filter(order__number=order_number)
+    return with_fulfilment_details(fulfilments).order_by("updated_at", "id")
+
+
+# Returns ---------------------------------------------------------------------------------
 
 
 def goods_received_at(fulfilment: Fulfilment) -> datetime | None:

@@ -230,6 +230,9 @@ SPECTACULAR_SETTINGS = {
         "ReturnStatusEnum": "fulfillment.models.Return.Status",
         "ReturnReasonEnum": "fulfillment.models.Return.Reason",
         "ReturnMethodEnum": "fulfillment.models.Return.Method",
+        "FulfilmentMethodEnum": "orders.models.FulfilmentMethod",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "FulfilmentStatusEnum": "fulfillment.models.Fulfilment.Status",
     },
 }
 
@@ -274,6 +277,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.settle_abandoned_checkouts",
         "schedule": timedelta(seconds=60),
         "options": {"expires": 55},
+    },
+    # Forgets the order API's Idempotency-Keys once they are a day old.
+    "orders-purge-order-requests": {
+        "task": "orders.tasks.purge_order_requests",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3300},
     },
 }
 

@@ -6,6 +6,8 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from catalog.api.urls import router as catalog_router
 from fulfillment.api.returns import FulfilmentDeliveredView, MyReturnViewSet, StoreReturnViewSet
+from fulfillment.api.urls import router as fulfillment_router
+from orders.api.urls import router as orders_router
 from stores.api.urls import router as stores_router
 from stores.api.views import WhoAmIView
 
@@ -22,6 +24,8 @@ router = DefaultRouter()
 router.APIRootView = NetworkApiRoot
 router.registry.extend(catalog_router.registry)
 router.registry.extend(stores_router.registry)
+router.registry.extend(orders_router.registry)
+router.registry.extend(fulfillment_router.registry)
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("my/returns", MyReturnViewSet, basename="my-return")
 router.register(

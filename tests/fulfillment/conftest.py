@@ -1,4 +1,5 @@
 import pytest
+from django.utils import timezone
 
 from fulfillment.models import Fulfilment, FulfilmentLine
 from orders.models import FulfilmentMethod, Order, OrderLine
@@ -8,7 +9,8 @@ from tests.factories import VariantFactory
 def make_fulfilment(*, store, method=FulfilmentMethod.CLICK_COLLECT, quantity=1, **fields):
     variant = VariantFactory(rrp_cents=2990)
     order = Order.objects.create(
-        status=Order.Status.PLACED, email="lea@example.com", first_name="Léa", last_name="Martin",
+        status=Order.Status.PLACED, placed_at=timezone.now(), email="lea@example.com",
+        first_name="Léa", last_name="Martin",
         subtotal_cents=2990 * quantity, total_cents=2990 * quantity, vat_cents=498 * quantity,
     )  # fmt: skip
     line = OrderLine.objects.create(
