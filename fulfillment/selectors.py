@@ -1,5 +1,5 @@
-"""Reads of the fulfillment app: a store's fulfilment queue as its POS or the back-office sees
-it; what a customer may still return, and who sees which return.
+"""Reads of the fulfillment app: a store's queue as its POS or the back-office sees it, what a
+customer may still return, and who sees which return.
 
 The withdrawal period (14 days, Code de la consommation art. L221-18) runs from the day the
 goods reached the customer: the handover for click & collect, the carrier's delivery for home
@@ -22,14 +22,6 @@ from stores.models import Store
 
 from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnLine
 from .states import COUNTED_RETURN_STATUSES, OPEN_STATUSES, RETURNABLE_STATUSES
-
-WITHDRAWAL_DAYS = 14
-# Added to the shipping time when the carrier did not report the delivery.
-DELIVERY_ALLOWANCE = timedelta(days=3)
-
-S = Fulfilment.Status
-
-# Fulfilments -----------------------------------------------------------------------------
 
 
 def with_fulfilment_details(fulfilments: QuerySet[Fulfilment]) -> QuerySet[Fulfilment]:
@@ -66,7 +58,11 @@ def store_fulfilments(
     return with_fulfilment_details(fulfilments).order_by("updated_at", "id")
 
 
-# Returns ---------------------------------------------------------------------------------
+WITHDRAWAL_DAYS = 14
+# Added to the shipping time when the carrier did not report the delivery.
+DELIVERY_ALLOWANCE = timedelta(days=3)
+
+S = Fulfilment.Status
 
 
 def goods_received_at(fulfilment: Fulfilment) -> datetime | None:

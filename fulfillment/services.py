@@ -3,19 +3,27 @@
 Every step goes through `_move`: it re-reads the fulfilment with SELECT FOR UPDATE, returns it
 unchanged when it is already in the target state (a retried request or job is harmless), checks
 the move against fulfillment/states.py, saves, and writes a FulfilmentEvent and an audit row.
+Then `_after_step`, in the same transaction: a refused or timed-out fulfilment's lines go to the
+next candidate (fulfillment/rerouting.py) or are cancelled and refunded, an end without a sale
+cancels its lines, and the order's status rolls up (orders.services.roll_up_order_status).
+The customer's e-mails (fulfillment/emails.py) are queued in the step's transaction too.
+
+Lock order: the fulfilment's row, then the order's (taken by `_move`), then stock rows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import CharField, F, Min, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,19 +33,23 @@ from network_marketplace.errors import DomainError
 from network_marketplace.models import User
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.webhooks import emit_event
-from orders.models import Order, OrderPolicy, fulfilment_holder
+from orders.models import FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
 from stores.models import Reservation, StockMovement, Store
 from stores.services import adjust_on_hand, consume_reservation, release_holder
 
+from . import emails
 from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnEvent, ReturnLine
 from .selectors import return_warehouse, returnable_lines
 from .states import (
     COMPLETED_STATUSES,
     COUNTED_RETURN_STATUSES,
+    LOST_STATUSES,
+    OPEN_STATUSES,
     check_fulfilment_transition,
     check_return_transition,
 )
 
+logger = logging.getLogger(__name__)
 S = Fulfilment.Status
 PICKUP_CODE_DIGITS = 6
 
@@ -80,6 +92,9 @@ def _move(
     if locked.status == target:
         return locked, False
     check_fulfilment_transition(locked, target)
+    # The order's row next, before any stock row: two fulfilments of one order moving at once
+    # (a re-route may hold stock where the other gives it back) take their locks in one order.
+    Order.objects.select_for_update().filter(pk=locked.order_id).values_list("pk").first()
     previous = locked.status
     locked.status = target
     for name, value in changes.items():
@@ -155,27 +170,88 @@ def new_pickup_code() -> str:
     return f"{secrets.randbelow(10**PICKUP_CODE_DIGITS):0{PICKUP_CODE_DIGITS}d}"
 
 
+# What follows each step, in its transaction ----------------------------------------------------
+
+
+def _after_step(fulfilment: Fulfilment, *, actor, why: str | None = None) -> None:
+    """The order-level consequences of a move: a lost fulfilment's lines go to the next
+    candidate (or are cancelled); an end without a sale cancels its lines (refund, e-mail);
+    then the order's status follows. Runs once per move, in the move's transaction."""
+    from orders.services import cancel_order_lines, roll_up_order_status
+
+    from .rerouting import reroute_lost_fulfilment
+
+    if fulfilment.status in LOST_STATUSES:
+        reroute_lost_fulfilment(fulfilment=fulfilment, actor=actor)
+    elif fulfilment.status in ENDS_WITHOUT_SALE:
+        cancel_order_lines(
+            order=fulfilment.order,
+            quantities={line.order_line_id: line.quantity for line in fulfilment.lines.all()},
+            why=why or ENDS_WITHOUT_SALE[fulfilment.status],
+            key=f"fulfilment:{fulfilment.pk}:{fulfilment.status}",
+            actor=actor,
+            # The customer was in the store and chose not to buy: nothing to tell them.
+            notify=fulfilment.status != S.NOT_PURCHASED,
+        )
+    roll_up_order_status(order=fulfilment.order, actor=actor)
+
+
+# Ends without a sale (other than a refusal or a timeout) -> why the lines are cancelled.
+ENDS_WITHOUT_SALE = {
+    S.CANCELLED: "cancelled",
+    S.UNCOLLECTED: "uncollected",
+    S.NOT_PURCHASED: "not_purchased",
+}
+
+
+def _reserve_collect_hold_until(fulfilment: Fulfilment):
+    """When the stock held for a reserve & collect fulfilment stops being held."""
+    return (
+        Reservation.objects.filter(
+            holder=fulfilment_holder(fulfilment.pk), kind=Reservation.Kind.RESERVE_COLLECT
+        )
+        .exclude(status__in=[Reservation.Status.RELEASED, Reservation.Status.CONSUMED])
+        .aggregate(until=Min("expires_at"))["until"]
+    )
+
+
+# The steps ---------------------------------------------------------------------------------------
+
+
 def accept_fulfilment(*, fulfilment: Fulfilment, actor) -> Fulfilment:
     with transaction.atomic():
-        fulfilment, _moved = _move(fulfilment, S.ACCEPTED, actor=actor, accepted_at=timezone.now())
+        fulfilment, moved = _move(fulfilment, S.ACCEPTED, actor=actor, accepted_at=timezone.now())
+        if moved:
+            hold_until = (
+                _reserve_collect_hold_until(fulfilment)
+                if fulfilment.method == FulfilmentMethod.RESERVE_COLLECT
+                else None
+            )
+            emails.send_accepted(fulfilment, hold_until=hold_until)
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
 def reject_fulfilment(*, fulfilment: Fulfilment, actor, reason: str) -> Fulfilment:
-    """The store can't serve it. The caller (orders) routes the lines to the next candidate."""
+    """The store can't serve it: in the same transaction, its lines go to the next candidate
+    (home delivery) or are cancelled and refunded (collect, or no candidate left)."""
     if not reason.strip():
         raise DomainError(_("Say why the fulfilment is rejected."))
     with transaction.atomic():
-        fulfilment, _moved = _move(
+        fulfilment, moved = _move(
             fulfilment, S.REJECTED, actor=actor, reason=reason, rejection_reason=reason,
             closed_at=timezone.now(),
         )  # fmt: skip
+        if moved:
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
 def mark_picked(*, fulfilment: Fulfilment, actor) -> Fulfilment:
     with transaction.atomic():
-        fulfilment, _moved = _move(fulfilment, S.PICKED, actor=actor)
+        fulfilment, moved = _move(fulfilment, S.PICKED, actor=actor)
+        if moved:
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
@@ -186,21 +262,29 @@ class ReadyForPickup:
 
 
 def mark_ready_for_pickup(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
-    """Ready on the shelf: a fresh pickup code is made; only its digest is kept."""
+    """Ready on the shelf: a fresh pickup code is made and e-mailed to the customer (text and
+    QR code); only its digest is kept. Click & collect waits OrderPolicy.collect_within_days;
+    reserve & collect waits until its hold on the stock ends."""
     policy = OrderPolicy.current()
     with transaction.atomic():
         code = new_pickup_code()
         now = timezone.now()
+        collect_before = now + timedelta(days=policy.collect_within_days)
+        if fulfilment.method == FulfilmentMethod.RESERVE_COLLECT:
+            collect_before = _reserve_collect_hold_until(fulfilment) or collect_before
         fulfilment, moved = _move(
             fulfilment, S.READY_FOR_PICKUP, actor=actor, ready_at=now,
-            collect_before=now + timedelta(days=policy.collect_within_days),
+            collect_before=collect_before,
             pickup_code_digest=pickup_code_digest(fulfilment.pk, code), pickup_code_failures=0,
         )  # fmt: skip
+        if moved:
+            emails.send_ready_for_pickup(fulfilment, code=code)
+            _after_step(fulfilment, actor=actor)
     return ReadyForPickup(fulfilment=fulfilment, pickup_code=code if moved else None)
 
 
 def reissue_pickup_code(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
-    """A new code for a ready fulfilment (lost code, or voided by wrong attempts)."""
+    """A new code for a ready fulfilment (lost code, or voided by wrong attempts), e-mailed."""
     with transaction.atomic():
         locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
         if locked.status != S.READY_FOR_PICKUP:
@@ -213,6 +297,7 @@ def reissue_pickup_code(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
             actor=actor, action="fulfilment.pickup_code_reissued", target=locked,
             store_id=locked.store_id,
         )  # fmt: skip
+        emails.send_ready_for_pickup(locked, code=code)
     return ReadyForPickup(fulfilment=locked, pickup_code=code)
 
 
@@ -246,9 +331,11 @@ def hand_over(*, fulfilment: Fulfilment, code: str, actor) -> Fulfilment:
             )
         else:
             wrong = None
-            locked, _moved = _move(
+            locked, moved = _move(
                 locked, S.COLLECTED, actor=actor, closed_at=timezone.now(), pickup_code_digest=""
             )
+            if moved:
+                _after_step(locked, actor=actor)
     # The failed attempt is committed before the error is raised: it must count.
     if wrong is not None:
         raise wrong
@@ -258,62 +345,236 @@ def hand_over(*, fulfilment: Fulfilment, code: str, actor) -> Fulfilment:
 def ship_fulfilment(
     *, fulfilment: Fulfilment, carrier: str, tracking_number: str, actor
 ) -> Fulfilment:
+    """The parcel left with the carrier: the customer gets the tracking number (and the
+    carrier's tracking page for the carriers we know, fulfillment/carriers.py)."""
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if not carrier or not tracking_number:
         raise DomainError(_("A carrier and a tracking number are required to ship."))
     with transaction.atomic():
-        fulfilment, _moved = _move(
+        fulfilment, moved = _move(
             fulfilment, S.SHIPPED, actor=actor, carrier=carrier,
             tracking_number=tracking_number, closed_at=timezone.now(),
         )  # fmt: skip
+        if moved:
+            emails.send_shipped(fulfilment)
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
 def record_reserve_outcome(*, fulfilment: Fulfilment, purchased: bool, actor) -> Fulfilment:
-    """Reserve & collect ends in the store: the customer bought the item there, or not."""
+    """Reserve & collect ends in the store: the customer bought the item there, or not (the
+    line is then counted as cancelled; nothing was paid online, nothing is refunded)."""
     target = S.PURCHASED_IN_STORE if purchased else S.NOT_PURCHASED
     with transaction.atomic():
-        fulfilment, _moved = _move(fulfilment, target, actor=actor, closed_at=timezone.now())
+        fulfilment, moved = _move(fulfilment, target, actor=actor, closed_at=timezone.now())
+        if moved:
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
 def cancel_fulfilment(*, fulfilment: Fulfilment, actor, reason: str) -> Fulfilment:
+    """Cancel a fulfilment that has not left the store: its stock goes back, its lines are
+    cancelled, refunded and told to the customer."""
     with transaction.atomic():
-        fulfilment, _moved = _move(
+        fulfilment, moved = _move(
             fulfilment, S.CANCELLED, actor=actor, reason=reason, closed_at=timezone.now()
         )
+        if moved:
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
-def time_out_fulfilment(*, fulfilment: Fulfilment, now=None) -> tuple[Fulfilment, bool]:
-    """The store did not accept before the deadline. Safe to run twice or concurrently: the
-    second run finds it already timed out (or accepted meanwhile) and does nothing."""
+def time_out_fulfilment(
+    *, fulfilment: Fulfilment, now=None, skip_locked: bool = False
+) -> tuple[Fulfilment, bool]:
+    """The store did not accept before the deadline: the fulfilment times out and its lines go
+    to the next candidate (or are cancelled), all in one transaction. Safe to run twice or
+    concurrently: the second run finds it already timed out (or accepted meanwhile) and does
+    nothing. With `skip_locked` a fulfilment another transaction holds (the store accepting it
+    right now) is left for the next run: returns (fulfilment, False)."""
     now = now or timezone.now()
+    actor = "system:acceptance-timeout"
     with transaction.atomic():
-        locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
+        locked = (
+            Fulfilment.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=fulfilment.pk)
+            .first()
+        )
+        if locked is None:
+            return fulfilment, False
         if locked.status != S.AWAITING_ACCEPTANCE or (
             locked.accept_deadline and locked.accept_deadline > now
         ):
             return locked, False
-        return _move(
-            locked, S.TIMED_OUT, actor="system:acceptance-timeout",
+        locked, moved = _move(
+            locked, S.TIMED_OUT, actor=actor,
             reason=_("Not accepted before the deadline."), closed_at=now,
         )  # fmt: skip
+        if moved:
+            _after_step(locked, actor=actor)
+        return locked, moved
 
 
-def mark_uncollected(*, fulfilment: Fulfilment, now=None) -> tuple[Fulfilment, bool]:
-    """A ready order nobody came for by `collect_before`. Idempotent like time_out_fulfilment."""
+def mark_uncollected(
+    *, fulfilment: Fulfilment, now=None, skip_locked: bool = False
+) -> tuple[Fulfilment, bool]:
+    """A ready order nobody came for by `collect_before`: cancelled, its stock given back,
+    refunded, and the customer told. Idempotent like time_out_fulfilment."""
     now = now or timezone.now()
+    actor = "system:collection-deadline"
     with transaction.atomic():
-        locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
+        locked = (
+            Fulfilment.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=fulfilment.pk)
+            .first()
+        )
+        if locked is None:
+            return fulfilment, False
         if locked.status != S.READY_FOR_PICKUP or (
             locked.collect_before and locked.collect_before > now
         ):
             return locked, False
-        return _move(
-            locked, S.UNCOLLECTED, actor="system:collection-deadline",
-            reason=_("Not collected in time."), closed_at=now,
-        )  # fmt: skip
+        locked, moved = _move(
+            locked, S.UNCOLLECTED, actor=actor, reason=_("Not collected in time."), closed_at=now
+        )
+        if moved:
+            why = (
+                "reservation_expired" if locked.method == FulfilmentMethod.RESERVE_COLLECT else None
+            )
+            _after_step(locked, actor=actor, why=why)
+        return locked, moved
+
+
+def expire_reservation(
+    *, fulfilment: Fulfilment, now=None, skip_locked: bool = False
+) -> tuple[Fulfilment, bool]:
+    """A reserve & collect fulfilment whose hold on the stock has ended (`expires_at` passed):
+    it ends too, and its stock goes back. Ready in the store: not collected in time; not ready
+    yet: cancelled. The customer is told the reservation expired. Idempotent."""
+    now = now or timezone.now()
+    actor = "system:reservation-expiry"
+    with transaction.atomic():
+        locked = (
+            Fulfilment.objects.select_for_update(skip_locked=skip_locked)
+            .filter(pk=fulfilment.pk)
+            .first()
+        )
+        if locked is None:
+            return fulfilment, False
+        until = _reserve_collect_hold_until(locked)
+        if (
+            locked.method != FulfilmentMethod.RESERVE_COLLECT
+            or locked.status not in OPEN_STATUSES
+            or until is None
+            or until > now
+        ):
+            return locked, False
+        target = S.UNCOLLECTED if locked.status == S.READY_FOR_PICKUP else S.CANCELLED
+        locked, moved = _move(
+            locked, target, actor=actor, reason=_("The reservation expired."), closed_at=now
+        )
+        if moved:
+            _after_step(locked, actor=actor, why="reservation_expired")
+        return locked, moved
+
+
+# The periodic jobs: each fulfilment in its own short transaction --------------------------------
+
+
+def _each(ids, step, now) -> int:
+    """Run `step` on each fulfilment id, one transaction each; a failure is logged and left
+    for the next run, the others go on. Returns how many moved."""
+    moved = 0
+    for pk in ids:
+        try:
+            _fulfilment, done = step(fulfilment=Fulfilment(pk=pk), now=now, skip_locked=True)
+        except Exception:
+            logger.exception("fulfilment %s: periodic step %s failed", pk, step.__name__)
+            continue
+        moved += done
+    return moved
+
+
+def time_out_overdue_fulfilments(*, now=None, limit: int = 500) -> int:
+    """The timeout job: every fulfilment still awaiting acceptance past its deadline times out
+    and is routed again. Returns how many timed out."""
+    now = now or timezone.now()
+    ids = (
+        Fulfilment.objects.filter(status=S.AWAITING_ACCEPTANCE, accept_deadline__lte=now)
+        .order_by("accept_deadline", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return _each(list(ids), time_out_fulfilment, now)
+
+
+def expire_uncollected_fulfilments(*, now=None, limit: int = 500) -> int:
+    """The click & collect job: ready orders not collected by `collect_before` are cancelled,
+    refunded, their stock given back. Returns how many."""
+    now = now or timezone.now()
+    ids = (
+        Fulfilment.objects.filter(
+            status=S.READY_FOR_PICKUP,
+            method=FulfilmentMethod.CLICK_COLLECT,
+            collect_before__lte=now,
+        )
+        .order_by("collect_before", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return _each(list(ids), mark_uncollected, now)
+
+
+def _reserve_collect_holds(now):
+    """The open reserve & collect fulfilments, with when their hold ends."""
+    holds = Reservation.objects.filter(
+        kind=Reservation.Kind.RESERVE_COLLECT,
+        holder=Concat(Value("fulfilment:"), Cast(OuterRef("pk"), CharField())),
+    ).exclude(status__in=[Reservation.Status.RELEASED, Reservation.Status.CONSUMED])
+    return Fulfilment.objects.filter(
+        method=FulfilmentMethod.RESERVE_COLLECT, status__in=OPEN_STATUSES
+    ).annotate(hold_until=Subquery(holds.order_by("expires_at").values("expires_at")[:1]))
+
+
+def expire_reservations(*, now=None, limit: int = 500) -> int:
+    """The reserve & collect job: a reservation ends with its hold on the stock."""
+    now = now or timezone.now()
+    ids = (
+        _reserve_collect_holds(now)
+        .filter(hold_until__lte=now)
+        .order_by("hold_until", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return _each(list(ids), expire_reservation, now)
+
+
+def remind_expiring_reservations(*, now=None, limit: int = 500) -> int:
+    """Tell the customer whose reserved item waits in the store that the hold ends within
+    settings.RESERVE_COLLECT_REMINDER_HOURS; once per reservation, and only if it was ready
+    before that window opened (else the ready e-mail, just sent, says it all)."""
+    now = now or timezone.now()
+    window = timedelta(hours=settings.RESERVE_COLLECT_REMINDER_HOURS)
+    due = Fulfilment.objects.filter(
+        method=FulfilmentMethod.RESERVE_COLLECT, status=S.READY_FOR_PICKUP,
+        expiry_reminder_sent_at__isnull=True, collect_before__gt=now,
+        collect_before__lte=now + window, ready_at__lt=F("collect_before") - window,
+    ).order_by("collect_before", "pk")[:limit]  # fmt: skip
+    sent = 0
+    for candidate in due:
+        with transaction.atomic():
+            locked = (
+                Fulfilment.objects.select_for_update(skip_locked=True)
+                .filter(
+                    pk=candidate.pk, status=S.READY_FOR_PICKUP, expiry_reminder_sent_at__isnull=True
+                )
+                .select_related("order", "store")
+                .first()
+            )
+            if locked is None:
+                continue
+            locked.expiry_reminder_sent_at = now
+            locked.save(update_fields=["expiry_reminder_sent_at", "updated_at"])
+            emails.send_reservation_reminder(locked)
+            sent += 1
+    return sent
 
 
 def mark_delivered(*, fulfilment: Fulfilment, actor, delivered_at=None) -> Fulfilment:

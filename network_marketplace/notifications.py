@@ -8,6 +8,8 @@ production). One `dedupe_key` is one e-mail, however often the business code or 
 
 from __future__ import annotations
 
+import io
+from email.mime.image import MIMEImage
 from email.utils import parseaddr
 
 from django.conf import settings
@@ -29,6 +31,8 @@ def send_templated_email(
     context: dict,
     language: str | None = None,
     dedupe_key: str,
+    inline_qr: dict[str, str] | None = None,
+    redact_after_send: list[str] | None = None,
 ) -> OutboxMessage:
     """Enqueue the e-mail `emails/<template>` to `to`, rendered in `language` (default French).
 
@@ -36,6 +40,11 @@ def send_templated_email(
     cents): it is stored, and rendered later by the worker. `dedupe_key` names the event
     ("order-confirmed:42"): the same key twice sends one e-mail. A missing template is an
     error here, not in the worker.
+
+    `inline_qr` maps an image name to a context key: the worker draws that value as a QR code,
+    attaches it inline (Content-ID) and gives the HTML template `<name>_src` ("cid:...") for
+    `<img src>`. `redact_after_send` names context keys that must not outlive the delivery (a
+    pickup code): once the e-mail is sent they are blanked in the stored payload.
     """
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients or not all("@" in parseaddr(address)[1] for address in recipients):
@@ -49,6 +58,8 @@ def send_templated_email(
             "template": template,
             "context": context,
             "language": _supported_language(language),
+            **({"inline_qr": dict(inline_qr)} if inline_qr else {}),
+            **({"redact": list(redact_after_send)} if redact_after_send else {}),
         },
         dedupe_key=f"{EMAIL_KIND}:{dedupe_key}",
     )
@@ -86,16 +97,41 @@ def render_email(*, template: str, context: dict, language: str) -> tuple[str, s
 
 def _message_id(message: OutboxMessage) -> str:
     """The same Message-ID on every attempt: a relay that got the e-mail twice keeps one."""
-    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
-    return f"<outbox-{message.pk}@{domain}>"
+    return f"<outbox-{message.pk}@{_domain()}>"
+
+
+def _domain() -> str:
+    return parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+
+
+def qr_png(text: str) -> bytes:
+    """A QR code of `text` as a PNG, large enough to scan from a phone screen."""
+    import segno
+
+    buffer = io.BytesIO()
+    # A full QR code (never a Micro QR, which many phone scanners do not read).
+    segno.make_qr(text, error="m").save(buffer, kind="png", scale=8, border=4)
+    return buffer.getvalue()
 
 
 def deliver_email(message: OutboxMessage) -> None:
     payload = message.payload
+    if payload.get("redacted"):
+        # Sent already (its secrets were blanked after the send): a worker that took over a
+        # lease must not send it again, without its code.
+        return
+    context = dict(payload.get("context") or {})
+    domain = _domain()
+    images = []
+    for name, key in (payload.get("inline_qr") or {}).items():
+        if context.get(key):
+            content_id = f"{name}.{message.pk}@{domain}"
+            context[f"{name}_src"] = f"cid:{content_id}"
+            images.append((name, content_id, qr_png(str(context[key]))))
     try:
         subject, text, html = render_email(
             template=payload["template"],
-            context=payload.get("context") or {},
+            context=context,
             language=payload.get("language") or settings.LANGUAGE_CODE,
         )
     except TemplateDoesNotExist as exc:
@@ -109,7 +145,28 @@ def deliver_email(message: OutboxMessage) -> None:
     )
     if html:
         email.attach_alternative(html, "text/html")
+    if images:
+        # multipart/related: the images belong to the HTML part and are shown inline.
+        email.mixed_subtype = "related"
+        for name, content_id, png in images:
+            image = MIMEImage(png, "png")
+            image.add_header("Content-ID", f"<{content_id}>")
+            image.add_header("Content-Disposition", "inline", filename=f"{name}.png")
+            email.attach(image)
     email.send(fail_silently=False)
+    if payload.get("redact"):
+        _redact(message, payload)
+
+
+def _redact(message: OutboxMessage, payload: dict) -> None:
+    """Blank the secrets of a sent e-mail in the stored payload: the mailbox has them now."""
+    context = dict(payload.get("context") or {})
+    for key in payload["redact"]:
+        if key in context:
+            context[key] = ""
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        payload={**payload, "context": context, "redacted": True}
+    )
 
 
 register_handler(EMAIL_KIND, deliver_email)

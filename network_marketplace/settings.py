@@ -227,12 +227,12 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "catalog.models.Product.Status",
         "StoreStatusEnum": "stores.models.Store.Status",
         "StoreKindEnum": "stores.models.Store.Kind",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "FulfilmentStatusEnum": "fulfillment.models.Fulfilment.Status",
         "ReturnStatusEnum": "fulfillment.models.Return.Status",
         "ReturnReasonEnum": "fulfillment.models.Return.Reason",
         "ReturnMethodEnum": "fulfillment.models.Return.Method",
         "FulfilmentMethodEnum": "orders.models.FulfilmentMethod",
-        "OrderStatusEnum": "orders.models.Order.Status",
-        "FulfilmentStatusEnum": "fulfillment.models.Fulfilment.Status",
     },
 }
 
@@ -272,6 +272,30 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(seconds=60),
         "options": {"expires": 55},
     },
+    # Fulfilments not accepted by their deadline time out and go to the next candidate.
+    "fulfillment-time-out-overdue": {
+        "task": "fulfillment.tasks.time_out_overdue_fulfilments",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
+    # Reserve & collect: a reservation ends with its hold on the stock.
+    "fulfillment-expire-reservations": {
+        "task": "fulfillment.tasks.expire_reservations",
+        "schedule": timedelta(seconds=60),
+        "options": {"expires": 55},
+    },
+    # Click & collect orders not collected in time: cancelled, refunded, stock back.
+    "fulfillment-expire-uncollected": {
+        "task": "fulfillment.tasks.expire_uncollected_fulfilments",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
+    },
+    # Reserve & collect: "your reservation ends soon", once, a few hours before.
+    "fulfillment-remind-expiring-reservations": {
+        "task": "fulfillment.tasks.remind_expiring_reservations",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 290},
+    },
     # Places or cancels the orders whose payment step never finished (their holds expired).
     "orders-settle-abandoned-checkouts": {
         "task": "orders.tasks.settle_abandoned_checkouts",
@@ -285,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3300},
     },
 }
+# How long before a reserve & collect hold ends its customer is reminded (hours).
+RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
 
 # The outbox (network_marketplace.outbox): side effects delivered after commit by the worker.
 # The lease must outlast a batch: OUTBOX_BATCH_SIZE x the slowest handler (webhooks: 5 s).

@@ -54,6 +54,10 @@ RESPONSE_SNIPPET_BYTES = 500
 # The events an endpoint may subscribe to. Apps that emit a new event type add it here.
 EVENT_TYPES: dict[str, Any] = {
     "order.created": gettext_lazy("An order was placed."),
+    "order.updated": gettext_lazy(
+        "An order changed: a store accepted it, or some of its items were cancelled."
+    ),
+    "order.completed": gettext_lazy("Every item of an order was handed over, shipped or sold."),
     "order.cancelled": gettext_lazy("An order was cancelled."),
     "order.refunded": gettext_lazy("An order was refunded, in full or in part."),
     "fulfillment.created": gettext_lazy("A fulfilment was routed to a store."),

@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import models, transaction
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import Variant
 from network_marketplace.audit import actor_label, record_audit_event
@@ -458,3 +459,192 @@ def settle_abandoned_checkouts(*, now=None) -> int:
             )
         settled += 1
     return settled
+
+
+# After placement: the order's status follows its fulfilments; lines that can't be served end --
+
+
+# The webhook each status of the roll-up emits.
+EVENT_OF_ORDER_STATUS = {
+    Order.Status.IN_PROGRESS: "order.updated",
+    Order.Status.COMPLETED: "order.completed",
+    Order.Status.CANCELLED: "order.cancelled",
+}
+# The roll-up only moves forward.
+_RANK = {Order.Status.PLACED: 0, Order.Status.IN_PROGRESS: 1}
+
+
+def rolled_up_status(order: Order) -> str:
+    """The status an order's lines and fulfilments call for: CANCELLED when every unit of every
+    line is cancelled; COMPLETED when no fulfilment is open and at least one ended in a sale;
+    IN_PROGRESS once a store accepted; else PLACED."""
+    from fulfillment.models import Fulfilment
+    from fulfillment.states import COMPLETED_STATUSES, OPEN_STATUSES
+
+    lines = list(order.lines.values_list("quantity", "cancelled_quantity"))
+    if lines and all(cancelled >= quantity for quantity, cancelled in lines):
+        return Order.Status.CANCELLED
+    fulfilments = list(Fulfilment.objects.filter(order=order).values_list("status", "accepted_at"))
+    statuses = {status for status, _accepted in fulfilments}
+    if statuses and not statuses & OPEN_STATUSES and statuses & COMPLETED_STATUSES:
+        return Order.Status.COMPLETED
+    if any(accepted for _status, accepted in fulfilments):
+        return Order.Status.IN_PROGRESS
+    return Order.Status.PLACED
+
+
+def roll_up_order_status(*, order: Order, actor, reason: str = "") -> Order:
+    """Move the order to the status its fulfilments call for (`rolled_up_status`), with an
+    OrderEvent, an audit row and the `order.updated` / `order.completed` / `order.cancelled`
+    webhook. Every fulfilment step calls it last, in its transaction; lock order: the
+    fulfilment's row first, then the order's. Idempotent; an order awaiting payment or already
+    ended is left alone (the checkout owns the first, the second does not come back)."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status not in _RANK:
+            return locked
+        target = rolled_up_status(locked)
+        if target == locked.status or _RANK.get(target, 2) <= _RANK[locked.status]:
+            return locked
+        check_order_transition(locked.status, target)
+        previous = locked.status
+        locked.status = target
+        locked.save(update_fields=["status", "updated_at"])
+        OrderEvent.objects.create(
+            order=locked, from_status=previous, to_status=target,
+            actor_label=actor_label(actor), reason=reason[:300],
+        )  # fmt: skip
+        record_audit_event(
+            actor=actor, action=f"order.{target}", target=locked,
+            store_id=locked.attributed_store_id, data={"from": previous, "to": target},
+        )  # fmt: skip
+        event_type = EVENT_OF_ORDER_STATUS[target]
+        emit_event(
+            event_type=event_type, store_id=locked.attributed_store_id,
+            event_id=f"{event_type}:{locked.pk}:{target}",
+            data={"order": locked.number, "status": target, "previous_status": previous},
+        )  # fmt: skip
+    return locked
+
+
+class CancellationReason(models.TextChoices):
+    """Why units of an order were cancelled: what the customer's e-mail says."""
+
+    REJECTED = "rejected", gettext_lazy("No store could take the order")
+    TIMED_OUT = "timed_out", gettext_lazy("No store confirmed the order in time")
+    PICKUP_REFUSED = "pickup_refused", gettext_lazy("The pickup store could not prepare it")
+    PICKUP_NOT_CONFIRMED = (
+        "pickup_not_confirmed",
+        gettext_lazy("The pickup store did not confirm it in time"),
+    )
+    UNCOLLECTED = "uncollected", gettext_lazy("Not collected in time")
+    RESERVATION_EXPIRED = "reservation_expired", gettext_lazy("The reservation expired")
+    NOT_PURCHASED = "not_purchased", gettext_lazy("Not bought in store")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled by the store")
+
+
+@dataclass(frozen=True)
+class LinesCancelled:
+    lines: list[tuple[OrderLine, int]]  # each line (as it is now) and the units cancelled now
+    refund_cents: int  # what was asked of payments (items paid online, delivery fee)
+    refund: object = None  # the payments.Refund made, None when nothing was paid online
+
+
+def cancel_order_lines(
+    *,
+    order: Order,
+    quantities: dict[int, int],
+    why: str,
+    key: str,
+    actor,
+    notify: bool = True,
+) -> LinesCancelled:
+    """Cancel units of an order's lines (`quantities`: order line id -> units): counted in
+    `OrderLine.cancelled_quantity`, refunded (the items paid online, plus the delivery fee once
+    no home-delivery unit is left) and told to the customer (unless `notify` is false: the
+    customer was in the store).
+
+    `why` is a CancellationReason; `key` names the event ("fulfilment:12:lost"): the refund's
+    idempotency key and the e-mail's dedupe key come from it. Call it inside the transaction
+    of the change that causes it, which must happen once (a fulfilment's move): the counts are
+    added, not set. The caller rolls the order's status up afterwards.
+    """
+    from payments.services import refund_payment
+
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        by_id = {line.pk: line for line in order.lines.order_by("pk")}
+        cancelled: list[tuple[OrderLine, int]] = []
+        for line_id, wanted in sorted(quantities.items()):
+            line = by_id[line_id]
+            units = min(wanted, line.quantity - line.cancelled_quantity)
+            if units <= 0:
+                continue
+            line.cancelled_quantity += units
+            line.save(update_fields=["cancelled_quantity"])
+            cancelled.append((line, units))
+        if not cancelled:
+            return LinesCancelled(lines=[], refund_cents=0)
+        amount = sum(
+            line.unit_price_cents * units
+            for line, units in cancelled
+            if line.method != FulfilmentMethod.RESERVE_COLLECT
+        )
+        home_cancelled = any(
+            line.method == FulfilmentMethod.HOME_DELIVERY for line, _u in cancelled
+        )
+        home_left = any(
+            line.quantity > line.cancelled_quantity
+            for line in by_id.values()
+            if line.method == FulfilmentMethod.HOME_DELIVERY
+        )
+        if home_cancelled and not home_left:
+            amount += order.shipping_cents
+        with translation.override(order.language):
+            reason_label = str(CancellationReason(why).label)  # shown to the customer
+        refund = (
+            refund_payment(
+                order=order,
+                amount_cents=amount,
+                reason=reason_label,
+                idempotency_key=f"{key}:refund",
+                actor=actor,
+            )
+            if amount > 0
+            else None
+        )
+        whole_order = all(line.cancelled_quantity >= line.quantity for line in by_id.values())
+        summary = [{"sku": line.sku, "quantity": units} for line, units in cancelled]
+        record_audit_event(
+            actor=actor, action="order.lines_cancelled", target=order,
+            store_id=order.attributed_store_id,
+            data={"why": why, "key": key, "lines": summary, "refund_cents": amount},
+        )  # fmt: skip
+        emit_event(
+            event_type="order.updated", store_id=order.attributed_store_id,
+            event_id=f"order.updated:{key}:cancelled",
+            data={"order": order.number, "status": order.status, "cancelled": summary,
+                  "reason": why, "refund_cents": refund.amount_cents if refund else 0},
+        )  # fmt: skip
+        if notify:
+            send_templated_email(
+                to=order.email, template="order_lines_cancelled", language=order.language,
+                dedupe_key=f"lines-cancelled:{key}",
+                context={
+                    "number": order.number, "first_name": order.first_name, "why": why,
+                    "whole_order": whole_order,
+                    "refund_cents": refund.amount_cents if refund else 0,
+                    "lines": [{"name": line.product_name, "options": line.options_label,
+                               "quantity": units} for line, units in cancelled],
+                },
+            )  # fmt: skip
+    return LinesCancelled(lines=cancelled, refund_cents=amount, refund=refund)
+
+
+def record_routing(*, order: Order, reason: str, result, **facts) -> None:
+    """Append a routing decision (a re-route after a refusal or a timeout) to the order's
+    `routing_log`, as {"at", "reason", "result", **facts}. The caller holds the order's lock."""
+    entry = {"at": timezone.now().isoformat(), "reason": reason, **facts,
+             "result": result.as_dict()}  # fmt: skip
+    order.routing_log = [*(order.routing_log or []), entry]
+    order.save(update_fields=["routing_log", "updated_at"])
