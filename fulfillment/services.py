@@ -592,7 +592,9 @@ def mark_delivered(*, fulfilment: Fulfilment, actor, delivered_at=None) -> Fulfi
                 _("A parcel can't be delivered before it was shipped."),
                 delivered_at=_("Before the shipping time."),
             )
-        fulfilment, _moved = _move(locked, S.DELIVERED, actor=actor, delivered_at=delivered_at)
+        fulfilment, moved = _move(locked, S.DELIVERED, actor=actor, delivered_at=delivered_at)
+        if moved:
+            _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
