@@ -1,9 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Fulfilment, FulfilmentEvent, FulfilmentLine
+from network_marketplace.errors import DomainError
+
+from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnEvent, ReturnLine
+from .services import cancel_return
 
 
 class FulfilmentLineInline(admin.TabularInline):
@@ -67,3 +70,65 @@ class FulfilmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReturnLineInline(admin.TabularInline):
+    model = ReturnLine
+    extra = 0
+    can_delete = False
+    fields = ["order_line", "seller_store", "quantity", "condition", "restocked_quantity",
+              "refund_cents"]  # fmt: skip
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ReturnEventInline(admin.TabularInline):
+    model = ReturnEvent
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "store", "actor_label", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Return)
+class ReturnAdmin(admin.ModelAdmin):
+    """HQ sees every return of the network; stores handle them at their returns desk. HQ may
+    cancel a return not received yet (e.g. a customer who asked by phone)."""
+
+    list_display = ["number", "order", "store", "method", "status", "refunded_cents",
+                    "created_at"]  # fmt: skip
+    list_filter = ["status", "method", "reason", "store"]
+    search_fields = ["number", "order__number", "order__email"]
+    list_select_related = ["order", "store"]
+    inlines = [ReturnLineInline, ReturnEventInline]
+    actions = ["cancel_selected"]
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in Return._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Cancel the selected returns (not received yet)"))
+    def cancel_selected(self, request, queryset):
+        done = 0
+        for return_request in queryset.order_by("pk"):
+            try:
+                cancel_return(
+                    return_request=return_request, actor=request.user,
+                    reason=str(_("Cancelled by HQ.")),
+                )  # fmt: skip
+                done += 1
+            except DomainError as error:
+                self.message_user(request, f"{return_request}: {error.message}", messages.ERROR)
+        if done:
+            self.message_user(request, _("%(count)d return(s) cancelled.") % {"count": done})

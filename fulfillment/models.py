@@ -6,9 +6,13 @@ fulfillment/states.py and every change writes a FulfilmentEvent.
 
 from __future__ import annotations
 
+import secrets
+
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from orders.models import FulfilmentMethod, Order, OrderLine
 from stores.models import Store
@@ -34,6 +38,7 @@ class Fulfilment(models.Model):
         READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
         COLLECTED = "collected", _("Collected")
         SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", pgettext_lazy("fulfilment status", "Delivered")
         PURCHASED_IN_STORE = "purchased_in_store", _("Purchased in store")
         NOT_PURCHASED = "not_purchased", _("Not purchased")
         REJECTED = "rejected", _("Rejected")
@@ -56,6 +61,8 @@ class Fulfilment(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # Reserve & collect: when the customer was told the hold ends soon (once).
     expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    # When the carrier delivered a home-delivery parcel (the withdrawal period starts then).
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
     # Pickup code: only its digest is kept; the customer receives the code itself by e-mail.
     pickup_code_digest = models.CharField(max_length=64, blank=True)
@@ -135,3 +142,187 @@ class FulfilmentEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fulfilment_id} {self.from_status or '∅'} → {self.to_status}"
+
+
+# Returns ---------------------------------------------------------------------------------
+
+
+RETURN_NUMBER_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY3479"  # no 0/O, 1/I, 2/Z, 5/S, 6/B, 8
+RETURN_NUMBER_LENGTH = 8
+
+
+def new_return_number() -> str:
+    """A return number that can't be guessed from another one: it is what a customer shows at
+    any store's desk, so knowing it is the customer's proof (like a ticket)."""
+    body = "".join(secrets.choice(RETURN_NUMBER_ALPHABET) for _ in range(RETURN_NUMBER_LENGTH))
+    return f"R-{body}"
+
+
+class ReturnQuerySet(models.QuerySet):
+    def for_store(self, store: Store) -> ReturnQuerySet:
+        """The tenancy rule for returns: a store sees the returns to be received (or received)
+        at it, and the returns of what it sold."""
+        return self.filter(Q(store=store) | Q(lines__seller_store=store)).distinct()
+
+    def for_customer(self, user) -> ReturnQuerySet:
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(order__customer=user)
+
+
+class Return(models.Model):
+    """Goods of an online order coming back: brought to any store that accepts returns, or sent
+    by post to the warehouse. Lifecycle in fulfillment/states.py (RETURN_TRANSITIONS)."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", pgettext_lazy("return status", "Requested")
+        RECEIVED = "received", pgettext_lazy("return status", "Received")
+        INSPECTED = "inspected", pgettext_lazy("return status", "Inspected")
+        REFUNDED = "refunded", pgettext_lazy("return status", "Refunded")
+        CANCELLED = "cancelled", pgettext_lazy("return status", "Cancelled")
+
+    class Method(models.TextChoices):
+        IN_STORE = "in_store", _("Brought to a store")
+        POST = "post", _("Sent by post")
+
+    class Reason(models.TextChoices):
+        CHANGED_MIND = "changed_mind", _("I changed my mind")
+        DOES_NOT_FIT = "does_not_fit", _("It does not fit or suit")
+        DAMAGED = "damaged", _("It arrived damaged or faulty")
+        WRONG_ITEM = "wrong_item", _("I received the wrong item")
+        NOT_AS_DESCRIBED = "not_as_described", _("It is not as described")
+        OTHER = "other", _("Another reason")
+
+    number = models.CharField(_("number"), max_length=20, unique=True, default=new_return_number)
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
+    )
+    method = models.CharField(_("how it comes back"), max_length=20, choices=Method.choices)
+    # Where the goods are (to be) received: the store chosen or walked into, or the warehouse.
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="returns_received",
+        verbose_name=_("receiving location"),
+    )  # fmt: skip
+    reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    # The standard delivery fee, refunded when the whole order comes back (Code de la
+    # consommation, art. L221-24).
+    shipping_refund_cents = models.BigIntegerField(_("delivery fee refunded (cents)"), default=0)
+    refunded_cents = models.BigIntegerField(_("refunded (cents)"), default=0)
+    currency = models.CharField(max_length=3, default="EUR")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    created_by_label = models.CharField(_("started by"), max_length=200, blank=True)
+
+    created_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
+    refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(shipping_refund_cents__gte=0) & Q(refunded_cents__gte=0),
+                name="return_amounts_non_negative",
+            ),
+        ]
+        indexes = [
+            # The returns desk: a location's returns by status, newest first.
+            models.Index(fields=["store", "status", "-created_at"], name="return_desk_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def lines_refund_cents(self) -> int:
+        return sum(line.refund_cents for line in self.lines.all())
+
+    @property
+    def refund_total_cents(self) -> int:
+        """What the inspection decided to give back: the lines, plus the delivery fee."""
+        return self.lines_refund_cents + self.shipping_refund_cents
+
+
+class ReturnLine(models.Model):
+    """Units of one fulfilment line coming back. The seller store is the one whose sale is
+    reversed, whichever store receives the goods."""
+
+    class Condition(models.TextChoices):
+        UNCHECKED = "unchecked", _("Not inspected yet")
+        RESALABLE = "resalable", _("As new, resalable")
+        DAMAGED = "damaged", _("Damaged")
+
+    return_request = models.ForeignKey(
+        Return, on_delete=models.CASCADE, related_name="lines", verbose_name=_("return")
+    )
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
+    fulfilment_line = models.ForeignKey(
+        FulfilmentLine, on_delete=models.PROTECT, related_name="return_lines"
+    )
+    seller_store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="returns_of_sales",
+        verbose_name=_("sold by"),
+    )  # fmt: skip
+    quantity = models.PositiveIntegerField(_("quantity"))
+    condition = models.CharField(
+        _("condition"), max_length=20, choices=Condition.choices, default=Condition.UNCHECKED
+    )
+    restocked_quantity = models.PositiveIntegerField(_("put back in stock"), default=0)
+    # At most the price paid for these units; the inspection may lower it (partial refund).
+    refund_cents = models.BigIntegerField(_("refund (cents)"), default=0)
+
+    class Meta:
+        ordering = ["return_request", "id"]
+        verbose_name = _("return line")
+        verbose_name_plural = _("return lines")
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="return_line_qty_positive"),
+            models.CheckConstraint(
+                condition=Q(restocked_quantity__lte=models.F("quantity")),
+                name="return_line_restock_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=Q(refund_cents__gte=0), name="return_line_refund_non_negative"
+            ),
+            models.UniqueConstraint(
+                fields=["return_request", "fulfilment_line"], name="return_line_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.order_line.sku}"
+
+    @property
+    def max_refund_cents(self) -> int:
+        return self.order_line.unit_price_cents * self.quantity
+
+
+class ReturnEvent(models.Model):
+    """A change of a return's status: who, when, from, to, why."""
+
+    return_request = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True, choices=Return.Status.choices)
+    to_status = models.CharField(max_length=20, choices=Return.Status.choices)
+    store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.SET_NULL)
+    actor_label = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("return event")
+        verbose_name_plural = _("return events")
+
+    def __str__(self) -> str:
+        return f"{self.return_request_id} {self.from_status or '∅'} → {self.to_status}"

@@ -1,4 +1,5 @@
-"""A fulfilment's lifecycle: the allowed moves, and which methods each move applies to."""
+"""Lifecycles of the fulfillment app, in one place: a fulfilment's allowed moves (and which
+methods each applies to), and a return's."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from django.utils.translation import gettext as _
 from network_marketplace.errors import IllegalTransition
 from orders.models import FulfilmentMethod
 
-from .models import Fulfilment
+from .models import Fulfilment, Return
 
 S = Fulfilment.Status
 HOME = {FulfilmentMethod.HOME_DELIVERY}
@@ -26,6 +27,7 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (S.ACCEPTED, S.CANCELLED): ALL,
     (S.PICKED, S.READY_FOR_PICKUP): COLLECT,
     (S.PICKED, S.SHIPPED): HOME,
+    (S.SHIPPED, S.DELIVERED): HOME,
     (S.PICKED, S.CANCELLED): ALL,
     (S.READY_FOR_PICKUP, S.COLLECTED): CLICK,
     (S.READY_FOR_PICKUP, S.PURCHASED_IN_STORE): RESERVE,
@@ -36,7 +38,10 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
 
 OPEN_STATUSES = {S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.PICKED, S.READY_FOR_PICKUP}
 # The fulfilment's goods left the store with the customer or the carrier: the sale is made.
-COMPLETED_STATUSES = {S.COLLECTED, S.SHIPPED, S.PURCHASED_IN_STORE}
+COMPLETED_STATUSES = {S.COLLECTED, S.SHIPPED, S.DELIVERED, S.PURCHASED_IN_STORE}
+# The goods reached the customer, or are on their way to them, after a distance sale: what a
+# customer may send back within the withdrawal period. Reserve & collect is paid in store.
+RETURNABLE_STATUSES = {S.COLLECTED, S.SHIPPED, S.DELIVERED}
 # Ends that give the stock back and, for a routed line, may send it to another location.
 LOST_STATUSES = {S.REJECTED, S.TIMED_OUT}
 
@@ -55,5 +60,28 @@ def check_fulfilment_transition(fulfilment: Fulfilment, target: str) -> None:
                 "target": S(target).label,
             },
             current=fulfilment.status,
+            target=target,
+        )
+
+
+R = Return.Status
+
+RETURN_TRANSITIONS: dict[str, set[str]] = {
+    R.REQUESTED: {R.RECEIVED, R.CANCELLED},
+    R.RECEIVED: {R.INSPECTED},
+    R.INSPECTED: {R.REFUNDED},
+    R.REFUNDED: set(),
+    R.CANCELLED: set(),
+}
+# A return whose units still count against what may be returned of an order.
+COUNTED_RETURN_STATUSES = {R.REQUESTED, R.RECEIVED, R.INSPECTED, R.REFUNDED}
+
+
+def check_return_transition(current: str, target: str) -> None:
+    if target not in RETURN_TRANSITIONS[current]:
+        raise IllegalTransition(
+            _("A return can't go from “%(current)s” to “%(target)s”.")
+            % {"current": R(current).label, "target": R(target).label},
+            current=current,
             target=target,
         )

@@ -358,7 +358,7 @@ def store_profile(store: DemoStore, index: int) -> dict:
             "offers_click_collect": False,
             "offers_ship_from_store": True,
             "offers_reserve_collect": False,
-            "accepts_returns": False,
+            "accepts_returns": True,  # the parcels of returns sent by post come here
             "catchment_radius_km": 0,
             "daily_capacity": 2000,
         }

@@ -227,6 +227,11 @@ SPECTACULAR_SETTINGS = {
         "ProductStatusEnum": "catalog.models.Product.Status",
         "StoreStatusEnum": "stores.models.Store.Status",
         "StoreKindEnum": "stores.models.Store.Kind",
+        "OrderStatusEnum": "orders.models.Order.Status",
+        "FulfilmentStatusEnum": "fulfillment.models.Fulfilment.Status",
+        "ReturnStatusEnum": "fulfillment.models.Return.Status",
+        "ReturnReasonEnum": "fulfillment.models.Return.Reason",
+        "ReturnMethodEnum": "fulfillment.models.Return.Method",
     },
 }
 
@@ -295,6 +300,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.settle_abandoned_checkouts",
         "schedule": timedelta(seconds=60),
         "options": {"expires": 55},
+    },
+    # Forgets the order API's Idempotency-Keys once they are a day old.
+    "orders-purge-order-requests": {
+        "task": "orders.tasks.purge_order_requests",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3300},
     },
 }
 # How long before a reserve & collect hold ends its customer is reminded (hours).

@@ -21,6 +21,8 @@ urlpatterns = [
     path("", include("stores.catalogue_urls")),
     path("stores/", include("stores.urls")),
     path("store/", include("stores.backoffice_urls")),
+    path("store/", include("fulfillment.desk_urls")),
+    path("orders/", include("fulfillment.urls")),
     path("legal/", include("compliance.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("network_marketplace.api.urls")),

@@ -67,6 +67,7 @@ EVENT_TYPES: dict[str, Any] = {
     "fulfillment.ready": gettext_lazy("A fulfilment is ready for pickup."),
     "fulfillment.handed_over": gettext_lazy("A fulfilment was handed over to the customer."),
     "fulfillment.shipped": gettext_lazy("A fulfilment was shipped."),
+    "fulfillment.delivered": gettext_lazy("A shipped parcel was delivered to the customer."),
     "fulfillment.cancelled": gettext_lazy("A fulfilment was cancelled."),
     "fulfillment.timed_out": gettext_lazy("A store did not accept a fulfilment in time."),
     "fulfillment.uncollected": gettext_lazy("A ready order was not collected in time."),
@@ -74,6 +75,7 @@ EVENT_TYPES: dict[str, Any] = {
     "fulfillment.not_purchased": gettext_lazy("A reserved item was not bought in store."),
     "return.created": gettext_lazy("A customer started a return."),
     "return.received": gettext_lazy("A store received a return."),
+    "return.refunded": gettext_lazy("A return was refunded: the seller store's sale is reversed."),
     PING_EVENT: gettext_lazy("A test event sent on request."),
 }
 

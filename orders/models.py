@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
@@ -221,3 +222,42 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.from_status or '∅'} → {self.to_status}"
+
+
+class OrderRequest(models.Model):
+    """An `Idempotency-Key` sent with POST /api/v1/orders/, and the answer it got.
+
+    The key is claimed (unique per caller) before the order is placed and answered after, so a
+    retry gets the first answer back and never places a second order; a retry while the first
+    request runs gets a 409. A claim left unanswered (the process died) may be taken over after
+    a lease, once the order that request may have written is accounted for
+    (orders/api/idempotency.py). Kept for a day, after which the key may be used again.
+    """
+
+    principal = models.CharField(max_length=40)  # "k<api key id>" or "u<user id>"
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request body
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    # The answer's JSON as sent (text, not jsonb: a replay keeps the keys' order).
+    response = models.TextField(blank=True)
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    # When the request working on it started: its lease runs from here.
+    attempt_started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("order request")
+        verbose_name_plural = _("order requests")
+        constraints = [
+            models.UniqueConstraint(fields=["principal", "key"], name="order_request_key_unique")
+        ]
+        indexes = [
+            # The purge of expired keys (orders.tasks.purge_order_requests).
+            models.Index(fields=["created_at"], name="order_request_created_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.principal}:{self.key}"

@@ -1,15 +1,30 @@
-"""Reads for orders: what the routing engine needs to know about the network."""
+"""Reads for orders: what the routing engine needs to know about the network, who sees which
+order, and the checkout preview (prices and routing, nothing written)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from stores.models import StockLevel, Store
 from stores.selectors import bounding_box, distance_km_expression
 
-from .routing import Location, LocationKind, Point
+from .models import FulfilmentMethod, Order, OrderEvent, OrderLine, OrderPolicy
+from .pricing import LineQuote, LineRequest, Quote, quote
+from .routing import (
+    DecisionKind,
+    Location,
+    LocationKind,
+    Point,
+    RequestLine,
+    RoutingDecision,
+    RoutingRequest,
+    route_order,
+)
 
 STORE_FIELDS = (
     "kind",
@@ -100,3 +115,195 @@ def routing_candidates(
         )
         for store_id, store in sorted(stores.items())
     ]
+
+
+# Orders: who sees which ----------------------------------------------------------------------
+
+
+def orders_visible_to(principal) -> QuerySet[Order]:
+    """The tenancy rule for orders, in one place.
+
+    HQ (an HQ key or a staff user) sees every order; a store key the orders its staff placed
+    for walk-in customers (endless aisle), whoever serves them (a store follows the
+    fulfilments it serves through the store's own endpoints, not here); a signed-in customer
+    their own orders; anyone else nothing. Orders still awaiting payment are not shown to
+    customers or stores: they are not orders yet.
+    """
+    if not getattr(principal, "is_authenticated", False):
+        return Order.objects.none()
+    api_key = getattr(principal, "api_key", None)
+    if principal.is_staff:
+        return Order.objects.all()
+    placed = Order.objects.exclude(status=Order.Status.PENDING_PAYMENT)
+    if api_key is not None:
+        return placed.filter(placed_by_store_id=api_key.store_id)
+    return placed.filter(customer=principal)
+
+
+def with_order_summary(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """What an order list shows: the totals and each fulfilment's store. Three queries a page,
+    whatever its length."""
+    from fulfillment.models import Fulfilment
+
+    return orders.select_related("placed_by_store", "attributed_store").prefetch_related(
+        Prefetch(
+            "fulfilments",
+            queryset=Fulfilment.objects.select_related("store").order_by("id"),
+        ),
+        Prefetch(
+            "lines", queryset=OrderLine.objects.order_by("id").only("id", "order_id", "quantity")
+        ),
+    )
+
+
+def with_order_details(orders: QuerySet[Order]) -> QuerySet[Order]:
+    """An order with its lines, fulfilments (their store, lines and events) and events."""
+    from fulfillment.models import Fulfilment, FulfilmentEvent, FulfilmentLine
+
+    return orders.select_related("placed_by_store", "attributed_store").prefetch_related(
+        Prefetch("lines", queryset=OrderLine.objects.select_related("chosen_store")),
+        Prefetch(
+            "fulfilments",
+            queryset=Fulfilment.objects.select_related("store").order_by("id"),
+        ),
+        Prefetch(
+            "fulfilments__lines",
+            queryset=FulfilmentLine.objects.select_related("order_line").order_by("id"),
+        ),
+        Prefetch(
+            "fulfilments__events", queryset=FulfilmentEvent.objects.order_by("created_at", "id")
+        ),
+        Prefetch("events", queryset=OrderEvent.objects.order_by("created_at", "id")),
+    )
+
+
+def filter_orders(
+    orders: QuerySet[Order],
+    *,
+    status: str = "",
+    store: Store | None = None,
+    placed_from: date | None = None,
+    placed_to: date | None = None,
+) -> QuerySet[Order]:
+    """`store`: orders with a fulfilment served by it; dates are inclusive, in the network's
+    time zone."""
+    if status:
+        orders = orders.filter(status=status)
+    if store is not None:
+        from fulfillment.models import Fulfilment
+
+        orders = orders.filter(Exists(Fulfilment.objects.filter(order=OuterRef("pk"), store=store)))
+    if placed_from:
+        orders = orders.filter(placed_at__date__gte=placed_from)
+    if placed_to:
+        orders = orders.filter(placed_at__date__lte=placed_to)
+    return orders
+
+
+# Checkout preview ----------------------------------------------------------------------------
+
+
+UNAVAILABLE_BY_TRANSFER = "chosen_store_out_of_stock"
+
+
+@dataclass(frozen=True)
+class PreviewLine:
+    """A priced line and how it would be served: `available` only when it can be placed as
+    asked (the chosen store has it, or a location can ship it), as place_order requires."""
+
+    quote: LineQuote
+    decision: RoutingDecision
+    served_by: list[tuple[Store, int]]  # (location, units) taken from its stock
+    promised_on: date | None
+
+    @property
+    def available(self) -> bool:
+        return self.decision.kind == DecisionKind.DIRECT
+
+    @property
+    def unavailable_reason(self) -> str | None:
+        if self.available:
+            return None
+        if self.decision.kind == DecisionKind.TRANSFER:
+            return UNAVAILABLE_BY_TRANSFER
+        return str(self.decision.unavailable_reason)
+
+
+@dataclass(frozen=True)
+class CheckoutPreview:
+    quote: Quote
+    lines: list[PreviewLine]
+    parcels: int
+
+    @property
+    def available(self) -> bool:
+        return all(line.available for line in self.lines)
+
+    @property
+    def pay_in_store_cents(self) -> int:
+        """Reserve & collect lines are paid in the store, if the customer buys them."""
+        return sum(
+            line.quote.total_cents
+            for line in self.lines
+            if line.quote.request.method == FulfilmentMethod.RESERVE_COLLECT
+        )
+
+    @property
+    def pay_online_cents(self) -> int:
+        return self.quote.total_cents - self.pay_in_store_cents
+
+    @property
+    def promised_on(self) -> date | None:
+        """The latest date of the available lines: when the whole order should be there."""
+        dates = [line.promised_on for line in self.lines if line.promised_on]
+        return max(dates) if dates else None
+
+
+def preview_checkout(*, lines: list[LineRequest], point: Point, today: date | None = None):
+    """Price `lines` and route them as place_order would, writing nothing: per line, its price,
+    whether it can be served, from where, and the promised date (today + the routing's delay
+    in days). `point` is the customer's delivery point (or the pickup store's, for a basket
+    of collect lines only). A handful of queries, whatever the number of lines."""
+    from .services import routing_policy  # services import this module
+
+    policy = OrderPolicy.current()
+    rules = routing_policy(policy)
+    request = RoutingRequest(
+        lines=tuple(
+            RequestLine(
+                variant_id=line.variant.pk,
+                quantity=line.quantity,
+                method=line.method,
+                chosen_store_id=line.store.pk if line.store else None,
+            )
+            for line in lines
+        ),
+        customer=point,
+    )
+    locations = routing_candidates(
+        variant_ids={line.variant.pk for line in lines},
+        point=point,
+        radius_km=rules.max_distance_km,
+        include_store_ids={line.store.pk for line in lines if line.store},
+    )
+    routing = route_order(request=request, locations=locations, policy=rules)
+    priced = quote(lines, policy=policy)
+    location_ids = {a.location_id for d in routing.decisions for a in d.allocations}
+    stores = Store.objects.in_bulk(location_ids) if location_ids else {}
+    today = today or timezone.localdate()
+    preview_lines = []
+    for line_quote, decision in zip(priced.lines, routing.decisions, strict=True):
+        served = decision.kind == DecisionKind.DIRECT
+        preview_lines.append(
+            PreviewLine(
+                quote=line_quote,
+                decision=decision,
+                served_by=[(stores[a.location_id], a.quantity) for a in decision.allocations]
+                if served
+                else [],
+                promised_on=today + timedelta(days=decision.delay_days)
+                if served and decision.delay_days is not None
+                else None,
+            )
+        )
+    return CheckoutPreview(quote=priced, lines=preview_lines, parcels=len(routing.parcels))

@@ -19,3 +19,11 @@ def settle_abandoned_checkouts() -> int:
     if settled:
         logger.info("settled %d abandoned checkout(s)", settled)
     return settled
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def purge_order_requests() -> int:
+    """Every hour: forget the API's order Idempotency-Keys older than a day. Idempotent."""
+    from .api.idempotency import purge_expired
+
+    return purge_expired()

@@ -9,6 +9,7 @@ import pytest
 
 from network_marketplace.celery import app as celery_app
 from stores.models import StoreMembership
+from stores.services import issue_api_key
 
 from .factories import MembershipFactory, StoreFactory, UserFactory
 
@@ -85,3 +86,21 @@ def paris_owner(paris_store):
 @pytest.fixture
 def customer(db):
     return UserFactory(email="lea.customer@example.com")
+
+
+# API keys: a store key acts as its store, an HQ key as HQ.
+
+
+@pytest.fixture
+def lyon_key(lyon_store, lyon_owner):
+    return issue_api_key(store=lyon_store, name="Caisse Lyon", actor=lyon_owner).secret
+
+
+@pytest.fixture
+def paris_key(paris_store, paris_owner):
+    return issue_api_key(store=paris_store, name="Caisse Paris", actor=paris_owner).secret
+
+
+@pytest.fixture
+def hq_key(hq_admin):
+    return issue_api_key(store=None, name="Front headless", actor=hq_admin).secret

@@ -5,6 +5,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from catalog.api.urls import router as catalog_router
+from fulfillment.api.returns import FulfilmentDeliveredView, MyReturnViewSet, StoreReturnViewSet
+from fulfillment.api.urls import router as fulfillment_router
+from orders.api.urls import router as orders_router
 from stores.api.urls import router as stores_router
 from stores.api.views import WhoAmIView
 
@@ -21,9 +24,20 @@ router = DefaultRouter()
 router.APIRootView = NetworkApiRoot
 router.registry.extend(catalog_router.registry)
 router.registry.extend(stores_router.registry)
+router.registry.extend(orders_router.registry)
+router.registry.extend(fulfillment_router.registry)
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
+router.register("my/returns", MyReturnViewSet, basename="my-return")
+router.register(
+    r"stores/(?P<store_slug>[^/.]+)/returns", StoreReturnViewSet, basename="store-return"
+)
 
 urlpatterns = [
     path("me/", WhoAmIView.as_view(), name="api-me"),
+    path(
+        "stores/<slug:store_slug>/fulfilments/<int:fulfilment_id>/delivered/",
+        FulfilmentDeliveredView.as_view(),
+        name="fulfilment-delivered",
+    ),
     path("", include(router.urls)),
 ]

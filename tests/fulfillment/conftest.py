@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from fulfillment.models import Fulfilment, FulfilmentLine
 from network_marketplace.models import OutboxMessage
@@ -15,7 +16,8 @@ from tests.factories import StockLevelFactory, StoreFactory, VariantFactory
 def make_fulfilment(*, store, method=FulfilmentMethod.CLICK_COLLECT, quantity=1, **fields):
     variant = VariantFactory(rrp_cents=2990)
     order = Order.objects.create(
-        status=Order.Status.PLACED, email="lea@example.com", first_name="Léa", last_name="Martin",
+        status=Order.Status.PLACED, placed_at=timezone.now(), email="lea@example.com",
+        first_name="Léa", last_name="Martin",
         subtotal_cents=2990 * quantity, total_cents=2990 * quantity, vat_cents=498 * quantity,
     )  # fmt: skip
     line = OrderLine.objects.create(

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fulfillment', '0002_initial'),
+        ('fulfillment', '0003_returns_and_delivery'),
     ]
 
     operations = [

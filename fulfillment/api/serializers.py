@@ -1,0 +1,189 @@
+"""Serializers of a store's fulfilment endpoints: what a POS needs to serve an order."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from orders.models import FulfilmentMethod, OrderPolicy
+
+from ..models import Fulfilment
+from ..states import TRANSITIONS
+
+S = Fulfilment.Status
+
+# The API's actions and the status each one moves to (outcome: either of two).
+ACTION_TARGETS = {
+    "accept": [S.ACCEPTED],
+    "reject": [S.REJECTED],
+    "picked": [S.PICKED],
+    "ready": [S.READY_FOR_PICKUP],
+    "handover": [S.COLLECTED],
+    "ship": [S.SHIPPED],
+    "outcome": [S.PURCHASED_IN_STORE, S.NOT_PURCHASED],
+}
+
+
+def allowed_actions(fulfilment: Fulfilment) -> list[str]:
+    """The actions the store may take now, from fulfillment/states.py."""
+    return [
+        name
+        for name, targets in ACTION_TARGETS.items()
+        if any(
+            fulfilment.method in TRANSITIONS.get((fulfilment.status, target), set())
+            for target in targets
+        )
+    ]
+
+
+class FulfilmentLineSerializer(serializers.Serializer):
+    sku = serializers.CharField(source="order_line.sku")
+    product_name = serializers.CharField(source="order_line.product_name")
+    options_label = serializers.CharField(source="order_line.options_label")
+    quantity = serializers.IntegerField(help_text="Units this store serves.")
+    unit_price_cents = serializers.IntegerField(source="order_line.unit_price_cents")
+
+
+class FulfilmentEventSerializer(serializers.Serializer):
+    from_status = serializers.CharField()
+    to_status = serializers.CharField()
+    actor = serializers.CharField(source="actor_label")
+    reason = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class FulfilmentOrderSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    status = serializers.CharField()
+    channel = serializers.CharField()
+    placed_at = serializers.DateTimeField(allow_null=True)
+    first_name = serializers.CharField()
+    last_name = serializers.CharField()
+    email = serializers.EmailField()
+    phone = serializers.CharField()
+
+
+class ShippingAddressSerializer(serializers.Serializer):
+    name = serializers.SerializerMethodField()
+    address_line = serializers.CharField()
+    postal_code = serializers.CharField()
+    city = serializers.CharField()
+    country = serializers.CharField()
+
+    def get_name(self, order) -> str:
+        return f"{order.first_name} {order.last_name}".strip()
+
+
+class FulfilmentSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    store = serializers.CharField(source="store.slug")
+    order = FulfilmentOrderSerializer()
+    method = serializers.ChoiceField(choices=FulfilmentMethod.choices)
+    status = serializers.ChoiceField(choices=S.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    allowed_actions = serializers.SerializerMethodField(
+        help_text="The actions possible now: accept, reject, picked, ready, handover, ship, "
+        "outcome."
+    )
+    accept_deadline = serializers.DateTimeField(
+        allow_null=True, help_text="Accept before: else the order goes to another store."
+    )
+    accepted_at = serializers.DateTimeField(allow_null=True)
+    ready_at = serializers.DateTimeField(allow_null=True)
+    collect_before = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    pickup_code_attempts_left = serializers.SerializerMethodField(
+        help_text="Ready for pickup: wrong codes still allowed before the code is void."
+    )
+    carrier = serializers.CharField()
+    tracking_number = serializers.CharField()
+    rejection_reason = serializers.CharField()
+    shipping_address = serializers.SerializerMethodField(
+        help_text="Home delivery: where to send the parcel; null otherwise."
+    )
+    lines = FulfilmentLineSerializer(many=True)
+    events = FulfilmentEventSerializer(many=True)
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    @extend_schema_field(
+        serializers.ListField(child=serializers.ChoiceField(choices=list(ACTION_TARGETS)))
+    )
+    def get_allowed_actions(self, fulfilment) -> list[str]:
+        return allowed_actions(fulfilment)
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_pickup_code_attempts_left(self, fulfilment) -> int | None:
+        if fulfilment.status != S.READY_FOR_PICKUP:
+            return None
+        if "policy" not in self.context:
+            self.context["policy"] = OrderPolicy.current()
+        attempts = self.context["policy"].pickup_code_attempts
+        return max(attempts - fulfilment.pickup_code_failures, 0)
+
+    @extend_schema_field(ShippingAddressSerializer(allow_null=True))
+    def get_shipping_address(self, fulfilment) -> dict | None:
+        if fulfilment.method != FulfilmentMethod.HOME_DELIVERY:
+            return None
+        return ShippingAddressSerializer(fulfilment.order).data
+
+
+class FulfilmentQuerySerializer(serializers.Serializer):
+    status = serializers.MultipleChoiceField(
+        choices=S.choices,
+        required=False,
+        help_text="One or more statuses, comma-separated (`awaiting_acceptance,accepted`).",
+    )
+    method = serializers.ChoiceField(choices=FulfilmentMethod.choices, required=False)
+    updated_since = serializers.DateTimeField(
+        required=False,
+        help_text="Changed at or after this instant (ISO 8601): poll with the last "
+        "`updated_at` you saw; the list is oldest change first.",
+    )
+    order = serializers.CharField(required=False, max_length=20, help_text="An order number.")
+
+    def to_internal_value(self, data):
+        if hasattr(data, "getlist") and "status" in data:
+            data = data.copy()
+            statuses = [part for value in data.getlist("status") for part in value.split(",")]
+            data.setlist("status", [status.strip() for status in statuses if status.strip()])
+        return super().to_internal_value(data)
+
+
+class RejectSerializer(serializers.Serializer):
+    reason = serializers.CharField(
+        max_length=300, help_text="Why the store can't serve it (kept in the order's history)."
+    )
+
+    def validate_reason(self, value):
+        if not value.strip():
+            raise serializers.ValidationError(_("Say why the fulfilment is rejected."))
+        return value.strip()
+
+
+class HandoverSerializer(serializers.Serializer):
+    code = serializers.RegexField(
+        r"^\s*\d[\d ]*\s*$",
+        max_length=20,
+        help_text="The 6-digit pickup code the customer shows (spaces allowed).",
+        error_messages={"invalid": _("The pickup code is 6 digits.")},
+    )
+
+
+class ShipSerializer(serializers.Serializer):
+    carrier = serializers.CharField(max_length=50)
+    tracking_number = serializers.CharField(max_length=100)
+
+
+class OutcomeSerializer(serializers.Serializer):
+    purchased = serializers.BooleanField(
+        help_text="true: the customer bought the item in the store; false: they did not."
+    )
+
+
+class PickupCodeErrorSerializer(serializers.Serializer):
+    code = serializers.ChoiceField(choices=["wrong_pickup_code", "pickup_code_void"])
+    detail = serializers.CharField()
+    fields = serializers.DictField()
+    attempts_left = serializers.IntegerField()
