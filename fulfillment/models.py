@@ -59,10 +59,10 @@ class Fulfilment(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
     collect_before = models.DateTimeField(_("collect before"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    # Reserve & collect: when the customer was told the hold ends soon (once).
-    expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)
     # When the carrier delivered a home-delivery parcel (the withdrawal period starts then).
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # Reserve & collect: when the customer was told the hold ends soon (once).
+    expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     # Pickup code: only its digest is kept; the customer receives the code itself by e-mail.
     pickup_code_digest = models.CharField(max_length=64, blank=True)

@@ -22,7 +22,6 @@ from tests.fulfillment.conftest import (
     order_for,
     reserve_and_collect,
 )
-from tests.fulfillment.conftest import network as network  # the fixture, for this module
 
 S = Order.Status
 
