@@ -76,9 +76,11 @@ def test_a_customer_follows_their_parcel_with_its_tracking_number(
     assert parcel["tracking_number"] == "6A123"
     assert [event["to_status"] for event in parcel["events"]] == ["accepted", "picked", "shipped"]
     assert "actor" not in parcel["events"][0]  # staff e-mails stay private
+    # The order's status followed its only fulfilment: accepted, then shipped
     assert [event["to_status"] for event in body["events"]] == [
         "pending_payment", "placed", "in_progress", "completed",
     ]  # fmt: skip
+    assert body["status"] == "completed"
 
 
 def test_another_customers_order_is_a_404(api_network, customer, neighbour, watering_can):
