@@ -232,6 +232,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnStatusEnum": "fulfillment.models.Return.Status",
         "ReturnReasonEnum": "fulfillment.models.Return.Reason",
         "ReturnMethodEnum": "fulfillment.models.Return.Method",
+        "FulfilmentMethodEnum": "orders.models.FulfilmentMethod",
     },
 }
 

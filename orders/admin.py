@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from .models import Order, OrderEvent, OrderLine, OrderPolicy
+from .selectors import routing_log_rows
 
 
 class OrderLineInline(admin.TabularInline):
@@ -43,7 +46,21 @@ class OrderAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in Order._meta.fields]
+        return [
+            *(f.name for f in Order._meta.fields if f.name != "routing_log"),
+            "routing",
+        ]
+
+    def get_fields(self, request, obj=None):
+        return self.get_readonly_fields(request, obj)
+
+    @admin.display(description=_("routing"))
+    def routing(self, obj):
+        """Each routing decision as a table: per line, the candidates, their scores and why
+        the chosen one won (Order.routing_log, kept by checkout and re-routing)."""
+        return render_to_string(
+            "admin/orders/_routing_log.html", {"records": routing_log_rows(obj)}
+        )
 
     def has_add_permission(self, request):
         return False
@@ -54,10 +71,77 @@ class OrderAdmin(admin.ModelAdmin):
 
 @admin.register(OrderPolicy)
 class OrderPolicyAdmin(admin.ModelAdmin):
+    """HQ's order rules, the routing rules among them: one row, edited in place."""
+
     list_display = [
-        "__str__", "accept_within_minutes", "collect_within_days", "reserve_hold_hours",
-        "checkout_hold_minutes", "max_parcels",
+        "__str__", "accept_within_minutes", "max_parcels", "max_distance_km",
+        "default_daily_capacity", "updated_at",
     ]  # fmt: skip
+    fieldsets = [
+        (
+            _("Stores' deadlines"),
+            {
+                "fields": [
+                    "accept_within_minutes",
+                    "collect_within_days",
+                    "reserve_hold_hours",
+                    "pickup_code_attempts",
+                ]
+            },
+        ),
+        (
+            _("Checkout"),
+            {
+                "fields": [
+                    "checkout_hold_minutes",
+                    "home_delivery_fee_cents",
+                    "free_delivery_from_cents",
+                ]
+            },
+        ),
+        (
+            _("Routing: which store ships a home delivery"),
+            {
+                "description": _(
+                    "The warehouse ships first when it has every line (if “warehouse first” is "
+                    "on). Otherwise each store that has the items is scored: every component is "
+                    "between 0 and 1, the total is the weighted sum, the highest total ships. "
+                    "Only the weights' ratios matter (0.4/0.2/0.25/0.15 is the same as "
+                    "40/20/25/15). Each routing decision is kept with the order (see an "
+                    "order's “routing”)."
+                ),
+                "fields": [
+                    "warehouse_first",
+                    "distance_weight",
+                    "stock_depth_weight",
+                    "load_weight",
+                    "fairness_weight",
+                ],
+            },
+        ),
+        (
+            _("Routing limits"),
+            {
+                "fields": [
+                    "max_parcels",
+                    "max_distance_km",
+                    "default_daily_capacity",
+                    "transfer_for_collect",
+                ],
+            },
+        ),
+        (
+            _("Delays told to the customer (days)"),
+            {
+                "fields": [
+                    "collect_delay_days",
+                    "transfer_delay_days",
+                    "warehouse_delivery_days",
+                    "store_delivery_days",
+                ]
+            },
+        ),
+    ]
 
     def has_add_permission(self, request):
         return not OrderPolicy.objects.exists()

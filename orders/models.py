@@ -7,8 +7,11 @@ its price and its VAT rate at the time of the order, so later catalogue changes 
 from __future__ import annotations
 
 import uuid
+from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -48,7 +51,11 @@ class OrderPolicy(SingletonSettings):
     checkout_hold_minutes = models.PositiveIntegerField(
         _("checkout holds last (minutes)"), default=15
     )
-    max_parcels = models.PositiveSmallIntegerField(_("most parcels per order"), default=2)
+    max_parcels = models.PositiveSmallIntegerField(
+        _("most parcels per order"), default=2, validators=[MinValueValidator(1)],
+        help_text=_("One parcel per shipping location. An order that would need more parcels "
+                    "has the lines that don't fit marked unavailable."),
+    )  # fmt: skip
     pickup_code_attempts = models.PositiveSmallIntegerField(
         _("wrong pickup codes before the code is void"), default=5
     )
@@ -58,11 +65,91 @@ class OrderPolicy(SingletonSettings):
     free_delivery_from_cents = models.PositiveIntegerField(
         _("free home delivery from (cents of items)"), default=5000
     )
+
+    # Routing of home-delivery lines (orders/routing.py RoutingPolicy). Weights: only their
+    # ratios matter; each score component is between 0 and 1.
+    distance_weight = models.DecimalField(
+        _("weight of the distance"), max_digits=4, decimal_places=2, default=Decimal("0.40"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Nearer to the customer scores higher: 1 on the spot, 0 at the maximum "
+                    "distance."),
+    )  # fmt: skip
+    stock_depth_weight = models.DecimalField(
+        _("weight of the stock depth"), max_digits=4, decimal_places=2, default=Decimal("0.20"),
+        validators=[MinValueValidator(0)],
+        help_text=_("The share of its stock a location keeps after the order: taking a "
+                    "store's last unit scores 0."),
+    )  # fmt: skip
+    load_weight = models.DecimalField(
+        _("weight of the load"), max_digits=4, decimal_places=2, default=Decimal("0.25"),
+        validators=[MinValueValidator(0)],
+        help_text=_("The room left in the store's daily capacity: its open fulfilments "
+                    "against the orders it can handle a day."),
+    )  # fmt: skip
+    fairness_weight = models.DecimalField(
+        _("weight of fairness"), max_digits=4, decimal_places=2, default=Decimal("0.15"),
+        validators=[MinValueValidator(0)],
+        help_text=_("Spreads the work: a store that was routed fewer home deliveries in the "
+                    "last 7 days than the busiest candidate scores higher."),
+    )  # fmt: skip
+    max_distance_km = models.PositiveIntegerField(
+        _("farthest a store ships from (km)"), default=150, validators=[MinValueValidator(1)],
+        help_text=_("A store farther from the customer is not a candidate; the warehouse "
+                    "ships anywhere."),
+    )  # fmt: skip
+    warehouse_first = models.BooleanField(
+        _("warehouse first"), default=True,
+        help_text=_("When the warehouse has every home-delivery line, it ships them, whatever "
+                    "the stores' scores."),
+    )  # fmt: skip
+    transfer_for_collect = models.BooleanField(
+        _("store-to-store transfers for collection"), default=True,
+        help_text=_("When the chosen store lacks the item, another location may send it there "
+                    "(the customer is told the longer delay)."),
+    )  # fmt: skip
+    transfer_delay_days = models.PositiveSmallIntegerField(
+        _("delay of a transfer (days)"), default=3
+    )
+    collect_delay_days = models.PositiveSmallIntegerField(
+        _("delay of a collection from stock (days)"), default=0
+    )
+    warehouse_delivery_days = models.PositiveSmallIntegerField(
+        _("delivery delay from the warehouse (days)"), default=2
+    )
+    store_delivery_days = models.PositiveSmallIntegerField(
+        _("delivery delay from a store (days)"), default=2
+    )
+    default_daily_capacity = models.PositiveIntegerField(
+        _("orders a store handles a day (default)"), default=50,
+        help_text=_("For the stores that set no daily capacity of their own. A store with as "
+                    "many open fulfilments gets no more home deliveries."),
+    )  # fmt: skip
     updated_at = models.DateTimeField(auto_now=True)
+
+    WEIGHTS = ("distance_weight", "stock_depth_weight", "load_weight", "fairness_weight")
 
     class Meta:
         verbose_name = _("order policy")
         verbose_name_plural = _("order policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(distance_weight__gte=0) & Q(stock_depth_weight__gte=0)
+                & Q(load_weight__gte=0) & Q(fairness_weight__gte=0),
+                name="order_policy_weights_non_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(max_parcels__gte=1) & Q(max_distance_km__gte=1),
+                name="order_policy_routing_limits",
+            ),
+        ]  # fmt: skip
+
+    def clean(self):
+        super().clean()
+        weights = [getattr(self, name) for name in self.WEIGHTS]
+        if all(weight is not None for weight in weights) and sum(weights) <= 0:
+            raise ValidationError(
+                {"distance_weight": _("At least one weight must be above 0 to rank stores.")}
+            )
 
     def __str__(self) -> str:
         return str(_("Order policy"))

@@ -4,15 +4,17 @@ shows them, and orders as their customer follows them."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.apps import apps
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from catalog.models import Product
 from stores.models import StockLevel, Store
@@ -37,7 +39,6 @@ from .routing import (
     Point,
     RequestLine,
     RoutingDecision,
-    RoutingPolicy,
     RoutingRequest,
     route_order,
 )
@@ -52,6 +53,47 @@ STORE_FIELDS = (
     "offers_reserve_collect",
     "daily_capacity",
 )
+COUNT_FIELDS = ("open_orders", "recent_routed", "capacity")
+
+
+# Home deliveries routed to a store within this window count against it for fairness.
+FAIRNESS_WINDOW = timedelta(days=7)
+# The stores' load and recent work, fulfilment statuses as strings: orders sits below
+# fulfillment (fulfillment.states.OPEN_STATUSES holds the same values).
+OPEN_FULFILMENT_STATUSES = ("awaiting_acceptance", "accepted", "picked", "ready_for_pickup")
+
+
+def _store_counts(*, now, store_ref: str = "store_id", prefix: str = "store__"):
+    """Per stock row, its store's open fulfilments (load), the home deliveries routed to it in
+    the fairness window, and its daily capacity (its own, else HQ's default): correlated
+    subqueries, so the candidates stay one query whatever the number of stores."""
+    fulfilments = apps.get_model("fulfillment", "Fulfilment").objects.filter(
+        store_id=OuterRef(store_ref)
+    )
+    open_count = (
+        fulfilments.filter(status__in=OPEN_FULFILMENT_STATUSES)
+        .order_by()
+        .values("store_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    recent_count = (
+        fulfilments.filter(method="home_delivery", created_at__gte=now - FAIRNESS_WINDOW)
+        .order_by()
+        .values("store_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    default_capacity = OrderPolicy.objects.filter(pk=1).values("default_daily_capacity")
+    return {
+        "open_orders": Coalesce(Subquery(open_count), 0),
+        "recent_routed": Coalesce(Subquery(recent_count), 0),
+        "capacity": Coalesce(
+            f"{prefix}daily_capacity",
+            Subquery(default_capacity),
+            OrderPolicy._meta.get_field("default_daily_capacity").default,
+        ),
+    }
 
 
 def routing_candidates(
@@ -60,8 +102,7 @@ def routing_candidates(
     point: Point,
     radius_km: float,
     include_store_ids: Iterable[int] = (),
-    open_orders: Mapping[int, int] | None = None,
-    recent_routed: Mapping[int, int] | None = None,
+    now=None,
 ) -> list[Location]:
     """The locations that may serve these variants to a customer at `point`, for route_order.
 
@@ -72,16 +113,16 @@ def routing_candidates(
     with its units available of these variants only. Other stores holding the variants farther
     away are not transfer sources here; widen `radius_km` to offer them.
 
-    Load and fairness: `open_orders` (orders open today) and `recent_routed` (orders routed to
-    it recently) map store id to a count, 0 when missing. They are passed in until the order
-    models exist; then this selector counts them itself (one grouped query each).
+    Load and fairness are counted here: `open_orders` is the store's open fulfilments (against
+    its daily capacity, HQ's default when it set none), `recent_routed` the home deliveries
+    routed to it in the last 7 days.
 
     One query; two when an included store holds none of the variants.
     """
+    now = now or timezone.now()
+    counts = _store_counts(now=now)
     variant_ids = sorted(set(variant_ids))
     include = set(include_store_ids)
-    open_orders = open_orders or {}
-    recent_routed = recent_routed or {}
     box = {
         f"store__{key}": value
         for key, value in bounding_box(point.latitude, point.longitude, radius_km).items()
@@ -96,21 +137,31 @@ def routing_candidates(
             (Q(store__status=Store.Status.ACTIVE) & nearby_or_warehouse) | Q(store_id__in=include)
         )
         .order_by("store_id", "variant_id")
-        .values_list("store_id", "variant_id", "available", *(f"store__{f}" for f in STORE_FIELDS))
+        .annotate(**counts)
+        .values_list(
+            "store_id",
+            "variant_id",
+            "available",
+            *(f"store__{f}" for f in STORE_FIELDS),
+            *COUNT_FIELDS,
+        )
     )
     stores: dict[int, dict] = {}
     available: dict[int, dict[int, int]] = {}
     for store_id, variant_id, units, *fields in rows:
         if store_id not in stores:
-            stores[store_id] = dict(zip(STORE_FIELDS, fields, strict=True))
+            stores[store_id] = dict(zip(STORE_FIELDS + COUNT_FIELDS, fields, strict=True))
             available[store_id] = {}
         available[store_id][variant_id] = units
     missing = include - stores.keys()
     if missing:
-        for store_id, *fields in Store.objects.filter(pk__in=missing).values_list(
-            "pk", *STORE_FIELDS
+        store_counts = _store_counts(now=now, store_ref="pk", prefix="")
+        for store_id, *fields in (
+            Store.objects.filter(pk__in=missing)
+            .annotate(**store_counts)
+            .values_list("pk", *STORE_FIELDS, *COUNT_FIELDS)
         ):
-            stores[store_id] = dict(zip(STORE_FIELDS, fields, strict=True))
+            stores[store_id] = dict(zip(STORE_FIELDS + COUNT_FIELDS, fields, strict=True))
             available[store_id] = {}
     return [
         Location(
@@ -124,13 +175,278 @@ def routing_candidates(
             ships_from_store=store["offers_ship_from_store"],
             offers_click_collect=store["offers_click_collect"],
             offers_reserve_collect=store["offers_reserve_collect"],
-            open_orders=open_orders.get(store_id, 0),
-            daily_capacity=store["daily_capacity"],
-            recent_routed=recent_routed.get(store_id, 0),
+            open_orders=store["open_orders"],
+            daily_capacity=store["capacity"],
+            recent_routed=store["recent_routed"],
             is_selling=store["status"] == Store.Status.ACTIVE,
         )
         for store_id, store in sorted(stores.items())
     ]
+
+
+# The routing record, as HQ and the store read it ------------------------------------------
+
+PLAN_EXPLANATIONS = {
+    "none": "",
+    "warehouse": gettext_lazy(
+        "The warehouse has every home-delivery line: it ships first (HQ's rule)."
+    ),
+    "single_location": gettext_lazy(
+        "One location can ship every home-delivery line: the best score wins."
+    ),
+    "split_order": gettext_lazy(
+        "No single location has every line: the lines go to the fewest locations, each whole."
+    ),
+    "split_lines": gettext_lazy(
+        "A line's quantity is split over several locations (no one had it all)."
+    ),
+    "unavailable": gettext_lazy("No location could ship it."),
+}
+INELIGIBILITY_LABELS = {
+    "excluded": gettext_lazy("refused this order or let it time out"),
+    "not_selling": gettext_lazy("not selling (suspended, closed or onboarding)"),
+    "no_service": gettext_lazy("does not offer this service"),
+    "too_far": gettext_lazy("too far from the customer"),
+    "at_capacity": gettext_lazy("at its daily capacity"),
+    "not_enough_stock": gettext_lazy("not enough stock"),
+}
+UNAVAILABLE_LABELS = {
+    "out_of_stock": gettext_lazy("out of stock in the network"),
+    "parcel_limit": gettext_lazy("only within more parcels than HQ allows"),
+    "chosen_store_unavailable": gettext_lazy("the chosen store cannot serve it"),
+    "chosen_store_out_of_stock": gettext_lazy(
+        "the chosen store lacks it and no transfer is possible"
+    ),
+}
+KIND_LABELS = {
+    "direct": gettext_lazy("served from stock"),
+    "transfer": gettext_lazy("store-to-store transfer"),
+    "unavailable": gettext_lazy("unavailable"),
+}
+REASON_LABELS = {
+    "placed": gettext_lazy("order placed"),
+    "rejected": gettext_lazy("the store rejected it"),
+    "timed_out": gettext_lazy("the store did not accept in time"),
+}
+SCORE_LABELS = {
+    "distance": gettext_lazy("distance"),
+    "stock_depth": gettext_lazy("stock depth"),
+    "load": gettext_lazy("load"),
+    "fairness": gettext_lazy("fairness"),
+}
+
+
+@dataclass
+class CandidateRow:
+    name: str
+    kind: str
+    distance_km: float
+    eligible: bool
+    why_not: str
+    scores: dict | None
+    total: float | None
+    chosen: bool = False
+
+
+@dataclass
+class DecisionRow:
+    product: str
+    quantity: int
+    method: str
+    outcome: str
+    served_by: str
+    delay_days: int | None
+    why: str
+    candidates: list[CandidateRow] = field(default_factory=list)
+
+
+@dataclass
+class RoutingRecord:
+    at: datetime | str
+    reason: str
+    plan: str
+    policy: dict
+    decisions: list[DecisionRow]
+    home_candidates: list[CandidateRow]
+    why_home: str
+
+
+def _why_won(rows: list[CandidateRow], weights: dict) -> str:
+    """Why the best-scored candidate beat the runner-up: the component that made the gap."""
+    scored = [row for row in rows if row.total is not None]
+    chosen = next((row for row in scored if row.chosen), None)
+    if chosen is None:
+        return ""
+    others = [row for row in scored if row is not chosen]
+    if not others:
+        return _("%(name)s was the only eligible candidate.") % {"name": chosen.name}
+    runner = max(others, key=lambda row: row.total)
+    gaps = {
+        key: weights.get(f"{key}_weight", 0) * ((chosen.scores or {}).get(key) or 0)
+        - weights.get(f"{key}_weight", 0) * ((runner.scores or {}).get(key) or 0)
+        for key in SCORE_LABELS
+    }
+    best = max(gaps, key=gaps.get)
+    return _(
+        "%(name)s scored %(total).2f, ahead of %(runner)s (%(runner_total).2f), mostly on "
+        "%(component)s."
+    ) % {
+        "name": chosen.name,
+        "total": chosen.total,
+        "runner": runner.name,
+        "runner_total": runner.total,
+        "component": SCORE_LABELS[best],
+    }
+
+
+def routing_log_rows(order) -> list[RoutingRecord]:
+    """The order's routing decisions (`Order.routing_log`: the placement's first, then each
+    re-route) with store and product names, for HQ's admin and the store's pages. Two queries
+    (the stores, the order's lines) whatever the number of records."""
+    log = getattr(order, "routing_log", None) or []
+    records = [entry for entry in log if isinstance(entry, dict) and entry.get("result")]
+    store_ids = set()
+    for entry in records:
+        result = entry["result"]
+        for candidate in result.get("home_delivery", {}).get("candidates", []):
+            store_ids.add(candidate["location_id"])
+        for line in result.get("lines", []):
+            store_ids.update(
+                value
+                for value in (line.get("location_id"), line.get("transfer_from_store_id"))
+                if value
+            )
+            store_ids.update(a["location_id"] for a in line.get("allocations", []))
+            store_ids.update(c["location_id"] for c in line.get("candidates", []))
+    names = (
+        dict(Store.objects.filter(pk__in=store_ids).values_list("pk", "name")) if records else {}
+    )
+    products = {}
+    if records:
+        for variant_id, name, options in order.lines.values_list(
+            "variant_id", "product_name", "options_label"
+        ):
+            products[variant_id] = f"{name} ({options})" if options else name
+
+    def name_of(store_id):
+        return names.get(store_id, f"#{store_id}") if store_id else "—"
+
+    def candidate_rows(candidates, chosen_ids):
+        return [
+            CandidateRow(
+                name=name_of(candidate["location_id"]),
+                kind=candidate.get("kind", ""),
+                distance_km=candidate.get("distance_km", 0),
+                eligible=candidate.get("eligible", False),
+                why_not=str(INELIGIBILITY_LABELS.get(candidate.get("ineligibility"), "")),
+                scores=candidate.get("scores"),
+                total=candidate.get("total"),
+                chosen=candidate["location_id"] in chosen_ids,
+            )
+            for candidate in candidates
+        ]
+
+    found = []
+    for entry in records:
+        result = entry["result"]
+        policy = result.get("policy", {})
+        home = result.get("home_delivery", {})
+        decisions = []
+        for line in result.get("lines", []):
+            allocations = line.get("allocations", [])
+            served_by = ", ".join(
+                f"{a['quantity']} \u00d7 {name_of(a['location_id'])}" for a in allocations
+            )
+            if line.get("kind") == "transfer":
+                served_by = _("%(source)s → %(store)s") % {
+                    "source": name_of(line.get("transfer_from_store_id")),
+                    "store": name_of(line.get("location_id")),
+                }
+            chosen_ids = {a["location_id"] for a in allocations}
+            rows = candidate_rows(line.get("candidates", []), chosen_ids)
+            why = str(UNAVAILABLE_LABELS.get(line.get("unavailable_reason"), ""))
+            if line.get("method") != "home_delivery" and line.get("kind") == "direct":
+                why = _("The store the customer chose has it.")
+            elif line.get("kind") == "transfer":
+                why = _why_won(rows, policy) or str(KIND_LABELS["transfer"])
+            decisions.append(
+                DecisionRow(
+                    product=products.get(line.get("variant_id"), f"#{line.get('variant_id')}"),
+                    quantity=line.get("quantity", 0),
+                    method=str(FulfilmentMethod(line["method"]).label)
+                    if line.get("method") in FulfilmentMethod.values
+                    else line.get("method", ""),
+                    outcome=str(KIND_LABELS.get(line.get("kind"), line.get("kind", ""))),
+                    served_by=served_by or "—",
+                    delay_days=line.get("delay_days"),
+                    why=why,
+                    candidates=rows,
+                )
+            )
+        parcels = set(home.get("parcels", []))
+        home_rows = candidate_rows(home.get("candidates", []), parcels)
+        plan = home.get("plan", "none")
+        why_home = str(PLAN_EXPLANATIONS.get(plan, ""))
+        if plan == "single_location":
+            why_home = f"{why_home} {_why_won(home_rows, policy)}".strip()
+        try:
+            at = datetime.fromisoformat(entry.get("at", ""))
+        except (TypeError, ValueError):
+            at = entry.get("at", "")
+        reason = entry.get("reason", "")
+        found.append(
+            RoutingRecord(
+                at=at,
+                reason=str(REASON_LABELS.get(reason, reason)),
+                plan=plan,
+                policy=policy,
+                decisions=decisions,
+                home_candidates=home_rows,
+                why_home=why_home,
+            )
+        )
+    return found
+
+
+# Catchment attribution --------------------------------------------------------------------
+
+
+@dataclass
+class AttributedOrders:
+    """The web orders credited to a store (its catchment's customers), whoever served them."""
+
+    days: int
+    count: int
+    total_cents: int
+    served_elsewhere: int
+    recent: list
+
+
+def attributed_orders(*, store: Store, days: int = 30, recent: int = 5) -> AttributedOrders:
+    """The orders attributed to `store` over the last `days` (placed, not cancelled), and the
+    most recent few with the locations that serve them. Three queries."""
+    since = timezone.now() - timedelta(days=days)
+    orders = Order.objects.filter(attributed_store=store, placed_at__gte=since).exclude(
+        status__in=[Order.Status.PENDING_PAYMENT, Order.Status.CANCELLED]
+    )
+    served_here = apps.get_model("fulfillment", "Fulfilment").objects.filter(
+        order=OuterRef("pk"), store=store
+    )
+    totals = orders.annotate(here=Exists(served_here)).aggregate(
+        count=Count("pk"),
+        total=Coalesce(Sum("total_cents"), 0),
+        elsewhere=Count("pk", filter=Q(here=False)),
+    )
+    latest = list(
+        orders.order_by("-placed_at", "-pk").prefetch_related("fulfilments__store")[:recent]
+    )
+    return AttributedOrders(
+        days=days,
+        count=totals["count"],
+        total_cents=totals["total"],
+        served_elsewhere=totals["elsewhere"],
+        recent=latest,
+    )
 
 
 # Orders: who sees which ----------------------------------------------------------------------
@@ -340,7 +656,7 @@ def home_delivery_available(
         variant_id__in=set(variant_ids), available__gt=0, store__status=Store.Status.ACTIVE
     )
     if near is not None:
-        radius_km = RoutingPolicy().max_distance_km
+        radius_km = float(OrderPolicy.current().max_distance_km)
         box = {
             f"store__{key}": value
             for key, value in bounding_box(near.latitude, near.longitude, radius_km).items()
@@ -629,8 +945,7 @@ def promise_for(group: CartGroup, *, policy: OrderPolicy, now=None) -> Promise:
     if group.store is None:
         # The routing's delivery delay, as the order API promises it; the shipping location is
         # only known at placement, so the longer of the warehouse's and a store's.
-        rules = RoutingPolicy(max_parcels=policy.max_parcels)
-        days = max(rules.warehouse_delivery_days, rules.store_delivery_days)
+        days = max(policy.warehouse_delivery_days, policy.store_delivery_days)
         by = timezone.localtime(now).date() + timedelta(days=days)
         return Promise(
             _("Delivered within %(days)s days, by %(date)s.")

@@ -92,7 +92,21 @@ def acceptance_window(store: Store, policy: OrderPolicy) -> timedelta:
 
 
 def routing_policy(policy: OrderPolicy) -> RoutingPolicy:
-    return RoutingPolicy(max_parcels=policy.max_parcels)
+    """HQ's routing rules, as set in the order policy, for the routing engine."""
+    return RoutingPolicy(
+        distance_weight=float(policy.distance_weight),
+        stock_depth_weight=float(policy.stock_depth_weight),
+        load_weight=float(policy.load_weight),
+        fairness_weight=float(policy.fairness_weight),
+        max_parcels=policy.max_parcels,
+        max_distance_km=float(policy.max_distance_km),
+        warehouse_first=policy.warehouse_first,
+        transfer_for_collect=policy.transfer_for_collect,
+        transfer_delay_days=policy.transfer_delay_days,
+        collect_delay_days=policy.collect_delay_days,
+        warehouse_delivery_days=policy.warehouse_delivery_days,
+        store_delivery_days=policy.store_delivery_days,
+    )
 
 
 def _check(customer: CustomerDetails, lines: list[CheckoutLine]) -> None:

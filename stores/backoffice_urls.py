@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import stock_views, views, webhook_views
 
@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("<slug:slug>/stock/movements/", stock_views.stock_movements, name="stock-movements"),
     path("<slug:slug>/webhooks/", webhook_views.webhooks, name="webhooks"),
+    path("<slug:slug>/", include("fulfillment.backoffice_urls")),
     path(
         "<slug:slug>/webhooks/<int:endpoint_id>/delete/",
         webhook_views.delete_webhook,

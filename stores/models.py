@@ -73,7 +73,10 @@ class Store(models.Model):
     # Catchment: the customers this store is the local store of (postal codes, else a radius).
     catchment_postal_codes = models.JSONField(_("catchment postal codes"), default=list, blank=True)
     catchment_radius_km = models.PositiveIntegerField(_("catchment radius (km)"), default=15)
-    daily_capacity = models.PositiveIntegerField(_("orders a day"), default=50)
+    daily_capacity = models.PositiveIntegerField(
+        _("orders a day"), null=True, blank=True,
+        help_text=_("Open fulfilments the store can handle; empty: HQ's default (order policy)."),
+    )  # fmt: skip
     accept_within_minutes = models.PositiveIntegerField(
         _("accepts routed orders within (minutes; overrides HQ's default)"), null=True, blank=True
     )

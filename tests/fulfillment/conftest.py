@@ -20,6 +20,8 @@ def make_fulfilment(*, store, method=FulfilmentMethod.CLICK_COLLECT, quantity=1,
         first_name="Léa", last_name="Martin",
         subtotal_cents=2990 * quantity, total_cents=2990 * quantity, vat_cents=498 * quantity,
     )  # fmt: skip
+    order.number = f"ARD-{order.pk:07d}"
+    order.save(update_fields=["number"])
     line = OrderLine.objects.create(
         order=order, variant=variant, product_name=variant.product.name, sku=variant.sku,
         quantity=quantity, unit_price_cents=2990, vat_percent=20, total_cents=2990 * quantity,

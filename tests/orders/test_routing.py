@@ -31,6 +31,7 @@ from orders.routing import (
 from orders.selectors import routing_candidates
 from stores.models import Store
 from tests.factories import StockLevelFactory, StoreFactory, VariantFactory
+from tests.fulfillment.conftest import make_fulfilment
 
 # The customer lives at Lyon Bellecour; stores are placed `km` kilometres north of them.
 CUSTOMER = Point(45.7578, 4.8320)
@@ -806,13 +807,16 @@ def test_routing_candidates_are_the_nearby_stores_and_warehouses_with_the_varian
     n = lyon_network
     bellecour = Point(45.7578, 4.8320)
 
+    for _index in range(12):
+        make_fulfilment(store=n["part_dieu"])
+    for _index in range(3):
+        make_fulfilment(store=n["presquile"], method=HOME, status="collected")
+
     with django_assert_num_queries(1):
         locations = routing_candidates(
             variant_ids=[n["pruner"].pk, n["hose"].pk],
             point=bellecour,
             radius_km=50,
-            open_orders={n["part_dieu"].pk: 12},
-            recent_routed={n["presquile"].pk: 3},
         )
 
     by_id = {location.store_id: location for location in locations}

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stores', '0005_store_accept_within_minutes'),
+        ('stores', '0006_store_daily_capacity_defaults_to_hq'),
     ]
 
     operations = [

@@ -10,8 +10,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0001_initial'),
-        ('orders', '0003_order_request_idempotency_keys'),
-        ('stores', '0006_store_pickup_slot_minutes'),
+        ('orders', '0004_routing_rules_in_order_policy'),
+        ('stores', '0007_store_pickup_slot_minutes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,23 @@
+"""The order desk's pages, included under /store/<slug>/ by stores/backoffice_urls.py (namespace
+"backoffice")."""
+
+from django.urls import path
+
+from . import aisle_views
+from . import order_desk_views as views
+
+urlpatterns = [
+    path("orders/", views.order_queue, name="orders"),
+    path("orders/pick-list/", views.pick_list, name="pick-list"),
+    path("orders/<int:fulfilment_id>/", views.fulfilment_detail, name="fulfilment"),
+    path("orders/<int:fulfilment_id>/pick-list/", views.pick_list, name="fulfilment-pick-list"),
+    path("orders/<int:fulfilment_id>/handover/", views.handover, name="handover"),
+    path(
+        "orders/<int:fulfilment_id>/<slug:action>/",
+        views.fulfilment_action,
+        name="fulfilment-action",
+    ),
+    path("endless-aisle/", aisle_views.endless_aisle, name="endless-aisle"),
+    path("endless-aisle/<int:variant_id>/", aisle_views.aisle_order, name="aisle-order"),
+    path("endless-aisle/orders/<int:order_id>/", aisle_views.aisle_result, name="aisle-result"),
+]

@@ -1,0 +1,115 @@
+"""Forms of the store's order desk: reject, ship, hand over, and the endless aisle's order."""
+
+from __future__ import annotations
+
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+# The carriers a store ships with, and what their tracking numbers look like (spaces and
+# dashes are dropped, letters upper-cased before the check).
+CARRIERS = {
+    "Colissimo": re.compile(r"^[0-9A-Z]{11,15}$"),
+    "Chronopost": re.compile(r"^[0-9A-Z]{11,15}$"),
+    "DPD": re.compile(r"^[0-9]{14}$|^[0-9A-Z]{10,28}$"),
+    "GLS": re.compile(r"^[0-9A-Z]{8,14}$"),
+    "Mondial Relay": re.compile(r"^[0-9A-Z]{8,16}$"),
+    "UPS": re.compile(r"^1Z[0-9A-Z]{16}$"),
+    "DHL": re.compile(r"^[0-9A-Z]{10,22}$"),
+}
+
+
+class RejectForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why can't you serve it?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The order goes to another store when it can; HQ sees your reason."),
+        error_messages={"required": _("Say why the fulfilment is rejected.")},
+    )
+
+    def clean_reason(self):
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise forms.ValidationError(_("Say why the fulfilment is rejected."))
+        return reason
+
+
+class ShipForm(forms.Form):
+    carrier = forms.ChoiceField(
+        label=_("Carrier"), choices=[("", "—")] + [(name, name) for name in CARRIERS]
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=40)
+
+    def clean(self):
+        cleaned = super().clean()
+        carrier, number = cleaned.get("carrier"), cleaned.get("tracking_number")
+        if carrier and number:
+            number = re.sub(r"[\s\-]", "", number).upper()
+            if not CARRIERS[carrier].match(number):
+                self.add_error(
+                    "tracking_number",
+                    _("This is not a %(carrier)s tracking number: check it on the label.")
+                    % {"carrier": carrier},
+                )
+            cleaned["tracking_number"] = number
+        return cleaned
+
+
+class HandoverForm(forms.Form):
+    code = forms.CharField(
+        label=_("Pickup code"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "inputmode": "numeric",
+                "autocomplete": "one-time-code",
+                "pattern": r"[0-9 ]*",
+                "class": "code-input",
+                "autofocus": True,
+            }
+        ),
+        help_text=_("The 6 digits the customer received by e-mail."),
+    )
+
+    def clean_code(self):
+        code = re.sub(r"\s", "", self.cleaned_data["code"])
+        if not re.fullmatch(r"[0-9]{6}", code):
+            raise forms.ValidationError(_("A pickup code is 6 digits."))
+        return code
+
+
+class AisleOrderForm(forms.Form):
+    """An order for a walk-in customer (endless aisle): how they get it and who they are."""
+
+    HOME = "home_delivery"
+    COLLECT_HERE = "click_collect"
+
+    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
+    method = forms.ChoiceField(
+        label=_("How does the customer get it?"),
+        choices=[
+            (HOME, _("Home delivery to the customer's address")),
+            (COLLECT_HERE, _("Click & collect here, in our store")),
+        ],
+        widget=forms.RadioSelect,
+        initial=HOME,
+    )
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)
+    email = forms.EmailField(
+        label=_("E-mail"), help_text=_("The customer receives the confirmation and follow-up.")
+    )
+    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    address_line = forms.CharField(label=_("Address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
+    city = forms.CharField(label=_("City"), max_length=100, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("method") == self.HOME:
+            for name in ("address_line", "postal_code", "city"):
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, _("Required for home delivery."))
+        return cleaned

@@ -1,0 +1,252 @@
+"""The store's order desk in the back-office (/store/<slug>/orders/): the queue, a fulfilment's
+page and its actions, the handover screen and the pick lists.
+
+Views are thin: every change is a call to fulfillment.services; a DomainError becomes a message
+and changes nothing (the services are transactional). Fulfilments are read through
+`Fulfilment.objects.for_store(store)`, so another store's fulfilment is a 404.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from network_marketplace.errors import DomainError
+from orders.models import OrderPolicy
+from stores.views import backoffice_store
+
+from . import selectors, services
+from .models import Fulfilment
+from .order_desk_forms import HandoverForm, RejectForm, ShipForm
+from .services import PickupCodeVoid, WrongPickupCode
+
+S = Fulfilment.Status
+HISTORY_PAGE_SIZE = 25
+
+
+def _detail_url(store, fulfilment) -> str:
+    return reverse("backoffice:fulfilment", args=[store.slug, fulfilment.pk])
+
+
+def _back(request, store, fulfilment):
+    """Where to go after an action: the page it came from (a queue tab), else the detail."""
+    target = request.POST.get("next", "")
+    prefix = reverse("backoffice:orders", args=[store.slug])
+    if target.startswith(prefix) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return redirect(target)
+    return redirect(_detail_url(store, fulfilment))
+
+
+@backoffice_store
+def order_queue(request, store):
+    """Open fulfilments grouped by what the store has to do; closed ones in the history tab."""
+    tab = request.GET.get("tab", "")
+    query = request.GET.get("q", "").strip()[:100]
+    counts = selectors.queue_counts(store)
+    context = {
+        "store": store,
+        "tab": tab,
+        "query": query,
+        "counts": counts,
+        "tabs": [(bucket, counts[bucket.key]) for bucket in selectors.BUCKETS],
+        "querystring": urlencode(
+            {key: value for key, value in (("tab", tab), ("q", query)) if value}
+        ),
+    }
+    if tab == "history":
+        paginator = Paginator(
+            selectors.closed_fulfilments(store=store, query=query), HISTORY_PAGE_SIZE
+        )
+        context["page"] = paginator.get_page(request.GET.get("page"))
+        return render(request, "backoffice/order_history.html", context)
+    if tab and tab not in selectors.BUCKET_KEYS:
+        tab = context["tab"] = ""
+    fulfilments = list(selectors.open_fulfilments(store=store, bucket=tab, query=query)[:500])
+    groups = [
+        (bucket, [f for f in fulfilments if f.bucket == bucket.key])
+        for bucket in selectors.BUCKETS
+        if not tab or bucket.key == tab
+    ]
+    context["groups"] = groups
+    context["found"] = len(fulfilments)
+    return render(request, "backoffice/order_queue.html", context)
+
+
+def _detail_context(request, store, fulfilment, **forms):
+    policy = OrderPolicy.current()
+    return {
+        "store": store,
+        "fulfilment": fulfilment,
+        "order": fulfilment.order,
+        "actions": selectors.available_actions(fulfilment),
+        "overdue": selectors.is_overdue(fulfilment),
+        "attempts_left": max(policy.pickup_code_attempts - fulfilment.pickup_code_failures, 0),
+        "reject_form": forms.get("reject_form") or RejectForm(),
+        "ship_form": forms.get("ship_form") or ShipForm(),
+    }
+
+
+@backoffice_store
+def fulfilment_detail(request, store, fulfilment_id):
+    fulfilment = selectors.fulfilment_for_store(store=store, fulfilment_id=fulfilment_id)
+    if fulfilment is None:
+        raise Http404
+    return render(
+        request, "backoffice/fulfilment_detail.html", _detail_context(request, store, fulfilment)
+    )
+
+
+def _invalid(request, store, fulfilment, **forms):
+    """The detail page again with the form's errors, nothing changed."""
+    fulfilment = selectors.fulfilment_for_store(store=store, fulfilment_id=fulfilment.pk)
+    return render(
+        request,
+        "backoffice/fulfilment_detail.html",
+        _detail_context(request, store, fulfilment, **forms),
+        status=400,
+    )
+
+
+@require_POST
+@backoffice_store
+def fulfilment_action(request, store, fulfilment_id, action):
+    """One step on a fulfilment, as fulfillment/states.py allows it."""
+    fulfilment = get_object_or_404(Fulfilment.objects.for_store(store), pk=fulfilment_id)
+    user = request.user
+    order = fulfilment.order
+    try:
+        if action == "accept":
+            services.accept_fulfilment(fulfilment=fulfilment, actor=user)
+            messages.success(
+                request, _("Order %(number)s accepted: pick it now.") % {"number": order}
+            )
+        elif action == "reject":
+            form = RejectForm(request.POST)
+            if not form.is_valid():
+                return _invalid(request, store, fulfilment, reject_form=form)
+            services.reject_fulfilment(
+                fulfilment=fulfilment, actor=user, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("Order %(number)s rejected.") % {"number": order})
+            return redirect("backoffice:orders", slug=store.slug)
+        elif action == "pick":
+            services.mark_picked(fulfilment=fulfilment, actor=user)
+            messages.success(request, _("Order %(number)s picked.") % {"number": order})
+        elif action == "ready":
+            ready = services.mark_ready_for_pickup(fulfilment=fulfilment, actor=user)
+            if ready.pickup_code is not None:
+                messages.success(
+                    request,
+                    _(
+                        "Order %(number)s is ready for pickup. The customer was sent their "
+                        "pickup code by e-mail (%(email)s)."
+                    )
+                    % {"number": order, "email": order.email},
+                )
+        elif action == "reissue_code":
+            services.reissue_pickup_code(fulfilment=fulfilment, actor=user)
+            messages.success(
+                request,
+                _("A new pickup code was sent to %(email)s; the old one no longer works.")
+                % {"email": order.email},
+            )
+            return redirect("backoffice:handover", slug=store.slug, fulfilment_id=fulfilment.pk)
+        elif action == "ship":
+            form = ShipForm(request.POST)
+            if not form.is_valid():
+                return _invalid(request, store, fulfilment, ship_form=form)
+            services.ship_fulfilment(
+                fulfilment=fulfilment, actor=user, carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+            )  # fmt: skip
+            messages.success(request, _("Order %(number)s shipped.") % {"number": order})
+        elif action in ("purchased", "not_purchased"):
+            services.record_reserve_outcome(
+                fulfilment=fulfilment, purchased=action == "purchased", actor=user
+            )
+            messages.success(
+                request, _("Outcome recorded for order %(number)s.") % {"number": order}
+            )
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(_detail_url(store, fulfilment))
+    return _back(request, store, fulfilment)
+
+
+@backoffice_store
+def handover(request, store, fulfilment_id):
+    """The counter screen: the customer shows their code, the staff types it, the goods go."""
+    fulfilment = selectors.fulfilment_for_store(store=store, fulfilment_id=fulfilment_id)
+    if fulfilment is None:
+        raise Http404
+    policy = OrderPolicy.current()
+    form = HandoverForm(request.POST or None)
+    error = None
+    void = fulfilment.pickup_code_failures >= policy.pickup_code_attempts
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.hand_over(
+                    fulfilment=fulfilment, code=form.cleaned_data["code"], actor=request.user
+                )
+            except WrongPickupCode as wrong:
+                error, status = wrong.message, 400
+                void = wrong.facts.get("remaining", 1) == 0
+                form = HandoverForm()
+            except PickupCodeVoid as voided:
+                error, status, void = voided.message, 409, True
+            except DomainError as refused:
+                error, status = refused.message, 409
+            else:
+                messages.success(
+                    request,
+                    _("Order %(number)s handed over to %(name)s.")
+                    % {"number": fulfilment.order, "name": fulfilment.order.first_name},
+                )
+                return redirect(_detail_url(store, fulfilment))
+        else:
+            status = 400
+        fulfilment.refresh_from_db()
+    attempts_left = max(policy.pickup_code_attempts - fulfilment.pickup_code_failures, 0)
+    return render(
+        request,
+        "backoffice/handover.html",
+        {
+            "store": store,
+            "fulfilment": fulfilment,
+            "order": fulfilment.order,
+            "form": form,
+            "error": error,
+            "void": void or attempts_left == 0,
+            "attempts_left": attempts_left,
+            "can_hand_over": fulfilment.status == S.READY_FOR_PICKUP
+            and "hand_over" in selectors.available_actions(fulfilment),
+        },
+        status=status,
+    )
+
+
+@backoffice_store
+def pick_list(request, store, fulfilment_id=None):
+    """A printable list of what to take from the shelves: one order, or every accepted one."""
+    fulfilments = selectors.pick_list(store=store, fulfilment_id=fulfilment_id)
+    if fulfilment_id is not None and not fulfilments:
+        raise Http404
+    return render(
+        request,
+        "backoffice/pick_list.html",
+        {"store": store, "fulfilments": fulfilments, "single": fulfilment_id is not None},
+    )

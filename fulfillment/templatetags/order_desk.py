@@ -1,0 +1,66 @@
+"""The order desk's small template helpers: the navigation's count and status badges."""
+
+from __future__ import annotations
+
+from django import template
+
+from fulfillment.models import Fulfilment
+from fulfillment.selectors import awaiting_count, is_overdue
+
+register = template.Library()
+
+S = Fulfilment.Status
+BADGE_OF_STATUS = {
+    S.AWAITING_ACCEPTANCE: "badge--warn",
+    S.ACCEPTED: "badge--info",
+    S.PICKED: "badge--info",
+    S.READY_FOR_PICKUP: "badge--ok",
+    S.COLLECTED: "badge--ok",
+    S.SHIPPED: "badge--ok",
+    S.PURCHASED_IN_STORE: "badge--ok",
+    S.NOT_PURCHASED: "",
+    S.REJECTED: "badge--danger",
+    S.TIMED_OUT: "badge--danger",
+    S.UNCOLLECTED: "badge--danger",
+    S.CANCELLED: "badge--danger",
+}
+
+
+@register.simple_tag(takes_context=True)
+def awaiting_orders(context, store) -> int:
+    """Fulfilments waiting for the store's answer; counted once per request."""
+    request = context.get("request")
+    cache = getattr(request, "_awaiting_orders", None) if request is not None else None
+    if cache is None or cache[0] != store.pk:
+        cache = (store.pk, awaiting_count(store))
+        if request is not None:
+            request._awaiting_orders = cache
+    return cache[1]
+
+
+@register.filter
+def status_badge(status: str) -> str:
+    return BADGE_OF_STATUS.get(status, "")
+
+
+@register.filter
+def overdue(fulfilment) -> bool:
+    return is_overdue(fulfilment)
+
+
+@register.filter
+def status_label(status: str) -> str:
+    """A fulfilment status as the staff reads it (events keep the raw value)."""
+    try:
+        return S(status).label
+    except ValueError:
+        return status
+
+
+@register.simple_tag
+def store_orders_summary(store):
+    """The dashboard's order cards: the queue's counts and the orders attributed to the store."""
+    from fulfillment.selectors import queue_counts
+    from orders.selectors import attributed_orders
+
+    return {"queue": queue_counts(store), "attributed": attributed_orders(store=store)}
