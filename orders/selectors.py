@@ -39,7 +39,6 @@ from .routing import (
     Point,
     RequestLine,
     RoutingDecision,
-    RoutingPolicy,
     RoutingRequest,
     route_order,
 )
@@ -657,7 +656,7 @@ def home_delivery_available(
         variant_id__in=set(variant_ids), available__gt=0, store__status=Store.Status.ACTIVE
     )
     if near is not None:
-        radius_km = RoutingPolicy().max_distance_km
+        radius_km = float(OrderPolicy.current().max_distance_km)
         box = {
             f"store__{key}": value
             for key, value in bounding_box(near.latitude, near.longitude, radius_km).items()
@@ -946,8 +945,7 @@ def promise_for(group: CartGroup, *, policy: OrderPolicy, now=None) -> Promise:
     if group.store is None:
         # The routing's delivery delay, as the order API promises it; the shipping location is
         # only known at placement, so the longer of the warehouse's and a store's.
-        rules = RoutingPolicy(max_parcels=policy.max_parcels)
-        days = max(rules.warehouse_delivery_days, rules.store_delivery_days)
+        days = max(policy.warehouse_delivery_days, policy.store_delivery_days)
         by = timezone.localtime(now).date() + timedelta(days=days)
         return Promise(
             _("Delivered within %(days)s days, by %(date)s.")
