@@ -64,6 +64,18 @@ def level(store, variant):
     return StockLevel.objects.get(store=store, variant=variant)
 
 
+def checkout_while_the_provider_is_down(store, variant, on_hand=1) -> Order:
+    """A checkout whose payment call fails: the order stays awaiting payment, its hold taken."""
+    StockLevelFactory(store=store, variant=variant, on_hand=on_hand)
+    with pytest.raises(ConnectionError):
+        place_order(
+            customer=LEA,
+            lines=[CheckoutLine(variant, 1, FulfilmentMethod.CLICK_COLLECT, store)],
+            actor="storefront",
+        )
+    return Order.objects.get()
+
+
 def test_the_order_is_charged_online_except_its_reserve_and_collect_lines(
     lyon_store, secateur, gloves
 ):
@@ -138,16 +150,8 @@ def test_a_declined_payment_orders_nothing_and_gives_the_stock_back(lyon_store, 
 
 
 def test_an_order_awaiting_payment_is_not_shown_to_the_store(lyon_store, secateur, provider_down):
-    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=2)
+    order = checkout_while_the_provider_is_down(lyon_store, secateur, on_hand=2)
 
-    with pytest.raises(ConnectionError):
-        place_order(
-            customer=LEA,
-            lines=[CheckoutLine(secateur, 1, FulfilmentMethod.CLICK_COLLECT, lyon_store)],
-            actor="storefront",
-        )
-
-    order = Order.objects.get()
     assert order.status == Order.Status.PENDING_PAYMENT
     assert not Fulfilment.objects.for_store(lyon_store).exists()
     hold = Reservation.objects.get(status=Reservation.Status.ACTIVE)
@@ -167,14 +171,7 @@ def _age(order, minutes):
 def test_an_unpaid_checkout_is_cancelled_by_the_sweeper_and_its_stock_freed(
     lyon_store, secateur, provider_down
 ):
-    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=1)
-    with pytest.raises(ConnectionError):
-        place_order(
-            customer=LEA,
-            lines=[CheckoutLine(secateur, 1, FulfilmentMethod.CLICK_COLLECT, lyon_store)],
-            actor="storefront",
-        )
-    order = Order.objects.get()
+    order = checkout_while_the_provider_is_down(lyon_store, secateur)
     _age(order, 20)
 
     assert settle_abandoned_checkouts() == 1
@@ -189,14 +186,7 @@ def test_an_unpaid_checkout_is_cancelled_by_the_sweeper_and_its_stock_freed(
 def test_a_checkout_paid_before_the_process_died_is_placed_by_the_sweeper(
     lyon_store, secateur, provider_down, settings
 ):
-    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=1)
-    with pytest.raises(ConnectionError):
-        place_order(
-            customer=LEA,
-            lines=[CheckoutLine(secateur, 1, FulfilmentMethod.CLICK_COLLECT, lyon_store)],
-            actor="storefront",
-        )
-    order = Order.objects.get()
+    order = checkout_while_the_provider_is_down(lyon_store, secateur)
     settings.PAYMENT_PROVIDER = "dummy"
     take_payment(order=order, payment_token="tok_visa")  # the charge went through after all
     _age(order, 20)
@@ -213,14 +203,7 @@ def test_a_checkout_paid_before_the_process_died_is_placed_by_the_sweeper(
 def test_a_paid_checkout_whose_stock_went_meanwhile_is_cancelled_and_refunded(
     lyon_store, secateur, provider_down, settings
 ):
-    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=1)
-    with pytest.raises(ConnectionError):
-        place_order(
-            customer=LEA,
-            lines=[CheckoutLine(secateur, 1, FulfilmentMethod.CLICK_COLLECT, lyon_store)],
-            actor="storefront",
-        )
-    order = Order.objects.get()
+    order = checkout_while_the_provider_is_down(lyon_store, secateur)
     settings.PAYMENT_PROVIDER = "dummy"
     take_payment(order=order, payment_token="tok_visa")
     _age(order, 20)
@@ -246,13 +229,7 @@ def test_a_paid_checkout_whose_stock_went_meanwhile_is_cancelled_and_refunded(
 def test_the_sweeper_does_not_touch_a_checkout_whose_hold_still_runs(
     lyon_store, secateur, provider_down
 ):
-    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=1)
-    with pytest.raises(ConnectionError):
-        place_order(
-            customer=LEA,
-            lines=[CheckoutLine(secateur, 1, FulfilmentMethod.CLICK_COLLECT, lyon_store)],
-            actor="storefront",
-        )
+    checkout_while_the_provider_is_down(lyon_store, secateur)
 
     assert settle_abandoned_checkouts() == 0
     assert Order.objects.get().status == Order.Status.PENDING_PAYMENT
