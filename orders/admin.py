@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .models import Order, OrderEvent, OrderLine, OrderPolicy
 from .selectors import routing_log_rows
@@ -90,7 +91,7 @@ class OrderPolicyAdmin(admin.ModelAdmin):
             },
         ),
         (
-            _("Checkout"),
+            pgettext_lazy("order policy section", "Checkout"),
             {
                 "fields": [
                     "checkout_hold_minutes",

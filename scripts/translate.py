@@ -16,13 +16,21 @@ PO = HERE.parent / "locale" / "fr" / "LC_MESSAGES" / "django.po"
 
 
 def load_translations() -> tuple[dict, dict]:
-    singular, plural = {}, {}
+    """Every area's French; a msgid given two different translations by two modules is an
+    error (one would silently win): give one of them a context (pgettext) instead."""
+    singular, plural, conflicts = {}, {}, []
     for path in sorted(HERE.glob("translations_fr*.py")):
         spec = importlib.util.spec_from_file_location(path.stem, path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
-        singular.update(getattr(module, "FR", {}))
-        plural.update(getattr(module, "FR_PLURAL", {}))
+        for merged, new in ((singular, getattr(module, "FR", {})),
+                            (plural, getattr(module, "FR_PLURAL", {}))):  # fmt: skip
+            for key, french in new.items():
+                if key in merged and merged[key] != french:
+                    conflicts.append(f"{key!r}: {merged[key]!r} or {french!r} ({path.name})")
+                merged[key] = french
+    if conflicts:
+        raise SystemExit("conflicting French translations:\n" + "\n".join(conflicts))
     return singular, plural
 
 

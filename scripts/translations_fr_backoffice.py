@@ -27,7 +27,6 @@ FR = {
     "Store price": "Prix magasin",
     "SKU, GTIN or product name": "SKU, GTIN ou nom du produit",
     "Availability": "Disponibilité",
-    "All": "Tous",
     "Available online": "Disponible en ligne",
     "Unavailable": "Indisponible",
     "Category": "Catégorie",

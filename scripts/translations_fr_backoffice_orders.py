@@ -185,7 +185,7 @@ FR = {
     # Routing rules (HQ)
     "routing": "attribution",
     "Stores' deadlines": "Délais des magasins",
-    "Checkout": "Passage de commande",
+    ("order policy section", "Checkout"): "Passage de commande",
     "Routing: which store ships a home delivery": (
         "Attribution : quel magasin expédie une livraison à domicile"
     ),
