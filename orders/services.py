@@ -343,10 +343,10 @@ def confirm_order(*, order: Order, actor) -> Order:
                 for fulfilment in fulfilments:
                     _firm_up_holds(fulfilment, policy, actor)
             except (ReservationExpired, InsufficientStock) as gone:
-                raise _StockGone from gone
+                raise _StockGone(gone.facts.get("sku") or "") from gone
             return order
-    except _StockGone:
-        pass
+    except _StockGone as gone:
+        skus = [sku for sku in gone.args if sku]
     abandon_checkout(
         order=order,
         actor=actor,
@@ -356,7 +356,8 @@ def confirm_order(*, order: Order, actor) -> Order:
         _(
             "The items were no longer available when your payment went through: nothing was "
             "ordered and your payment is refunded."
-        )
+        ),
+        skus=skus,
     )
 
 

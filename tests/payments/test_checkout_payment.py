@@ -14,6 +14,7 @@ from orders.models import FulfilmentMethod, Order
 from orders.services import (
     CheckoutLine,
     CustomerDetails,
+    NoLongerAvailable,
     place_order,
     settle_abandoned_checkouts,
 )
@@ -326,3 +327,26 @@ def test_confirming_a_placed_order_again_changes_nothing(lyon_store, secateur):
     assert again.status == Order.Status.PLACED
     assert again.events.filter(to_status=Order.Status.PLACED).count() == 1
     assert level(lyon_store, secateur).reserved == 1
+
+
+def test_a_payment_that_outlasted_its_hold_names_the_items_gone(
+    lyon_store, secateur, provider_down, settings
+):
+    from orders.services import confirm_order
+
+    order = checkout_while_the_provider_is_down(lyon_store, secateur)
+    settings.PAYMENT_PROVIDER = "dummy"
+    take_payment(order=order, payment_token="tok_visa")
+    _age(order, 20)
+    reserve_stock(
+        store=lyon_store, variant=secateur, quantity=1, holder="cart:other",
+        kind=Reservation.Kind.CHECKOUT, ttl=timedelta(minutes=15), actor="storefront",
+    )  # fmt: skip
+
+    with pytest.raises(NoLongerAvailable) as gone:
+        confirm_order(order=order, actor=None)
+
+    assert gone.value.facts["skus"] == [secateur.sku]
+    assert "remboursé" in gone.value.message
+    order.refresh_from_db()
+    assert order.status == Order.Status.CANCELLED
