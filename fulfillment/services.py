@@ -1014,3 +1014,40 @@ def cancel_return(*, return_request: Return, actor, reason: str = "") -> Return:
             return_request, R.CANCELLED, actor=actor, reason=reason, cancelled_at=timezone.now()
         )
     return return_request
+
+
+# A return announced online but never brought back stops counting after this many days.
+RETURN_BRING_BACK_DAYS = 30
+
+
+def expire_unreturned_returns(*, now=None) -> int:
+    """Returns still awaited RETURN_BRING_BACK_DAYS after they were started are cancelled, so
+    that their units no longer count as being returned and the desks' lists stay true; the
+    customer is told (and may start a new return while the withdrawal period runs). Each return
+    in its own short transaction, skipping one a desk is receiving; safe to repeat."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=RETURN_BRING_BACK_DAYS)
+    expired = 0
+    due = Return.objects.filter(status=R.REQUESTED, created_at__lt=cutoff).order_by("created_at")
+    for pk in list(due.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            locked = (
+                Return.objects.select_for_update(skip_locked=True)
+                .filter(pk=pk, status=R.REQUESTED)
+                .select_related("order")
+                .first()
+            )
+            if locked is None:
+                continue
+            locked = cancel_return(
+                return_request=locked, actor="system:return-expiry",
+                reason=_("Not brought back within %(days)s days.")
+                % {"days": RETURN_BRING_BACK_DAYS},
+            )  # fmt: skip
+            send_templated_email(
+                to=locked.order.email, template="return_expired", language=locked.order.language,
+                dedupe_key=f"return-expired:{locked.pk}",
+                context={**_return_email_context(locked), "days": RETURN_BRING_BACK_DAYS},
+            )  # fmt: skip
+        expired += 1
+    return expired

@@ -51,3 +51,12 @@ def remind_expiring_reservations() -> int:
     if sent:
         logger.info("sent %d reservation reminder(s)", sent)
     return sent
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def expire_unreturned_returns() -> int:
+    """Every hour: returns announced but never brought back within 30 days are cancelled."""
+    expired = services.expire_unreturned_returns()
+    if expired:
+        logger.info("cancelled %d return(s) never brought back", expired)
+    return expired

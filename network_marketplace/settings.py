@@ -296,6 +296,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 290},
     },
+    # Returns announced online but never brought back (30 days) are cancelled.
+    "fulfillment-expire-unreturned-returns": {
+        "task": "fulfillment.tasks.expire_unreturned_returns",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3500},
+    },
     # Places or cancels the orders whose payment step never finished (their holds expired).
     "orders-settle-abandoned-checkouts": {
         "task": "orders.tasks.settle_abandoned_checkouts",

@@ -197,3 +197,25 @@ FR = {
     "of your sales refunded after a return": "de vos ventes remboursés après un retour",
     "Too many attempts for this order: try again in an hour.": "Trop d'essais pour cette commande : réessayez dans une heure.",
 }
+
+# The expiry of returns never brought back.
+FR.update(
+    {
+        "Not brought back within %(days)s days.": "Non rapporté sous %(days)s jours.",
+        "%(network)s: your return %(number)s was cancelled": (
+            "%(network)s : votre retour %(number)s a été annulé"
+        ),
+        "Return %(number)s cancelled": "Retour %(number)s annulé",
+        "We did not receive the items of your return %(number)s (order %(order_number)s) within "
+        "%(days)s days, so we cancelled it. Nothing was refunded for it.": (
+            "Nous n'avons pas reçu les articles de votre retour %(number)s (commande "
+            "%(order_number)s) sous %(days)s jours : nous l'avons donc annulé. Rien n'a été "
+            "remboursé à ce titre."
+        ),
+        "If you still want to return these items and your 14-day withdrawal period is not over, "
+        "start a new return from your order.": (
+            "Si vous souhaitez toujours retourner ces articles et que votre délai de rétractation "
+            "de 14 jours n'est pas écoulé, démarrez un nouveau retour depuis votre commande."
+        ),
+    }
+)
