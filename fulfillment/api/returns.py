@@ -18,22 +18,18 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_view,
-    inline_serializer,
 )
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from network_marketplace.errors import DomainError
-from orders.models import FulfilmentMethod, Order
+from orders.models import Order
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import STORE_SLUG, StoreScopedViewSet
 from stores.models import StockMovement, Store
-from stores.selectors import stores_visible_to
 
-from ..models import Fulfilment, FulfilmentLine, Return, ReturnLine
+from ..models import FulfilmentLine, Return, ReturnLine
 from ..selectors import (
     DESK_VIEWS,
     customer_returns,
@@ -48,7 +44,6 @@ from ..services import (
     ReturnRequestLine,
     cancel_return,
     inspect_return,
-    mark_delivered,
     receive_return,
     refund_return,
     request_return,
@@ -199,12 +194,6 @@ class StoreReturnQuerySerializer(serializers.Serializer):
         "returns of this store's sales, wherever received.",
     )  # fmt: skip
     status = serializers.ChoiceField(choices=Return.Status.choices, required=False)
-
-
-class DeliverySerializer(serializers.Serializer):
-    delivered_at = serializers.DateTimeField(
-        required=False, help_text="When the parcel was delivered; default now."
-    )
 
 
 # Customer ---------------------------------------------------------------------------------
@@ -466,59 +455,3 @@ class StoreReturnViewSet(StoreScopedViewSet):
             return_request=self._return(number), store=self.get_store(), actor=request.user
         )
         return self._answer(refunded)
-
-
-class FulfilmentDeliveredView(APIView):
-    """A carrier (through the store's ERP or HQ's integration) reports a parcel delivered."""
-
-    @extend_schema(
-        summary="Report a shipped parcel delivered",
-        description="Moves a shipped home-delivery fulfilment to `delivered` (webhook "
-        "`fulfillment.delivered`): the customer's 14-day withdrawal period starts at "
-        "`delivered_at`. Without this report it starts 3 days after shipping. Repeating it "
-        "changes nothing.",
-        parameters=[
-            STORE_SLUG,
-            OpenApiParameter("fulfilment_id", OpenApiTypes.INT, OpenApiParameter.PATH),
-        ],
-        request=DeliverySerializer,
-        responses={
-            200: inline_serializer(
-                "DeliveredFulfilment",
-                {
-                    "fulfilment": serializers.IntegerField(),
-                    "status": serializers.CharField(),
-                    "delivered_at": serializers.DateTimeField(),
-                },
-            ),
-            **ERRORS,
-        },
-    )
-    def post(self, request, store_slug, fulfilment_id):
-        store = get_object_or_404(stores_visible_to(request.user), slug=store_slug)
-        fulfilment = get_object_or_404(
-            Fulfilment.objects.filter(store=store, method=FulfilmentMethod.HOME_DELIVERY),
-            pk=fulfilment_id,
-        )
-        data = DeliverySerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        try:
-            delivered = mark_delivered(
-                fulfilment=fulfilment, actor=request.user,
-                delivered_at=data.validated_data.get("delivered_at"),
-            )  # fmt: skip
-        except DomainError as error:
-            if "delivered_at" not in error.facts:
-                raise
-            return Response(
-                {"code": error.code, "detail": error.message,
-                 "fields": {"delivered_at": [str(error.facts["delivered_at"])]}},
-                status=status.HTTP_400_BAD_REQUEST,
-            )  # fmt: skip
-        return Response(
-            {
-                "fulfilment": delivered.pk,
-                "status": delivered.status,
-                "delivered_at": delivered.delivered_at,
-            }
-        )

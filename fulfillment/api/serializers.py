@@ -22,6 +22,7 @@ ACTION_TARGETS = {
     "handover": [S.COLLECTED],
     "ship": [S.SHIPPED],
     "outcome": [S.PURCHASED_IN_STORE, S.NOT_PURCHASED],
+    "delivered": [S.DELIVERED],
 }
 
 
@@ -187,3 +188,9 @@ class PickupCodeErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
     fields = serializers.DictField()
     attempts_left = serializers.IntegerField()
+
+
+class DeliverySerializer(serializers.Serializer):
+    delivered_at = serializers.DateTimeField(
+        required=False, help_text="When the parcel was delivered; default now."
+    )

@@ -19,8 +19,10 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from network_marketplace.errors import DomainError
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import STORE_SLUG, StoreScopedViewSet
 
@@ -28,6 +30,7 @@ from .. import services
 from ..models import Fulfilment
 from ..selectors import store_fulfilments, with_fulfilment_details
 from .serializers import (
+    DeliverySerializer,
     FulfilmentQuerySerializer,
     FulfilmentSerializer,
     HandoverSerializer,
@@ -306,3 +309,26 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
                 fulfilment=fulfilment, purchased=purchased, actor=request.user
             )
         )
+
+    @_step(
+        "Report a shipped parcel delivered",
+        "Home delivery: the carrier delivered the parcel (reported by the carrier, the store's "
+        "ERP or HQ's integration) at `delivered_at` (default now; not in the future, not before "
+        "shipping): the customer's 14-day withdrawal period starts then; without this report "
+        "it starts 3 days after shipping. Webhook `fulfillment.delivered`. Repeating it changes "
+        "nothing.",
+        request=DeliverySerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def delivered(self, request, store_slug, pk):
+        fulfilment = self.get_object()
+        body = self._body(DeliverySerializer)
+        try:
+            delivered = services.mark_delivered(
+                fulfilment=fulfilment, actor=request.user, delivered_at=body.get("delivered_at")
+            )
+        except DomainError as error:
+            if "delivered_at" not in error.facts:
+                raise
+            raise ValidationError({"delivered_at": [str(error.facts["delivered_at"])]}) from error
+        return self._answer(delivered)

@@ -5,7 +5,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from catalog.api.urls import router as catalog_router
-from fulfillment.api.returns import FulfilmentDeliveredView, MyReturnViewSet, StoreReturnViewSet
+from fulfillment.api.returns import MyReturnViewSet, StoreReturnViewSet
 from fulfillment.api.urls import router as fulfillment_router
 from orders.api.urls import router as orders_router
 from stores.api.urls import router as stores_router
@@ -34,10 +34,5 @@ router.register(
 
 urlpatterns = [
     path("me/", WhoAmIView.as_view(), name="api-me"),
-    path(
-        "stores/<slug:store_slug>/fulfilments/<int:fulfilment_id>/delivered/",
-        FulfilmentDeliveredView.as_view(),
-        name="fulfilment-delivered",
-    ),
     path("", include(router.urls)),
 ]
