@@ -7,17 +7,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-# The carriers a store ships with, and what their tracking numbers look like (spaces and
-# dashes are dropped, letters upper-cased before the check).
-CARRIERS = {
-    "Colissimo": re.compile(r"^[0-9A-Z]{11,15}$"),
-    "Chronopost": re.compile(r"^[0-9A-Z]{11,15}$"),
-    "DPD": re.compile(r"^[0-9]{14}$|^[0-9A-Z]{10,28}$"),
-    "GLS": re.compile(r"^[0-9A-Z]{8,14}$"),
-    "Mondial Relay": re.compile(r"^[0-9A-Z]{8,16}$"),
-    "UPS": re.compile(r"^1Z[0-9A-Z]{16}$"),
-    "DHL": re.compile(r"^[0-9A-Z]{10,22}$"),
-}
+from .carriers import KNOWN_CARRIERS, known_carrier, normalised_tracking_number
 
 
 class RejectForm(forms.Form):
@@ -38,7 +28,8 @@ class RejectForm(forms.Form):
 
 class ShipForm(forms.Form):
     carrier = forms.ChoiceField(
-        label=_("Carrier"), choices=[("", "—")] + [(name, name) for name in CARRIERS]
+        label=_("Carrier"),
+        choices=[("", "—")] + [(each.name, each.name) for each in KNOWN_CARRIERS],
     )
     tracking_number = forms.CharField(label=_("Tracking number"), max_length=40)
 
@@ -46,8 +37,8 @@ class ShipForm(forms.Form):
         cleaned = super().clean()
         carrier, number = cleaned.get("carrier"), cleaned.get("tracking_number")
         if carrier and number:
-            number = re.sub(r"[\s\-]", "", number).upper()
-            if not CARRIERS[carrier].match(number):
+            number = normalised_tracking_number(number)
+            if not known_carrier(carrier).number_pattern.match(number):
                 self.add_error(
                     "tracking_number",
                     _("This is not a %(carrier)s tracking number: check it on the label.")
