@@ -177,8 +177,11 @@ def place_order(
     channel: str = Order.Channel.WEB,
     placed_by_store: Store | None = None,
     payment_token: str = "",
+    pickup_slots: dict[int, tuple] | None = None,
 ) -> Order:
-    """Place an order for `lines` and take its online payment.
+    """Place an order for `lines` and take its online payment. `pickup_slots` are the times the
+    customer chose to collect at stores that offer slots ({store_id: (start, end)}); they are
+    written with the order.
 
     Three steps, so that the provider's network call holds no database lock: (1) one transaction
     writes the order awaiting payment with checkout holds on the stock (they expire after
@@ -222,6 +225,12 @@ def place_order(
         with transaction.atomic():
             order = _write_order(customer, lines, priced, routing, policy, channel,
                                  placed_by_store, actor)  # fmt: skip
+            collect_stores = {line.store.pk for line in lines if line.store is not None}
+            record_pickup_slots(
+                order=order,
+                slots={store_id: slot for store_id, slot in (pickup_slots or {}).items()
+                       if store_id in collect_stores},
+            )  # fmt: skip
     except InsufficientStock as error:
         raise NoLongerAvailable(
             _("%(reason)s Nothing was ordered.") % {"reason": error.message}

@@ -54,7 +54,6 @@ from .services import (
     get_or_create_cart,
     join_guest_cart,
     place_order,
-    record_pickup_slots,
     remove_cart_line,
     update_cart_line,
 )
@@ -412,8 +411,9 @@ def _place(request, cart, summary, form):
     token = _payment_token(data["card_number"]) if summary.pay_online_cents else ""
     try:
         order = place_order(
-            customer=customer, lines=lines, actor=_actor(request), payment_token=token
-        )
+            customer=customer, lines=lines, actor=_actor(request), payment_token=token,
+            pickup_slots=form.chosen_slots(),
+        )  # fmt: skip
     except CheckoutInvalid as error:
         for name, message in error.facts.items():
             if name in form.fields:
@@ -443,7 +443,6 @@ def _place(request, cart, summary, form):
         return "gone"
     except PaymentDeclined:
         return "declined"
-    record_pickup_slots(order=order, slots=form.chosen_slots())
     clear_cart(cart=cart)
     _grant(request, order.number)
     return order

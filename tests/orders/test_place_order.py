@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from fulfillment.models import Fulfilment
 from network_marketplace.models import OutboxMessage
@@ -210,3 +211,26 @@ def test_a_store_may_have_its_own_acceptance_window(lyon_store, secateur):
 
     fulfilment = order.fulfilments.get()
     assert fulfilment.accept_deadline - order.placed_at == timedelta(minutes=30)
+
+
+def test_the_chosen_pickup_slot_is_written_with_the_order_and_only_with_it(
+    lyon_store, paris_store, secateur
+):
+    from orders.models import PickupSlot
+
+    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=1)
+    tomorrow = timezone.now().replace(microsecond=0) + timedelta(days=1)
+    slot = (tomorrow, tomorrow + timedelta(hours=1))
+    line = CheckoutLine(secateur, 1, FulfilmentMethod.CLICK_COLLECT, lyon_store)
+
+    order = place_order(
+        customer=LEA, lines=[line], actor="storefront",
+        pickup_slots={lyon_store.pk: slot, paris_store.pk: slot},  # Paris serves nothing here
+    )  # fmt: skip
+    with pytest.raises(NoLongerAvailable):  # the last unit is gone: nothing is written
+        place_order(
+            customer=LEA, lines=[line], actor="storefront", pickup_slots={lyon_store.pk: slot}
+        )
+
+    [kept] = PickupSlot.objects.all()
+    assert (kept.order, kept.store, kept.starts_at, kept.ends_at) == (order, lyon_store, *slot)
