@@ -224,13 +224,7 @@ def place_order(
     try:
         with transaction.atomic():
             order = _write_order(customer, lines, priced, routing, policy, channel,
-                                 placed_by_store, actor)  # fmt: skip
-            collect_stores = {line.store.pk for line in lines if line.store is not None}
-            record_pickup_slots(
-                order=order,
-                slots={store_id: slot for store_id, slot in (pickup_slots or {}).items()
-                       if store_id in collect_stores},
-            )  # fmt: skip
+                                 placed_by_store, actor, pickup_slots or {})  # fmt: skip
     except InsufficientStock as error:
         raise NoLongerAvailable(
             _("%(reason)s Nothing was ordered.") % {"reason": error.message}
@@ -252,7 +246,9 @@ def online_payment_cents(lines: list[CheckoutLine], priced) -> int:
     )
 
 
-def _write_order(customer, lines, priced, routing, policy, channel, placed_by_store, actor):
+def _write_order(
+    customer, lines, priced, routing, policy, channel, placed_by_store, actor, pickup_slots
+):
     from fulfillment.models import Fulfilment, FulfilmentLine
 
     now = timezone.now()
@@ -304,6 +300,12 @@ def _write_order(customer, lines, priced, routing, policy, channel, placed_by_st
                 fulfilment=fulfilments[key], order_line=order_line, quantity=allocation.quantity
             )
             holds.append((fulfilments[key], stores[allocation.location_id], line, allocation))
+    collect_stores = {line.store.pk for line in lines if line.store is not None}
+    record_pickup_slots(
+        order=order,
+        slots={store_id: slot for store_id, slot in pickup_slots.items()
+               if store_id in collect_stores},
+    )  # fmt: skip
     OrderEvent.objects.create(
         order=order, to_status=Order.Status.PENDING_PAYMENT, actor_label=actor_label(actor)
     )
