@@ -384,6 +384,16 @@ def cancel_fulfilment(*, fulfilment: Fulfilment, actor, reason: str) -> Fulfilme
     return fulfilment
 
 
+def _lock_for_job(fulfilment: Fulfilment, *, skip_locked: bool) -> Fulfilment | None:
+    """The fulfilment's row, locked for a beat job; None when `skip_locked` and another
+    transaction holds it (a store acting on it right now): the next run takes it."""
+    return (
+        Fulfilment.objects.select_for_update(skip_locked=skip_locked)
+        .filter(pk=fulfilment.pk)
+        .first()
+    )
+
+
 def time_out_fulfilment(
     *, fulfilment: Fulfilment, now=None, skip_locked: bool = False
 ) -> tuple[Fulfilment, bool]:
@@ -395,11 +405,7 @@ def time_out_fulfilment(
     now = now or timezone.now()
     actor = "system:acceptance-timeout"
     with transaction.atomic():
-        locked = (
-            Fulfilment.objects.select_for_update(skip_locked=skip_locked)
-            .filter(pk=fulfilment.pk)
-            .first()
-        )
+        locked = _lock_for_job(fulfilment, skip_locked=skip_locked)
         if locked is None:
             return fulfilment, False
         if locked.status != S.AWAITING_ACCEPTANCE or (
@@ -423,11 +429,7 @@ def mark_uncollected(
     now = now or timezone.now()
     actor = "system:collection-deadline"
     with transaction.atomic():
-        locked = (
-            Fulfilment.objects.select_for_update(skip_locked=skip_locked)
-            .filter(pk=fulfilment.pk)
-            .first()
-        )
+        locked = _lock_for_job(fulfilment, skip_locked=skip_locked)
         if locked is None:
             return fulfilment, False
         if locked.status != S.READY_FOR_PICKUP or (
@@ -454,11 +456,7 @@ def expire_reservation(
     now = now or timezone.now()
     actor = "system:reservation-expiry"
     with transaction.atomic():
-        locked = (
-            Fulfilment.objects.select_for_update(skip_locked=skip_locked)
-            .filter(pk=fulfilment.pk)
-            .first()
-        )
+        locked = _lock_for_job(fulfilment, skip_locked=skip_locked)
         if locked is None:
             return fulfilment, False
         until = _reserve_collect_hold_until(locked)

@@ -8,6 +8,7 @@ here with the payments issue; until then `PAYMENT_PROVIDER=dummy` is the only on
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,21 +31,25 @@ class RefundResult:
     failure_message: str = ""
 
 
-class PaymentProvider:
+class PaymentProvider(ABC):
+    """What checkout and refunds need from a payment provider."""
+
     name = ""
     # Shown to the customer at checkout when no real money moves.
     is_test_mode = False
 
+    @abstractmethod
     def charge(
         self, *, amount_cents: int, currency: str, token: str, idempotency_key: str,
         description: str,
     ) -> ChargeResult:  # fmt: skip
-        raise NotImplementedError
+        """Take `amount_cents`; the same `idempotency_key` twice charges once."""
 
+    @abstractmethod
     def refund(
         self, *, charge_reference: str, amount_cents: int, idempotency_key: str
     ) -> RefundResult:
-        raise NotImplementedError
+        """Give back `amount_cents` of a charge; the same key twice refunds once."""
 
 
 class DummyProvider(PaymentProvider):
