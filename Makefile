@@ -46,9 +46,10 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Each run keeps its cache entries (rate-limit counters) under its own prefix in the shared Redis.
 test: install browser services lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
-		$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+		CACHE_KEY_PREFIX=test-$$(date +%s%N) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Regenerate the pinned versions from pyproject.toml's ranges.
 lock: install
