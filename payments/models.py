@@ -85,3 +85,143 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} · -{self.amount_cents / 100:.2f}"
+
+
+class PaymentAccount(models.Model):
+    """A store's connected account at the provider: where its share of sales is transferred and
+    from which its payouts leave. Kept in step with the provider by `account.updated` events."""
+
+    store = models.OneToOneField(
+        "stores.Store", on_delete=models.PROTECT, related_name="payment_account"
+    )
+    provider = models.CharField(_("provider"), max_length=20)
+    reference = models.CharField(_("provider account"), max_length=100, unique=True)
+    charges_enabled = models.BooleanField(_("charges enabled"), default=False)
+    payouts_enabled = models.BooleanField(_("payouts enabled"), default=False)
+    details_submitted = models.BooleanField(_("onboarding submitted"), default=False)
+    # Requirement names the provider asks for now, and those past their deadline.
+    currently_due = models.JSONField(_("requirements due"), default=list, blank=True)
+    past_due = models.JSONField(_("requirements past due"), default=list, blank=True)
+    disabled_reason = models.CharField(_("disabled because"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payment account")
+        verbose_name_plural = _("payment accounts")
+
+    def __str__(self) -> str:
+        return f"{self.store} · {self.reference}"
+
+    @property
+    def can_receive_payouts(self) -> bool:
+        """A store whose account has requirements past due is not paid out (and flagged)."""
+        return self.payouts_enabled and not self.past_due
+
+
+class LedgerAccount(models.Model):
+    """An account of the marketplace's double-entry ledger (French PCG numbers, for the FEC).
+
+    Per-store accounts (what the network owes a store, what sits in its connected account) carry
+    the store; the others are HQ's. Balances are sums of journal lines, never stored.
+    """
+
+    class Kind(models.TextChoices):
+        ASSET = "asset", _("Asset")
+        LIABILITY = "liability", _("Liability")
+        REVENUE = "revenue", _("Revenue")
+        EXPENSE = "expense", _("Expense")
+
+    code = models.CharField(_("account number"), max_length=10)
+    store = models.ForeignKey(
+        "stores.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["code", "store_id"]
+        verbose_name = _("ledger account")
+        verbose_name_plural = _("ledger accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=Q(store__isnull=True), name="ledger_account_hq_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["code", "store"],
+                condition=Q(store__isnull=False),
+                name="ledger_account_store_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}" + (f" · {self.store}" if self.store_id else "")
+
+
+class JournalEntry(models.Model):
+    """One balanced accounting event (a captured payment, a sale's split, a transfer, a refund,
+    a payout, a marketing charge). Written once through `payments.ledger.post_entry`, never
+    edited: a correction is a new entry."""
+
+    class Journal(models.TextChoices):
+        # FEC journal codes: money moving at the provider or the bank; sales and commissions;
+        # miscellaneous (reversals, corrections).
+        BANK = "BQ", _("Provider and bank")
+        SALES = "VT", _("Sales and commissions")
+        MISC = "OD", _("Miscellaneous")
+
+    journal = models.CharField(_("journal"), max_length=2, choices=Journal.choices)
+    # What caused the entry, e.g. "capture:payment:12": posting the same reference twice
+    # returns the first entry, so a retried job never books twice.
+    reference = models.CharField(_("reference"), max_length=120, unique=True)
+    label = models.CharField(_("label"), max_length=200)
+    occurred_at = models.DateTimeField(_("date"))
+    order = models.ForeignKey(
+        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="journal_entries"
+    )
+    store = models.ForeignKey(
+        "stores.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+        verbose_name = _("journal entry")
+        verbose_name_plural = _("journal entries")
+        indexes = [
+            # The FEC export and statements read a period of one journal in date order.
+            models.Index(fields=["journal", "occurred_at"], name="journal_entry_period_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.journal} {self.reference}"
+
+
+class JournalLine(models.Model):
+    """A debit or a credit of one account, in integer cents; an entry's lines balance."""
+
+    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
+    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="lines")
+    debit_cents = models.BigIntegerField(_("debit (cents)"), default=0)
+    credit_cents = models.BigIntegerField(_("credit (cents)"), default=0)
+    label = models.CharField(_("label"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["entry_id", "id"]
+        verbose_name = _("journal line")
+        verbose_name_plural = _("journal lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(debit_cents__gt=0) & Q(credit_cents=0))
+                | (Q(debit_cents=0) & Q(credit_cents__gt=0)),
+                name="journal_line_one_side",
+            ),
+        ]
+        indexes = [
+            # A store's balance is the sum of its accounts' lines.
+            models.Index(fields=["account", "entry"], name="journal_line_account_idx"),
+        ]
+
+    def __str__(self) -> str:
+        side = f"D {self.debit_cents}" if self.debit_cents else f"C {self.credit_cents}"
+        return f"{self.account.code} {side}"

@@ -1,0 +1,190 @@
+"""The marketplace's double-entry ledger: one way to book money, and balances as sums.
+
+Every movement of money the marketplace knows of (a captured payment, a sale's split between the
+store and HQ's commission, the provider's fee, a transfer to a store's connected account, a
+refund and its reversals, a payout, a marketing-hub charge) is one balanced `JournalEntry` posted
+with `post_entry`. Nothing stores a running total: a store's balance is the sum of its lines, so
+it cannot drift from the entries that explain it.
+
+The chart (French PCG numbers, so that the FEC export needs no mapping):
+
+- 512100 the platform's balance at the provider (HQ's account, where customers pay) — asset
+- 512200 a store's connected account at the provider (per store) — asset: the money transferred
+  to the store and not yet paid out to its bank
+- 419100 customers' payments for goods not yet handed over — liability
+- 467100 what the network owes a store (per store): its share of its sales, less commission,
+  marketing charges and payouts — liability
+- 706000 HQ's commission on store sales — revenue
+- 706100 HQ's marketing-hub sales to stores — revenue
+- 445710 VAT collected by HQ (on commission and marketing) — liability
+- 627000 the provider's fees — expense
+
+Debit increases assets and expenses; credit increases liabilities and revenue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q, Sum
+from django.utils import timezone
+
+from network_marketplace.errors import DomainError
+
+from .models import JournalEntry, JournalLine, LedgerAccount
+
+PLATFORM_BALANCE = "512100"
+STORE_PROVIDER_BALANCE = "512200"
+CUSTOMER_PREPAYMENTS = "419100"
+STORE_PAYABLE = "467100"
+COMMISSION_REVENUE = "706000"
+MARKETING_REVENUE = "706100"
+VAT_COLLECTED = "445710"
+PROVIDER_FEES = "627000"
+
+K = LedgerAccount.Kind
+CHART: dict[str, tuple[str, str, bool]] = {
+    # code: (name, kind, per store)
+    PLATFORM_BALANCE: ("Platform balance at the payment provider", K.ASSET, False),
+    STORE_PROVIDER_BALANCE: ("Store's connected account at the payment provider", K.ASSET, True),
+    CUSTOMER_PREPAYMENTS: ("Customer payments for goods not yet handed over", K.LIABILITY, False),
+    STORE_PAYABLE: ("Due to the store", K.LIABILITY, True),
+    COMMISSION_REVENUE: ("Commission on store sales", K.REVENUE, False),
+    MARKETING_REVENUE: ("Marketing hub sales to stores", K.REVENUE, False),
+    VAT_COLLECTED: ("VAT collected", K.LIABILITY, False),
+    PROVIDER_FEES: ("Payment provider fees", K.EXPENSE, False),
+}
+# Accounts whose balance is read as credit - debit (what is owed or earned).
+CREDIT_NORMAL = {K.LIABILITY, K.REVENUE}
+
+
+class UnbalancedEntry(DomainError):
+    """An entry's debits and credits differ: nothing was booked."""
+
+    code = "unbalanced_entry"
+
+
+@dataclass(frozen=True)
+class Posting:
+    """One line of an entry: a positive amount debited or credited to an account."""
+
+    account: str
+    debit_cents: int = 0
+    credit_cents: int = 0
+    store_id: int | None = None
+    label: str = ""
+
+
+def debit(account: str, cents: int, *, store_id: int | None = None, label: str = "") -> Posting:
+    return Posting(account=account, debit_cents=cents, store_id=store_id, label=label)
+
+
+def credit(account: str, cents: int, *, store_id: int | None = None, label: str = "") -> Posting:
+    return Posting(account=account, credit_cents=cents, store_id=store_id, label=label)
+
+
+def ledger_account(code: str, *, store_id: int | None = None) -> LedgerAccount:
+    """Account `code` of the chart (`store_id`'s for a per-store account), made on first use."""
+    name, kind, per_store = CHART[code]
+    if per_store != (store_id is not None):
+        raise ValueError(f"Account {code} is {'per store' if per_store else 'HQ-wide'}.")
+    try:
+        with transaction.atomic():
+            account, _ = LedgerAccount.objects.get_or_create(
+                code=code, store_id=store_id, defaults={"name": name, "kind": kind}
+            )
+    except IntegrityError:  # a concurrent first use made it
+        account = LedgerAccount.objects.get(code=code, store_id=store_id)
+    return account
+
+
+def post_entry(
+    *,
+    journal: str,
+    reference: str,
+    label: str,
+    postings: Iterable[Posting],
+    order=None,
+    store=None,
+    occurred_at: datetime | None = None,
+) -> JournalEntry:
+    """Book one balanced entry, or return the entry already booked under `reference`.
+
+    Zero-amount postings are dropped (a split may leave a part at 0); negative ones are refused.
+    Raises UnbalancedEntry when debits and credits differ. Call it inside the transaction of the
+    business change it records, so the two commit together.
+    """
+    postings = [p for p in postings if p.debit_cents or p.credit_cents]
+    if any(p.debit_cents < 0 or p.credit_cents < 0 or (p.debit_cents and p.credit_cents)
+           for p in postings):  # fmt: skip
+        raise UnbalancedEntry("A posting is either a positive debit or a positive credit.")
+    debits = sum(p.debit_cents for p in postings)
+    credits = sum(p.credit_cents for p in postings)
+    if debits != credits or not postings:
+        raise UnbalancedEntry(
+            f"Entry {reference}: debits {debits} ≠ credits {credits}.",
+            reference=reference, debit_cents=debits, credit_cents=credits,
+        )  # fmt: skip
+    existing = JournalEntry.objects.filter(reference=reference).first()
+    if existing is not None:
+        return existing
+    with transaction.atomic():
+        entry = JournalEntry.objects.create(
+            journal=journal, reference=reference, label=label[:200], order=order, store=store,
+            occurred_at=occurred_at or timezone.now(),
+        )  # fmt: skip
+        JournalLine.objects.bulk_create(
+            JournalLine(
+                entry=entry,
+                account=ledger_account(p.account, store_id=p.store_id),
+                debit_cents=p.debit_cents,
+                credit_cents=p.credit_cents,
+                label=p.label[:200],
+            )
+            for p in postings
+        )
+    return entry
+
+
+def account_balance_cents(code: str, *, store_id: int | None = None, until=None) -> int:
+    """The balance of one account, in its normal direction (credit - debit for what is owed or
+    earned, debit - credit for assets and expenses); `until` bounds the entries' dates."""
+    kind = CHART[code][1]
+    lines = JournalLine.objects.filter(account__code=code, account__store_id=store_id)
+    if until is not None:
+        lines = lines.filter(entry__occurred_at__lt=until)
+    totals = lines.aggregate(debit=Sum("debit_cents"), credit=Sum("credit_cents"))
+    debit_total, credit_total = totals["debit"] or 0, totals["credit"] or 0
+    return credit_total - debit_total if kind in CREDIT_NORMAL else debit_total - credit_total
+
+
+def store_balance_cents(store, *, until=None) -> int:
+    """What the network owes `store` now: its sales' net, less marketing charges and payouts."""
+    return account_balance_cents(STORE_PAYABLE, store_id=store.pk, until=until)
+
+
+def trial_balance() -> dict[tuple[str, int | None], int]:
+    """Debit - credit of every account, keyed by (code, store id): the whole sums to zero."""
+    rows = (
+        JournalLine.objects.values("account__code", "account__store_id")
+        .annotate(debit=Sum("debit_cents"), credit=Sum("credit_cents"))
+        .order_by("account__code", "account__store_id")
+    )
+    return {
+        (row["account__code"], row["account__store_id"]): row["debit"] - row["credit"]
+        for row in rows
+    }
+
+
+def unbalanced_entries() -> list[int]:
+    """Ids of entries whose lines do not balance (none, unless a row was changed by hand)."""
+    return list(
+        JournalEntry.objects.annotate(
+            debit=Sum("lines__debit_cents"), credit=Sum("lines__credit_cents")
+        )
+        .filter(~Q(debit=F("credit")))
+        .values_list("pk", flat=True)
+    )
