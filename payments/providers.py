@@ -36,6 +36,8 @@ class ChargeResult:
     failure_message: str = ""
     # The provider's processing fee for this charge, once known (0 when it does not say).
     fee_cents: int = 0
+    amount_cents: int = 0
+    refunded_cents: int = 0
     # "pending" while the provider has not decided (3-D Secure, a slow bank): ask again later.
     pending: bool = False
 
@@ -45,6 +47,7 @@ class RefundResult:
     succeeded: bool
     reference: str = ""
     failure_message: str = ""
+    amount_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,9 @@ class TransferResult:
     succeeded: bool
     reference: str = ""
     failure_message: str = ""
+    # What the provider holds for the transfer (read back by the reconciliation).
+    amount_cents: int = 0
+    reversed_cents: int = 0
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,14 @@ class PaymentProvider(ABC):
         """Take back `amount_cents` of a transfer (a refund of that store's sale)."""
 
     @abstractmethod
+    def retrieve_transfer(self, *, transfer_reference: str) -> TransferResult:
+        """A transfer as the provider records it (amount, reversed so far)."""
+
+    @abstractmethod
+    def retrieve_refund(self, *, refund_reference: str) -> RefundResult:
+        """A refund as the provider records it."""
+
+    @abstractmethod
     def create_payout(
         self, *, account_reference: str, amount_cents: int, currency: str, idempotency_key: str
     ) -> PayoutResult:
@@ -177,6 +191,13 @@ class DummyProvider(PaymentProvider):
 
     def reverse_transfer(self, *, transfer_reference, amount_cents, idempotency_key):
         return TransferResult(True, reference=f"dummy_trr_{_digest(idempotency_key)}")
+
+    def retrieve_transfer(self, *, transfer_reference):
+        # The dummy keeps no records: it cannot be reconciled against, and says so.
+        return TransferResult(False, reference=transfer_reference, failure_message="No records.")
+
+    def retrieve_refund(self, *, refund_reference):
+        return RefundResult(False, reference=refund_reference, failure_message="No records.")
 
     def create_payout(self, *, account_reference, amount_cents, currency, idempotency_key):
         return PayoutResult(True, reference=f"dummy_po_{_digest(idempotency_key)}")
