@@ -104,10 +104,14 @@ def _take_number(series: InvoiceNumberSeries) -> tuple[str, int, str]:
 def issue_commission_invoice(*, store: Store, period: date, actor) -> Invoice | None:
     """Issue `store`'s commission invoice for `period`'s month, or return the one issued
     (not cancelled by a credit note). None when the month has no commission to invoice."""
+    return _issue_commission_invoice(store=store, period=period, actor=actor)[0]
+
+
+def _issue_commission_invoice(*, store: Store, period: date, actor) -> tuple[Invoice | None, bool]:
     start, end = month_bounds(period)
     rows = commission_rows(store=store, start=start, end=end)
     if not rows:
-        return None
+        return None, False
     with transaction.atomic():
         now = timezone.now()
         locked = _lock_series(Invoice.Kind.INVOICE, timezone.localdate(now).year)
@@ -120,7 +124,7 @@ def issue_commission_invoice(*, store: Store, period: date, actor) -> Invoice | 
             ).first()
         )  # fmt: skip
         if existing is not None:
-            return existing
+            return existing, False
         series, sequence, number = _take_number(locked)
         groups = vat_breakdown(rows)
         excl = sum(group.base_cents for group in groups)
@@ -154,12 +158,12 @@ def issue_commission_invoice(*, store: Store, period: date, actor) -> Invoice | 
             for position, row in enumerate(rows, start=1)
         )
         _issued(invoice, actor)
-    return invoice
+    return invoice, True
 
 
 def issue_commission_invoices(*, period: date, actor=SYSTEM_ACTOR) -> list[Invoice]:
-    """Every store's commission invoice for `period`'s month (the monthly job and HQ's admin
-    action). Safe to run again: a store already invoiced for the month gets nothing new."""
+    """Issue every store's commission invoice for `period`'s month (the monthly job, HQ's
+    admin action) and return those issued now: a store already invoiced gets nothing new."""
     store_ids = (
         LedgerAccount.objects.filter(store__isnull=False)
         .order_by("store_id")
@@ -168,8 +172,8 @@ def issue_commission_invoices(*, period: date, actor=SYSTEM_ACTOR) -> list[Invoi
     )
     issued = []
     for store in Store.objects.filter(pk__in=list(store_ids)).order_by("pk"):
-        invoice = issue_commission_invoice(store=store, period=period, actor=actor)
-        if invoice is not None:
+        invoice, created = _issue_commission_invoice(store=store, period=period, actor=actor)
+        if created:
             issued.append(invoice)
     return issued
 

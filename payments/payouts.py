@@ -244,7 +244,7 @@ def pay_out_store(
         )  # fmt: skip
         ledger.post_entry(
             journal="BQ", reference=f"payout:{payout.pk}", store=store,
-            label=f"Payout {period} {store.slug}",
+            label=f"Payout {period} {store.slug}", occurred_at=now,
             postings=[
                 ledger.debit(ledger.STORE_PAYABLE, payout.amount_cents, store_id=store.pk),
                 ledger.credit(ledger.STORE_PROVIDER_BALANCE, payout.amount_cents,

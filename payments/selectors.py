@@ -233,6 +233,13 @@ def store_payouts(store: Store) -> QuerySet[Payout]:
     return Payout.objects.for_store(store).order_by("-created_at", "-id")
 
 
+def payouts_created_in(payouts: QuerySet[Payout], start: date, end: date) -> QuerySet[Payout]:
+    return payouts.filter(
+        created_at__gte=local_midnight(start),
+        created_at__lt=local_midnight(end + timedelta(days=1)),
+    )
+
+
 def payouts_visible_to(principal) -> QuerySet[Payout]:
     """Payouts of the stores `principal` may see (HQ: all)."""
     from stores.selectors import stores_visible_to

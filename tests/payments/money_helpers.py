@@ -90,3 +90,24 @@ def open_account(store, *, payouts_enabled=True, past_due=()):
                   "details_submitted": True, "past_due": list(past_due)},
     )  # fmt: skip
     return account
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text drawn in a reportlab PDF (its content streams inflated, strings unescaped),
+    enough to check what a document says without a PDF library."""
+    import base64
+    import re
+    import zlib
+
+    text = []
+    for stream in re.findall(rb"stream\r?\n(.*?)endstream", pdf, flags=re.DOTALL):
+        try:
+            content = zlib.decompress(
+                base64.a85decode(stream.strip().removesuffix(b"~>"), adobe=False)
+            )
+        except (ValueError, zlib.error):
+            continue
+        for raw in re.findall(rb"\((.*?)(?<!\\)\)\s*Tj", content, flags=re.DOTALL):
+            raw = re.sub(rb"\\([0-7]{3})", lambda m: bytes([int(m.group(1), 8)]), raw)
+            text.append(raw.replace(b"\\(", b"(").replace(b"\\)", b")").decode("cp1252"))
+    return "\n".join(text)
