@@ -245,13 +245,13 @@ class PayoutPolicy(SingletonSettings):
         MONTHLY = "monthly", _("Every month")
 
     class Weekday(models.IntegerChoices):
-        MONDAY = 0, _("Monday")
-        TUESDAY = 1, _("Tuesday")
-        WEDNESDAY = 2, _("Wednesday")
-        THURSDAY = 3, _("Thursday")
-        FRIDAY = 4, _("Friday")
-        SATURDAY = 5, _("Saturday")
-        SUNDAY = 6, _("Sunday")
+        MONDAY = 0, pgettext_lazy("payout weekday", "Monday")
+        TUESDAY = 1, pgettext_lazy("payout weekday", "Tuesday")
+        WEDNESDAY = 2, pgettext_lazy("payout weekday", "Wednesday")
+        THURSDAY = 3, pgettext_lazy("payout weekday", "Thursday")
+        FRIDAY = 4, pgettext_lazy("payout weekday", "Friday")
+        SATURDAY = 5, pgettext_lazy("payout weekday", "Saturday")
+        SUNDAY = 6, pgettext_lazy("payout weekday", "Sunday")
 
     frequency = models.CharField(
         _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
@@ -437,7 +437,7 @@ class Invoice(models.Model):
     vat_breakdown = models.JSONField(_("VAT breakdown"), default=list)
     seller = models.JSONField(_("seller"), default=dict)
     buyer = models.JSONField(_("buyer"), default=dict)
-    payment_terms = models.CharField(_("payment terms"), max_length=300)
+    payment_terms = models.TextField(_("payment terms"))
     credited_invoice = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes",
         verbose_name=_("corrects invoice"),

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from stores.models import Store
 
@@ -163,6 +164,24 @@ def vat_breakdown(rows) -> list[VatGroup]:
 # Statements
 
 
+def entry_description(reference: str, label: str) -> str:
+    """What an entry of a store's account is, in the reader's language, from its reference
+    (the ledger's labels are the booking code's): a sale, a refund, a payout..."""
+    kind = reference.split(":", 1)[0]
+    if kind == "payout":
+        if reference.endswith(":failed"):
+            return _("Payout failed: back in your balance")
+        return _("Payout to your bank")
+    described = {
+        "sale": _("Sale"),
+        "refund": _("Refund"),
+        "reversal": _("Refund"),
+        "marketing": _("Marketing hub order"),
+        "catchment": _("Catchment share"),
+    }
+    return str(described.get(kind, label))
+
+
 @dataclass
 class StatementLine:
     occurred_at: datetime
@@ -216,7 +235,7 @@ def statement(*, store: Store, start: date, end: date) -> Statement:
                 occurred_at=entry.occurred_at,
                 journal=entry.journal,
                 reference=entry.reference,
-                label=line.label or entry.label,
+                label=entry_description(entry.reference, line.label or entry.label),
                 order_number=entry.order.number if entry.order_id and entry.order else "",
                 debit_cents=line.debit_cents,
                 credit_cents=line.credit_cents,
