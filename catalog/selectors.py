@@ -20,6 +20,8 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 
+from network_marketplace.search import fold
+
 from .models import Category, Product, Variant
 
 
@@ -275,10 +277,11 @@ def search_products(query: str):
     exact_code = Exists(exact_variants)
     matches = Q()
     for word in query.split():
+        folded = fold(word)
         matches &= (
-            Q(name__icontains=word)
-            | Q(brand__icontains=word)
-            | Q(description__icontains=word)
+            Q(name__unaccented__icontains=folded)
+            | Q(brand__unaccented__icontains=folded)
+            | Q(description__unaccented__icontains=folded)
             | Exists(
                 Variant.objects.filter(product=OuterRef("pk"), is_active=True).filter(
                     Q(sku__istartswith=word) | Q(gtin=word)

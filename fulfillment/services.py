@@ -820,7 +820,7 @@ def request_return(
             send_templated_email(
                 to=order.email, template="return_requested", language=order.language,
                 dedupe_key=f"return-requested:{return_request.pk}",
-                context=_return_email_context(return_request),
+                context=_return_email_context(return_request), inline_qr={"return_qr": "number"},
             )  # fmt: skip
     return return_request
 

@@ -7,17 +7,16 @@ wrong e-mail the same answer as an unknown order, so order numbers can't be prob
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network_marketplace.errors import DomainError
+from network_marketplace.ratelimit import AttemptLimit
 from orders.models import Order
 from orders.storefront_views import may_follow
 from stores.selectors import locate, stores_near
@@ -51,32 +50,8 @@ def _order_if_allowed(request, number: str) -> Order | None:
     return None
 
 
-# Wrong e-mails allowed for one order before the form refuses for a while: an order number is
-# printed on receipts and parcels, its e-mail must not be found by trying.
-GATE_ATTEMPTS = 10
-GATE_WINDOW_SECONDS = 3600
-
-
-def _gate_key(number: str) -> str:
-    order = Order.objects.filter(number__iexact=number).values("pk", "created_at").first()
-    ident = f"{order['pk']}:{order['created_at'].timestamp()}" if order else number.upper()
-    return "returns-gate:" + hashlib.sha256(ident.encode()).hexdigest()
-
-
-def _failures(key: str) -> int:
-    try:
-        return int(cache.get(key) or 0)
-    except Exception:  # the cache is down: don't lock customers out
-        logger.warning("returns gate: cache unavailable", exc_info=True)
-        return 0
-
-
-def _count_failure(key: str) -> None:
-    try:
-        cache.add(key, 0, GATE_WINDOW_SECONDS)
-        cache.incr(key)
-    except Exception:
-        logger.warning("returns gate: cache unavailable", exc_info=True)
+# An order number is printed on receipts and parcels: its e-mail must not be found by trying.
+RETURNS_GATE = AttemptLimit(scope="returns-gate")
 
 
 def _guest_gate(request, number: str):
@@ -84,8 +59,8 @@ def _guest_gate(request, number: str):
     form = GuestOrderForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        key = _gate_key(number)
-        if _failures(key) >= GATE_ATTEMPTS:
+        key = RETURNS_GATE.key_for_order(number)
+        if RETURNS_GATE.exceeded(key):
             form.add_error(None, _("Too many attempts for this order: try again in an hour."))
             status = 429
         else:
@@ -94,7 +69,7 @@ def _guest_gate(request, number: str):
                 remembered = request.session.get(SESSION_KEY, [])[-19:]
                 request.session[SESSION_KEY] = [*remembered, order.pk]
                 return redirect("returns:start", number=order.number)
-            _count_failure(key)
+            RETURNS_GATE.count_failure(key)
             form.add_error("email", _("No order with this number and e-mail address."))
     if form.errors and status == 200:
         status = 400

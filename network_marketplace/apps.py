@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,3 +10,7 @@ class NetworkMarketplaceConfig(AppConfig):
     def ready(self) -> None:
         # The outbox handlers for e-mails and webhooks, in every process (web and worker).
         from . import notifications, webhooks  # noqa: F401
+        from .search import register_sqlite_fold
+
+        # Database plumbing, not business flow: SQLite connections learn accent folding.
+        connection_created.connect(register_sqlite_fold, dispatch_uid="nm-sqlite-fold")

@@ -104,6 +104,31 @@ def last_heartbeat() -> dict:
     return {"last_run": value}
 
 
+def outbox_backlog() -> dict:
+    """What waits in the outbox: messages due now, how late the oldest is, and the dead ones
+    HQ must look at. Reported, not judged: a backlog says workers are slow, not that this web
+    process cannot serve (a 503 would only take it out of the load balancer)."""
+    from django.db.models import Count, Min, Q
+
+    from .models import OutboxMessage
+
+    now = timezone.now()
+    try:
+        totals = OutboxMessage.objects.aggregate(
+            due=Count("pk", filter=Q(pk__in=OutboxMessage.objects.due(now).values("pk"))),
+            oldest_due=Min(
+                "next_attempt_at",
+                filter=Q(status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED]),
+            ),
+            dead=Count("pk", filter=Q(status=OutboxMessage.Status.DEAD)),
+        )
+    except Exception as exc:
+        return {"detail": f"{type(exc).__name__}: {exc}"[:300]}
+    oldest = totals["oldest_due"]
+    late = max(0, round((now - oldest).total_seconds())) if oldest and oldest <= now else 0
+    return {"due": totals["due"], "oldest_due_seconds": late, "dead": totals["dead"]}
+
+
 def platform_health() -> tuple[bool, dict]:
     checks = {
         "database": check_database(),
@@ -117,5 +142,6 @@ def platform_health() -> tuple[bool, dict]:
         "checked_at": timezone.now().isoformat(),
         "checks": {name: asdict(check) for name, check in checks.items()},
         "heartbeat": last_heartbeat(),
+        "outbox": outbox_backlog() if checks["database"].healthy else {},
     }
     return healthy, report

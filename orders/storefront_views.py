@@ -7,13 +7,11 @@ cart of the session to theirs (Django keeps the session's data across the log-in
 
 from __future__ import annotations
 
-import hashlib
 import logging
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Variant
+from network_marketplace.ratelimit import AttemptLimit
 from payments.providers import DECLINED_TEST_TOKEN, get_provider
 from payments.services import PaymentDeclined
 from stores.models import Store
@@ -565,34 +564,8 @@ def track_link(request, number: str, token: str):
     return redirect("orders:detail", number=number)
 
 
-# Wrong e-mails allowed for one order number before the form refuses for a while: an order
-# number is printed on receipts and parcels, its e-mail address must not be found by trying.
-TRACK_ATTEMPTS = 10
-TRACK_WINDOW_SECONDS = 3600
-
-
-def _track_failures_key(number: str) -> str:
-    """The counter of wrong e-mails for an order number (the order's creation time keeps two
-    databases sharing a cache apart)."""
-    order = Order.objects.filter(number=number).values("pk", "created_at").first()
-    ident = f"{order['pk']}:{order['created_at'].timestamp()}" if order else number.upper()
-    return "orders-track:" + hashlib.sha256(ident.encode()).hexdigest()
-
-
-def _track_failures(key: str) -> int:
-    try:
-        return int(cache.get(key) or 0)
-    except Exception:  # the cache is down: don't lock customers out
-        logger.warning("order tracking: cache unavailable", exc_info=True)
-        return 0
-
-
-def _count_track_failure(key: str) -> None:
-    try:
-        cache.add(key, 0, TRACK_WINDOW_SECONDS)
-        cache.incr(key)
-    except Exception:
-        logger.warning("order tracking: cache unavailable", exc_info=True)
+# An order number is printed on receipts and parcels: its e-mail must not be found by trying.
+TRACKING_LOOKUP = AttemptLimit(scope="orders-track")
 
 
 def track(request):
@@ -601,8 +574,8 @@ def track(request):
     status = 200
     if request.method == "POST" and form.is_valid():
         number = form.cleaned_data["number"]
-        key = _track_failures_key(number)
-        if _track_failures(key) >= TRACK_ATTEMPTS:
+        key = TRACKING_LOOKUP.key_for_order(number)
+        if TRACKING_LOOKUP.exceeded(key):
             form.add_error(None, _("Too many attempts for this order: try again in an hour."))
             return render(request, "storefront/track_order.html", {"form": form}, status=429)
         order = Order.objects.filter(
@@ -611,7 +584,7 @@ def track(request):
         if order is not None:
             _grant(request, order.number)
             return redirect("orders:detail", number=order.number)
-        _count_track_failure(key)
+        TRACKING_LOOKUP.count_failure(key)
         form.add_error(
             None,
             _("We found no order with this number and e-mail address. Check both, as written "

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
 from catalog.selectors import clean_search_text, published_products, search_products
+from network_marketplace.search import fold
 
 from .models import (
     ApiKey,
@@ -103,8 +104,11 @@ def search_stores(query: str, *, limit: int = 20):
     query = clean_search_text(query)
     if not query:
         return Store.objects.none()
+    folded = fold(query)
     return selling_stores().filter(
-        Q(name__icontains=query) | Q(city__icontains=query) | Q(postal_code__startswith=query)
+        Q(name__unaccented__icontains=folded)
+        | Q(city__unaccented__icontains=folded)
+        | Q(postal_code__startswith=query)
     )[:limit]
 
 

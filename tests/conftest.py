@@ -40,6 +40,13 @@ def media_root(settings, tmp_path_factory):
     settings.MEDIA_ROOT = str(tmp_path_factory.getbasetemp() / "media")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """Factories hash a password for every user: a fast hasher keeps the suite quick. What is
+    tested is who may sign in, not how hard a hash is to crack."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def hq_admin(db):
     return UserFactory(email="hq.admin@example.com", is_staff=True, is_superuser=True)

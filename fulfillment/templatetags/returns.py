@@ -1,4 +1,4 @@
-"""The return number as a QR code, for the store's desk scanner (pages and e-mails)."""
+"""The return number as a QR code for the store's desk scanner, on pages (e-mails attach theirs)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,3 @@ def qr_svg(text: str, title: str = "") -> str:
     qr = segno.make(str(text), error="m")
     svg = qr.svg_inline(scale=6, border=2, title=title or None, omitsize=True)
     return mark_safe(svg)  # noqa: S308 -- segno's own markup; `text` and `title` are escaped by it
-
-
-@register.filter
-def qr_data_uri(text: str) -> str:
-    """A PNG data URI of the QR code of `text`, for an <img> in an e-mail."""
-    return segno.make(str(text), error="m").png_data_uri(scale=5, border=2)

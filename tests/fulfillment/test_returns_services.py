@@ -68,6 +68,28 @@ def test_an_order_delivered_from_lyon_can_be_returned_to_paris(lyon_store, paris
     assert email.payload["context"]["store_name"] == paris_store.name
 
 
+def test_the_return_e_mail_carries_its_qr_code_as_an_inline_attachment(
+    lyon_store, paris_store, settings
+):
+    from django.core import mail
+
+    from network_marketplace.notifications import qr_png
+    from network_marketplace.outbox import deliver_due_messages
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    started = start(received_order(Sold(lyon_store)), paris_store)
+
+    deliver_due_messages()
+
+    (email,) = [sent for sent in mail.outbox if started.number in sent.subject]
+    html = next(content for content, mimetype in email.alternatives if mimetype == "text/html")
+    (image,) = email.attachments
+    # Mail clients block data: URIs; an inline part named by Content-ID shows everywhere.
+    assert f'src="cid:{image["Content-ID"].strip("<>")}"' in html
+    assert "data:image" not in html
+    assert image.get_payload(decode=True) == qr_png(started.number)
+
+
 def test_a_return_by_post_goes_to_the_warehouse(lyon_store):
     warehouse = StoreFactory(kind=Store.Kind.WAREHOUSE, name="Entrepôt central")
     order = received_order(Sold(lyon_store))

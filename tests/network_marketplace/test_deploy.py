@@ -73,3 +73,18 @@ def test_docker_compose_wires_web_worker_beat_db_and_redis():
         assert {"db", "redis"} <= set(services[name]["depends_on"]), name
     # One beat only: a second scheduler would run every periodic job twice.
     assert services["beat"].get("deploy", {}).get("replicas", 1) == 1
+
+
+def test_uploaded_media_are_served_with_debug_off(client, settings, tmp_path):
+    # Given a product image on disk, and the production setting DEBUG=false
+    settings.DEBUG = False
+    settings.MEDIA_ROOT = str(tmp_path)
+    (tmp_path / "products").mkdir()
+    (tmp_path / "products" / "secateur.png").write_bytes(b"\x89PNG fake")
+
+    response = client.get("/media/products/secateur.png")
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"\x89PNG fake"
+    assert "max-age=86400" in response["Cache-Control"]
+    assert client.get("/media/../settings.py").status_code in {400, 404}

@@ -96,3 +96,26 @@ def test_healthz_is_503_when_no_worker_answers(client, db):
 @pytest.mark.xdist_group("celery-worker")
 def test_liveness_answers_without_touching_dependencies(client, unreachable_database):
     assert client.get("/healthz/live").status_code == 200
+
+
+def test_healthz_reports_the_outbox_backlog_without_failing(client, db):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from network_marketplace.models import OutboxMessage
+
+    now = timezone.now()
+    OutboxMessage.objects.create(
+        kind="email", dedupe_key="late", next_attempt_at=now - timedelta(minutes=10)
+    )
+    OutboxMessage.objects.create(
+        kind="email", dedupe_key="later", next_attempt_at=now + timedelta(hours=1)
+    )
+    OutboxMessage.objects.create(kind="webhook", dedupe_key="gone", status="dead")
+
+    body = client.get("/healthz").json()
+
+    assert body["outbox"]["due"] == 1
+    assert 590 <= body["outbox"]["oldest_due_seconds"] <= 700
+    assert body["outbox"]["dead"] == 1

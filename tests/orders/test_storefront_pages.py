@@ -505,11 +505,11 @@ def test_a_guest_finds_the_order_with_its_number_and_e_mail(client, world):
 def test_guessing_an_order_s_e_mail_is_refused_after_ten_tries(client, world):
     from django.core.cache import cache
 
-    from orders.storefront_views import _track_failures_key
+    from orders.storefront_views import TRACKING_LOOKUP
 
     order = _order(world, store=world.bellecour)
     url = reverse("orders:track")
-    key = _track_failures_key(order.number)
+    key = TRACKING_LOOKUP.key_for_order(order.number)
     cache.delete(key)
 
     for attempt in range(10):

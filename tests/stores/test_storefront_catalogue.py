@@ -215,13 +215,40 @@ def test_listing_query_count_does_not_grow_with_the_products(
 
 @pytest.mark.parametrize(
     "query",
-    ["sécateur pro", "SEC-PRO-25", "sec-pro", "3760001000023", "Ardoise lame", "branches vertes"],
-    ids=["name", "sku", "sku-start", "gtin", "brand-and-description", "description"],
+    [
+        "sécateur pro",
+        "secateur PRO",
+        "SEC-PRO-25",
+        "sec-pro",
+        "3760001000023",
+        "Ardoise lame",
+        "branches vertes",
+    ],
+    ids=[
+        "name",
+        "name-without-accents",
+        "sku",
+        "sku-start",
+        "gtin",
+        "brand-and-description",
+        "description",
+    ],
 )
 def test_search_finds_products(client, network, query):
     response = client.get("/search/", {"q": query})
 
     assert "Sécateur Pro 20" in product_names(response)
+
+
+@pytest.mark.parametrize("query", ["saint etienne", "Saint-Etienne", "SAINT-ÉTIENNE"])
+def test_store_search_ignores_accents_and_hyphens(client, network, query):
+    from tests.factories import StoreFactory
+
+    StoreFactory(name="Ardoise Saint-Étienne Centre", city="Saint-Étienne", postal_code="42000")
+
+    html = html_of(client.get("/search/", {"q": query}))
+
+    assert "Ardoise Saint-Étienne Centre" in html[html.index('id="store-results"') :]
 
 
 def test_search_never_shows_drafts(client, network):
