@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -550,3 +550,68 @@ def return_summary(store: Store) -> dict:
         or 0
     )
     return {"waiting": waiting, "to_finish": to_finish, "reversed_cents": reversed_cents}
+
+
+@dataclass(frozen=True)
+class ReturnExposure:
+    """What customers may still get back of a store's sales, in cents (prices paid, VAT
+    included): the returns of its sales in progress, and its sales still in their withdrawal
+    period that no return claims yet. Payouts hold it back."""
+
+    open_returns_cents: int
+    open_returns_count: int
+    withdrawal_cents: int
+    withdrawal_sales_count: int
+
+    @property
+    def total_cents(self) -> int:
+        return self.open_returns_cents + self.withdrawal_cents
+
+
+def return_exposure(store: Store, *, now: datetime | None = None) -> ReturnExposure:
+    """The refundable value of `store`'s sales at risk of a return, at `now`. Three queries.
+
+    An open return (requested, received, inspected) counts its lines of this store's sales at
+    the refund the inspection decided, or at the price paid before it; a sale whose withdrawal
+    period still runs counts its units not yet in any return at the price paid.
+    """
+    now = now or timezone.now()
+    open_lines = ReturnLine.objects.filter(
+        seller_store=store,
+        return_request__status__in=[Return.Status.REQUESTED, Return.Status.RECEIVED,
+                                    Return.Status.INSPECTED],
+    )  # fmt: skip
+    totals = open_lines.aggregate(
+        cents=Sum(
+            Case(
+                When(return_request__status=Return.Status.INSPECTED, then="refund_cents"),
+                default=F("order_line__unit_price_cents") * F("quantity"),
+            )
+        ),
+        returns=Count("return_request", distinct=True),
+    )
+    # Goods received more than the period (and the shipping allowance) ago are out of it.
+    horizon = now - timedelta(days=WITHDRAWAL_DAYS + 1) - DELIVERY_ALLOWANCE
+    lines = list(
+        FulfilmentLine.objects.filter(
+            fulfilment__store=store,
+            fulfilment__status__in=RETURNABLE_STATUSES,
+        )
+        .filter(Q(fulfilment__closed_at__gte=horizon) | Q(fulfilment__delivered_at__gte=horizon))
+        .select_related("fulfilment", "order_line")
+    )
+    returning = returning_quantities(line.pk for line in lines)
+    at_risk_cents, sales = 0, set()
+    for line in lines:
+        deadline = withdrawal_deadline(line.fulfilment)
+        units = line.quantity - returning.get(line.pk, 0)
+        if deadline is None or deadline < now or units <= 0:
+            continue
+        at_risk_cents += units * line.order_line.unit_price_cents
+        sales.add(line.fulfilment_id)
+    return ReturnExposure(
+        open_returns_cents=totals["cents"] or 0,
+        open_returns_count=totals["returns"] or 0,
+        withdrawal_cents=at_risk_cents,
+        withdrawal_sales_count=len(sales),
+    )

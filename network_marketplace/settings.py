@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +36,10 @@ NETWORK_OPERATOR = {
     "vat_number": env("OPERATOR_VAT_NUMBER", default="FR40912345678"),
     "email": env("OPERATOR_EMAIL", default="contact@ardoise.example"),
     "phone": env("OPERATOR_PHONE", default="+33 4 72 00 00 00"),
+    # Invoices and the FEC file name need the company's SIREN (9 digits) and SIRET (14).
+    "siren": env("OPERATOR_SIREN", default="912345678"),
+    "siret": env("OPERATOR_SIRET", default="91234567800015"),
+    "share_capital": env("OPERATOR_SHARE_CAPITAL", default="SAS au capital de 50 000 €"),
 }
 
 INSTALLED_APPS = [
@@ -321,6 +326,18 @@ CELERY_BEAT_SCHEDULE = {
     "orders-delete-stale-guest-carts": {
         "task": "orders.tasks.delete_stale_guest_carts",
         "schedule": timedelta(hours=6),
+        "options": {"expires": 60 * 60},
+    },
+    # Pays each store its available balance, on HQ's payout days (PayoutPolicy), once a period.
+    "payments-run-payouts": {
+        "task": "payments.tasks.run_scheduled_payouts",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3300},
+    },
+    # HQ's commission invoices of last month, on the 1st (idempotent: once per store and month).
+    "payments-issue-monthly-invoices": {
+        "task": "payments.tasks.issue_monthly_invoices",
+        "schedule": crontab(minute=30, hour=6, day_of_month=1),
         "options": {"expires": 60 * 60},
     },
 }

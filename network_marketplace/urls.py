@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("orders.urls")),
     path("store/", include("stores.backoffice_urls")),
     path("store/", include("fulfillment.desk_urls")),
+    path("store/", include("payments.backoffice_urls")),
     path("orders/", include("fulfillment.urls")),
     path("legal/", include("compliance.urls")),
     path("admin/", admin.site.urls),

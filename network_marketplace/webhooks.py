@@ -76,6 +76,9 @@ EVENT_TYPES: dict[str, Any] = {
     "return.created": gettext_lazy("A customer started a return."),
     "return.received": gettext_lazy("A store received a return."),
     "return.refunded": gettext_lazy("A return was refunded: the seller store's sale is reversed."),
+    "payout.paid": gettext_lazy("A store's payout was sent to its bank."),
+    "payout.failed": gettext_lazy("A store's payout failed: the amount is back in its balance."),
+    "invoice.issued": gettext_lazy("HQ issued an invoice or a credit note to a store."),
     PING_EVENT: gettext_lazy("A test event sent on request."),
 }
 

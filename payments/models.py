@@ -10,7 +10,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
+from network_marketplace.models import SingletonSettings
 from orders.models import Order
 
 
@@ -225,3 +227,274 @@ class JournalLine(models.Model):
     def __str__(self) -> str:
         side = f"D {self.debit_cents}" if self.debit_cents else f"C {self.credit_cents}"
         return f"{self.account.code} {side}"
+
+
+# Payouts: what a store is paid from its connected account to its bank.
+
+
+class PayoutPolicy(SingletonSettings):
+    """HQ's payout rules: when stores are paid, from what amount, and what is held back.
+
+    The beat job runs every hour; it pays only on a payout day (Europe/Paris) and each store
+    once per period, so the schedule is HQ's to change here without touching the beat.
+    """
+
+    class Frequency(models.TextChoices):
+        DAILY = "daily", _("Every day")
+        WEEKLY = "weekly", _("Every week")
+        MONTHLY = "monthly", _("Every month")
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, pgettext_lazy("payout weekday", "Monday")
+        TUESDAY = 1, pgettext_lazy("payout weekday", "Tuesday")
+        WEDNESDAY = 2, pgettext_lazy("payout weekday", "Wednesday")
+        THURSDAY = 3, pgettext_lazy("payout weekday", "Thursday")
+        FRIDAY = 4, pgettext_lazy("payout weekday", "Friday")
+        SATURDAY = 5, pgettext_lazy("payout weekday", "Saturday")
+        SUNDAY = 6, pgettext_lazy("payout weekday", "Sunday")
+
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    weekday = models.PositiveSmallIntegerField(
+        _("payout day of the week"), choices=Weekday.choices, default=Weekday.TUESDAY,
+        help_text=_("For weekly payouts."),
+    )  # fmt: skip
+    day_of_month = models.PositiveSmallIntegerField(
+        _("payout day of the month"), default=1, help_text=_("For monthly payouts (1 to 28).")
+    )
+    minimum_payout_cents = models.BigIntegerField(
+        _("minimum payout (cents)"), default=1000,
+        help_text=_("A smaller available balance waits for the next payout day."),
+    )  # fmt: skip
+    hold_open_returns = models.BooleanField(
+        _("hold back open returns"), default=True,
+        help_text=_("Keep the refundable value of the returns of the store's sales in progress."),
+    )  # fmt: skip
+    hold_withdrawal_period = models.BooleanField(
+        _("hold back sales still in their withdrawal period"), default=True,
+        help_text=_("Keep the value of the store's sales that customers may still return."),
+    )  # fmt: skip
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("payout policy")
+        verbose_name_plural = _("payout policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(day_of_month__gte=1) & Q(day_of_month__lte=28),
+                name="payout_policy_day_of_month_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(minimum_payout_cents__gte=0), name="payout_policy_minimum_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Payout policy"))
+
+
+class PayoutQuerySet(models.QuerySet):
+    def for_store(self, store) -> PayoutQuerySet:
+        """The tenancy rule for payouts: a store sees its own."""
+        return self.filter(store=store)
+
+
+class Payout(models.Model):
+    """One attempt at sending a store's available balance to its bank, for one period.
+
+    Created with its ledger entry (Dr 467100 / Cr 512200, reference `payout:<id>`) and the
+    outbox message that asks the provider, in one transaction; the provider call carries
+    `idempotency_key`, derived from the store and the period, so no crash or rerun pays twice.
+    A failed payout's money goes back to the balance; HQ retries it as a new attempt.
+    Lifecycle in payments/states.py.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", pgettext_lazy("payout status", "Pending")
+        PAID = "paid", pgettext_lazy("payout status", "Paid")
+        FAILED = "failed", pgettext_lazy("payout status", "Failed")
+
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="payouts", verbose_name=_("store")
+    )
+    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    currency = models.CharField(max_length=3, default="EUR")
+    # "2026-W49" (weekly), "2026-12" (monthly), "2026-12-02" (daily or on demand).
+    period_key = models.CharField(_("period"), max_length=20)
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    idempotency_key = models.CharField(max_length=100, unique=True, editable=False)
+    provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
+    # What the amount was computed from, kept to explain it on the store's page.
+    balance_cents = models.BigIntegerField(_("balance (cents)"), default=0)
+    reserve_cents = models.BigIntegerField(_("held back (cents)"), default=0)
+    reserve_detail = models.JSONField(_("held back for"), default=dict, blank=True)
+    failure_message = models.CharField(_("failure"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PayoutQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("payout")
+        verbose_name_plural = _("payouts")
+        constraints = [
+            models.CheckConstraint(condition=Q(amount_cents__gt=0), name="payout_amount_positive"),
+            models.UniqueConstraint(
+                fields=["store", "period_key", "attempt"], name="payout_attempt_unique"
+            ),
+            # The database itself refuses a second live payout of a store for one period.
+            models.UniqueConstraint(
+                fields=["store", "period_key"],
+                condition=~Q(status="failed"),
+                name="payout_one_live_per_period",
+            ),
+        ]
+        indexes = [
+            # A store's payouts history, newest first (money page, API).
+            models.Index(fields=["store", "-created_at"], name="payout_store_recent_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store} · {self.period_key} · {self.amount_cents / 100:.2f} {self.currency}"
+
+
+class PayoutEvent(models.Model):
+    """A payout's change of status: who, when, from, to, why."""
+
+    payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, blank=True)
+    to_status = models.CharField(max_length=10)
+    actor_label = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("payout event")
+        verbose_name_plural = _("payout events")
+
+    def __str__(self) -> str:
+        return f"{self.payout_id}: {self.from_status or '∅'} → {self.to_status}"
+
+
+# Invoices: HQ's monthly commission invoice to each store, and credit notes that correct them.
+
+
+class InvoiceNumberSeries(models.Model):
+    """The counter of one gapless number series ("F2026", "AV2026"): locked with
+    SELECT ... FOR UPDATE by the transaction that issues, so numbers follow the order of issue
+    and a rolled-back issue gives its number back."""
+
+    prefix = models.CharField(_("series"), max_length=10, unique=True)
+    last_number = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("invoice number series")
+        verbose_name_plural = _("invoice number series")
+
+    def __str__(self) -> str:
+        return f"{self.prefix} · {self.last_number}"
+
+
+class InvoiceQuerySet(models.QuerySet):
+    def for_store(self, store) -> InvoiceQuerySet:
+        """The tenancy rule for invoices: a store sees the invoices and credit notes it got."""
+        return self.filter(store=store)
+
+
+class Invoice(models.Model):
+    """An issued invoice or credit note: never edited. Its parties' identities are copied at
+    issue (a store that later changes its VAT number does not change its old invoices); a
+    mistake is corrected with a credit note referencing it, then a new invoice."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    series = models.CharField(_("series"), max_length=10)
+    sequence = models.PositiveIntegerField(_("sequence"))
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="invoices", verbose_name=_("store")
+    )
+    period_start = models.DateField(_("period start"))
+    period_end = models.DateField(_("period end"))
+    issued_at = models.DateTimeField(_("issued at"))
+    due_date = models.DateField(_("due date"))
+    currency = models.CharField(max_length=3, default="EUR")
+    total_excl_vat_cents = models.BigIntegerField(_("total excl. VAT (cents)"))
+    vat_cents = models.BigIntegerField(_("VAT (cents)"))
+    total_incl_vat_cents = models.BigIntegerField(_("total incl. VAT (cents)"))
+    # [{"rate_bp": 2000, "base_cents": ..., "vat_cents": ...}], one per VAT rate.
+    vat_breakdown = models.JSONField(_("VAT breakdown"), default=list)
+    seller = models.JSONField(_("seller"), default=dict)
+    buyer = models.JSONField(_("buyer"), default=dict)
+    payment_terms = models.TextField(_("payment terms"))
+    credited_invoice = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes",
+        verbose_name=_("corrects invoice"),
+    )  # fmt: skip
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    issued_by_label = models.CharField(_("issued by"), max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices and credit notes")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "sequence"], name="invoice_series_unique"),
+            # One credit note per invoice: it cancels the invoice as a whole.
+            models.UniqueConstraint(
+                fields=["credited_invoice"],
+                condition=Q(credited_invoice__isnull=False),
+                name="invoice_credited_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="invoice", credited_invoice__isnull=True)
+                | Q(kind="credit_note", credited_invoice__isnull=False),
+                name="invoice_credit_note_references_invoice",
+            ),
+        ]
+        indexes = [
+            # A store's invoices, newest first; the monthly job's "already issued?" check.
+            models.Index(fields=["store", "period_start"], name="invoice_store_period_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class InvoiceLine(models.Model):
+    """One line of an invoice: the commission on one sale (or its reversal, negative), from
+    the ledger entry that booked it."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveIntegerField()
+    entry = models.ForeignKey(
+        JournalEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    date = models.DateField(_("date"))
+    label = models.CharField(_("label"), max_length=200)
+    order_number = models.CharField(_("order"), max_length=40, blank=True)
+    amount_excl_vat_cents = models.BigIntegerField(_("amount excl. VAT (cents)"))
+    vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
+    vat_cents = models.BigIntegerField(_("VAT (cents)"))
+
+    class Meta:
+        ordering = ["invoice", "position"]
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+    def __str__(self) -> str:
+        return self.label
