@@ -531,7 +531,7 @@ def _parts(order: Order) -> list[dict]:
     slots = {slot.store_id: slot for slot in order.pickup_slots.all()}
     parts = []
     for part in order.fulfilments.all():
-        store = part.store
+        store = part.collect_store  # a transfer: the customer's store, not the one sending it
         collect = part.method in COLLECT_METHODS
         status = opening_status(store.opening_hours) if collect else None
         parts.append(
@@ -549,6 +549,14 @@ def _parts(order: Order) -> list[dict]:
                 "is_open": bool(status and status.is_open),
                 "ready": part.status == Fulfilment.Status.READY_FOR_PICKUP,
                 "shipped": part.status == Fulfilment.Status.SHIPPED,
+                "transfer": part.is_transfer,
+                "in_transit": part.is_transfer
+                and part.status
+                in {
+                    Fulfilment.Status.ACCEPTED,
+                    Fulfilment.Status.PICKED,
+                    Fulfilment.Status.IN_TRANSIT,
+                },
                 "completed": part.status in COMPLETED_STATUSES
                 and part.method != FulfilmentMethod.RESERVE_COLLECT,
             }
