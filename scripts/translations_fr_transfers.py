@@ -35,6 +35,9 @@ FR = {
     "Mark ready": "Marquer prête",
     "On its way to your store: another store sends it to %(store)s. We will write when it is ready for you.": "En route vers votre magasin : un autre magasin l'envoie à %(store)s. Nous vous écrirons quand elle sera prête.",
     "Sent to %(store)s from another store.": "Envoyée à %(store)s depuis un autre magasin.",
+    "transfer": "transfert",
+    "Store-to-store transfers": "Transferts entre magasins",
+    "Served where collected": "Servies là où elles sont retirées",
 }
 
 FR_PLURAL = {
