@@ -372,7 +372,7 @@ def variant_network_stock(*, variant: Variant, store: Store, radius_km: float) -
 def with_fulfilment_details(fulfilments: QuerySet[Fulfilment]) -> QuerySet[Fulfilment]:
     """A fulfilment with its order, store, lines (and their order line) and events: four
     queries for a page, whatever its length."""
-    return fulfilments.select_related("order", "store").prefetch_related(
+    return fulfilments.select_related("order", "store", "pickup_store").prefetch_related(
         Prefetch(
             "lines",
             queryset=FulfilmentLine.objects.select_related("order_line").order_by("id"),

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from network_marketplace.errors import DomainError
 from orders.models import FulfilmentMethod, OrderPolicy, fulfilment_holder
 from stores.models import Reservation, StockMovement, Store
 from stores.services import consume_reservation, receive_transferred_stock
@@ -52,7 +53,7 @@ def ship_transfer(
     """The source store sent the picked goods to the pickup store: with a carrier and its
     tracking number, or (no carrier) by the internal shuttle. The held units leave the source's
     stock ("transfer_out"). Idempotent; IllegalTransition before the goods are picked."""
-    from .services import DomainError, _after_step, _move
+    from .services import _after_step, _move  # the one way a fulfilment moves
 
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if tracking_number and not carrier:
@@ -74,7 +75,7 @@ def receive_transfer(*, fulfilment: Fulfilment, actor, at_store: Store | None = 
     """The pickup store received the goods: they come into its stock, held for the order (a
     reserve & collect hold starts its time now). Then it marks them ready as usual; the customer
     is told only then. Idempotent; IllegalTransition before the source sent them."""
-    from .services import _after_step, _move
+    from .services import _after_step, _move  # the one way a fulfilment moves
 
     with transaction.atomic():
         fulfilment, moved = _move(

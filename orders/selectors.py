@@ -480,7 +480,7 @@ def with_order_summary(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.select_related("placed_by_store", "attributed_store").prefetch_related(
         Prefetch(
             "fulfilments",
-            queryset=Fulfilment.objects.select_related("store").order_by("id"),
+            queryset=Fulfilment.objects.select_related("store", "pickup_store").order_by("id"),
         ),
         Prefetch(
             "lines", queryset=OrderLine.objects.order_by("id").only("id", "order_id", "quantity")
@@ -496,7 +496,7 @@ def with_order_details(orders: QuerySet[Order]) -> QuerySet[Order]:
         Prefetch("lines", queryset=OrderLine.objects.select_related("chosen_store")),
         Prefetch(
             "fulfilments",
-            queryset=Fulfilment.objects.select_related("store").order_by("id"),
+            queryset=Fulfilment.objects.select_related("store", "pickup_store").order_by("id"),
         ),
         Prefetch(
             "fulfilments__lines",
@@ -517,14 +517,21 @@ def filter_orders(
     placed_from: date | None = None,
     placed_to: date | None = None,
 ) -> QuerySet[Order]:
-    """`store`: orders with a fulfilment served by it; dates are inclusive, in the network's
+    """`store`: orders with a fulfilment served by it (or sent to it for pickup); dates are
+    inclusive, in the network's
     time zone."""
     if status:
         orders = orders.filter(status=status)
     if store is not None:
         from fulfillment.models import Fulfilment
 
-        orders = orders.filter(Exists(Fulfilment.objects.filter(order=OuterRef("pk"), store=store)))
+        orders = orders.filter(
+            Exists(
+                Fulfilment.objects.filter(order=OuterRef("pk")).filter(
+                    Q(store=store) | Q(pickup_store=store)
+                )
+            )
+        )
     if placed_from:
         orders = orders.filter(placed_at__date__gte=placed_from)
     if placed_to:
@@ -941,7 +948,7 @@ def orders_of_customer(user):
 def _fulfilments():
     from fulfillment.models import Fulfilment
 
-    return Fulfilment.objects.select_related("store")
+    return Fulfilment.objects.select_related("store", "pickup_store")
 
 
 def order_for_tracking(number: str) -> Order | None:

@@ -70,6 +70,10 @@ class CheckoutLine:
     quantity: int
     method: str
     store: Store | None = None  # the pickup store of a collect line
+    # Whether the customer accepts this collect line sent from another store (the longer
+    # promise): a page that showed the direct promise passes False, so a store running out
+    # meanwhile refuses the order instead of silently promising days more.
+    transfer_ok: bool = True
 
 
 @dataclass(frozen=True)
@@ -214,6 +218,7 @@ def place_order(
         lines[decision.line_index].variant.sku
         for decision in routing.decisions
         if decision.kind not in SERVED_KINDS
+        or (decision.kind == DecisionKind.TRANSFER and not lines[decision.line_index].transfer_ok)
     ]
     if lost:
         raise NoLongerAvailable(

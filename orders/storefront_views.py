@@ -404,8 +404,16 @@ def _place(request, cart, summary, form):
         user=request.user if request.user.is_authenticated else None,
         language=get_language() or settings.LANGUAGE_CODE,
     )
+    # A line is placed as a transfer only if the page the customer posted promised it so.
+    shown = set(request.POST.getlist("transfer_line"))
     lines = [
-        CheckoutLine(item.line.variant, item.line.quantity, item.line.method, item.line.store)
+        CheckoutLine(
+            item.line.variant,
+            item.line.quantity,
+            item.line.method,
+            item.line.store,
+            transfer_ok=str(item.line.pk) in shown,
+        )
         for item in summary.items
     ]
     token = _payment_token(data["card_number"]) if summary.pay_online_cents else ""

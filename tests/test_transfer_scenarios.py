@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from fulfillment.models import Fulfilment
@@ -140,6 +141,11 @@ def test_click_and_collect_by_transfer_from_checkout_to_handover(network, lea):
     [part] = tracked["fulfilments"]
     assert part["status"] == "in_transit"
     assert part["pickup_store"]["slug"] == lyon.slug
+    page = Client()
+    page.force_login(lea)
+    tracking_page = page.get(f"/orders/{order['number']}/").content.decode()
+    assert "En route vers votre magasin" in tracking_page
+    assert "Ardoise Lyon Presqu&#x27;île" in tracking_page
 
     # when Lyon's incoming queue shows it, and handing over before receiving is refused
     incoming = pickup_till.get(
