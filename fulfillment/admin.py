@@ -50,14 +50,34 @@ class StuckFilter(admin.SimpleListFilter):
         )
 
 
+class TransferFilter(admin.SimpleListFilter):
+    """Store-to-store transfers: `store` sold and sends, `pickup_store` receives and hands
+    over."""
+
+    title = _("transfer")
+    parameter_name = "transfer"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Store-to-store transfers")), ("no", _("Served where collected"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(pickup_store__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(pickup_store__isnull=True)
+        return queryset
+
+
 @admin.register(Fulfilment)
 class FulfilmentAdmin(admin.ModelAdmin):
     """Read-only for HQ: stores act on fulfilments in their back-office or through the API."""
 
-    list_display = ["order", "store", "method", "status", "accept_deadline", "updated_at"]
-    list_filter = [StuckFilter, "status", "method", "store"]
+    list_display = [
+        "order", "store", "pickup_store", "method", "status", "accept_deadline", "updated_at",
+    ]  # fmt: skip
+    list_filter = [StuckFilter, TransferFilter, "status", "method", "store"]
     search_fields = ["order__number", "order__email", "tracking_number"]
-    list_select_related = ["order", "store"]
+    list_select_related = ["order", "store", "pickup_store"]
     inlines = [FulfilmentLineInline, FulfilmentEventInline]
     show_full_result_count = False
     exclude = ["pickup_code_digest"]

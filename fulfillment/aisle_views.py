@@ -65,16 +65,17 @@ def _customer(form: AisleOrderForm) -> CustomerDetails:
     )
 
 
-def _collect_here(store, variant, quantity: int) -> bool:
+def _collect_here(store, variant, quantity: int) -> tuple[bool, str]:
     """Whether the routing engine would serve `quantity` units for click & collect here, as
-    place_order requires (from this store's own stock): asked before the staff chooses."""
+    place_order requires (from this store's own stock, or sent here by another store: then
+    the promise to tell the customer): asked before the staff chooses."""
     if not (store.offers_click_collect and store.status == store.Status.ACTIVE):
-        return False
+        return False, ""
     preview = preview_checkout(
         lines=[LineRequest(variant, quantity, FulfilmentMethod.CLICK_COLLECT, store)],
         point=Point(float(store.latitude), float(store.longitude)),
     )
-    return preview.available
+    return preview.available, preview.lines[0].transfer_message or ""
 
 
 @backoffice_store
@@ -135,6 +136,7 @@ def aisle_order(request, store, variant_id):
             status = 400
     policy = OrderPolicy.current()
     quantity = form.cleaned_data.get("quantity", 1) if form.is_bound and form.is_valid() else 1
+    collect_here, collect_transfer = _collect_here(store, variant, quantity)
     return render(
         request,
         "backoffice/aisle_order.html",
@@ -146,7 +148,8 @@ def aisle_order(request, store, variant_id):
             ),
             "form": form,
             "policy": policy,
-            "collect_here": _collect_here(store, variant, quantity),
+            "collect_here": collect_here,
+            "collect_transfer": collect_transfer,
         },
         status=status,
     )

@@ -26,7 +26,8 @@ def _when(value: datetime | None, language: str) -> str:
 
 
 def _context(fulfilment: Fulfilment) -> dict:
-    order, store = fulfilment.order, fulfilment.store
+    # Where the customer goes: the pickup store of a transfer, not the store that sent it.
+    order, store = fulfilment.order, fulfilment.collect_store
     return {
         "number": order.number,
         "first_name": order.first_name,

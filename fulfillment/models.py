@@ -20,9 +20,10 @@ from stores.models import Store
 
 class FulfilmentQuerySet(models.QuerySet):
     def for_store(self, store: Store) -> FulfilmentQuerySet:
-        """The tenancy rule for fulfilments: a store sees the ones it serves, of placed orders
-        (a checkout awaiting or refused its payment is not the store's business)."""
-        return self.filter(store=store, order__placed_at__isnull=False)
+        """The tenancy rule for fulfilments: a store sees the ones it serves (its stock) and the
+        transfers coming to it for pickup, of placed orders (a checkout awaiting or refused its
+        payment is not the store's business)."""
+        return self.filter(Q(store=store) | Q(pickup_store=store), order__placed_at__isnull=False)
 
     def open(self) -> FulfilmentQuerySet:
         from .states import OPEN_STATUSES
@@ -35,6 +36,9 @@ class Fulfilment(models.Model):
         AWAITING_ACCEPTANCE = "awaiting_acceptance", _("Awaiting acceptance")
         ACCEPTED = "accepted", _("Accepted")
         PICKED = "picked", _("Picked")
+        # Store-to-store transfer: sent by the source store, then arrived at the pickup store.
+        IN_TRANSIT = "in_transit", _("On its way to the pickup store")
+        RECEIVED = "received", pgettext_lazy("fulfilment status", "Received at the pickup store")
         READY_FOR_PICKUP = "ready_for_pickup", _("Ready for pickup")
         COLLECTED = "collected", _("Collected")
         SHIPPED = "shipped", _("Shipped")
@@ -50,6 +54,13 @@ class Fulfilment(models.Model):
     store = models.ForeignKey(
         Store, on_delete=models.PROTECT, related_name="fulfilments", verbose_name=_("location")
     )
+    # A store-to-store transfer: `store` sells its stock (the sale and the commission are its)
+    # and sends the goods to `pickup_store`, which receives them and hands them over. Empty
+    # when the customer collects where the stock is.
+    pickup_store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_transfers",
+        verbose_name=_("pickup store"),
+    )  # fmt: skip
     method = models.CharField(_("method"), max_length=20, choices=FulfilmentMethod.choices)
     status = models.CharField(
         _("status"), max_length=30, choices=Status.choices, default=Status.AWAITING_ACCEPTANCE
@@ -59,6 +70,11 @@ class Fulfilment(models.Model):
     ready_at = models.DateTimeField(null=True, blank=True)
     collect_before = models.DateTimeField(_("collect before"), null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Transfer: when the source store sent the goods, when the pickup store received them.
+    transfer_shipped_at = models.DateTimeField(
+        _("sent to the pickup store at"), null=True, blank=True
+    )
+    transfer_received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     # When the carrier delivered a home-delivery parcel (the withdrawal period starts then).
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     # Reserve & collect: when the customer was told the hold ends soon (once).
@@ -86,6 +102,12 @@ class Fulfilment(models.Model):
             models.Index(
                 fields=["store", "status", "accept_deadline"], name="fulfilment_queue_idx"
             ),
+            # The pickup store's queue: the transfers coming to it.
+            models.Index(
+                fields=["pickup_store", "status"],
+                condition=Q(pickup_store__isnull=False),
+                name="fulfilment_incoming_idx",
+            ),
             # The timeout job: fulfilments awaiting acceptance past their deadline.
             models.Index(
                 fields=["accept_deadline"],
@@ -99,9 +121,25 @@ class Fulfilment(models.Model):
                 name="fulfilment_ready_idx",
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(pickup_store__isnull=True) | ~Q(pickup_store=models.F("store")),
+                name="fulfilment_transfer_between_two_stores",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order} · {self.store}"
+
+    @property
+    def is_transfer(self) -> bool:
+        return self.pickup_store_id is not None
+
+    @property
+    def collect_store(self) -> Store:
+        """Where the customer collects: the pickup store of a transfer, else the store itself.
+        The seller (whose stock is sold) is always `store`."""
+        return self.pickup_store if self.pickup_store_id is not None else self.store
 
 
 class FulfilmentLine(models.Model):

@@ -48,6 +48,24 @@ class ShipForm(forms.Form):
         return cleaned
 
 
+class ShipTransferForm(ShipForm):
+    """Send a transfer to the pickup store: by a carrier (with its number) or, with no
+    carrier, by the network's internal shuttle."""
+
+    carrier = forms.ChoiceField(
+        label=_("Carrier"),
+        required=False,
+        choices=[("", _("Internal shuttle"))] + [(each.name, each.name) for each in KNOWN_CARRIERS],
+    )
+    tracking_number = forms.CharField(label=_("Tracking number"), max_length=40, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("carrier") and not cleaned.get("tracking_number"):
+            self.add_error("tracking_number", _("A carrier needs its tracking number."))
+        return cleaned
+
+
 class HandoverForm(forms.Form):
     code = forms.CharField(
         label=_("Pickup code"),

@@ -23,9 +23,9 @@ from network_marketplace.errors import DomainError
 from orders.models import OrderPolicy
 from stores.views import backoffice_store
 
-from . import selectors, services
+from . import selectors, services, transfers
 from .models import Fulfilment
-from .order_desk_forms import HandoverForm, RejectForm, ShipForm
+from .order_desk_forms import HandoverForm, RejectForm, ShipForm, ShipTransferForm
 from .services import PickupCodeVoid, WrongPickupCode
 
 S = Fulfilment.Status
@@ -88,11 +88,13 @@ def _detail_context(request, store, fulfilment, **forms):
         "store": store,
         "fulfilment": fulfilment,
         "order": fulfilment.order,
-        "actions": selectors.available_actions(fulfilment),
+        "actions": selectors.available_actions(fulfilment, store),
         "overdue": selectors.is_overdue(fulfilment),
         "attempts_left": max(policy.pickup_code_attempts - fulfilment.pickup_code_failures, 0),
         "reject_form": forms.get("reject_form") or RejectForm(),
         "ship_form": forms.get("ship_form") or ShipForm(),
+        "ship_transfer_form": forms.get("ship_transfer_form") or ShipTransferForm(),
+        "transfer_carrier": transfers.transfer_carrier_label(fulfilment),
     }
 
 
@@ -126,7 +128,7 @@ def fulfilment_action(request, store, fulfilment_id, action):
     order = fulfilment.order
     try:
         if action == "accept":
-            services.accept_fulfilment(fulfilment=fulfilment, actor=user)
+            services.accept_fulfilment(fulfilment=fulfilment, actor=user, at_store=store)
             messages.success(
                 request, _("Order %(number)s accepted: pick it now.") % {"number": order}
             )
@@ -135,15 +137,18 @@ def fulfilment_action(request, store, fulfilment_id, action):
             if not form.is_valid():
                 return _invalid(request, store, fulfilment, reject_form=form)
             services.reject_fulfilment(
-                fulfilment=fulfilment, actor=user, reason=form.cleaned_data["reason"]
-            )
+                fulfilment=fulfilment, actor=user, reason=form.cleaned_data["reason"],
+                at_store=store,
+            )  # fmt: skip
             messages.success(request, _("Order %(number)s rejected.") % {"number": order})
             return redirect("backoffice:orders", slug=store.slug)
         elif action == "pick":
-            services.mark_picked(fulfilment=fulfilment, actor=user)
+            services.mark_picked(fulfilment=fulfilment, actor=user, at_store=store)
             messages.success(request, _("Order %(number)s picked.") % {"number": order})
         elif action == "ready":
-            ready = services.mark_ready_for_pickup(fulfilment=fulfilment, actor=user)
+            ready = services.mark_ready_for_pickup(
+                fulfilment=fulfilment, actor=user, at_store=store
+            )
             if ready.pickup_code is not None:
                 messages.success(
                     request,
@@ -154,7 +159,7 @@ def fulfilment_action(request, store, fulfilment_id, action):
                     % {"number": order, "email": order.email},
                 )
         elif action == "reissue_code":
-            services.reissue_pickup_code(fulfilment=fulfilment, actor=user)
+            services.reissue_pickup_code(fulfilment=fulfilment, actor=user, at_store=store)
             messages.success(
                 request,
                 _("A new pickup code was sent to %(email)s; the old one no longer works.")
@@ -170,10 +175,32 @@ def fulfilment_action(request, store, fulfilment_id, action):
                 tracking_number=form.cleaned_data["tracking_number"],
             )  # fmt: skip
             messages.success(request, _("Order %(number)s shipped.") % {"number": order})
+        elif action == "ship_transfer":
+            form = ShipTransferForm(request.POST)
+            if not form.is_valid():
+                return _invalid(request, store, fulfilment, ship_transfer_form=form)
+            transfers.ship_transfer(
+                fulfilment=fulfilment, actor=user, at_store=store,
+                carrier=form.cleaned_data["carrier"],
+                tracking_number=form.cleaned_data["tracking_number"],
+            )  # fmt: skip
+            messages.success(
+                request,
+                _("Order %(number)s sent to %(store)s.")
+                % {"number": order, "store": fulfilment.pickup_store.name},
+            )
+        elif action == "receive":
+            transfers.receive_transfer(fulfilment=fulfilment, actor=user, at_store=store)
+            messages.success(
+                request,
+                _("Order %(number)s received: mark it ready when it is on the pickup shelf.")
+                % {"number": order},
+            )
         elif action in ("purchased", "not_purchased"):
             services.record_reserve_outcome(
-                fulfilment=fulfilment, purchased=action == "purchased", actor=user
-            )
+                fulfilment=fulfilment, purchased=action == "purchased", actor=user,
+                at_store=store,
+            )  # fmt: skip
             messages.success(
                 request, _("Outcome recorded for order %(number)s.") % {"number": order}
             )
@@ -200,8 +227,9 @@ def handover(request, store, fulfilment_id):
         if form.is_valid():
             try:
                 services.hand_over(
-                    fulfilment=fulfilment, code=form.cleaned_data["code"], actor=request.user
-                )
+                    fulfilment=fulfilment, code=form.cleaned_data["code"], actor=request.user,
+                    at_store=store,
+                )  # fmt: skip
             except WrongPickupCode as wrong:
                 error, status = wrong.message, 400
                 void = wrong.facts.get("remaining", 1) == 0
@@ -233,7 +261,7 @@ def handover(request, store, fulfilment_id):
             "void": void or attempts_left == 0,
             "attempts_left": attempts_left,
             "can_hand_over": fulfilment.status == S.READY_FOR_PICKUP
-            and "hand_over" in selectors.available_actions(fulfilment),
+            and "hand_over" in selectors.available_actions(fulfilment, store),
         },
         status=status,
     )

@@ -6,6 +6,9 @@ out, the order's other parcels counted against HQ's maximum. Each new location g
 fulfilment with a fresh acceptance deadline and its own firm hold on the stock. Collect lines
 (the customer chose the store) are not moved elsewhere: the engine finds their chosen store
 excluded, and they are cancelled like any line no candidate can serve: counted, refunded, told.
+A transfer's source that refused is left out the same way, but the pickup store stays the
+customer's choice: the engine sends the line there from the next source (a new transfer), or
+serves it there directly if it has the stock by now, else it is cancelled.
 
 All of it runs in the transaction of the step that lost the fulfilment (reject or timeout),
 which happens once: a crash anywhere leaves nothing half-done, and a retry does it all once.
@@ -22,7 +25,7 @@ from django.utils import timezone
 from network_marketplace.audit import record_audit_event
 from network_marketplace.webhooks import emit_event
 from orders.models import COLLECT_METHODS, FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
-from orders.routing import Point, RequestLine, RoutingRequest, reroute
+from orders.routing import DecisionKind, Point, RequestLine, RoutingRequest, reroute
 from orders.selectors import routing_candidates
 from orders.services import (
     CancellationReason,
@@ -151,30 +154,32 @@ def _delivery_point(order: Order, fulfilment: Fulfilment) -> Point:
     home = order.postal_code and postal_code_centroid(order.postal_code)
     if home:
         return Point(*home)
-    store = fulfilment.store
+    store = fulfilment.collect_store  # a transfer's sources are sought around its pickup store
     return Point(float(store.latitude), float(store.longitude))
 
 
-def _write_fulfilments(order, lines, result, policy, actor) -> dict[tuple[int, str], Fulfilment]:
+def _write_fulfilments(order, lines, result, policy, actor) -> dict[tuple, Fulfilment]:
     """One new fulfilment per (location, method) of the served decisions, each with its
     deadline, its lines and its firm hold. Raises InsufficientStock (nothing kept: the caller's
     savepoint) when a candidate's units went meanwhile."""
     now = timezone.now()
     stores = Store.objects.in_bulk(
         {a.location_id for d in result.decisions if d.is_served for a in d.allocations}
+        | {d.location_id for d in result.decisions if d.kind == DecisionKind.TRANSFER}
     )
-    made: dict[tuple[int, str], Fulfilment] = {}
+    made: dict[tuple[int, str, int | None], Fulfilment] = {}
     holds: dict[int, list] = {}
     for line, decision in zip(lines, result.decisions, strict=True):
         if not decision.is_served:
             continue
         order_line = line.order_line
+        pickup = stores[decision.location_id] if decision.kind == DecisionKind.TRANSFER else None
         for allocation in decision.allocations:
             store = stores[allocation.location_id]
-            key = (store.pk, order_line.method)
+            key = (store.pk, order_line.method, pickup.pk if pickup else None)
             if key not in made:
                 made[key] = Fulfilment.objects.create(
-                    order=order, store=store, method=order_line.method,
+                    order=order, store=store, method=order_line.method, pickup_store=pickup,
                     accept_deadline=now + acceptance_window(store, policy),
                 )  # fmt: skip
             FulfilmentLine.objects.create(
@@ -193,6 +198,7 @@ def _write_fulfilments(order, lines, result, policy, actor) -> dict[tuple[int, s
             event_type="fulfillment.created", store_id=new.store_id,
             event_id=f"fulfillment.created:{new.pk}",
             data={"fulfilment": new.pk, "order": order.number, "method": new.method,
+                  "pickup_store": new.pickup_store.slug if new.pickup_store else None,
                   "rerouted": True},
         )  # fmt: skip
     return made

@@ -34,7 +34,13 @@ from stores.selectors import (
 )
 
 from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnLine
-from .states import COUNTED_RETURN_STATUSES, OPEN_STATUSES, RETURNABLE_STATUSES, can_move
+from .states import (
+    COUNTED_RETURN_STATUSES,
+    OPEN_STATUSES,
+    RETURNABLE_STATUSES,
+    can_move,
+    store_performs,
+)
 
 S = Fulfilment.Status
 HOME = FulfilmentMethod.HOME_DELIVERY
@@ -69,31 +75,69 @@ BUCKETS = (
         "to_ship", gettext_lazy("To ship"), gettext_lazy("Picked: pack and hand to the carrier.")
     ),
     QueueBucket(
+        "to_send",
+        gettext_lazy("To send to a store"),
+        gettext_lazy("Picked for another store's customer: send it to that store."),
+    ),
+    QueueBucket(
+        "incoming",
+        gettext_lazy("Incoming transfers"),
+        gettext_lazy(
+            "Sent by another store for your customers: receive them when they arrive, then "
+            "make them ready."
+        ),
+    ),
+    QueueBucket(
         "reserve",
         gettext_lazy("Reserve & collect"),
         gettext_lazy("Held for the customer to try in store."),
     ),
 )
 BUCKET_KEYS = {bucket.key for bucket in BUCKETS}
+# A transfer's goods have left the source store: it's the pickup store's business now.
+SENT_STATUSES = {S.IN_TRANSIT, S.RECEIVED, S.READY_FOR_PICKUP}
+# A transfer the pickup store waits for (or has just received, to make ready).
+INCOMING_STATUSES = {S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.PICKED, S.IN_TRANSIT, S.RECEIVED}
 
-# The bucket of an open fulfilment, in SQL so that counts and filters are one query.
-_BUCKET = Case(
-    When(status=S.AWAITING_ACCEPTANCE, then=Value("to_accept")),
-    When(method=RESERVE, then=Value("reserve")),
-    When(status=S.ACCEPTED, then=Value("to_pick")),
-    When(status=S.PICKED, method=CLICK, then=Value("to_pick")),
-    When(status=S.PICKED, method=HOME, then=Value("to_ship")),
-    When(status=S.READY_FOR_PICKUP, then=Value("ready")),
-    default=Value("to_pick"),
-    output_field=CharField(),
-)
+
+def _bucket(store: Store) -> Case:
+    """The bucket of an open fulfilment for `store`, in SQL so that counts and filters are one
+    query: a transfer is "incoming" at its pickup store, "to send" at its source once picked."""
+    return Case(
+        When(pickup_store=store, status__in=INCOMING_STATUSES, then=Value("incoming")),
+        When(status=S.AWAITING_ACCEPTANCE, then=Value("to_accept")),
+        When(status=S.PICKED, pickup_store__isnull=False, then=Value("to_send")),
+        When(method=RESERVE, then=Value("reserve")),
+        When(status=S.ACCEPTED, then=Value("to_pick")),
+        When(status=S.PICKED, method=CLICK, then=Value("to_pick")),
+        When(status=S.PICKED, method=HOME, then=Value("to_ship")),
+        When(status=S.READY_FOR_PICKUP, then=Value("ready")),
+        default=Value("to_pick"),
+        output_field=CharField(),
+    )
+
+
+def _sent_away(store: Store) -> Q:
+    """The transfers `store` sent that are still open at their pickup store."""
+    return Q(store=store, pickup_store__isnull=False, status__in=SENT_STATUSES)
+
+
+def _open_for(store: Store) -> QuerySet:
+    return (
+        Fulfilment.objects.for_store(store)
+        .open()
+        .exclude(_sent_away(store))
+        .annotate(bucket=_bucket(store))
+    )
 
 
 def _with_lines(queryset: QuerySet) -> QuerySet:
     lines = FulfilmentLine.objects.select_related(
         "order_line", "order_line__variant", "order_line__variant__product"
     ).order_by("order_line_id")
-    return queryset.select_related("order").prefetch_related(Prefetch("lines", queryset=lines))
+    return queryset.select_related("order", "store", "pickup_store").prefetch_related(
+        Prefetch("lines", queryset=lines)
+    )
 
 
 def _search(queryset: QuerySet, query: str) -> QuerySet:
@@ -113,9 +157,7 @@ def _search(queryset: QuerySet, query: str) -> QuerySet:
 def open_fulfilments(*, store: Store, bucket: str = "", query: str = "") -> QuerySet:
     """The store's open fulfilments, annotated with their `bucket`, soonest deadline first
     (the ready ones by the date they must be collected)."""
-    queryset = (
-        Fulfilment.objects.for_store(store).open().annotate(bucket=_BUCKET)
-    )  # fmt: skip
+    queryset = _open_for(store)
     if bucket in BUCKET_KEYS:
         queryset = queryset.filter(bucket=bucket)
     return _with_lines(_search(queryset, query)).order_by("accept_deadline", "collect_before", "id")
@@ -126,9 +168,7 @@ def queue_counts(store: Store) -> dict[str, int]:
     (not accepted by their deadline). One query."""
     now = timezone.now()
     rows = (
-        Fulfilment.objects.for_store(store)
-        .open()
-        .annotate(bucket=_BUCKET)
+        _open_for(store)
         .values("bucket")
         .annotate(
             n=Count("id"),
@@ -151,9 +191,13 @@ def awaiting_count(store: Store) -> int:
 
 
 def closed_fulfilments(*, store: Store, query: str = "") -> QuerySet:
-    """The store's history: fulfilments that ended, most recent first."""
-    queryset = Fulfilment.objects.for_store(store).exclude(status__in=OPEN_STATUSES)
-    return _with_lines(_search(queryset, query)).order_by("-closed_at", "-id")
+    """The store's history: fulfilments that ended (and transfers it sent), most recent first."""
+    queryset = Fulfilment.objects.for_store(store).filter(
+        ~Q(status__in=OPEN_STATUSES) | _sent_away(store)
+    )
+    return _with_lines(_search(queryset, query)).order_by(
+        F("closed_at").desc(nulls_first=True), "-id"
+    )
 
 
 def fulfilment_for_store(*, store: Store, fulfilment_id: int) -> Fulfilment | None:
@@ -185,15 +229,27 @@ ACTIONS = (
     ("ready", S.READY_FOR_PICKUP),
     ("hand_over", S.COLLECTED),
     ("ship", S.SHIPPED),
+    ("ship_transfer", S.IN_TRANSIT),
+    ("receive", S.RECEIVED),
     ("purchased", S.PURCHASED_IN_STORE),
     ("not_purchased", S.NOT_PURCHASED),
 )
 
 
-def available_actions(fulfilment: Fulfilment) -> set[str]:
-    """The store's actions allowed now (cancellation and timeouts are not the store's)."""
-    found = {name for name, target in ACTIONS if can_move(fulfilment, target)}
-    if fulfilment.status == S.READY_FOR_PICKUP and fulfilment.method == CLICK:
+def available_actions(fulfilment: Fulfilment, store: Store | None = None) -> set[str]:
+    """The actions `store` may take now (cancellation and timeouts are not the store's); a
+    transfer's source and pickup store each have their own steps (None: HQ, either)."""
+    store_id = store.pk if store is not None else None
+    found = {
+        name
+        for name, target in ACTIONS
+        if can_move(fulfilment, target) and store_performs(fulfilment, store_id, target)
+    }
+    if (
+        fulfilment.status == S.READY_FOR_PICKUP
+        and fulfilment.method == CLICK
+        and store_performs(fulfilment, store_id, S.READY_FOR_PICKUP)
+    ):
         found.add("reissue_code")
     return found
 
@@ -316,7 +372,7 @@ def variant_network_stock(*, variant: Variant, store: Store, radius_km: float) -
 def with_fulfilment_details(fulfilments: QuerySet[Fulfilment]) -> QuerySet[Fulfilment]:
     """A fulfilment with its order, store, lines (and their order line) and events: four
     queries for a page, whatever its length."""
-    return fulfilments.select_related("order", "store").prefetch_related(
+    return fulfilments.select_related("order", "store", "pickup_store").prefetch_related(
         Prefetch(
             "lines",
             queryset=FulfilmentLine.objects.select_related("order_line").order_by("id"),

@@ -47,6 +47,7 @@ from .states import (
     OPEN_STATUSES,
     check_fulfilment_transition,
     check_return_transition,
+    check_store_performs,
 )
 
 logger = logging.getLogger(__name__)
@@ -59,6 +60,8 @@ EVENT_OF_STATUS = {
     S.REJECTED: "fulfillment.rejected",
     S.TIMED_OUT: "fulfillment.timed_out",
     S.PICKED: "fulfillment.picked",
+    S.IN_TRANSIT: "fulfillment.transfer_shipped",
+    S.RECEIVED: "fulfillment.transfer_received",
     S.READY_FOR_PICKUP: "fulfillment.ready",
     S.COLLECTED: "fulfillment.handed_over",
     S.SHIPPED: "fulfillment.shipped",
@@ -85,13 +88,22 @@ class PickupCodeVoid(DomainError):
 
 
 def _move(
-    fulfilment: Fulfilment, target: str, *, actor, reason: str = "", **changes
+    fulfilment: Fulfilment,
+    target: str,
+    *,
+    actor,
+    reason: str = "",
+    at_store: Store | None = None,
+    **changes,
 ) -> tuple[Fulfilment, bool]:
-    """Apply one transition; returns (fulfilment, moved). Call inside a transaction."""
+    """Apply one transition; returns (fulfilment, moved). Call inside a transaction.
+    `at_store` is the store acting (None: HQ or a job): a transfer's moves are each one
+    side's (states.check_store_performs)."""
     locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
     if locked.status == target:
         return locked, False
     check_fulfilment_transition(locked, target)
+    check_store_performs(locked, at_store.pk if at_store else None, target)
     # The order's row next, before any stock row: two fulfilments of one order moving at once
     # (a re-route may hold stock where the other gives it back) take their locks in one order.
     Order.objects.select_for_update().filter(pk=locked.order_id).values_list("pk").first()
@@ -115,13 +127,23 @@ def _move(
         data={"from": previous, "to": target, "order": locked.order_id, "reason": reason},
     )
     _settle_stock(locked, target, actor)
-    emit_event(
-        event_type=EVENT_OF_STATUS[target],
-        store_id=locked.store_id,
-        event_id=f"{EVENT_OF_STATUS[target]}:{locked.pk}",
-        data=fulfilment_event_data(locked),
-    )
+    _emit_step(locked, EVENT_OF_STATUS[target])
     return locked, True
+
+
+def _emit_step(fulfilment: Fulfilment, event_type: str) -> None:
+    """The step's webhook to the serving store's endpoints (and HQ's); a transfer's pickup
+    store follows it too."""
+    data = fulfilment_event_data(fulfilment)
+    emit_event(
+        event_type=event_type, store_id=fulfilment.store_id,
+        event_id=f"{event_type}:{fulfilment.pk}", data=data,
+    )  # fmt: skip
+    if fulfilment.pickup_store_id is not None:
+        emit_event(
+            event_type=event_type, store_id=fulfilment.pickup_store_id,
+            event_id=f"{event_type}:{fulfilment.pk}:pickup-store", data=data,
+        )  # fmt: skip
 
 
 # Ends that give the held stock back to the store.
@@ -130,8 +152,14 @@ GIVES_STOCK_BACK = {S.REJECTED, S.TIMED_OUT, S.CANCELLED, S.UNCOLLECTED, S.NOT_P
 
 def _settle_stock(fulfilment: Fulfilment, target: str, actor) -> None:
     """The held units leave the store when the goods do (a sale movement each), and go back
-    to available stock when the fulfilment ends without a sale."""
+    to available stock when the fulfilment ends without a sale. A transfer's units leave the
+    source store when sent ("transfer_out") and come into the pickup store's stock, held for
+    the order, when received (fulfillment/transfers.py)."""
+    from .transfers import settle_transfer_stock
+
     holder = fulfilment_holder(fulfilment.pk)
+    if settle_transfer_stock(fulfilment, target, actor):
+        return
     if target in COMPLETED_STATUSES:
         holds = (
             Reservation.objects.active().filter(holder=holder).order_by("store_id", "variant_id")
@@ -150,6 +178,7 @@ def fulfilment_event_data(fulfilment: Fulfilment) -> dict:
         "fulfilment": fulfilment.pk,
         "order": fulfilment.order.number or fulfilment.order_id,
         "store": fulfilment.store.slug,
+        "pickup_store": fulfilment.pickup_store.slug if fulfilment.pickup_store_id else None,
         "method": fulfilment.method,
         "status": fulfilment.status,
         "carrier": fulfilment.carrier,
@@ -218,9 +247,13 @@ def _reserve_collect_hold_until(fulfilment: Fulfilment):
 # The steps ---------------------------------------------------------------------------------------
 
 
-def accept_fulfilment(*, fulfilment: Fulfilment, actor) -> Fulfilment:
+def accept_fulfilment(
+    *, fulfilment: Fulfilment, actor, at_store: Store | None = None
+) -> Fulfilment:
     with transaction.atomic():
-        fulfilment, moved = _move(fulfilment, S.ACCEPTED, actor=actor, accepted_at=timezone.now())
+        fulfilment, moved = _move(
+            fulfilment, S.ACCEPTED, actor=actor, at_store=at_store, accepted_at=timezone.now()
+        )
         if moved:
             hold_until = (
                 _reserve_collect_hold_until(fulfilment)
@@ -232,7 +265,9 @@ def accept_fulfilment(*, fulfilment: Fulfilment, actor) -> Fulfilment:
     return fulfilment
 
 
-def reject_fulfilment(*, fulfilment: Fulfilment, actor, reason: str) -> Fulfilment:
+def reject_fulfilment(
+    *, fulfilment: Fulfilment, actor, reason: str, at_store: Store | None = None
+) -> Fulfilment:
     """The store can't serve it: in the same transaction, its lines go to the next candidate
     (home delivery) or are cancelled and refunded (collect, or no candidate left)."""
     if not reason.strip():
@@ -240,16 +275,16 @@ def reject_fulfilment(*, fulfilment: Fulfilment, actor, reason: str) -> Fulfilme
     with transaction.atomic():
         fulfilment, moved = _move(
             fulfilment, S.REJECTED, actor=actor, reason=reason, rejection_reason=reason,
-            closed_at=timezone.now(),
+            closed_at=timezone.now(), at_store=at_store,
         )  # fmt: skip
         if moved:
             _after_step(fulfilment, actor=actor)
     return fulfilment
 
 
-def mark_picked(*, fulfilment: Fulfilment, actor) -> Fulfilment:
+def mark_picked(*, fulfilment: Fulfilment, actor, at_store: Store | None = None) -> Fulfilment:
     with transaction.atomic():
-        fulfilment, moved = _move(fulfilment, S.PICKED, actor=actor)
+        fulfilment, moved = _move(fulfilment, S.PICKED, actor=actor, at_store=at_store)
         if moved:
             _after_step(fulfilment, actor=actor)
     return fulfilment
@@ -261,7 +296,9 @@ class ReadyForPickup:
     pickup_code: str | None  # None when it was already ready (no new code is issued)
 
 
-def mark_ready_for_pickup(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
+def mark_ready_for_pickup(
+    *, fulfilment: Fulfilment, actor, at_store: Store | None = None
+) -> ReadyForPickup:
     """Ready on the shelf: a fresh pickup code is made and e-mailed to the customer (text and
     QR code); only its digest is kept. Click & collect waits OrderPolicy.collect_within_days;
     reserve & collect waits until its hold on the stock ends."""
@@ -273,7 +310,7 @@ def mark_ready_for_pickup(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
         if fulfilment.method == FulfilmentMethod.RESERVE_COLLECT:
             collect_before = _reserve_collect_hold_until(fulfilment) or collect_before
         fulfilment, moved = _move(
-            fulfilment, S.READY_FOR_PICKUP, actor=actor, ready_at=now,
+            fulfilment, S.READY_FOR_PICKUP, actor=actor, at_store=at_store, ready_at=now,
             collect_before=collect_before,
             pickup_code_digest=pickup_code_digest(fulfilment.pk, code), pickup_code_failures=0,
         )  # fmt: skip
@@ -283,12 +320,15 @@ def mark_ready_for_pickup(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
     return ReadyForPickup(fulfilment=fulfilment, pickup_code=code if moved else None)
 
 
-def reissue_pickup_code(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
+def reissue_pickup_code(
+    *, fulfilment: Fulfilment, actor, at_store: Store | None = None
+) -> ReadyForPickup:
     """A new code for a ready fulfilment (lost code, or voided by wrong attempts), e-mailed."""
     with transaction.atomic():
         locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
         if locked.status != S.READY_FOR_PICKUP:
             check_fulfilment_transition(locked, S.READY_FOR_PICKUP)
+        check_store_performs(locked, at_store.pk if at_store else None, S.READY_FOR_PICKUP)
         code = new_pickup_code()
         locked.pickup_code_digest = pickup_code_digest(locked.pk, code)
         locked.pickup_code_failures = 0
@@ -301,7 +341,9 @@ def reissue_pickup_code(*, fulfilment: Fulfilment, actor) -> ReadyForPickup:
     return ReadyForPickup(fulfilment=locked, pickup_code=code)
 
 
-def hand_over(*, fulfilment: Fulfilment, code: str, actor) -> Fulfilment:
+def hand_over(
+    *, fulfilment: Fulfilment, code: str, actor, at_store: Store | None = None
+) -> Fulfilment:
     """Give a click & collect order to the customer who shows the right code.
 
     Wrong codes are counted; after OrderPolicy.pickup_code_attempts the code is void, so a
@@ -314,6 +356,7 @@ def hand_over(*, fulfilment: Fulfilment, code: str, actor) -> Fulfilment:
         if locked.status == S.COLLECTED:
             return locked
         check_fulfilment_transition(locked, S.COLLECTED)
+        check_store_performs(locked, at_store.pk if at_store else None, S.COLLECTED)
         if locked.pickup_code_failures >= policy.pickup_code_attempts:
             raise PickupCodeVoid(_("Too many wrong codes: send the customer a new pickup code."))
         expected = locked.pickup_code_digest
@@ -361,12 +404,16 @@ def ship_fulfilment(
     return fulfilment
 
 
-def record_reserve_outcome(*, fulfilment: Fulfilment, purchased: bool, actor) -> Fulfilment:
+def record_reserve_outcome(
+    *, fulfilment: Fulfilment, purchased: bool, actor, at_store: Store | None = None
+) -> Fulfilment:
     """Reserve & collect ends in the store: the customer bought the item there, or not (the
     line is then counted as cancelled; nothing was paid online, nothing is refunded)."""
     target = S.PURCHASED_IN_STORE if purchased else S.NOT_PURCHASED
     with transaction.atomic():
-        fulfilment, moved = _move(fulfilment, target, actor=actor, closed_at=timezone.now())
+        fulfilment, moved = _move(
+            fulfilment, target, actor=actor, at_store=at_store, closed_at=timezone.now()
+        )
         if moved:
             _after_step(fulfilment, actor=actor)
     return fulfilment

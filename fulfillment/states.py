@@ -1,5 +1,6 @@
 """Lifecycles of the fulfillment app, in one place: a fulfilment's allowed moves (and which
-methods each applies to), and a return's."""
+flows each applies to: a method, or a collect method served by a store-to-store transfer), which
+store performs each move of a transfer, and a return's lifecycle."""
 
 from __future__ import annotations
 
@@ -15,9 +16,14 @@ HOME = {FulfilmentMethod.HOME_DELIVERY}
 CLICK = {FulfilmentMethod.CLICK_COLLECT}
 RESERVE = {FulfilmentMethod.RESERVE_COLLECT}
 COLLECT = CLICK | RESERVE
-ALL = HOME | COLLECT
+# A collect line the chosen store had no stock for: another store sells it and sends it there.
+TRANSFER_SUFFIX = "+transfer"
+CLICK_BY_TRANSFER = {f"{FulfilmentMethod.CLICK_COLLECT}{TRANSFER_SUFFIX}"}
+RESERVE_BY_TRANSFER = {f"{FulfilmentMethod.RESERVE_COLLECT}{TRANSFER_SUFFIX}"}
+TRANSFER = CLICK_BY_TRANSFER | RESERVE_BY_TRANSFER
+ALL = HOME | COLLECT | TRANSFER
 
-# (from, to) -> the methods for which the move is allowed.
+# (from, to) -> the flows for which the move is allowed.
 TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (S.AWAITING_ACCEPTANCE, S.ACCEPTED): ALL,
     (S.AWAITING_ACCEPTANCE, S.REJECTED): ALL,
@@ -29,14 +35,29 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
     (S.PICKED, S.SHIPPED): HOME,
     (S.SHIPPED, S.DELIVERED): HOME,
     (S.PICKED, S.CANCELLED): ALL,
-    (S.READY_FOR_PICKUP, S.COLLECTED): CLICK,
-    (S.READY_FOR_PICKUP, S.PURCHASED_IN_STORE): RESERVE,
-    (S.READY_FOR_PICKUP, S.NOT_PURCHASED): RESERVE,
-    (S.READY_FOR_PICKUP, S.UNCOLLECTED): COLLECT,
+    # A transfer: the source store sends the goods, the pickup store receives them (the goods
+    # are between two stores meanwhile: nothing may cancel them), then it's a collect.
+    (S.PICKED, S.IN_TRANSIT): TRANSFER,
+    (S.IN_TRANSIT, S.RECEIVED): TRANSFER,
+    (S.RECEIVED, S.READY_FOR_PICKUP): TRANSFER,
+    (S.RECEIVED, S.CANCELLED): TRANSFER,
+    (S.READY_FOR_PICKUP, S.COLLECTED): CLICK | CLICK_BY_TRANSFER,
+    (S.READY_FOR_PICKUP, S.PURCHASED_IN_STORE): RESERVE | RESERVE_BY_TRANSFER,
+    (S.READY_FOR_PICKUP, S.NOT_PURCHASED): RESERVE | RESERVE_BY_TRANSFER,
+    (S.READY_FOR_PICKUP, S.UNCOLLECTED): COLLECT | TRANSFER,
     (S.READY_FOR_PICKUP, S.CANCELLED): ALL,
 }
 
-OPEN_STATUSES = {S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.PICKED, S.READY_FOR_PICKUP}
+# Who performs the moves of a transfer: the source store up to sending the goods, the pickup
+# store from their arrival. Any other move (cancellation, timeouts) is not a store's.
+SOURCE_STORE_MOVES = {S.ACCEPTED, S.REJECTED, S.PICKED, S.IN_TRANSIT}
+PICKUP_STORE_MOVES = {
+    S.RECEIVED, S.READY_FOR_PICKUP, S.COLLECTED, S.PURCHASED_IN_STORE, S.NOT_PURCHASED,
+}  # fmt: skip
+
+OPEN_STATUSES = {
+    S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.PICKED, S.IN_TRANSIT, S.RECEIVED, S.READY_FOR_PICKUP,
+}  # fmt: skip
 # The fulfilment's goods left the store with the customer or the carrier: the sale is made.
 COMPLETED_STATUSES = {S.COLLECTED, S.SHIPPED, S.DELIVERED, S.PURCHASED_IN_STORE}
 # The goods reached the customer, or are on their way to them, after a distance sale: what a
@@ -46,8 +67,14 @@ RETURNABLE_STATUSES = {S.COLLECTED, S.SHIPPED, S.DELIVERED}
 LOST_STATUSES = {S.REJECTED, S.TIMED_OUT}
 
 
+def flow_of(fulfilment: Fulfilment) -> str:
+    """The fulfilment's method, marked when a transfer serves it."""
+    suffix = TRANSFER_SUFFIX if fulfilment.pickup_store_id is not None else ""
+    return f"{fulfilment.method}{suffix}"
+
+
 def can_move(fulfilment: Fulfilment, target: str) -> bool:
-    return fulfilment.method in TRANSITIONS.get((fulfilment.status, target), set())
+    return flow_of(fulfilment) in TRANSITIONS.get((fulfilment.status, target), set())
 
 
 def check_fulfilment_transition(fulfilment: Fulfilment, target: str) -> None:
@@ -62,6 +89,31 @@ def check_fulfilment_transition(fulfilment: Fulfilment, target: str) -> None:
             current=fulfilment.status,
             target=target,
         )
+
+
+def store_performs(fulfilment: Fulfilment, store_id: int | None, target: str) -> bool:
+    """Whether the store `store_id` (None: HQ, which may act for either) performs this move.
+    Without a transfer the serving store performs every move."""
+    if store_id is None or fulfilment.pickup_store_id is None:
+        return True
+    if target in SOURCE_STORE_MOVES:
+        return store_id == fulfilment.store_id
+    if target in PICKUP_STORE_MOVES:
+        return store_id == fulfilment.pickup_store_id
+    return False
+
+
+def check_store_performs(fulfilment: Fulfilment, store_id: int | None, target: str) -> None:
+    """A transfer's moves belong to one side each: the pickup store can't accept for the
+    source, the source can't hand over at the pickup store (IllegalTransition)."""
+    if store_performs(fulfilment, store_id, target):
+        return
+    side = fulfilment.store if target in SOURCE_STORE_MOVES else fulfilment.pickup_store
+    raise IllegalTransition(
+        _("This step of the transfer is for %(store)s to do.") % {"store": side.name},
+        current=fulfilment.status,
+        target=target,
+    )
 
 
 R = Return.Status

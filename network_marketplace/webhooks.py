@@ -64,6 +64,12 @@ EVENT_TYPES: dict[str, Any] = {
     "fulfillment.accepted": gettext_lazy("A store accepted a fulfilment."),
     "fulfillment.rejected": gettext_lazy("A store rejected a fulfilment."),
     "fulfillment.picked": gettext_lazy("A fulfilment was picked."),
+    "fulfillment.transfer_shipped": gettext_lazy(
+        "A store sent a fulfilment's goods to the customer's pickup store (a transfer)."
+    ),
+    "fulfillment.transfer_received": gettext_lazy(
+        "The pickup store received the goods another store sent it (a transfer)."
+    ),
     "fulfillment.ready": gettext_lazy("A fulfilment is ready for pickup."),
     "fulfillment.handed_over": gettext_lazy("A fulfilment was handed over to the customer."),
     "fulfillment.shipped": gettext_lazy("A fulfilment was shipped."),

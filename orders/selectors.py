@@ -480,7 +480,7 @@ def with_order_summary(orders: QuerySet[Order]) -> QuerySet[Order]:
     return orders.select_related("placed_by_store", "attributed_store").prefetch_related(
         Prefetch(
             "fulfilments",
-            queryset=Fulfilment.objects.select_related("store").order_by("id"),
+            queryset=Fulfilment.objects.select_related("store", "pickup_store").order_by("id"),
         ),
         Prefetch(
             "lines", queryset=OrderLine.objects.order_by("id").only("id", "order_id", "quantity")
@@ -496,7 +496,7 @@ def with_order_details(orders: QuerySet[Order]) -> QuerySet[Order]:
         Prefetch("lines", queryset=OrderLine.objects.select_related("chosen_store")),
         Prefetch(
             "fulfilments",
-            queryset=Fulfilment.objects.select_related("store").order_by("id"),
+            queryset=Fulfilment.objects.select_related("store", "pickup_store").order_by("id"),
         ),
         Prefetch(
             "fulfilments__lines",
@@ -517,14 +517,21 @@ def filter_orders(
     placed_from: date | None = None,
     placed_to: date | None = None,
 ) -> QuerySet[Order]:
-    """`store`: orders with a fulfilment served by it; dates are inclusive, in the network's
+    """`store`: orders with a fulfilment served by it (or sent to it for pickup); dates are
+    inclusive, in the network's
     time zone."""
     if status:
         orders = orders.filter(status=status)
     if store is not None:
         from fulfillment.models import Fulfilment
 
-        orders = orders.filter(Exists(Fulfilment.objects.filter(order=OuterRef("pk"), store=store)))
+        orders = orders.filter(
+            Exists(
+                Fulfilment.objects.filter(order=OuterRef("pk")).filter(
+                    Q(store=store) | Q(pickup_store=store)
+                )
+            )
+        )
     if placed_from:
         orders = orders.filter(placed_at__date__gte=placed_from)
     if placed_to:
@@ -538,26 +545,51 @@ def filter_orders(
 UNAVAILABLE_BY_TRANSFER = "chosen_store_out_of_stock"
 
 
+def transfer_promise(*, store_name: str, days: int | None) -> str:
+    """What the customer is told of a line another store sends to their chosen store: the
+    pages, the quote API and the confirmation e-mail say the same."""
+    return ngettext(
+        "Available at %(store)s in %(days)s day, sent from another store.",
+        "Available at %(store)s in %(days)s days, sent from another store.",
+        days or 0,
+    ) % {"store": store_name, "days": days or 0}
+
+
 @dataclass(frozen=True)
 class PreviewLine:
-    """A priced line and how it would be served: `available` only when it can be placed as
-    asked (the chosen store has it, or a location can ship it), as place_order requires."""
+    """A priced line and how it would be served: `available` when it can be placed as asked
+    (the chosen store has it, another store can send it there, or a location can ship it), as
+    place_order requires. A transfer's `served_by` is the source store, `pickup_store` the
+    chosen one, and `promised_on` the longer promise."""
 
     quote: LineQuote
     decision: RoutingDecision
     served_by: list[tuple[Store, int]]  # (location, units) taken from its stock
     promised_on: date | None
+    pickup_store: Store | None = None  # a transfer's destination (the customer's choice)
 
     @property
     def available(self) -> bool:
-        return self.decision.kind == DecisionKind.DIRECT
+        return self.decision.kind in {DecisionKind.DIRECT, DecisionKind.TRANSFER}
+
+    @property
+    def is_transfer(self) -> bool:
+        return self.decision.kind == DecisionKind.TRANSFER
+
+    @property
+    def delay_days(self) -> int | None:
+        return self.decision.delay_days
+
+    @property
+    def transfer_message(self) -> str | None:
+        if self.pickup_store is None:
+            return None
+        return transfer_promise(store_name=self.pickup_store.name, days=self.delay_days)
 
     @property
     def unavailable_reason(self) -> str | None:
         if self.available:
             return None
-        if self.decision.kind == DecisionKind.TRANSFER:
-            return UNAVAILABLE_BY_TRANSFER
         return str(self.decision.unavailable_reason)
 
 
@@ -620,12 +652,14 @@ def preview_checkout(*, lines: list[LineRequest], point: Point, today: date | No
     )
     routing = route_order(request=request, locations=locations, policy=rules)
     priced = quote(lines, policy=policy)
-    location_ids = {a.location_id for d in routing.decisions for a in d.allocations}
+    location_ids = {a.location_id for d in routing.decisions for a in d.allocations} | {
+        d.location_id for d in routing.decisions if d.kind == DecisionKind.TRANSFER
+    }
     stores = Store.objects.in_bulk(location_ids) if location_ids else {}
     today = today or timezone.localdate()
     preview_lines = []
     for line_quote, decision in zip(priced.lines, routing.decisions, strict=True):
-        served = decision.kind == DecisionKind.DIRECT
+        served = decision.kind in {DecisionKind.DIRECT, DecisionKind.TRANSFER}
         preview_lines.append(
             PreviewLine(
                 quote=line_quote,
@@ -635,6 +669,9 @@ def preview_checkout(*, lines: list[LineRequest], point: Point, today: date | No
                 else [],
                 promised_on=today + timedelta(days=decision.delay_days)
                 if served and decision.delay_days is not None
+                else None,
+                pickup_store=stores[decision.location_id]
+                if decision.kind == DecisionKind.TRANSFER
                 else None,
             )
         )
@@ -681,6 +718,8 @@ class CartItem:
     quote: LineQuote
     available: int
     problem: str = ""  # what stops this line being ordered as it is, in the customer's words
+    # The chosen store lacks it but another store can send it there: the longer promise.
+    transfer: str = ""
 
     @property
     def store(self) -> Store | None:
@@ -821,8 +860,21 @@ def cart_summary(
             if line.store_id
             else for_home.get(line.variant_id, 0)
         )
-        items.append(CartItem(line, line_quote, available, _line_problem(line, available)))
+        problem, transfer = _line_problem(line, available), ""
+        if problem and line.store_id and available < line.quantity:
+            transfer = _transfer_offer(line)
+            problem = "" if transfer else problem
+        items.append(CartItem(line, line_quote, available, problem, transfer))
     return CartSummary(cart=cart, items=items, quote=priced)
+
+
+def _transfer_offer(line: CartLine) -> str:
+    """The promise of a collect line its store can't serve from its own stock, when another
+    store can send it there (as place_order would route it), else ""."""
+    request = LineRequest(line.variant, line.quantity, line.method, line.store)
+    point = Point(float(line.store.latitude), float(line.store.longitude))
+    [preview] = preview_checkout(lines=[request], point=point).lines
+    return preview.transfer_message or ""
 
 
 def cart_count(cart_id: int | None) -> int:
@@ -896,7 +948,7 @@ def orders_of_customer(user):
 def _fulfilments():
     from fulfillment.models import Fulfilment
 
-    return Fulfilment.objects.select_related("store")
+    return Fulfilment.objects.select_related("store", "pickup_store")
 
 
 def order_for_tracking(number: str) -> Order | None:

@@ -70,6 +70,10 @@ class CheckoutLine:
     quantity: int
     method: str
     store: Store | None = None  # the pickup store of a collect line
+    # Whether the customer accepts this collect line sent from another store (the longer
+    # promise): a page that showed the direct promise passes False, so a store running out
+    # meanwhile refuses the order instead of silently promising days more.
+    transfer_ok: bool = True
 
 
 @dataclass(frozen=True)
@@ -169,6 +173,10 @@ def _route(customer, lines, point, policy):
     return route_order(request=request, locations=locations, policy=rules)
 
 
+# A collect line is served by its chosen store, or sent there from another store's stock.
+SERVED_KINDS = {DecisionKind.DIRECT, DecisionKind.TRANSFER}
+
+
 def place_order(
     *,
     customer: CustomerDetails,
@@ -209,7 +217,8 @@ def place_order(
     lost = [
         lines[decision.line_index].variant.sku
         for decision in routing.decisions
-        if decision.kind != DecisionKind.DIRECT
+        if decision.kind not in SERVED_KINDS
+        or (decision.kind == DecisionKind.TRANSFER and not lines[decision.line_index].transfer_ok)
     ]
     if lost:
         raise NoLongerAvailable(
@@ -279,7 +288,7 @@ def _write_order(
     order.save(update_fields=["number"])
     stores = {store.pk: store for store in Store.objects.filter(
         pk__in={a.location_id for d in routing.decisions for a in d.allocations})}  # fmt: skip
-    fulfilments: dict[tuple[int, str], Fulfilment] = {}
+    fulfilments: dict[tuple[int, str, int | None], Fulfilment] = {}
     holds = []
     for line, line_quote, decision in zip(lines, priced.lines, routing.decisions, strict=True):
         order_line = OrderLine.objects.create(
@@ -289,13 +298,16 @@ def _write_order(
             vat_percent=Decimal(line_quote.vat_percent), total_cents=line_quote.total_cents,
             vat_cents=line_quote.vat_cents, method=line.method, chosen_store=line.store,
         )  # fmt: skip
+        # A transfer: the source sells and sends its stock to the customer's chosen store.
+        pickup = line.store if decision.kind == DecisionKind.TRANSFER else None
         for allocation in decision.allocations:
-            key = (allocation.location_id, line.method)
+            key = (allocation.location_id, line.method, pickup.pk if pickup else None)
             if key not in fulfilments:
                 # The deadline to accept starts when the order is paid (confirm_order).
                 fulfilments[key] = Fulfilment.objects.create(
-                    order=order, store=stores[allocation.location_id], method=line.method
-                )
+                    order=order, store=stores[allocation.location_id], method=line.method,
+                    pickup_store=pickup,
+                )  # fmt: skip
             FulfilmentLine.objects.create(
                 fulfilment=fulfilments[key], order_line=order_line, quantity=allocation.quantity
             )
@@ -374,7 +386,11 @@ def confirm_order(*, order: Order, actor) -> Order:
 
 def _firm_up_holds(fulfilment, policy: OrderPolicy, actor) -> None:
     holder = fulfilment_holder(fulfilment.pk)
-    reserve_and_collect = fulfilment.method == FulfilmentMethod.RESERVE_COLLECT
+    # A transfer's source holds firmly: a reserve & collect hold starts at the pickup store,
+    # when the goods arrive (fulfillment/transfers.py).
+    reserve_and_collect = (
+        fulfilment.method == FulfilmentMethod.RESERVE_COLLECT and fulfilment.pickup_store_id is None
+    )
     kind = Reservation.Kind.RESERVE_COLLECT if reserve_and_collect else Reservation.Kind.ORDER
     ttl = timedelta(hours=policy.reserve_hold_hours) if reserve_and_collect else None
     lines = [(fulfilment.store, line.order_line.variant, line.quantity)
@@ -422,6 +438,7 @@ def _announce_placed(order: Order, fulfilments, now, actor) -> None:
             event_id=f"fulfillment.created:{fulfilment.pk}",
             data={"fulfilment": fulfilment.pk, "order": order.number, "method": fulfilment.method},
         )  # fmt: skip
+    transfers = _transfer_promises(order, fulfilments)
     send_templated_email(
         to=order.email, template="order_confirmation", language=order.language,
         dedupe_key=f"order-confirmed:{order.pk}",
@@ -429,9 +446,28 @@ def _announce_placed(order: Order, fulfilments, now, actor) -> None:
             "number": order.number, "first_name": order.first_name,
             "total_cents": order.total_cents,
             "lines": [{"name": line.product_name, "quantity": line.quantity,
-                       "total_cents": line.total_cents} for line in order.lines.all()],
+                       "total_cents": line.total_cents, **transfers.get(line.pk, {})}
+                      for line in order.lines.all()],
         },
     )  # fmt: skip
+
+
+def _transfer_promises(order: Order, fulfilments) -> dict[int, dict]:
+    """{order line id: the pickup store and the days} of the lines another store sends to the
+    customer's chosen store: the confirmation e-mail states that longer promise."""
+    decisions = order.routing_log[-1]["result"]["lines"]
+    days_of = {decision["line"]: decision.get("delay_days") for decision in decisions}
+    index_of = {line.pk: index for index, line in enumerate(order.lines.order_by("pk"))}
+    found = {}
+    for fulfilment in fulfilments:
+        if fulfilment.pickup_store_id is None:
+            continue
+        for line in fulfilment.lines.all():
+            found[line.order_line_id] = {
+                "transfer_store": fulfilment.pickup_store.name,
+                "transfer_days": days_of.get(index_of.get(line.order_line_id)),
+            }
+    return found
 
 
 def abandon_checkout(*, order: Order, actor, reason: str) -> Order:

@@ -403,8 +403,16 @@ def _place(request, cart, summary, form):
         user=request.user if request.user.is_authenticated else None,
         language=get_language() or settings.LANGUAGE_CODE,
     )
+    # A line is placed as a transfer only if the page the customer posted promised it so.
+    shown = set(request.POST.getlist("transfer_line"))
     lines = [
-        CheckoutLine(item.line.variant, item.line.quantity, item.line.method, item.line.store)
+        CheckoutLine(
+            item.line.variant,
+            item.line.quantity,
+            item.line.method,
+            item.line.store,
+            transfer_ok=str(item.line.pk) in shown,
+        )
         for item in summary.items
     ]
     token = _payment_token(data["card_number"]) if summary.pay_online_cents else ""
@@ -530,7 +538,7 @@ def _parts(order: Order) -> list[dict]:
     slots = {slot.store_id: slot for slot in order.pickup_slots.all()}
     parts = []
     for part in order.fulfilments.all():
-        store = part.store
+        store = part.collect_store  # a transfer: the customer's store, not the one sending it
         collect = part.method in COLLECT_METHODS
         status = opening_status(store.opening_hours) if collect else None
         parts.append(
@@ -548,6 +556,14 @@ def _parts(order: Order) -> list[dict]:
                 "is_open": bool(status and status.is_open),
                 "ready": part.status == Fulfilment.Status.READY_FOR_PICKUP,
                 "shipped": part.status == Fulfilment.Status.SHIPPED,
+                "transfer": part.is_transfer,
+                "in_transit": part.is_transfer
+                and part.status
+                in {
+                    Fulfilment.Status.ACCEPTED,
+                    Fulfilment.Status.PICKED,
+                    Fulfilment.Status.IN_TRANSIT,
+                },
                 "completed": part.status in COMPLETED_STATUSES
                 and part.method != FulfilmentMethod.RESERVE_COLLECT,
             }

@@ -43,10 +43,13 @@ def status_text(fulfilment) -> str:
     method = fulfilment.method
     home = method == FulfilmentMethod.HOME_DELIVERY
     reserve = method == FulfilmentMethod.RESERVE_COLLECT
+    transfer = fulfilment.pickup_store_id is not None
     texts = {
         S.AWAITING_ACCEPTANCE: _("Waiting for the store to confirm"),
+        S.IN_TRANSIT: _("On its way to your store"),
+        S.RECEIVED: _("Arrived at your store, almost ready"),
         S.ACCEPTED: _("Confirmed, being prepared"),
-        S.PICKED: _("Packed, about to leave") if home else _("Picked, almost ready"),
+        S.PICKED: _("Packed, about to leave") if home or transfer else _("Picked, almost ready"),
         S.READY_FOR_PICKUP: _("Held for you in store") if reserve else _("Ready for pickup"),
         S.COLLECTED: _("Collected"),
         S.SHIPPED: _("Shipped"),
@@ -105,6 +108,10 @@ def timeline(order: Order, fulfilment=None) -> list[TimelineEntry]:
                 entries.append(TimelineEntry(event.created_at, _("Order placed")))
         return entries
     for event in fulfilment.events.all():
-        probe = Fulfilment(status=event.to_status, method=fulfilment.method)
+        probe = Fulfilment(
+            status=event.to_status,
+            method=fulfilment.method,
+            pickup_store_id=fulfilment.pickup_store_id,
+        )
         entries.append(TimelineEntry(event.created_at, status_text(probe)))
     return entries

@@ -9,7 +9,8 @@ from rest_framework import serializers
 from orders.models import FulfilmentMethod, OrderPolicy
 
 from ..models import Fulfilment
-from ..states import TRANSITIONS
+from ..states import can_move, store_performs
+from ..transfers import transfer_carrier_label
 
 S = Fulfilment.Status
 
@@ -21,18 +22,21 @@ ACTION_TARGETS = {
     "ready": [S.READY_FOR_PICKUP],
     "handover": [S.COLLECTED],
     "ship": [S.SHIPPED],
+    "ship_transfer": [S.IN_TRANSIT],
+    "receive": [S.RECEIVED],
     "outcome": [S.PURCHASED_IN_STORE, S.NOT_PURCHASED],
     "delivered": [S.DELIVERED],
 }
 
 
-def allowed_actions(fulfilment: Fulfilment) -> list[str]:
-    """The actions the store may take now, from fulfillment/states.py."""
+def allowed_actions(fulfilment: Fulfilment, store_id: int | None = None) -> list[str]:
+    """The actions the store `store_id` (None: HQ) may take now, from fulfillment/states.py:
+    a transfer's source and pickup store each see their own steps."""
     return [
         name
         for name, targets in ACTION_TARGETS.items()
         if any(
-            fulfilment.method in TRANSITIONS.get((fulfilment.status, target), set())
+            can_move(fulfilment, target) and store_performs(fulfilment, store_id, target)
             for target in targets
         )
     ]
@@ -76,16 +80,37 @@ class ShippingAddressSerializer(serializers.Serializer):
         return f"{order.first_name} {order.last_name}".strip()
 
 
+class TransferSerializer(serializers.Serializer):
+    source_store = serializers.CharField(
+        source="store.slug", help_text="It sells its stock and sends the goods (the sale is its)."
+    )
+    pickup_store = serializers.CharField(
+        source="pickup_store.slug", help_text="It receives the goods and hands them over."
+    )
+    carrier = serializers.SerializerMethodField(help_text="Carrier, or “Internal shuttle”.")
+    shipped_at = serializers.DateTimeField(source="transfer_shipped_at", allow_null=True)
+    received_at = serializers.DateTimeField(source="transfer_received_at", allow_null=True)
+
+    def get_carrier(self, fulfilment) -> str:
+        return transfer_carrier_label(fulfilment) if fulfilment.transfer_shipped_at else ""
+
+
 class FulfilmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    store = serializers.CharField(source="store.slug")
+    store = serializers.CharField(
+        source="store.slug", help_text="The store serving it: its stock is sold."
+    )
+    transfer = serializers.SerializerMethodField(
+        help_text="A store-to-store transfer (the chosen pickup store lacked the stock): the "
+        "source store, the pickup store and the legs' times; null otherwise."
+    )
     order = FulfilmentOrderSerializer()
     method = serializers.ChoiceField(choices=FulfilmentMethod.choices)
     status = serializers.ChoiceField(choices=S.choices)
     status_label = serializers.CharField(source="get_status_display")
     allowed_actions = serializers.SerializerMethodField(
-        help_text="The actions possible now: accept, reject, picked, ready, handover, ship, "
-        "outcome."
+        help_text="The actions this store may take now: accept, reject, picked, ready, handover, "
+        "ship, ship_transfer, receive, outcome, delivered."
     )
     accept_deadline = serializers.DateTimeField(
         allow_null=True, help_text="Accept before: else the order goes to another store."
@@ -112,7 +137,14 @@ class FulfilmentSerializer(serializers.Serializer):
         serializers.ListField(child=serializers.ChoiceField(choices=list(ACTION_TARGETS)))
     )
     def get_allowed_actions(self, fulfilment) -> list[str]:
-        return allowed_actions(fulfilment)
+        store = self.context.get("store")
+        return allowed_actions(fulfilment, store.pk if store is not None else None)
+
+    @extend_schema_field(TransferSerializer(allow_null=True))
+    def get_transfer(self, fulfilment) -> dict | None:
+        if not fulfilment.is_transfer:
+            return None
+        return TransferSerializer(fulfilment).data
 
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_pickup_code_attempts_left(self, fulfilment) -> int | None:
@@ -175,6 +207,17 @@ class HandoverSerializer(serializers.Serializer):
 class ShipSerializer(serializers.Serializer):
     carrier = serializers.CharField(max_length=50)
     tracking_number = serializers.CharField(max_length=100)
+
+
+class ShipTransferSerializer(serializers.Serializer):
+    carrier = serializers.CharField(
+        max_length=50, required=False, allow_blank=True,
+        help_text="The carrier; empty or absent: the network's internal shuttle.",
+    )  # fmt: skip
+    tracking_number = serializers.CharField(
+        max_length=100, required=False, allow_blank=True,
+        help_text="The carrier's tracking number (required with a carrier).",
+    )  # fmt: skip
 
 
 class OutcomeSerializer(serializers.Serializer):

@@ -26,7 +26,7 @@ from network_marketplace.errors import DomainError
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import STORE_SLUG, StoreScopedViewSet
 
-from .. import services
+from .. import services, transfers
 from ..models import Fulfilment
 from ..selectors import store_fulfilments, with_fulfilment_details
 from .serializers import (
@@ -38,6 +38,7 @@ from .serializers import (
     PickupCodeErrorSerializer,
     RejectSerializer,
     ShipSerializer,
+    ShipTransferSerializer,
 )
 
 FULFILMENT_ID = OpenApiParameter(
@@ -144,6 +145,10 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
     def get_object(self) -> Fulfilment:
         return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
+    def get_serializer_context(self):
+        # A transfer's source and pickup store each get their own allowed actions.
+        return {**super().get_serializer_context(), "store": self.get_store()}
+
     def list(self, request, store_slug):
         query = FulfilmentQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
@@ -177,7 +182,11 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
     @action(detail=True, methods=["post"])
     def accept(self, request, store_slug, pk):
         fulfilment = self.get_object()
-        return self._answer(services.accept_fulfilment(fulfilment=fulfilment, actor=request.user))
+        return self._answer(
+            services.accept_fulfilment(
+                fulfilment=fulfilment, actor=request.user, at_store=self.get_store()
+            )
+        )
 
     @_step(
         "Reject",
@@ -192,14 +201,20 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
         fulfilment = self.get_object()
         reason = self._body(RejectSerializer)["reason"]
         return self._answer(
-            services.reject_fulfilment(fulfilment=fulfilment, actor=request.user, reason=reason)
+            services.reject_fulfilment(
+                fulfilment=fulfilment, actor=request.user, reason=reason, at_store=self.get_store()
+            )
         )
 
     @_step("Mark picked", "The goods are taken off the shelf, ready to pack or set aside.")
     @action(detail=True, methods=["post"])
     def picked(self, request, store_slug, pk):
         fulfilment = self.get_object()
-        return self._answer(services.mark_picked(fulfilment=fulfilment, actor=request.user))
+        return self._answer(
+            services.mark_picked(
+                fulfilment=fulfilment, actor=request.user, at_store=self.get_store()
+            )
+        )
 
     @_step(
         "Mark ready for pickup",
@@ -210,7 +225,9 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
     @action(detail=True, methods=["post"])
     def ready(self, request, store_slug, pk):
         fulfilment = self.get_object()
-        result = services.mark_ready_for_pickup(fulfilment=fulfilment, actor=request.user)
+        result = services.mark_ready_for_pickup(
+            fulfilment=fulfilment, actor=request.user, at_store=self.get_store()
+        )
         return self._answer(result.fulfilment)
 
     @_step(
@@ -249,7 +266,9 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
         fulfilment = self.get_object()
         code = self._body(HandoverSerializer)["code"]
         try:
-            handed = services.hand_over(fulfilment=fulfilment, code=code, actor=request.user)
+            handed = services.hand_over(
+                fulfilment=fulfilment, code=code, actor=request.user, at_store=self.get_store()
+            )
         except services.WrongPickupCode as wrong:
             return Response(
                 {
@@ -294,6 +313,48 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
         )
 
     @_step(
+        "Send a transfer to the pickup store",
+        "Store-to-store transfer, the source store: the picked goods left for the customer's "
+        "pickup store, with a `carrier` and its `tracking_number`, or by the network's "
+        "internal shuttle (no carrier). The units leave this store's stock (`transfer_out`). "
+        "Webhook `fulfillment.transfer_shipped`. The pickup store gets a 409.",
+        request=ShipTransferSerializer,
+        examples=[
+            OpenApiExample(
+                "By carrier",
+                request_only=True,
+                value={"carrier": "Colissimo", "tracking_number": "6A12345678901"},
+            ),
+            OpenApiExample("By internal shuttle", request_only=True, value={}),
+        ],
+    )
+    @action(detail=True, methods=["post"], url_path="ship-transfer")
+    def ship_transfer(self, request, store_slug, pk):
+        fulfilment = self.get_object()
+        body = self._body(ShipTransferSerializer)
+        shipped = transfers.ship_transfer(
+            fulfilment=fulfilment, actor=request.user, at_store=self.get_store(),
+            carrier=body.get("carrier", ""), tracking_number=body.get("tracking_number", ""),
+        )  # fmt: skip
+        return self._answer(shipped)
+
+    @_step(
+        "Receive a transfer",
+        "Store-to-store transfer, the pickup store: the goods sent by the source store "
+        "arrived. They come into this store's stock held for the order (`transfer_in`: "
+        "`available` doesn't change); then mark it `ready` as usual (the customer is told "
+        "then). Webhook `fulfillment.transfer_received`. Before the goods were sent: 409.",
+    )
+    @action(detail=True, methods=["post"])
+    def receive(self, request, store_slug, pk):
+        fulfilment = self.get_object()
+        return self._answer(
+            transfers.receive_transfer(
+                fulfilment=fulfilment, actor=request.user, at_store=self.get_store()
+            )
+        )
+
+    @_step(
         "Record the outcome of a reservation",
         "Reserve & collect: the customer came and bought the item in the store (`purchased: "
         "true`, the units are sold) or did not (`false`, they go back on sale).",
@@ -304,11 +365,11 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
     def outcome(self, request, store_slug, pk):
         fulfilment = self.get_object()
         purchased = self._body(OutcomeSerializer)["purchased"]
-        return self._answer(
-            services.record_reserve_outcome(
-                fulfilment=fulfilment, purchased=purchased, actor=request.user
-            )
-        )
+        outcome = services.record_reserve_outcome(
+            fulfilment=fulfilment, purchased=purchased, actor=request.user,
+            at_store=self.get_store(),
+        )  # fmt: skip
+        return self._answer(outcome)
 
     @_step(
         "Report a shipped parcel delivered",

@@ -14,6 +14,8 @@ BADGE_OF_STATUS = {
     S.AWAITING_ACCEPTANCE: "badge--warn",
     S.ACCEPTED: "badge--info",
     S.PICKED: "badge--info",
+    S.IN_TRANSIT: "badge--warn",
+    S.RECEIVED: "badge--info",
     S.READY_FOR_PICKUP: "badge--ok",
     S.COLLECTED: "badge--ok",
     S.SHIPPED: "badge--ok",

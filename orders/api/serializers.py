@@ -225,6 +225,14 @@ class ServedBySerializer(serializers.Serializer):
     quantity = serializers.IntegerField(help_text="Units taken from this location's stock.")
 
 
+class TransferPromiseSerializer(serializers.Serializer):
+    # "from" is a Python keyword: declared below.
+    message = serializers.CharField()
+
+
+TransferPromiseSerializer._declared_fields["from"] = serializers.CharField(allow_null=True)
+
+
 class QuoteLineSerializer(serializers.Serializer):
     sku = serializers.CharField(source="quote.request.variant.sku")
     product_name = serializers.CharField(source="quote.request.variant.product.name")
@@ -252,13 +260,25 @@ class QuoteLineSerializer(serializers.Serializer):
     )
     unavailable_message = serializers.SerializerMethodField()
     served_by = serializers.SerializerMethodField(
-        help_text="Where it would be served from (routing preview): the pickup store, or the "
-        "location(s) shipping it."
+        help_text="Where it would be served from (routing preview): the pickup store, the "
+        "store sending it there (a transfer), or the location(s) shipping it."
     )
     delay_days = serializers.SerializerMethodField(
         help_text="Days until it is ready to collect or delivered, from today."
     )
     promised_on = serializers.DateField(allow_null=True)
+    transfer = serializers.SerializerMethodField(
+        help_text="When the chosen store lacks the stock and another store sends it there: "
+        "`from` (the source store's slug: it sells the item), `message` (the promise, e.g. "
+        "“Available at Lyon Presqu'île in 5 days, sent from another store.”); null otherwise."
+    )
+
+    @extend_schema_field(TransferPromiseSerializer(allow_null=True))
+    def get_transfer(self, line) -> dict | None:
+        if not line.is_transfer:
+            return None
+        source = line.served_by[0][0] if line.served_by else None
+        return {"from": source.slug if source else None, "message": line.transfer_message}
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_store(self, line) -> str | None:
@@ -333,7 +353,11 @@ class OrderFulfilmentSerializer(serializers.Serializer):
     """A fulfilment as the customer follows it: where, how, its state and its parcel."""
 
     id = serializers.IntegerField()
-    store = LocationSerializer()
+    store = LocationSerializer(help_text="The store serving it (whose stock is sold).")
+    pickup_store = LocationSerializer(
+        allow_null=True,
+        help_text="A transfer: the store the goods are sent to, where the customer collects.",
+    )
     method = serializers.ChoiceField(choices=FulfilmentMethod.choices)
     status = serializers.CharField(help_text="See the store fulfilment endpoints for the list.")
     status_label = serializers.CharField(source="get_status_display")

@@ -342,9 +342,11 @@ def consume_reservation(
     actor,
     reference: str = "",
     source: str = StockMovement.Source.SYSTEM,
+    reason: str = StockMovement.Reason.SALE,
 ) -> Reservation:
     """The sale happens: the held units leave the store (on hand and reserved both go down by
-    the quantity; a "sale" movement is written). Idempotent: a consumed hold comes back as is.
+    the quantity; a "sale" movement is written, or `reason` "transfer_out" when they leave for
+    another store). Idempotent: a consumed hold comes back as is.
 
     Raises ReservationExpired for a hold that expired first, InsufficientStock when an
     inventory count left fewer units on hand than the hold (nothing changes then).
@@ -380,12 +382,52 @@ def consume_reservation(
         )
         level.on_hand -= quantity
         _write_movement(
-            level=level, delta=-quantity, reason=StockMovement.Reason.SALE, source=source,
+            level=level, delta=-quantity, reason=reason, source=source,
             reference=reference or current.holder, actor=actor,
         )  # fmt: skip
         current.status, current.updated_at = Status.CONSUMED, now
         _audit(current, "stock.reservation_consumed", actor, reference=reference)
     return current
+
+
+def receive_transferred_stock(
+    *,
+    store: Store,
+    variant: Variant,
+    quantity: int,
+    holder: str,
+    kind: str,
+    ttl: timedelta | None,
+    actor,
+    reference: str = "",
+) -> Reservation:
+    """Units sent by another store for `holder` arrive at `store`: on hand goes up by
+    `quantity` (a "transfer_in" movement) and they are held for `holder` at once (reserved up
+    by as much), so `available` does not change and nobody else can buy them. Creates the
+    stock row when the store never had the variant. Not idempotent: the caller's step (the
+    fulfilment's move to "received") happens once."""
+    _check_holder(holder)
+    _check_quantity(quantity)
+    now = timezone.now()
+    expires_at = _expiry(kind=kind, ttl=ttl, now=now)
+    with transaction.atomic():
+        StockLevel.objects.get_or_create(store=store, variant=variant)
+        pair = (store.pk, variant.pk)
+        level = lock_stock_levels([pair])[pair]
+        StockLevel.objects.filter(pk=level.pk).update(
+            on_hand=F("on_hand") + quantity, reserved=F("reserved") + quantity, updated_at=now
+        )
+        level.on_hand += quantity
+        _write_movement(
+            level=level, delta=quantity, reason=StockMovement.Reason.TRANSFER_IN,
+            source=StockMovement.Source.SYSTEM, reference=reference or holder, actor=actor,
+        )  # fmt: skip
+        reservation = Reservation.objects.create(
+            store=store, variant=variant, quantity=quantity, holder=holder, kind=kind,
+            expires_at=expires_at, actor_label=actor_label(actor),
+        )  # fmt: skip
+        _audit(reservation, "stock.transfer_received", actor, quantity=quantity)
+    return reservation
 
 
 def release_reservation(*, reservation: Reservation, actor) -> Reservation:

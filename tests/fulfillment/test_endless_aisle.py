@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from orders.models import FulfilmentMethod, Order
+from orders.models import FulfilmentMethod, Order, OrderPolicy
 from stores.models import PostalCode, Store
 from tests.factories import ProductFactory, StockLevelFactory, StoreFactory, VariantFactory
 
@@ -125,7 +125,7 @@ def test_click_and_collect_here_from_the_stores_own_shelf(lyon_desk, lyon_store,
 
 
 def test_click_and_collect_here_the_engine_cannot_serve_is_refused_and_says_so(
-    lyon_desk, lyon_store, network
+    lyon_desk, lyon_store, network, no_transfers
 ):
     page = lyon_desk.get(aisle_url(lyon_store, network["pruner"])).content.decode()
     choice = page.split('data-testid="method-click_collect"')[1].split("</label>")[0]
@@ -139,6 +139,29 @@ def test_click_and_collect_here_the_engine_cannot_serve_is_refused_and_says_so(
     assert "Choisissez la livraison à domicile" in error
     assert "Rien n'a été commandé" in error or "Rien n&#x27;a été commandé" in error
     assert not Order.objects.filter(status=Order.Status.PLACED).exists()
+
+
+def test_click_and_collect_here_is_offered_and_placed_as_a_transfer(lyon_desk, lyon_store, network):
+    # given Lyon lacks the pruner, another store has it
+    page = lyon_desk.get(aisle_url(lyon_store, network["pruner"])).content.decode()
+    choice = page.split('data-testid="method-click_collect"')[1].split("</label>")[0]
+    assert "envoyé depuis un autre magasin" in choice
+
+    # when the staff order it for the walk-in customer to collect here
+    response = lyon_desk.post(aisle_url(lyon_store, network["pruner"]), walk_in(method=CLICK))
+
+    # then another store sells it and sends it to Lyon
+    assert response.status_code == 302
+    fulfilment = Order.objects.get(status=Order.Status.PLACED).fulfilments.get()
+    assert fulfilment.pickup_store == lyon_store
+
+
+@pytest.fixture
+def no_transfers(db):
+    """HQ doesn't let stores send collect orders to each other."""
+    policy = OrderPolicy.current()
+    policy.transfer_for_collect = False
+    policy.save()
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,8 @@ def test_the_queue_groups_the_stores_open_orders_by_what_to_do_next(lyon_desk, l
     assert response.status_code == 200
     counts = response.context["counts"]
     assert counts == {
+        "to_send": 0,
+        "incoming": 0,
         "to_accept": 2, "to_pick": 1, "ready": 1, "to_ship": 1, "reserve": 1,
         "open": 6, "overdue": 1,
     }  # fmt: skip

@@ -163,7 +163,7 @@ def test_the_summary_groups_lines_and_prices_them_with_the_pricing_service(world
     assert not summary.problems
 
 
-def test_the_summary_says_which_lines_can_no_longer_be_served(world, cart):
+def test_the_summary_says_which_lines_can_no_longer_be_served(world, cart, no_transfers):
     add_to_cart(cart=cart, variant=world.secateur, quantity=3, method=CLICK, store=world.bellecour)
     add_to_cart(cart=cart, variant=world.secateur, quantity=1, method=CLICK, store=world.part_dieu)
     StockLevel.objects.filter(store=world.bellecour, variant=world.secateur).update(on_hand=2)
@@ -175,6 +175,28 @@ def test_the_summary_says_which_lines_can_no_longer_be_served(world, cart):
         "lyon-bellecour": "Plus que 2 chez Ardoise Lyon Bellecour.",
         "lyon-part-dieu": "Plus disponible chez Ardoise Lyon Part-Dieu.",
     }
+
+
+def test_the_summary_offers_a_line_its_store_ran_out_of_as_a_transfer(world, cart):
+    # given Part-Dieu sold its last sécateur after it went into the cart; Bellecour has some
+    add_to_cart(cart=cart, variant=world.secateur, quantity=1, method=CLICK, store=world.part_dieu)
+    StockLevel.objects.filter(store=world.part_dieu, variant=world.secateur).update(on_hand=0)
+
+    # when the cart is shown
+    (item,) = cart_summary(cart).items
+
+    # then it can still be ordered, sent from another store, with the longer promise
+    assert item.problem == ""
+    assert item.transfer.startswith("Disponible à Ardoise Lyon Part-Dieu dans ")
+    assert item.transfer.endswith("envoyé depuis un autre magasin.")
+
+
+@pytest.fixture
+def no_transfers(db):
+    """HQ doesn't let stores send collect orders to each other."""
+    policy = OrderPolicy.current()
+    policy.transfer_for_collect = False
+    policy.save()
 
 
 def test_a_store_that_stopped_selling_is_a_problem_on_the_line(world, cart):

@@ -174,7 +174,7 @@ def test_a_guest_cannot_touch_another_visitor_s_cart_line(client, world):
     assert CartLine.objects.get(pk=line.pk).quantity == 1
 
 
-def test_the_cart_says_which_items_are_gone_and_blocks_checkout(client, world):
+def test_the_cart_says_which_items_are_gone_and_blocks_checkout(client, world, no_transfers):
     _add(client, world.secateur, CLICK, world.part_dieu)
     StockLevel.objects.filter(store=world.part_dieu).update(on_hand=0)
 
@@ -187,7 +187,9 @@ def test_the_cart_says_which_items_are_gone_and_blocks_checkout(client, world):
     assert checkout.url == CART
 
 
-def test_a_line_asking_more_than_the_store_has_left_offers_to_take_what_is_left(client, world):
+def test_a_line_asking_more_than_the_store_has_left_offers_to_take_what_is_left(
+    client, world, no_transfers
+):
     _add(client, world.secateur, CLICK, world.bellecour, quantity=3)
     StockLevel.objects.filter(store=world.bellecour, variant=world.secateur).update(on_hand=2)
 
@@ -399,7 +401,9 @@ def test_a_declined_card_orders_nothing_and_keeps_the_cart(client, world):
     assert CartLine.objects.count() == 1
 
 
-def test_items_gone_at_placement_send_the_customer_back_to_the_kept_cart(client, world):
+def test_items_gone_at_placement_send_the_customer_back_to_the_kept_cart(
+    client, world, no_transfers
+):
     # The Part-Dieu store had the last unit; another customer buys it between the checkout
     # page and the customer's click.
     _add(client, world.secateur, CLICK, world.part_dieu)
@@ -416,6 +420,32 @@ def test_items_gone_at_placement_send_the_customer_back_to_the_kept_cart(client,
     assert "Plus disponible chez Ardoise Lyon Part-Dieu." in response.content.decode()
     assert Order.objects.count() == 1  # only the other customer's
     assert CartLine.objects.count() == 1
+
+
+def test_a_line_its_store_ran_out_of_is_ordered_as_the_transfer_the_checkout_promised(
+    client, world
+):
+    # given Part-Dieu ran out after the sécateur went into the cart; another store has some
+    _add(client, world.secateur, CLICK, world.part_dieu)
+    StockLevel.objects.filter(store=world.part_dieu, variant=world.secateur).update(on_hand=0)
+
+    # when the checkout page promises it sent from another store, and the customer orders
+    page = client.get(CHECKOUT).content.decode()
+    client.post(CHECKOUT, {**LEA, "transfer_line": str(CartLine.objects.get().pk)})
+
+    # then it is ordered, served by another store and sent to Part-Dieu
+    assert "envoyé depuis un autre magasin" in page
+    fulfilment = Order.objects.get().fulfilments.get()
+    assert fulfilment.pickup_store == world.part_dieu
+    assert fulfilment.store != world.part_dieu
+
+
+@pytest.fixture
+def no_transfers(db):
+    """HQ doesn't let stores send collect orders to each other."""
+    policy = OrderPolicy.current()
+    policy.transfer_for_collect = False
+    policy.save()
 
 
 def test_home_delivery_no_router_can_serve_is_refused_at_placement(client, world, paris_store):
