@@ -10,6 +10,7 @@ from xml.sax.saxutils import escape
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import getSampleStyleSheet
@@ -45,7 +46,7 @@ TABLE_STYLE = TableStyle(
         ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8ecef")),
         ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-        ("ALIGN", (-3, 1), (-1, -1), "RIGHT"),
+        ("ALIGN", (-3, 0), (-1, -1), "RIGHT"),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f7f8f9")]),
     ]
@@ -118,7 +119,15 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         _p("\n".join(facts), normal),
         Spacer(1, 4 * mm),
     ]
-    rows = [[_("Date"), _("Description"), _("VAT rate"), _("Excl. VAT"), _("VAT")]]
+    rows = [
+        [
+            _("Date"),
+            _("Description"),
+            pgettext("invoice column", "VAT rate"),
+            _("Excl. VAT"),
+            _("VAT"),
+        ]
+    ]
     for line in invoice.lines.all():
         rows.append([
             date_format(line.date, "SHORT_DATE_FORMAT"), _p(line.label, normal),
@@ -127,7 +136,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     table = Table(rows, colWidths=[22 * mm, 90 * mm, 18 * mm, 24 * mm, 20 * mm], repeatRows=1)
     table.setStyle(TABLE_STYLE)
     story += [table, Spacer(1, 5 * mm)]
-    vat_rows = [[_("VAT rate"), _("Base excl. VAT"), _("VAT")]]
+    vat_rows = [[pgettext("invoice column", "VAT rate"), _("Base excl. VAT"), _("VAT")]]
     for group in invoice.vat_breakdown:
         vat_rows.append(
             [rate(group["rate_bp"]), euros(group["base_cents"]), euros(group["vat_cents"])]

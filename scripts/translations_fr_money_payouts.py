@@ -1,6 +1,7 @@
 """French for payouts, invoices, statements, exports and the money pages."""
 
 FR = {
+    ("invoice column", "VAT rate"): "Taux de TVA",
     "A store's payout was sent to its bank.": "Le virement d'un magasin a été envoyé à sa banque.",
     "A store's payout failed: the amount is back in its balance.": (
         "Le virement d'un magasin a échoué : le montant revient à son solde."
