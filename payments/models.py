@@ -225,3 +225,20 @@ class JournalLine(models.Model):
     def __str__(self) -> str:
         side = f"D {self.debit_cents}" if self.debit_cents else f"C {self.credit_cents}"
         return f"{self.account.code} {side}"
+
+
+# Commission plans, sale splits and transfers (payments/commission_models.py).
+from .commission_models import (  # noqa: E402
+    CommissionPlan,
+    CommissionRate,
+    SaleSplit,
+    SplitReversal,
+    Transfer,
+    TransferReversal,
+)
+
+__all__ = [
+    "CommissionPlan", "CommissionRate", "JournalEntry", "JournalLine", "LedgerAccount",
+    "Payment", "PaymentAccount", "Refund", "SaleSplit", "SplitReversal", "Transfer",
+    "TransferReversal",
+]  # fmt: skip
