@@ -200,9 +200,11 @@ class OrderSplitter:
     def __post_init__(self) -> None:
         online = [line for line in self.order.lines if line.online]
         weights = [line.total_cents for line in online]
-        *fees, delivery_fee = allocate(
-            self.order.provider_fee_cents, [*weights, self.order.shipping_cents]
-        )
+        home = [line for line in online if line.home_delivery]
+        home_weights = [line.total_cents for line in home]
+        # A delivery fee is paid only with home-delivery lines.
+        shipping = self.order.shipping_cents if home else 0
+        *fees, delivery_fee = allocate(self.order.provider_fee_cents, [*weights, shipping])
         self.fee = {line.key: part for line, part in zip(online, fees, strict=True)}
         self.fixed_fee = {
             line.key: part
@@ -210,9 +212,6 @@ class OrderSplitter:
                 online, allocate(self.order.fixed_fee_cents, weights), strict=True
             )
         }
-        home = [line for line in online if line.home_delivery]
-        home_weights = [line.total_cents for line in home]
-        shipping = self.order.shipping_cents if home else 0
         self.delivery = dict(
             zip([line.key for line in home], allocate(shipping, home_weights), strict=True)
         )
