@@ -22,7 +22,7 @@ from django.db.models import Q
 from catalog.models import Category
 from stores.models import Store
 
-from .models import CommissionPlan, CommissionRate, SaleSplit
+from .models import CommissionPlan, CommissionRate, SaleSplit, Transfer
 
 HQ_OWN_KINDS = {Store.Kind.BRANCH, Store.Kind.WAREHOUSE}
 
@@ -92,3 +92,19 @@ def sale_splits_of_order(order) -> list[SaleSplit]:
         .prefetch_related("reversals")
         .order_by("fulfilment_id", "kind", "id")
     )
+
+
+def sale_splits_for_store(store: Store, *, since=None, until=None):
+    """The splits of `store`'s sales and of the sales it earned a catchment share on, booked in
+    [since, until) (statements, commission invoices, the money pages)."""
+    splits = SaleSplit.objects.filter(Q(seller_store=store) | Q(attributed_store=store))
+    if since is not None:
+        splits = splits.filter(created_at__gte=since)
+    if until is not None:
+        splits = splits.filter(created_at__lt=until)
+    return splits.select_related("order", "order_line", "fulfilment").order_by("created_at", "id")
+
+
+def transfers_for_store(store: Store):
+    """The transfers to `store`'s connected account, newest first, with their reversals."""
+    return Transfer.objects.filter(store=store).prefetch_related("reversals")

@@ -276,3 +276,37 @@ def test_a_store_that_serves_its_own_catchment_keeps_no_share_apart(plan, lyon_s
     assert (split.catchment_cents, split.commission_cents, split.rate_percent) == (
         0, 1_200, Decimal("12.00"),
     )  # fmt: skip
+
+
+def test_a_reversal_waits_for_its_transfer_to_be_made(plan, paris_store, lyon_store, lyon_owner,
+                                                      settings, monkeypatch):  # fmt: skip
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from network_marketplace.outbox import deliver_due_messages
+
+    monkeypatch.setitem(providers.PROVIDERS, "down", ProviderDown)
+    order = paid_order(Piece(paris_store, quantity=2, unit_price_cents=5_000))
+    settings.PAYMENT_PROVIDER = "down"
+    fulfilment = complete(fulfilment_of(order, paris_store))
+    made = request_return(
+        order=order, lines=[ReturnRequestLine(fulfilment.lines.get(), 1)],
+        reason=Return.Reason.CHANGED_MIND, method=Return.Method.IN_STORE, store=lyon_store,
+        actor="customer",
+    )  # fmt: skip
+    receive_return(return_request=made, store=lyon_store, actor=lyon_owner)
+    inspection = LineInspection(made.lines.get(), "resalable", True, 5_000)
+    inspect_return(return_request=made, store=lyon_store, actor=lyon_owner,
+                   inspections=[inspection])  # fmt: skip
+    refund_return(return_request=made, store=lyon_store, actor=lyon_owner)
+    deliver_money_messages()
+    assert TransferReversal.objects.get().status == TransferReversal.Status.PENDING
+
+    settings.PAYMENT_PROVIDER = "dummy"
+    for hours in (2, 6, 12):
+        deliver_due_messages(now=timezone.now() + timedelta(hours=hours))
+
+    assert TransferReversal.objects.get().status == TransferReversal.Status.DONE
+    assert in_account_of(paris_store) == owed_to(paris_store) == (10_000 - 1_200 - 240) // 2
+    assert_ledger_balanced()
