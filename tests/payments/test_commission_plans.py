@@ -97,7 +97,7 @@ def test_two_rates_of_one_store_and_category_may_not_overlap(plan, garden, paris
                           valid_from=second[0], valid_until=second[1])  # fmt: skip
 
     if overlap:
-        with pytest.raises(ValidationError, match="chevauche|overlaps"):
+        with pytest.raises(ValidationError, match=r"chevauche|overlaps"):
             rate.full_clean()
     else:
         rate.full_clean()
