@@ -171,7 +171,7 @@ def _seller_terms(order, seller, category_ids, plan) -> dict[int | None, SellerT
 
 
 def record_sale(*, fulfilment, actor) -> list[SaleSplit]:
-    """The fulfilment's goods left (collected, shipped, purchased in store): split what the
+    """The fulfilment's goods left (collected or shipped): split what the
     customer paid for them, book the split (VT `sale:fulfilment:<id>`) and queue the transfers
     of the seller's net and of the catchment store's share. Call it in the transaction of the
     move, which holds the order's row lock (so two fulfilments of one order split in turn).
