@@ -22,7 +22,7 @@ from payments import ledger
 from payments.models import CommissionPlan, CommissionRate, Payment, Refund, SaleSplit, Transfer
 from payments.reconciliation import reconcile_payments
 
-from .money_helpers import M, Piece, complete, deliver_money_messages, paid_order
+from .commission_helpers import M, Piece, complete, deliver_money_messages, paid_order
 
 
 def check_books():

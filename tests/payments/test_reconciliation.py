@@ -18,7 +18,7 @@ from payments.models import JournalLine, Transfer
 from payments.providers import ChargeResult, RefundResult, TransferResult
 from payments.reconciliation import reconcile_payments
 
-from .money_helpers import Piece, complete, deliver_money_messages, fulfilment_of, paid_order
+from .commission_helpers import Piece, complete, deliver_money_messages, fulfilment_of, paid_order
 
 
 class RecordingProvider(providers.DummyProvider):

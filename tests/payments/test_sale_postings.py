@@ -34,7 +34,7 @@ from payments.models import (
 from payments.postings import record_sale, send_transfer
 from payments.providers import ProviderUnavailable, dummy_fee
 
-from .money_helpers import (
+from .commission_helpers import (
     M,
     Piece,
     assert_ledger_balanced,

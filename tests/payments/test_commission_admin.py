@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from payments.models import Transfer
 
-from .money_helpers import Piece, complete, deliver_money_messages, fulfilment_of, paid_order
+from .commission_helpers import Piece, complete, deliver_money_messages, fulfilment_of, paid_order
 
 
 def test_hq_sees_the_split_of_each_line_in_the_order_admin(client, hq_admin, plan, paris_store,
