@@ -127,6 +127,8 @@ def _move(
         data={"from": previous, "to": target, "order": locked.order_id, "reason": reason},
     )
     _settle_stock(locked, target, actor)
+    if target in COMPLETED_STATUSES:
+        _record_sale(locked, actor)
     _emit_step(locked, EVENT_OF_STATUS[target])
     return locked, True
 
@@ -170,6 +172,13 @@ def _settle_stock(fulfilment: Fulfilment, target: str, actor) -> None:
             )
     elif target in GIVES_STOCK_BACK:
         release_holder(holder=holder, actor=actor)
+
+
+def _record_sale(fulfilment: Fulfilment, actor) -> None:
+    """The goods left: the sale is split and booked, the store's share transferred."""
+    from payments.postings import record_sale
+
+    record_sale(fulfilment=fulfilment, actor=actor)
 
 
 def fulfilment_event_data(fulfilment: Fulfilment) -> dict:
@@ -1015,6 +1024,7 @@ def refund_return(*, return_request: Return, store: Store, actor) -> Return:
     payments app sends the refund e-mail). Idempotent: the provider call carries the key
     `return:<id>`, and a refunded return is returned unchanged. When nothing was paid online
     (or nothing is due), no payment refund is made and the customer is told by e-mail."""
+    from payments.postings import reverse_return_sales
     from payments.services import refund_payment
 
     with transaction.atomic():
@@ -1035,6 +1045,7 @@ def refund_return(*, return_request: Return, store: Store, actor) -> Return:
                 reason=_("Return %(number)s") % {"number": locked.number},
                 idempotency_key=f"return:{locked.pk}", actor=actor,
             )  # fmt: skip
+            reverse_return_sales(return_request=locked, refund=refund, actor=actor)
         refunded = refund.amount_cents if refund is not None else 0
         locked, _moved = _move_return(
             locked, R.REFUNDED, actor=actor, store=store, refunded_at=timezone.now(),

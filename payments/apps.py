@@ -7,5 +7,5 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        # The outbox handlers that send refunds and payouts to the provider, in every process.
-        from . import payouts, services  # noqa: F401
+        # The outbox handlers (refunds, payouts, transfers and their reversals), in every process.
+        from . import payouts, postings, services  # noqa: F401

@@ -18,8 +18,33 @@ The chart (French PCG numbers, so that the FEC export needs no mapping):
 - 706100 HQ's marketing-hub sales to stores — revenue
 - 445710 VAT collected by HQ (on commission and marketing) — liability
 - 627000 the provider's fees — expense
+- 707000 sales of goods by HQ's own locations (branches, warehouse), excl. VAT — revenue
+- 708500 delivery fees of HQ's own shipments, excl. VAT — revenue
+- 622200 catchment shares HQ pays on its own locations' sales — expense
 
 Debit increases assets and expenses; credit increases liabilities and revenue.
+
+Booking conventions (payments/postings.py books them; payouts, invoices, the FEC export and
+the money pages read them; `<id>` is our row's primary key):
+
+- payment captured: BQ `capture:payment:<id>`: Dr 512100 / Cr 419100 the amount;
+- provider fee (HQ bears it): BQ `fee:payment:<id>`: Dr 627000 / Cr 512100 the fee;
+- fulfilment completed (the goods left): VT `sale:fulfilment:<id>`, entry store = the seller:
+  Dr 419100 gross (its lines and its delivery fee share); Cr 467100[seller] net; Cr 706000
+  commission excl. VAT; Cr 445710 the commission's VAT; the catchment share Dr 706000 /
+  Cr 467100[attributed store];
+- the same for HQ's own location (branch, warehouse): Dr 419100 gross; Cr 707000 goods and
+  708500 delivery, excl. VAT; Cr 445710 their VAT; the catchment share Dr 622200 /
+  Cr 467100[attributed store];
+- transfer made: BQ `transfer:<transfer id>`, store: Dr 512200[store] / Cr 512100;
+- refund of a sold line: VT `sale-reversal:refund:<refund id>:fulfilment:<id>`, the seller:
+  the sale's lines the other way, in proportion of what is refunded, Cr 419100;
+- transfer reversed: BQ `transfer-reversal:<reversal id>`, store: Dr 512100 / Cr 512200[store];
+- refund sent to the customer: BQ `refund:<refund id>`: Dr 419100 / Cr 512100 the amount.
+
+So 419100 holds what customers paid for goods not handed over (nor refunded), 467100[store]
+what the network owes the store (payouts take it down), 512200[store] what sits in its
+connected account. Reserve & collect is paid in the store's till: nothing is booked for it.
 """
 
 from __future__ import annotations
@@ -44,6 +69,9 @@ COMMISSION_REVENUE = "706000"
 MARKETING_REVENUE = "706100"
 VAT_COLLECTED = "445710"
 PROVIDER_FEES = "627000"
+HQ_GOODS_SALES = "707000"
+HQ_DELIVERY_SALES = "708500"
+CATCHMENT_EXPENSE = "622200"
 
 K = LedgerAccount.Kind
 CHART: dict[str, tuple[str, str, bool]] = {
@@ -56,6 +84,9 @@ CHART: dict[str, tuple[str, str, bool]] = {
     MARKETING_REVENUE: ("Marketing hub sales to stores", K.REVENUE, False),
     VAT_COLLECTED: ("VAT collected", K.LIABILITY, False),
     PROVIDER_FEES: ("Payment provider fees", K.EXPENSE, False),
+    HQ_GOODS_SALES: ("Sales of goods by HQ's own locations", K.REVENUE, False),
+    HQ_DELIVERY_SALES: ("Delivery fees of HQ's own shipments", K.REVENUE, False),
+    CATCHMENT_EXPENSE: ("Catchment shares paid on HQ's own sales", K.EXPENSE, False),
 }
 # Accounts whose balance is read as credit - debit (what is owed or earned).
 CREDIT_NORMAL = {K.LIABILITY, K.REVENUE}

@@ -498,3 +498,14 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# Commission plans, sale splits and transfers (payments/commission_models.py).
+from .commission_models import (  # noqa: E402, F401 (re-exported: one models module)
+    CommissionPlan,
+    CommissionRate,
+    SaleSplit,
+    SplitReversal,
+    Transfer,
+    TransferReversal,
+)

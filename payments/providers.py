@@ -87,6 +87,8 @@ class PaymentProvider(ABC):
     name = ""
     # Shown to the customer at checkout when no real money moves.
     is_test_mode = False
+    # Whether retrieve_* read back real records (the reconciliation compares with them).
+    keeps_records = True
 
     @abstractmethod
     def charge(
@@ -152,6 +154,7 @@ class DummyProvider(PaymentProvider):
 
     name = "dummy"
     is_test_mode = True
+    keeps_records = False
 
     def charge(self, *, amount_cents, currency, token, idempotency_key, description,
                transfer_group=""):  # fmt: skip

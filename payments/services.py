@@ -21,6 +21,7 @@ from network_marketplace.webhooks import emit_event
 from orders.models import Order
 
 from .models import Payment, Refund
+from .postings import book_capture, book_refund_sent
 from .providers import get_provider
 
 REFUND_KIND = "payment.refund"
@@ -61,7 +62,10 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
     payment.status = Payment.Status.SUCCEEDED if result.succeeded else Payment.Status.FAILED
     payment.reference = result.reference
     payment.failure_message = result.failure_message[:300]
-    payment.save(update_fields=["status", "reference", "failure_message", "updated_at"])
+    with transaction.atomic():
+        payment.save(update_fields=["status", "reference", "failure_message", "updated_at"])
+        if result.succeeded:
+            book_capture(payment=payment, fee_cents=result.fee_cents)
     if not result.succeeded:
         raise PaymentDeclined(
             _("The payment was declined: nothing was ordered. Try another card."),
@@ -148,9 +152,11 @@ def send_refund_to_provider(message) -> None:
     if not result.succeeded:
         # Raising makes the outbox retry with backoff; HQ sees the message in the outbox admin.
         raise RuntimeError(f"Refund {refund.pk} refused by the provider: {result.failure_message}")
-    Refund.objects.filter(pk=refund.pk).update(
-        status=Refund.Status.SUCCEEDED, reference=result.reference, completed_at=timezone.now()
-    )
+    with transaction.atomic():
+        Refund.objects.filter(pk=refund.pk).update(
+            status=Refund.Status.SUCCEEDED, reference=result.reference, completed_at=timezone.now()
+        )
+        book_refund_sent(refund=refund)
 
 
 register_handler(REFUND_KIND, send_refund_to_provider)

@@ -239,7 +239,6 @@ FR = {
     "Sale": "Vente",
     "Refund": "Remboursement",
     "Marketing hub order": "Commande marketing",
-    "Catchment share": "Part de zone de chalandise",
 }
 
 FR_PLURAL = {
