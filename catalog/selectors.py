@@ -99,6 +99,14 @@ class _BoundsResolver:
         )
 
 
+def category_percent_bounds() -> dict[int, tuple[Decimal | None, Decimal | None]]:
+    """Each category's effective (min, max) percent-of-RRP bounds, inherited up the tree as
+    `_BoundsResolver` does: one query; lets a set-based check apply HQ's bounds in SQL (see
+    stores.services.feeds). A variant's own cents bounds, when set, win over these."""
+    categories = {category.pk: category for category in Category.objects.all()}
+    return {pk: _category_percent_bounds(categories, pk) for pk in categories}
+
+
 def price_bounds_for_variants(variants) -> dict[int, PriceBounds]:
     """Bounds for many variants (with `product` loaded) with one query for the category tree."""
     resolver = _BoundsResolver()
