@@ -241,6 +241,12 @@ class StockLevel(models.Model):
         help_text=_("Empty: the store sells at HQ's recommended retail price."),
     )  # fmt: skip
     feed_position = models.BigIntegerField(default=0)
+    # The store announcing a reduction of its price (within HQ's bounds): shown as reduced,
+    # against the lowest price of the 30 days before `promotion_started_at` (Omnibus).
+    promotion_started_at = models.DateTimeField(
+        _("reduction announced since"), null=True, blank=True
+    )
+    promotion_ends_at = models.DateTimeField(_("reduction ends"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StockLevelQuerySet.as_manager()

@@ -25,6 +25,7 @@ from .reservations import (
 )
 from .stock import (
     InsufficientStock,
+    NotAReduction,
     PriceOutOfBounds,
     adjust_on_hand,
     effective_safety_stock,
@@ -39,6 +40,7 @@ __all__ = [
     "FeedResult",
     "InsufficientStock",
     "IssuedApiKey",
+    "NotAReduction",
     "PriceOutOfBounds",
     "ReservationExpired",
     "RowError",

@@ -23,8 +23,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from catalog.models import PriceHistory
 from catalog.money import AmountError, format_cents, parse_euros
 from catalog.selectors import category_percent_bounds, variant_refs_by_sku
+from catalog.services import record_offer_prices
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 
@@ -472,6 +474,7 @@ def _apply_bulk_postgresql(store, rows, source, reference, actor, result: FeedRe
     safety = effective_safety_stock(store)
     level_table = StockLevel._meta.db_table
     movement_table = StockMovement._meta.db_table
+    history_table = PriceHistory._meta.db_table
     errors: list[RowError] = []
     skus: set[str] = set()
     bounds = category_percent_bounds()
@@ -510,6 +513,8 @@ def _apply_bulk_postgresql(store, rows, source, reference, actor, result: FeedRe
             errors += [_sql_error(*error) for error in found]
             errors.sort(key=lambda error: error.row)
             raise StockFeedRejected(errors, error_count=error_count)
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM feed_checked WHERE price_cents IS NOT NULL)")
+        has_prices = cursor.fetchone()[0]
         if len(skus) < len(rows):
             # One row per variant, the newest position winning.
             cursor.execute(
@@ -522,18 +527,30 @@ def _apply_bulk_postgresql(store, rows, source, reference, actor, result: FeedRe
         cursor.execute("ANALYZE feed_rows")
         # Lock the rows this batch may change, in variant order like every stock writer, and
         # write the movements from the locked (current) quantities: one pass over the rows.
+        # A batch with prices also writes the price history of the offers whose price changes
+        # (a CTE over the same locked rows); a batch without prices does not pay for it.
+        priced = (
+            f", priced AS (INSERT INTO {history_table} (variant_id, store_id, price_cents,"  # noqa: S608
+            " started_at, source) SELECT f.variant_id, %s, f.price_cents, now(), %s"
+            " FROM feed_rows f LEFT JOIN locked l ON l.variant_id = f.variant_id"
+            " WHERE f.price_cents IS NOT NULL AND (l.id IS NULL OR (l.feed_position < f.position"
+            " AND f.price_cents IS DISTINCT FROM l.price_cents)))"
+            if has_prices
+            else ""
+        )
         cursor.execute(
-            f"WITH locked AS MATERIALIZED (SELECT s.id, s.variant_id, s.on_hand, s.feed_position"  # noqa: S608
-            f" FROM {level_table} s JOIN feed_rows f ON f.variant_id = s.variant_id"
-            " WHERE s.store_id = %s ORDER BY s.variant_id FOR UPDATE OF s)"
+            f"WITH locked AS MATERIALIZED (SELECT s.id, s.variant_id, s.on_hand, s.feed_position,"  # noqa: S608
+            f" s.price_cents FROM {level_table} s JOIN feed_rows f ON f.variant_id = s.variant_id"
+            f" WHERE s.store_id = %s ORDER BY s.variant_id FOR UPDATE OF s){priced}"
             f" INSERT INTO {movement_table} (store_id, variant_id, delta, on_hand_after, reason,"
             " source, reference, actor_label, created_at)"
             " SELECT %s, f.variant_id, f.on_hand - COALESCE(l.on_hand, 0), f.on_hand, %s, %s, %s,"
             " %s, now() FROM feed_rows f LEFT JOIN locked l ON l.variant_id = f.variant_id"
             " WHERE (l.id IS NULL OR l.feed_position < f.position)"
             " AND f.on_hand <> COALESCE(l.on_hand, 0)",
-            [store.pk, store.pk, StockMovement.Reason.FEED, source, reference, actor_label(actor)],
-        )
+            [store.pk, *([store.pk, source] if has_prices else []), store.pk,
+             StockMovement.Reason.FEED, source, reference, actor_label(actor)],
+        )  # fmt: skip
         result.movements = cursor.rowcount
         # The rows the store already has (locked above): a plain UPDATE, cheaper than an upsert.
         cursor.execute(
@@ -572,7 +589,7 @@ def _apply_portable(store, ordered, source, reference, actor, result: FeedResult
         .order_by("variant_id")
     }
     safety = effective_safety_stock(store)
-    to_create, to_update, movements = [], [], []
+    to_create, to_update, movements, prices = [], [], [], []
     label = actor_label(actor)
     now = timezone.now()
     for variant_id, row in ordered:
@@ -587,6 +604,8 @@ def _apply_portable(store, ordered, source, reference, actor, result: FeedResult
             to_update.append(level)
         level.on_hand = row.on_hand
         if row.price_cents is not None:
+            if row.price_cents != level.price_cents or level.pk is None:
+                prices.append((variant_id, row.price_cents))
             level.price_cents = row.price_cents
         level.feed_position = row.position
         level.updated_at = now
@@ -601,5 +620,6 @@ def _apply_portable(store, ordered, source, reference, actor, result: FeedResult
         to_update, ["on_hand", "price_cents", "feed_position", "updated_at"], batch_size=2000
     )
     StockMovement.objects.bulk_create(movements, batch_size=2000)
+    record_offer_prices(store_id=store.pk, prices=prices, source=source, at=now)
     result.applied = len(to_create) + len(to_update)
     result.movements = len(movements)
