@@ -24,6 +24,7 @@ from django.db.models import (
 )
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from .models import Category, PriceHistory, Product, Variant
 
@@ -358,6 +359,13 @@ class Reduction:
     price_cents: int
     reference_cents: int
     ends_at: datetime | None = None
+
+    @property
+    def last_day(self):
+        """The last day the reduction runs, in the network's time zone (`ends_at` excluded)."""
+        if self.ends_at is None:
+            return None
+        return (timezone.localtime(self.ends_at) - timedelta(microseconds=1)).date()
 
     @property
     def percent(self) -> int:
