@@ -254,3 +254,25 @@ def test_reductions_of_many_offers_take_one_query(network, django_assert_num_que
         offer_reductions(pairs)
     with django_assert_num_queries(1):
         product_reductions([network.pruner, network.hose, network.hammer], now=timezone.now())
+
+
+# The API ----------------------------------------------------------------------------------
+
+
+def test_a_store_key_announces_a_reduction_through_the_api(lyon_api_key, lyon_store, lyon_stock):
+    from rest_framework.test import APIClient
+
+    secateur = lyon_stock["secateur"].variant
+    price_was(variant=secateur, store=lyon_store, cents=2990, days_ago=20)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {lyon_api_key}")
+    url = f"/api/v1/stores/{lyon_store.slug}/stock/ARD-SEC-01/"
+
+    refused = client.patch(url, {"price_cents": 3000, "reduction": True}, format="json")
+    accepted = client.patch(url, {"price_cents": 2790, "reduction": True}, format="json")
+
+    assert refused.status_code == 400
+    assert refused.json()["code"] == "not_a_reduction"
+    assert accepted.status_code == 200
+    reduction = offer_reductions([(lyon_store.pk, secateur.pk)])[lyon_store.pk, secateur.pk]
+    assert (reduction.price_cents, reduction.reference_cents) == (2790, 2990)
