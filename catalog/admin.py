@@ -23,7 +23,12 @@ from .forms import CatalogueImportForm, CategoryAdminForm, VariantAdminForm
 from .models import Category, Product, ProductImage, Variant
 from .money import format_cents
 from .selectors import category_descendant_ids, category_tree, price_bounds_for_variants
-from .services import archive_product, import_catalogue, publish_product
+from .services import (
+    archive_product,
+    import_catalogue,
+    publish_product,
+    record_hq_price_changes,
+)
 
 MAX_ERRORS_SHOWN = 500
 EN_DASH = "\u2013"  # between the two ends of a range
@@ -195,6 +200,13 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "created", "last_updated"]
     inlines = [VariantInline, ProductImageInline]
     actions = ["publish", "archive"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_hq_price_changes(
+            variant_ids=form.instance.variants.values_list("pk", flat=True), source="admin"
+        )
+
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "brand", "vat_rate", "status"]}),
         (_("Description"), {"fields": ["description", "attributes"]}),
@@ -409,7 +421,13 @@ class VariantAdmin(admin.ModelAdmin):
         "bounds_that_apply",
         "position",
         "is_active",
+        "promotion_started_at",
+        "promotion_ends_at",
     ]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_hq_price_changes(variant_ids=[obj.pk], source="admin")
 
     def get_changelist_instance(self, request):
         changelist = super().get_changelist_instance(request)

@@ -108,6 +108,8 @@ class VariantAdminForm(forms.ModelForm):
             "max_price_cents",
             "position",
             "is_active",
+            "promotion_started_at",
+            "promotion_ends_at",
         ]
         widgets = {
             "sku": forms.TextInput(attrs={"size": 12}),

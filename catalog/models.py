@@ -5,7 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import validate_gtin
@@ -143,6 +145,14 @@ class Variant(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    # HQ announcing a reduction of its own price (the RRP, used for home delivery): shown as
+    # reduced, against the lowest price of the 30 days before `promotion_started_at` (Omnibus).
+    promotion_started_at = models.DateTimeField(
+        _("reduction announced since"), null=True, blank=True,
+        help_text=_("Set to show the price as reduced; the reference is the lowest price of the "
+                    "30 days before this moment."),
+    )  # fmt: skip
+    promotion_ends_at = models.DateTimeField(_("reduction ends"), null=True, blank=True)
 
     class Meta:
         ordering = ["product", "position", "sku"]
@@ -165,3 +175,37 @@ class Variant(models.Model):
     @property
     def option_label(self) -> str:
         return " / ".join(str(value) for value in self.options.values())
+
+
+class PriceHistory(models.Model):
+    """A price applied from `started_at` until the next row of the same seller: HQ's own price
+    (the RRP, `store_id` empty) or a store's offer price (its effective price: the RRP when the
+    store sells at it). Every service that changes a price writes one; the Omnibus reference of
+    a reduction (the lowest price of the 30 days before it) is read from these rows.
+
+    `store_id` is a stores.Store without a foreign key: the catalogue sits below the stores in
+    the dependency order (stores are archived, never deleted)."""
+
+    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+", db_index=False)
+    store_id = models.BigIntegerField(_("store"), null=True, blank=True)
+    price_cents = models.BigIntegerField(_("price (cents)"))
+    started_at = models.DateTimeField(_("applied from"), default=timezone.now)
+    source = models.CharField(_("source"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("price history")
+        verbose_name_plural = _("price history")
+        indexes = [
+            # "The prices of this seller's offer of this variant around a moment": one range scan
+            # per offer in stores.selectors.price_reductions (HQ's rows have store 0 here).
+            models.Index(
+                F("variant"), Coalesce("store_id", Value(0)), F("started_at"),
+                name="price_history_by_offer",
+            ),
+        ]  # fmt: skip
+        constraints = [
+            models.CheckConstraint(condition=Q(price_cents__gt=0), name="price_history_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.variant_id}@{self.store_id or 'HQ'} {self.price_cents} {self.started_at}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -10,7 +11,10 @@ from django.db import connection
 from django.db.models import (
     BooleanField,
     Case,
+    DateTimeField,
     Exists,
+    ExpressionWrapper,
+    Min,
     OuterRef,
     Prefetch,
     Q,
@@ -19,10 +23,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from network_marketplace.search import fold
 
-from .models import Category, Product, Variant
+from .models import Category, PriceHistory, Product, Variant
+
+OMNIBUS_DAYS = 30
 
 
 @dataclass(frozen=True)
@@ -99,6 +107,14 @@ class _BoundsResolver:
             percent_of(rrp_cents, low) if low is not None else None,
             percent_of(rrp_cents, high) if high is not None else None,
         )
+
+
+def category_percent_bounds() -> dict[int, tuple[Decimal | None, Decimal | None]]:
+    """Each category's effective (min, max) percent-of-RRP bounds, inherited up the tree as
+    `_BoundsResolver` does: one query; lets a set-based check apply HQ's bounds in SQL (see
+    stores.services.feeds). A variant's own cents bounds, when set, win over these."""
+    categories = {category.pk: category for category in Category.objects.all()}
+    return {pk: _category_percent_bounds(categories, pk) for pk in categories}
 
 
 def price_bounds_for_variants(variants) -> dict[int, PriceBounds]:
@@ -333,3 +349,132 @@ def choose_variant(variants: list[Variant], sku: str | None) -> Variant | None:
 def option_axes(variants: list[Variant]) -> list[str]:
     """The option names (size, colour…) used by these variants, in order of first appearance."""
     return list(dict.fromkeys(name for variant in variants for name in variant.options))
+
+
+# Price reductions (Omnibus) ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reduction:
+    """A price announced as reduced: the reference is the lowest price applied in the 30 days
+    before the reduction started (EU directive 98/6/EC art. 6a, French L112-1-1)."""
+
+    price_cents: int
+    reference_cents: int
+    ends_at: datetime | None = None
+
+    @property
+    def last_day(self):
+        """The last day the reduction runs, in the network's time zone (`ends_at` excluded)."""
+        if self.ends_at is None:
+            return None
+        return (timezone.localtime(self.ends_at) - timedelta(microseconds=1)).date()
+
+    @property
+    def percent(self) -> int:
+        """The reduction in whole percent, rounded down: never more than it is."""
+        return (self.reference_cents - self.price_cents) * 100 // self.reference_cents
+
+
+def reduction_of(
+    *, price_cents: int, reference_cents: int | None, ends_at: datetime | None = None
+) -> Reduction | None:
+    """The reduction to show, or None when the price is not below its 30-day reference (or
+    there is no history before the reduction: the price itself is then the reference)."""
+    if reference_cents is None or reference_cents <= price_cents:
+        return None
+    return Reduction(price_cents=price_cents, reference_cents=reference_cents, ends_at=ends_at)
+
+
+def promotion_running(now: datetime) -> Q:
+    """Rows whose announced reduction is running at `now` (fields promotion_started_at and
+    promotion_ends_at, on Variant for HQ's price, on StockLevel for a store's)."""
+    return Q(promotion_started_at__lte=now) & (
+        Q(promotion_ends_at__isnull=True) | Q(promotion_ends_at__gt=now)
+    )
+
+
+def omnibus_reference(*, variant: str, store: str | None, started: str) -> Subquery:
+    """A subquery for an outer queryset: the lowest price its offer had in the 30 days before
+    the moment in the outer field `started` (the prices applied in the window, plus the one in
+    effect when the window opened). NULL when the offer has no price before that moment.
+
+    `variant`, `store` (None: HQ's own price) and `started` name the outer fields. Each offer
+    costs two range scans of price_history_by_offer: fine for a page of offers, in one query."""
+
+    def outer(name: str, depth: int):
+        ref = OuterRef(name)
+        for _level in range(depth - 1):
+            ref = OuterRef(ref)
+        return ref
+
+    def offer_rows(depth: int):
+        seller = Coalesce(outer(store, depth), Value(0)) if store else Value(0)
+        return PriceHistory.objects.alias(seller=Coalesce("store_id", Value(0))).filter(
+            variant_id=outer(variant, depth), seller=seller
+        )
+
+    def since(depth: int):
+        return ExpressionWrapper(
+            outer(started, depth) - timedelta(days=OMNIBUS_DAYS), output_field=DateTimeField()
+        )
+
+    opened_at = (
+        offer_rows(2).filter(started_at__lt=since(2)).order_by("-started_at").values("started_at")
+    )[:1]
+    lowest = (
+        offer_rows(1)
+        .filter(started_at__lt=OuterRef(started))
+        .filter(Q(started_at__gte=since(1)) | Q(started_at=Subquery(opened_at)))
+        .order_by()
+        .values("variant_id")
+        .annotate(lowest=Min("price_cents"))
+        .values("lowest")
+    )
+    return Subquery(lowest)
+
+
+def hq_reductions(variants, *, now: datetime) -> dict[int, Reduction]:
+    """HQ's reductions running at `now` among `variants` (ids or objects), by variant id: one
+    query."""
+    ids = [getattr(variant, "pk", variant) for variant in variants]
+    if not ids:
+        return {}
+    rows = (
+        Variant.objects.filter(pk__in=ids)
+        .filter(promotion_running(now))
+        .annotate(
+            reference=omnibus_reference(variant="pk", store=None, started="promotion_started_at")
+        )
+        .values_list("pk", "rrp_cents", "reference", "promotion_ends_at")
+    )
+    found = {}
+    for pk, price, reference, ends_at in rows:
+        reduction = reduction_of(price_cents=price, reference_cents=reference, ends_at=ends_at)
+        if reduction is not None:
+            found[pk] = reduction
+    return found
+
+
+def product_reductions(products, *, now: datetime) -> dict[int, Reduction]:
+    """For a listing: each product's largest running HQ reduction among its variants, by
+    product id: one query."""
+    ids = [getattr(product, "pk", product) for product in products]
+    if not ids:
+        return {}
+    rows = (
+        Variant.objects.filter(product_id__in=ids, is_active=True)
+        .filter(promotion_running(now))
+        .annotate(
+            reference=omnibus_reference(variant="pk", store=None, started="promotion_started_at")
+        )
+        .values_list("product_id", "rrp_cents", "reference", "promotion_ends_at")
+    )
+    found: dict[int, Reduction] = {}
+    for product_id, price, reference, ends_at in rows:
+        reduction = reduction_of(price_cents=price, reference_cents=reference, ends_at=ends_at)
+        if reduction is not None and (
+            product_id not in found or reduction.percent > found[product_id].percent
+        ):
+            found[product_id] = reduction
+    return found

@@ -12,15 +12,18 @@ import math
 import random
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.utils import timezone
 
-from catalog.models import Category, Product, ProductImage, Variant
+from catalog.models import Category, PriceHistory, Product, ProductImage, Variant
 from catalog.selectors import percent_of, price_bounds_for_variants
+from catalog.services import record_hq_price_changes
 from stores.models import PostalCode, StockLevel, StockMovement, Store
-from stores.services import effective_safety_stock
+from stores.services import effective_safety_stock, update_offer
 
 from . import demo
 from .demo_catalogue import DEMO_CATEGORIES, demo_products, product_svg, shelf_price
@@ -89,6 +92,10 @@ def load_catalogue() -> CatalogueCounts:
         batch_size=500,
     )  # fmt: skip
     _attach_images(products, product_ids)
+    record_hq_price_changes(
+        variant_ids=Variant.objects.filter(sku__startswith="ARD-").values_list("pk", flat=True),
+        source="demo",
+    )
     return CatalogueCounts(
         categories=len(DEMO_CATEGORIES),
         products=len(products),
@@ -250,6 +257,51 @@ def _store_price(variant: Variant, bound, rng: random.Random) -> int | None:
     if bound.max_cents is not None:
         price = min(price, bound.max_cents)
     return None if price == variant.rrp_cents else price
+
+
+DEMO_REDUCTION_STORES = 2
+DEMO_REDUCTIONS_PER_STORE = 3
+
+
+def load_reductions() -> int:
+    """A few store offers announced as reduced (-15 %, for three weeks), with a price history
+    that starts 40 days ago, so that the product pages show the Omnibus reference ("lowest
+    price of the last 30 days"). Offers already reduced are kept. Returns how many were made."""
+    now = timezone.now()
+    stores = [
+        store
+        for store in Store.objects.filter(slug__in=[spec.slug for spec in demo.DEMO_STORES])
+        .exclude(kind=Store.Kind.WAREHOUSE)
+        .order_by("slug")
+    ][:DEMO_REDUCTION_STORES]
+    made = 0
+    for store in stores:
+        levels = list(
+            StockLevel.objects.filter(store=store, on_hand__gt=0, variant__sku__startswith="ARD-")
+            .select_related("variant__product")
+            .order_by("variant__sku")[:DEMO_REDUCTIONS_PER_STORE]
+        )
+        bounds = price_bounds_for_variants([level.variant for level in levels])
+        for level in levels:
+            if level.promotion_started_at is not None:
+                continue
+            before = level.price_cents or level.variant.rrp_cents
+            reduced = shelf_price(percent_of(before, Decimal(85)))
+            low = bounds[level.variant_id].min_cents
+            reduced = max(reduced, low) if low is not None else reduced
+            if reduced >= before:
+                continue
+            PriceHistory.objects.create(
+                variant=level.variant, store_id=store.pk, price_cents=before,
+                started_at=now - timedelta(days=40), source="demo",
+            )  # fmt: skip
+            update_offer(
+                store=store, variant=level.variant, price_cents=reduced, reduction=True,
+                reduction_ends_at=now + timedelta(days=21), source=StockMovement.Source.SYSTEM,
+                actor="load_demo",
+            )  # fmt: skip
+            made += 1
+    return made
 
 
 def load_orders() -> int:

@@ -51,6 +51,7 @@ FR = {
     "The file is not a readable XLSX workbook.": "Le fichier n'est pas un classeur XLSX lisible.",
     "A whole number is expected.": "Un nombre entier est attendu.",
     "The value must be %(min)s or more.": "La valeur doit être supérieure ou égale à %(min)s.",
+    "The value must be %(max)s or less.": "La valeur doit être inférieure ou égale à %(max)s.",
     "A price such as 12.90 is expected.": "Un prix tel que 12,90 est attendu.",
     "A price above zero with at most 2 decimals.": "Un prix supérieur à zéro avec au plus 2 décimales est attendu.",
     "A sequence or a source_timestamp is required.": "Une séquence (sequence) ou un horodatage source (source_timestamp) est requis.",

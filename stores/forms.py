@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Category
@@ -52,13 +54,20 @@ class StockRowForm(forms.Form):
     on_hand_was = forms.IntegerField(required=False, widget=forms.HiddenInput)
     price = EuroPriceField(label=_("Store price"), required=False)
     price_was = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reduction = forms.BooleanField(label=_("Announce as a reduction"), required=False)
+    reduction_was = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    reduction_ends = forms.DateField(label=_("Reduction ends after"), required=False)
+    reduction_ends_was = forms.DateField(required=False, widget=forms.HiddenInput)
+
+    PRICE_FIELDS = ("price", "price_was", "reduction", "reduction_was", "reduction_ends",
+                    "reduction_ends_was")  # fmt: skip
 
     def __init__(self, *args, can_set_prices: bool, **kwargs):
         super().__init__(*args, **kwargs)
         self.can_set_prices = can_set_prices
         if not can_set_prices:
-            del self.fields["price"]
-            del self.fields["price_was"]
+            for name in self.PRICE_FIELDS:
+                del self.fields[name]
 
     def changes(self) -> dict:
         """The keyword arguments of stores.services.update_offer for what the user changed."""
@@ -69,6 +78,21 @@ class StockRowForm(forms.Form):
             changes["on_hand"] = on_hand
         if self.can_set_prices and data.get("price") != data.get("price_was"):
             changes["price_cents"] = data.get("price")
+        if self.can_set_prices and (
+            data.get("reduction") != data.get("reduction_was")
+            or (
+                data.get("reduction")
+                and data.get("reduction_ends") != data.get("reduction_ends_was")
+            )
+        ):
+            changes["reduction"] = data.get("reduction")
+            ends = data.get("reduction_ends")
+            # The reduction runs through its last day, in the network's time zone.
+            changes["reduction_ends_at"] = (
+                timezone.make_aware(datetime.combine(ends + timedelta(days=1), time.min))
+                if ends and data.get("reduction")
+                else None
+            )
         return changes
 
 

@@ -241,6 +241,12 @@ class StockLevel(models.Model):
         help_text=_("Empty: the store sells at HQ's recommended retail price."),
     )  # fmt: skip
     feed_position = models.BigIntegerField(default=0)
+    # The store announcing a reduction of its price (within HQ's bounds): shown as reduced,
+    # against the lowest price of the 30 days before `promotion_started_at` (Omnibus).
+    promotion_started_at = models.DateTimeField(
+        _("reduction announced since"), null=True, blank=True
+    )
+    promotion_ends_at = models.DateTimeField(_("reduction ends"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = StockLevelQuerySet.as_manager()
@@ -298,11 +304,17 @@ class StockMovement(models.Model):
 
     # No single-column indexes on the keys: movement_store_recent_idx starts with the store,
     # movement_variant_idx with the variant (it serves the variant's cascades too). Every index
-    # costs every feed row that moves stock.
+    # costs every feed row that moves stock. No database foreign keys either (Django still
+    # cascades): a movement is only ever written with its stock level, whose (store, variant)
+    # keys the database does check, and the two checks per row at commit (each a key-share lock
+    # on the store and the variant) were a fifth of a 100,000-row feed's cost (bench/README.md).
     store = models.ForeignKey(
-        Store, on_delete=models.CASCADE, related_name="stock_movements", db_index=False
+        Store, on_delete=models.CASCADE, related_name="stock_movements", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+", db_index=False)
     delta = models.IntegerField(_("change"))
     on_hand_after = models.IntegerField(_("on hand after"))
     reason = models.CharField(_("reason"), max_length=20, choices=Reason.choices)

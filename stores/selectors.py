@@ -30,7 +30,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
-from catalog.selectors import clean_search_text, published_products, search_products
+from catalog.selectors import (
+    Reduction,
+    clean_search_text,
+    omnibus_reference,
+    promotion_running,
+    published_products,
+    reduction_of,
+    search_products,
+)
 from network_marketplace.search import fold
 
 from .models import (
@@ -196,6 +204,7 @@ class NearbyOffer:
     distance_km: float
     available: int
     price_cents: int
+    reduction: Reduction | None = None  # set by the page when the offer is announced as reduced
 
     @property
     def band(self) -> str:
@@ -675,3 +684,32 @@ def reserved_mismatches(*, store: Store | None = None):
     return levels.annotate(
         active_units=Coalesce(Subquery(active, output_field=IntegerField()), 0)
     ).exclude(reserved=F("active_units"))
+
+
+def offer_reductions(pairs, *, now=None) -> dict[tuple[int, int], Reduction]:
+    """The store offers among `pairs` of (store id, variant id) whose announced reduction is
+    running, with their Omnibus reference: one query however many offers (a product page's
+    nearby stores, a cart)."""
+    pairs = list(dict.fromkeys(pairs))
+    if not pairs:
+        return {}
+    now = now or timezone.now()
+    wanted = Q()
+    for store_id, variant_id in pairs:
+        wanted |= Q(store_id=store_id, variant_id=variant_id)
+    rows = (
+        StockLevel.objects.filter(wanted)
+        .filter(promotion_running(now), price_cents__isnull=False)
+        .annotate(
+            reference=omnibus_reference(
+                variant="variant_id", store="store_id", started="promotion_started_at"
+            )
+        )
+        .values_list("store_id", "variant_id", "price_cents", "reference", "promotion_ends_at")
+    )
+    found = {}
+    for store_id, variant_id, price, reference, ends_at in rows:
+        reduction = reduction_of(price_cents=price, reference_cents=reference, ends_at=ends_at)
+        if reduction is not None:
+            found[store_id, variant_id] = reduction
+    return found

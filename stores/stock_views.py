@@ -7,6 +7,7 @@ only owners and managers (and HQ) change prices, or upload a file that carries p
 from __future__ import annotations
 
 import csv
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -14,6 +15,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,6 +49,10 @@ def _row_form(level, *, can_set_prices, data=None) -> StockRowForm:
             "on_hand_was": level.on_hand,
             "price": euros_input(level.price_cents),
             "price_was": level.price_cents,
+            "reduction": level.promotion_started_at is not None,
+            "reduction_was": level.promotion_started_at is not None,
+            "reduction_ends": _last_day(level.promotion_ends_at),
+            "reduction_ends_was": _last_day(level.promotion_ends_at),
         },
     )
 
@@ -118,6 +124,11 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _last_day(ends_at):
+    """The last day a reduction runs (its end is the next midnight), for the date field."""
+    return (timezone.localtime(ends_at) - timedelta(microseconds=1)).date() if ends_at else None
+
+
 @require_POST
 @backoffice_store
 def stock_update(request, store, level_id):
@@ -140,10 +151,14 @@ def stock_update(request, store, level_id):
                 **changes,
             )
         except DomainError as error:
-            field = "price" if error.code == "price_out_of_bounds" else None
+            field = {"price_out_of_bounds": "price", "not_a_reduction": "reduction"}.get(error.code)
             form.add_error(field, error.message)
         else:
-            unchanged = changes["on_hand"] is UNCHANGED and changes["price_cents"] is UNCHANGED
+            unchanged = (
+                changes["on_hand"] is UNCHANGED
+                and changes["price_cents"] is UNCHANGED
+                and "reduction" not in changes
+            )
             message = (_("%(sku)s: nothing to change.") if unchanged else _("%(sku)s saved.")) % {
                 "sku": level.variant.sku
             }

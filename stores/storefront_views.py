@@ -7,13 +7,14 @@ availability panel, the "near me" filter and the store locator share it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import VAT_PERCENT
@@ -22,6 +23,8 @@ from catalog.selectors import (
     category_tree,
     choose_variant,
     clean_search_text,
+    hq_reductions,
+    product_reductions,
     published_product_by_slug,
 )
 
@@ -34,6 +37,7 @@ from .selectors import (
     is_valid_point,
     locate,
     network_availability,
+    offer_reductions,
     products_available_in_store,
     selling_stores,
     store_structured_data,
@@ -160,6 +164,7 @@ def category_listing(request, slug):
         sort=filters.get("sort") or "name",
     )
     page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+    _mark_reductions(page)
     path = tree.path(category)
     active_filters = any(
         filters.get(name) for name in ("sub", "brand", "min_price", "max_price", "in_stock")
@@ -183,6 +188,14 @@ def category_listing(request, slug):
     )
 
 
+def _mark_reductions(page) -> None:
+    """Give each product of a listing page its running HQ reduction (or None): one query."""
+    page.object_list = list(page.object_list)
+    reductions = product_reductions(page.object_list, now=timezone.now())
+    for product in page.object_list:
+        product.reduction = reductions.get(product.pk)
+
+
 def product_detail(request, slug):
     product = published_product_by_slug(slug)
     if product is None:
@@ -200,6 +213,16 @@ def product_detail(request, slug):
             radius_km=NEAR_RADIUS_KM,
             limit=NEARBY_OFFERS,
         )
+    now = timezone.now()
+    if offers:
+        reductions = offer_reductions([(offer.store.pk, variant.pk) for offer in offers], now=now)
+        offers = [
+            replace(offer, reduction=reductions.get((offer.store.pk, variant.pk)))
+            for offer in offers
+        ]
+    hq_reduction = None
+    if variant is not None and variant.promotion_started_at is not None:
+        hq_reduction = hq_reductions([variant], now=now).get(variant.pk)
     tree = category_tree()
     path = tree.path(product.category)
     choices = [
@@ -229,6 +252,7 @@ def product_detail(request, slug):
             "location": lookup.location,
             "location_keep": [("variant", variant.sku)] if len(variants) > 1 else [],
             "offers": offers,
+            "hq_reduction": hq_reduction,
             "near_radius_km": NEAR_RADIUS_KM,
             "map_points": [
                 _store_point(

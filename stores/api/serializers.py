@@ -96,10 +96,22 @@ class StockOfferUpdateSerializer(serializers.Serializer):
         min_value=1,
         help_text="The store's price in cents, within HQ's bounds; null: sell at the RRP.",
     )
+    reduction = serializers.BooleanField(
+        required=False,
+        help_text="true: show the store price as reduced (it must be below the lowest price of "
+        "the 30 days before: 400 `not_a_reduction`); false: withdraw the reduction.",
+    )
+    reduction_ends_at = serializers.DateTimeField(
+        required=False, allow_null=True, help_text="With reduction=true: when it ends (optional)."
+    )
 
     def validate(self, attrs):
         if not attrs:
             raise serializers.ValidationError(_("Give on_hand, price_cents or both."))
+        if "reduction_ends_at" in attrs and not attrs.get("reduction"):
+            raise serializers.ValidationError(
+                {"reduction_ends_at": [_("Only with reduction set to true.")]}
+            )
         return attrs
 
 

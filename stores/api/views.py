@@ -200,7 +200,8 @@ class StoreStockViewSet(StoreScopedViewSet):
             raise exceptions.NotFound(_("Unknown SKU: %(sku)s.") % {"sku": sku})
         changes = StockOfferUpdateSerializer(data=request.data)
         changes.is_valid(raise_exception=True)
-        if "price_cents" in changes.validated_data and not may_set_prices(request.user, store):
+        pricing = {"price_cents", "reduction"} & changes.validated_data.keys()
+        if pricing and not may_set_prices(request.user, store):
             raise exceptions.PermissionDenied(_("Your role can't change prices."))
         try:
             level = update_offer(

@@ -26,6 +26,7 @@ from .reservations import (
 )
 from .stock import (
     InsufficientStock,
+    NotAReduction,
     PriceOutOfBounds,
     adjust_on_hand,
     effective_safety_stock,
@@ -40,6 +41,7 @@ __all__ = [
     "FeedResult",
     "InsufficientStock",
     "IssuedApiKey",
+    "NotAReduction",
     "PriceOutOfBounds",
     "ReservationExpired",
     "RowError",

@@ -23,8 +23,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from catalog.models import PriceHistory
 from catalog.money import AmountError, format_cents, parse_euros
-from catalog.selectors import variant_refs_by_sku
+from catalog.selectors import category_percent_bounds, variant_refs_by_sku
+from catalog.services import record_offer_prices
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 
@@ -52,13 +54,15 @@ class StockFeedRejected(DomainError):
     code = "feed_rejected"
     http_status = 400
 
-    def __init__(self, errors: list[RowError], message: str = ""):
+    def __init__(
+        self, errors: list[RowError], message: str = "", *, error_count: int | None = None
+    ):
+        count = len(errors) if error_count is None else error_count
         super().__init__(
-            message
-            or _("%(count)s error(s) in the feed: nothing was applied.") % {"count": len(errors)}
+            message or _("%(count)s error(s) in the feed: nothing was applied.") % {"count": count}
         )
         self.errors = errors[:MAX_REPORTED_ERRORS]
-        self.error_count = len(errors)
+        self.error_count = count
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,7 @@ def _read_xlsx(data: bytes) -> list[dict]:
 # Validating ---------------------------------------------------------------------------------
 
 
-def _parse_int(value, *, row, field_name, errors, minimum=0) -> int | None:
+def _parse_int(value, *, row, field_name, errors, minimum=0, maximum=None) -> int | None:
     if isinstance(value, bool):
         value = None
     if isinstance(value, int):
@@ -195,6 +199,11 @@ def _parse_int(value, *, row, field_name, errors, minimum=0) -> int | None:
             RowError(row, field_name, _("The value must be %(min)s or more.") % {"min": minimum})
         )
         return None
+    if maximum is not None and number > maximum:
+        errors.append(
+            RowError(row, field_name, _("The value must be %(max)s or less.") % {"max": maximum})
+        )
+        return None
     return number
 
 
@@ -202,7 +211,9 @@ def _parse_price_cents(raw: dict, *, row, errors) -> int | None:
     """`price_cents` (integer) or `price` (euros, dot or comma decimal); empty means no change."""
     cents = raw.get("price_cents")
     if cents not in (None, ""):
-        return _parse_int(cents, row=row, field_name="price_cents", errors=errors, minimum=1)
+        return _parse_int(
+            cents, row=row, field_name="price_cents", errors=errors, minimum=1, maximum=10**15
+        )
     price = raw.get("price")
     if price in (None, ""):
         return None
@@ -219,7 +230,9 @@ def _parse_price_cents(raw: dict, *, row, errors) -> int | None:
 
 def _parse_position(raw: dict, *, row, errors) -> int | None:
     if raw.get("sequence") not in (None, ""):
-        return _parse_int(raw["sequence"], row=row, field_name="sequence", errors=errors)
+        return _parse_int(
+            raw["sequence"], row=row, field_name="sequence", errors=errors, maximum=2**63 - 1
+        )
     stamp = raw.get("source_timestamp")
     if stamp in (None, ""):
         errors.append(RowError(row, "sequence", _("A sequence or a source_timestamp is required.")))
@@ -267,8 +280,10 @@ def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[
         # Fast paths for what an API client sends (JSON integers, no price); the parsers
         # handle everything else and word the errors.
         on_hand = raw.get("on_hand")
-        if type(on_hand) is not int or on_hand < 0:
-            on_hand = _parse_int(on_hand, row=row, field_name="on_hand", errors=errors)
+        if type(on_hand) is not int or not 0 <= on_hand <= _INT_MAX:
+            on_hand = _parse_int(
+                on_hand, row=row, field_name="on_hand", errors=errors, maximum=_INT_MAX
+            )
         if raw.get("price_cents") is None and raw.get("price") is None:
             price_cents = None
         else:
@@ -312,59 +327,230 @@ def apply_stock_feed(
     *, store: Store, rows: list[dict], source: str, actor, reference: str = ""
 ) -> FeedResult:
     """Validate then apply a feed batch for `store`; all or nothing. See the module docstring."""
+    if not rows:
+        raise StockFeedRejected([RowError(0, "rows", _("The feed has no rows."))])
+    if len(rows) > MAX_FEED_ROWS:
+        raise StockFeedRejected(
+            [RowError(0, "rows", _("At most %(max)s rows per feed.") % {"max": MAX_FEED_ROWS})]
+        )
+    result = FeedResult(received=len(rows))
+    if use_bulk_path():
+        with transaction.atomic():
+            _apply_bulk_postgresql(store, rows, source, reference, actor, result)
+            _record_feed_applied(store, source, reference, actor, result)
+        return result
     feed_rows, refs, errors = validate_feed_rows(rows)
     if errors:
         raise StockFeedRejected(sorted(errors, key=lambda error: error.row))
-    result = FeedResult(received=len(rows))
     ordered = sorted([(refs[r.sku].id, r) for r in feed_rows], key=itemgetter(0))
     with transaction.atomic():
-        if use_bulk_path():
-            _apply_bulk_postgresql(store, ordered, source, reference, actor, result)
-        else:
-            _apply_portable(store, ordered, source, reference, actor, result)
-        # Rows not applied are older than the stock row's position, or than a newer row for
-        # the same SKU in this batch: either way ignored as older, so the counts add up.
-        result.ignored_stale = result.received - result.applied
-        record_audit_event(
-            actor=actor,
-            action="stock.feed_applied",
-            store_id=store.pk,
-            data={"source": source, "reference": reference, **result.as_dict()},
-        )
+        _apply_portable(store, ordered, source, reference, actor, result)
+        _record_feed_applied(store, source, reference, actor, result)
     return result
 
 
-def _apply_bulk_postgresql(store, ordered, source, reference, actor, result: FeedResult) -> None:
+def _record_feed_applied(store, source, reference, actor, result: FeedResult) -> None:
+    # Rows not applied are older than the stock row's position, or than a newer row for the
+    # same SKU in this batch: either way ignored as older, so the counts add up.
+    result.ignored_stale = result.received - result.applied
+    record_audit_event(
+        actor=actor,
+        action="stock.feed_applied",
+        store_id=store.pk,
+        data={"source": source, "reference": reference, **result.as_dict()},
+    )
+
+
+# The bulk path: Python walks the rows once to hand them to COPY as typed values (a JSON
+# integer is taken as it is; anything else goes through the parsers above, which word the
+# errors); the checks that need the catalogue (unknown SKUs, HQ's price bounds) and the
+# duplicates are set-based queries over the temporary table, naming rows like the parsers do.
+
+_INT_MAX = 2_147_483_647
+
+_STAGE_SQL = """
+CREATE TEMP TABLE feed_checked ON COMMIT DROP AS
+SELECT r.row_no, r.sku, r.bad, r.on_hand, r.price_cents, r.position, v.id AS variant_id,
+       CASE WHEN r.price_cents IS NULL THEN NULL
+            WHEN v.min_price_cents IS NOT NULL OR v.max_price_cents IS NOT NULL
+            THEN v.min_price_cents ELSE round(v.rrp_cents * b.low / 100) END AS low,
+       CASE WHEN r.price_cents IS NULL THEN NULL
+            WHEN v.min_price_cents IS NOT NULL OR v.max_price_cents IS NOT NULL
+            THEN v.max_price_cents ELSE round(v.rrp_cents * b.high / 100) END AS high
+FROM feed_raw r
+LEFT JOIN catalog_variant v ON v.sku = r.sku AND v.is_active
+LEFT JOIN catalog_product p ON r.price_cents IS NOT NULL AND p.id = v.product_id
+LEFT JOIN unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS b (category_id, low, high)
+    ON b.category_id = p.category_id
+"""
+
+# A row's errors come in the parsers' order: the SKU (rank 0) before the bounds (rank 4).
+_ERRORS_SQL = """
+SELECT row_no, field, code, arg, count(*) OVER () FROM (
+    SELECT row_no, 0 AS rank, 'sku' AS field,
+           CASE WHEN sku IS NULL OR sku = '' THEN 'required' ELSE 'unknown' END AS code,
+           sku AS arg
+    FROM feed_checked WHERE variant_id IS NULL
+    UNION ALL
+    SELECT row_no, 4, 'price', CASE WHEN price_cents < low THEN 'below' ELSE 'above' END,
+           (CASE WHEN price_cents < low THEN low ELSE high END)::text
+    FROM feed_checked WHERE price_cents < low OR price_cents > high
+) AS failed
+ORDER BY row_no, rank LIMIT %s
+"""
+
+# The same SKU twice at the same position with other values: which one is meant is unknown.
+_AMBIGUOUS_SQL = """
+WITH valid AS (
+    SELECT row_no, variant_id, on_hand, price_cents, position FROM feed_checked
+    WHERE NOT bad AND variant_id IS NOT NULL
+      AND NOT COALESCE(price_cents < low OR price_cents > high, false)
+)
+SELECT b.row_no, 'sequence', 'same_position', min(a.row_no)::text
+FROM valid a JOIN valid b ON a.variant_id = b.variant_id AND a.position = b.position
+    AND a.row_no < b.row_no
+    AND (a.on_hand, a.price_cents) IS DISTINCT FROM (b.on_hand, b.price_cents)
+GROUP BY b.row_no ORDER BY b.row_no LIMIT %s
+"""
+
+
+def _sql_error(row_no: int, field_name: str, code: str, arg: str | None) -> RowError:
+    if code == "required":
+        message = _("The SKU is required.")
+    elif code == "unknown":
+        message = _("Unknown SKU: %(sku)s.") % {"sku": arg}
+    elif code == "below":
+        message = _("Below HQ's lowest price, %(bound)s.") % {"bound": format_cents(int(arg))}
+    elif code == "above":
+        message = _("Above HQ's highest price, %(bound)s.") % {"bound": format_cents(int(arg))}
+    else:
+        message = _("Same SKU and position as row %(row)s with other values.") % {"row": arg}
+    return RowError(row_no, field_name, message)
+
+
+def _staged(rows: list[dict], errors: list[RowError], skus: set[str]):
+    """The rows as COPY tuples (row, sku, on_hand, price_cents, position, bad?); a row with
+    errors goes too (its values empty, `bad` set), so that SQL still checks its SKU."""
+    int_max = _INT_MAX
+    for index, raw in enumerate(rows, start=1):
+        if type(raw) is not dict and not isinstance(raw, dict):
+            errors.append(RowError(index, "row", _("Each row must be an object.")))
+            continue
+        row = raw.get("_row", index)
+        sku = raw.get("sku")
+        sku = sku.strip() if type(sku) is str else str(sku or "").strip()
+        skus.add(sku)
+        on_hand = raw.get("on_hand")
+        position = raw.get("sequence")
+        if (
+            type(on_hand) is int
+            and 0 <= on_hand <= int_max
+            and type(position) is int
+            and position >= 0
+            and raw.get("price_cents") is None
+            and raw.get("price") is None
+        ):
+            yield (row, sku, on_hand, None, position, False)
+            continue
+        count_before = len(errors)
+        if type(on_hand) is not int or not 0 <= on_hand <= int_max:
+            on_hand = _parse_int(
+                on_hand, row=row, field_name="on_hand", errors=errors, maximum=int_max
+            )
+        if raw.get("price_cents") is None and raw.get("price") is None:
+            price_cents = None
+        else:
+            price_cents = _parse_price_cents(raw, row=row, errors=errors)
+        if type(position) is not int or position < 0:
+            position = _parse_position(raw, row=row, errors=errors)
+        if len(errors) == count_before:
+            yield (row, sku, on_hand, price_cents, position, False)
+        else:
+            yield (row, sku, None, None, None, True)
+
+
+def _apply_bulk_postgresql(store, rows, source, reference, actor, result: FeedResult) -> None:
     result.bulk = True
     safety = effective_safety_stock(store)
     level_table = StockLevel._meta.db_table
     movement_table = StockMovement._meta.db_table
+    history_table = PriceHistory._meta.db_table
+    errors: list[RowError] = []
+    skus: set[str] = set()
+    bounds = category_percent_bounds()
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS feed_rows")
+        # For this transaction only: no JIT compilation (it costs more than it saves on these
+        # one-off statements) and room to sort and hash 100,000 rows in memory.
         cursor.execute(
-            "CREATE TEMP TABLE feed_rows (variant_id bigint PRIMARY KEY, on_hand integer NOT NULL,"
-            " price_cents bigint, position bigint NOT NULL) ON COMMIT DROP"
+            "SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)"
+        )
+        cursor.execute("DROP TABLE IF EXISTS feed_raw, feed_checked, feed_rows")
+        cursor.execute(
+            "CREATE TEMP TABLE feed_raw (row_no integer NOT NULL, sku text, on_hand integer,"
+            " price_cents bigint, position bigint, bad boolean NOT NULL) ON COMMIT DROP"
         )
         with cursor.copy(
-            "COPY feed_rows (variant_id, on_hand, price_cents, position) FROM STDIN"
+            "COPY feed_raw (row_no, sku, on_hand, price_cents, position, bad) FROM STDIN"
         ) as copy:
-            for variant_id, row in ordered:
-                copy.write_row((variant_id, row.on_hand, row.price_cents, row.position))
+            write_row = copy.write_row
+            for staged in _staged(rows, errors, skus):
+                write_row(staged)
+        cursor.execute(
+            _STAGE_SQL,
+            [list(bounds), [low for low, _high in bounds.values()],
+             [high for _low, high in bounds.values()]],
+        )  # fmt: skip
+        cursor.execute(_ERRORS_SQL, [MAX_REPORTED_ERRORS])
+        found = cursor.fetchall()
+        error_count = len(errors) + (found[0][4] if found else 0)
+        found = [error[:4] for error in found]
+        if len(skus) < len(rows):
+            cursor.execute(_AMBIGUOUS_SQL, [MAX_REPORTED_ERRORS])
+            ambiguous = cursor.fetchall()
+            error_count += len(ambiguous)
+            found += ambiguous
+        if error_count:
+            errors += [_sql_error(*error) for error in found]
+            errors.sort(key=lambda error: error.row)
+            raise StockFeedRejected(errors, error_count=error_count)
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM feed_checked WHERE price_cents IS NOT NULL)")
+        has_prices = cursor.fetchone()[0]
+        if len(skus) < len(rows):
+            # One row per variant, the newest position winning.
+            cursor.execute(
+                "CREATE TEMP TABLE feed_rows ON COMMIT DROP AS SELECT DISTINCT ON (variant_id)"
+                " variant_id, on_hand, price_cents, position FROM feed_checked"
+                " ORDER BY variant_id, position DESC"
+            )
+        else:
+            cursor.execute("ALTER TABLE feed_checked RENAME TO feed_rows")
         cursor.execute("ANALYZE feed_rows")
         # Lock the rows this batch may change, in variant order like every stock writer, and
         # write the movements from the locked (current) quantities: one pass over the rows.
+        # A batch with prices also writes the price history of the offers whose price changes
+        # (a CTE over the same locked rows); a batch without prices does not pay for it.
+        priced = (
+            f", priced AS (INSERT INTO {history_table} (variant_id, store_id, price_cents,"  # noqa: S608
+            " started_at, source) SELECT f.variant_id, %s, f.price_cents, now(), %s"
+            " FROM feed_rows f LEFT JOIN locked l ON l.variant_id = f.variant_id"
+            " WHERE f.price_cents IS NOT NULL AND (l.id IS NULL OR (l.feed_position < f.position"
+            " AND f.price_cents IS DISTINCT FROM l.price_cents)))"
+            if has_prices
+            else ""
+        )
         cursor.execute(
-            f"WITH locked AS MATERIALIZED (SELECT s.id, s.variant_id, s.on_hand, s.feed_position"  # noqa: S608
-            f" FROM {level_table} s JOIN feed_rows f ON f.variant_id = s.variant_id"
-            " WHERE s.store_id = %s ORDER BY s.variant_id FOR UPDATE OF s)"
+            f"WITH locked AS MATERIALIZED (SELECT s.id, s.variant_id, s.on_hand, s.feed_position,"  # noqa: S608
+            f" s.price_cents FROM {level_table} s JOIN feed_rows f ON f.variant_id = s.variant_id"
+            f" WHERE s.store_id = %s ORDER BY s.variant_id FOR UPDATE OF s){priced}"
             f" INSERT INTO {movement_table} (store_id, variant_id, delta, on_hand_after, reason,"
             " source, reference, actor_label, created_at)"
             " SELECT %s, f.variant_id, f.on_hand - COALESCE(l.on_hand, 0), f.on_hand, %s, %s, %s,"
             " %s, now() FROM feed_rows f LEFT JOIN locked l ON l.variant_id = f.variant_id"
             " WHERE (l.id IS NULL OR l.feed_position < f.position)"
             " AND f.on_hand <> COALESCE(l.on_hand, 0)",
-            [store.pk, store.pk, StockMovement.Reason.FEED, source, reference, actor_label(actor)],
-        )
+            [store.pk, *([store.pk, source] if has_prices else []), store.pk,
+             StockMovement.Reason.FEED, source, reference, actor_label(actor)],
+        )  # fmt: skip
         result.movements = cursor.rowcount
         # The rows the store already has (locked above): a plain UPDATE, cheaper than an upsert.
         cursor.execute(
@@ -390,7 +576,7 @@ def _apply_bulk_postgresql(store, ordered, source, reference, actor, result: Fee
             [store.pk, safety, store.pk],
         )
         result.applied += cursor.rowcount
-        cursor.execute("DROP TABLE feed_rows")
+        cursor.execute("DROP TABLE IF EXISTS feed_raw, feed_checked, feed_rows")
 
 
 def _apply_portable(store, ordered, source, reference, actor, result: FeedResult) -> None:
@@ -403,7 +589,7 @@ def _apply_portable(store, ordered, source, reference, actor, result: FeedResult
         .order_by("variant_id")
     }
     safety = effective_safety_stock(store)
-    to_create, to_update, movements = [], [], []
+    to_create, to_update, movements, prices = [], [], [], []
     label = actor_label(actor)
     now = timezone.now()
     for variant_id, row in ordered:
@@ -418,6 +604,8 @@ def _apply_portable(store, ordered, source, reference, actor, result: FeedResult
             to_update.append(level)
         level.on_hand = row.on_hand
         if row.price_cents is not None:
+            if row.price_cents != level.price_cents or level.pk is None:
+                prices.append((variant_id, row.price_cents))
             level.price_cents = row.price_cents
         level.feed_position = row.position
         level.updated_at = now
@@ -432,5 +620,6 @@ def _apply_portable(store, ordered, source, reference, actor, result: FeedResult
         to_update, ["on_hand", "price_cents", "feed_position", "updated_at"], batch_size=2000
     )
     StockMovement.objects.bulk_create(movements, batch_size=2000)
+    record_offer_prices(store_id=store.pk, prices=prices, source=source, at=now)
     result.applied = len(to_create) + len(to_update)
     result.movements = len(movements)

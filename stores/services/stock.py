@@ -6,13 +6,17 @@ touch several rows lock them in (store, variant) order, like every other writer 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
-from django.db.models import F
+from django.db.models import DateTimeField, F, Value
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Variant
 from catalog.money import format_cents
-from catalog.selectors import price_bounds_for
+from catalog.selectors import omnibus_reference, price_bounds_for
+from catalog.services import record_offer_price
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 
@@ -26,6 +30,18 @@ class PriceOutOfBounds(DomainError):
 
     code = "price_out_of_bounds"
     http_status = 400
+
+
+class NotAReduction(DomainError):
+    """A price announced as reduced must be below the lowest price of the 30 days before."""
+
+    code = "not_a_reduction"
+    http_status = 400
+
+    def __init__(self, message: str, *, price_cents: int, reference_cents: int | None):
+        super().__init__(message)
+        self.price_cents = price_cents
+        self.reference_cents = reference_cents
 
 
 class InsufficientStock(DomainError):
@@ -139,13 +155,20 @@ def update_offer(
     actor,
     on_hand=UNCHANGED,
     price_cents=UNCHANGED,
+    reduction=UNCHANGED,
+    reduction_ends_at: datetime | None = None,
     reason: str = StockMovement.Reason.ADJUSTMENT,
     reference: str = "",
 ) -> StockLevel:
-    """Change a store's quantity on hand and/or price for one variant, in one transaction.
+    """Change a store's quantity on hand, price and/or announced reduction for one variant, in
+    one transaction. Every price change is written to the price history.
 
-    Validation happens before anything is written: a price out of bounds or a negative quantity
-    changes nothing.
+    `reduction=True` shows the (store) price as reduced until `reduction_ends_at` (None: until
+    it is withdrawn with `reduction=False`); a reduction already running keeps its start, so
+    that a second markdown keeps the first one's reference. The reduced price must be below the
+    lowest price of the 30 days before the reduction (else NotAReduction) and within HQ's bounds.
+    Validation happens before anything is written: a price out of bounds, a false reduction or a
+    negative quantity changes nothing.
     """
     if on_hand is not UNCHANGED and (not isinstance(on_hand, int) or on_hand < 0):
         raise DomainError(_("The quantity on hand must be a whole number, zero or more."))
@@ -163,10 +186,17 @@ def update_offer(
                 reference=reference, actor=actor,
             )  # fmt: skip
             changes["on_hand"] = on_hand
+        now = timezone.now()
         if price_cents is not UNCHANGED and price_cents != level.price_cents:
             changes["price_cents"] = {"from": level.price_cents, "to": price_cents}
             level.price_cents = price_cents
             level.save(update_fields=["price_cents", "updated_at"])
+            record_offer_price(
+                variant_id=variant.pk, store_id=store.pk, source=source, at=now,
+                price_cents=price_cents if price_cents is not None else variant.rrp_cents,
+            )  # fmt: skip
+        if reduction is not UNCHANGED:
+            changes.update(_set_reduction(level, reduction, reduction_ends_at, now=now))
         if changes:
             record_audit_event(
                 actor=actor,
@@ -177,6 +207,46 @@ def update_offer(
             )
     level.refresh_from_db(fields=["available"])
     return level
+
+
+def _set_reduction(level: StockLevel, reduction: bool, ends_at, *, now) -> dict:
+    if not reduction:
+        if level.promotion_started_at is None:
+            return {}
+        level.promotion_started_at = level.promotion_ends_at = None
+        level.save(update_fields=["promotion_started_at", "promotion_ends_at", "updated_at"])
+        return {"reduction": None}
+    if level.price_cents is None:
+        raise DomainError(_("Set a store price to announce it as reduced."))
+    if ends_at is not None and ends_at <= now:
+        raise DomainError(_("The end of the reduction must be in the future."))
+    running = level.promotion_started_at is not None and (
+        level.promotion_ends_at is None or level.promotion_ends_at > now
+    )
+    started = level.promotion_started_at if running else now
+    reference_cents = (
+        StockLevel.objects.filter(pk=level.pk)
+        .annotate(started=Value(started, output_field=DateTimeField()))
+        .annotate(
+            reference=omnibus_reference(variant="variant_id", store="store_id", started="started")
+        )
+        .values_list("reference", flat=True)
+        .get()
+    )
+    if reference_cents is None or reference_cents <= level.price_cents:
+        raise NotAReduction(
+            _("%(price)s is not below the lowest price of the last 30 days (%(reference)s): it "
+              "cannot be announced as reduced.") % {
+                "price": format_cents(level.price_cents),
+                "reference": format_cents(reference_cents) if reference_cents else format_cents(
+                    level.price_cents),
+            },
+            price_cents=level.price_cents, reference_cents=reference_cents,
+        )  # fmt: skip
+    level.promotion_started_at = started
+    level.promotion_ends_at = ends_at
+    level.save(update_fields=["promotion_started_at", "promotion_ends_at", "updated_at"])
+    return {"reduction": {"since": started.isoformat(), "reference_cents": reference_cents}}
 
 
 def adjust_on_hand(

@@ -256,3 +256,18 @@ def test_demo_catalogue_is_the_same_on_every_run():
     assert len({product.slug for product in first}) == len(first)
     assert all(1 <= len(product.variants) <= 6 for product in first)
     assert all(len(family.models) >= 1 for family in FAMILIES)
+
+
+def test_demo_has_store_offers_announced_as_reduced_with_their_30_day_reference(db):
+    from stores.selectors import offer_reductions
+
+    load_demo()
+
+    reduced = list(
+        StockLevel.objects.filter(promotion_started_at__isnull=False).values_list(
+            "store_id", "variant_id"
+        )
+    )
+    reductions = offer_reductions(reduced)
+    assert len(reductions) == len(reduced) >= 3
+    assert all(r.reference_cents > r.price_cents for r in reductions.values())

@@ -200,3 +200,63 @@ def test_a_100000_row_batch_goes_through_the_bulk_path(
     assert StockMovement.objects.filter(store=lyon_store).count() == sum(
         1 for n in range(100_000) if n % 7
     )
+
+
+def test_errors_found_in_sql_name_the_row_and_field_of_each_bad_row(
+    lyon_store, catalogue, feed_path
+):
+    rows = [
+        {"sku": "ARD-001", "on_hand": 1, "sequence": 1},
+        {"sku": "GONE-1", "on_hand": 1, "sequence": 1},
+        {"sku": "ARD-002", "on_hand": 1, "price_cents": 500, "sequence": 1},
+        {"sku": "", "on_hand": 1, "sequence": 1},
+        {"sku": "ARD-003", "on_hand": 1, "price_cents": 5000, "sequence": 1},
+    ]
+
+    with pytest.raises(StockFeedRejected) as rejected:
+        feed(lyon_store, rows)
+
+    errors = rejected.value.errors
+    assert [(error.row, error.field) for error in errors] == [
+        (2, "sku"),
+        (3, "price"),
+        (4, "sku"),
+        (5, "price"),
+    ]
+    assert "GONE-1" in errors[0].message
+    assert "8,00" in errors[1].message
+    assert "12,00" in errors[3].message
+    assert rejected.value.error_count == 4
+    assert not StockLevel.objects.exists()
+
+
+def test_same_sku_and_position_with_other_values_is_rejected(lyon_store, catalogue, feed_path):
+    rows = [
+        {"sku": "ARD-001", "on_hand": 1, "sequence": 4},
+        {"sku": "ARD-001", "on_hand": 2, "sequence": 4},
+    ]
+
+    with pytest.raises(StockFeedRejected) as rejected:
+        feed(lyon_store, rows)
+
+    assert [(error.row, error.field) for error in rejected.value.errors] == [(2, "sequence")]
+
+
+def test_a_quantity_too_large_for_the_database_is_a_row_error(lyon_store, catalogue, feed_path):
+    rows = [{"sku": "ARD-001", "on_hand": 2**40, "sequence": 1}]
+
+    with pytest.raises(StockFeedRejected) as rejected:
+        feed(lyon_store, rows)
+
+    assert [(error.row, error.field) for error in rejected.value.errors] == [(1, "on_hand")]
+
+
+def test_a_large_bad_batch_reports_the_first_errors_and_counts_them_all(lyon_store, catalogue):
+    rows = [{"sku": f"NOPE-{n}", "on_hand": 1, "sequence": 1} for n in range(1, 801)]
+
+    with pytest.raises(StockFeedRejected) as rejected:
+        feed(lyon_store, rows)
+
+    assert rejected.value.error_count == 800
+    assert len(rejected.value.errors) == feeds_module.MAX_REPORTED_ERRORS
+    assert rejected.value.errors[0].row == 1

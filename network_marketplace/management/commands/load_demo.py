@@ -13,6 +13,7 @@ from network_marketplace import demo
 from network_marketplace.demo_loader import (
     load_catalogue,
     load_orders,
+    load_reductions,
     load_stock,
     store_catchments,
 )
@@ -87,6 +88,7 @@ class Command(BaseCommand):
             )
         catalogue = load_catalogue()
         new_stock_rows = load_stock()
+        load_reductions()
         load_orders()
         return postal_codes, catalogue, new_stock_rows
 
