@@ -215,6 +215,15 @@ def _digest(key: str) -> str:
 PROVIDERS: dict[str, type[PaymentProvider]] = {DummyProvider.name: DummyProvider}
 
 
+def _register_stripe_connect() -> None:
+    from .stripe_connect import StripeConnectProvider
+
+    PROVIDERS[StripeConnectProvider.name] = StripeConnectProvider
+
+
+_register_stripe_connect()
+
+
 def get_provider() -> PaymentProvider:
     try:
         return PROVIDERS[settings.PAYMENT_PROVIDER]()
