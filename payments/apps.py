@@ -7,5 +7,5 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        # The outbox handler that sends refunds to the provider, in every process.
-        from . import services  # noqa: F401
+        # The outbox handlers (refunds to the provider, provider events), in every process.
+        from . import provider_events, services  # noqa: F401
