@@ -124,6 +124,18 @@ def settle_pending_payment(*, payment: Payment, actor) -> Payment:
     return payment
 
 
+def check_order_payment(*, order: Order, actor) -> Payment | None:
+    """Settle the order's payment still pending, if the provider has decided it (the customer's
+    "check again"). A provider that does not answer changes nothing."""
+    payment = order.payments.filter(status=Payment.Status.PENDING).exclude(reference="").first()
+    if payment is None:
+        return None
+    try:
+        return settle_pending_payment(payment=payment, actor=actor)
+    except ProviderUnavailable:
+        return payment
+
+
 def finish_order_payment(*, payment: Payment, actor) -> None:
     """Bring the order in line with its settled payment."""
     from orders.services import NoLongerAvailable, abandon_checkout, confirm_order

@@ -54,8 +54,9 @@ def test_a_correctly_signed_event_is_stored_once_and_answered_200(client, stripe
     [{"secret": "whsec_someone_else"}, {"timestamp": int(time.time()) - 3600}],
     ids=["wrong-secret", "too-old"],
 )
-def test_a_badly_signed_event_is_refused_with_400_and_not_stored(client, stripe_server,
-                                                                 sign_kwargs):  # fmt: skip
+def test_a_badly_signed_event_is_refused_with_400_and_not_stored(
+    client, stripe_server, sign_kwargs
+):
     event = stripe_server.event("account.updated", {"id": "acct_1", "object": "account"})
 
     response = post(client, stripe_server, event, **sign_kwargs)
