@@ -482,8 +482,8 @@ def may_follow(request, order: Order) -> bool:
     return order.number in request.session.get(TRACKED_SESSION_KEY, [])
 
 
-def _visible_order(request, number: str) -> Order:
-    order = order_for_tracking(number)
+def _visible_order(request, number: str, *, placed_only: bool = True) -> Order:
+    order = order_for_tracking(number, placed_only=placed_only)
     if order is None or not may_follow(request, order):
         raise Http404
     return order
@@ -491,7 +491,7 @@ def _visible_order(request, number: str) -> Order:
 
 def confirmation(request, number: str):
     """The order placed, or its payment still being confirmed by the bank (3-D Secure)."""
-    order = _visible_order(request, number)
+    order = _visible_order(request, number, placed_only=False)
     return render(
         request,
         "storefront/order_confirmation.html",
@@ -502,7 +502,7 @@ def confirmation(request, number: str):
 @require_POST
 def check_payment(request, number: str):
     """The customer asks whether the bank has confirmed a payment still pending."""
-    order = _visible_order(request, number)
+    order = _visible_order(request, number, placed_only=False)
     check_order_payment(order=order, actor=_actor(request))
     return redirect("orders:confirmation", number=number)
 
