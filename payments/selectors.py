@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import PaymentAccount
 
@@ -31,9 +32,24 @@ class AccountSummary:
     requirements: list[str]
 
 
+# Stripe's most frequent requirements, in words; the others are shown by their name.
+REQUIREMENT_LABELS = {
+    "external_account": gettext_lazy("The store's bank account"),
+    "business_profile.url": gettext_lazy("The business's website"),
+    "business_profile.mcc": gettext_lazy("The business's activity"),
+    "company.tax_id": gettext_lazy("The company's registration number"),
+    "representative.first_name": gettext_lazy("The representative's first name"),
+    "representative.last_name": gettext_lazy("The representative's last name"),
+    "representative.dob.day": gettext_lazy("The representative's date of birth"),
+    "representative.verification.document": gettext_lazy("The representative's identity document"),
+    "tos_acceptance.date": gettext_lazy("Acceptance of the provider's terms"),
+}
+
+
 def requirement_label(name: str) -> str:
     """Stripe's requirement names (`business_profile.url`) in words a person reads."""
-    return name.replace(".", " · ").replace("_", " ")
+    label = REQUIREMENT_LABELS.get(name)
+    return str(label) if label else name.replace(".", " · ").replace("_", " ")
 
 
 def account_summary(store) -> AccountSummary:

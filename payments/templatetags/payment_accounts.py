@@ -13,6 +13,8 @@ def payment_account_notice(context, store):
     if not may_see_payment_account(user=request.user, membership=getattr(request, "membership",
                                                                           None)):  # fmt: skip
         return {"show": False}
+    if request.resolver_match and request.resolver_match.url_name == "payment-account":
+        return {"show": False}  # the page itself says it, in full
     account = payment_account_of(store)
     return {"show": account is not None and bool(account.past_due), "store": store,
             "account": account}  # fmt: skip

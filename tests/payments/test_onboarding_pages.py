@@ -57,7 +57,7 @@ def test_the_page_lists_what_the_provider_still_needs(
     html = client.get(PAGE).content.decode()
 
     assert "Inscription incomplète" in html
-    assert "external account" in html
+    assert "Le compte bancaire du magasin" in html
     assert 'data-testid="continue-onboarding"' in html
 
 
