@@ -54,12 +54,19 @@ def event_handler(event_type: str) -> EventHandler | None:
 def receive_stripe_event(*, payload: bytes, signature: str) -> tuple[ProviderEvent, bool]:
     """Verify and store a Stripe webhook; (event, created). Raises InvalidSignature. A repeat
     of an event already received returns it with created=False and enqueues nothing."""
-    try:
-        event = stripe.Webhook.construct_event(
-            payload, signature, settings.STRIPE_WEBHOOK_SECRET
-        ).to_dict()
-    except (stripe.SignatureVerificationError, ValueError) as error:
-        raise InvalidSignature(str(error)) from error
+    event, error = None, "No webhook secret is configured."
+    # Stripe signs the platform's events and its connected accounts' (a Connect endpoint) with
+    # one secret per endpoint: STRIPE_WEBHOOK_SECRET may list both, comma-separated.
+    for secret in filter(
+        None, (part.strip() for part in settings.STRIPE_WEBHOOK_SECRET.split(","))
+    ):
+        try:
+            event = stripe.Webhook.construct_event(payload, signature, secret).to_dict()
+            break
+        except (stripe.SignatureVerificationError, ValueError) as failure:
+            error = str(failure)
+    if event is None:
+        raise InvalidSignature(error)
     existing = ProviderEvent.objects.filter(event_id=event["id"]).first()
     if existing is not None:
         return existing, False

@@ -296,7 +296,7 @@ def _refund_result(refund) -> RefundResult:
     return RefundResult(
         status in {"succeeded", "pending"},
         reference=refund["id"],
-        failure_message=refund.get("failure_reason") or "" if status == "failed" else "",
+        failure_message=(refund.get("failure_reason") or "") if status == "failed" else "",
         amount_cents=int(refund.get("amount") or 0),
     )
 

@@ -163,3 +163,12 @@ def test_an_event_of_a_type_nobody_handles_is_kept_as_ignored(client, stripe_ser
     deliver_due_messages()
 
     assert ProviderEvent.objects.get().outcome == "ignored"
+
+
+def test_events_signed_by_the_connect_endpoint_secret_are_accepted_too(
+    client, stripe_server, settings
+):
+    settings.STRIPE_WEBHOOK_SECRET = f"whsec_platform, {stripe_server.webhook_secret}"
+    event = stripe_server.event("account.updated", {"id": "acct_1", "object": "account"})
+
+    assert post(client, stripe_server, event).status_code == 200
