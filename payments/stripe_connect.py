@@ -20,6 +20,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from .providers import (
+    DECLINED_TEST_TOKEN,
+    DELAYED_TEST_TOKEN,
     AccountState,
     ChargeResult,
     PaymentProvider,
@@ -121,6 +123,13 @@ def charge_result(intent) -> ChargeResult:
     )
 
 
+# In test mode, our demo tokens become Stripe's own test payment methods.
+STRIPE_TEST_TOKENS = {
+    DECLINED_TEST_TOKEN: "tok_chargeDeclined",
+    DELAYED_TEST_TOKEN: "pm_card_threeDSecure2Required",
+}
+
+
 def _payment_method(token: str) -> dict:
     """A PaymentMethod id (`pm_…`) is used as it is; a card token (`tok_…`) becomes one."""
     if token.startswith("pm_"):
@@ -148,7 +157,7 @@ class StripeConnectProvider(PaymentProvider):
             "description": description,
             "metadata": {"idempotency_key": idempotency_key},
             "expand": ["latest_charge.balance_transaction"],
-            **_payment_method(token),
+            **_payment_method(STRIPE_TEST_TOKENS.get(token, token) if self.is_test_mode else token),
         }
         if transfer_group:
             params["transfer_group"] = transfer_group
@@ -162,6 +171,9 @@ class StripeConnectProvider(PaymentProvider):
             return ChargeResult(
                 False, reference=intent.get("id", ""), failure_message=_error_message(error)
             )
+        except stripe.InvalidRequestError as error:
+            # A token Stripe does not know or refuses: this payment cannot go through.
+            return ChargeResult(False, failure_message=_error_message(error))
         return charge_result(intent)
 
     def retrieve_charge(self, *, charge_reference):

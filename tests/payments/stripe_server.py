@@ -373,6 +373,10 @@ class StripeTestServer:
             "latest_charge": None, "last_payment_error": None, "created": int(time.time()),
             "livemode": False, "payment_method": f"pm_{secrets.token_hex(8)}",
         })  # fmt: skip
+        if token and not token.startswith(("tok_", "pm_card_")):
+            del self.objects[intent["id"]]
+            raise StripeError(400, "invalid_request_error", f"No such PaymentMethod: '{token}'",
+                              code="resource_missing", param="payment_method")  # fmt: skip
         if params.get("confirm") == "true":
             if token in DECLINE_TOKENS:
                 message = "Your card was declined."

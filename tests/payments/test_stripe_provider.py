@@ -83,6 +83,8 @@ def test_a_charge_waiting_for_the_bank_is_pending_until_retrieved_succeeded(stri
     result = charge(stripe, token="tok_delayed")
     assert result.pending
     assert not result.succeeded
+    # In test mode the demo token is Stripe's own 3-D Secure test card.
+    assert stripe_server.calls[-1].params["payment_method"] == "pm_card_threeDSecure2Required"
 
     stripe_server.complete_intent(result.reference)
     later = stripe.retrieve_charge(charge_reference=result.reference)
@@ -241,3 +243,11 @@ def test_transfers_and_payouts_raise_provider_unavailable_when_stripe_cannot_ans
         stripe.create_payout(
             account_reference=lyon_account, amount_cents=100, currency="EUR", idempotency_key="p"
         )
+
+
+def test_a_payment_method_stripe_does_not_know_is_a_failed_charge(stripe):
+    result = charge(stripe, token="pm_missing")
+
+    assert not result.succeeded
+    assert not result.pending
+    assert "No such PaymentMethod" in result.failure_message
