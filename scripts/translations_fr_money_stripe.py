@@ -38,16 +38,16 @@ FR = {
     # Payment accounts
     "provider account": "compte chez le prestataire",
     "charges enabled": "paiements activés",
-    "payouts enabled": "versements activés",
-    "onboarding submitted": "inscription envoyée",
+    "payouts enabled": "virements activés",
+    "onboarding submitted": "inscription transmise",
     "requirements due": "informations demandées",
     "requirements past due": "informations en retard",
     "disabled because": "désactivé pour",
     "state as of": "état au",
     "payment account": "compte de paiement",
     "payment accounts": "comptes de paiement",
-    "payout state": "état des versements",
-    "can receive payouts": "peut recevoir des versements",
+    "payout state": "état des virements",
+    "can receive payouts": "peut recevoir des virements",
     "Requirements past due": "Informations en retard",
     "Onboarding incomplete": "Inscription incomplète",
     "Ready": "Prêt",
@@ -62,7 +62,7 @@ FR = {
         "Le prestataire de paiement ne répond pas : réessayez dans un instant."
     ),
     "Payouts are suspended: the payment provider is waiting for information past its deadline.": (
-        "Les versements sont suspendus : le prestataire de paiement attend des informations "
+        "Les virements sont suspendus : le prestataire de paiement attend des informations "
         "dont l'échéance est passée."
     ),
     "See what is needed": "Voir ce qui manque",
@@ -77,25 +77,25 @@ FR = {
     ),
     "No payment account is open yet: the store cannot receive transfers or payouts.": (
         "Aucun compte de paiement n'est encore ouvert : le magasin ne peut recevoir ni "
-        "transferts ni versements."
+        "transferts ni virements."
     ),
     "HQ opens it and starts the onboarding; you will then complete it here.": (
         "Le siège l'ouvre et lance l'inscription ; vous la complétez ensuite ici."
     ),
     "Requirements are past their deadline: payouts are suspended until they are provided.": (
-        "Des informations ont dépassé leur échéance : les versements sont suspendus jusqu'à ce "
+        "Des informations ont dépassé leur échéance : les virements sont suspendus jusqu'à ce "
         "qu'elles soient fournies."
     ),
     "The onboarding is not complete: the provider still needs the following.": (
         "L'inscription n'est pas terminée : le prestataire attend encore ce qui suit."
     ),
     "The account is verified: the store receives its transfers and payouts.": (
-        "Le compte est vérifié : le magasin reçoit ses transferts et ses versements."
+        "Le compte est vérifié : le magasin reçoit ses transferts et ses virements."
     ),
     "Provider account": "Compte chez le prestataire",
     "enabled": "activés",
     "not enabled": "non activés",
-    "Payouts": "Versements",
+    "Payouts": "Virements",
     "suspended": "suspendus",
     "Last read": "Dernière lecture",
     "Open the account and start the onboarding": "Ouvrir le compte et lancer l'inscription",
