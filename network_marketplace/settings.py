@@ -200,7 +200,11 @@ PAYMENT_PROVIDER = env("PAYMENT_PROVIDER", default="dummy")
 STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY", default="")
 STRIPE_PUBLISHABLE_KEY = env("STRIPE_PUBLISHABLE_KEY", default="")
 STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET", default="")
+# Where the SDK sends its calls (empty: Stripe's own); the tests point it at a local server.
 STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
+# The kind of connected account opened for a store: "express" (Stripe-hosted dashboard) or
+# "custom" (the platform shows everything).
+STRIPE_ACCOUNT_TYPE = env("STRIPE_ACCOUNT_TYPE", default="express")
 
 # REST API
 REST_FRAMEWORK = {

@@ -29,6 +29,7 @@ urlpatterns = [
     path("store/", include("payments.backoffice_urls")),
     path("orders/", include("fulfillment.urls")),
     path("legal/", include("compliance.urls")),
+    path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("network_marketplace.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -951,12 +951,15 @@ def _fulfilments():
     return Fulfilment.objects.select_related("store", "pickup_store")
 
 
-def order_for_tracking(number: str) -> Order | None:
-    """A placed order with everything its tracking page shows, in a fixed number of queries."""
+def order_for_tracking(number: str, *, placed_only: bool = True) -> Order | None:
+    """A placed order with everything its tracking page shows, in a fixed number of queries.
+    `placed_only=False` also finds one whose payment is still being confirmed (or never was:
+    the checkout's confirmation page says so)."""
     from fulfillment.models import FulfilmentEvent, FulfilmentLine
 
+    placed = {"placed_at__isnull": False} if placed_only else {}
     return (
-        Order.objects.filter(number=number, placed_at__isnull=False)
+        Order.objects.filter(number=number, **placed)
         .prefetch_related(
             "lines",
             "events",

@@ -198,9 +198,14 @@ def place_order(
     holds back at once; a process that dies between the steps leaves holds that stop counting
     at their expiry, and `settle_abandoned_checkouts` tidies the order up.
 
-    Raises CheckoutInvalid (400), NoLongerAvailable (409) or PaymentDeclined (402).
+    A payment the provider has not decided yet (3-D Secure, a slow bank) leaves the order
+    awaiting payment, returned as it is: the provider's webhook or the sweeper settles it.
+
+    Raises CheckoutInvalid (400), NoLongerAvailable (409), PaymentDeclined (402) or
+    PaymentUnavailable (503).
     """
-    from payments.services import PaymentDeclined, take_payment
+    from payments.models import Payment
+    from payments.services import PaymentDeclined, PaymentUnavailable, take_payment
 
     _check(customer, lines)
     policy = OrderPolicy.current()
@@ -239,10 +244,15 @@ def place_order(
             _("%(reason)s Nothing was ordered.") % {"reason": error.message}
         ) from error
     try:
-        take_payment(order=order, payment_token=payment_token)
+        payment = take_payment(order=order, payment_token=payment_token)
     except PaymentDeclined:
         abandon_checkout(order=order, actor=actor, reason=_("The payment was declined."))
         raise
+    except PaymentUnavailable:
+        abandon_checkout(order=order, actor=actor, reason=_("The payment service did not answer."))
+        raise
+    if payment is not None and payment.status == Payment.Status.PENDING:
+        return order
     return confirm_order(order=order, actor=actor)
 
 
@@ -502,10 +512,14 @@ def abandon_checkout(*, order: Order, actor, reason: str) -> Order:
 
 def settle_abandoned_checkouts(*, now=None) -> int:
     """The sweeper for checkouts that never finished (the process died during the payment, or
-    the customer left a provider's page): past their checkout hold, an order that was paid is
-    placed if its stock can still be held, else cancelled and refunded; an unpaid one is
-    cancelled. Returns how many orders it settled. Safe to run concurrently and to repeat."""
+    the customer left a provider's page): past their checkout hold, a payment still pending is
+    first asked of the provider (and settled by its answer; one pending for longer than
+    PENDING_CHARGE_PATIENCE is given up); an order that was paid is placed if its stock can
+    still be held, else cancelled and refunded; an unpaid one is cancelled. Returns how many
+    orders it settled. Safe to run concurrently and to repeat."""
     from payments.models import Payment
+    from payments.providers import ProviderUnavailable
+    from payments.services import PENDING_CHARGE_PATIENCE, settle_pending_payment
 
     now = now or timezone.now()
     policy = OrderPolicy.current()
@@ -513,6 +527,19 @@ def settle_abandoned_checkouts(*, now=None) -> int:
     settled = 0
     due = Order.objects.filter(status=Order.Status.PENDING_PAYMENT, created_at__lt=cutoff)
     for order in due.order_by("created_at")[:500]:
+        pending = order.payments.filter(status=Payment.Status.PENDING).exclude(reference="")
+        payment = pending.order_by("-created_at").first()
+        if payment is not None:
+            # The provider may have decided without telling us yet: ask it first.
+            try:
+                payment = settle_pending_payment(payment=payment, actor=None)
+            except ProviderUnavailable:
+                continue  # asked again at the next sweep
+            if payment.status != Payment.Status.PENDING:
+                settled += 1
+                continue
+            if order.created_at >= now - PENDING_CHARGE_PATIENCE:
+                continue  # still with the customer's bank: wait
         paid = order.payments.filter(status=Payment.Status.SUCCEEDED).exists()
         if paid:
             # Placed if its stock can still be held; else cancelled and refunded by confirm_order.

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_POST
 
 from catalog.models import Variant
 from network_marketplace.ratelimit import AttemptLimit
-from payments.providers import DECLINED_TEST_TOKEN, get_provider
-from payments.services import PaymentDeclined
+from payments.providers import DECLINED_TEST_TOKEN, DELAYED_TEST_TOKEN, get_provider
+from payments.services import PaymentDeclined, PaymentUnavailable, check_order_payment
 from stores.models import Store
 from stores.opening_hours import describe_status, opening_status, weekly_hours
 from stores.selectors import NEAR_RADIUS_KM, CustomerLocation, locate
@@ -64,6 +64,9 @@ CART_SESSION_KEY = "cart_token"
 TRACKED_SESSION_KEY = "tracked_orders"
 LOCATION_SESSION_KEY = "storefront_location"  # stores.storefront_views keeps it
 DECLINE_TEST_CARD = "4000000000000002"
+# Stripe's 3-D Secure test card: the payment is confirmed later (webhook, sweeper, or the
+# customer's "check again" on the confirmation page).
+DELAYED_TEST_CARD = "4000000000003220"
 MAX_TRACKED = 20
 
 
@@ -332,9 +335,12 @@ def _initial(request) -> dict:
 
 def _payment_token(card_number: str) -> str:
     """The test provider's stand-in for the token a provider's card form returns: the decline
-    test card gives its declined token, any other valid number a token that pays. (A real
-    provider's card fields and tokenisation run in the browser, never through this server.)"""
-    return DECLINED_TEST_TOKEN if card_number == DECLINE_TEST_CARD else "tok_visa"
+    test card gives its declined token, the 3-D Secure one a payment confirmed later, any other
+    valid number a token that pays. (A real provider's card fields and tokenisation run in the
+    browser, never through this server.)"""
+    return {DECLINE_TEST_CARD: DECLINED_TEST_TOKEN, DELAYED_TEST_CARD: DELAYED_TEST_TOKEN}.get(
+        card_number, "tok_visa"
+    )
 
 
 def checkout(request):
@@ -369,6 +375,11 @@ def checkout(request):
                 declined = _(
                     "Your payment was declined: nothing was ordered and nothing was charged. "
                     "Check the card, or use another one."
+                )
+            if outcome == "unavailable":
+                declined = _(
+                    "The payment service did not answer: nothing was ordered. Try again in a "
+                    "moment."
                 )
         # Card details are never sent back to the browser: the customer types them again.
         form.data = form.data.copy()
@@ -450,6 +461,8 @@ def _place(request, cart, summary, form):
         return "gone"
     except PaymentDeclined:
         return "declined"
+    except PaymentUnavailable:
+        return "unavailable"
     clear_cart(cart=cart)
     _grant(request, order.number)
     return order
@@ -476,20 +489,29 @@ def may_follow(request, order: Order) -> bool:
     return order.number in request.session.get(TRACKED_SESSION_KEY, [])
 
 
-def _visible_order(request, number: str) -> Order:
-    order = order_for_tracking(number)
+def _visible_order(request, number: str, *, placed_only: bool = True) -> Order:
+    order = order_for_tracking(number, placed_only=placed_only)
     if order is None or not may_follow(request, order):
         raise Http404
     return order
 
 
 def confirmation(request, number: str):
-    order = _visible_order(request, number)
+    """The order placed, or its payment still being confirmed by the bank (3-D Secure)."""
+    order = _visible_order(request, number, placed_only=False)
     return render(
         request,
         "storefront/order_confirmation.html",
         {"order": order, "parts": _parts(order), "tracking_path": tracking.tracking_path(number)},
     )
+
+
+@require_POST
+def check_payment(request, number: str):
+    """The customer asks whether the bank has confirmed a payment still pending."""
+    order = _visible_order(request, number, placed_only=False)
+    check_order_payment(order=order, actor=_actor(request))
+    return redirect("orders:confirmation", number=number)
 
 
 @login_required

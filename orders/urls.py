@@ -13,5 +13,6 @@ urlpatterns = [
     path("orders/track/", views.track, name="track"),
     path("orders/<str:number>/", views.order_detail, name="detail"),
     path("orders/<str:number>/confirmation/", views.confirmation, name="confirmation"),
+    path("orders/<str:number>/check-payment/", views.check_payment, name="check-payment"),
     path("orders/<str:number>/t/<str:token>/", views.track_link, name="track-link"),
 ]

@@ -7,5 +7,5 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        # The outbox handlers (refunds, payouts, transfers and their reversals), in every process.
-        from . import payouts, postings, services  # noqa: F401
+        # The outbox handlers (refunds, payouts, transfers and their reversals, provider events).
+        from . import payouts, postings, provider_events, services  # noqa: F401

@@ -105,6 +105,9 @@ class PaymentAccount(models.Model):
     currently_due = models.JSONField(_("requirements due"), default=list, blank=True)
     past_due = models.JSONField(_("requirements past due"), default=list, blank=True)
     disabled_reason = models.CharField(_("disabled because"), max_length=100, blank=True)
+    # When the provider said what is copied here (an event's `created`, or a fresh read): an
+    # older event arriving late is not applied over a newer state.
+    state_as_of = models.DateTimeField(_("state as of"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -119,6 +122,49 @@ class PaymentAccount(models.Model):
     def can_receive_payouts(self) -> bool:
         """A store whose account has requirements past due is not paid out (and flagged)."""
         return self.payouts_enabled and not self.past_due
+
+    @property
+    def is_ready(self) -> bool:
+        return self.charges_enabled and self.payouts_enabled and not self.currently_due
+
+    @property
+    def onboarding_state(self) -> str:
+        """past_due, ready or incomplete: what the back-office and admin show."""
+        if self.past_due:
+            return "past_due"
+        if self.is_ready:
+            return "ready"
+        return "incomplete"
+
+
+class ProviderEvent(models.Model):
+    """An event the provider sent us (a Stripe webhook), kept once per event id and processed
+    after commit by the outbox (`payments.provider_events`)."""
+
+    provider = models.CharField(_("provider"), max_length=20)
+    event_id = models.CharField(_("event id"), max_length=100, unique=True)
+    type = models.CharField(_("type"), max_length=100)
+    # The connected account the event is about (Connect events), if any.
+    account = models.CharField(_("account"), max_length=100, blank=True)
+    # When the provider made the event: ordering across late or repeated deliveries.
+    created = models.DateTimeField(_("created at the provider"))
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("processed"), null=True, blank=True)
+    # What processing made of it: "", "ignored" (no handler), or the handler's note.
+    outcome = models.CharField(_("outcome"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = _("provider event")
+        verbose_name_plural = _("provider events")
+        indexes = [
+            # Admin lists and filters events by type, newest first.
+            models.Index(fields=["type", "received_at"], name="provider_event_type_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
 
 
 class LedgerAccount(models.Model):

@@ -23,6 +23,9 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 DECLINED_TEST_TOKEN = "tok_decline"  # noqa: S105 (a test card token, not a secret)
+# A payment the bank confirms later (3-D Secure, a slow bank): pending at checkout, confirmed
+# when the provider is asked again (the webhook or the sweeper).
+DELAYED_TEST_TOKEN = "tok_delayed"  # noqa: S105
 
 
 class ProviderUnavailable(Exception):
@@ -148,9 +151,10 @@ class PaymentProvider(ABC):
 
 
 class DummyProvider(PaymentProvider):
-    """Accepts every payment but the test token `tok_decline`; no money moves. References are
-    derived from the idempotency key, so a repeated call answers the same. Its fee is Stripe's
-    European card rate (1.5 % + 0.25 €), so that the demo's money pages look real."""
+    """Accepts every payment but the test token `tok_decline`; `tok_delayed` is pending, then
+    confirmed on the next `retrieve_charge`. No money moves. References are derived from the
+    idempotency key, so a repeated call answers the same. Its fee is Stripe's European card
+    rate (1.5 % + 0.25 €), so that the demo's money pages look real."""
 
     name = "dummy"
     is_test_mode = True
@@ -160,6 +164,12 @@ class DummyProvider(PaymentProvider):
                transfer_group=""):  # fmt: skip
         if token == DECLINED_TEST_TOKEN:
             return ChargeResult(False, failure_message="Your card was declined.")
+        if token == DELAYED_TEST_TOKEN:
+            # The amount rides in the reference: the dummy keeps no records to read it back.
+            return ChargeResult(
+                False, pending=True, amount_cents=amount_cents,
+                reference=f"{DUMMY_PENDING_PREFIX}{_digest(idempotency_key)}_{amount_cents}",
+            )  # fmt: skip
         return ChargeResult(
             True,
             reference=f"dummy_ch_{_digest(idempotency_key)}",
@@ -167,6 +177,11 @@ class DummyProvider(PaymentProvider):
         )
 
     def retrieve_charge(self, *, charge_reference):
+        if charge_reference.startswith(DUMMY_PENDING_PREFIX):
+            amount = int(charge_reference.rsplit("_", 1)[1])
+            return ChargeResult(
+                True, reference=charge_reference, amount_cents=amount, fee_cents=dummy_fee(amount)
+            )
         # The dummy answers synchronously: a charge it never answered was never made.
         return ChargeResult(False, reference=charge_reference, failure_message="Unknown charge.")
 
@@ -206,6 +221,9 @@ class DummyProvider(PaymentProvider):
         return PayoutResult(True, reference=f"dummy_po_{_digest(idempotency_key)}")
 
 
+DUMMY_PENDING_PREFIX = "dummy_pi_"
+
+
 def dummy_fee(amount_cents: int) -> int:
     """1.5 % + 25 cents, rounded half up to the cent."""
     return (amount_cents * 15 + 500) // 1000 + 25
@@ -216,6 +234,15 @@ def _digest(key: str) -> str:
 
 
 PROVIDERS: dict[str, type[PaymentProvider]] = {DummyProvider.name: DummyProvider}
+
+
+def _register_stripe_connect() -> None:
+    from .stripe_connect import StripeConnectProvider
+
+    PROVIDERS[StripeConnectProvider.name] = StripeConnectProvider
+
+
+_register_stripe_connect()
 
 
 def get_provider() -> PaymentProvider:

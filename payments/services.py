@@ -8,6 +8,9 @@ sent after commit, retried, and never sent twice (idempotency keys toward the pr
 
 from __future__ import annotations
 
+from contextlib import suppress
+from datetime import timedelta
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -22,9 +25,12 @@ from orders.models import Order
 
 from .models import Payment, Refund
 from .postings import book_capture, book_refund_sent
-from .providers import get_provider
+from .providers import ChargeResult, ProviderUnavailable, get_provider
 
 REFUND_KIND = "payment.refund"
+# How long a charge may stay pending (3-D Secure never completed, a bank that never answers)
+# before the sweeper cancels its order; a charge that succeeds later is refunded at once.
+PENDING_CHARGE_PATIENCE = timedelta(hours=1)
 
 
 class PaymentDeclined(DomainError):
@@ -34,10 +40,19 @@ class PaymentDeclined(DomainError):
     http_status = 402
 
 
+class PaymentUnavailable(DomainError):
+    """The payment service did not answer: nothing was ordered."""
+
+    code = "payment_unavailable"
+    http_status = 503
+
+
 def take_payment(*, order: Order, payment_token: str) -> Payment | None:
     """Charge what the order costs online (`online_payment_cents`; reserve & collect lines are
-    paid in store). Raises PaymentDeclined. Safe to call again for the same order: a charge that
-    went through is not repeated."""
+    paid in store). Returns the payment, which may be PENDING (3-D Secure, a slow bank: the
+    order waits, settled by the provider's webhook or the sweeper). Raises PaymentDeclined, or
+    PaymentUnavailable when the provider did not answer. Safe to call again for the same
+    order: a charge that went through is not repeated."""
     if order.online_payment_cents <= 0:
         return None
     provider = get_provider()
@@ -52,26 +67,96 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
     )
     if payment.status == Payment.Status.SUCCEEDED:
         return payment
-    result = provider.charge(
-        amount_cents=payment.amount_cents,
-        currency=payment.currency,
-        token=payment_token,
-        idempotency_key=payment.idempotency_key,
-        description=f"Order {order.number}",
-    )
-    payment.status = Payment.Status.SUCCEEDED if result.succeeded else Payment.Status.FAILED
-    payment.reference = result.reference
-    payment.failure_message = result.failure_message[:300]
-    with transaction.atomic():
-        payment.save(update_fields=["status", "reference", "failure_message", "updated_at"])
-        if result.succeeded:
-            book_capture(payment=payment, fee_cents=result.fee_cents)
-    if not result.succeeded:
+    try:
+        result = provider.charge(
+            amount_cents=payment.amount_cents,
+            currency=payment.currency,
+            token=payment_token,
+            idempotency_key=payment.idempotency_key,
+            description=f"Order {order.number}",
+            transfer_group=order.number,
+        )
+    except ProviderUnavailable as error:
+        # Most likely nothing was charged; if something was, its webhook refunds it.
+        record_charge_result(
+            payment=payment, result=ChargeResult(False, failure_message=f"Unavailable: {error}")
+        )
+        raise PaymentUnavailable(
+            _("The payment service did not answer: nothing was ordered. Try again in a moment.")
+        ) from error
+    payment = record_charge_result(payment=payment, result=result)
+    if payment.status == Payment.Status.FAILED:
         raise PaymentDeclined(
             _("The payment was declined: nothing was ordered. Try another card."),
             reason=result.failure_message,
         )
     return payment
+
+
+def record_charge_result(*, payment: Payment, result: ChargeResult) -> Payment:
+    """Write the provider's answer on the payment: the one place where a payment becomes paid,
+    pending or declined (checkout, webhook, sweeper). A payment that went through stays so;
+    a success overrides an earlier failure (money taken is a fact: its order refunds it)."""
+    with transaction.atomic():
+        payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if payment.status == Payment.Status.SUCCEEDED:
+            return payment
+        if result.succeeded:
+            status = Payment.Status.SUCCEEDED
+        elif result.pending:
+            status = Payment.Status.PENDING
+        else:
+            status = Payment.Status.FAILED
+        payment.status = status
+        payment.reference = result.reference or payment.reference
+        payment.failure_message = result.failure_message[:300]
+        payment.save(update_fields=["status", "reference", "failure_message", "updated_at"])
+        if status == Payment.Status.SUCCEEDED:
+            book_capture(payment=payment, fee_cents=result.fee_cents)
+    return payment
+
+
+def settle_pending_payment(*, payment: Payment, actor) -> Payment:
+    """Ask the provider how a payment ended and finish its order: paid, the order is placed
+    (or, its stock gone or the order cancelled meanwhile, refunded); declined, the order is
+    cancelled; still pending, nothing changes. Raises ProviderUnavailable. Idempotent."""
+    if payment.reference and payment.status != Payment.Status.SUCCEEDED:
+        result = get_provider().retrieve_charge(charge_reference=payment.reference)
+        payment = record_charge_result(payment=payment, result=result)
+    finish_order_payment(payment=payment, actor=actor)
+    return payment
+
+
+def check_order_payment(*, order: Order, actor) -> Payment | None:
+    """Settle the order's payment still pending, if the provider has decided it (the customer's
+    "check again"). A provider that does not answer changes nothing."""
+    payment = order.payments.filter(status=Payment.Status.PENDING).exclude(reference="").first()
+    if payment is None:
+        return None
+    try:
+        return settle_pending_payment(payment=payment, actor=actor)
+    except ProviderUnavailable:
+        return payment
+
+
+def finish_order_payment(*, payment: Payment, actor) -> None:
+    """Bring the order in line with its settled payment."""
+    from orders.services import NoLongerAvailable, abandon_checkout, confirm_order
+
+    order = Order.objects.get(pk=payment.order_id)
+    if payment.status == Payment.Status.SUCCEEDED:
+        if order.status == Order.Status.PENDING_PAYMENT:
+            with suppress(NoLongerAvailable):  # then cancelled and refunded by confirm_order
+                confirm_order(order=order, actor=actor)
+        elif order.status == Order.Status.CANCELLED:
+            # Paid after its checkout was given up: give the money back (once, same key).
+            refund_payment(
+                order=order, amount_cents=paid_online_cents(order),
+                reason=_("The payment went through after the order was cancelled."),
+                idempotency_key=f"order:{order.pk}:abandoned", actor=actor,
+            )  # fmt: skip
+    elif payment.status == Payment.Status.FAILED and order.status == Order.Status.PENDING_PAYMENT:
+        abandon_checkout(order=order, actor=actor, reason=_("The payment was declined."))
 
 
 def paid_online_cents(order: Order) -> int:

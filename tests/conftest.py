@@ -12,6 +12,7 @@ from stores.models import StoreMembership
 from stores.services import issue_api_key
 
 from .factories import MembershipFactory, StoreFactory, UserFactory
+from .payments.stripe_server import stripe_server, stripe_server_session  # noqa: F401 (fixtures)
 
 
 @pytest.fixture(autouse=True)

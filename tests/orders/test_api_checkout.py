@@ -542,3 +542,52 @@ def test_garbage_is_a_400_never_a_500(api_network, customer, body):
     order = client.post(ORDERS, body, format="json")
 
     assert quote.status_code == order.status_code == 400, (quote.content, order.content)
+
+
+# Through the stripe_connect provider (the SDK against the local Stripe server) --------------
+
+
+def test_an_order_placed_through_the_api_is_paid_with_stripe(api_network, hq_key, stripe_server):
+    response = api_client(key=hq_key).post(ORDERS, order_body(DELIVER_CAN), format="json")
+
+    assert response.status_code == 201, response.content
+    order = Order.objects.get(number=response.json()["number"])
+    payment = order.payments.get()
+    assert (order.status, payment.provider) == (Order.Status.PLACED, "stripe_connect")
+    intent = stripe_server.objects[payment.reference]
+    assert (intent["status"], intent["transfer_group"]) == ("succeeded", order.number)
+    assert intent["amount"] == order.online_payment_cents
+
+
+def test_a_card_declined_by_stripe_is_a_402_and_no_order_is_paid(
+    api_network, hq_key, stripe_server
+):
+    response = api_client(key=hq_key).post(
+        ORDERS, order_body(DELIVER_CAN, payment_token="pm_card_chargeDeclined"), format="json"
+    )
+
+    assert response.status_code == 402
+    assert not Order.objects.exclude(status=Order.Status.CANCELLED).exists()
+    assert stripe_server.of_type("charge") == []
+
+
+def test_stripe_down_is_a_503_and_nothing_is_ordered(api_network, hq_key, stripe_server):
+    stripe_server.fail_next(429)
+
+    response = api_client(key=hq_key).post(ORDERS, order_body(DELIVER_CAN), format="json")
+
+    assert response.status_code == 503
+    assert response.json()["code"] == "payment_unavailable"
+    assert StockLevel.objects.get(variant__sku="ARD-ARR-10").reserved == 0
+
+
+def test_a_payment_waiting_for_3d_secure_answers_201_awaiting_payment(
+    api_network, hq_key, stripe_server
+):
+    response = api_client(key=hq_key).post(
+        ORDERS, order_body(DELIVER_CAN, payment_token="pm_card_threeDSecure2Required"),
+        format="json",
+    )  # fmt: skip
+
+    assert response.status_code == 201
+    assert response.json()["status"] == "pending_payment"

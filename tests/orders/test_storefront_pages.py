@@ -629,3 +629,36 @@ def test_my_orders_needs_an_account(client, db):
 
     assert response.status_code == 302
     assert reverse("account_login") in response.url
+
+
+def test_a_payment_the_bank_confirms_later_shows_it_is_being_confirmed(client, world):
+    _add(client, world.can, HOME)
+
+    response = client.post(CHECKOUT, {**LEA, "card_number": "4000 0000 0000 3220"}, follow=True)
+
+    order = Order.objects.get()
+    assert order.status == Order.Status.PENDING_PAYMENT
+    assert 'data-testid="payment-pending"' in response.content.decode()
+    assert not CartLine.objects.exists()
+
+
+def test_checking_a_delayed_payment_again_places_the_order(client, world):
+    _add(client, world.can, HOME)
+    client.post(CHECKOUT, {**LEA, "card_number": "4000 0000 0000 3220"})
+    order = Order.objects.get()
+
+    response = client.post(reverse("orders:check-payment", args=[order.number]), follow=True)
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PLACED
+    assert 'data-testid="payment-pending"' not in response.content.decode()
+    assert order.payments.get().reference.startswith("dummy_pi_")
+
+
+def test_the_test_card_hint_names_the_declined_and_the_delayed_cards(client, world):
+    _add(client, world.can, HOME)
+
+    hint = client.get(CHECKOUT).content.decode()
+
+    assert "4000 0000 0000 0002" in hint
+    assert "4000 0000 0000 3220" in hint

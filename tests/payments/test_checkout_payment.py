@@ -350,3 +350,21 @@ def test_a_payment_that_outlasted_its_hold_names_the_items_gone(
     assert "remboursé" in gone.value.message
     order.refresh_from_db()
     assert order.status == Order.Status.CANCELLED
+
+
+def test_the_dummy_delayed_token_is_pending_then_confirmed_by_the_sweeper(lyon_store, secateur):
+    StockLevelFactory(store=lyon_store, variant=secateur, on_hand=1)
+    order = place_order(
+        customer=LEA,
+        lines=[CheckoutLine(secateur, 1, FulfilmentMethod.CLICK_COLLECT, lyon_store)],
+        actor="storefront",
+        payment_token=providers.DELAYED_TEST_TOKEN,
+    )
+    assert order.status == Order.Status.PENDING_PAYMENT
+    _age(order, minutes=20)
+
+    assert settle_abandoned_checkouts() == 1
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.PLACED
+    assert order.payments.get().status == Payment.Status.SUCCEEDED
