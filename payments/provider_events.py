@@ -148,6 +148,20 @@ def on_payment_intent(event: ProviderEvent) -> str:
     return f"payment {payment.status}"
 
 
+def on_payout(event: ProviderEvent) -> str:
+    """The bank took or returned a payout (Stripe's `payout.paid` / `payout.failed`)."""
+    from .payouts import handle_payout_event
+
+    data = _data_object(event)
+    payout = handle_payout_event(
+        event_type=event.type, provider_reference=data.get("id", ""),
+        failure_message=data.get("failure_message") or "",
+    )  # fmt: skip
+    return "unknown payout" if payout is None else f"payout {payout.status}"
+
+
 register_event_handler("account.updated", on_account_updated)
+register_event_handler("payout.paid", on_payout)
+register_event_handler("payout.failed", on_payout)
 register_event_handler("payment_intent.succeeded", on_payment_intent)
 register_event_handler("payment_intent.payment_failed", on_payment_intent)
