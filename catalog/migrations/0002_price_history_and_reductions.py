@@ -6,6 +6,15 @@ import django.utils.timezone
 from django.db import migrations, models
 
 
+def seed_hq_price_history(apps, schema_editor):
+    """One set-based insert on PostgreSQL and SQLite alike (the embedded default runs it too)."""
+    schema_editor.execute(
+        "INSERT INTO catalog_pricehistory (variant_id, store_id, price_cents, started_at, source)"
+        " SELECT id, NULL, rrp_cents, %s, 'initial' FROM catalog_variant",
+        [django.utils.timezone.now()],
+    )
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -42,9 +51,5 @@ class Migration(migrations.Migration):
         ),
         # HQ's current prices as the first rows of their history: without them, a reduction
         # announced in the next 30 days would have no reference and not be shown as reduced.
-        migrations.RunSQL(
-            "INSERT INTO catalog_pricehistory (variant_id, store_id, price_cents, started_at, source)"
-            " SELECT id, NULL, rrp_cents, now(), 'initial' FROM catalog_variant",
-            migrations.RunSQL.noop,
-        ),
+        migrations.RunPython(seed_hq_price_history, migrations.RunPython.noop),
     ]
