@@ -1,8 +1,10 @@
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
+from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_GET
+from django.views.static import serve
 
 from catalog.selectors import clean_search_text
 from stores.selectors import search_stores, searched_products, selling_stores
@@ -52,3 +54,9 @@ def search(request):
         "storefront/search.html",
         {"query": query, "page": page, "stores": stores},
     )
+
+
+@cache_control(max_age=86400, public=True)
+def media(request, path):
+    """An uploaded file (a product image) from MEDIA_ROOT, read when asked, not at start-up."""
+    return serve(request, path, document_root=settings.MEDIA_ROOT)

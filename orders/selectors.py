@@ -712,6 +712,69 @@ def home_delivery_available(
     return dict(rows)
 
 
+def transfer_source_units(
+    *, variant_id: int, pickup_store: Store, policy: OrderPolicy | None = None
+) -> int:
+    """The most units of a variant one other location could send to `pickup_store` (a transfer
+    takes a whole line from one source): the active warehouses, and the active stores within
+    HQ's routing distance of the pickup store. 0 when HQ allows no transfers. One query (two
+    without the policy); checkout's routing has the last word."""
+    policy = policy or OrderPolicy.current()
+    if not policy.transfer_for_collect:
+        return 0
+    radius_km = float(policy.max_distance_km)
+    latitude, longitude = float(pickup_store.latitude), float(pickup_store.longitude)
+    box = {
+        f"store__{key}": value
+        for key, value in bounding_box(latitude, longitude, radius_km).items()
+    }
+    rows = (
+        StockLevel.objects.filter(
+            variant_id=variant_id, available__gt=0, store__status=Store.Status.ACTIVE
+        )
+        .exclude(store=pickup_store)
+        .annotate(distance_km=distance_km_expression(latitude, longitude, prefix="store__"))
+        .filter(Q(store__kind=Store.Kind.WAREHOUSE) | Q(**box, distance_km__lte=radius_km))
+        .order_by("-available")
+        .values_list("available", flat=True)
+    )
+    return rows.first() or 0
+
+
+@dataclass(frozen=True)
+class TransferPickup:
+    """Stores near the customer that lack a variant but can have it sent from another location,
+    and the promise for a collection there."""
+
+    stores: list[Store]
+    delay_days: int
+
+
+def transfer_pickup_choices(
+    *, variant_id: int, latitude: float, longitude: float, exclude_store_ids=(), limit: int = 5
+) -> TransferPickup | None:
+    """The nearest click & collect stores (not `exclude_store_ids`: those already offering the
+    variant from their own stock) to which some location could send one unit, or None when
+    HQ allows no transfers or no location has it. Three queries at most."""
+    from stores.selectors import stores_near
+
+    policy = OrderPolicy.current()
+    if not policy.transfer_for_collect:
+        return None
+    stores = stores_near(
+        latitude=latitude, longitude=longitude, radius_km=float(policy.max_distance_km),
+        limit=limit, queryset=Store.objects.selling().filter(offers_click_collect=True)
+        .exclude(pk__in=list(exclude_store_ids)),
+    )  # fmt: skip
+    if not stores or not transfer_source_units(
+        variant_id=variant_id, pickup_store=stores[0], policy=policy
+    ):
+        return None
+    return TransferPickup(
+        stores=stores, delay_days=policy.collect_delay_days + policy.transfer_delay_days
+    )
+
+
 @dataclass(frozen=True)
 class CartItem:
     line: CartLine

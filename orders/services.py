@@ -46,7 +46,7 @@ from .models import (
 )
 from .pricing import LineRequest, quote
 from .routing import DecisionKind, Point, RequestLine, RoutingPolicy, RoutingRequest, route_order
-from .selectors import routing_candidates
+from .selectors import routing_candidates, transfer_source_units
 from .states import check_order_transition
 
 
@@ -810,6 +810,11 @@ def _check_stock(variant: Variant, method: str, store: Store | None, quantity: i
     else:
         available = available_to_reserve([(store.pk, variant.pk)])[(store.pk, variant.pk)]
         where = _("at %(store)s") % {"store": store.name}
+        if (
+            available < quantity
+            and transfer_source_units(variant_id=variant.pk, pickup_store=store) >= quantity
+        ):
+            return  # another location sends it to the store: the cart shows the longer promise
     if available < quantity:
         if available == 0:
             message = _("%(product)s is not available %(where)s right now.")
@@ -827,7 +832,8 @@ def add_to_cart(
 ) -> CartLine:
     """Add `quantity` of `variant`, served by `method` (at `store` for a collect method); the
     same item served the same way raises the existing line's quantity. Raises CartInvalid when
-    the store does not offer the method or has not that many available."""
+    the store does not offer the method or has not that many available and no other location
+    may send them there (a store-to-store transfer, with its longer promise in the cart)."""
     store = store if method in COLLECT_METHODS else None
     _check_cart_line(variant, method, store)
     _check_quantity(quantity)

@@ -46,3 +46,21 @@ FR_PLURAL = {
         "Disponible à %(store)s dans %(days)s jours, envoyé depuis un autre magasin.",
     ),
 }
+
+# The product page's "have it sent to your store"
+FR.update(
+    {
+        "Collect at": "Retirer à",
+        "Have it sent to this store": "Me l'envoyer dans ce magasin",
+    }
+)
+FR_PLURAL.update(
+    {
+        "Not in your store? We send it there from another store: ready in about %(days)s day.": (
+            "Pas dans votre magasin ? Nous l'y envoyons depuis un autre magasin : prêt dans "
+            "%(days)s jour environ.",
+            "Pas dans votre magasin ? Nous l'y envoyons depuis un autre magasin : prêt dans "
+            "%(days)s jours environ.",
+        ),
+    }
+)

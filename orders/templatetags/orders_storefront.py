@@ -1,4 +1,5 @@
-"""The cart count in the storefront's header and the guest tracking link in e-mails."""
+"""The cart count in the storefront's header, the guest tracking link in e-mails, and the
+product page's offer to have an item sent to a store that lacks it."""
 
 from __future__ import annotations
 
@@ -28,3 +29,20 @@ def cart_count(context) -> int:
 def tracking_url(number: str) -> str:
     """The absolute signed link with which a guest follows their order."""
     return tracking.tracking_url(number) if number else ""
+
+
+@register.inclusion_tag("storefront/_transfer_offer.html", takes_context=True)
+def transfer_offer(context, variant, location, offers):
+    """ "Have it sent to your store": the click & collect stores near the customer without the
+    variant, when another location can send it (a store-to-store transfer)."""
+    from orders.selectors import transfer_pickup_choices
+
+    choices = None
+    if variant is not None and location is not None:
+        stocked = [offer.store.pk for offer in offers if offer.store.offers_click_collect]
+        choices = transfer_pickup_choices(
+            variant_id=variant.pk, latitude=location.latitude, longitude=location.longitude,
+            exclude_store_ids=stocked,
+        )  # fmt: skip
+    return {"choices": choices, "variant": variant, "request": context.get("request"),
+            "csrf_token": context.get("csrf_token")}  # fmt: skip

@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from fulfillment.services import accept_fulfilment, mark_picked, mark_ready_for_pickup
-from orders.models import Order, PickupSlot
+from orders.models import Order, OrderPolicy, PickupSlot
 from stores.models import StockLevel
 from tests.browser.conftest import PASSWORD_LABEL
 from tests.factories import PASSWORD
@@ -182,7 +182,9 @@ def test_a_fuller_cart_reads_well_on_a_phone(page, screenshot, world):
             [sku, method, store, quantity],
         )
         page.wait_for_url("**/cart/")
+    # Part-Dieu runs out, and HQ lets no store send it there: that line can't be ordered
     StockLevel.objects.filter(store=world.part_dieu).update(on_hand=0)
+    OrderPolicy.objects.update(transfer_for_collect=False)
     page.reload()
     expect(page.get_by_test_id("cart-group")).to_have_count(4)
     expect(page.get_by_test_id("line-problem")).to_have_text(
@@ -194,3 +196,25 @@ def test_a_fuller_cart_reads_well_on_a_phone(page, screenshot, world):
     page.screenshot(path=str(screenshot("cart-mobile").with_name("cart-mobile-top.png")))
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing overflows a phone's width
+
+
+def test_a_customer_has_an_item_sent_to_her_store_that_lacks_it(
+    page, offline_tiles, screenshot, world
+):
+    # Given the watering can is at Bellecour and the warehouse, not at Part-Dieu
+    page.goto(f"/p/{world.can.product.slug}/?variant={world.can.sku}")
+    page.get_by_label("Votre code postal").fill("69002")
+    page.get_by_role("button", name="Voir les magasins").click()
+
+    # When Léa asks for it at Part-Dieu
+    offer = page.get_by_test_id("transfer-offer")
+    expect(offer).to_contain_text("Nous l'y envoyons depuis un autre magasin")
+    offer.get_by_label("Retirer à").select_option("lyon-part-dieu")
+    screenshot("product-transfer-offer")
+    offer.get_by_role("button", name="Me l'envoyer dans ce magasin").click()
+
+    # Then her cart holds it for collection at Part-Dieu, with the transfer's longer promise
+    page.wait_for_url("**/cart/")
+    expect(page.get_by_test_id("cart-group")).to_contain_text("Ardoise Lyon Part-Dieu")
+    expect(page.get_by_text("envoyé depuis un autre magasin")).to_be_visible()
+    screenshot("cart-transfer")

@@ -52,7 +52,9 @@ def test_the_same_item_served_two_ways_makes_two_lines(world, cart):
     assert sorted(cart.lines.values_list("method", flat=True)) == [CLICK, HOME]
 
 
-def test_a_store_lacking_the_stock_refuses_the_line_and_says_how_many_it_has(world, cart):
+def test_a_store_lacking_the_stock_refuses_the_line_and_says_how_many_it_has(
+    world, cart, no_transfers
+):
     with pytest.raises(CartInvalid) as error:
         add_to_cart(
             cart=cart, variant=world.secateur, quantity=2, method=CLICK, store=world.part_dieu
@@ -60,6 +62,27 @@ def test_a_store_lacking_the_stock_refuses_the_line_and_says_how_many_it_has(wor
 
     assert "Seulement 1 disponible(s) chez Ardoise Lyon Part-Dieu" in error.value.message
     assert not CartLine.objects.exists()
+
+
+def test_a_store_lacking_the_stock_takes_the_line_when_another_location_can_send_it(world, cart):
+    # Given Part-Dieu has 1 secateur and the warehouse 20: Léa wants 2 at Part-Dieu
+    line = add_to_cart(
+        cart=cart, variant=world.secateur, quantity=2, method=CLICK, store=world.part_dieu
+    )
+
+    # then her cart takes them, with the transfer's longer promise
+    (item,) = cart_summary(cart).items
+    assert (line.quantity, item.problem) == (2, "")
+    assert item.transfer.endswith("envoyé depuis un autre magasin.")
+
+
+def test_no_location_holding_enough_for_one_transfer_refuses_the_line(world, cart):
+    StockLevel.objects.filter(store=world.warehouse, variant=world.secateur).update(on_hand=1)
+
+    with pytest.raises(CartInvalid):
+        add_to_cart(
+            cart=cart, variant=world.secateur, quantity=4, method=CLICK, store=world.part_dieu
+        )
 
 
 @pytest.mark.parametrize(
@@ -104,7 +127,7 @@ def test_home_delivery_draws_on_the_warehouse_and_ship_from_store_stores(world, 
         add_to_cart(cart=cart, variant=world.secateur, quantity=1, method=HOME)
 
 
-def test_moving_a_line_to_another_store_checks_that_store(world, cart):
+def test_moving_a_line_to_another_store_checks_that_store(world, cart, no_transfers):
     line = add_to_cart(
         cart=cart, variant=world.secateur, quantity=2, method=CLICK, store=world.bellecour
     )

@@ -84,6 +84,35 @@ def test_the_product_page_offers_each_nearby_store_s_services(client, world):
     assert page.count('data-testid="add-reserve-collect"') == 1
 
 
+def test_the_product_page_offers_to_send_an_item_to_a_nearby_store_that_lacks_it(client, world):
+    # Given the can is at Bellecour and the warehouse, not at Part-Dieu (a store near Léa)
+    url = reverse("catalogue:product", args=[world.can.product.slug])
+
+    page = client.get(url, {"postal_code": "69002", "variant": world.can.sku})
+    html = page.content.decode()
+
+    # then Part-Dieu is offered, sent from another location, with the longer promise
+    offer = html[html.index('data-testid="transfer-offer"') :]
+    assert 'value="lyon-part-dieu"' in offer[: offer.index("</form>")]
+    assert 'value="lyon-bellecour"' not in offer[: offer.index("</form>")]  # it has its own
+    assert "envoyons depuis un autre magasin" in offer
+
+    # and choosing it puts the can in the cart for collection at Part-Dieu, by transfer
+    added = _add(client, world.can, CLICK, world.part_dieu)
+    assert (added.status_code, added.url) == (302, CART)
+    (item,) = client.get(CART).context["cart"].items
+    assert item.line.store == world.part_dieu
+    assert item.transfer.endswith("envoyé depuis un autre magasin.")
+
+
+def test_no_transfer_is_offered_when_hq_allows_none(client, world, no_transfers):
+    url = reverse("catalogue:product", args=[world.can.product.slug])
+
+    html = client.get(url, {"postal_code": "69002", "variant": world.can.sku}).content.decode()
+
+    assert 'data-testid="transfer-offer"' not in html
+
+
 def test_a_guest_adds_click_and_collect_and_sees_it_grouped_by_store(client, world):
     response = _add(client, world.secateur, CLICK, world.bellecour, quantity=2)
 
@@ -122,7 +151,7 @@ def test_the_header_shows_the_cart_count_on_every_page(client, world):
     ids=["unknown-sku", "no-sku", "unknown-method", "bad-quantity", "collect-without-store",
          "unknown-store", "service-not-offered", "more-than-the-store-has"],
 )  # fmt: skip
-def test_bad_additions_are_explained_and_add_nothing(client, world, data):
+def test_bad_additions_are_explained_and_add_nothing(client, world, data, no_transfers):
     data = {key: value.replace("__SKU__", world.secateur.sku) for key, value in data.items()}
 
     response = client.post(ADD, data, follow=True)
@@ -132,7 +161,7 @@ def test_bad_additions_are_explained_and_add_nothing(client, world, data):
     assert not CartLine.objects.exists()
 
 
-def test_the_cart_line_changes_quantity_method_and_store(client, world):
+def test_the_cart_line_changes_quantity_method_and_store(client, world, no_transfers):
     _add(client, world.secateur, CLICK, world.bellecour)
     line = CartLine.objects.get()
     url = reverse("orders:cart-line", args=[line.pk])
@@ -284,7 +313,7 @@ def test_a_reservation_is_placed_without_any_payment(client, world):
     "target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"],
     ids=["absolute", "scheme-relative", "backslash"],
 )  # fmt: skip
-def test_a_refused_addition_never_sends_the_customer_off_site(client, world, target):
+def test_a_refused_addition_never_sends_the_customer_off_site(client, world, target, no_transfers):
     response = client.post(
         ADD, {"variant": world.secateur.sku, "method": "click_collect", "quantity": "5",
               "store": "lyon-part-dieu", "next": target},
