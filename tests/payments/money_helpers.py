@@ -70,15 +70,12 @@ def book_reversal(store, *, gross=10_000, commission=1_500, rate_bp=2000, order=
 
 
 def book_marketing_charge(store, *, amount_excl=2_000, occurred_at=None):
-    vat = commission_vat(amount_excl)
-    return post_entry(
-        journal="VT", reference=f"marketing:{next(_counter)}", label="Marketing pack",
-        store=store, occurred_at=occurred_at,
-        postings=[
-            debit(ledger.STORE_PAYABLE, amount_excl + vat, store_id=store.pk),
-            credit(ledger.MARKETING_REVENUE, amount_excl),
-            credit(ledger.VAT_COLLECTED, vat),
-        ],
+    """A marketing-hub order of `amount_excl` cents excl. VAT, netted from the store's balance."""
+    from payments.postings import book_marketing_charge as charge
+
+    return charge(
+        store=store, reference=str(next(_counter)), label="Marketing pack",
+        amount_excl_vat_cents=amount_excl, actor="hub", occurred_at=occurred_at,
     )  # fmt: skip
 
 
