@@ -19,6 +19,7 @@ from network_marketplace.errors import DomainError
 from orders.admin import OrderAdmin
 
 from . import invoices, payouts, selectors
+from .forms import PeriodForm
 from .models import (
     CommissionPlan,
     CommissionRate,
@@ -163,8 +164,7 @@ class PayoutAdmin(ReadOnlyModelAdmin):
         form = PeriodForm(request.GET or None)
         start, end = today.replace(day=1), today
         if form.is_valid():
-            start = form.cleaned_data.get("start") or start
-            end = max(form.cleaned_data.get("end") or end, start)
+            start, end = form.cleaned_data["start"], form.cleaned_data["end"]
         rows, total = selectors.network_money(start=start, end=end)
         return TemplateResponse(
             request,
@@ -179,7 +179,9 @@ class PayoutAdmin(ReadOnlyModelAdmin):
                 "end": end,
                 "on_hold": selectors.stores_not_payable(),
                 "policy": PayoutPolicy.current(),
+                "form": form,
             },
+            status=400 if form.is_bound and not form.is_valid() else 200,
         )
 
 
@@ -312,15 +314,6 @@ class JournalLineAdmin(ReadOnlyModelAdmin):
     list_filter = ["account__code"]
     search_fields = ["entry__reference", "label"]
     list_select_related = ["entry", "account__store"]
-
-
-class PeriodForm(forms.Form):
-    start = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
 
 
 class CreditNoteForm(forms.Form):

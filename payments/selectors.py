@@ -61,6 +61,20 @@ def local_midnight(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+MAX_PERIOD_DAYS = 366
+
+
+def period_problem(start: date, end: date) -> tuple[str, str] | None:
+    """What is wrong with a period asked for a statement, an export or the dashboard, as
+    (field, message), or None: the end is not before the start, and a period is at most a year
+    (a statement reads every entry of it)."""
+    if end < start:
+        return "end", _("The end is before the start.")
+    if (end - start).days > MAX_PERIOD_DAYS:
+        return "end", _("A period is at most a year.")
+    return None
+
+
 def month_bounds(month: date) -> tuple[date, date]:
     """The first and last day of `month`'s month."""
     first = month.replace(day=1)

@@ -6,7 +6,7 @@ payout (with what is held back and why), payouts history, statements (PDF, CSV),
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -16,17 +16,11 @@ from django.utils import timezone
 from stores.views import backoffice_store
 
 from . import exports, payouts, selectors
+from .forms import PeriodForm
 from .models import PaymentAccount, PayoutPolicy
 from .pdf import invoice_pdf, statement_pdf
 
 PAGE_SIZE = 25
-
-
-def _day(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 def _attachment(content, *, filename: str, content_type: str) -> HttpResponse:
@@ -51,8 +45,17 @@ def overview(request, store):
 @backoffice_store
 def statement(request, store):
     today = timezone.localdate()
-    start = _day(request.GET.get("start"), today.replace(day=1))
-    end = max(_day(request.GET.get("end"), today), start)
+    form = PeriodForm(request.GET or None)
+    start, end = today.replace(day=1), today
+    if form.is_bound and not form.is_valid():
+        # Nothing is computed for a wrong period: the page says why, on this month's figures.
+        stmt = selectors.statement(store=store, start=start, end=end)
+        return render(request, "backoffice/money_statement.html", {
+            "store": store, "statement": stmt, "start": start, "end": end, "form": form,
+            "querystring": f"start={start}&end={end}",
+        }, status=400)  # fmt: skip
+    if form.is_bound:
+        start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     stmt = selectors.statement(store=store, start=start, end=end)
     name = f"statement-{store.slug}-{start:%Y%m%d}-{end:%Y%m%d}"
     download = request.GET.get("download")
@@ -65,7 +68,7 @@ def statement(request, store):
         return _attachment(stream.getvalue(), filename=f"{name}.csv",
                            content_type="text/csv; charset=utf-8")  # fmt: skip
     return render(request, "backoffice/money_statement.html", {
-        "store": store, "statement": stmt, "start": start, "end": end,
+        "store": store, "statement": stmt, "start": start, "end": end, "form": form,
         "querystring": f"start={start}&end={end}",
     })  # fmt: skip
 

@@ -253,3 +253,10 @@ FR_PLURAL = {
         "(rétractation de 14 jours)",
     ),
 }
+
+FR.update(
+    {
+        "The end is before the start.": "La fin est avant le début.",
+        "A period is at most a year.": "Une période dure au plus un an.",
+    }
+)

@@ -4,6 +4,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from payments.models import Invoice, InvoiceLine, Payout
+from payments.selectors import period_problem
 
 
 class PeriodQuerySerializer(serializers.Serializer):
@@ -20,10 +21,10 @@ class PeriodQuerySerializer(serializers.Serializer):
         today = timezone.localdate()
         attrs.setdefault("start", today.replace(day=1))
         attrs.setdefault("end", today)
-        if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError({"end": "The end is before the start."})
-        if (attrs["end"] - attrs["start"]).days > 366:
-            raise serializers.ValidationError({"end": "A period is at most a year."})
+        problem = period_problem(attrs["start"], attrs["end"])
+        if problem is not None:
+            field, message = problem
+            raise serializers.ValidationError({field: message})
         return attrs
 
 

@@ -66,6 +66,11 @@ def test_lyon_owner_reads_the_store_s_money(page, screenshot, lyon_money, lyon_o
         page.get_by_test_id("statement-pdf").click()
     assert download.value.suggested_filename.endswith(".pdf")
     screenshot("backoffice-money-statement")
+    page.get_by_label("Du", exact=True).fill("2026-03-01")
+    page.get_by_label("Au", exact=True).fill("2026-02-01")
+    page.get_by_label("Du", exact=True).press("Enter")
+    expect(page.get_by_test_id("period-errors")).to_have_text("La fin est avant le début.")
+    screenshot("backoffice-money-statement-error")
 
     page.get_by_role("link", name="Factures").first.click()
     expect(page.get_by_test_id("invoices-table")).to_contain_text("F20")

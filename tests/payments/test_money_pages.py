@@ -113,6 +113,32 @@ def test_the_statement_shows_opening_entries_and_closing_and_downloads(
     assert as_csv.content.decode().splitlines()[-1].endswith("32.00")
 
 
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ({"start": "le premier"}, "Saisissez une date valide."),
+        ({"start": "2026-03-01", "end": "2026-02-01"}, "La fin est avant le début."),
+        ({"start": "2020-01-01", "end": "2026-01-01"}, "Une période dure au plus un an."),
+    ],
+    ids=["not-a-date", "end-before-start", "longer-than-a-year"],
+)
+def test_a_wrong_statement_period_is_explained_and_no_file_is_made(
+    client, lyon_money, lyon_owner, hq_admin, period, message
+):
+    client.force_login(lyon_owner)
+    url = reverse("money:statement", kwargs={"slug": lyon_money.slug})
+
+    page = client.get(url, period)
+    download = client.get(url, {**period, "download": "pdf"})
+
+    assert page.status_code == download.status_code == 400
+    assert message in page.content.decode()
+    client.force_login(hq_admin)
+    dashboard = client.get(reverse("admin:payments_money_dashboard"), period)
+    assert dashboard.status_code == 400
+    assert message in dashboard.content.decode()
+
+
 def test_the_commission_page_lists_each_order_s_commission(client, lyon_money, lyon_owner):
     client.force_login(lyon_owner)
 
