@@ -48,6 +48,8 @@ class Command(BaseCommand):
             exports.fec_filename(end) if kind == "fec"
             else f"{kind}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
         )  # fmt: skip
+        if output and not Path(output).is_dir():
+            raise CommandError(f"--output {output!r} is not a directory (the file is named {name}).")
         if output:
             path = Path(output) / name
             with path.open("w", encoding="utf-8", newline="") as stream:
