@@ -49,7 +49,7 @@ class Command(BaseCommand):
             else f"{kind}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
         )  # fmt: skip
         if output and not Path(output).is_dir():
-            raise CommandError(f"--output {output!r} is not a directory (the file is named {name}).")
+            raise CommandError(f"--output {output!r} is not a directory (the file: {name}).")
         if output:
             path = Path(output) / name
             with path.open("w", encoding="utf-8", newline="") as stream:
