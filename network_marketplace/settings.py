@@ -112,6 +112,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", 5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Connections that apply one large stock feed batch side by side (stores.services.feeds):
+# about the number of cores the database server can give a single feed.
+STOCK_FEED_WORKERS = env.int("STOCK_FEED_WORKERS", default=2)
 
 # Redis is the cache and the Celery broker; without it the embedded profile runs in-process.
 REDIS_URL = env("REDIS_URL", default="")
