@@ -277,10 +277,6 @@ class AisleRow:
     network: VariantAvailability
 
     @property
-    def elsewhere(self) -> int:
-        return self.network.available - self.here
-
-    @property
     def price_here_cents(self) -> int:
         return self.store_price_cents or self.variant.rrp_cents
 
@@ -350,7 +346,7 @@ def variant_network_stock(*, variant: Variant, store: Store, radius_km: float) -
         (level.store, level.available)
         for level in StockLevel.objects.filter(
             variant=variant,
-            available__gt=0,
+            in_stock=True,
             store__kind=Store.Kind.WAREHOUSE,
             store__status=Store.Status.ACTIVE,
         )

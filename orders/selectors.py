@@ -129,7 +129,7 @@ def routing_candidates(
     }
     nearby_or_warehouse = Q(**box, distance_km__lte=radius_km) | Q(store__kind=Store.Kind.WAREHOUSE)
     rows = (
-        StockLevel.objects.filter(variant_id__in=variant_ids, available__gt=0)
+        StockLevel.objects.filter(variant_id__in=variant_ids, in_stock=True)
         .annotate(
             distance_km=distance_km_expression(point.latitude, point.longitude, prefix="store__")
         )
@@ -690,7 +690,7 @@ def home_delivery_available(
     with none are missing."""
     ships = Q(store__offers_ship_from_store=True)
     rows = StockLevel.objects.filter(
-        variant_id__in=set(variant_ids), available__gt=0, store__status=Store.Status.ACTIVE
+        variant_id__in=set(variant_ids), in_stock=True, store__status=Store.Status.ACTIVE
     )
     if near is not None:
         radius_km = float(OrderPolicy.current().max_distance_km)
@@ -730,7 +730,7 @@ def transfer_source_units(
     }
     rows = (
         StockLevel.objects.filter(
-            variant_id=variant_id, available__gt=0, store__status=Store.Status.ACTIVE
+            variant_id=variant_id, in_stock=True, store__status=Store.Status.ACTIVE
         )
         .exclude(store=pickup_store)
         .annotate(distance_km=distance_km_expression(latitude, longitude, prefix="store__"))
@@ -975,7 +975,7 @@ def collect_choices(
     rows = (
         StockLevel.objects.filter(
             variant_id__in=set(variant_ids),
-            available__gt=0,
+            in_stock=True,
             store__status=Store.Status.ACTIVE,
             **box,
         )

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Greatest
+from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -207,16 +208,23 @@ class StockLevelQuerySet(models.QuerySet):
         return self.filter(store=store)
 
     def available(self) -> StockLevelQuerySet:
-        return self.filter(available__gt=0)
+        return self.filter(in_stock=True)
 
 
 class StockLevel(models.Model):
     """A store's offer of a variant: its stock and its selling price.
 
     `available` is computed by the database (on hand - reserved - safety stock, floored at 0),
-    so no reader can get it wrong. `safety_stock` holds the effective value (the store's
-    override or HQ's default), kept up to date by stores.services. `feed_position` is the
-    sequence or source timestamp of the last feed row applied: older rows are ignored.
+    so no reader can get it wrong, and so is `in_stock` (available > 0). `safety_stock` holds
+    the effective value (the store's override or HQ's default), kept up to date by
+    stores.services. `feed_position` is the sequence or source timestamp of the last feed row
+    applied: older rows are ignored.
+
+    Built for HOT updates (PostgreSQL rewrites a row in place, without touching any index, when
+    no indexed column changes and its page has room): the indexes hold `in_stock`, never the
+    quantities, and the table is filled to half its pages (stores 0010) so that a feed rewriting
+    all of a store's rows finds room beside each of them. A quantity change that leaves a row in
+    stock, or out of stock, is then a write of one page.
     """
 
     # No single-column indexes on the keys: the unique (store, variant) constraint serves the
@@ -235,6 +243,12 @@ class StockLevel(models.Model):
         output_field=models.IntegerField(),
         db_persist=True,
         verbose_name=_("available"),
+    )
+    in_stock = models.GeneratedField(
+        expression=GreaterThan(F("on_hand") - F("reserved") - F("safety_stock"), 0),
+        output_field=models.BooleanField(),
+        db_persist=True,
+        verbose_name=_("in stock"),
     )
     price_cents = models.BigIntegerField(
         _("store price (cents)"), null=True, blank=True,
@@ -266,12 +280,12 @@ class StockLevel(models.Model):
             ),
         ]
         indexes = [
-            # "Which stores have this variant available, at what price": the product page and
+            # "Which stores have this variant in stock, at what price": the product page and
             # the near-me query read a variant's rows from this index alone (index-only scans),
             # never the table, whose rows are spread over the stores. It also serves the
-            # variant's foreign key (cascades).
+            # variant's foreign key (cascades). No quantity in it: see the docstring.
             models.Index(
-                fields=["variant", "store", "available", "price_cents"],
+                fields=["variant", "in_stock", "store", "price_cents"],
                 name="stock_by_variant",
             ),
         ]

@@ -219,8 +219,9 @@ def stores_with_variant_near(
     *, variant_id: int, latitude: float, longitude: float, radius_km: float = 50, limit: int = 10
 ) -> list[NearbyOffer]:
     """The selling stores near a point that have the variant available, nearest first, with
-    their price. Two queries: the offers, read from the stock_by_variant index alone (an
-    index-only scan of the variant's rows joined to the stores in the box), then the stores."""
+    their price. Three queries: the offers, read from the stock_by_variant index alone (an
+    index-only scan of the variant's rows in stock, joined to the stores in the box), then
+    the quantities of the few offers kept (the index holds none, see StockLevel), the stores."""
     box = {
         f"store__{key}": value
         for key, value in bounding_box(latitude, longitude, radius_km).items()
@@ -228,7 +229,7 @@ def stores_with_variant_near(
     offers = list(
         StockLevel.objects.filter(
             variant_id=variant_id,
-            available__gt=0,
+            in_stock=True,
             store__status=Store.Status.ACTIVE,
             **box,
         )
@@ -239,21 +240,35 @@ def stores_with_variant_near(
         )
         .filter(distance_km__lte=radius_km)
         .order_by("distance_km", "store_id")
-        .values_list("store_id", "distance_km", "available", "price")[:limit]
+        .values_list("store_id", "distance_km", "price")[:limit]
     )
-    stores = Store.objects.in_bulk([store_id for store_id, *_rest in offers])
+    if not offers:
+        return []
+    store_ids = [store_id for store_id, *_rest in offers]
+    available = dict(
+        StockLevel.objects.filter(variant_id=variant_id, store_id__in=store_ids)
+        .order_by()
+        .values_list("store_id", "available")
+    )
+    stores = Store.objects.in_bulk(store_ids)
     return [
         NearbyOffer(
-            store=stores[store_id], distance_km=distance, available=available, price_cents=price
+            store=stores[store_id],
+            distance_km=distance,
+            available=available[store_id],
+            price_cents=price,
         )
-        for store_id, distance, available, price in offers
+        for store_id, distance, price in offers
+        if available.get(store_id)  # sold out between the two reads
     ]
 
 
 @dataclass(frozen=True)
 class VariantAvailability:
+    """Where a variant can be had in the network: how many selling stores have it in stock,
+    the units at the warehouses (home delivery), and the range of its prices."""
+
     variant_id: int
-    available: int = 0
     store_count: int = 0
     warehouse_available: int = 0
     min_price_cents: int | None = None
@@ -261,34 +276,54 @@ class VariantAvailability:
 
     @property
     def in_stock(self) -> bool:
-        return self.available > 0
+        return bool(self.store_count or self.warehouse_available)
 
 
 def network_availability(variant_ids) -> dict[int, VariantAvailability]:
-    """Per variant: units available in the network's active locations, how many selling stores
-    have it, the warehouse's share, and the range of store prices (a row without a store price
-    sells at the RRP). Two queries: the aggregate reads only the stock table (an index-only scan
-    of stock_by_variant) and the RRPs come after, for the variants that need them."""
+    """Per variant: how many selling stores in the network's active locations have it in stock,
+    the active warehouses' units, and the range of the prices of the locations that have it (a
+    row without a store price sells at the RRP). Three queries at most: the counts and prices read only the
+    stock_by_variant index (an index-only scan of the rows in stock), then the warehouses'
+    quantities (a few rows, which the index does not hold) and the RRPs the prices need.
+    Units per store are not summed over the network: that would read every store's row."""
     variant_ids = list(variant_ids)
+    selling = ~Q(store__kind=Store.Kind.WAREHOUSE)
     rows = list(
         StockLevel.objects.filter(
-            variant_id__in=variant_ids, available__gt=0, store__status=Store.Status.ACTIVE
+            variant_id__in=variant_ids, in_stock=True, store__status=Store.Status.ACTIVE
         )
         .values("variant_id")
         .annotate(
-            total=Sum("available"),
-            stores=Count("store_id", filter=~Q(store__kind=Store.Kind.WAREHOUSE)),
-            warehouse=Coalesce(Sum("available", filter=Q(store__kind=Store.Kind.WAREHOUSE)), 0),
+            stores=Count("store_id", filter=selling),
+            warehouses=Count("store_id", filter=~selling),
             low=Min("price_cents"),
             high=Max("price_cents"),
             at_rrp=Count("store_id", filter=Q(price_cents__isnull=True)),
         )
         .order_by()
     )
-    rrp = dict(
-        Variant.objects.filter(pk__in=[row["variant_id"] for row in rows if row["at_rrp"]])
-        .order_by()
-        .values_list("pk", "rrp_cents")
+    in_warehouses = [row["variant_id"] for row in rows if row["warehouses"]]
+    warehouse_units = (
+        dict(
+            StockLevel.objects.filter(
+                variant_id__in=in_warehouses,
+                in_stock=True,
+                store__kind=Store.Kind.WAREHOUSE,
+                store__status=Store.Status.ACTIVE,
+            )
+            .values("variant_id")
+            .annotate(units=Sum("available"))
+            .order_by()
+            .values_list("variant_id", "units")
+        )
+        if in_warehouses
+        else {}
+    )
+    at_rrp = [row["variant_id"] for row in rows if row["at_rrp"]]
+    rrp = (
+        dict(Variant.objects.filter(pk__in=at_rrp).order_by().values_list("pk", "rrp_cents"))
+        if at_rrp
+        else {}
     )
     found = {}
     for row in rows:
@@ -297,11 +332,10 @@ def network_availability(variant_ids) -> dict[int, VariantAvailability]:
             prices.append(rrp[row["variant_id"]])
         found[row["variant_id"]] = VariantAvailability(
             variant_id=row["variant_id"],
-            available=row["total"],
             store_count=row["stores"],
-            warehouse_available=row["warehouse"],
-            min_price_cents=min(prices),
-            max_price_cents=max(prices),
+            warehouse_available=warehouse_units.get(row["variant_id"], 0),
+            min_price_cents=min(prices, default=None),
+            max_price_cents=max(prices, default=None),
         )
     return {pk: found.get(pk, VariantAvailability(variant_id=pk)) for pk in variant_ids}
 
@@ -326,9 +360,9 @@ def store_stock(*, store: Store, query: str = "", availability: str = "", catego
             | Q(variant__product__name__icontains=query)
         )
     if availability == "available":
-        levels = levels.filter(available__gt=0)
+        levels = levels.filter(in_stock=True)
     elif availability == "unavailable":
-        levels = levels.filter(available=0)
+        levels = levels.filter(in_stock=False)
     if category_ids:
         levels = levels.filter(variant__product__category_id__in=category_ids)
     return levels.order_by("variant__product__name", "variant__sku")
@@ -338,7 +372,7 @@ def store_stock_summary(store: Store) -> dict:
     """The stock card of a store's dashboard: rows, rows available online, units available."""
     return StockLevel.objects.for_store(store).aggregate(
         rows=Count("pk"),
-        available_rows=Count("pk", filter=Q(available__gt=0)),
+        available_rows=Count("pk", filter=Q(in_stock=True)),
         units_available=Coalesce(Sum("available"), 0),
     )
 
@@ -445,7 +479,7 @@ def _live_offers():
     """Stock levels customers can buy from: available, in an active location (warehouses
     included: they ship home deliveries), of an active variant."""
     return StockLevel.objects.filter(
-        available__gt=0, store__status=Store.Status.ACTIVE, variant__is_active=True
+        in_stock=True, store__status=Store.Status.ACTIVE, variant__is_active=True
     )
 
 
@@ -541,7 +575,7 @@ def searched_products(query: str):
 def products_available_in_store(*, store: Store, limit: int = 8):
     """A few published products this store has available, with the store's lowest price."""
     levels = StockLevel.objects.for_store(store).filter(
-        variant__product=OuterRef("pk"), variant__is_active=True, available__gt=0
+        variant__product=OuterRef("pk"), variant__is_active=True, in_stock=True
     )
     lowest = (
         levels.annotate(price=Coalesce("price_cents", "variant__rrp_cents"))

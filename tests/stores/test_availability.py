@@ -94,7 +94,6 @@ def test_network_availability_sums_active_locations(rhone_network, drill):
 
     availability = network_availability([drill.pk, other.pk])
 
-    assert availability[drill.pk].available == 3 + 4 + 40
     assert availability[drill.pk].store_count == 2
     assert availability[drill.pk].warehouse_available == 40
     assert (availability[drill.pk].min_price_cents, availability[drill.pk].max_price_cents) == (

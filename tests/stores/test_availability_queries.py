@@ -35,7 +35,7 @@ def network(db):
     }
 
 
-def test_network_availability_adds_up_active_locations_and_counts_selling_stores(network, secateur):
+def test_network_availability_counts_selling_stores_and_the_warehouses_units(network, secateur):
     StockLevelFactory(store=network["lyon"], variant=secateur, on_hand=4)
     StockLevelFactory(store=network["vienne"], variant=secateur, on_hand=3, reserved=1)
     StockLevelFactory(store=network["grenoble"], variant=secateur, on_hand=2, safety_stock=2)
@@ -44,7 +44,6 @@ def test_network_availability_adds_up_active_locations_and_counts_selling_stores
 
     availability = network_availability([secateur.pk])[secateur.pk]
 
-    assert availability.available == 4 + 2 + 50
     assert availability.store_count == 2
     assert availability.warehouse_available == 50
     assert availability.in_stock
@@ -97,7 +96,7 @@ def test_product_availability_covers_the_products_active_variants(network):
     availability = product_availability(product)
 
     assert set(availability) == {small.pk, large.pk}
-    assert availability[small.pk].available == 5
+    assert availability[small.pk].store_count == 1
     assert not availability[large.pk].in_stock
 
 
@@ -140,13 +139,13 @@ def test_stores_near_stop_at_the_limit(network, secateur):
     assert [offer.store.name for offer in offers] == ["Lyon", "Villeurbanne"]
 
 
-def test_stores_near_take_two_queries_however_many_offers(
+def test_stores_near_take_three_queries_however_many_offers(
     network, secateur, django_assert_num_queries
 ):
     for key in ("lyon", "villeurbanne", "vienne"):
         StockLevelFactory(store=network[key], variant=secateur, on_hand=5)
 
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         offers = stores_with_variant_near(
             variant_id=secateur.pk, latitude=LYON[0], longitude=LYON[1]
         )
