@@ -22,7 +22,8 @@ both alike; the parent merges the rounds and prints the figures side by side. Pe
       a new price).
 Latencies are wall-clock times of the Python call (queries + building the results), after a
 warm-up, with settings.DEBUG off. For the feeds, the CPU time of the Python process and of the
-PostgreSQL backend (read from /proc when the server is local) is reported too: it moves much less
+PostgreSQL server (all its processes, read from /proc when the server is local: a large batch is
+applied by several connections, see stores.services.feeds) is reported too: it moves much less
 than wall-clock time with the load of a shared machine. Each child ends with VACUUM (ANALYZE) of
 the stock tables, as autovacuum would (it is off on the bench machine), so rounds start alike.
 """
@@ -199,16 +200,30 @@ def measure(args) -> dict:
     if not args.feed_runs:
         return results
 
-    backend_stat = Path(f"/proc/{backend_pid}/stat")
     ticks = os.sysconf("SC_CLK_TCK")
 
-    def backend_cpu() -> float:
-        """CPU seconds the PostgreSQL backend has used (NaN when the server is not local)."""
+    def stat_fields(pid) -> list[str]:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+
+    def server_cpu() -> float:
+        """CPU seconds the PostgreSQL server has used: its live processes, and the processes
+        that ended (the feed's parallel connections), which their parent, the postmaster,
+        counts. NaN when the server is not local."""
         try:
-            fields = backend_stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            postmaster = int(stat_fields(backend_pid)[1])
+            fields = stat_fields(postmaster)
+            total = sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+            for entry in Path("/proc").iterdir():
+                if entry.name.isdigit():
+                    try:
+                        child = stat_fields(entry.name)
+                    except OSError:
+                        continue
+                    if int(child[1]) == postmaster:
+                        total += int(child[11]) + int(child[12])
+        except (OSError, ValueError, IndexError):
             return float("nan")
-        return (int(fields[11]) + int(fields[12])) / ticks  # utime + stime
+        return total / ticks
 
     def feed(location: Store, rows_wanted: int, *, changed: float, with_prices: bool) -> list:
         """`changed`: the share of rows whose quantity changes; every row has a new sequence."""
@@ -233,14 +248,14 @@ def measure(args) -> dict:
                 elif with_prices and price is not None:
                     row["price_cents"] = price
                 rows.append(row)
-            backend_before, python_before = backend_cpu(), time.process_time()
+            server_before, python_before = server_cpu(), time.process_time()
             started = time.perf_counter()
             result = apply_stock_feed(
                 store=location, rows=rows, source="api", actor="bench", reference=f"bench-{run}"
             )
             elapsed = time.perf_counter() - started
             python_cpu = time.process_time() - python_before
-            database_cpu = backend_cpu() - backend_before
+            database_cpu = server_cpu() - server_before
             if not result.bulk or result.applied != len(rows):
                 raise SystemExit(f"Feed did not take the bulk path or skipped rows: {result}")
             runs.append({
@@ -339,7 +354,7 @@ def print_report(measured: list[tuple[str, dict]]) -> None:
         return
     out(
         "\nFeeds, rows/s, wall clock: each run -> best, median; then rows per CPU second"
-        " (Python + PostgreSQL backend), median\n"
+        " (Python + PostgreSQL server), median\n"
     )
     for key, label, target in FEEDS:
         for name, result in measured:
