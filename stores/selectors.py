@@ -282,10 +282,10 @@ class VariantAvailability:
 def network_availability(variant_ids) -> dict[int, VariantAvailability]:
     """Per variant: how many selling stores in the network's active locations have it in stock,
     the active warehouses' units, and the range of the prices of the locations that have it (a
-    row without a store price sells at the RRP). Three queries at most: the counts and prices read only the
-    stock_by_variant index (an index-only scan of the rows in stock), then the warehouses'
-    quantities (a few rows, which the index does not hold) and the RRPs the prices need.
-    Units per store are not summed over the network: that would read every store's row."""
+    row without a store price sells at the RRP). Three queries at most: the counts and prices
+    read only the stock_by_variant index (an index-only scan of the rows in stock), then the
+    warehouses' quantities (a few rows, which the index does not hold) and the RRPs the prices
+    need. Units are not summed over the network: that would read every store's row."""
     variant_ids = list(variant_ids)
     selling = ~Q(store__kind=Store.Kind.WAREHOUSE)
     rows = list(

@@ -268,8 +268,7 @@ def hot_updates():
 
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables"
-            " WHERE relname = %s",
+            "SELECT n_tup_upd, n_tup_hot_upd FROM pg_stat_xact_user_tables WHERE relname = %s",
             [StockLevel._meta.db_table],
         )
         return cursor.fetchone() or (0, 0)
