@@ -144,3 +144,34 @@ def test_a_failing_part_rolls_back_and_its_error_is_raised(small_parts, store, s
     assert applied_before < 400
     assert again.applied == 400 - applied_before
     assert set(on_hand(store).values()) == {2}
+
+
+def test_a_feed_in_parts_and_baskets_across_its_parts_never_deadlock(small_parts, store, skus):
+    """Each part locks its rows in variant order and never waits for another part while it holds
+    them, so baskets holding one unit of a SKU of each part, at the same time, all go through."""
+    from stores.services import reserve_lines
+    from tests.stores.test_reservations import run_concurrently
+
+    feed(store, [{"sku": sku, "on_hand": 20, "sequence": 1} for sku in skus])
+    first, last = Variant.objects.get(sku=skus[0]), Variant.objects.get(sku=skus[-1])
+    rows = [{"sku": sku, "on_hand": 30, "sequence": 2} for sku in skus]
+
+    def work(index):
+        if index == 0:
+            return feed(store, rows)
+        return reserve_lines(
+            lines=[(store, last, 1), (store, first, 1)],
+            holder=f"order:{index}",
+            kind="order",
+            ttl=None,
+            actor="shop",
+        )
+
+    results = run_concurrently(6, work)
+
+    assert not [result for result in results if isinstance(result, Exception)]
+    assert results[0].applied == 400
+    for variant in (first, last):
+        level = StockLevel.objects.get(store=store, variant=variant)
+        assert (level.on_hand, level.reserved) == (30, 5)
+        assert level.available == 30 - 5 - level.safety_stock
