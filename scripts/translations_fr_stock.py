@@ -17,6 +17,7 @@ FR = {
     "reserved": "réservé",
     "safety stock": "stock de sécurité",
     "available": "disponible",
+    "in stock": "disponible en ligne",
     "store price (cents)": "prix magasin (centimes)",
     "Empty: the store sells at HQ's recommended retail price.": "Vide : le magasin vend au prix de vente conseillé du siège.",
     "stock level": "niveau de stock",
