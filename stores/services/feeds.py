@@ -257,6 +257,12 @@ def _parse_position(raw: dict, *, row, errors) -> int | None:
     return int(moment.astimezone(UTC).timestamp() * 1_000_000)
 
 
+def _feed_sku(raw) -> str:
+    """A row's SKU as every step of a feed compares it: text, without surrounding spaces."""
+    sku = raw.get("sku") if isinstance(raw, dict) else ""
+    return sku.strip() if type(sku) is str else str(sku or "").strip()
+
+
 def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[RowError]]:
     """Parse and check every row; returns the rows, the variant refs by SKU and the errors."""
     errors: list[RowError] = []
@@ -268,9 +274,7 @@ def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[
             {},
             [RowError(0, "rows", _("At most %(max)s rows per feed.") % {"max": MAX_FEED_ROWS})],
         )
-    skus = [
-        str(raw.get("sku", "") or "").strip() if isinstance(raw, dict) else "" for raw in raw_rows
-    ]
+    skus = [_feed_sku(raw) for raw in raw_rows]
     refs = variant_refs_by_sku(sku for sku in skus if sku)
     parsed: list[FeedRow] = []
     for index, (raw, sku) in enumerate(zip(raw_rows, skus, strict=True), start=1):
@@ -447,8 +451,7 @@ def _staged(numbered_rows, errors: list[RowError], skus: set[str]):
             errors.append(RowError(index, "row", _("Each row must be an object.")))
             continue
         row = raw.get("_row", index)
-        sku = raw.get("sku")
-        sku = sku.strip() if type(sku) is str else str(sku or "").strip()
+        sku = _feed_sku(raw)
         skus.add(sku)
         on_hand = raw.get("on_hand")
         position = raw.get("sequence")
@@ -664,16 +667,11 @@ def parallel_parts(row_count: int) -> int:
 def _split_by_sku(rows: list, parts: int) -> list[list[tuple[int, object]]]:
     """The numbered rows in `parts` disjoint SKU ranges (all rows of a SKU in one part, so
     duplicates are resolved and checked within it), cut at quantiles of a sample."""
-
-    def sku_of(raw) -> str:
-        sku = raw.get("sku") if isinstance(raw, dict) else ""
-        return sku.strip() if type(sku) is str else str(sku or "").strip()
-
-    sample = sorted(sku_of(raw) for raw in rows[:: max(1, len(rows) // 1000)])
+    sample = sorted(_feed_sku(raw) for raw in rows[:: max(1, len(rows) // 1000)])
     pivots = sorted({sample[len(sample) * k // parts] for k in range(1, parts)})
     chunks: list[list[tuple[int, object]]] = [[] for _ in range(len(pivots) + 1)]
     for index, raw in enumerate(rows, start=1):
-        chunks[bisect_right(pivots, sku_of(raw))].append((index, raw))
+        chunks[bisect_right(pivots, _feed_sku(raw))].append((index, raw))
     return [chunk for chunk in chunks if chunk]
 
 

@@ -175,3 +175,37 @@ def test_a_feed_in_parts_and_baskets_across_its_parts_never_deadlock(small_parts
         level = StockLevel.objects.get(store=store, variant=variant)
         assert (level.on_hand, level.reserved) == (30, 5)
         assert level.available == 30 - 5 - level.safety_stock
+
+
+def test_the_stock_batch_endpoint_applies_a_large_batch_in_parts(
+    small_parts, store, skus, monkeypatch
+):
+    from rest_framework.test import APIClient
+
+    from stores.services import issue_api_key
+
+    parts = []
+    apply_staged = feeds_module._apply_staged
+
+    def spy(cursor, part, plan):
+        parts.append(threading.current_thread().name)
+        return apply_staged(cursor, part, plan)
+
+    monkeypatch.setattr(feeds_module, "_apply_staged", spy)
+
+    client = APIClient()
+    secret = issue_api_key(store=store, name="ERP Lille", actor=None).secret
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    url = f"/api/v1/stores/{store.slug}/stock/batch/"
+    rows = [{"sku": sku, "on_hand": 9, "sequence": 3} for sku in skus]
+
+    applied = client.post(url, {"reference": "erp-1", "rows": rows}, format="json")
+    rows[250]["sku"] = "PAR-9999"
+    rejected = client.post(url, {"reference": "erp-2", "rows": rows}, format="json")
+
+    assert applied.status_code == 200, applied.content
+    assert applied.json()["applied"] == 400
+    assert len(set(parts)) == 2
+    assert rejected.status_code == 400
+    assert [(e["row"], e["field"]) for e in rejected.json()["errors"]] == [(251, "sku")]
+    assert set(on_hand(store).values()) == {9}
