@@ -134,9 +134,13 @@ class Variant(models.Model):
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     gtin = models.CharField(
-        _("GTIN / EAN"), max_length=14, unique=True, null=True, blank=True,
+        _("GTIN / EAN"),
+        max_length=14,
+        unique=True,
+        null=True,
+        blank=True,
         validators=[validate_gtin],
-    )  # fmt: skip
+    )
     options = models.JSONField(_("options"), default=dict, blank=True)
     rrp_cents = models.BigIntegerField(_("recommended retail price (cents)"))
     min_price_cents = models.BigIntegerField(_("lowest store price (cents)"), null=True, blank=True)
@@ -148,10 +152,14 @@ class Variant(models.Model):
     # HQ announcing a reduction of its own price (the RRP, used for home delivery): shown as
     # reduced, against the lowest price of the 30 days before `promotion_started_at` (Omnibus).
     promotion_started_at = models.DateTimeField(
-        _("reduction announced since"), null=True, blank=True,
-        help_text=_("Set to show the price as reduced; the reference is the lowest price of the "
-                    "30 days before this moment."),
-    )  # fmt: skip
+        _("reduction announced since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set to show the price as reduced; the reference is the lowest price of the "
+            "30 days before this moment."
+        ),
+    )
     promotion_ends_at = models.DateTimeField(_("reduction ends"), null=True, blank=True)
 
     class Meta:
@@ -199,10 +207,12 @@ class PriceHistory(models.Model):
             # "The prices of this seller's offer of this variant around a moment": one range scan
             # per offer in stores.selectors.price_reductions (HQ's rows have store 0 here).
             models.Index(
-                F("variant"), Coalesce("store_id", Value(0)), F("started_at"),
+                F("variant"),
+                Coalesce("store_id", Value(0)),
+                F("started_at"),
                 name="price_history_by_offer",
             ),
-        ]  # fmt: skip
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(price_cents__gt=0), name="price_history_positive"),
         ]

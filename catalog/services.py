@@ -240,9 +240,12 @@ def record_offer_price(*, variant_id: int, store_id: int, price_cents: int, sour
     """A store's offer of `variant_id` is sold at `price_cents` from `at` (its effective price:
     the RRP when the store sells at it). The stores app calls it on every price change."""
     return PriceHistory.objects.create(
-        variant_id=variant_id, store_id=store_id, price_cents=price_cents,
-        started_at=at or timezone.now(), source=source,
-    )  # fmt: skip
+        variant_id=variant_id,
+        store_id=store_id,
+        price_cents=price_cents,
+        started_at=at or timezone.now(),
+        source=source,
+    )
 
 
 def record_offer_prices(*, store_id: int, prices: list[tuple[int, int]], source: str, at=None):
@@ -250,9 +253,14 @@ def record_offer_prices(*, store_id: int, prices: list[tuple[int, int]], source:
     at = at or timezone.now()
     PriceHistory.objects.bulk_create(
         [
-            PriceHistory(variant_id=variant_id, store_id=store_id, price_cents=price,
-                         started_at=at, source=source)
+            PriceHistory(
+                variant_id=variant_id,
+                store_id=store_id,
+                price_cents=price,
+                started_at=at,
+                source=source,
+            )
             for variant_id, price in prices
         ],
         batch_size=WRITE_BATCH,
-    )  # fmt: skip
+    )

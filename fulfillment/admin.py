@@ -73,8 +73,14 @@ class FulfilmentAdmin(admin.ModelAdmin):
     """Read-only for HQ: stores act on fulfilments in their back-office or through the API."""
 
     list_display = [
-        "order", "store", "pickup_store", "method", "status", "accept_deadline", "updated_at",
-    ]  # fmt: skip
+        "order",
+        "store",
+        "pickup_store",
+        "method",
+        "status",
+        "accept_deadline",
+        "updated_at",
+    ]
     list_filter = [StuckFilter, TransferFilter, "status", "method", "store"]
     search_fields = ["order__number", "order__email", "tracking_number"]
     list_select_related = ["order", "store", "pickup_store"]
@@ -96,8 +102,14 @@ class ReturnLineInline(admin.TabularInline):
     model = ReturnLine
     extra = 0
     can_delete = False
-    fields = ["order_line", "seller_store", "quantity", "condition", "restocked_quantity",
-              "refund_cents"]  # fmt: skip
+    fields = [
+        "order_line",
+        "seller_store",
+        "quantity",
+        "condition",
+        "restocked_quantity",
+        "refund_cents",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -120,8 +132,7 @@ class ReturnAdmin(admin.ModelAdmin):
     """HQ sees every return of the network; stores handle them at their returns desk. HQ may
     cancel a return not received yet (e.g. a customer who asked by phone)."""
 
-    list_display = ["number", "order", "store", "method", "status", "refunded_cents",
-                    "created_at"]  # fmt: skip
+    list_display = ["number", "order", "store", "method", "status", "refunded_cents", "created_at"]
     list_filter = ["status", "method", "reason", "store"]
     search_fields = ["number", "order__number", "order__email"]
     list_select_related = ["order", "store"]
@@ -144,9 +155,10 @@ class ReturnAdmin(admin.ModelAdmin):
         for return_request in queryset.order_by("pk"):
             try:
                 cancel_return(
-                    return_request=return_request, actor=request.user,
+                    return_request=return_request,
+                    actor=request.user,
                     reason=str(_("Cancelled by HQ.")),
-                )  # fmt: skip
+                )
                 done += 1
             except DomainError as error:
                 self.message_user(request, f"{return_request}: {error.message}", messages.ERROR)

@@ -20,34 +20,41 @@ class Carrier:
 
 KNOWN_CARRIERS = (
     Carrier(
-        "Colissimo", re.compile(r"^[0-9A-Z]{11,15}$"),
+        "Colissimo",
+        re.compile(r"^[0-9A-Z]{11,15}$"),
         "https://www.laposte.fr/outils/suivre-vos-envois?code={number}",
     ),
     Carrier(
-        "Chronopost", re.compile(r"^[0-9A-Z]{11,15}$"),
+        "Chronopost",
+        re.compile(r"^[0-9A-Z]{11,15}$"),
         "https://www.chronopost.fr/tracking-no-cms/suivi-page?listeNumerosLT={number}",
     ),
     Carrier(
-        "DPD", re.compile(r"^[0-9]{14}$|^[0-9A-Z]{10,28}$"),
+        "DPD",
+        re.compile(r"^[0-9]{14}$|^[0-9A-Z]{10,28}$"),
         "https://trace.dpd.fr/fr/trace/{number}",
     ),
     Carrier(
-        "GLS", re.compile(r"^[0-9A-Z]{8,14}$"),
+        "GLS",
+        re.compile(r"^[0-9A-Z]{8,14}$"),
         "https://gls-group.com/FR/fr/suivi-colis?match={number}",
     ),
     Carrier(
-        "Mondial Relay", re.compile(r"^[0-9A-Z]{8,16}$"),
+        "Mondial Relay",
+        re.compile(r"^[0-9A-Z]{8,16}$"),
         "https://www.mondialrelay.fr/suivi-de-colis/?numeroExpedition={number}",
     ),
     Carrier(
-        "UPS", re.compile(r"^1Z[0-9A-Z]{16}$"),
+        "UPS",
+        re.compile(r"^1Z[0-9A-Z]{16}$"),
         "https://www.ups.com/track?loc=fr_FR&tracknum={number}",
     ),
     Carrier(
-        "DHL", re.compile(r"^[0-9A-Z]{10,22}$"),
+        "DHL",
+        re.compile(r"^[0-9A-Z]{10,22}$"),
         "https://www.dhl.com/fr-fr/home/tracking.html?tracking-id={number}",
     ),
-)  # fmt: skip
+)
 
 
 def _normalised(carrier: str) -> str:

@@ -51,9 +51,15 @@ def desk(request, store):
     return render(
         request,
         "backoffice/returns.html",
-        {"store": store, "page": page, "view": view, "query": query,
-         "querystring": f"view={view}", "summary": return_summary(store)},
-    )  # fmt: skip
+        {
+            "store": store,
+            "page": page,
+            "view": view,
+            "query": query,
+            "querystring": f"view={view}",
+            "summary": return_summary(store),
+        },
+    )
 
 
 def _desk_return(store, number) -> Return:
@@ -109,9 +115,11 @@ def inspect(request, store, number):
     if form.is_valid():
         try:
             inspect_return(
-                return_request=return_request, store=store, inspections=form.inspections(),
+                return_request=return_request,
+                store=store,
+                inspections=form.inspections(),
                 actor=request.user,
-            )  # fmt: skip
+            )
         except DomainError as error:
             form.add_error(None, error.message)
         else:
@@ -174,8 +182,13 @@ def walk_in(request, store):
     return render(
         request,
         "backoffice/return_walk_in.html",
-        {"store": store, "lookup": lookup, "order": order, "form": form,
-         "rows": form.line_rows() if form is not None else [],
-         "any_returnable": form is not None and any(row[1] for row in form.line_rows())},
+        {
+            "store": store,
+            "lookup": lookup,
+            "order": order,
+            "form": form,
+            "rows": form.line_rows() if form is not None else [],
+            "any_returnable": form is not None and any(row[1] for row in form.line_rows()),
+        },
         status=400 if errors else 200,
-    )  # fmt: skip
+    )

@@ -36,27 +36,36 @@ def _context(fulfilment: Fulfilment) -> dict:
         "store_address": f"{store.address_line}, {store.postal_code} {store.city}",
         "store_phone": store.phone,
         "lines": [
-            {"name": line.order_line.product_name, "options": line.order_line.options_label,
-             "quantity": line.quantity}
+            {
+                "name": line.order_line.product_name,
+                "options": line.order_line.options_label,
+                "quantity": line.quantity,
+            }
             for line in fulfilment.lines.select_related("order_line").order_by("pk")
         ],
-    }  # fmt: skip
+    }
 
 
 def _send(fulfilment: Fulfilment, template: str, dedupe_key: str, **extra) -> None:
     order = fulfilment.order
     send_templated_email(
-        to=order.email, template=template, language=order.language, dedupe_key=dedupe_key,
-        context={**_context(fulfilment), **extra.pop("context", {})}, **extra,
-    )  # fmt: skip
+        to=order.email,
+        template=template,
+        language=order.language,
+        dedupe_key=dedupe_key,
+        context={**_context(fulfilment), **extra.pop("context", {})},
+        **extra,
+    )
 
 
 def send_accepted(fulfilment: Fulfilment, *, hold_until: datetime | None = None) -> None:
     """The store confirmed it will serve these items (a reservation: until when it holds)."""
     _send(
-        fulfilment, "order_accepted", f"fulfilment-accepted:{fulfilment.pk}",
+        fulfilment,
+        "order_accepted",
+        f"fulfilment-accepted:{fulfilment.pk}",
         context={"hold_until": _when(hold_until, fulfilment.order.language)},
-    )  # fmt: skip
+    )
 
 
 def send_ready_for_pickup(fulfilment: Fulfilment, *, code: str) -> None:
@@ -66,30 +75,36 @@ def send_ready_for_pickup(fulfilment: Fulfilment, *, code: str) -> None:
     only until the e-mail is sent, then blanked (only its digest stays on the fulfilment).
     """
     _send(
-        fulfilment, "order_ready_for_pickup",
+        fulfilment,
+        "order_ready_for_pickup",
         f"pickup-code:{fulfilment.pk}:{fulfilment.pickup_code_digest[:16]}",
         context={
             "pickup_code": code,
             "collect_before": _when(fulfilment.collect_before, fulfilment.order.language),
         },
-        inline_qr={"pickup_qr": "pickup_code"}, redact_after_send=["pickup_code"],
-    )  # fmt: skip
+        inline_qr={"pickup_qr": "pickup_code"},
+        redact_after_send=["pickup_code"],
+    )
 
 
 def send_shipped(fulfilment: Fulfilment) -> None:
     _send(
-        fulfilment, "order_shipped", f"fulfilment-shipped:{fulfilment.pk}",
+        fulfilment,
+        "order_shipped",
+        f"fulfilment-shipped:{fulfilment.pk}",
         context={
             "carrier": carrier_name(fulfilment.carrier),
             "tracking_number": fulfilment.tracking_number,
             "tracking_url": tracking_url(fulfilment.carrier, fulfilment.tracking_number) or "",
         },
-    )  # fmt: skip
+    )
 
 
 def send_reservation_reminder(fulfilment: Fulfilment) -> None:
     """A reserve & collect hold ends soon: come and try the item before it does."""
     _send(
-        fulfilment, "reservation_expiring", f"reservation-expiring:{fulfilment.pk}",
+        fulfilment,
+        "reservation_expiring",
+        f"reservation-expiring:{fulfilment.pk}",
         context={"hold_until": _when(fulfilment.collect_before, fulfilment.order.language)},
-    )  # fmt: skip
+    )

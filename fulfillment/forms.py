@@ -143,9 +143,11 @@ class InspectionForm(forms.Form):
         self.lines = list(return_request.lines.all())
         for line in self.lines:
             self.fields[f"condition_{line.pk}"] = forms.ChoiceField(
-                label=_("Condition"), choices=self.CONDITIONS, widget=forms.RadioSelect,
+                label=_("Condition"),
+                choices=self.CONDITIONS,
+                widget=forms.RadioSelect,
                 initial=ReturnLine.Condition.RESALABLE,
-            )  # fmt: skip
+            )
             self.fields[f"restock_{line.pk}"] = forms.BooleanField(
                 label=_("Put back into our stock"), required=False, initial=True
             )
@@ -159,10 +161,14 @@ class InspectionForm(forms.Form):
 
     def rows(self):
         return [
-            (line, self[f"condition_{line.pk}"], self[f"restock_{line.pk}"],
-             self[f"refund_{line.pk}"])
+            (
+                line,
+                self[f"condition_{line.pk}"],
+                self[f"restock_{line.pk}"],
+                self[f"refund_{line.pk}"],
+            )
             for line in self.lines
-        ]  # fmt: skip
+        ]
 
     def clean(self):
         cleaned = super().clean()

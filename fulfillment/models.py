@@ -58,9 +58,13 @@ class Fulfilment(models.Model):
     # and sends the goods to `pickup_store`, which receives them and hands them over. Empty
     # when the customer collects where the stock is.
     pickup_store = models.ForeignKey(
-        Store, on_delete=models.PROTECT, null=True, blank=True, related_name="incoming_transfers",
+        Store,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="incoming_transfers",
         verbose_name=_("pickup store"),
-    )  # fmt: skip
+    )
     method = models.CharField(_("method"), max_length=20, choices=FulfilmentMethod.choices)
     status = models.CharField(
         _("status"), max_length=30, choices=Status.choices, default=Status.AWAITING_ACCEPTANCE
@@ -239,9 +243,11 @@ class Return(models.Model):
     method = models.CharField(_("how it comes back"), max_length=20, choices=Method.choices)
     # Where the goods are (to be) received: the store chosen or walked into, or the warehouse.
     store = models.ForeignKey(
-        Store, on_delete=models.PROTECT, related_name="returns_received",
+        Store,
+        on_delete=models.PROTECT,
+        related_name="returns_received",
         verbose_name=_("receiving location"),
-    )  # fmt: skip
+    )
     reason = models.CharField(_("reason"), max_length=30, choices=Reason.choices)
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     # The standard delivery fee, refunded when the whole order comes back (Code de la
@@ -250,9 +256,12 @@ class Return(models.Model):
     refunded_cents = models.BigIntegerField(_("refunded (cents)"), default=0)
     currency = models.CharField(max_length=3, default="EUR")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="+",
-    )  # fmt: skip
+    )
     created_by_label = models.CharField(_("started by"), max_length=200, blank=True)
 
     created_at = models.DateTimeField(_("started at"), auto_now_add=True)
@@ -309,9 +318,11 @@ class ReturnLine(models.Model):
         FulfilmentLine, on_delete=models.PROTECT, related_name="return_lines"
     )
     seller_store = models.ForeignKey(
-        Store, on_delete=models.PROTECT, related_name="returns_of_sales",
+        Store,
+        on_delete=models.PROTECT,
+        related_name="returns_of_sales",
         verbose_name=_("sold by"),
-    )  # fmt: skip
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
     condition = models.CharField(
         _("condition"), max_length=20, choices=Condition.choices, default=Condition.UNCHECKED

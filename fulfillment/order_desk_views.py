@@ -137,9 +137,11 @@ def fulfilment_action(request, store, fulfilment_id, action):
             if not form.is_valid():
                 return _invalid(request, store, fulfilment, reject_form=form)
             services.reject_fulfilment(
-                fulfilment=fulfilment, actor=user, reason=form.cleaned_data["reason"],
+                fulfilment=fulfilment,
+                actor=user,
+                reason=form.cleaned_data["reason"],
                 at_store=store,
-            )  # fmt: skip
+            )
             messages.success(request, _("Order %(number)s rejected.") % {"number": order})
             return redirect("backoffice:orders", slug=store.slug)
         elif action == "pick":
@@ -171,19 +173,23 @@ def fulfilment_action(request, store, fulfilment_id, action):
             if not form.is_valid():
                 return _invalid(request, store, fulfilment, ship_form=form)
             services.ship_fulfilment(
-                fulfilment=fulfilment, actor=user, carrier=form.cleaned_data["carrier"],
+                fulfilment=fulfilment,
+                actor=user,
+                carrier=form.cleaned_data["carrier"],
                 tracking_number=form.cleaned_data["tracking_number"],
-            )  # fmt: skip
+            )
             messages.success(request, _("Order %(number)s shipped.") % {"number": order})
         elif action == "ship_transfer":
             form = ShipTransferForm(request.POST)
             if not form.is_valid():
                 return _invalid(request, store, fulfilment, ship_transfer_form=form)
             transfers.ship_transfer(
-                fulfilment=fulfilment, actor=user, at_store=store,
+                fulfilment=fulfilment,
+                actor=user,
+                at_store=store,
                 carrier=form.cleaned_data["carrier"],
                 tracking_number=form.cleaned_data["tracking_number"],
-            )  # fmt: skip
+            )
             messages.success(
                 request,
                 _("Order %(number)s sent to %(store)s.")
@@ -198,9 +204,11 @@ def fulfilment_action(request, store, fulfilment_id, action):
             )
         elif action in ("purchased", "not_purchased"):
             services.record_reserve_outcome(
-                fulfilment=fulfilment, purchased=action == "purchased", actor=user,
+                fulfilment=fulfilment,
+                purchased=action == "purchased",
+                actor=user,
                 at_store=store,
-            )  # fmt: skip
+            )
             messages.success(
                 request, _("Outcome recorded for order %(number)s.") % {"number": order}
             )
@@ -227,9 +235,11 @@ def handover(request, store, fulfilment_id):
         if form.is_valid():
             try:
                 services.hand_over(
-                    fulfilment=fulfilment, code=form.cleaned_data["code"], actor=request.user,
+                    fulfilment=fulfilment,
+                    code=form.cleaned_data["code"],
+                    actor=request.user,
                     at_store=store,
-                )  # fmt: skip
+                )
             except WrongPickupCode as wrong:
                 error, status = wrong.message, 400
                 void = wrong.facts.get("remaining", 1) == 0

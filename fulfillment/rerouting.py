@@ -96,9 +96,12 @@ def reroute_lost_fulfilment(*, fulfilment: Fulfilment, actor) -> Rerouted:
             },
         )
         result = reroute(
-            request=request, locations=locations, policy=rules,
-            excluded_location_ids=refused | short, parcels_kept=parcels_kept,
-        )  # fmt: skip
+            request=request,
+            locations=locations,
+            policy=rules,
+            excluded_location_ids=refused | short,
+            parcels_kept=parcels_kept,
+        )
         try:
             with transaction.atomic():
                 made = _write_fulfilments(order, lines, result, policy, actor)
@@ -116,9 +119,12 @@ def reroute_lost_fulfilment(*, fulfilment: Fulfilment, actor) -> Rerouted:
     served = set()
     if result is not None:
         record_routing(
-            order=order, reason=str(fulfilment.status), result=result,
-            fulfilment=fulfilment.pk, store=fulfilment.store_id,
-        )  # fmt: skip
+            order=order,
+            reason=str(fulfilment.status),
+            result=result,
+            fulfilment=fulfilment.pk,
+            store=fulfilment.store_id,
+        )
         served = {index for index, decision in enumerate(result.decisions) if decision.is_served}
     for index, line in enumerate(lines):
         if index not in served:
@@ -137,14 +143,24 @@ def reroute_lost_fulfilment(*, fulfilment: Fulfilment, actor) -> Rerouted:
         else:
             why = CancellationReason.TIMED_OUT if timed_out else CancellationReason.REJECTED
         cancel_order_lines(
-            order=order, quantities=outcome.cancelled, why=why,
-            key=f"fulfilment:{fulfilment.pk}:lost", actor=actor,
-        )  # fmt: skip
+            order=order,
+            quantities=outcome.cancelled,
+            why=why,
+            key=f"fulfilment:{fulfilment.pk}:lost",
+            actor=actor,
+        )
     record_audit_event(
-        actor=actor, action="fulfilment.rerouted", target=fulfilment, store_id=fulfilment.store_id,
-        data={"order": order.pk, "new_fulfilments": [new.pk for new in outcome.fulfilments],
-              "cancelled": outcome.cancelled, "excluded": sorted(refused | short)},
-    )  # fmt: skip
+        actor=actor,
+        action="fulfilment.rerouted",
+        target=fulfilment,
+        store_id=fulfilment.store_id,
+        data={
+            "order": order.pk,
+            "new_fulfilments": [new.pk for new in outcome.fulfilments],
+            "cancelled": outcome.cancelled,
+            "excluded": sorted(refused | short),
+        },
+    )
     return outcome
 
 
@@ -179,9 +195,12 @@ def _write_fulfilments(order, lines, result, policy, actor) -> dict[tuple, Fulfi
             key = (store.pk, order_line.method, pickup.pk if pickup else None)
             if key not in made:
                 made[key] = Fulfilment.objects.create(
-                    order=order, store=store, method=order_line.method, pickup_store=pickup,
+                    order=order,
+                    store=store,
+                    method=order_line.method,
+                    pickup_store=pickup,
                     accept_deadline=now + acceptance_window(store, policy),
-                )  # fmt: skip
+                )
             FulfilmentLine.objects.create(
                 fulfilment=made[key], order_line=order_line, quantity=allocation.quantity
             )
@@ -190,15 +209,23 @@ def _write_fulfilments(order, lines, result, policy, actor) -> dict[tuple, Fulfi
             )
     for new in made.values():
         reserve_lines(
-            lines=holds[new.pk], holder=fulfilment_holder(new.pk), kind=Reservation.Kind.ORDER,
-            ttl=None, actor=actor,
-        )  # fmt: skip
+            lines=holds[new.pk],
+            holder=fulfilment_holder(new.pk),
+            kind=Reservation.Kind.ORDER,
+            ttl=None,
+            actor=actor,
+        )
     for new in made.values():
         emit_event(
-            event_type="fulfillment.created", store_id=new.store_id,
+            event_type="fulfillment.created",
+            store_id=new.store_id,
             event_id=f"fulfillment.created:{new.pk}",
-            data={"fulfilment": new.pk, "order": order.number, "method": new.method,
-                  "pickup_store": new.pickup_store.slug if new.pickup_store else None,
-                  "rerouted": True},
-        )  # fmt: skip
+            data={
+                "fulfilment": new.pk,
+                "order": order.number,
+                "method": new.method,
+                "pickup_store": new.pickup_store.slug if new.pickup_store else None,
+                "rerouted": True,
+            },
+        )
     return made

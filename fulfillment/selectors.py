@@ -630,9 +630,12 @@ def return_exposure(store: Store, *, now: datetime | None = None) -> ReturnExpos
     now = now or timezone.now()
     open_lines = ReturnLine.objects.filter(
         seller_store=store,
-        return_request__status__in=[Return.Status.REQUESTED, Return.Status.RECEIVED,
-                                    Return.Status.INSPECTED],
-    )  # fmt: skip
+        return_request__status__in=[
+            Return.Status.REQUESTED,
+            Return.Status.RECEIVED,
+            Return.Status.INSPECTED,
+        ],
+    )
     totals = open_lines.aggregate(
         cents=Sum(
             Case(

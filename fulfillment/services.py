@@ -138,14 +138,18 @@ def _emit_step(fulfilment: Fulfilment, event_type: str) -> None:
     store follows it too."""
     data = fulfilment_event_data(fulfilment)
     emit_event(
-        event_type=event_type, store_id=fulfilment.store_id,
-        event_id=f"{event_type}:{fulfilment.pk}", data=data,
-    )  # fmt: skip
+        event_type=event_type,
+        store_id=fulfilment.store_id,
+        event_id=f"{event_type}:{fulfilment.pk}",
+        data=data,
+    )
     if fulfilment.pickup_store_id is not None:
         emit_event(
-            event_type=event_type, store_id=fulfilment.pickup_store_id,
-            event_id=f"{event_type}:{fulfilment.pk}:pickup-store", data=data,
-        )  # fmt: skip
+            event_type=event_type,
+            store_id=fulfilment.pickup_store_id,
+            event_id=f"{event_type}:{fulfilment.pk}:pickup-store",
+            data=data,
+        )
 
 
 # Ends that give the held stock back to the store.
@@ -283,9 +287,14 @@ def reject_fulfilment(
         raise DomainError(_("Say why the fulfilment is rejected."))
     with transaction.atomic():
         fulfilment, moved = _move(
-            fulfilment, S.REJECTED, actor=actor, reason=reason, rejection_reason=reason,
-            closed_at=timezone.now(), at_store=at_store,
-        )  # fmt: skip
+            fulfilment,
+            S.REJECTED,
+            actor=actor,
+            reason=reason,
+            rejection_reason=reason,
+            closed_at=timezone.now(),
+            at_store=at_store,
+        )
         if moved:
             _after_step(fulfilment, actor=actor)
     return fulfilment
@@ -319,10 +328,15 @@ def mark_ready_for_pickup(
         if fulfilment.method == FulfilmentMethod.RESERVE_COLLECT:
             collect_before = _reserve_collect_hold_until(fulfilment) or collect_before
         fulfilment, moved = _move(
-            fulfilment, S.READY_FOR_PICKUP, actor=actor, at_store=at_store, ready_at=now,
+            fulfilment,
+            S.READY_FOR_PICKUP,
+            actor=actor,
+            at_store=at_store,
+            ready_at=now,
             collect_before=collect_before,
-            pickup_code_digest=pickup_code_digest(fulfilment.pk, code), pickup_code_failures=0,
-        )  # fmt: skip
+            pickup_code_digest=pickup_code_digest(fulfilment.pk, code),
+            pickup_code_failures=0,
+        )
         if moved:
             emails.send_ready_for_pickup(fulfilment, code=code)
             _after_step(fulfilment, actor=actor)
@@ -343,9 +357,11 @@ def reissue_pickup_code(
         locked.pickup_code_failures = 0
         locked.save(update_fields=["pickup_code_digest", "pickup_code_failures", "updated_at"])
         record_audit_event(
-            actor=actor, action="fulfilment.pickup_code_reissued", target=locked,
+            actor=actor,
+            action="fulfilment.pickup_code_reissued",
+            target=locked,
             store_id=locked.store_id,
-        )  # fmt: skip
+        )
         emails.send_ready_for_pickup(locked, code=code)
     return ReadyForPickup(fulfilment=locked, pickup_code=code)
 
@@ -374,9 +390,12 @@ def hand_over(
             locked.save(update_fields=["pickup_code_failures", "updated_at"])
             remaining = max(policy.pickup_code_attempts - locked.pickup_code_failures, 0)
             record_audit_event(
-                actor=actor, action="fulfilment.wrong_pickup_code", target=locked,
-                store_id=locked.store_id, data={"remaining": remaining},
-            )  # fmt: skip
+                actor=actor,
+                action="fulfilment.wrong_pickup_code",
+                target=locked,
+                store_id=locked.store_id,
+                data={"remaining": remaining},
+            )
             wrong = WrongPickupCode(
                 _("Wrong pickup code. %(remaining)s attempt(s) left.") % {"remaining": remaining},
                 remaining=remaining,
@@ -404,9 +423,13 @@ def ship_fulfilment(
         raise DomainError(_("A carrier and a tracking number are required to ship."))
     with transaction.atomic():
         fulfilment, moved = _move(
-            fulfilment, S.SHIPPED, actor=actor, carrier=carrier,
-            tracking_number=tracking_number, closed_at=timezone.now(),
-        )  # fmt: skip
+            fulfilment,
+            S.SHIPPED,
+            actor=actor,
+            carrier=carrier,
+            tracking_number=tracking_number,
+            closed_at=timezone.now(),
+        )
         if moved:
             emails.send_shipped(fulfilment)
             _after_step(fulfilment, actor=actor)
@@ -469,9 +492,12 @@ def time_out_fulfilment(
         ):
             return locked, False
         locked, moved = _move(
-            locked, S.TIMED_OUT, actor=actor,
-            reason=_("Not accepted before the deadline."), closed_at=now,
-        )  # fmt: skip
+            locked,
+            S.TIMED_OUT,
+            actor=actor,
+            reason=_("Not accepted before the deadline."),
+            closed_at=now,
+        )
         if moved:
             _after_step(locked, actor=actor)
         return locked, moved
@@ -607,10 +633,13 @@ def remind_expiring_reservations(*, now=None, limit: int = 500) -> int:
     now = now or timezone.now()
     window = timedelta(hours=settings.RESERVE_COLLECT_REMINDER_HOURS)
     due = Fulfilment.objects.filter(
-        method=FulfilmentMethod.RESERVE_COLLECT, status=S.READY_FOR_PICKUP,
-        expiry_reminder_sent_at__isnull=True, collect_before__gt=now,
-        collect_before__lte=now + window, ready_at__lt=F("collect_before") - window,
-    ).order_by("collect_before", "pk")[:limit]  # fmt: skip
+        method=FulfilmentMethod.RESERVE_COLLECT,
+        status=S.READY_FOR_PICKUP,
+        expiry_reminder_sent_at__isnull=True,
+        collect_before__gt=now,
+        collect_before__lte=now + window,
+        ready_at__lt=F("collect_before") - window,
+    ).order_by("collect_before", "pk")[:limit]
     sent = 0
     for candidate in due:
         with transaction.atomic():
@@ -704,14 +733,20 @@ def _move_return(
         setattr(locked, name, value)
     locked.save(update_fields=["status", "updated_at", *changes])
     ReturnEvent.objects.create(
-        return_request=locked, from_status=previous, to_status=target, store=store,
-        actor_label=actor_label(actor), reason=reason,
-    )  # fmt: skip
+        return_request=locked,
+        from_status=previous,
+        to_status=target,
+        store=store,
+        actor_label=actor_label(actor),
+        reason=reason,
+    )
     record_audit_event(
-        actor=actor, action=f"return.{target}", target=locked,
+        actor=actor,
+        action=f"return.{target}",
+        target=locked,
         store_id=store.pk if store else locked.store_id,
         data={"from": previous, "to": target, "order": locked.order_id, "reason": reason},
-    )  # fmt: skip
+    )
     return locked, True
 
 
@@ -747,9 +782,11 @@ def _emit_return_event(return_request: Return, event_type: str) -> None:
     store_ids = [return_request.store_id, *sorted(sellers - {return_request.store_id})]
     for store_id in store_ids:
         emit_event(
-            event_type=event_type, store_id=store_id,
-            event_id=f"{event_type}:{return_request.pk}", data=data,
-        )  # fmt: skip
+            event_type=event_type,
+            store_id=store_id,
+            event_id=f"{event_type}:{return_request.pk}",
+            data=data,
+        )
 
 
 def _return_email_context(return_request: Return) -> dict:
@@ -847,37 +884,59 @@ def request_return(
                 message = allowed.refusal or _(
                     "Only %(count)s of %(sku)s can still be returned."
                 ) % {"count": allowed.returnable_quantity, "sku": allowed.order_line.sku}
-                raise ReturnInvalid(message, lines=message, sku=allowed.order_line.sku,
-                                    returnable=allowed.returnable_quantity)  # fmt: skip
+                raise ReturnInvalid(
+                    message,
+                    lines=message,
+                    sku=allowed.order_line.sku,
+                    returnable=allowed.returnable_quantity,
+                )
         return_request = Return.objects.create(
-            order=order, method=method, store=store, reason=reason, comment=comment.strip()[:500],
+            order=order,
+            method=method,
+            store=store,
+            reason=reason,
+            comment=comment.strip()[:500],
             created_by=actor if isinstance(actor, User) else getattr(actor, "audit_user", None),
             created_by_label=actor_label(actor),
-        )  # fmt: skip
+        )
         for line in sorted(lines, key=lambda each: each.fulfilment_line.pk):
             fulfilment_line = returnable[line.fulfilment_line.pk].fulfilment_line
             ReturnLine.objects.create(
-                return_request=return_request, order_line=fulfilment_line.order_line,
-                fulfilment_line=fulfilment_line, seller_store=fulfilment_line.fulfilment.store,
+                return_request=return_request,
+                order_line=fulfilment_line.order_line,
+                fulfilment_line=fulfilment_line,
+                seller_store=fulfilment_line.fulfilment.store,
                 quantity=line.quantity,
                 refund_cents=fulfilment_line.order_line.unit_price_cents * line.quantity,
-            )  # fmt: skip
+            )
         ReturnEvent.objects.create(
-            return_request=return_request, to_status=R.REQUESTED, store=store,
-            actor_label=actor_label(actor), reason=return_request.get_reason_display(),
-        )  # fmt: skip
+            return_request=return_request,
+            to_status=R.REQUESTED,
+            store=store,
+            actor_label=actor_label(actor),
+            reason=return_request.get_reason_display(),
+        )
         record_audit_event(
-            actor=actor, action="return.requested", target=return_request, store_id=store.pk,
-            data={"order": order.pk, "method": method,
-                  "lines": [[line.fulfilment_line.pk, line.quantity] for line in lines]},
-        )  # fmt: skip
+            actor=actor,
+            action="return.requested",
+            target=return_request,
+            store_id=store.pk,
+            data={
+                "order": order.pk,
+                "method": method,
+                "lines": [[line.fulfilment_line.pk, line.quantity] for line in lines],
+            },
+        )
         _emit_return_event(return_request, "return.created")
         if instructions:
             send_templated_email(
-                to=order.email, template="return_requested", language=order.language,
+                to=order.email,
+                template="return_requested",
+                language=order.language,
                 dedupe_key=f"return-requested:{return_request.pk}",
-                context=_return_email_context(return_request), inline_qr={"return_qr": "number"},
-            )  # fmt: skip
+                context=_return_email_context(return_request),
+                inline_qr={"return_qr": "number"},
+            )
     return return_request
 
 
@@ -913,19 +972,24 @@ def receive_return(*, return_request: Return, store: Store, actor) -> Return:
     _check_receiving_store(store)
     with transaction.atomic():
         return_request, moved = _move_return(
-            return_request, R.RECEIVED, actor=actor, store=store, store_id=store.pk,
+            return_request,
+            R.RECEIVED,
+            actor=actor,
+            store=store,
+            store_id=store.pk,
             received_at=timezone.now(),
-        )  # fmt: skip
+        )
         if not moved and return_request.store_id != store.pk:
             raise NotThisStoresReturn(_("This return was received by another store."))
         if moved:
             _emit_return_event(return_request, "return.received")
             send_templated_email(
-                to=return_request.order.email, template="return_received",
+                to=return_request.order.email,
+                template="return_received",
                 language=return_request.order.language,
                 dedupe_key=f"return-received:{return_request.pk}",
                 context=_return_email_context(return_request),
-            )  # fmt: skip
+            )
     return return_request
 
 
@@ -1008,14 +1072,22 @@ def inspect_return(
         for line in sorted(lines.values(), key=lambda each: each.order_line.variant_id):
             if line.restocked_quantity:
                 adjust_on_hand(
-                    store=store, variant=line.order_line.variant, delta=line.restocked_quantity,
-                    reason=StockMovement.Reason.RETURN, source=source, actor=actor,
+                    store=store,
+                    variant=line.order_line.variant,
+                    delta=line.restocked_quantity,
+                    reason=StockMovement.Reason.RETURN,
+                    source=source,
+                    actor=actor,
                     reference=locked.number,
-                )  # fmt: skip
+                )
         locked, _moved = _move_return(
-            locked, R.INSPECTED, actor=actor, store=store, inspected_at=timezone.now(),
+            locked,
+            R.INSPECTED,
+            actor=actor,
+            store=store,
+            inspected_at=timezone.now(),
             shipping_refund_cents=_shipping_refund_cents(locked),
-        )  # fmt: skip
+        )
     return locked
 
 
@@ -1041,24 +1113,35 @@ def refund_return(*, return_request: Return, store: Store, actor) -> Return:
         refund = None
         if amount > 0:
             refund = refund_payment(
-                order=locked.order, amount_cents=amount,
+                order=locked.order,
+                amount_cents=amount,
                 reason=_("Return %(number)s") % {"number": locked.number},
-                idempotency_key=f"return:{locked.pk}", actor=actor,
-            )  # fmt: skip
+                idempotency_key=f"return:{locked.pk}",
+                actor=actor,
+            )
             reverse_return_sales(return_request=locked, refund=refund, actor=actor)
         refunded = refund.amount_cents if refund is not None else 0
         locked, _moved = _move_return(
-            locked, R.REFUNDED, actor=actor, store=store, refunded_at=timezone.now(),
+            locked,
+            R.REFUNDED,
+            actor=actor,
+            store=store,
+            refunded_at=timezone.now(),
             refunded_cents=refunded,
-        )  # fmt: skip
+        )
         _emit_return_event(locked, "return.refunded")
         if refund is None:
             send_templated_email(
-                to=locked.order.email, template="return_closed", language=locked.order.language,
+                to=locked.order.email,
+                template="return_closed",
+                language=locked.order.language,
                 dedupe_key=f"return-closed:{locked.pk}",
-                context={**_return_email_context(locked), "refund_cents": amount,
-                         "paid_online": locked.order.online_payment_cents > 0},
-            )  # fmt: skip
+                context={
+                    **_return_email_context(locked),
+                    "refund_cents": amount,
+                    "paid_online": locked.order.online_payment_cents > 0,
+                },
+            )
     return locked
 
 
@@ -1096,14 +1179,17 @@ def expire_unreturned_returns(*, now=None) -> int:
             if locked is None:
                 continue
             locked = cancel_return(
-                return_request=locked, actor="system:return-expiry",
+                return_request=locked,
+                actor="system:return-expiry",
                 reason=_("Not brought back within %(days)s days.")
                 % {"days": RETURN_BRING_BACK_DAYS},
-            )  # fmt: skip
+            )
             send_templated_email(
-                to=locked.order.email, template="return_expired", language=locked.order.language,
+                to=locked.order.email,
+                template="return_expired",
+                language=locked.order.language,
                 dedupe_key=f"return-expired:{locked.pk}",
                 context={**_return_email_context(locked), "days": RETURN_BRING_BACK_DAYS},
-            )  # fmt: skip
+            )
         expired += 1
     return expired

@@ -52,12 +52,21 @@ TRANSITIONS: dict[tuple[str, str], set[str]] = {
 # store from their arrival. Any other move (cancellation, timeouts) is not a store's.
 SOURCE_STORE_MOVES = {S.ACCEPTED, S.REJECTED, S.PICKED, S.IN_TRANSIT}
 PICKUP_STORE_MOVES = {
-    S.RECEIVED, S.READY_FOR_PICKUP, S.COLLECTED, S.PURCHASED_IN_STORE, S.NOT_PURCHASED,
-}  # fmt: skip
+    S.RECEIVED,
+    S.READY_FOR_PICKUP,
+    S.COLLECTED,
+    S.PURCHASED_IN_STORE,
+    S.NOT_PURCHASED,
+}
 
 OPEN_STATUSES = {
-    S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.PICKED, S.IN_TRANSIT, S.RECEIVED, S.READY_FOR_PICKUP,
-}  # fmt: skip
+    S.AWAITING_ACCEPTANCE,
+    S.ACCEPTED,
+    S.PICKED,
+    S.IN_TRANSIT,
+    S.RECEIVED,
+    S.READY_FOR_PICKUP,
+}
 # The fulfilment's goods left the store with the customer or the carrier: the sale is made.
 COMPLETED_STATUSES = {S.COLLECTED, S.SHIPPED, S.DELIVERED, S.PURCHASED_IN_STORE}
 # The goods reached the customer, or are on their way to them, after a distance sale: what a

@@ -62,10 +62,14 @@ def ship_transfer(
         raise DomainError(_("A carrier needs a tracking number; or send it by internal shuttle."))
     with transaction.atomic():
         fulfilment, moved = _move(
-            fulfilment, S.IN_TRANSIT, actor=actor, at_store=at_store,
-            carrier=carrier or INTERNAL_SHUTTLE, tracking_number=tracking_number,
+            fulfilment,
+            S.IN_TRANSIT,
+            actor=actor,
+            at_store=at_store,
+            carrier=carrier or INTERNAL_SHUTTLE,
+            tracking_number=tracking_number,
             transfer_shipped_at=timezone.now(),
-        )  # fmt: skip
+        )
         if moved:
             _after_step(fulfilment, actor=actor)
     return fulfilment
@@ -79,9 +83,12 @@ def receive_transfer(*, fulfilment: Fulfilment, actor, at_store: Store | None = 
 
     with transaction.atomic():
         fulfilment, moved = _move(
-            fulfilment, S.RECEIVED, actor=actor, at_store=at_store,
+            fulfilment,
+            S.RECEIVED,
+            actor=actor,
+            at_store=at_store,
             transfer_received_at=timezone.now(),
-        )  # fmt: skip
+        )
         if moved:
             _after_step(fulfilment, actor=actor)
     return fulfilment
@@ -103,9 +110,11 @@ def settle_transfer_stock(fulfilment: Fulfilment, target: str, actor) -> bool:
         )
         for hold in holds:
             consume_reservation(
-                reservation=hold, actor=actor, reference=reference,
+                reservation=hold,
+                actor=actor,
+                reference=reference,
                 reason=StockMovement.Reason.TRANSFER_OUT,
-            )  # fmt: skip
+            )
         return True
     reserve = fulfilment.method == FulfilmentMethod.RESERVE_COLLECT
     kind = Reservation.Kind.RESERVE_COLLECT if reserve else Reservation.Kind.ORDER
@@ -115,10 +124,15 @@ def settle_transfer_stock(fulfilment: Fulfilment, target: str, actor) -> bool:
     )
     for line in lines:
         receive_transferred_stock(
-            store=fulfilment.pickup_store, variant=line.order_line.variant,
-            quantity=line.quantity, holder=holder, kind=kind, ttl=ttl, actor=actor,
+            store=fulfilment.pickup_store,
+            variant=line.order_line.variant,
+            quantity=line.quantity,
+            holder=holder,
+            kind=kind,
+            ttl=ttl,
+            actor=actor,
             reference=reference,
-        )  # fmt: skip
+        )
     return True
 
 

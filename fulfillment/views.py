@@ -74,9 +74,11 @@ def _guest_gate(request, number: str):
     if form.errors and status == 200:
         status = 400
     return render(
-        request, "storefront/return_access.html", {"number": number, "form": form},
+        request,
+        "storefront/return_access.html",
+        {"number": number, "form": form},
         status=status,
-    )  # fmt: skip
+    )
 
 
 def _nearest_stores(request):
@@ -86,9 +88,12 @@ def _nearest_stores(request):
     if location is None:
         return query, location, []
     nearest = stores_near(
-        latitude=location.latitude, longitude=location.longitude, radius_km=100, limit=10,
+        latitude=location.latitude,
+        longitude=location.longitude,
+        radius_km=100,
+        limit=10,
         queryset=stores_accepting_returns(),
-    )  # fmt: skip
+    )
     return query, location, nearest
 
 
@@ -120,11 +125,14 @@ def start_return(request, number):
         if form.is_valid():
             try:
                 created = request_return(
-                    order=order, lines=form.request_lines(), reason=form.cleaned_data["reason"],
-                    method=form.cleaned_data["method"], store=form.cleaned_data.get("store"),
+                    order=order,
+                    lines=form.request_lines(),
+                    reason=form.cleaned_data["reason"],
+                    method=form.cleaned_data["method"],
+                    store=form.cleaned_data.get("store"),
                     comment=form.cleaned_data["comment"],
                     actor=request.user if request.user.is_authenticated else f"guest:{order.email}",
-                )  # fmt: skip
+                )
             except DomainError as error:
                 form.add_error(None, error.message)
             else:

@@ -77,17 +77,31 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     with the action once their cause is fixed."""
 
     list_display = [
-        "id", "kind", "dedupe_key", "status", "attempts", "next_attempt_at", "created_at",
+        "id",
+        "kind",
+        "dedupe_key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "created_at",
         "sent_at",
-    ]  # fmt: skip
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["dedupe_key"]
     date_hierarchy = "created_at"
     actions = ["retry"]
     readonly_fields = [
-        "kind", "dedupe_key", "status", "attempts", "next_attempt_at", "locked_until",
-        "last_error", "created_at", "sent_at", "payload",
-    ]  # fmt: skip
+        "kind",
+        "dedupe_key",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "locked_until",
+        "last_error",
+        "created_at",
+        "sent_at",
+        "payload",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request):
@@ -171,8 +185,13 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>"
             "</thead><tbody>{}</tbody></table>",
-            _("Created"), _("Event"), _("State"), _("HTTP status"), _("Attempts"), rows,
-        )  # fmt: skip
+            _("Created"),
+            _("Event"),
+            _("State"),
+            _("HTTP status"),
+            _("Attempts"),
+            rows,
+        )
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
@@ -228,18 +247,36 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     """The log of webhook deliveries, one row per event and endpoint (attempts counted)."""
 
     list_display = [
-        "created_at", "event_type", "event_id", "endpoint", "state_label", "status_code",
-        "attempts", "duration_ms", "delivered_at",
-    ]  # fmt: skip
+        "created_at",
+        "event_type",
+        "event_id",
+        "endpoint",
+        "state_label",
+        "status_code",
+        "attempts",
+        "duration_ms",
+        "delivered_at",
+    ]
     list_filter = ["event_type", ("delivered_at", admin.EmptyFieldListFilter)]
     search_fields = ["event_id", "endpoint__url"]
     list_select_related = ["endpoint", "message"]
     date_hierarchy = "created_at"
     fields = [
-        "id", "endpoint", "event_id", "event_type", "state_label", "message", "attempts",
-        "status_code", "response_snippet", "error", "duration_ms", "created_at",
-        "last_attempt_at", "delivered_at",
-    ]  # fmt: skip
+        "id",
+        "endpoint",
+        "event_id",
+        "event_type",
+        "state_label",
+        "message",
+        "attempts",
+        "status_code",
+        "response_snippet",
+        "error",
+        "duration_ms",
+        "created_at",
+        "last_attempt_at",
+        "delivered_at",
+    ]
     readonly_fields = fields
 
     @admin.display(description=_("state"))

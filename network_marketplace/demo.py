@@ -348,8 +348,18 @@ HOURS_WAREHOUSE = {
 }
 FRANCHISE_HOURS = (HOURS_CITY_CENTRE, HOURS_LUNCH_BREAK, HOURS_SUNDAY_MORNING, HOURS_LUNCH_BREAK)
 
-METROPOLES = {"Lyon", "Marseille", "Toulouse", "Nice", "Nantes", "Strasbourg", "Montpellier",
-              "Bordeaux", "Lille", "Villeurbanne"}  # fmt: skip
+METROPOLES = {
+    "Lyon",
+    "Marseille",
+    "Toulouse",
+    "Nice",
+    "Nantes",
+    "Strasbourg",
+    "Montpellier",
+    "Bordeaux",
+    "Lille",
+    "Villeurbanne",
+}
 
 
 def store_profile(store: DemoStore, index: int) -> dict:

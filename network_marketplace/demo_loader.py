@@ -62,10 +62,17 @@ def load_catalogue() -> CatalogueCounts:
         ],
         update_conflicts=True,
         unique_fields=["slug"],
-        update_fields=["name", "category", "brand", "description", "attributes", "vat_rate",
-                       "status"],
+        update_fields=[
+            "name",
+            "category",
+            "brand",
+            "description",
+            "attributes",
+            "vat_rate",
+            "status",
+        ],
         batch_size=500,
-    )  # fmt: skip
+    )
     product_ids = dict(
         Product.objects.filter(slug__in=[spec.slug for spec in products]).values_list("slug", "pk")
     )
@@ -87,10 +94,18 @@ def load_catalogue() -> CatalogueCounts:
         ],
         update_conflicts=True,
         unique_fields=["sku"],
-        update_fields=["product", "gtin", "options", "rrp_cents", "min_price_cents",
-                       "max_price_cents", "position", "is_active"],
+        update_fields=[
+            "product",
+            "gtin",
+            "options",
+            "rrp_cents",
+            "min_price_cents",
+            "max_price_cents",
+            "position",
+            "is_active",
+        ],
         batch_size=500,
-    )  # fmt: skip
+    )
     _attach_images(products, product_ids)
     record_hq_price_changes(
         variant_ids=Variant.objects.filter(sku__startswith="ARD-").values_list("pk", flat=True),
@@ -122,9 +137,15 @@ def _upsert_categories() -> None:
             ],
             update_conflicts=True,
             unique_fields=["slug"],
-            update_fields=["name", "parent", "position", "description", "min_price_percent",
-                           "max_price_percent"],
-        )  # fmt: skip
+            update_fields=[
+                "name",
+                "parent",
+                "position",
+                "description",
+                "min_price_percent",
+                "max_price_percent",
+            ],
+        )
 
 
 def _attach_images(products, product_ids: dict[str, int]) -> None:
@@ -292,14 +313,21 @@ def load_reductions() -> int:
             if reduced >= before:
                 continue
             PriceHistory.objects.create(
-                variant=level.variant, store_id=store.pk, price_cents=before,
-                started_at=now - timedelta(days=40), source="demo",
-            )  # fmt: skip
+                variant=level.variant,
+                store_id=store.pk,
+                price_cents=before,
+                started_at=now - timedelta(days=40),
+                source="demo",
+            )
             update_offer(
-                store=store, variant=level.variant, price_cents=reduced, reduction=True,
-                reduction_ends_at=now + timedelta(days=21), source=StockMovement.Source.SYSTEM,
+                store=store,
+                variant=level.variant,
+                price_cents=reduced,
+                reduction=True,
+                reduction_ends_at=now + timedelta(days=21),
+                source=StockMovement.Source.SYSTEM,
                 actor="load_demo",
-            )  # fmt: skip
+            )
             made += 1
     return made
 
@@ -328,18 +356,24 @@ def load_orders() -> int:
     if len(in_stock) < 5:
         return 0
     details = CustomerDetails(
-        email=customer.email, first_name="Léa", last_name="Martin", phone="+33 6 12 34 56 78",
-        address_line="3 rue Mercière", postal_code=store.postal_code, city=store.city,
+        email=customer.email,
+        first_name="Léa",
+        last_name="Martin",
+        phone="+33 6 12 34 56 78",
+        address_line="3 rue Mercière",
+        postal_code=store.postal_code,
+        city=store.city,
         user=customer,
-    )  # fmt: skip
+    )
     click = FulfilmentMethod.CLICK_COLLECT
 
     def order(level, method=click, quantity=1):
         return place_order(
             customer=details,
             lines=[CheckoutLine(level.variant, quantity, method, store)],
-            actor="demo", payment_token="tok_demo",  # noqa: S106 (the dummy provider's test token)
-        )  # fmt: skip
+            actor="demo",
+            payment_token="tok_demo",  # noqa: S106 (the dummy provider's test token)
+        )
 
     actor = f"{store.slug}@demo"
     order(in_stock[0], quantity=2)  # waits for the store's acceptance

@@ -12,9 +12,17 @@ class OrderLineInline(admin.TabularInline):
     extra = 0
     can_delete = False
     fields = [
-        "sku", "product_name", "options_label", "quantity", "unit_price_cents", "vat_percent",
-        "total_cents", "method", "chosen_store", "cancelled_quantity",
-    ]  # fmt: skip
+        "sku",
+        "product_name",
+        "options_label",
+        "quantity",
+        "unit_price_cents",
+        "vat_percent",
+        "total_cents",
+        "method",
+        "chosen_store",
+        "cancelled_quantity",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -37,8 +45,14 @@ class OrderAdmin(admin.ModelAdmin):
     """Read-only: orders change through their services (checkout, fulfilment steps, returns)."""
 
     list_display = [
-        "number", "status", "channel", "email", "attributed_store", "total_cents", "placed_at",
-    ]  # fmt: skip
+        "number",
+        "status",
+        "channel",
+        "email",
+        "attributed_store",
+        "total_cents",
+        "placed_at",
+    ]
     list_filter = ["status", "channel", "attributed_store"]
     search_fields = ["number", "email", "last_name", "lines__sku"]
     date_hierarchy = "created_at"
@@ -75,9 +89,13 @@ class OrderPolicyAdmin(admin.ModelAdmin):
     """HQ's order rules, the routing rules among them: one row, edited in place."""
 
     list_display = [
-        "__str__", "accept_within_minutes", "max_parcels", "max_distance_km",
-        "default_daily_capacity", "updated_at",
-    ]  # fmt: skip
+        "__str__",
+        "accept_within_minutes",
+        "max_parcels",
+        "max_distance_km",
+        "default_daily_capacity",
+        "updated_at",
+    ]
     fieldsets = [
         (
             _("Stores' deadlines"),

@@ -52,10 +52,14 @@ class OrderPolicy(SingletonSettings):
         _("checkout holds last (minutes)"), default=15
     )
     max_parcels = models.PositiveSmallIntegerField(
-        _("most parcels per order"), default=2, validators=[MinValueValidator(1)],
-        help_text=_("One parcel per shipping location. An order that would need more parcels "
-                    "has the lines that don't fit marked unavailable."),
-    )  # fmt: skip
+        _("most parcels per order"),
+        default=2,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "One parcel per shipping location. An order that would need more parcels "
+            "has the lines that don't fit marked unavailable."
+        ),
+    )
     pickup_code_attempts = models.PositiveSmallIntegerField(
         _("wrong pickup codes before the code is void"), default=5
     )
@@ -69,44 +73,72 @@ class OrderPolicy(SingletonSettings):
     # Routing of home-delivery lines (orders/routing.py RoutingPolicy). Weights: only their
     # ratios matter; each score component is between 0 and 1.
     distance_weight = models.DecimalField(
-        _("weight of the distance"), max_digits=4, decimal_places=2, default=Decimal("0.40"),
+        _("weight of the distance"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.40"),
         validators=[MinValueValidator(0)],
-        help_text=_("Nearer to the customer scores higher: 1 on the spot, 0 at the maximum "
-                    "distance."),
-    )  # fmt: skip
+        help_text=_(
+            "Nearer to the customer scores higher: 1 on the spot, 0 at the maximum distance."
+        ),
+    )
     stock_depth_weight = models.DecimalField(
-        _("weight of the stock depth"), max_digits=4, decimal_places=2, default=Decimal("0.20"),
+        _("weight of the stock depth"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.20"),
         validators=[MinValueValidator(0)],
-        help_text=_("The share of its stock a location keeps after the order: taking a "
-                    "store's last unit scores 0."),
-    )  # fmt: skip
+        help_text=_(
+            "The share of its stock a location keeps after the order: taking a "
+            "store's last unit scores 0."
+        ),
+    )
     load_weight = models.DecimalField(
-        _("weight of the load"), max_digits=4, decimal_places=2, default=Decimal("0.25"),
+        _("weight of the load"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.25"),
         validators=[MinValueValidator(0)],
-        help_text=_("The room left in the store's daily capacity: its open fulfilments "
-                    "against the orders it can handle a day."),
-    )  # fmt: skip
+        help_text=_(
+            "The room left in the store's daily capacity: its open fulfilments "
+            "against the orders it can handle a day."
+        ),
+    )
     fairness_weight = models.DecimalField(
-        _("weight of fairness"), max_digits=4, decimal_places=2, default=Decimal("0.15"),
+        _("weight of fairness"),
+        max_digits=4,
+        decimal_places=2,
+        default=Decimal("0.15"),
         validators=[MinValueValidator(0)],
-        help_text=_("Spreads the work: a store that was routed fewer home deliveries in the "
-                    "last 7 days than the busiest candidate scores higher."),
-    )  # fmt: skip
+        help_text=_(
+            "Spreads the work: a store that was routed fewer home deliveries in the "
+            "last 7 days than the busiest candidate scores higher."
+        ),
+    )
     max_distance_km = models.PositiveIntegerField(
-        _("farthest a store ships from (km)"), default=150, validators=[MinValueValidator(1)],
-        help_text=_("A store farther from the customer is not a candidate; the warehouse "
-                    "ships anywhere."),
-    )  # fmt: skip
+        _("farthest a store ships from (km)"),
+        default=150,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A store farther from the customer is not a candidate; the warehouse ships anywhere."
+        ),
+    )
     warehouse_first = models.BooleanField(
-        _("warehouse first"), default=True,
-        help_text=_("When the warehouse has every home-delivery line, it ships them, whatever "
-                    "the stores' scores."),
-    )  # fmt: skip
+        _("warehouse first"),
+        default=True,
+        help_text=_(
+            "When the warehouse has every home-delivery line, it ships them, whatever "
+            "the stores' scores."
+        ),
+    )
     transfer_for_collect = models.BooleanField(
-        _("store-to-store transfers for collection"), default=True,
-        help_text=_("When the chosen store lacks the item, another location may send it there "
-                    "(the customer is told the longer delay)."),
-    )  # fmt: skip
+        _("store-to-store transfers for collection"),
+        default=True,
+        help_text=_(
+            "When the chosen store lacks the item, another location may send it there "
+            "(the customer is told the longer delay)."
+        ),
+    )
     transfer_delay_days = models.PositiveSmallIntegerField(
         _("delay of a transfer (days)"), default=3
     )
@@ -120,10 +152,13 @@ class OrderPolicy(SingletonSettings):
         _("delivery delay from a store (days)"), default=2
     )
     default_daily_capacity = models.PositiveIntegerField(
-        _("orders a store handles a day (default)"), default=50,
-        help_text=_("For the stores that set no daily capacity of their own. A store with as "
-                    "many open fulfilments gets no more home deliveries."),
-    )  # fmt: skip
+        _("orders a store handles a day (default)"),
+        default=50,
+        help_text=_(
+            "For the stores that set no daily capacity of their own. A store with as "
+            "many open fulfilments gets no more home deliveries."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     WEIGHTS = ("distance_weight", "stock_depth_weight", "load_weight", "fairness_weight")
@@ -133,15 +168,17 @@ class OrderPolicy(SingletonSettings):
         verbose_name_plural = _("order policy")
         constraints = [
             models.CheckConstraint(
-                condition=Q(distance_weight__gte=0) & Q(stock_depth_weight__gte=0)
-                & Q(load_weight__gte=0) & Q(fairness_weight__gte=0),
+                condition=Q(distance_weight__gte=0)
+                & Q(stock_depth_weight__gte=0)
+                & Q(load_weight__gte=0)
+                & Q(fairness_weight__gte=0),
                 name="order_policy_weights_non_negative",
             ),
             models.CheckConstraint(
                 condition=Q(max_parcels__gte=1) & Q(max_distance_km__gte=1),
                 name="order_policy_routing_limits",
             ),
-        ]  # fmt: skip
+        ]
 
     def clean(self):
         super().clean()
@@ -174,9 +211,13 @@ class Order(models.Model):
     )
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, default="web")
     customer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-        related_name="orders", verbose_name=_("customer account"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+        verbose_name=_("customer account"),
+    )
     email = models.EmailField(_("e-mail"))
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
@@ -193,14 +234,22 @@ class Order(models.Model):
 
     # The customer's local store, credited with the order whoever serves it (catchment).
     attributed_store = models.ForeignKey(
-        Store, null=True, blank=True, on_delete=models.SET_NULL, related_name="attributed_orders",
+        Store,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="attributed_orders",
         verbose_name=_("attributed store"),
-    )  # fmt: skip
+    )
     # The store whose staff placed the order for a walk-in customer (endless aisle).
     placed_by_store = models.ForeignKey(
-        Store, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        Store,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("placed in store"),
-    )  # fmt: skip
+    )
 
     currency = models.CharField(max_length=3, default="EUR")
     subtotal_cents = models.BigIntegerField(_("items (cents)"), default=0)
@@ -263,9 +312,13 @@ class OrderLine(models.Model):
         _("fulfilment method"), max_length=20, choices=FulfilmentMethod.choices
     )
     chosen_store = models.ForeignKey(
-        Store, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        Store,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
         verbose_name=_("pickup store"),
-    )  # fmt: skip
+    )
     cancelled_quantity = models.PositiveIntegerField(_("cancelled quantity"), default=0)
 
     class Meta:
@@ -363,9 +416,13 @@ class Cart(models.Model):
 
     token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     customer = models.OneToOneField(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE,
-        related_name="cart", verbose_name=_("customer account"),
-    )  # fmt: skip
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cart",
+        verbose_name=_("customer account"),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -391,9 +448,13 @@ class CartLine(models.Model):
         _("fulfilment method"), max_length=20, choices=FulfilmentMethod.choices
     )
     store = models.ForeignKey(
-        Store, null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        Store,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("pickup store"),
-    )  # fmt: skip
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -762,10 +762,14 @@ def transfer_pickup_choices(
     if not policy.transfer_for_collect:
         return None
     stores = stores_near(
-        latitude=latitude, longitude=longitude, radius_km=float(policy.max_distance_km),
-        limit=limit, queryset=Store.objects.selling().filter(offers_click_collect=True)
+        latitude=latitude,
+        longitude=longitude,
+        radius_km=float(policy.max_distance_km),
+        limit=limit,
+        queryset=Store.objects.selling()
+        .filter(offers_click_collect=True)
         .exclude(pk__in=list(exclude_store_ids)),
-    )  # fmt: skip
+    )
     if not stores or not transfer_source_units(
         variant_id=variant_id, pickup_store=stores[0], policy=policy
     ):
@@ -844,9 +848,9 @@ class CartSummary:
             for (method, _store_id), items in grouped.items()
         ]
         return sorted(
-            groups, key=lambda g: (g.store is not None, g.store.name if g.store else "",
-                                   order[g.method]),
-        )  # fmt: skip
+            groups,
+            key=lambda g: (g.store is not None, g.store.name if g.store else "", order[g.method]),
+        )
 
     @property
     def has_home_delivery(self) -> bool:

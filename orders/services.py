@@ -237,8 +237,17 @@ def place_order(
     )
     try:
         with transaction.atomic():
-            order = _write_order(customer, lines, priced, routing, policy, channel,
-                                 placed_by_store, actor, pickup_slots or {})  # fmt: skip
+            order = _write_order(
+                customer,
+                lines,
+                priced,
+                routing,
+                policy,
+                channel,
+                placed_by_store,
+                actor,
+                pickup_slots or {},
+            )
     except InsufficientStock as error:
         raise NoLongerAvailable(
             _("%(reason)s Nothing was ordered.") % {"reason": error.message}
@@ -296,18 +305,29 @@ def _write_order(
     )
     order.number = f"ARD-{order.pk:07d}"
     order.save(update_fields=["number"])
-    stores = {store.pk: store for store in Store.objects.filter(
-        pk__in={a.location_id for d in routing.decisions for a in d.allocations})}  # fmt: skip
+    stores = {
+        store.pk: store
+        for store in Store.objects.filter(
+            pk__in={a.location_id for d in routing.decisions for a in d.allocations}
+        )
+    }
     fulfilments: dict[tuple[int, str, int | None], Fulfilment] = {}
     holds = []
     for line, line_quote, decision in zip(lines, priced.lines, routing.decisions, strict=True):
         order_line = OrderLine.objects.create(
-            order=order, variant=line.variant, product_name=line.variant.product.name,
-            sku=line.variant.sku, options_label=line.variant.option_label,
-            quantity=line.quantity, unit_price_cents=line_quote.unit_price_cents,
-            vat_percent=Decimal(line_quote.vat_percent), total_cents=line_quote.total_cents,
-            vat_cents=line_quote.vat_cents, method=line.method, chosen_store=line.store,
-        )  # fmt: skip
+            order=order,
+            variant=line.variant,
+            product_name=line.variant.product.name,
+            sku=line.variant.sku,
+            options_label=line.variant.option_label,
+            quantity=line.quantity,
+            unit_price_cents=line_quote.unit_price_cents,
+            vat_percent=Decimal(line_quote.vat_percent),
+            total_cents=line_quote.total_cents,
+            vat_cents=line_quote.vat_cents,
+            method=line.method,
+            chosen_store=line.store,
+        )
         # A transfer: the source sells and sends its stock to the customer's chosen store.
         pickup = line.store if decision.kind == DecisionKind.TRANSFER else None
         for allocation in decision.allocations:
@@ -315,9 +335,11 @@ def _write_order(
             if key not in fulfilments:
                 # The deadline to accept starts when the order is paid (confirm_order).
                 fulfilments[key] = Fulfilment.objects.create(
-                    order=order, store=stores[allocation.location_id], method=line.method,
+                    order=order,
+                    store=stores[allocation.location_id],
+                    method=line.method,
                     pickup_store=pickup,
-                )  # fmt: skip
+                )
             FulfilmentLine.objects.create(
                 fulfilment=fulfilments[key], order_line=order_line, quantity=allocation.quantity
             )
@@ -325,9 +347,10 @@ def _write_order(
     collect_stores = {line.store.pk for line in lines if line.store is not None}
     record_pickup_slots(
         order=order,
-        slots={store_id: slot for store_id, slot in pickup_slots.items()
-               if store_id in collect_stores},
-    )  # fmt: skip
+        slots={
+            store_id: slot for store_id, slot in pickup_slots.items() if store_id in collect_stores
+        },
+    )
     OrderEvent.objects.create(
         order=order, to_status=Order.Status.PENDING_PAYMENT, actor_label=actor_label(actor)
     )
@@ -403,8 +426,10 @@ def _firm_up_holds(fulfilment, policy: OrderPolicy, actor) -> None:
     )
     kind = Reservation.Kind.RESERVE_COLLECT if reserve_and_collect else Reservation.Kind.ORDER
     ttl = timedelta(hours=policy.reserve_hold_hours) if reserve_and_collect else None
-    lines = [(fulfilment.store, line.order_line.variant, line.quantity)
-             for line in fulfilment.lines.all()]  # fmt: skip
+    lines = [
+        (fulfilment.store, line.order_line.variant, line.quantity)
+        for line in fulfilment.lines.all()
+    ]
     holds = list(
         Reservation.objects.filter(holder=holder, kind=Reservation.Kind.CHECKOUT).holding_at(
             timezone.now()
@@ -426,40 +451,59 @@ def _firm_up_holds(fulfilment, policy: OrderPolicy, actor) -> None:
 def _announce_placed(order: Order, fulfilments, now, actor) -> None:
     check_order_transition(order.status, Order.Status.PLACED)
     OrderEvent.objects.create(
-        order=order, from_status=order.status, to_status=Order.Status.PLACED,
+        order=order,
+        from_status=order.status,
+        to_status=Order.Status.PLACED,
         actor_label=actor_label(actor),
-    )  # fmt: skip
+    )
     order.status = Order.Status.PLACED
     order.placed_at = now
     order.save(update_fields=["status", "placed_at", "updated_at"])
     record_audit_event(
-        actor=actor, action="order.placed", target=order,
-        store_id=order.attributed_store_id, data={"routing": order.routing_log[-1]["result"]},
-    )  # fmt: skip
+        actor=actor,
+        action="order.placed",
+        target=order,
+        store_id=order.attributed_store_id,
+        data={"routing": order.routing_log[-1]["result"]},
+    )
     emit_event(
-        event_type="order.created", store_id=order.attributed_store_id,
+        event_type="order.created",
+        store_id=order.attributed_store_id,
         event_id=f"order.created:{order.pk}",
-        data={"order": order.number, "total_cents": order.total_cents,
-              "fulfilments": [f.pk for f in fulfilments]},
-    )  # fmt: skip
+        data={
+            "order": order.number,
+            "total_cents": order.total_cents,
+            "fulfilments": [f.pk for f in fulfilments],
+        },
+    )
     for fulfilment in fulfilments:
         emit_event(
-            event_type="fulfillment.created", store_id=fulfilment.store_id,
+            event_type="fulfillment.created",
+            store_id=fulfilment.store_id,
             event_id=f"fulfillment.created:{fulfilment.pk}",
             data={"fulfilment": fulfilment.pk, "order": order.number, "method": fulfilment.method},
-        )  # fmt: skip
+        )
     transfers = _transfer_promises(order, fulfilments)
     send_templated_email(
-        to=order.email, template="order_confirmation", language=order.language,
+        to=order.email,
+        template="order_confirmation",
+        language=order.language,
         dedupe_key=f"order-confirmed:{order.pk}",
         context={
-            "number": order.number, "first_name": order.first_name,
+            "number": order.number,
+            "first_name": order.first_name,
             "total_cents": order.total_cents,
-            "lines": [{"name": line.product_name, "quantity": line.quantity,
-                       "total_cents": line.total_cents, **transfers.get(line.pk, {})}
-                      for line in order.lines.all()],
+            "lines": [
+                {
+                    "name": line.product_name,
+                    "quantity": line.quantity,
+                    "total_cents": line.total_cents,
+                    **transfers.get(line.pk, {}),
+                }
+                for line in order.lines.all()
+            ],
         },
-    )  # fmt: skip
+    )
 
 
 def _transfer_promises(order: Order, fulfilments) -> dict[int, dict]:
@@ -498,15 +542,21 @@ def abandon_checkout(*, order: Order, actor, reason: str) -> Order:
         )
         check_order_transition(order.status, Order.Status.CANCELLED)
         OrderEvent.objects.create(
-            order=order, from_status=order.status, to_status=Order.Status.CANCELLED,
-            actor_label=actor_label(actor), reason=reason[:300],
-        )  # fmt: skip
+            order=order,
+            from_status=order.status,
+            to_status=Order.Status.CANCELLED,
+            actor_label=actor_label(actor),
+            reason=reason[:300],
+        )
         order.status = Order.Status.CANCELLED
         order.save(update_fields=["status", "updated_at"])
         refund_payment(
-            order=order, amount_cents=paid_online_cents(order), reason=reason,
-            idempotency_key=f"order:{order.pk}:abandoned", actor=actor,
-        )  # fmt: skip
+            order=order,
+            amount_cents=paid_online_cents(order),
+            reason=reason,
+            idempotency_key=f"order:{order.pk}:abandoned",
+            actor=actor,
+        )
     return order
 
 
@@ -603,19 +653,26 @@ def roll_up_order_status(*, order: Order, actor, reason: str = "") -> Order:
         locked.status = target
         locked.save(update_fields=["status", "updated_at"])
         OrderEvent.objects.create(
-            order=locked, from_status=previous, to_status=target,
-            actor_label=actor_label(actor), reason=reason[:300],
-        )  # fmt: skip
+            order=locked,
+            from_status=previous,
+            to_status=target,
+            actor_label=actor_label(actor),
+            reason=reason[:300],
+        )
         record_audit_event(
-            actor=actor, action=f"order.{target}", target=locked,
-            store_id=locked.attributed_store_id, data={"from": previous, "to": target},
-        )  # fmt: skip
+            actor=actor,
+            action=f"order.{target}",
+            target=locked,
+            store_id=locked.attributed_store_id,
+            data={"from": previous, "to": target},
+        )
         event_type = EVENT_OF_ORDER_STATUS[target]
         emit_event(
-            event_type=event_type, store_id=locked.attributed_store_id,
+            event_type=event_type,
+            store_id=locked.attributed_store_id,
             event_id=f"{event_type}:{locked.pk}:{target}",
             data={"order": locked.number, "status": target, "previous_status": previous},
-        )  # fmt: skip
+        )
     return locked
 
 
@@ -708,36 +765,58 @@ def cancel_order_lines(
         whole_order = all(line.cancelled_quantity >= line.quantity for line in by_id.values())
         summary = [{"sku": line.sku, "quantity": units} for line, units in cancelled]
         record_audit_event(
-            actor=actor, action="order.lines_cancelled", target=order,
+            actor=actor,
+            action="order.lines_cancelled",
+            target=order,
             store_id=order.attributed_store_id,
             data={"why": why, "key": key, "lines": summary, "refund_cents": amount},
-        )  # fmt: skip
+        )
         emit_event(
-            event_type="order.updated", store_id=order.attributed_store_id,
+            event_type="order.updated",
+            store_id=order.attributed_store_id,
             event_id=f"order.updated:{key}:cancelled",
-            data={"order": order.number, "status": order.status, "cancelled": summary,
-                  "reason": why, "refund_cents": refund.amount_cents if refund else 0},
-        )  # fmt: skip
+            data={
+                "order": order.number,
+                "status": order.status,
+                "cancelled": summary,
+                "reason": why,
+                "refund_cents": refund.amount_cents if refund else 0,
+            },
+        )
         if notify:
             send_templated_email(
-                to=order.email, template="order_lines_cancelled", language=order.language,
+                to=order.email,
+                template="order_lines_cancelled",
+                language=order.language,
                 dedupe_key=f"lines-cancelled:{key}",
                 context={
-                    "number": order.number, "first_name": order.first_name, "why": why,
+                    "number": order.number,
+                    "first_name": order.first_name,
+                    "why": why,
                     "whole_order": whole_order,
                     "refund_cents": refund.amount_cents if refund else 0,
-                    "lines": [{"name": line.product_name, "options": line.options_label,
-                               "quantity": units} for line, units in cancelled],
+                    "lines": [
+                        {
+                            "name": line.product_name,
+                            "options": line.options_label,
+                            "quantity": units,
+                        }
+                        for line, units in cancelled
+                    ],
                 },
-            )  # fmt: skip
+            )
     return LinesCancelled(lines=cancelled, refund_cents=amount, refund=refund)
 
 
 def record_routing(*, order: Order, reason: str, result, **facts) -> None:
     """Append a routing decision (a re-route after a refusal or a timeout) to the order's
     `routing_log`, as {"at", "reason", "result", **facts}. The caller holds the order's lock."""
-    entry = {"at": timezone.now().isoformat(), "reason": reason, **facts,
-             "result": result.as_dict()}  # fmt: skip
+    entry = {
+        "at": timezone.now().isoformat(),
+        "reason": reason,
+        **facts,
+        "result": result.as_dict(),
+    }
     order.routing_log = [*(order.routing_log or []), entry]
     order.save(update_fields=["routing_log", "updated_at"])
 

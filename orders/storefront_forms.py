@@ -23,9 +23,12 @@ QUANTITY_WIDGET = forms.NumberInput(
 class AddToCartForm(forms.Form):
     variant = forms.CharField(max_length=64)
     quantity = forms.IntegerField(
-        label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY, initial=1,
+        label=_("Quantity"),
+        min_value=1,
+        max_value=MAX_LINE_QUANTITY,
+        initial=1,
         widget=QUANTITY_WIDGET,
-    )  # fmt: skip
+    )
     method = forms.ChoiceField(label=_("How to get it"), choices=FulfilmentMethod.choices)
     store = forms.CharField(required=False, max_length=80)
 
@@ -78,44 +81,66 @@ class CheckoutForm(forms.Form):
         label=_("E-mail"), widget=forms.EmailInput(attrs={"autocomplete": "email"})
     )
     first_name = forms.CharField(
-        label=_("First name"), max_length=100,
+        label=_("First name"),
+        max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "given-name"}),
-    )  # fmt: skip
+    )
     last_name = forms.CharField(
-        label=_("Last name"), max_length=100,
+        label=_("Last name"),
+        max_length=100,
         widget=forms.TextInput(attrs={"autocomplete": "family-name"}),
-    )  # fmt: skip
+    )
     phone = forms.CharField(
-        label=_("Phone"), max_length=30, required=False,
+        label=_("Phone"),
+        max_length=30,
+        required=False,
         help_text=_("Only to reach you about this order."),
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
-    )  # fmt: skip
+    )
     address_line = forms.CharField(
-        label=_("Address"), max_length=200, required=False,
+        label=_("Address"),
+        max_length=200,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "street-address"}),
-    )  # fmt: skip
+    )
     postal_code = forms.CharField(
-        label=_("Postal code"), max_length=10, required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "postal-code", "inputmode": "numeric",
-                                      "size": 6}),
-    )  # fmt: skip
+        label=_("Postal code"),
+        max_length=10,
+        required=False,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "postal-code", "inputmode": "numeric", "size": 6}
+        ),
+    )
     city = forms.CharField(
-        label=_("Town"), max_length=100, required=False,
+        label=_("Town"),
+        max_length=100,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
-    )  # fmt: skip
+    )
     card_number = forms.CharField(
-        label=_("Card number"), max_length=30, required=False,
-        widget=forms.TextInput(attrs={"autocomplete": "cc-number", "inputmode": "numeric",
-                                      "placeholder": "4242 4242 4242 4242"}),
-    )  # fmt: skip
+        label=_("Card number"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "cc-number",
+                "inputmode": "numeric",
+                "placeholder": "4242 4242 4242 4242",
+            }
+        ),
+    )
     card_expiry = forms.CharField(
-        label=_("Expiry (MM/YY)"), max_length=7, required=False,
+        label=_("Expiry (MM/YY)"),
+        max_length=7,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "cc-exp", "placeholder": "12/30", "size": 6}),
-    )  # fmt: skip
+    )
     card_cvc = forms.CharField(
-        label=_("Security code"), max_length=4, required=False,
+        label=_("Security code"),
+        max_length=4,
+        required=False,
         widget=forms.TextInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric", "size": 4}),
-    )  # fmt: skip
+    )
     accept_terms = forms.BooleanField(label=_("I have read and accept the terms of sale."))
 
     def __init__(self, *args, home_delivery=False, pay_online=False, slot_groups=(), **kwargs):
@@ -207,10 +232,12 @@ def slot_choices(slots) -> list:
 
 class TrackOrderForm(forms.Form):
     number = forms.CharField(
-        label=_("Order number"), max_length=20,
-        widget=forms.TextInput(attrs={"placeholder": "ARD-0000123",
-                                      "autocapitalize": "characters"}),
-    )  # fmt: skip
+        label=_("Order number"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"placeholder": "ARD-0000123", "autocapitalize": "characters"}
+        ),
+    )
     email = forms.EmailField(label=_("The e-mail address given with the order"))
 
     def clean_number(self):

@@ -429,9 +429,12 @@ def _place(request, cart, summary, form):
     token = _payment_token(data["card_number"]) if summary.pay_online_cents else ""
     try:
         order = place_order(
-            customer=customer, lines=lines, actor=_actor(request), payment_token=token,
+            customer=customer,
+            lines=lines,
+            actor=_actor(request),
+            payment_token=token,
             pickup_slots=form.chosen_slots(),
-        )  # fmt: skip
+        )
     except CheckoutInvalid as error:
         for name, message in error.facts.items():
             if name in form.fields:
@@ -450,9 +453,12 @@ def _place(request, cart, summary, form):
         if names:
             messages.error(
                 request,
-                _("These items can't be served as you chose any more: %(items)s. Nothing was "
-                  "ordered.") % {"items": ", ".join(names)},
-            )  # fmt: skip
+                _(
+                    "These items can't be served as you chose any more: %(items)s. Nothing was "
+                    "ordered."
+                )
+                % {"items": ", ".join(names)},
+            )
         else:
             messages.error(request, error.message)
         messages.info(
@@ -625,9 +631,11 @@ def track(request):
         TRACKING_LOOKUP.count_failure(key)
         form.add_error(
             None,
-            _("We found no order with this number and e-mail address. Check both, as written "
-              "in your confirmation e-mail."),
-        )  # fmt: skip
+            _(
+                "We found no order with this number and e-mail address. Check both, as written "
+                "in your confirmation e-mail."
+            ),
+        )
     if form.errors:
         status = 400
     return render(request, "storefront/track_order.html", {"form": form}, status=status)

@@ -58,18 +58,26 @@ def apply_account_state(
         account.state_as_of = as_of
         account.save(
             update_fields=[
-                "charges_enabled", "payouts_enabled", "details_submitted", "currently_due",
-                "past_due", "disabled_reason", "state_as_of", "updated_at",
+                "charges_enabled",
+                "payouts_enabled",
+                "details_submitted",
+                "currently_due",
+                "past_due",
+                "disabled_reason",
+                "state_as_of",
+                "updated_at",
             ]
-        )  # fmt: skip
+        )
         if bool(account.past_due) != was_past_due:
             record_audit_event(
                 actor=actor or "payment provider",
-                action="payment_account.past_due" if account.past_due
+                action="payment_account.past_due"
+                if account.past_due
                 else "payment_account.requirements_met",
-                target=account, store_id=account.store_id,
+                target=account,
+                store_id=account.store_id,
                 data={"reference": account.reference, "past_due": account.past_due},
-            )  # fmt: skip
+            )
     return account
 
 
@@ -88,7 +96,10 @@ def start_onboarding(*, store, refresh_url: str, return_url: str, actor) -> str:
         account_reference=account.reference, refresh_url=refresh_url, return_url=return_url
     )
     record_audit_event(
-        actor=actor, action="payment_account.onboarding_started", target=account,
-        store_id=store.pk, data={"reference": account.reference},
-    )  # fmt: skip
+        actor=actor,
+        action="payment_account.onboarding_started",
+        target=account,
+        store_id=store.pk,
+        data={"reference": account.reference},
+    )
     return url

@@ -328,9 +328,13 @@ class CommissionPlanAdmin(admin.ModelAdmin):
     """The network's plan: one row, edited in place. Rates by category and store are below."""
 
     list_display = [
-        "__str__", "default_rate_percent", "fixed_fee_cents", "catchment_share_percent",
-        "commission_vat_percent", "updated_at",
-    ]  # fmt: skip
+        "__str__",
+        "default_rate_percent",
+        "fixed_fee_cents",
+        "catchment_share_percent",
+        "commission_vat_percent",
+        "updated_at",
+    ]
 
     def changelist_view(self, request, extra_context=None):
         plan = CommissionPlan.current()
@@ -345,9 +349,11 @@ class CommissionPlanAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         record_audit_event(
-            actor=request.user, action="payments.commission_plan_changed", target=obj,
+            actor=request.user,
+            action="payments.commission_plan_changed",
+            target=obj,
             data={name: str(form.cleaned_data[name]) for name in form.changed_data},
-        )  # fmt: skip
+        )
 
 
 @admin.register(CommissionRate)
@@ -364,25 +370,40 @@ class CommissionRateAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         record_audit_event(
-            actor=request.user, action="payments.commission_rate_saved", target=obj,
+            actor=request.user,
+            action="payments.commission_rate_saved",
+            target=obj,
             store_id=obj.store_id,
-            data={"category": obj.category_id, "rate_percent": str(obj.rate_percent),
-                  "valid_from": str(obj.valid_from), "valid_until": str(obj.valid_until)},
-        )  # fmt: skip
+            data={
+                "category": obj.category_id,
+                "rate_percent": str(obj.rate_percent),
+                "valid_from": str(obj.valid_from),
+                "valid_until": str(obj.valid_until),
+            },
+        )
 
     def delete_model(self, request, obj):
         record_audit_event(
-            actor=request.user, action="payments.commission_rate_deleted", target=obj,
-            store_id=obj.store_id, data={"rate_percent": str(obj.rate_percent)},
-        )  # fmt: skip
+            actor=request.user,
+            action="payments.commission_rate_deleted",
+            target=obj,
+            store_id=obj.store_id,
+            data={"rate_percent": str(obj.rate_percent)},
+        )
         super().delete_model(request, obj)
 
 
 @admin.register(Transfer)
 class TransferAdmin(ReadOnlyModelAdmin):
     list_display = [
-        "order", "store", "kind", "amount_cents", "reversed_cents", "status", "created_at",
-    ]  # fmt: skip
+        "order",
+        "store",
+        "kind",
+        "amount_cents",
+        "reversed_cents",
+        "status",
+        "created_at",
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["order__number", "store__name", "reference", "idempotency_key"]
     list_select_related = ["order", "store"]
@@ -404,10 +425,21 @@ class SaleSplitInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = _("commission split per line")
     fields = [
-        "fulfilment", "order_line", "kind", "seller_store", "quantity", "rate_percent",
-        "gross_cents", "commission_cents", "commission_vat_cents", "catchment_cents",
-        "attributed_store", "fee_cents", "net_cents", "reversed",
-    ]  # fmt: skip
+        "fulfilment",
+        "order_line",
+        "kind",
+        "seller_store",
+        "quantity",
+        "rate_percent",
+        "gross_cents",
+        "commission_cents",
+        "commission_vat_cents",
+        "catchment_cents",
+        "attributed_store",
+        "fee_cents",
+        "net_cents",
+        "reversed",
+    ]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):
@@ -457,18 +489,25 @@ class PayoutStateFilter(admin.SimpleListFilter):
 @admin.register(PaymentAccount)
 class PaymentAccountAdmin(ReadOnlyModelAdmin):
     list_display = [
-        "store", "reference", "payout_state", "can_receive_payouts_column", "charges_enabled",
-        "past_due", "state_as_of",
-    ]  # fmt: skip
+        "store",
+        "reference",
+        "payout_state",
+        "can_receive_payouts_column",
+        "charges_enabled",
+        "past_due",
+        "state_as_of",
+    ]
     list_filter = [PayoutStateFilter, "provider", "payouts_enabled"]
     search_fields = ["store__name", "store__slug", "reference"]
     list_select_related = ["store"]
 
     @admin.display(description=_("payout state"))
     def payout_state(self, account: PaymentAccount):
-        labels = {"past_due": (_("Requirements past due"), "#b42318"),
-                  "incomplete": (_("Onboarding incomplete"), "#8a5a00"),
-                  "ready": (_("Ready"), "#1e6b34")}  # fmt: skip
+        labels = {
+            "past_due": (_("Requirements past due"), "#b42318"),
+            "incomplete": (_("Onboarding incomplete"), "#8a5a00"),
+            "ready": (_("Ready"), "#1e6b34"),
+        }
         label, colour = labels[account.onboarding_state]
         return format_html('<strong style="color: {}">{}</strong>', colour, label)
 
@@ -479,8 +518,15 @@ class PaymentAccountAdmin(ReadOnlyModelAdmin):
 
 @admin.register(ProviderEvent)
 class ProviderEventAdmin(ReadOnlyModelAdmin):
-    list_display = ["event_id", "type", "account", "created", "received_at", "processed_at",
-                    "outcome"]  # fmt: skip
+    list_display = [
+        "event_id",
+        "type",
+        "account",
+        "created",
+        "received_at",
+        "processed_at",
+        "outcome",
+    ]
     list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
     search_fields = ["event_id", "account", "type"]
     date_hierarchy = "received_at"

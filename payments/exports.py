@@ -27,10 +27,25 @@ from .models import JournalEntry, JournalLine
 from .selectors import commission_rows, in_period, local_midnight
 
 FEC_COLUMNS = [
-    "JournalCode", "JournalLib", "EcritureNum", "EcritureDate", "CompteNum", "CompteLib",
-    "CompAuxNum", "CompAuxLib", "PieceRef", "PieceDate", "EcritureLib", "Debit", "Credit",
-    "EcritureLet", "DateLet", "ValidDate", "Montantdevise", "Idevise",
-]  # fmt: skip
+    "JournalCode",
+    "JournalLib",
+    "EcritureNum",
+    "EcritureDate",
+    "CompteNum",
+    "CompteLib",
+    "CompAuxNum",
+    "CompAuxLib",
+    "PieceRef",
+    "PieceDate",
+    "EcritureLib",
+    "Debit",
+    "Credit",
+    "EcritureLet",
+    "DateLet",
+    "ValidDate",
+    "Montantdevise",
+    "Idevise",
+]
 JOURNAL_LABELS = {
     "BQ": "Banque et prestataire de paiement",
     "VT": "Ventes et commissions",
@@ -82,13 +97,25 @@ def fec_rows(*, start: date, end: date):
         for line in entry.lines.all():
             store = line.account.store
             yield [
-                entry.journal, JOURNAL_LABELS.get(entry.journal, entry.journal), number, day,
-                line.account.code, _clean(line.account.name),
-                store.slug.upper() if store else "", _clean(store.name) if store else "",
-                _clean(entry.reference), day, _clean(line.label or entry.label),
-                fec_amount(line.debit_cents), fec_amount(line.credit_cents), "", "",
-                fec_date(entry.created_at), "", "",
-            ]  # fmt: skip
+                entry.journal,
+                JOURNAL_LABELS.get(entry.journal, entry.journal),
+                number,
+                day,
+                line.account.code,
+                _clean(line.account.name),
+                store.slug.upper() if store else "",
+                _clean(store.name) if store else "",
+                _clean(entry.reference),
+                day,
+                _clean(line.label or entry.label),
+                fec_amount(line.debit_cents),
+                fec_amount(line.credit_cents),
+                "",
+                "",
+                fec_date(entry.created_at),
+                "",
+                "",
+            ]
 
 
 def write_fec(stream, *, start: date, end: date) -> None:
@@ -117,60 +144,122 @@ def write_orders_csv(stream, *, start: date, end: date) -> None:
         .order_by("placed_at", "id")
     )
     for order in orders.iterator(chunk_size=500):
-        writer.writerow([
-            order.number, timezone.localtime(order.placed_at).isoformat(), order.status,
-            _cents(order.total_cents), _cents(order.online_payment_cents), order.currency,
-            order.attributed_store.slug if order.attributed_store_id else "",
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                order.number,
+                timezone.localtime(order.placed_at).isoformat(),
+                order.status,
+                _cents(order.total_cents),
+                _cents(order.online_payment_cents),
+                order.currency,
+                order.attributed_store.slug if order.attributed_store_id else "",
+            ]
+        )
 
 
 def write_commissions_csv(stream, *, stores, start: date, end: date) -> None:
     """HQ's commission on each sale (and reversal) of `stores` in the period."""
     writer = csv.writer(stream)
-    writer.writerow([
-        "date", "store", "order", "reference", "gross", "net_to_store", "commission_excl_vat",
-        "vat", "vat_rate",
-    ])  # fmt: skip
+    writer.writerow(
+        [
+            "date",
+            "store",
+            "order",
+            "reference",
+            "gross",
+            "net_to_store",
+            "commission_excl_vat",
+            "vat",
+            "vat_rate",
+        ]
+    )
     for store in stores:
         for row in commission_rows(store=store, start=start, end=end):
-            writer.writerow([
-                row.date.isoformat(), store.slug, row.order_number, row.entry.reference,
-                _cents(row.gross_cents), _cents(row.net_cents), _cents(row.commission_cents),
-                _cents(row.vat_cents), f"{row.vat_rate_bp / 100:.2f}",
-            ])  # fmt: skip
+            writer.writerow(
+                [
+                    row.date.isoformat(),
+                    store.slug,
+                    row.order_number,
+                    row.entry.reference,
+                    _cents(row.gross_cents),
+                    _cents(row.net_cents),
+                    _cents(row.commission_cents),
+                    _cents(row.vat_cents),
+                    f"{row.vat_rate_bp / 100:.2f}",
+                ]
+            )
 
 
 def write_payouts_csv(stream, *, payouts) -> None:
     writer = csv.writer(stream)
-    writer.writerow([
-        "id", "store", "period", "attempt", "amount", "currency", "status", "held_back",
-        "created_at", "paid_at", "provider_reference", "failure",
-    ])  # fmt: skip
+    writer.writerow(
+        [
+            "id",
+            "store",
+            "period",
+            "attempt",
+            "amount",
+            "currency",
+            "status",
+            "held_back",
+            "created_at",
+            "paid_at",
+            "provider_reference",
+            "failure",
+        ]
+    )
     for payout in payouts.select_related("store").order_by("created_at", "id"):
-        writer.writerow([
-            payout.pk, payout.store.slug, payout.period_key, payout.attempt,
-            _cents(payout.amount_cents), payout.currency, payout.status,
-            _cents(payout.reserve_cents), timezone.localtime(payout.created_at).isoformat(),
-            timezone.localtime(payout.paid_at).isoformat() if payout.paid_at else "",
-            payout.provider_reference, payout.failure_message,
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                payout.pk,
+                payout.store.slug,
+                payout.period_key,
+                payout.attempt,
+                _cents(payout.amount_cents),
+                payout.currency,
+                payout.status,
+                _cents(payout.reserve_cents),
+                timezone.localtime(payout.created_at).isoformat(),
+                timezone.localtime(payout.paid_at).isoformat() if payout.paid_at else "",
+                payout.provider_reference,
+                payout.failure_message,
+            ]
+        )
 
 
 def write_statement_csv(stream, stmt) -> None:
     writer = csv.writer(stream)
-    writer.writerow(["date", "journal", "reference", "label", "order", "debit", "credit",
-                     "balance"])  # fmt: skip
-    writer.writerow([stmt.start.isoformat(), "", "", "opening balance", "", "", "",
-                     _cents(stmt.opening_cents)])  # fmt: skip
+    writer.writerow(
+        ["date", "journal", "reference", "label", "order", "debit", "credit", "balance"]
+    )
+    writer.writerow(
+        [stmt.start.isoformat(), "", "", "opening balance", "", "", "", _cents(stmt.opening_cents)]
+    )
     for line in stmt.lines:
-        writer.writerow([
-            timezone.localtime(line.occurred_at).isoformat(), line.journal, line.reference,
-            line.label, line.order_number, _cents(line.debit_cents), _cents(line.credit_cents),
-            _cents(line.balance_cents),
-        ])  # fmt: skip
-    writer.writerow([stmt.end.isoformat(), "", "", "closing balance", "",
-                     _cents(stmt.debits_cents), _cents(stmt.credits_cents),
-                     _cents(stmt.closing_cents)])  # fmt: skip
+        writer.writerow(
+            [
+                timezone.localtime(line.occurred_at).isoformat(),
+                line.journal,
+                line.reference,
+                line.label,
+                line.order_number,
+                _cents(line.debit_cents),
+                _cents(line.credit_cents),
+                _cents(line.balance_cents),
+            ]
+        )
+    writer.writerow(
+        [
+            stmt.end.isoformat(),
+            "",
+            "",
+            "closing balance",
+            "",
+            _cents(stmt.debits_cents),
+            _cents(stmt.credits_cents),
+            _cents(stmt.closing_cents),
+        ]
+    )
 
 
 def stores_for_export(principal) -> list[Store]:

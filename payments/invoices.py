@@ -117,12 +117,12 @@ def _issue_commission_invoice(*, store: Store, period: date, actor) -> tuple[Inv
         locked = _lock_series(Invoice.Kind.INVOICE, timezone.localdate(now).year)
         now = timezone.now()  # after the wait for the lock: dates follow the numbers
         # Checked under the series lock: two issues for one store and month can't both pass.
-        existing = (
-            Invoice.objects.filter(
-                store=store, kind=Invoice.Kind.INVOICE, period_start=start,
-                credit_notes__isnull=True,
-            ).first()
-        )  # fmt: skip
+        existing = Invoice.objects.filter(
+            store=store,
+            kind=Invoice.Kind.INVOICE,
+            period_start=start,
+            credit_notes__isnull=True,
+        ).first()
         if existing is not None:
             return existing, False
         series, sequence, number = _take_number(locked)
@@ -130,14 +130,24 @@ def _issue_commission_invoice(*, store: Store, period: date, actor) -> tuple[Inv
         excl = sum(group.base_cents for group in groups)
         vat = sum(group.vat_cents for group in groups)
         invoice = Invoice.objects.create(
-            kind=Invoice.Kind.INVOICE, number=number, series=series, sequence=sequence,
-            store=store, period_start=start, period_end=end, issued_at=now,
+            kind=Invoice.Kind.INVOICE,
+            number=number,
+            series=series,
+            sequence=sequence,
+            store=store,
+            period_start=start,
+            period_end=end,
+            issued_at=now,
             due_date=timezone.localdate(now) + timedelta(days=PAYMENT_DAYS),
-            total_excl_vat_cents=excl, vat_cents=vat, total_incl_vat_cents=excl + vat,
-            vat_breakdown=[group.__dict__ for group in groups], seller=seller_identity(),
-            buyer=buyer_identity(store), payment_terms=payment_terms(),
+            total_excl_vat_cents=excl,
+            vat_cents=vat,
+            total_incl_vat_cents=excl + vat,
+            vat_breakdown=[group.__dict__ for group in groups],
+            seller=seller_identity(),
+            buyer=buyer_identity(store),
+            payment_terms=payment_terms(),
             issued_by_label=actor_label(actor),
-        )  # fmt: skip
+        )
         InvoiceLine.objects.bulk_create(
             InvoiceLine(
                 invoice=invoice,
@@ -197,16 +207,26 @@ def issue_credit_note(*, invoice: Invoice, reason: str, actor) -> Invoice:
         now = timezone.now()
         series, sequence, number = _take_number(locked)
         note = Invoice.objects.create(
-            kind=Invoice.Kind.CREDIT_NOTE, number=number, series=series, sequence=sequence,
-            store=invoice.store, period_start=invoice.period_start,
-            period_end=invoice.period_end, issued_at=now, due_date=timezone.localdate(now),
-            total_excl_vat_cents=invoice.total_excl_vat_cents, vat_cents=invoice.vat_cents,
+            kind=Invoice.Kind.CREDIT_NOTE,
+            number=number,
+            series=series,
+            sequence=sequence,
+            store=invoice.store,
+            period_start=invoice.period_start,
+            period_end=invoice.period_end,
+            issued_at=now,
+            due_date=timezone.localdate(now),
+            total_excl_vat_cents=invoice.total_excl_vat_cents,
+            vat_cents=invoice.vat_cents,
             total_incl_vat_cents=invoice.total_incl_vat_cents,
-            vat_breakdown=invoice.vat_breakdown, seller=seller_identity(),
-            buyer=invoice.buyer, payment_terms=_("Credited against the store's balance."),
-            credited_invoice=invoice, reason=reason.strip()[:300],
+            vat_breakdown=invoice.vat_breakdown,
+            seller=seller_identity(),
+            buyer=invoice.buyer,
+            payment_terms=_("Credited against the store's balance."),
+            credited_invoice=invoice,
+            reason=reason.strip()[:300],
             issued_by_label=actor_label(actor),
-        )  # fmt: skip
+        )
         InvoiceLine.objects.bulk_create(
             InvoiceLine(
                 invoice=note,
@@ -227,14 +247,24 @@ def issue_credit_note(*, invoice: Invoice, reason: str, actor) -> Invoice:
 
 def _issued(invoice: Invoice, actor) -> None:
     record_audit_event(
-        actor=actor, action=f"{invoice.kind}.issued", target=invoice, store_id=invoice.store_id,
-        data={"number": invoice.number, "total_incl_vat_cents": invoice.total_incl_vat_cents,
-              "credits": invoice.credited_invoice.number if invoice.credited_invoice else ""},
-    )  # fmt: skip
+        actor=actor,
+        action=f"{invoice.kind}.issued",
+        target=invoice,
+        store_id=invoice.store_id,
+        data={
+            "number": invoice.number,
+            "total_incl_vat_cents": invoice.total_incl_vat_cents,
+            "credits": invoice.credited_invoice.number if invoice.credited_invoice else "",
+        },
+    )
     emit_event(
-        event_type="invoice.issued", store_id=invoice.store_id,
+        event_type="invoice.issued",
+        store_id=invoice.store_id,
         event_id=f"invoice.issued:{invoice.number}",
-        data={"number": invoice.number, "kind": invoice.kind,
-              "total_incl_vat_cents": invoice.total_incl_vat_cents,
-              "period": invoice.period_start.isoformat()},
-    )  # fmt: skip
+        data={
+            "number": invoice.number,
+            "kind": invoice.kind,
+            "total_incl_vat_cents": invoice.total_incl_vat_cents,
+            "period": invoice.period_start.isoformat(),
+        },
+    )

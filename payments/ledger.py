@@ -149,24 +149,32 @@ def post_entry(
     business change it records, so the two commit together.
     """
     postings = [p for p in postings if p.debit_cents or p.credit_cents]
-    if any(p.debit_cents < 0 or p.credit_cents < 0 or (p.debit_cents and p.credit_cents)
-           for p in postings):  # fmt: skip
+    if any(
+        p.debit_cents < 0 or p.credit_cents < 0 or (p.debit_cents and p.credit_cents)
+        for p in postings
+    ):
         raise UnbalancedEntry("A posting is either a positive debit or a positive credit.")
     debits = sum(p.debit_cents for p in postings)
     credits = sum(p.credit_cents for p in postings)
     if debits != credits or not postings:
         raise UnbalancedEntry(
             f"Entry {reference}: debits {debits} ≠ credits {credits}.",
-            reference=reference, debit_cents=debits, credit_cents=credits,
-        )  # fmt: skip
+            reference=reference,
+            debit_cents=debits,
+            credit_cents=credits,
+        )
     existing = JournalEntry.objects.filter(reference=reference).first()
     if existing is not None:
         return existing
     with transaction.atomic():
         entry = JournalEntry.objects.create(
-            journal=journal, reference=reference, label=label[:200], order=order, store=store,
+            journal=journal,
+            reference=reference,
+            label=label[:200],
+            order=order,
+            store=store,
             occurred_at=occurred_at or timezone.now(),
-        )  # fmt: skip
+        )
         JournalLine.objects.bulk_create(
             JournalLine(
                 entry=entry,

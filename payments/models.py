@@ -303,24 +303,29 @@ class PayoutPolicy(SingletonSettings):
         _("frequency"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
     )
     weekday = models.PositiveSmallIntegerField(
-        _("payout day of the week"), choices=Weekday.choices, default=Weekday.TUESDAY,
+        _("payout day of the week"),
+        choices=Weekday.choices,
+        default=Weekday.TUESDAY,
         help_text=_("For weekly payouts."),
-    )  # fmt: skip
+    )
     day_of_month = models.PositiveSmallIntegerField(
         _("payout day of the month"), default=1, help_text=_("For monthly payouts (1 to 28).")
     )
     minimum_payout_cents = models.BigIntegerField(
-        _("minimum payout (cents)"), default=1000,
+        _("minimum payout (cents)"),
+        default=1000,
         help_text=_("A smaller available balance waits for the next payout day."),
-    )  # fmt: skip
+    )
     hold_open_returns = models.BooleanField(
-        _("hold back open returns"), default=True,
+        _("hold back open returns"),
+        default=True,
         help_text=_("Keep the refundable value of the returns of the store's sales in progress."),
-    )  # fmt: skip
+    )
     hold_withdrawal_period = models.BooleanField(
-        _("hold back sales still in their withdrawal period"), default=True,
+        _("hold back sales still in their withdrawal period"),
+        default=True,
         help_text=_("Keep the value of the store's sales that customers may still return."),
-    )  # fmt: skip
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -485,9 +490,13 @@ class Invoice(models.Model):
     buyer = models.JSONField(_("buyer"), default=dict)
     payment_terms = models.TextField(_("payment terms"))
     credited_invoice = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="credit_notes",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
         verbose_name=_("corrects invoice"),
-    )  # fmt: skip
+    )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     issued_by_label = models.CharField(_("issued by"), max_length=200)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -110,9 +110,12 @@ class Availability:
 
 
 def store_availability(
-    store: Store, *, policy: PayoutPolicy | None = None, now: datetime | None = None,
+    store: Store,
+    *,
+    policy: PayoutPolicy | None = None,
+    now: datetime | None = None,
     account: PaymentAccount | None = None,
-) -> Availability:  # fmt: skip
+) -> Availability:
     """What `store` would be paid now, and why not more (reserve, minimum, account)."""
     policy = policy or PayoutPolicy.current()
     if account is None:
@@ -159,9 +162,12 @@ class PayoutRunReport:
 
 
 def run_payouts(
-    *, actor=SYSTEM_ACTOR, now: datetime | None = None, force: bool = False,
+    *,
+    actor=SYSTEM_ACTOR,
+    now: datetime | None = None,
+    force: bool = False,
     store_ids: list[int] | None = None,
-) -> PayoutRunReport:  # fmt: skip
+) -> PayoutRunReport:
     """Pay every store its available balance for the current period, once.
 
     Does nothing on a day that is not a payout day unless `force` (HQ's "pay out now").
@@ -200,9 +206,14 @@ class StoreOutcome:
 
 
 def pay_out_store(
-    *, store: Store, period: str, actor, policy: PayoutPolicy | None = None,
-    now: datetime | None = None, retry_of: Payout | None = None,
-) -> StoreOutcome:  # fmt: skip
+    *,
+    store: Store,
+    period: str,
+    actor,
+    policy: PayoutPolicy | None = None,
+    now: datetime | None = None,
+    retry_of: Payout | None = None,
+) -> StoreOutcome:
     """Pay `store` its available balance for `period`, unless a payout of the period exists.
 
     One transaction: locks the store's payment account row (a concurrent run for the same
@@ -222,10 +233,16 @@ def pay_out_store(
         availability = store_availability(store, policy=policy, now=now, account=account)
         if not availability.can_receive_payouts:
             record_audit_event(
-                actor=actor, action="payout.blocked", target=store, store_id=store.pk,
-                data={"period": period, "reason": availability.blocked_reason,
-                      "balance_cents": availability.balance_cents},
-            )  # fmt: skip
+                actor=actor,
+                action="payout.blocked",
+                target=store,
+                store_id=store.pk,
+                data={
+                    "period": period,
+                    "reason": availability.blocked_reason,
+                    "balance_cents": availability.balance_cents,
+                },
+            )
             logger.warning("store %s not paid out: %s", store.slug, availability.blocked_reason)
             return StoreOutcome("flagged")
         if not availability.payable:
@@ -233,30 +250,47 @@ def pay_out_store(
         attempt = (previous.aggregate(last=Max("attempt"))["last"] or 0) + 1
         key = f"payout:{store.pk}:{period}" + (f":{attempt}" if attempt > 1 else "")
         payout = Payout.objects.create(
-            store=store, amount_cents=availability.available_cents, period_key=period,
-            attempt=attempt, idempotency_key=key, balance_cents=availability.balance_cents,
+            store=store,
+            amount_cents=availability.available_cents,
+            period_key=period,
+            attempt=attempt,
+            idempotency_key=key,
+            balance_cents=availability.balance_cents,
             reserve_cents=availability.reserve_cents,
             reserve_detail=availability.reserve_detail,
-        )  # fmt: skip
+        )
         PayoutEvent.objects.create(
-            payout=payout, to_status=Payout.Status.PENDING, actor_label=actor_label(actor),
+            payout=payout,
+            to_status=Payout.Status.PENDING,
+            actor_label=actor_label(actor),
             reason=_("Retry of payout %(id)s") % {"id": retry_of.pk} if retry_of else "",
-        )  # fmt: skip
+        )
         ledger.post_entry(
-            journal="BQ", reference=f"payout:{payout.pk}", store=store,
-            label=f"Payout {period} {store.slug}", occurred_at=now,
+            journal="BQ",
+            reference=f"payout:{payout.pk}",
+            store=store,
+            label=f"Payout {period} {store.slug}",
+            occurred_at=now,
             postings=[
                 ledger.debit(ledger.STORE_PAYABLE, payout.amount_cents, store_id=store.pk),
-                ledger.credit(ledger.STORE_PROVIDER_BALANCE, payout.amount_cents,
-                              store_id=store.pk),
+                ledger.credit(
+                    ledger.STORE_PROVIDER_BALANCE, payout.amount_cents, store_id=store.pk
+                ),
             ],
-        )  # fmt: skip
+        )
         enqueue(kind=PAYOUT_KIND, payload={"payout": payout.pk}, dedupe_key=f"payout:{payout.pk}")
         record_audit_event(
-            actor=actor, action="payout.created", target=payout, store_id=store.pk,
-            data={"period": period, "amount_cents": payout.amount_cents, "attempt": attempt,
-                  "reserve_cents": payout.reserve_cents},
-        )  # fmt: skip
+            actor=actor,
+            action="payout.created",
+            target=payout,
+            store_id=store.pk,
+            data={
+                "period": period,
+                "amount_cents": payout.amount_cents,
+                "attempt": attempt,
+                "reserve_cents": payout.reserve_cents,
+            },
+        )
     return StoreOutcome("paid", payout)
 
 
@@ -293,46 +327,68 @@ def _move(payout: Payout, target: str, *, actor, reason: str = "", **fields) -> 
             setattr(payout, name, value)
         payout.save(update_fields=["status", *fields, "updated_at"])
         PayoutEvent.objects.create(
-            payout=payout, from_status=previous, to_status=target,
-            actor_label=actor_label(actor), reason=reason[:300],
-        )  # fmt: skip
+            payout=payout,
+            from_status=previous,
+            to_status=target,
+            actor_label=actor_label(actor),
+            reason=reason[:300],
+        )
         if target == Payout.Status.FAILED:
             # The money did not leave: it is back in the connected account, owed to the store.
             ledger.post_entry(
-                journal="BQ", reference=f"payout:{payout.pk}:failed", store=payout.store,
+                journal="BQ",
+                reference=f"payout:{payout.pk}:failed",
+                store=payout.store,
                 label=f"Payout {payout.pk} failed",
                 postings=[
-                    ledger.debit(ledger.STORE_PROVIDER_BALANCE, payout.amount_cents,
-                                 store_id=payout.store_id),
-                    ledger.credit(ledger.STORE_PAYABLE, payout.amount_cents,
-                                  store_id=payout.store_id),
+                    ledger.debit(
+                        ledger.STORE_PROVIDER_BALANCE, payout.amount_cents, store_id=payout.store_id
+                    ),
+                    ledger.credit(
+                        ledger.STORE_PAYABLE, payout.amount_cents, store_id=payout.store_id
+                    ),
                 ],
-            )  # fmt: skip
+            )
         record_audit_event(
-            actor=actor, action=f"payout.{target}", target=payout, store_id=payout.store_id,
+            actor=actor,
+            action=f"payout.{target}",
+            target=payout,
+            store_id=payout.store_id,
             data={"from": previous, "reason": reason[:300]},
-        )  # fmt: skip
+        )
         emit_event(
-            event_type=f"payout.{target}", store_id=payout.store_id,
+            event_type=f"payout.{target}",
+            store_id=payout.store_id,
             event_id=f"payout.{target}:{payout.pk}",
-            data={"payout": payout.pk, "amount_cents": payout.amount_cents,
-                  "currency": payout.currency, "period": payout.period_key},
-        )  # fmt: skip
+            data={
+                "payout": payout.pk,
+                "amount_cents": payout.amount_cents,
+                "currency": payout.currency,
+                "period": payout.period_key,
+            },
+        )
     return payout
 
 
 def mark_payout_paid(*, payout: Payout, provider_reference: str, actor) -> Payout:
     return _move(
-        payout, Payout.Status.PAID, actor=actor, provider_reference=provider_reference[:100],
+        payout,
+        Payout.Status.PAID,
+        actor=actor,
+        provider_reference=provider_reference[:100],
         paid_at=timezone.now(),
-    )  # fmt: skip
+    )
 
 
 def mark_payout_failed(*, payout: Payout, reason: str, actor) -> Payout:
     return _move(
-        payout, Payout.Status.FAILED, actor=actor, reason=reason,
-        failure_message=reason[:300], failed_at=timezone.now(),
-    )  # fmt: skip
+        payout,
+        Payout.Status.FAILED,
+        actor=actor,
+        reason=reason,
+        failure_message=reason[:300],
+        failed_at=timezone.now(),
+    )
 
 
 def send_payout_to_provider(message) -> None:
@@ -353,9 +409,10 @@ def send_payout_to_provider(message) -> None:
         mark_payout_paid(payout=payout, provider_reference=result.reference, actor="provider")
     else:
         mark_payout_failed(
-            payout=payout, reason=result.failure_message or _("Refused by the provider."),
+            payout=payout,
+            reason=result.failure_message or _("Refused by the provider."),
             actor="provider",
-        )  # fmt: skip
+        )
 
 
 def handle_payout_event(

@@ -55,9 +55,14 @@ TABLE_STYLE = TableStyle(
 
 def _document(buffer, title: str) -> SimpleDocTemplate:
     return SimpleDocTemplate(
-        buffer, pagesize=A4, title=title, leftMargin=18 * mm, rightMargin=18 * mm,
-        topMargin=16 * mm, bottomMargin=16 * mm,
-    )  # fmt: skip
+        buffer,
+        pagesize=A4,
+        title=title,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+    )
 
 
 def invoice_pdf(invoice: Invoice) -> bytes:
@@ -73,22 +78,31 @@ def invoice_pdf(invoice: Invoice) -> bytes:
     doc = _document(buffer, title)
     seller, buyer = invoice.seller, invoice.buyer
     seller_text = "\n".join(
-        filter(None, [
-            seller.get("company_name"), seller.get("legal_form"), seller.get("address"),
-            seller.get("registration_number"),
-            _("SIREN %(siren)s · SIRET %(siret)s") % {"siren": seller.get("siren", ""),
-                                                       "siret": seller.get("siret", "")},
-            _("VAT number: %(vat)s") % {"vat": seller.get("vat_number", "")},
-        ])
-    )  # fmt: skip
+        filter(
+            None,
+            [
+                seller.get("company_name"),
+                seller.get("legal_form"),
+                seller.get("address"),
+                seller.get("registration_number"),
+                _("SIREN %(siren)s · SIRET %(siret)s")
+                % {"siren": seller.get("siren", ""), "siret": seller.get("siret", "")},
+                _("VAT number: %(vat)s") % {"vat": seller.get("vat_number", "")},
+            ],
+        )
+    )
     buyer_text = "\n".join(
-        filter(None, [
-            buyer.get("company_name"), buyer.get("legal_address"),
-            buyer.get("registration_number"),
-            _("VAT number: %(vat)s") % {"vat": buyer.get("vat_number") or "—"},
-            _("Store: %(store)s") % {"store": buyer.get("store", "")},
-        ])
-    )  # fmt: skip
+        filter(
+            None,
+            [
+                buyer.get("company_name"),
+                buyer.get("legal_address"),
+                buyer.get("registration_number"),
+                _("VAT number: %(vat)s") % {"vat": buyer.get("vat_number") or "—"},
+                _("Store: %(store)s") % {"store": buyer.get("store", "")},
+            ],
+        )
+    )
     issued = timezone.localtime(invoice.issued_at)
     facts = [
         _("Number: %(number)s") % {"number": invoice.number},
@@ -129,10 +143,15 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         ]
     ]
     for line in invoice.lines.all():
-        rows.append([
-            date_format(line.date, "SHORT_DATE_FORMAT"), _p(line.label, normal),
-            rate(line.vat_rate_bp), euros(line.amount_excl_vat_cents), euros(line.vat_cents),
-        ])  # fmt: skip
+        rows.append(
+            [
+                date_format(line.date, "SHORT_DATE_FORMAT"),
+                _p(line.label, normal),
+                rate(line.vat_rate_bp),
+                euros(line.amount_excl_vat_cents),
+                euros(line.vat_cents),
+            ]
+        )
     table = Table(rows, colWidths=[22 * mm, 90 * mm, 18 * mm, 24 * mm, 20 * mm], repeatRows=1)
     table.setStyle(TABLE_STYLE)
     story += [table, Spacer(1, 5 * mm)]
@@ -147,10 +166,15 @@ def invoice_pdf(invoice: Invoice) -> bytes:
         [_("Total incl. VAT"), "", euros(invoice.total_incl_vat_cents)],
     ]
     totals = Table(vat_rows, colWidths=[40 * mm, 35 * mm, 30 * mm], hAlign="RIGHT")
-    totals.setStyle(TableStyle([
-        *TABLE_STYLE.getCommands(), ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-        ("LINEABOVE", (0, -3), (-1, -3), 0.5, colors.black),
-    ]))  # fmt: skip
+    totals.setStyle(
+        TableStyle(
+            [
+                *TABLE_STYLE.getCommands(),
+                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                ("LINEABOVE", (0, -3), (-1, -3), 0.5, colors.black),
+            ]
+        )
+    )
     story += [totals, Spacer(1, 6 * mm), _p(invoice.payment_terms, normal)]
     doc.build(story)
     return buffer.getvalue()
@@ -170,20 +194,34 @@ def statement_pdf(stmt: Statement) -> bytes:
     rows.append(["", _("Opening balance"), "", "", euros(stmt.opening_cents)])
     for line in stmt.lines:
         text = line.label + (f" · {line.order_number}" if line.order_number else "")
-        rows.append([
-            date_format(timezone.localtime(line.occurred_at).date(), "SHORT_DATE_FORMAT"),
-            _p(f"{text}\n{line.reference}", normal),
-            euros(line.debit_cents) if line.debit_cents else "",
-            euros(line.credit_cents) if line.credit_cents else "",
-            euros(line.balance_cents),
-        ])  # fmt: skip
-    rows.append(["", _("Closing balance"), euros(stmt.debits_cents), euros(stmt.credits_cents),
-                 euros(stmt.closing_cents)])  # fmt: skip
+        rows.append(
+            [
+                date_format(timezone.localtime(line.occurred_at).date(), "SHORT_DATE_FORMAT"),
+                _p(f"{text}\n{line.reference}", normal),
+                euros(line.debit_cents) if line.debit_cents else "",
+                euros(line.credit_cents) if line.credit_cents else "",
+                euros(line.balance_cents),
+            ]
+        )
+    rows.append(
+        [
+            "",
+            _("Closing balance"),
+            euros(stmt.debits_cents),
+            euros(stmt.credits_cents),
+            euros(stmt.closing_cents),
+        ]
+    )
     table = Table(rows, colWidths=[22 * mm, 82 * mm, 24 * mm, 24 * mm, 24 * mm], repeatRows=1)
-    table.setStyle(TableStyle([
-        *TABLE_STYLE.getCommands(), ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
-        ("FONTNAME", (0, 1), (-1, 1), "Helvetica-Bold"),
-    ]))  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                *TABLE_STYLE.getCommands(),
+                ("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"),
+                ("FONTNAME", (0, 1), (-1, 1), "Helvetica-Bold"),
+            ]
+        )
+    )
     story = [
         _p(title, title_style),
         _p(_("What the network owes the store (account 467100), in euros."), normal),

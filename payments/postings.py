@@ -685,26 +685,41 @@ register_handler(TRANSFER_REVERSAL_KIND, send_transfer_reversal)
 
 
 def book_marketing_charge(
-    *, store, reference: str, label: str, amount_excl_vat_cents: int, vat_rate_bp: int = 2000,
-    actor, occurred_at=None,
-):  # fmt: skip
+    *,
+    store,
+    reference: str,
+    label: str,
+    amount_excl_vat_cents: int,
+    vat_rate_bp: int = 2000,
+    actor,
+    occurred_at=None,
+):
     """Charge a store for a marketing-hub order: netted from what the network owes it (its
     next payout pays less), HQ's marketing revenue and its VAT. `reference` names the hub's
     order, so booking it twice books once. Returns the entry."""
     vat = (amount_excl_vat_cents * vat_rate_bp + 5000) // 10000  # half up, like every VAT line
     with transaction.atomic():
         entry = post_entry(
-            journal="VT", reference=f"marketing:{reference}", label=label, store=store,
+            journal="VT",
+            reference=f"marketing:{reference}",
+            label=label,
+            store=store,
             occurred_at=occurred_at,
             postings=[
                 debit(ledger.STORE_PAYABLE, amount_excl_vat_cents + vat, store_id=store.pk),
                 credit(ledger.MARKETING_REVENUE, amount_excl_vat_cents),
                 credit(ledger.VAT_COLLECTED, vat),
             ],
-        )  # fmt: skip
+        )
         record_audit_event(
-            actor=actor, action="payments.marketing_charged", target=entry, store_id=store.pk,
-            data={"reference": reference, "amount_excl_vat_cents": amount_excl_vat_cents,
-                  "vat_cents": vat},
-        )  # fmt: skip
+            actor=actor,
+            action="payments.marketing_charged",
+            target=entry,
+            store_id=store.pk,
+            data={
+                "reference": reference,
+                "amount_excl_vat_cents": amount_excl_vat_cents,
+                "vat_cents": vat,
+            },
+        )
     return entry

@@ -154,9 +154,10 @@ def on_payout(event: ProviderEvent) -> str:
 
     data = _data_object(event)
     payout = handle_payout_event(
-        event_type=event.type, provider_reference=data.get("id", ""),
+        event_type=event.type,
+        provider_reference=data.get("id", ""),
         failure_message=data.get("failure_message") or "",
-    )  # fmt: skip
+    )
     return "unknown payout" if payout is None else f"payout {payout.status}"
 
 

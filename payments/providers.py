@@ -95,9 +95,15 @@ class PaymentProvider(ABC):
 
     @abstractmethod
     def charge(
-        self, *, amount_cents: int, currency: str, token: str, idempotency_key: str,
-        description: str, transfer_group: str = "",
-    ) -> ChargeResult:  # fmt: skip
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        token: str,
+        idempotency_key: str,
+        description: str,
+        transfer_group: str = "",
+    ) -> ChargeResult:
         """Take `amount_cents` on HQ's platform account; the same key twice charges once."""
 
     @abstractmethod
@@ -124,9 +130,15 @@ class PaymentProvider(ABC):
 
     @abstractmethod
     def create_transfer(
-        self, *, amount_cents: int, currency: str, destination: str, transfer_group: str,
-        source_charge: str, idempotency_key: str,
-    ) -> TransferResult:  # fmt: skip
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        destination: str,
+        transfer_group: str,
+        source_charge: str,
+        idempotency_key: str,
+    ) -> TransferResult:
         """Move a store's share of a charge to its connected account `destination`."""
 
     @abstractmethod
@@ -160,16 +172,19 @@ class DummyProvider(PaymentProvider):
     is_test_mode = True
     keeps_records = False
 
-    def charge(self, *, amount_cents, currency, token, idempotency_key, description,
-               transfer_group=""):  # fmt: skip
+    def charge(
+        self, *, amount_cents, currency, token, idempotency_key, description, transfer_group=""
+    ):
         if token == DECLINED_TEST_TOKEN:
             return ChargeResult(False, failure_message="Your card was declined.")
         if token == DELAYED_TEST_TOKEN:
             # The amount rides in the reference: the dummy keeps no records to read it back.
             return ChargeResult(
-                False, pending=True, amount_cents=amount_cents,
+                False,
+                pending=True,
+                amount_cents=amount_cents,
                 reference=f"{DUMMY_PENDING_PREFIX}{_digest(idempotency_key)}_{amount_cents}",
-            )  # fmt: skip
+            )
         return ChargeResult(
             True,
             reference=f"dummy_ch_{_digest(idempotency_key)}",
@@ -190,21 +205,26 @@ class DummyProvider(PaymentProvider):
 
     def create_account(self, *, store_slug, email, country):
         return AccountState(
-            reference=f"dummy_acct_{store_slug}"[:60], charges_enabled=True,
-            payouts_enabled=True, details_submitted=True,
-        )  # fmt: skip
+            reference=f"dummy_acct_{store_slug}"[:60],
+            charges_enabled=True,
+            payouts_enabled=True,
+            details_submitted=True,
+        )
 
     def account_link(self, *, account_reference, refresh_url, return_url):
         return return_url
 
     def retrieve_account(self, *, account_reference):
         return AccountState(
-            reference=account_reference, charges_enabled=True, payouts_enabled=True,
+            reference=account_reference,
+            charges_enabled=True,
+            payouts_enabled=True,
             details_submitted=True,
-        )  # fmt: skip
+        )
 
-    def create_transfer(self, *, amount_cents, currency, destination, transfer_group,
-                        source_charge, idempotency_key):  # fmt: skip
+    def create_transfer(
+        self, *, amount_cents, currency, destination, transfer_group, source_charge, idempotency_key
+    ):
         return TransferResult(True, reference=f"dummy_tr_{_digest(idempotency_key)}")
 
     def reverse_transfer(self, *, transfer_reference, amount_cents, idempotency_key):

@@ -145,13 +145,24 @@ def _check_charges(report, provider, since) -> None:
                 )
             )
             continue
-        _compare(report, subject, "amount at the provider", payment.amount_cents,
-                 charge.amount_cents or None)  # fmt: skip
-        _compare(report, subject, "refunded at the provider", refunded[payment.pk],
-                 charge.refunded_cents)  # fmt: skip
+        _compare(
+            report,
+            subject,
+            "amount at the provider",
+            payment.amount_cents,
+            charge.amount_cents or None,
+        )
+        _compare(
+            report, subject, "refunded at the provider", refunded[payment.pk], charge.refunded_cents
+        )
         if charge.fee_cents:
-            _compare(report, subject, "provider fee booked",
-                     fees.get(f"fee:payment:{payment.pk}", 0), charge.fee_cents)  # fmt: skip
+            _compare(
+                report,
+                subject,
+                "provider fee booked",
+                fees.get(f"fee:payment:{payment.pk}", 0),
+                charge.fee_cents,
+            )
     report.checked["charges"] = len(payments)
 
 
@@ -164,16 +175,26 @@ def _check_refunds(report, provider, since) -> None:
     booked = _amounts([f"refund:{r.pk}" for r in refunds], ledger.PLATFORM_BALANCE, "credit")
     for refund in refunds:
         subject = f"refund {refund.pk} ({refund.reference})"
-        _compare(report, subject, "ledger refund", refund.amount_cents,
-                 booked.get(f"refund:{refund.pk}", 0))  # fmt: skip
+        _compare(
+            report,
+            subject,
+            "ledger refund",
+            refund.amount_cents,
+            booked.get(f"refund:{refund.pk}", 0),
+        )
         theirs = provider.retrieve_refund(refund_reference=refund.reference)
         if not theirs.succeeded:
             report.differences.append(
                 Difference(subject, f"the provider has no such refund ({theirs.failure_message})")
             )
             continue
-        _compare(report, subject, "amount at the provider", refund.amount_cents,
-                 theirs.amount_cents or None)  # fmt: skip
+        _compare(
+            report,
+            subject,
+            "amount at the provider",
+            refund.amount_cents,
+            theirs.amount_cents or None,
+        )
     report.checked["refunds"] = len(refunds)
 
 
@@ -187,26 +208,36 @@ def _check_transfers(report, provider, since) -> None:
         done[reversal.transfer_id].append(reversal)
     reversed_booked = _amounts(
         [f"transfer-reversal:{r.pk}" for group in done.values() for r in group],
-        ledger.PLATFORM_BALANCE, "debit",
-    )  # fmt: skip
+        ledger.PLATFORM_BALANCE,
+        "debit",
+    )
     for transfer in transfers:
         subject = f"transfer {transfer.pk} ({transfer.reference})"
-        _compare(report, subject, "ledger transfer", transfer.amount_cents,
-                 booked.get(f"transfer:{transfer.pk}", 0))  # fmt: skip
+        _compare(
+            report,
+            subject,
+            "ledger transfer",
+            transfer.amount_cents,
+            booked.get(f"transfer:{transfer.pk}", 0),
+        )
         reversed_ours = sum(r.amount_cents for r in done[transfer.pk])
-        _compare(report, subject, "ledger reversals", reversed_ours,
-                 sum(reversed_booked.get(f"transfer-reversal:{r.pk}", 0)
-                     for r in done[transfer.pk]))  # fmt: skip
+        _compare(
+            report,
+            subject,
+            "ledger reversals",
+            reversed_ours,
+            sum(reversed_booked.get(f"transfer-reversal:{r.pk}", 0) for r in done[transfer.pk]),
+        )
         theirs = provider.retrieve_transfer(transfer_reference=transfer.reference)
         if not theirs.succeeded:
             report.differences.append(
                 Difference(subject, f"the provider has no such transfer ({theirs.failure_message})")
             )
             continue
-        _compare(report, subject, "amount at the provider", transfer.amount_cents,
-                 theirs.amount_cents)  # fmt: skip
-        _compare(report, subject, "reversed at the provider", reversed_ours,
-                 theirs.reversed_cents)  # fmt: skip
+        _compare(
+            report, subject, "amount at the provider", transfer.amount_cents, theirs.amount_cents
+        )
+        _compare(report, subject, "reversed at the provider", reversed_ours, theirs.reversed_cents)
     report.checked["transfers"] = len(transfers)
 
 

@@ -90,9 +90,11 @@ def parse_month(value: str) -> date:
 def in_period(queryset: QuerySet, start: date, end: date, *, prefix: str = "") -> QuerySet:
     """Rows dated (`prefix`occurred_at) from `start` to `end` included, local days."""
     return queryset.filter(
-        **{f"{prefix}occurred_at__gte": local_midnight(start),
-           f"{prefix}occurred_at__lt": local_midnight(end + timedelta(days=1))}
-    )  # fmt: skip
+        **{
+            f"{prefix}occurred_at__gte": local_midnight(start),
+            f"{prefix}occurred_at__lt": local_midnight(end + timedelta(days=1)),
+        }
+    )
 
 
 # Commissions per order
@@ -159,8 +161,11 @@ def commission_rows(*, store: Store, start: date, end: date) -> list[CommissionR
 
 
 def _commission_row(entry: JournalEntry, lines: list[JournalLine], store: Store):
-    own = [ln for ln in lines if ln.account.code == ledger.STORE_PAYABLE
-           and ln.account.store_id == store.pk]  # fmt: skip
+    own = [
+        ln
+        for ln in lines
+        if ln.account.code == ledger.STORE_PAYABLE and ln.account.store_id == store.pk
+    ]
     commission_lines = [ln for ln in lines if ln.account.code == ledger.COMMISSION_REVENUE]
     if not commission_lines:
         return None  # not a sale (e.g. a marketing charge booked on the store)
@@ -375,8 +380,13 @@ def network_money(*, start: date, end: date) -> tuple[list[StoreMoneyRow], Store
     ordered = sorted(rows.values(), key=lambda item: (-item.gmv_cents, item.store_name))
     total = StoreMoneyRow(store_id=0, store_name="")
     for item in ordered:
-        for name in ("gmv_cents", "commission_cents", "refunds_cents", "payouts_cents",
-                     "payouts_count"):  # fmt: skip
+        for name in (
+            "gmv_cents",
+            "commission_cents",
+            "refunds_cents",
+            "payouts_cents",
+            "payouts_count",
+        ):
             setattr(total, name, getattr(total, name) + getattr(item, name))
     return ordered, total
 
@@ -543,6 +553,9 @@ def account_summary(store) -> AccountSummary:
     if state == "ready":
         return AccountSummary(state, _("Ready"), "ok", account, [])
     return AccountSummary(
-        state, _("Onboarding incomplete"), "warn", account,
+        state,
+        _("Onboarding incomplete"),
+        "warn",
+        account,
         [requirement_label(name) for name in account.currently_due],
-    )  # fmt: skip
+    )

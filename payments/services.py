@@ -151,10 +151,12 @@ def finish_order_payment(*, payment: Payment, actor) -> None:
         elif order.status == Order.Status.CANCELLED:
             # Paid after its checkout was given up: give the money back (once, same key).
             refund_payment(
-                order=order, amount_cents=paid_online_cents(order),
+                order=order,
+                amount_cents=paid_online_cents(order),
                 reason=_("The payment went through after the order was cancelled."),
-                idempotency_key=f"order:{order.pk}:abandoned", actor=actor,
-            )  # fmt: skip
+                idempotency_key=f"order:{order.pk}:abandoned",
+                actor=actor,
+            )
     elif payment.status == Payment.Status.FAILED and order.status == Order.Status.PENDING_PAYMENT:
         abandon_checkout(order=order, actor=actor, reason=_("The payment was declined."))
 
@@ -205,22 +207,35 @@ def refund_payment(
         )
         enqueue(kind=REFUND_KIND, payload={"refund": refund.pk}, dedupe_key=f"refund:{refund.pk}")
         record_audit_event(
-            actor=actor, action="payment.refunded", target=order,
+            actor=actor,
+            action="payment.refunded",
+            target=order,
             store_id=order.attributed_store_id,
             data={"refund": refund.pk, "amount_cents": amount, "reason": refund.reason},
-        )  # fmt: skip
+        )
         emit_event(
-            event_type="order.refunded", store_id=order.attributed_store_id,
+            event_type="order.refunded",
+            store_id=order.attributed_store_id,
             event_id=f"order.refunded:{refund.pk}",
-            data={"order": order.number, "refund": refund.pk, "amount_cents": amount,
-                  "reason": refund.reason},
-        )  # fmt: skip
+            data={
+                "order": order.number,
+                "refund": refund.pk,
+                "amount_cents": amount,
+                "reason": refund.reason,
+            },
+        )
         send_templated_email(
-            to=order.email, template="order_refund", language=order.language,
+            to=order.email,
+            template="order_refund",
+            language=order.language,
             dedupe_key=f"refund:{refund.pk}",
-            context={"number": order.number, "first_name": order.first_name,
-                     "amount_cents": amount, "reason": refund.reason},
-        )  # fmt: skip
+            context={
+                "number": order.number,
+                "first_name": order.first_name,
+                "amount_cents": amount,
+                "reason": refund.reason,
+            },
+        )
     return refund
 
 

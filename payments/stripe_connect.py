@@ -106,10 +106,12 @@ def charge_result(intent) -> ChargeResult:
             fee = int(balance.get("fee") or 0)
     if status == "succeeded":
         return ChargeResult(
-            True, reference=intent["id"], fee_cents=fee,
+            True,
+            reference=intent["id"],
+            fee_cents=fee,
             amount_cents=int(intent.get("amount_received") or intent.get("amount") or 0),
             refunded_cents=refunded,
-        )  # fmt: skip
+        )
     if status in PENDING_INTENT_STATUSES:
         return ChargeResult(
             False, reference=intent["id"], pending=True, amount_cents=int(intent.get("amount", 0))
@@ -147,8 +149,9 @@ class StripeConnectProvider(PaymentProvider):
 
     # Charges ----------------------------------------------------------------------------------
 
-    def charge(self, *, amount_cents, currency, token, idempotency_key, description,
-               transfer_group=""):  # fmt: skip
+    def charge(
+        self, *, amount_cents, currency, token, idempotency_key, description, transfer_group=""
+    ):
         params = {
             "amount": amount_cents,
             "currency": currency.lower(),
@@ -236,8 +239,9 @@ class StripeConnectProvider(PaymentProvider):
 
     # Transfers and payouts --------------------------------------------------------------------
 
-    def create_transfer(self, *, amount_cents, currency, destination, transfer_group,
-                        source_charge, idempotency_key):  # fmt: skip
+    def create_transfer(
+        self, *, amount_cents, currency, destination, transfer_group, source_charge, idempotency_key
+    ):
         params = {
             "amount": amount_cents,
             "currency": currency.lower(),
@@ -278,9 +282,11 @@ class StripeConnectProvider(PaymentProvider):
             with _stripe_errors():
                 payout = self.client.v1.payouts.create(
                     params={"amount": amount_cents, "currency": currency.lower()},
-                    options={"idempotency_key": idempotency_key,
-                             "stripe_account": account_reference},
-                )  # fmt: skip
+                    options={
+                        "idempotency_key": idempotency_key,
+                        "stripe_account": account_reference,
+                    },
+                )
         except stripe.InvalidRequestError as error:
             return PayoutResult(False, failure_message=_error_message(error))
         payout = _plain(payout)

@@ -19,8 +19,10 @@ def run_scheduled_payouts() -> int:
     if report.paid or report.flagged:
         logger.info(
             "payouts %s: %d paid, %d store(s) flagged (account can't receive payouts)",
-            report.period_key, len(report.paid), len(report.flagged),
-        )  # fmt: skip
+            report.period_key,
+            len(report.paid),
+            len(report.flagged),
+        )
     return len(report.paid)
 
 

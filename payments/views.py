@@ -35,11 +35,18 @@ def overview(request, store):
     account = PaymentAccount.objects.filter(store=store).first()
     availability = payouts.store_availability(store, policy=policy, account=account)
     page = Paginator(selectors.store_payouts(store), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "backoffice/money.html", {
-        "store": store, "availability": availability, "policy": policy,
-        "next_payout": payouts.next_payout_day(policy, timezone.localdate()), "page": page,
-        "invoices": selectors.store_invoices(store)[:3],
-    })  # fmt: skip
+    return render(
+        request,
+        "backoffice/money.html",
+        {
+            "store": store,
+            "availability": availability,
+            "policy": policy,
+            "next_payout": payouts.next_payout_day(policy, timezone.localdate()),
+            "page": page,
+            "invoices": selectors.store_invoices(store)[:3],
+        },
+    )
 
 
 @backoffice_store
@@ -50,27 +57,46 @@ def statement(request, store):
     if form.is_bound and not form.is_valid():
         # Nothing is computed for a wrong period: the page says why, on this month's figures.
         stmt = selectors.statement(store=store, start=start, end=end)
-        return render(request, "backoffice/money_statement.html", {
-            "store": store, "statement": stmt, "start": start, "end": end, "form": form,
-            "querystring": f"start={start}&end={end}",
-        }, status=400)  # fmt: skip
+        return render(
+            request,
+            "backoffice/money_statement.html",
+            {
+                "store": store,
+                "statement": stmt,
+                "start": start,
+                "end": end,
+                "form": form,
+                "querystring": f"start={start}&end={end}",
+            },
+            status=400,
+        )
     if form.is_bound:
         start, end = form.cleaned_data["start"], form.cleaned_data["end"]
     stmt = selectors.statement(store=store, start=start, end=end)
     name = f"statement-{store.slug}-{start:%Y%m%d}-{end:%Y%m%d}"
     download = request.GET.get("download")
     if download == "pdf":
-        return _attachment(statement_pdf(stmt), filename=f"{name}.pdf",
-                           content_type="application/pdf")  # fmt: skip
+        return _attachment(
+            statement_pdf(stmt), filename=f"{name}.pdf", content_type="application/pdf"
+        )
     if download == "csv":
         stream = io.StringIO()
         exports.write_statement_csv(stream, stmt)
-        return _attachment(stream.getvalue(), filename=f"{name}.csv",
-                           content_type="text/csv; charset=utf-8")  # fmt: skip
-    return render(request, "backoffice/money_statement.html", {
-        "store": store, "statement": stmt, "start": start, "end": end, "form": form,
-        "querystring": f"start={start}&end={end}",
-    })  # fmt: skip
+        return _attachment(
+            stream.getvalue(), filename=f"{name}.csv", content_type="text/csv; charset=utf-8"
+        )
+    return render(
+        request,
+        "backoffice/money_statement.html",
+        {
+            "store": store,
+            "statement": stmt,
+            "start": start,
+            "end": end,
+            "form": form,
+            "querystring": f"start={start}&end={end}",
+        },
+    )
 
 
 @backoffice_store
@@ -84,8 +110,9 @@ def invoice_download(request, store, number):
     invoice = get_object_or_404(
         selectors.store_invoices(store).prefetch_related("lines"), number=number
     )
-    return _attachment(invoice_pdf(invoice), filename=f"{invoice.number}.pdf",
-                       content_type="application/pdf")  # fmt: skip
+    return _attachment(
+        invoice_pdf(invoice), filename=f"{invoice.number}.pdf", content_type="application/pdf"
+    )
 
 
 @backoffice_store
@@ -99,9 +126,19 @@ def commissions(request, store):
     rows = selectors.commission_rows(store=store, start=start, end=end)
     previous = (start.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = end + timedelta(days=1)
-    return render(request, "backoffice/money_commissions.html", {
-        "store": store, "rows": rows, "start": start, "end": end,
-        "totals": {name: sum(getattr(row, name) for row in rows) for name in
-                   ("gross_cents", "net_cents", "commission_cents", "vat_cents")},
-        "previous": previous, "following": following if following <= today else None,
-    })  # fmt: skip
+    return render(
+        request,
+        "backoffice/money_commissions.html",
+        {
+            "store": store,
+            "rows": rows,
+            "start": start,
+            "end": end,
+            "totals": {
+                name: sum(getattr(row, name) for row in rows)
+                for name in ("gross_cents", "net_cents", "commission_cents", "vat_cents")
+            },
+            "previous": previous,
+            "following": following if following <= today else None,
+        },
+    )

@@ -129,9 +129,15 @@ class StockLevelAdmin(admin.ModelAdmin):
     """Read-only here: stock changes go through feeds, the back-office or the API (movements)."""
 
     list_display = [
-        "store", "variant", "on_hand", "reserved", "safety_stock", "available", "price_cents",
+        "store",
+        "variant",
+        "on_hand",
+        "reserved",
+        "safety_stock",
+        "available",
+        "price_cents",
         "updated_at",
-    ]  # fmt: skip
+    ]
     list_filter = ["store__kind", "store"]
     search_fields = ["variant__sku", "variant__gtin", "variant__product__name", "store__name"]
     list_select_related = ["store", "variant__product"]
@@ -150,9 +156,16 @@ class StockLevelAdmin(admin.ModelAdmin):
 @admin.register(StockMovement)
 class StockMovementAdmin(admin.ModelAdmin):
     list_display = [
-        "created_at", "store", "variant", "delta", "on_hand_after", "reason", "source",
-        "reference", "actor_label",
-    ]  # fmt: skip
+        "created_at",
+        "store",
+        "variant",
+        "delta",
+        "on_hand_after",
+        "reason",
+        "source",
+        "reference",
+        "actor_label",
+    ]
     list_filter = ["reason", "source"]
     search_fields = ["variant__sku", "store__name", "reference"]
     list_select_related = ["store", "variant__product"]
@@ -173,9 +186,16 @@ class ReservationAdmin(admin.ModelAdmin):
     """Holds on stock, to find a stuck one; they change only through stores.services."""
 
     list_display = [
-        "created_at", "holder", "kind", "status", "store", "variant", "quantity", "expires_at",
+        "created_at",
+        "holder",
+        "kind",
+        "status",
+        "store",
+        "variant",
+        "quantity",
+        "expires_at",
         "actor_label",
-    ]  # fmt: skip
+    ]
     list_filter = ["status", "kind"]
     search_fields = ["holder", "variant__sku", "store__name"]
     list_select_related = ["store", "variant__product"]

@@ -59,8 +59,14 @@ class StockRowForm(forms.Form):
     reduction_ends = forms.DateField(label=_("Reduction ends after"), required=False)
     reduction_ends_was = forms.DateField(required=False, widget=forms.HiddenInput)
 
-    PRICE_FIELDS = ("price", "price_was", "reduction", "reduction_was", "reduction_ends",
-                    "reduction_ends_was")  # fmt: skip
+    PRICE_FIELDS = (
+        "price",
+        "price_was",
+        "reduction",
+        "reduction_was",
+        "reduction_ends",
+        "reduction_ends_was",
+    )
 
     def __init__(self, *args, can_set_prices: bool, **kwargs):
         super().__init__(*args, **kwargs)

@@ -75,16 +75,19 @@ class Store(models.Model):
     catchment_postal_codes = models.JSONField(_("catchment postal codes"), default=list, blank=True)
     catchment_radius_km = models.PositiveIntegerField(_("catchment radius (km)"), default=15)
     daily_capacity = models.PositiveIntegerField(
-        _("orders a day"), null=True, blank=True,
+        _("orders a day"),
+        null=True,
+        blank=True,
         help_text=_("Open fulfilments the store can handle; empty: HQ's default (order policy)."),
-    )  # fmt: skip
+    )
     accept_within_minutes = models.PositiveIntegerField(
         _("accepts routed orders within (minutes; overrides HQ's default)"), null=True, blank=True
     )
     pickup_slot_minutes = models.PositiveSmallIntegerField(
         _("pickup slots (minutes; empty: no slots, customers come during opening hours)"),
-        null=True, blank=True,
-    )  # fmt: skip
+        null=True,
+        blank=True,
+    )
     safety_stock_override = models.PositiveIntegerField(
         _("safety stock (overrides HQ's default)"), null=True, blank=True
     )
@@ -251,9 +254,11 @@ class StockLevel(models.Model):
         verbose_name=_("in stock"),
     )
     price_cents = models.BigIntegerField(
-        _("store price (cents)"), null=True, blank=True,
+        _("store price (cents)"),
+        null=True,
+        blank=True,
         help_text=_("Empty: the store sells at HQ's recommended retail price."),
-    )  # fmt: skip
+    )
     feed_position = models.BigIntegerField(default=0)
     # The store announcing a reduction of its price (within HQ's bounds): shown as reduced,
     # against the lowest price of the 30 days before `promotion_started_at` (Omnibus).
@@ -323,9 +328,12 @@ class StockMovement(models.Model):
     # keys the database does check, and the two checks per row at commit (each a key-share lock
     # on the store and the variant) were a fifth of a 100,000-row feed's cost (bench/README.md).
     store = models.ForeignKey(
-        Store, on_delete=models.CASCADE, related_name="stock_movements", db_index=False,
+        Store,
+        on_delete=models.CASCADE,
+        related_name="stock_movements",
+        db_index=False,
         db_constraint=False,
-    )  # fmt: skip
+    )
     variant = models.ForeignKey(
         Variant, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
@@ -401,9 +409,13 @@ class Reservation(models.Model):
     # Empty for a firm hold (an order's): it lasts until the sale or a release.
     expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
     converted_from = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="converted_into",
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="converted_into",
         verbose_name=_("converted from"),
-    )  # fmt: skip
+    )
     actor_label = models.CharField(_("by"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

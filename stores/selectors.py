@@ -645,9 +645,12 @@ def attributed_store_for(
             return Store.objects.get(pk=listed[0])
         if listed and point is not None:
             return stores_near(
-                latitude=point[0], longitude=point[1], radius_km=20_000,
-                queryset=selling_stores().filter(pk__in=listed), limit=1,
-            )[0]  # fmt: skip
+                latitude=point[0],
+                longitude=point[1],
+                radius_km=20_000,
+                queryset=selling_stores().filter(pk__in=listed),
+                limit=1,
+            )[0]
         if listed:
             return Store.objects.filter(pk__in=listed).order_by("pk").first()
     if point is None:

@@ -90,9 +90,14 @@ def _render_stock_list(request, store, *, bound_form=None, bound_level=None, sta
     ]
     if bound_level is not None and all(row["level"].pk != bound_level.pk for row in rows):
         # The row in error is no longer on this page (filters changed meanwhile): show it first.
-        rows.insert(0, {"level": bound_level, "form": bound_form,
-                        "bounds": price_bounds_for_variants([bound_level.variant])[
-                            bound_level.variant_id]})  # fmt: skip
+        rows.insert(
+            0,
+            {
+                "level": bound_level,
+                "form": bound_form,
+                "bounds": price_bounds_for_variants([bound_level.variant])[bound_level.variant_id],
+            },
+        )
     return render(
         request,
         "backoffice/stock_list.html",
@@ -214,9 +219,17 @@ def stock_import(request, store):
                 rows = read_feed_file(uploaded)
                 if not can_set_prices and _carries_prices(rows):
                     raise StockFeedRejected(
-                        [RowError(0, "price", _("Your role can't change prices: remove the "
-                                                "price column or ask the store's owner."))]
-                    )  # fmt: skip
+                        [
+                            RowError(
+                                0,
+                                "price",
+                                _(
+                                    "Your role can't change prices: remove the "
+                                    "price column or ask the store's owner."
+                                ),
+                            )
+                        ]
+                    )
                 result = apply_stock_feed(
                     store=store,
                     rows=rows,
@@ -262,8 +275,9 @@ def stock_import_template(request, store):
     # Sequence 1: uploading the example as it is never jumps ahead of the till's own sequence.
     sequence = 1
     for level in levels:
-        writer.writerow([level.variant.sku, level.on_hand, euros_input(level.price_cents),
-                         sequence])  # fmt: skip
+        writer.writerow(
+            [level.variant.sku, level.on_hand, euros_input(level.price_cents), sequence]
+        )
     if not levels:
         writer.writerow(["ARD-000123", 12, "24,90", sequence])
         writer.writerow(["ARD-000124", 0, "", sequence])

@@ -82,14 +82,16 @@ def _request_lines(order: Order, given: list[dict]) -> list[ReturnRequestLine]:
             "fulfilment", "order_line"
         )
     }
-    unknown = [item["fulfilment_line"] for item in given
-               if item["fulfilment_line"] not in lines_by_id]  # fmt: skip
+    unknown = [
+        item["fulfilment_line"] for item in given if item["fulfilment_line"] not in lines_by_id
+    ]
     if unknown:
         raise exceptions.ValidationError(
             {"lines": [_("Not lines of this order: %(ids)s.") % {"ids": unknown}]}
         )
-    return [ReturnRequestLine(lines_by_id[item["fulfilment_line"]], item["quantity"])
-            for item in given]  # fmt: skip
+    return [
+        ReturnRequestLine(lines_by_id[item["fulfilment_line"]], item["quantity"]) for item in given
+    ]
 
 
 # Serializers ------------------------------------------------------------------------------
@@ -105,8 +107,17 @@ class ReturnLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReturnLine
-        fields = ["id", "sku", "product", "quantity", "seller_store", "condition",
-                  "restocked_quantity", "refund_cents", "max_refund_cents"]  # fmt: skip
+        fields = [
+            "id",
+            "sku",
+            "product",
+            "quantity",
+            "seller_store",
+            "condition",
+            "restocked_quantity",
+            "refund_cents",
+            "max_refund_cents",
+        ]
         read_only_fields = fields
 
 
@@ -123,10 +134,26 @@ class ReturnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Return
-        fields = ["number", "order", "status", "method", "store", "store_name", "reason",
-                  "comment", "refund_total_cents", "shipping_refund_cents", "refunded_cents",
-                  "currency", "lines", "created_at", "received_at", "inspected_at",
-                  "refunded_at", "cancelled_at"]  # fmt: skip
+        fields = [
+            "number",
+            "order",
+            "status",
+            "method",
+            "store",
+            "store_name",
+            "reason",
+            "comment",
+            "refund_total_cents",
+            "shipping_refund_cents",
+            "refunded_cents",
+            "currency",
+            "lines",
+            "created_at",
+            "received_at",
+            "inspected_at",
+            "refunded_at",
+            "cancelled_at",
+        ]
         read_only_fields = fields
 
 
@@ -143,9 +170,10 @@ class ReturnCreateSerializer(serializers.Serializer):
     reason = serializers.ChoiceField(choices=Return.Reason.choices)
     method = serializers.ChoiceField(choices=Return.Method.choices)
     store = serializers.SlugField(
-        required=False, allow_null=True,
+        required=False,
+        allow_null=True,
         help_text="The slug of the store the items are brought to (method `in_store`).",
-    )  # fmt: skip
+    )
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 
@@ -170,9 +198,10 @@ class InspectionLineSerializer(serializers.Serializer):
         help_text="Put the units back into this store's stock (resalable only)."
     )
     refund_cents = serializers.IntegerField(
-        min_value=0, required=False,
+        min_value=0,
+        required=False,
         help_text="Default: the price paid. Lower it for a loss of value the customer caused.",
-    )  # fmt: skip
+    )
 
 
 class InspectionSerializer(serializers.Serializer):
@@ -189,10 +218,12 @@ class DeskReturnCreateSerializer(serializers.Serializer):
 
 class StoreReturnQuerySerializer(serializers.Serializer):
     view = serializers.ChoiceField(
-        choices=DESK_VIEWS, required=False, default="to_receive",
+        choices=DESK_VIEWS,
+        required=False,
+        default="to_receive",
         help_text="`to_receive`: announced at this store; `received`: received here; `sales`: "
         "returns of this store's sales, wherever received.",
-    )  # fmt: skip
+    )
     status = serializers.ChoiceField(choices=Return.Status.choices, required=False)
 
 
@@ -251,8 +282,9 @@ class MyReturnViewSet(viewsets.GenericViewSet):
     def _own_order(self, number) -> Order:
         return get_object_or_404(
             Order.objects.exclude(status=Order.Status.PENDING_PAYMENT),
-            number__iexact=(number or "").strip(), customer=self.request.user,
-        )  # fmt: skip
+            number__iexact=(number or "").strip(),
+            customer=self.request.user,
+        )
 
     @extend_schema(
         summary="What of my order may be returned",
@@ -287,9 +319,14 @@ class MyReturnViewSet(viewsets.GenericViewSet):
                 raise exceptions.ValidationError({"store": [_("Unknown store.")]})
         try:
             made = request_return(
-                order=order, reason=values["reason"], method=values["method"], store=store,
-                comment=values.get("comment", ""), actor=request.user, lines=lines,
-            )  # fmt: skip
+                order=order,
+                reason=values["reason"],
+                method=values["method"],
+                store=store,
+                comment=values.get("comment", ""),
+                actor=request.user,
+                lines=lines,
+            )
         except ReturnInvalid as error:
             return _invalid(error)
         made = self.get_queryset().get(pk=made.pk)
@@ -305,9 +342,10 @@ class MyReturnViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["post"])
     def cancel(self, request, number):
         cancel_return(
-            return_request=self._own(number), actor=request.user,
+            return_request=self._own(number),
+            actor=request.user,
             reason=_("Cancelled by the customer."),
-        )  # fmt: skip
+        )
         return Response(self.get_serializer(self._own(number)).data)
 
 
@@ -350,9 +388,10 @@ class StoreReturnViewSet(StoreScopedViewSet):
         query = StoreReturnQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         returns = store_returns(
-            store=self.get_store(), view=query.validated_data["view"],
+            store=self.get_store(),
+            view=query.validated_data["view"],
             status=query.validated_data.get("status", ""),
-        )  # fmt: skip
+        )
         page = self.paginate_queryset(returns)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -379,9 +418,13 @@ class StoreReturnViewSet(StoreScopedViewSet):
         try:
             lines = _request_lines(order, values["lines"])
             made = take_back_at_desk(
-                order=order, lines=lines, reason=values["reason"], store=self.get_store(),
-                actor=request.user, comment=values.get("comment", ""),
-            )  # fmt: skip
+                order=order,
+                lines=lines,
+                reason=values["reason"],
+                store=self.get_store(),
+                actor=request.user,
+                comment=values.get("comment", ""),
+            )
         except ReturnInvalid as error:
             return _invalid(error)
         return Response(
@@ -426,16 +469,20 @@ class StoreReturnViewSet(StoreScopedViewSet):
             )
         try:
             inspected = inspect_return(
-                return_request=return_request, store=self.get_store(), actor=request.user,
+                return_request=return_request,
+                store=self.get_store(),
+                actor=request.user,
                 source=StockMovement.Source.API,
                 inspections=[
                     LineInspection(
-                        lines[item["line"]], item["condition"], item["restock"],
+                        lines[item["line"]],
+                        item["condition"],
+                        item["restock"],
                         item.get("refund_cents", lines[item["line"]].max_refund_cents),
                     )
                     for item in given
                 ],
-            )  # fmt: skip
+            )
         except ReturnInvalid as error:
             return _invalid(error)
         return self._answer(inspected)

@@ -211,13 +211,17 @@ class ShipSerializer(serializers.Serializer):
 
 class ShipTransferSerializer(serializers.Serializer):
     carrier = serializers.CharField(
-        max_length=50, required=False, allow_blank=True,
+        max_length=50,
+        required=False,
+        allow_blank=True,
         help_text="The carrier; empty or absent: the network's internal shuttle.",
-    )  # fmt: skip
+    )
     tracking_number = serializers.CharField(
-        max_length=100, required=False, allow_blank=True,
+        max_length=100,
+        required=False,
+        allow_blank=True,
         help_text="The carrier's tracking number (required with a carrier).",
-    )  # fmt: skip
+    )
 
 
 class OutcomeSerializer(serializers.Serializer):

@@ -69,23 +69,53 @@ ILLEGAL_EXAMPLE = OpenApiExample(
 
 
 FULFILMENT_EXAMPLE = {
-    "id": 5120, "store": "lyon-presquile",
-    "order": {"number": "ARD-0004213", "status": "placed", "channel": "web",
-              "placed_at": "2026-03-01T14:05:12+01:00", "first_name": "Léa",
-              "last_name": "Martin", "email": "lea.martin@example.com",
-              "phone": "+33 6 12 34 56 78"},
-    "method": "click_collect", "status": "accepted", "status_label": "Accepted",
-    "allowed_actions": ["picked"], "accept_deadline": "2026-03-01T16:05:12+01:00",
-    "accepted_at": "2026-03-01T14:31:40+01:00", "ready_at": None, "collect_before": None,
-    "closed_at": None, "pickup_code_attempts_left": None, "carrier": "", "tracking_number": "",
-    "rejection_reason": "", "shipping_address": None,
-    "lines": [{"sku": "ARD-SEC-01", "product_name": "Sécateur Ardoise", "options_label": "",
-               "quantity": 2, "unit_price_cents": 2790}],
-    "events": [{"from_status": "awaiting_acceptance", "to_status": "accepted",
-                "actor": "api-key:3f9a1c2b7d10", "reason": "",
-                "created_at": "2026-03-01T14:31:40+01:00"}],
-    "created_at": "2026-03-01T14:05:11+01:00", "updated_at": "2026-03-01T14:31:40+01:00",
-}  # fmt: skip
+    "id": 5120,
+    "store": "lyon-presquile",
+    "order": {
+        "number": "ARD-0004213",
+        "status": "placed",
+        "channel": "web",
+        "placed_at": "2026-03-01T14:05:12+01:00",
+        "first_name": "Léa",
+        "last_name": "Martin",
+        "email": "lea.martin@example.com",
+        "phone": "+33 6 12 34 56 78",
+    },
+    "method": "click_collect",
+    "status": "accepted",
+    "status_label": "Accepted",
+    "allowed_actions": ["picked"],
+    "accept_deadline": "2026-03-01T16:05:12+01:00",
+    "accepted_at": "2026-03-01T14:31:40+01:00",
+    "ready_at": None,
+    "collect_before": None,
+    "closed_at": None,
+    "pickup_code_attempts_left": None,
+    "carrier": "",
+    "tracking_number": "",
+    "rejection_reason": "",
+    "shipping_address": None,
+    "lines": [
+        {
+            "sku": "ARD-SEC-01",
+            "product_name": "Sécateur Ardoise",
+            "options_label": "",
+            "quantity": 2,
+            "unit_price_cents": 2790,
+        }
+    ],
+    "events": [
+        {
+            "from_status": "awaiting_acceptance",
+            "to_status": "accepted",
+            "actor": "api-key:3f9a1c2b7d10",
+            "reason": "",
+            "created_at": "2026-03-01T14:31:40+01:00",
+        }
+    ],
+    "created_at": "2026-03-01T14:05:11+01:00",
+    "updated_at": "2026-03-01T14:31:40+01:00",
+}
 ACCEPTED_EXAMPLE = OpenApiExample("Accepted", response_only=True, value=FULFILMENT_EXAMPLE)
 
 
@@ -333,9 +363,12 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
         fulfilment = self.get_object()
         body = self._body(ShipTransferSerializer)
         shipped = transfers.ship_transfer(
-            fulfilment=fulfilment, actor=request.user, at_store=self.get_store(),
-            carrier=body.get("carrier", ""), tracking_number=body.get("tracking_number", ""),
-        )  # fmt: skip
+            fulfilment=fulfilment,
+            actor=request.user,
+            at_store=self.get_store(),
+            carrier=body.get("carrier", ""),
+            tracking_number=body.get("tracking_number", ""),
+        )
         return self._answer(shipped)
 
     @_step(
@@ -366,9 +399,11 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
         fulfilment = self.get_object()
         purchased = self._body(OutcomeSerializer)["purchased"]
         outcome = services.record_reserve_outcome(
-            fulfilment=fulfilment, purchased=purchased, actor=request.user,
+            fulfilment=fulfilment,
+            purchased=purchased,
+            actor=request.user,
             at_store=self.get_store(),
-        )  # fmt: skip
+        )
         return self._answer(outcome)
 
     @_step(

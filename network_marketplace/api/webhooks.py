@@ -69,9 +69,15 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookEndpoint
         fields = [
-            "id", "store", "url", "description", "event_types", "active", "created_at",
+            "id",
+            "store",
+            "url",
+            "description",
+            "event_types",
+            "active",
+            "created_at",
             "updated_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = ["id", "created_at", "updated_at"]
 
     def __init__(self, *args, **kwargs):
@@ -106,10 +112,19 @@ class WebhookDeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = WebhookDelivery
         fields = [
-            "id", "event_id", "event_type", "state", "attempts", "status_code",
-            "response_snippet", "error", "duration_ms", "created_at", "last_attempt_at",
+            "id",
+            "event_id",
+            "event_type",
+            "state",
+            "attempts",
+            "status_code",
+            "response_snippet",
+            "error",
+            "duration_ms",
+            "created_at",
+            "last_attempt_at",
             "delivered_at",
-        ]  # fmt: skip
+        ]
         read_only_fields = fields
 
 

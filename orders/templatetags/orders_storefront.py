@@ -41,8 +41,14 @@ def transfer_offer(context, variant, location, offers):
     if variant is not None and location is not None:
         stocked = [offer.store.pk for offer in offers if offer.store.offers_click_collect]
         choices = transfer_pickup_choices(
-            variant_id=variant.pk, latitude=location.latitude, longitude=location.longitude,
+            variant_id=variant.pk,
+            latitude=location.latitude,
+            longitude=location.longitude,
             exclude_store_ids=stocked,
-        )  # fmt: skip
-    return {"choices": choices, "variant": variant, "request": context.get("request"),
-            "csrf_token": context.get("csrf_token")}  # fmt: skip
+        )
+    return {
+        "choices": choices,
+        "variant": variant,
+        "request": context.get("request"),
+        "csrf_token": context.get("csrf_token"),
+    }

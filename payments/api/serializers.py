@@ -35,19 +35,36 @@ class PayoutSerializer(serializers.ModelSerializer):
     class Meta:
         model = Payout
         fields = [
-            "id", "store", "period", "attempt", "amount_cents", "currency", "status",
-            "balance_cents", "reserve_cents", "reserve_detail", "provider_reference",
-            "failure_message", "created_at", "paid_at", "failed_at",
-        ]  # fmt: skip
+            "id",
+            "store",
+            "period",
+            "attempt",
+            "amount_cents",
+            "currency",
+            "status",
+            "balance_cents",
+            "reserve_cents",
+            "reserve_detail",
+            "provider_reference",
+            "failure_message",
+            "created_at",
+            "paid_at",
+            "failed_at",
+        ]
 
 
 class InvoiceLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = InvoiceLine
         fields = [
-            "position", "date", "label", "order_number", "amount_excl_vat_cents", "vat_rate_bp",
+            "position",
+            "date",
+            "label",
+            "order_number",
+            "amount_excl_vat_cents",
+            "vat_rate_bp",
             "vat_cents",
-        ]  # fmt: skip
+        ]
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
@@ -58,11 +75,25 @@ class InvoiceSerializer(serializers.ModelSerializer):
     class Meta:
         model = Invoice
         fields = [
-            "number", "kind", "store", "period_start", "period_end", "issued_at", "due_date",
-            "currency", "total_excl_vat_cents", "vat_cents", "total_incl_vat_cents",
-            "vat_breakdown", "seller", "buyer", "payment_terms", "credited_invoice", "reason",
+            "number",
+            "kind",
+            "store",
+            "period_start",
+            "period_end",
+            "issued_at",
+            "due_date",
+            "currency",
+            "total_excl_vat_cents",
+            "vat_cents",
+            "total_incl_vat_cents",
+            "vat_breakdown",
+            "seller",
+            "buyer",
+            "payment_terms",
+            "credited_invoice",
+            "reason",
             "lines",
-        ]  # fmt: skip
+        ]
 
 
 class BalanceSerializer(serializers.Serializer):

@@ -10,18 +10,23 @@ register = template.Library()
 @register.inclusion_tag("backoffice/_payment_account_notice.html", takes_context=True)
 def payment_account_notice(context, store):
     request = context["request"]
-    if not may_see_payment_account(user=request.user, membership=getattr(request, "membership",
-                                                                          None)):  # fmt: skip
+    if not may_see_payment_account(
+        user=request.user, membership=getattr(request, "membership", None)
+    ):
         return {"show": False}
     if request.resolver_match and request.resolver_match.url_name == "payment-account":
         return {"show": False}  # the page itself says it, in full
     account = payment_account_of(store)
-    return {"show": account is not None and bool(account.past_due), "store": store,
-            "account": account}  # fmt: skip
+    return {
+        "show": account is not None and bool(account.past_due),
+        "store": store,
+        "account": account,
+    }
 
 
 @register.simple_tag(takes_context=True)
 def sees_payment_account(context) -> bool:
     request = context["request"]
-    return may_see_payment_account(user=request.user,
-                                   membership=getattr(request, "membership", None))  # fmt: skip
+    return may_see_payment_account(
+        user=request.user, membership=getattr(request, "membership", None)
+    )

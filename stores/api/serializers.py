@@ -139,9 +139,11 @@ class StockFeedRowSerializer(serializers.Serializer):
 
 class StockBatchSerializer(serializers.Serializer):
     reference = serializers.CharField(
-        required=False, allow_blank=True, max_length=200, help_text="Your batch id, kept on "
-        "every stock movement the batch writes."
-    )  # fmt: skip
+        required=False,
+        allow_blank=True,
+        max_length=200,
+        help_text="Your batch id, kept on every stock movement the batch writes.",
+    )
     rows = StockFeedRowSerializer(many=True, help_text="Up to 200,000 rows.")
 
 

@@ -49,16 +49,21 @@ from .serializers import (
 )
 
 STORE_SLUG = OpenApiParameter(
-    "store_slug", OpenApiTypes.STR, OpenApiParameter.PATH,
+    "store_slug",
+    OpenApiTypes.STR,
+    OpenApiParameter.PATH,
     description="The store's slug. A store key or member acts on its own store only (another "
     "store is a 404); HQ acts on any.",
-)  # fmt: skip
+)
 SKU = OpenApiParameter("sku", OpenApiTypes.STR, OpenApiParameter.PATH, description="The SKU.")
 IDEMPOTENCY_KEY = OpenApiParameter(
-    "Idempotency-Key", OpenApiTypes.STR, OpenApiParameter.HEADER, required=False,
+    "Idempotency-Key",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
     description="Optional. A retry with the same key within 24 h gets the first answer back "
     "(header Idempotent-Replayed: true). The batch is idempotent by position anyway.",
-)  # fmt: skip
+)
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid fields."),
     401: OpenApiResponse(ErrorSerializer, description="No or invalid credentials."),

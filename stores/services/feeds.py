@@ -304,11 +304,23 @@ def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[
         if price_cents is not None and sku in refs:
             bounds = refs[sku].bounds
             if bounds.min_cents is not None and price_cents < bounds.min_cents:
-                errors.append(RowError(row, "price", _("Below HQ's lowest price, %(bound)s.")
-                                       % {"bound": format_cents(bounds.min_cents)}))  # fmt: skip
+                errors.append(
+                    RowError(
+                        row,
+                        "price",
+                        _("Below HQ's lowest price, %(bound)s.")
+                        % {"bound": format_cents(bounds.min_cents)},
+                    )
+                )
             elif bounds.max_cents is not None and price_cents > bounds.max_cents:
-                errors.append(RowError(row, "price", _("Above HQ's highest price, %(bound)s.")
-                                       % {"bound": format_cents(bounds.max_cents)}))  # fmt: skip
+                errors.append(
+                    RowError(
+                        row,
+                        "price",
+                        _("Above HQ's highest price, %(bound)s.")
+                        % {"bound": format_cents(bounds.max_cents)},
+                    )
+                )
         if len(errors) == count_before:
             parsed.append(FeedRow(row, sku, on_hand, price_cents, position))
     # One SKU twice in a batch: the newer position wins; the same position twice is ambiguous.
@@ -320,9 +332,14 @@ def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[
         elif feed_row.position == kept.position and (
             (feed_row.on_hand, feed_row.price_cents) != (kept.on_hand, kept.price_cents)
         ):
-            errors.append(RowError(feed_row.row, "sequence", _(
-                "Same SKU and position as row %(row)s with other values."
-            ) % {"row": kept.row}))  # fmt: skip
+            errors.append(
+                RowError(
+                    feed_row.row,
+                    "sequence",
+                    _("Same SKU and position as row %(row)s with other values.")
+                    % {"row": kept.row},
+                )
+            )
     return list(latest.values()), refs, errors
 
 
@@ -550,9 +567,12 @@ def _stage_and_check(cursor, numbered_rows, row_count: int, plan: _BulkPlan) -> 
             write_row(staged)
     cursor.execute(
         _STAGE_SQL,
-        [list(bounds), [low for low, _high in bounds.values()],
-         [high for _low, high in bounds.values()]],
-    )  # fmt: skip
+        [
+            list(bounds),
+            [low for low, _high in bounds.values()],
+            [high for _low, high in bounds.values()],
+        ],
+    )
     cursor.execute(_ERRORS_SQL, [MAX_REPORTED_ERRORS])
     found = cursor.fetchall()
     error_count = len(errors) + (found[0][4] if found else 0)
@@ -611,9 +631,16 @@ def _apply_staged(cursor, part: _StagedPart, plan: _BulkPlan) -> None:
         " %s, now() FROM feed_rows f LEFT JOIN locked l ON l.variant_id = f.variant_id"
         " WHERE (l.id IS NULL OR l.feed_position < f.position)"
         " AND f.on_hand <> COALESCE(l.on_hand, 0)",
-        [store_id, *([store_id, source] if part.has_prices else []), store_id,
-         StockMovement.Reason.FEED, source, plan.reference, plan.actor_label],
-    )  # fmt: skip
+        [
+            store_id,
+            *([store_id, source] if part.has_prices else []),
+            store_id,
+            StockMovement.Reason.FEED,
+            source,
+            plan.reference,
+            plan.actor_label,
+        ],
+    )
     part.movements = cursor.rowcount
     # The rows the store already has (locked above): a plain UPDATE, cheaper than an upsert.
     cursor.execute(
@@ -746,11 +773,18 @@ def _apply_portable(store, ordered, source, reference, actor, result: FeedResult
         level.feed_position = row.position
         level.updated_at = now
         if row.on_hand != before:
-            movements.append(StockMovement(
-                store=store, variant_id=variant_id, delta=row.on_hand - before,
-                on_hand_after=row.on_hand, reason=StockMovement.Reason.FEED, source=source,
-                reference=reference, actor_label=label,
-            ))  # fmt: skip
+            movements.append(
+                StockMovement(
+                    store=store,
+                    variant_id=variant_id,
+                    delta=row.on_hand - before,
+                    on_hand_after=row.on_hand,
+                    reason=StockMovement.Reason.FEED,
+                    source=source,
+                    reference=reference,
+                    actor_label=label,
+                )
+            )
     StockLevel.objects.bulk_create(to_create, batch_size=2000)
     StockLevel.objects.bulk_update(
         to_update, ["on_hand", "price_cents", "feed_position", "updated_at"], batch_size=2000

@@ -163,9 +163,15 @@ def _hold(*, store, variant, quantity, holder, kind, expires_at, label, now) -> 
     or neither. Returns the reservation, or None when the units are not available."""
     if connection.vendor != "postgresql":
         return _hold_portable(
-            store=store, variant=variant, quantity=quantity, holder=holder, kind=kind,
-            expires_at=expires_at, label=label, now=now,
-        )  # fmt: skip
+            store=store,
+            variant=variant,
+            quantity=quantity,
+            holder=holder,
+            kind=kind,
+            expires_at=expires_at,
+            label=label,
+            now=now,
+        )
     fields = [field.attname for field in Reservation._meta.concrete_fields]
     sql = (
         f"WITH taken AS (UPDATE {StockLevel._meta.db_table}"  # noqa: S608
@@ -180,10 +186,16 @@ def _hold(*, store, variant, quantity, holder, kind, expires_at, label, now) -> 
         f" FROM taken RETURNING {', '.join(fields)}"
     )
     params = {
-        "store": store.pk, "variant": variant.pk, "quantity": quantity, "holder": holder,
-        "kind": str(kind), "status": str(Status.ACTIVE), "expires_at": expires_at,
-        "label": label, "now": now,
-    }  # fmt: skip
+        "store": store.pk,
+        "variant": variant.pk,
+        "quantity": quantity,
+        "holder": holder,
+        "kind": str(kind),
+        "status": str(Status.ACTIVE),
+        "expires_at": expires_at,
+        "label": label,
+        "now": now,
+    }
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
@@ -199,15 +211,22 @@ def _hold_portable(*, store, variant, quantity, holder, kind, expires_at, label,
     UPDATE, then the reservation, in one transaction."""
     with transaction.atomic():
         taken = StockLevel.objects.filter(
-            store=store, variant=variant,
+            store=store,
+            variant=variant,
             on_hand__gte=F("reserved") + F("safety_stock") + quantity,
-        ).update(reserved=F("reserved") + quantity, updated_at=now)  # fmt: skip
+        ).update(reserved=F("reserved") + quantity, updated_at=now)
         if not taken:
             return None
         return Reservation.objects.create(
-            store=store, variant=variant, quantity=quantity, holder=holder, kind=kind,
-            status=Status.ACTIVE, expires_at=expires_at, actor_label=label,
-        )  # fmt: skip
+            store=store,
+            variant=variant,
+            quantity=quantity,
+            holder=holder,
+            kind=kind,
+            status=Status.ACTIVE,
+            expires_at=expires_at,
+            actor_label=label,
+        )
 
 
 def _no_longer_available(*, store: Store, variant: Variant, requested: int) -> InsufficientStock:
@@ -382,9 +401,13 @@ def consume_reservation(
         )
         level.on_hand -= quantity
         _write_movement(
-            level=level, delta=-quantity, reason=reason, source=source,
-            reference=reference or current.holder, actor=actor,
-        )  # fmt: skip
+            level=level,
+            delta=-quantity,
+            reason=reason,
+            source=source,
+            reference=reference or current.holder,
+            actor=actor,
+        )
         current.status, current.updated_at = Status.CONSUMED, now
         _audit(current, "stock.reservation_consumed", actor, reference=reference)
     return current
@@ -419,13 +442,22 @@ def receive_transferred_stock(
         )
         level.on_hand += quantity
         _write_movement(
-            level=level, delta=quantity, reason=StockMovement.Reason.TRANSFER_IN,
-            source=StockMovement.Source.SYSTEM, reference=reference or holder, actor=actor,
-        )  # fmt: skip
+            level=level,
+            delta=quantity,
+            reason=StockMovement.Reason.TRANSFER_IN,
+            source=StockMovement.Source.SYSTEM,
+            reference=reference or holder,
+            actor=actor,
+        )
         reservation = Reservation.objects.create(
-            store=store, variant=variant, quantity=quantity, holder=holder, kind=kind,
-            expires_at=expires_at, actor_label=actor_label(actor),
-        )  # fmt: skip
+            store=store,
+            variant=variant,
+            quantity=quantity,
+            holder=holder,
+            kind=kind,
+            expires_at=expires_at,
+            actor_label=actor_label(actor),
+        )
         _audit(reservation, "stock.transfer_received", actor, quantity=quantity)
     return reservation
 
@@ -453,9 +485,11 @@ def release_holder(*, holder: str, actor) -> int:
     many were released. Holds made for `holder` while this runs are left alone."""
     now = timezone.now()
     with transaction.atomic():
-        holds = list(Reservation.objects.active().filter(holder=holder).values_list(
-            "pk", "store_id", "variant_id", "kind"
-        ))  # fmt: skip
+        holds = list(
+            Reservation.objects.active()
+            .filter(holder=holder)
+            .values_list("pk", "store_id", "variant_id", "kind")
+        )
         lock_stock_levels((store_id, variant_id) for _pk, store_id, variant_id, _kind in holds)
         ended = _end([pk for pk, *_rest in holds], status=Status.RELEASED, now=now)
         _give_back(ended, now=now)
@@ -463,9 +497,11 @@ def release_holder(*, holder: str, actor) -> int:
         for row in ended:
             if kinds[row.id] != Kind.CHECKOUT:
                 record_audit_event(
-                    actor=actor, action="stock.reservation_released", store_id=row.store_id,
+                    actor=actor,
+                    action="stock.reservation_released",
+                    store_id=row.store_id,
                     data={"reservation": row.id, "holder": holder, "quantity": row.quantity},
-                )  # fmt: skip
+                )
     return len(ended)
 
 
@@ -553,9 +589,10 @@ def _ended_error(current: Reservation, target: str, now: datetime) -> DomainErro
     """Why a hold can't move to `target`: it expired (still ACTIVE past its expiry, or EXPIRED),
     or it already ended another way."""
     expired = current.status == Status.EXPIRED or (
-        current.status == Status.ACTIVE and current.expires_at is not None
+        current.status == Status.ACTIVE
+        and current.expires_at is not None
         and current.expires_at <= now
-    )  # fmt: skip
+    )
     if expired:
         return ReservationExpired(
             _("The hold on %(item)s at %(store)s has expired.")
@@ -605,9 +642,12 @@ def _audit(reservation: Reservation, action: str, actor, **data) -> None:
         target=reservation,
         store_id=reservation.store_id,
         data={
-            "holder": reservation.holder, "kind": reservation.kind,
+            "holder": reservation.holder,
+            "kind": reservation.kind,
             "variant": reservation.variant_id,
-            **{key: (value.isoformat() if isinstance(value, datetime) else value)
-               for key, value in data.items()},
+            **{
+                key: (value.isoformat() if isinstance(value, datetime) else value)
+                for key, value in data.items()
+            },
         },
-    )  # fmt: skip
+    )

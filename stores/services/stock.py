@@ -182,9 +182,13 @@ def update_offer(
             level.on_hand = on_hand
             level.save(update_fields=["on_hand", "updated_at"])
             _write_movement(
-                level=level, delta=delta, reason=reason, source=source,
-                reference=reference, actor=actor,
-            )  # fmt: skip
+                level=level,
+                delta=delta,
+                reason=reason,
+                source=source,
+                reference=reference,
+                actor=actor,
+            )
             changes["on_hand"] = on_hand
         now = timezone.now()
         if price_cents is not UNCHANGED and price_cents != level.price_cents:
@@ -192,9 +196,12 @@ def update_offer(
             level.price_cents = price_cents
             level.save(update_fields=["price_cents", "updated_at"])
             record_offer_price(
-                variant_id=variant.pk, store_id=store.pk, source=source, at=now,
+                variant_id=variant.pk,
+                store_id=store.pk,
+                source=source,
+                at=now,
                 price_cents=price_cents if price_cents is not None else variant.rrp_cents,
-            )  # fmt: skip
+            )
         if reduction is not UNCHANGED:
             changes.update(_set_reduction(level, reduction, reduction_ends_at, now=now))
         if changes:
@@ -235,14 +242,19 @@ def _set_reduction(level: StockLevel, reduction: bool, ends_at, *, now) -> dict:
     )
     if reference_cents is None or reference_cents <= level.price_cents:
         raise NotAReduction(
-            _("%(price)s is not below the lowest price of the last 30 days (%(reference)s): it "
-              "cannot be announced as reduced.") % {
+            _(
+                "%(price)s is not below the lowest price of the last 30 days (%(reference)s): it "
+                "cannot be announced as reduced."
+            )
+            % {
                 "price": format_cents(level.price_cents),
-                "reference": format_cents(reference_cents) if reference_cents else format_cents(
-                    level.price_cents),
+                "reference": format_cents(reference_cents)
+                if reference_cents
+                else format_cents(level.price_cents),
             },
-            price_cents=level.price_cents, reference_cents=reference_cents,
-        )  # fmt: skip
+            price_cents=level.price_cents,
+            reference_cents=reference_cents,
+        )
     level.promotion_started_at = started
     level.promotion_ends_at = ends_at
     level.save(update_fields=["promotion_started_at", "promotion_ends_at", "updated_at"])
@@ -277,7 +289,11 @@ def adjust_on_hand(
             )
         level.refresh_from_db()
         _write_movement(
-            level=level, delta=delta, reason=reason, source=source,
-            reference=reference, actor=actor,
-        )  # fmt: skip
+            level=level,
+            delta=delta,
+            reason=reason,
+            source=source,
+            reference=reference,
+            actor=actor,
+        )
     return level

@@ -45,9 +45,10 @@ class Command(BaseCommand):
             if not stores.exists():
                 raise CommandError(f"No store {store!r}.")
         name = (
-            exports.fec_filename(end) if kind == "fec"
+            exports.fec_filename(end)
+            if kind == "fec"
             else f"{kind}-{start:%Y%m%d}-{end:%Y%m%d}.csv"
-        )  # fmt: skip
+        )
         if output and not Path(output).is_dir():
             raise CommandError(f"--output {output!r} is not a directory (the file: {name}).")
         if output:

@@ -19,9 +19,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--since", type=date.fromisoformat, default=None,
+            "--since",
+            type=date.fromisoformat,
+            default=None,
             help="Only the payments, refunds and transfers made since this day (YYYY-MM-DD).",
-        )  # fmt: skip
+        )
 
     def handle(self, *args, since: date | None = None, **options):
         report = reconcile_payments(since=since)

@@ -1,0 +1,188 @@
+"""The one way a row changes status, for every lifecycle of the platform.
+
+Each app declares its lifecycles in its `states.py` as `Lifecycle` objects (the table of allowed
+moves, the event model, how the audit row and the webhook read the row) and its services call
+`transition()`. One call locks the row, returns it unchanged when it is already in the target
+state (a retried request or job is harmless), checks the move against the table, saves the
+status with the given changes, writes the event row and the audit row, and enqueues the
+webhooks, in the caller's transaction (or its own). What else a move sets off (stock given back,
+a sale booked, a refund) stays in the service that asked for it and runs after `transition()`
+returned `moved=True`, in the same transaction.
+
+`tests/test_architecture.py` walks the code: no status is written anywhere else.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
+
+from .audit import actor_label, record_audit_event
+from .errors import IllegalTransition
+from .webhooks import emit_event
+
+Row = TypeVar("Row", bound=models.Model)
+
+REASON_MAX_LENGTH = 300
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """One webhook a move sends: its type, the store whose endpoints receive it (None: HQ's
+    only), a stable id (emitting it again sends nothing new) and its JSON data."""
+
+    event_type: str
+    store_id: int | None
+    event_id: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class Lifecycle(Generic[Row]):
+    """A model's lifecycle: its statuses' allowed moves and what each move records.
+
+    `moves` maps a status to the statuses it may go to. `check`, when given, refines the table
+    for the row at hand (a fulfilment's moves depend on its method) and raises IllegalTransition
+    itself. `event_model` gets one row per move through its `event_parent` foreign key, with
+    `from_status`, `to_status`, `actor_label` and `reason`. `store_of` names the store the audit
+    row belongs to. `webhooks` returns the events a move sends, given the row and the status it
+    left.
+    """
+
+    name: str
+    model: type[Row]
+    moves: Mapping[str, Collection[str]]
+    event_model: type[models.Model] | None = None
+    event_parent: str = ""
+    store_of: Callable[[Row], int | None] = lambda row: None
+    check: Callable[[Row, str], None] | None = None
+    webhooks: Callable[[Row, str], Iterable[WebhookEvent]] | None = None
+    audit_data: Callable[[Row], dict] | None = None
+    status_field: str = "status"
+
+    def __post_init__(self) -> None:
+        _REGISTRY[self.model] = self
+
+    def label_of(self, status: str) -> str:
+        choices = dict(self.model._meta.get_field(self.status_field).flatchoices)
+        return str(choices.get(status, status))
+
+    def can_move(self, row: Row, target: str) -> bool:
+        current = getattr(row, self.status_field)
+        if target not in self.moves.get(current, ()):
+            return False
+        if self.check is None:
+            return True
+        try:
+            self.check(row, target)
+        except IllegalTransition:
+            return False
+        return True
+
+    def check_move(self, row: Row, target: str) -> None:
+        """Raise IllegalTransition unless `row` may go to `target` now."""
+        current = getattr(row, self.status_field)
+        if target not in self.moves.get(current, ()):
+            raise IllegalTransition(
+                _("%(what)s can't go from “%(current)s” to “%(target)s”.")
+                % {
+                    "what": self.model._meta.verbose_name.capitalize(),
+                    "current": self.label_of(current),
+                    "target": self.label_of(target),
+                },
+                current=current,
+                target=target,
+            )
+        if self.check is not None:
+            self.check(row, target)
+
+
+_REGISTRY: dict[type[models.Model], Lifecycle] = {}
+
+
+def lifecycles() -> list[Lifecycle]:
+    """Every declared lifecycle (each app's states.py declares its own at import)."""
+    return list(_REGISTRY.values())
+
+
+@dataclass(frozen=True)
+class Moved(Generic[Row]):
+    """What `transition()` did: the row as it is now (locked), whether it moved, and from where."""
+
+    row: Row
+    moved: bool
+    previous: str
+
+
+def transition(
+    lifecycle: Lifecycle[Row],
+    row: Row,
+    target: str,
+    *,
+    actor: Any,
+    reason: str = "",
+    changes: Mapping[str, Any] | None = None,
+    audit_data: Mapping[str, Any] | None = None,
+    event_fields: Mapping[str, Any] | None = None,
+    before_save: Callable[[Row], None] | None = None,
+) -> Moved[Row]:
+    """Move `row` to `target`: lock it (SELECT FOR UPDATE), return it unmoved when it is already
+    there, check the move, set `changes` with the status, save, write the event row, the audit
+    row (`<lifecycle>.<target>`) and the webhooks. `before_save` runs on the locked, checked row
+    (another check, another lock to take in a fixed order). Runs in the caller's transaction,
+    or opens one."""
+    in_transaction = connection.in_atomic_block
+    with contextlib.nullcontext() if in_transaction else transaction.atomic():
+        status_field = lifecycle.status_field
+        locked = type(row)._default_manager.select_for_update().get(pk=row.pk)
+        previous = getattr(locked, status_field)
+        if previous == target:
+            return Moved(row=locked, moved=False, previous=previous)
+        lifecycle.check_move(locked, target)
+        if before_save is not None:
+            before_save(locked)
+        setattr(locked, status_field, target)
+        changes = dict(changes or {})
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        update_fields = [status_field, *changes]
+        if any(f.name == "updated_at" for f in type(locked)._meta.concrete_fields):
+            update_fields.append("updated_at")
+        locked.save(update_fields=update_fields)
+        reason = (reason or "")[:REASON_MAX_LENGTH]
+        if lifecycle.event_model is not None:
+            lifecycle.event_model._default_manager.create(
+                **{lifecycle.event_parent: locked},
+                from_status=previous,
+                to_status=target,
+                actor_label=actor_label(actor),
+                reason=reason,
+                **(event_fields or {}),
+            )
+        data = {"from": previous, "to": target}
+        if reason:
+            data["reason"] = reason
+        if lifecycle.audit_data is not None:
+            data.update(lifecycle.audit_data(locked))
+        data.update(audit_data or {})
+        record_audit_event(
+            actor=actor,
+            action=f"{lifecycle.name}.{target}",
+            target=locked,
+            store_id=lifecycle.store_of(locked),
+            data=data,
+        )
+        if lifecycle.webhooks is not None:
+            for event in lifecycle.webhooks(locked, previous):
+                emit_event(
+                    event_type=event.event_type,
+                    store_id=event.store_id,
+                    event_id=event.event_id,
+                    data=event.data,
+                )
+    return Moved(row=locked, moved=True, previous=previous)
