@@ -40,7 +40,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from itertools import combinations
 
-EARTH_RADIUS_KM = 6371.0088
+from stores.geo import distance_km
+
 # Totals are compared rounded, so that equal scores reached by different float paths tie
 # (and the tie goes to the lower store id).
 SCORE_DIGITS = 9
@@ -497,15 +498,6 @@ def reroute(
         excluded_location_ids=excluded,
         max_parcels=max(policy.max_parcels - parcels_kept, 0),
     )
-
-
-def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine), the formula of stores.selectors.distance_km: kept
-    here so the engine imports nothing from the database layer."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(a, 1.0)))
 
 
 class _Stock:

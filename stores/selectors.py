@@ -6,16 +6,13 @@ import hmac
 import math
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import (
     Avg,
     BigIntegerField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
-    FloatField,
     IntegerField,
     Max,
     Min,
@@ -23,9 +20,8 @@ from django.db.models import (
     Q,
     Subquery,
     Sum,
-    Value,
 )
-from django.db.models.functions import ASin, Cast, Coalesce, Cos, Power, Radians, Sin, Sqrt
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +37,7 @@ from catalog.selectors import (
 )
 from network_marketplace.search import fold
 
+from .geo import bounding_box, distance_km_expression
 from .models import (
     ApiKey,
     PostalCode,
@@ -52,8 +49,6 @@ from .models import (
 )
 from .opening_hours import opening_hours_specification
 from .services import API_KEY_SCHEME, hash_api_key_secret
-
-EARTH_RADIUS_KM = 6371.0088
 
 
 def active_api_key_for_secret(secret: str) -> ApiKey | None:
@@ -134,37 +129,6 @@ def postal_code_centroid(code: str) -> tuple[float, float] | None:
     if found["latitude"] is None:
         return None
     return round(float(found["latitude"]), 6), round(float(found["longitude"]), 6)
-
-
-def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
-    """Great-circle distance (haversine), the same formula as distance_km_expression."""
-    phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi, dlmb = math.radians(lat2 - lat1), math.radians(lng2 - lng1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(a))
-
-
-def distance_km_expression(latitude: float, longitude: float, *, prefix: str = ""):
-    """SQL haversine distance in km from a point to the store at `prefix` (e.g. "store__")."""
-    store_lat = Cast(F(f"{prefix}latitude"), FloatField())
-    store_lng = Cast(F(f"{prefix}longitude"), FloatField())
-    lat, lng = Value(float(latitude)), Value(float(longitude))
-    a = Power(Sin(Radians(store_lat - lat) / 2), 2) + Cos(Radians(lat)) * Cos(
-        Radians(store_lat)
-    ) * Power(Sin(Radians(store_lng - lng) / 2), 2)
-    return ExpressionWrapper(2 * EARTH_RADIUS_KM * ASin(Sqrt(a)), output_field=FloatField())
-
-
-def bounding_box(latitude: float, longitude: float, radius_km: float) -> dict:
-    """A lat/lng box around the point that contains the circle: lets an index prefilter."""
-    dlat = radius_km / 111.32
-    dlng = radius_km / max(111.32 * math.cos(math.radians(latitude)), 1e-6)
-    return {
-        "latitude__gte": Decimal(f"{latitude - dlat:.6f}"),
-        "latitude__lte": Decimal(f"{latitude + dlat:.6f}"),
-        "longitude__gte": Decimal(f"{longitude - dlng:.6f}"),
-        "longitude__lte": Decimal(f"{longitude + dlng:.6f}"),
-    }
 
 
 def stores_near(

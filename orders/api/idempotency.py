@@ -19,7 +19,6 @@ Unlike the stock batch's (best effort, in the cache), this one is kept in the da
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import Counter
 from dataclasses import dataclass
@@ -37,12 +36,6 @@ MAX_KEY_LENGTH = 255
 TTL = timedelta(hours=24)
 # A claim without an answer after this long belongs to a request that died: take it over.
 LEASE = timedelta(minutes=2)
-
-
-def fingerprint(data) -> str:
-    return hashlib.sha256(
-        json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
-    ).hexdigest()
 
 
 def principal_of(principal) -> str:

@@ -23,6 +23,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from network_marketplace.errors import DomainError
+from network_marketplace.idempotency import fingerprint
 from stores.api.serializers import ErrorSerializer
 from stores.models import Store
 
@@ -550,7 +551,7 @@ class OrderViewSet(viewsets.GenericViewSet):
         claim = None
         if key:
             claim = idempotency.claim(
-                principal=principal, key=key, body_fingerprint=idempotency.fingerprint(request.data)
+                principal=principal, key=key, body_fingerprint=fingerprint(request.data)
             )
             if not claim.owned:
                 return self._answer_for_claim(claim)

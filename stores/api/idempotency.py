@@ -9,7 +9,6 @@ applies nothing), and when the cache is down the key is ignored.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 
@@ -26,12 +25,6 @@ class StoredResponse:
     fingerprint: str
     status: int
     body: dict
-
-
-def fingerprint(data) -> str:
-    return hashlib.sha256(
-        json.dumps(data, sort_keys=True, separators=(",", ":"), default=str).encode()
-    ).hexdigest()
 
 
 def cache_key(*, principal, scope: str, key: str) -> str:

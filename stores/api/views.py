@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Product
 from catalog.selectors import price_bounds_for_variants, variants_by_sku
+from network_marketplace.idempotency import fingerprint
 from stores.models import StockLevel, StockMovement, Store
 from stores.selectors import (
     may_set_prices,
@@ -280,15 +281,15 @@ class StoreStockViewSet(StoreScopedViewSet):
         body = StockBatchInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rows, reference = body.validated_data["rows"], body.validated_data["reference"]
-        cache_name = fingerprint = None
+        cache_name = body_fingerprint = None
         if key:
             cache_name = idempotency.cache_key(
                 principal=request.user, scope=f"stock-batch:{store.pk}", key=key
             )
-            fingerprint = idempotency.fingerprint(body.validated_data)
+            body_fingerprint = fingerprint(body.validated_data)
             stored = idempotency.lookup(cache_name)
             if stored is not None:
-                if stored.fingerprint != fingerprint:
+                if stored.fingerprint != body_fingerprint:
                     return _error(
                         "idempotency_key_reused",
                         _("This Idempotency-Key was used for another request."),
@@ -321,7 +322,7 @@ class StoreStockViewSet(StoreScopedViewSet):
         data = FeedResultSerializer(result.as_dict()).data
         if cache_name:
             idempotency.remember(
-                cache_name, idempotency.StoredResponse(fingerprint, status.HTTP_200_OK, data)
+                cache_name, idempotency.StoredResponse(body_fingerprint, status.HTTP_200_OK, data)
             )
         return Response(data)
 
