@@ -5,11 +5,13 @@ store performs each move of a transfer, and a return's lifecycle."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from network_marketplace.errors import IllegalTransition
+from network_marketplace.transitions import Lifecycle
 from orders.models import FulfilmentMethod
 
-from .models import Fulfilment, Return
+from .models import Fulfilment, FulfilmentEvent, Return, ReturnEvent
 
 S = Fulfilment.Status
 HOME = {FulfilmentMethod.HOME_DELIVERY}
@@ -146,3 +148,36 @@ def check_return_transition(current: str, target: str) -> None:
             current=current,
             target=target,
         )
+
+
+def _fulfilment_moves() -> dict[str, set[str]]:
+    moves: dict[str, set[str]] = {}
+    for current, target in TRANSITIONS:
+        moves.setdefault(current, set()).add(target)
+    return moves
+
+
+# The table of moves for any flow; `check_fulfilment_transition` narrows it to the fulfilment's
+# own flow (method, and transfer or not). Webhooks are sent by the steps (fulfillment.services),
+# which know what a POS needs of the fulfilment.
+FULFILMENT_LIFECYCLE = Lifecycle(
+    name="fulfilment",
+    model=Fulfilment,
+    moves=_fulfilment_moves(),
+    event_model=FulfilmentEvent,
+    event_parent="fulfilment",
+    store_of=lambda fulfilment: fulfilment.store_id,
+    check=check_fulfilment_transition,
+    audit_data=lambda fulfilment: {"order": fulfilment.order_id},
+)
+
+RETURN_LIFECYCLE = Lifecycle(
+    name="return",
+    model=Return,
+    moves=RETURN_TRANSITIONS,
+    event_model=ReturnEvent,
+    event_parent="return_request",
+    store_of=lambda return_request: return_request.store_id,
+    audit_data=lambda return_request: {"order": return_request.order_id},
+    illegal_message=gettext_lazy("A return can't go from “%(current)s” to “%(target)s”."),
+)

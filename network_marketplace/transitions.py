@@ -64,6 +64,8 @@ class Lifecycle(Generic[Row]):
     webhooks: Callable[[Row, str], Iterable[WebhookEvent]] | None = None
     audit_data: Callable[[Row], dict] | None = None
     status_field: str = "status"
+    # "An order can't go from “%(current)s” to “%(target)s”." (lazy): the row's own words.
+    illegal_message: Any = None
 
     def __post_init__(self) -> None:
         _REGISTRY[self.model] = self
@@ -88,13 +90,9 @@ class Lifecycle(Generic[Row]):
         """Raise IllegalTransition unless `row` may go to `target` now."""
         current = getattr(row, self.status_field)
         if target not in self.moves.get(current, ()):
+            message = self.illegal_message or _("This can't go from “%(current)s” to “%(target)s”.")
             raise IllegalTransition(
-                _("%(what)s can't go from “%(current)s” to “%(target)s”.")
-                % {
-                    "what": self.model._meta.verbose_name.capitalize(),
-                    "current": self.label_of(current),
-                    "target": self.label_of(target),
-                },
+                str(message) % {"current": self.label_of(current), "target": self.label_of(target)},
                 current=current,
                 target=target,
             )

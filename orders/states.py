@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from network_marketplace.errors import IllegalTransition
+from network_marketplace.transitions import Lifecycle, WebhookEvent
 
-from .models import Order
+from .models import Order, OrderEvent
 
 S = Order.Status
 
@@ -27,3 +29,37 @@ def check_order_transition(current: str, target: str) -> None:
             current=current,
             target=target,
         )
+
+
+# The webhook each move of an order sends to its attributed store's endpoints (and HQ's).
+EVENT_OF_ORDER_STATUS = {
+    S.IN_PROGRESS: "order.updated",
+    S.COMPLETED: "order.completed",
+    S.CANCELLED: "order.cancelled",
+}
+
+
+def _order_webhooks(order: Order, previous: str) -> list[WebhookEvent]:
+    event_type = EVENT_OF_ORDER_STATUS.get(order.status)
+    if event_type is None or previous == S.PENDING_PAYMENT:
+        return []  # placing announces the order itself (order.created, with its lines)
+    return [
+        WebhookEvent(
+            event_type=event_type,
+            store_id=order.attributed_store_id,
+            event_id=f"{event_type}:{order.pk}:{order.status}",
+            data={"order": order.number, "status": order.status, "previous_status": previous},
+        )
+    ]
+
+
+ORDER_LIFECYCLE = Lifecycle(
+    name="order",
+    model=Order,
+    moves=TRANSITIONS,
+    event_model=OrderEvent,
+    event_parent="order",
+    store_of=lambda order: order.attributed_store_id,
+    webhooks=_order_webhooks,
+    illegal_message=gettext_lazy("An order can't go from “%(current)s” to “%(target)s”."),
+)

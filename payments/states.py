@@ -10,10 +10,12 @@ A failed payout is never revived: HQ retries it as a new attempt (a new Payout r
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from network_marketplace.errors import IllegalTransition
+from network_marketplace.transitions import Lifecycle, WebhookEvent
 
-from .models import Payout
+from .models import Payout, PayoutEvent
 
 P = Payout.Status
 
@@ -32,3 +34,32 @@ def check_payout_transition(current: str, target: str) -> None:
             current=current,
             target=target,
         )
+
+
+def _payout_webhooks(payout: Payout, previous: str) -> list[WebhookEvent]:
+    event_type = f"payout.{payout.status}"
+    return [
+        WebhookEvent(
+            event_type=event_type,
+            store_id=payout.store_id,
+            event_id=f"{event_type}:{payout.pk}",
+            data={
+                "payout": payout.pk,
+                "amount_cents": payout.amount_cents,
+                "currency": payout.currency,
+                "period": payout.period_key,
+            },
+        )
+    ]
+
+
+PAYOUT_LIFECYCLE = Lifecycle(
+    name="payout",
+    model=Payout,
+    moves=PAYOUT_TRANSITIONS,
+    event_model=PayoutEvent,
+    event_parent="payout",
+    store_of=lambda payout: payout.store_id,
+    webhooks=_payout_webhooks,
+    illegal_message=gettext_lazy("A payout can't go from “%(current)s” to “%(target)s”."),
+)
