@@ -5,6 +5,7 @@ own checks, which the pure-Python compile step does not make."""
 from __future__ import annotations
 
 import re
+import shutil
 import string
 from collections import Counter
 from pathlib import Path
@@ -12,7 +13,6 @@ from pathlib import Path
 import polib
 import pytest
 from django.core.management import call_command
-from django.core.management.commands import makemessages
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,22 +34,6 @@ def messages_ignored_by_make_messages() -> list[str]:
     found = re.search(r"^MESSAGES_IGNORE\s*:=(.*)$", (ROOT / "Makefile").read_text(), re.M)
     assert found, "the Makefile no longer sets MESSAGES_IGNORE for `make messages`"
     return found[1].split()
-
-
-class ExtractInto(makemessages.Command):
-    """Django's makemessages writing its catalogue under `scratch`, so the check sees what
-    `make messages` would extract without touching the committed .po."""
-
-    def __init__(self, scratch: Path) -> None:
-        super().__init__()
-        self.scratch = scratch
-
-    def find_files(self, root: str) -> list[makemessages.TranslatableFile]:
-        files = super().find_files(root)
-        self.locale_paths = [str(self.scratch)]
-        for translatable in files:
-            translatable.locale_dir = str(self.scratch)
-        return files
 
 
 def message_key(entry: polib.POEntry) -> tuple[str | None, str, str]:
@@ -123,18 +107,27 @@ def test_french_uses_only_the_placeholders_of_the_english(catalogue):
     assert wrong == []
 
 
-def test_catalogue_holds_exactly_the_strings_of_the_code(catalogue, tmp_path, monkeypatch):
-    """Fails when a string was added, changed or removed without `make messages`."""
-    monkeypatch.chdir(ROOT)
-    call_command(
-        ExtractInto(tmp_path),
-        locale=["fr"],
-        ignore_patterns=messages_ignored_by_make_messages(),
-        verbosity=0,
+def test_catalogue_holds_exactly_the_strings_of_the_code(
+    catalogue, tmp_path, monkeypatch, settings
+):
+    """Fails when a string was added, changed or removed without `make messages`. makemessages
+    runs on a copy of the tree: it writes next to the templates it reads, and other tests read
+    the real tree meanwhile."""
+    ignored = messages_ignored_by_make_messages()
+    tree = tmp_path / "tree"
+    # makemessages skips STATIC_ROOT and MEDIA_ROOT (collected and uploaded files) itself.
+    built = [Path(settings.STATIC_ROOT).name, "media"]
+    shutil.copytree(
+        ROOT, tree, ignore=shutil.ignore_patterns(".*", "__pycache__", *built, *ignored)
     )
-    extracted = polib.pofile(str(tmp_path / "fr" / "LC_MESSAGES" / "django.po"))
+    monkeypatch.chdir(tree)
+    settings.LOCALE_PATHS = [str(tree / "locale")]
+    call_command(
+        "makemessages", locale=["fr"], no_obsolete=True, ignore_patterns=ignored, verbosity=0
+    )
+    refreshed = polib.pofile(str(tree / CATALOGUE.relative_to(ROOT)))
 
-    in_code = {message_key(entry) for entry in extracted}
+    in_code = {message_key(entry) for entry in refreshed if not entry.obsolete}
     in_catalogue = {message_key(entry) for entry in catalogue if not entry.obsolete}
 
     assert sorted(in_code - in_catalogue, key=str) == [], "run `make messages`, then translate"
