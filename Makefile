@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/network_marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install browser services lint format lock messages clean
+.PHONY: demo test install browser gettext services lint format lock messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,17 @@ $(VENV)/.installed: requirements.lock | $(BIN)/activate
 	$(PY) -m pip install --quiet -r requirements.lock
 	touch $@
 
-install: $(VENV)/.installed
+# French: locale/fr/LC_MESSAGES/django.po is the source, and the only catalogue file committed.
+# Its django.mo is build output, compiled here (so by `make demo` and `make test` too, and by the
+# Dockerfile) with polib, a pure-Python dependency of the project: a fresh clone gets French
+# without installing gettext's msgfmt, and no merge ever has to reconcile two binary catalogues.
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+%.mo: %.po | $(VENV)/.installed
+	$(PY) scripts/compile_messages.py $<
+
+install: $(VENV)/.installed $(MO_FILES)
 
 # Debian's Chromium drives the browser tests (Playwright's own browser download cannot work here).
 browser:
@@ -27,6 +37,15 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	}
+
+# gettext's xgettext and msgmerge extract the strings, for `make messages` and for the test that
+# the French catalogue is up to date with the code (tests/test_translations.py).
+gettext:
+	@command -v xgettext >/dev/null 2>&1 || { \
+		echo "Installing gettext for makemessages"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq gettext >/dev/null; \
 	}
 
 services:
@@ -47,7 +66,7 @@ format: install
 	$(BIN)/ruff format .
 
 # Each run keeps its cache entries (rate-limit counters) under its own prefix in the shared Redis.
-test: install browser services lint
+test: install browser gettext services lint
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		CACHE_KEY_PREFIX=test-$$(date +%s%N) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
@@ -57,9 +76,14 @@ lock: install
 	$(BIN)/pip-compile --quiet --strip-extras --extra test --output-file requirements.lock pyproject.toml
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles artifacts
+	rm -rf $(VENV) db.sqlite3 staticfiles artifacts $(MO_FILES)
 
-# Refresh the French catalogue after changing strings: add new ones to scripts/translations_fr.py.
-messages: install
-	$(PY) manage.py makemessages -l fr --no-obsolete --ignore=.venv --ignore=tests --ignore=bench --ignore=artifacts --ignore=scripts
-	$(PY) scripts/translate.py
+# After adding or changing a string: `make messages` brings it into django.po (msgmerge may offer a
+# fuzzy French from a similar string), then write or check its French there (or in Poedit) and
+# commit the .po. tests/test_translations.py fails on an untranslated or fuzzy message and on a .po
+# behind the code, and reads MESSAGES_IGNORE from here. Locations name the file only, so code
+# moving within a file leaves the catalogue alone.
+MESSAGES_IGNORE := .venv tests bench artifacts scripts
+messages: install gettext
+	$(PY) manage.py makemessages -l fr --no-obsolete --add-location=file $(MESSAGES_IGNORE:%=--ignore=%)
+	$(PY) scripts/compile_messages.py
