@@ -9,7 +9,7 @@ Imported by payments/models.py (the app's models module). Amounts are integer ce
 - `SaleSplit`: how one fulfilment line's sale (or one fulfilment's delivery fee) was split, as
   booked in the ledger when the goods left; `SplitReversal` what a refund took back of it.
 - `Transfer` / `TransferReversal`: the money moved to (and back from) a store's connected
-  account at the provider, sent through the outbox.
+  account at the provider, sent through the outbox; `TransferEvent` a transfer's moves.
 """
 
 from __future__ import annotations
@@ -354,6 +354,25 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store} · {self.amount_cents / 100:.2f} {self.currency}"
+
+
+class TransferEvent(models.Model):
+    """A transfer's change of status (sent, refused, reversed): who, when, from, to, why."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor_label = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("transfer event")
+        verbose_name_plural = _("transfer events")
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class TransferReversal(models.Model):

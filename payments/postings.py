@@ -17,8 +17,9 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from network_marketplace.audit import record_audit_event
+from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.outbox import enqueue, register_handler
+from network_marketplace.transitions import transition
 
 from . import ledger
 from .accounts import payment_account_for
@@ -39,10 +40,12 @@ from .models import (
     SaleSplit,
     SplitReversal,
     Transfer,
+    TransferEvent,
     TransferReversal,
 )
 from .providers import get_provider
 from .selectors import commission_rates, is_hq_own
+from .states import TRANSFER_LIFECYCLE, TRANSFER_REVERSAL_LIFECYCLE
 
 TRANSFER_KIND = "payment.transfer"
 TRANSFER_REVERSAL_KIND = "payment.transfer_reversal"
@@ -239,7 +242,7 @@ def record_sale(*, fulfilment, actor) -> list[SaleSplit]:
             splits.append(_split_row(delivery, common, kind=SaleSplit.Kind.DELIVERY))
     splits = SaleSplit.objects.bulk_create(splits)
     _book_sale(fulfilment, splits)
-    _queue_sale_transfers(fulfilment, splits)
+    _queue_sale_transfers(fulfilment, splits, actor=actor)
     record_audit_event(
         actor=actor,
         action="payments.sale_split",
@@ -358,7 +361,7 @@ def _book_sale(fulfilment, splits) -> None:
     )
 
 
-def _queue_sale_transfers(fulfilment, splits) -> list[Transfer]:
+def _queue_sale_transfers(fulfilment, splits, *, actor) -> list[Transfer]:
     order, totals = fulfilment.order, _totals(splits)
     wanted = []
     if not is_hq_own(fulfilment.store) and totals["net_cents"] > 0:
@@ -381,7 +384,7 @@ def _queue_sale_transfers(fulfilment, splits) -> list[Transfer]:
         )
     transfers = []
     for store_id, kind, amount, key in wanted:
-        transfer, _created = Transfer.objects.get_or_create(
+        transfer, created = Transfer.objects.get_or_create(
             idempotency_key=key,
             defaults={
                 "store_id": store_id,
@@ -392,6 +395,10 @@ def _queue_sale_transfers(fulfilment, splits) -> list[Transfer]:
                 "currency": order.currency,
             },
         )
+        if created:
+            TransferEvent.objects.create(
+                transfer=transfer, to_status=transfer.status, actor_label=actor_label(actor)
+            )
         enqueue(kind=TRANSFER_KIND, payload={"transfer": transfer.pk}, dedupe_key=key)
         transfers.append(transfer)
     return transfers
@@ -414,22 +421,21 @@ def send_transfer(message) -> None:
         idempotency_key=transfer.idempotency_key,
     )
     if not result.succeeded:
-        Transfer.objects.filter(pk=transfer.pk).update(
-            status=Transfer.Status.FAILED,
-            failure_message=result.failure_message[:300],
-            updated_at=timezone.now(),
-        )
+        refused(transfer=transfer, failure_message=result.failure_message)
         raise RuntimeError(f"Transfer {transfer.pk} refused: {result.failure_message}")
     with transaction.atomic():
-        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
-        if locked.status in {Transfer.Status.PENDING, Transfer.Status.FAILED}:
-            locked.status = Transfer.Status.PAID
-            locked.reference = result.reference
-            locked.failure_message = ""
-            locked.paid_at = timezone.now()
-            locked.save(
-                update_fields=["status", "reference", "failure_message", "paid_at", "updated_at"]
-            )
+        locked = transition(
+            TRANSFER_LIFECYCLE,
+            transfer,
+            Transfer.Status.PAID,
+            actor=SYSTEM,
+            changes={
+                "reference": result.reference,
+                "failure_message": "",
+                "paid_at": timezone.now(),
+            },
+            audit_data={"reference": result.reference},
+        ).row
         post_entry(
             journal="BQ",
             reference=f"transfer:{locked.pk}",
@@ -441,13 +447,27 @@ def send_transfer(message) -> None:
                 credit(ledger.PLATFORM_BALANCE, locked.amount_cents),
             ],
         )
-        record_audit_event(
-            actor=SYSTEM,
-            action="payments.transfer_paid",
-            target=locked,
-            store_id=locked.store_id,
-            data={"amount_cents": locked.amount_cents, "reference": locked.reference},
-        )
+
+
+def refused(*, transfer: Transfer, failure_message: str) -> Transfer:
+    """The provider refused the transfer: mark it failed (the outbox retries it) and keep the
+    provider's latest word. A transfer made meanwhile by another attempt stays made."""
+    message = failure_message[:300]
+    with transaction.atomic():
+        locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
+        if locked.status == Transfer.Status.PENDING:
+            return transition(
+                TRANSFER_LIFECYCLE,
+                locked,
+                Transfer.Status.FAILED,
+                actor=SYSTEM,
+                reason=message,
+                changes={"failure_message": message},
+            ).row
+        if locked.status == Transfer.Status.FAILED:
+            locked.failure_message = message
+            locked.save(update_fields=["failure_message", "updated_at"])
+    return locked
 
 
 # Refunds of what was sold ------------------------------------------------------------------------
@@ -638,10 +658,12 @@ def send_transfer_reversal(message) -> None:
         raise RuntimeError(f"Transfer reversal {reversal.pk} refused: {result.failure_message}")
     with transaction.atomic():
         locked = Transfer.objects.select_for_update().get(pk=transfer.pk)
-        TransferReversal.objects.filter(pk=reversal.pk).update(
-            status=TransferReversal.Status.DONE,
-            reference=result.reference,
-            completed_at=timezone.now(),
+        transition(
+            TRANSFER_REVERSAL_LIFECYCLE,
+            reversal,
+            TransferReversal.Status.DONE,
+            actor=SYSTEM,
+            changes={"reference": result.reference, "completed_at": timezone.now()},
         )
         done = (
             locked.reversals.filter(status=TransferReversal.Status.DONE).aggregate(
@@ -649,12 +671,15 @@ def send_transfer_reversal(message) -> None:
             )["total"]
             or 0
         )
-        locked.status = (
+        transition(
+            TRANSFER_LIFECYCLE,
+            locked,
             Transfer.Status.REVERSED
             if done >= locked.amount_cents
-            else Transfer.Status.PARTIALLY_REVERSED
+            else Transfer.Status.PARTIALLY_REVERSED,
+            actor=SYSTEM,
+            audit_data={"reversal": reversal.pk, "refund": reversal.refund_id},
         )
-        locked.save(update_fields=["status", "updated_at"])
         post_entry(
             journal="BQ",
             reference=f"transfer-reversal:{reversal.pk}",
@@ -667,13 +692,6 @@ def send_transfer_reversal(message) -> None:
                     ledger.STORE_PROVIDER_BALANCE, reversal.amount_cents, store_id=locked.store_id
                 ),
             ],
-        )
-        record_audit_event(
-            actor=SYSTEM,
-            action="payments.transfer_reversed",
-            target=locked,
-            store_id=locked.store_id,
-            data={"amount_cents": reversal.amount_cents, "refund": reversal.refund_id},
         )
 
 

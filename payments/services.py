@@ -16,18 +16,23 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network_marketplace.audit import actor_label, record_audit_event
+from network_marketplace.audit import Actor, actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.outbox import enqueue, register_handler
+from network_marketplace.transitions import transition
 from network_marketplace.webhooks import emit_event
 from orders.models import Order
 
-from .models import Payment, Refund
+from .models import Payment, PaymentEvent, Refund, RefundEvent
 from .postings import book_capture, book_refund_sent
 from .providers import ChargeResult, ProviderUnavailable, get_provider
+from .states import PAYMENT_LIFECYCLE, REFUND_LIFECYCLE
 
 REFUND_KIND = "payment.refund"
+# Who moves a payment or a refund when no person does: the provider's answer, the checkout.
+PROVIDER = "provider"
+CHECKOUT = "system:checkout"
 # How long a charge may stay pending (3-D Secure never completed, a bank that never answers)
 # before the sweeper cancels its order; a charge that succeeds later is refunded at once.
 PENDING_CHARGE_PATIENCE = timedelta(hours=1)
@@ -56,7 +61,7 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
     if order.online_payment_cents <= 0:
         return None
     provider = get_provider()
-    payment, _created = Payment.objects.get_or_create(
+    payment, created = Payment.objects.get_or_create(
         idempotency_key=f"order:{order.pk}:charge",
         defaults={
             "order": order,
@@ -65,6 +70,10 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
             "currency": order.currency,
         },
     )
+    if created:
+        PaymentEvent.objects.create(
+            payment=payment, to_status=payment.status, actor_label=actor_label(CHECKOUT)
+        )
     if payment.status == Payment.Status.SUCCEEDED:
         return payment
     try:
@@ -93,7 +102,9 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
     return payment
 
 
-def record_charge_result(*, payment: Payment, result: ChargeResult) -> Payment:
+def record_charge_result(
+    *, payment: Payment, result: ChargeResult, actor: Actor = PROVIDER
+) -> Payment:
     """Write the provider's answer on the payment: the one place where a payment becomes paid,
     pending or declined (checkout, webhook, sweeper). A payment that went through stays so;
     a success overrides an earlier failure (money taken is a fact: its order refunds it)."""
@@ -107,11 +118,25 @@ def record_charge_result(*, payment: Payment, result: ChargeResult) -> Payment:
             status = Payment.Status.PENDING
         else:
             status = Payment.Status.FAILED
-        payment.status = status
-        payment.reference = result.reference or payment.reference
-        payment.failure_message = result.failure_message[:300]
-        payment.save(update_fields=["status", "reference", "failure_message", "updated_at"])
-        if status == Payment.Status.SUCCEEDED:
+        answer = {
+            "reference": result.reference or payment.reference,
+            "failure_message": result.failure_message[:300],
+        }
+        moved = transition(
+            PAYMENT_LIFECYCLE,
+            payment,
+            status,
+            actor=actor,
+            reason=answer["failure_message"],
+            changes=answer,
+        )
+        payment = moved.row
+        if not moved.moved:
+            # Still pending (3-D Secure) or declined again: keep the provider's latest word.
+            for name, value in answer.items():
+                setattr(payment, name, value)
+            payment.save(update_fields=[*answer, "updated_at"])
+        if moved.moved and status == Payment.Status.SUCCEEDED:
             book_capture(payment=payment, fee_cents=result.fee_cents)
     return payment
 
@@ -122,7 +147,7 @@ def settle_pending_payment(*, payment: Payment, actor) -> Payment:
     cancelled; still pending, nothing changes. Raises ProviderUnavailable. Idempotent."""
     if payment.reference and payment.status != Payment.Status.SUCCEEDED:
         result = get_provider().retrieve_charge(charge_reference=payment.reference)
-        payment = record_charge_result(payment=payment, result=result)
+        payment = record_charge_result(payment=payment, result=result, actor=actor)
     finish_order_payment(payment=payment, actor=actor)
     return payment
 
@@ -202,6 +227,9 @@ def refund_payment(
             idempotency_key=idempotency_key,
             actor_label=actor_label(actor),
         )
+        RefundEvent.objects.create(
+            refund=refund, to_status=refund.status, actor_label=refund.actor_label
+        )
         Payment.objects.filter(pk=payment.pk).update(
             refunded_cents=F("refunded_cents") + amount, updated_at=timezone.now()
         )
@@ -253,10 +281,15 @@ def send_refund_to_provider(message) -> None:
         # Raising makes the outbox retry with backoff; HQ sees the message in the outbox admin.
         raise RuntimeError(f"Refund {refund.pk} refused by the provider: {result.failure_message}")
     with transaction.atomic():
-        Refund.objects.filter(pk=refund.pk).update(
-            status=Refund.Status.SUCCEEDED, reference=result.reference, completed_at=timezone.now()
+        moved = transition(
+            REFUND_LIFECYCLE,
+            refund,
+            Refund.Status.SUCCEEDED,
+            actor=PROVIDER,
+            changes={"reference": result.reference, "completed_at": timezone.now()},
         )
-        book_refund_sent(refund=refund)
+        if moved.moved:
+            book_refund_sent(refund=moved.row)
 
 
 register_handler(REFUND_KIND, send_refund_to_provider)
