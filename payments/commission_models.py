@@ -164,7 +164,7 @@ class CommissionRate(models.Model):
             or self.valid_from < other.valid_until
         )
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.category_id is None and self.store_id is None:
             raise ValidationError(
@@ -173,7 +173,8 @@ class CommissionRate(models.Model):
         if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
             raise ValidationError({"valid_until": _("The end must be after the start.")})
         same_scope = CommissionRate.objects.filter(
-            store_id=self.store_id, category_id=self.category_id
+            store_id=self.store_id,  # type: ignore[misc]  # None: every store
+            category_id=self.category_id,
         ).exclude(pk=self.pk)
         clash = next((rate for rate in same_scope if rate.overlaps(self)), None)
         if clash is not None:

@@ -9,6 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from stores.models import Store
+
 
 class InvoiceNumberSeries(models.Model):
     """The counter of one gapless number series ("F2026", "AV2026"): locked with
@@ -27,7 +29,7 @@ class InvoiceNumberSeries(models.Model):
 
 
 class InvoiceQuerySet(models.QuerySet):
-    def for_store(self, store) -> InvoiceQuerySet:
+    def for_store(self, store: Store) -> InvoiceQuerySet:
         """The tenancy rule for invoices: a store sees the invoices and credit notes it got."""
         return self.filter(store=store)
 

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 
 from network_marketplace.models import SingletonSettings
 from orders.models import Order
+from stores.models import Store
 
 
 class Payment(models.Model):
@@ -384,7 +385,7 @@ class PayoutPolicy(SingletonSettings):
 
 
 class PayoutQuerySet(models.QuerySet):
-    def for_store(self, store) -> PayoutQuerySet:
+    def for_store(self, store: Store) -> PayoutQuerySet:
         """The tenancy rule for payouts: a store sees its own."""
         return self.filter(store=store)
 

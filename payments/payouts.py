@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from fulfillment.selectors import return_exposure
 from network_marketplace.audit import Actor, actor_label, record_audit_event
 from network_marketplace.errors import DomainError
+from network_marketplace.models import OutboxMessage
 from network_marketplace.outbox import enqueue, register_handler
 from network_marketplace.transitions import transition
 from stores.models import Store
@@ -164,7 +165,7 @@ class PayoutRunReport:
 
 def run_payouts(
     *,
-    actor=SYSTEM_ACTOR,
+    actor: Actor = SYSTEM_ACTOR,
     now: datetime | None = None,
     force: bool = False,
     store_ids: list[int] | None = None,
@@ -195,7 +196,7 @@ def run_payouts(
             store=store, period=report.period_key, policy=policy, actor=actor, now=now
         )
         getattr(report, outcome.kind).append(
-            outcome.payout.pk if outcome.kind == "paid" else store_id
+            outcome.payout.pk if outcome.payout and outcome.kind == "paid" else store_id
         )
     return report
 
@@ -210,7 +211,7 @@ def pay_out_store(
     *,
     store: Store,
     period: str,
-    actor,
+    actor: Actor,
     policy: PayoutPolicy | None = None,
     now: datetime | None = None,
     retry_of: Payout | None = None,
@@ -295,7 +296,7 @@ def pay_out_store(
     return StoreOutcome("paid", payout)
 
 
-def retry_payout(*, payout: Payout, actor) -> Payout:
+def retry_payout(*, payout: Payout, actor: Actor) -> Payout:
     """Make a new attempt for a failed payout's period (the failed money is back in the
     balance). Raises PayoutNotAllowed when it did not fail or the period is paid since."""
     if payout.status != Payout.Status.FAILED:
@@ -303,7 +304,7 @@ def retry_payout(*, payout: Payout, actor) -> Payout:
     outcome = pay_out_store(
         store=payout.store, period=payout.period_key, actor=actor, retry_of=payout
     )
-    if outcome.kind != "paid":
+    if outcome.kind != "paid" or outcome.payout is None:
         raise PayoutNotAllowed(
             {
                 "already_paid": _("This period is already paid out."),
@@ -342,7 +343,7 @@ def _move(payout: Payout, target: str, *, actor: Actor, reason: str = "", **chan
     return payout
 
 
-def mark_payout_paid(*, payout: Payout, provider_reference: str, actor) -> Payout:
+def mark_payout_paid(*, payout: Payout, provider_reference: str, actor: Actor) -> Payout:
     return _move(
         payout,
         Payout.Status.PAID,
@@ -352,7 +353,7 @@ def mark_payout_paid(*, payout: Payout, provider_reference: str, actor) -> Payou
     )
 
 
-def mark_payout_failed(*, payout: Payout, reason: str, actor) -> Payout:
+def mark_payout_failed(*, payout: Payout, reason: str, actor: Actor) -> Payout:
     return _move(
         payout,
         Payout.Status.FAILED,
@@ -363,7 +364,7 @@ def mark_payout_failed(*, payout: Payout, reason: str, actor) -> Payout:
     )
 
 
-def send_payout_to_provider(message) -> None:
+def send_payout_to_provider(message: OutboxMessage) -> None:
     """The outbox handler: ask the provider to pay out. Repeating it is safe: the payout's
     idempotency key makes the provider answer the first call's payout again."""
     payout = Payout.objects.select_related("store__payment_account").get(

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from network_marketplace.audit import Actor, actor_label, record_audit_event
 from network_marketplace.errors import DomainError
+from network_marketplace.models import OutboxMessage
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.outbox import enqueue, register_handler
 from network_marketplace.transitions import transition
@@ -83,7 +84,7 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
             token=payment_token,
             idempotency_key=payment.idempotency_key,
             description=f"Order {order.number}",
-            transfer_group=order.number,
+            transfer_group=order.number or "",
         )
     except ProviderUnavailable as error:
         # Most likely nothing was charged; if something was, its webhook refunds it.
@@ -141,7 +142,7 @@ def record_charge_result(
     return payment
 
 
-def settle_pending_payment(*, payment: Payment, actor) -> Payment:
+def settle_pending_payment(*, payment: Payment, actor: Actor) -> Payment:
     """Ask the provider how a payment ended and finish its order: paid, the order is placed
     (or, its stock gone or the order cancelled meanwhile, refunded); declined, the order is
     cancelled; still pending, nothing changes. Raises ProviderUnavailable. Idempotent."""
@@ -152,7 +153,7 @@ def settle_pending_payment(*, payment: Payment, actor) -> Payment:
     return payment
 
 
-def check_order_payment(*, order: Order, actor) -> Payment | None:
+def check_order_payment(*, order: Order, actor: Actor) -> Payment | None:
     """Settle the order's payment still pending, if the provider has decided it (the customer's
     "check again"). A provider that does not answer changes nothing."""
     payment = order.payments.filter(status=Payment.Status.PENDING).exclude(reference="").first()
@@ -164,7 +165,7 @@ def check_order_payment(*, order: Order, actor) -> Payment | None:
         return payment
 
 
-def finish_order_payment(*, payment: Payment, actor) -> None:
+def finish_order_payment(*, payment: Payment, actor: Actor) -> None:
     """Bring the order in line with its settled payment."""
     from orders.services import NoLongerAvailable, abandon_checkout, confirm_order
 
@@ -195,7 +196,7 @@ def paid_online_cents(order: Order) -> int:
 
 
 def refund_payment(
-    *, order: Order, amount_cents: int, reason: str, idempotency_key: str, actor
+    *, order: Order, amount_cents: int, reason: str, idempotency_key: str, actor: Actor
 ) -> Refund | None:
     """Give back up to `amount_cents` of what the customer paid online for `order`.
 
@@ -267,7 +268,7 @@ def refund_payment(
     return refund
 
 
-def send_refund_to_provider(message) -> None:
+def send_refund_to_provider(message: OutboxMessage) -> None:
     """The outbox handler: ask the provider to refund. Repeating it is safe (idempotency key)."""
     refund = Refund.objects.select_related("payment").get(pk=message.payload["refund"])
     if refund.status == Refund.Status.SUCCEEDED:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from django.db.models import Sum
 
+from orders.models import Order
+
 from .. import ledger
 from ..ledger import credit, debit, post_entry
 from ..models import JournalLine, Payment, Refund
 
 
-def paid_payment(order) -> Payment | None:
+def paid_payment(order: Order) -> Payment | None:
     return (
         Payment.objects.filter(order=order, status=Payment.Status.SUCCEEDED)
         .order_by("created_at", "id")
@@ -52,7 +54,7 @@ def book_provider_fee(*, payment: Payment, fee_cents: int) -> None:
     )
 
 
-def provider_fee_cents(order) -> int:
+def provider_fee_cents(order: Order) -> int:
     """The provider's fees booked on the order's charges."""
     references = [f"fee:payment:{pk}" for pk in order.payments.values_list("pk", flat=True)]
     return (

@@ -3,24 +3,28 @@ payout pays less), booked in journal VT (`marketing:<hub reference>`) with HQ's 
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import transaction
 
-from network_marketplace.audit import record_audit_event
+from network_marketplace.audit import Actor, record_audit_event
+from stores.models import Store
 
 from .. import ledger
 from ..ledger import credit, debit, post_entry
+from ..models import JournalEntry
 
 
 def book_marketing_charge(
     *,
-    store,
+    store: Store,
     reference: str,
     label: str,
     amount_excl_vat_cents: int,
     vat_rate_bp: int = 2000,
-    actor,
-    occurred_at=None,
-):
+    actor: Actor,
+    occurred_at: datetime | None = None,
+) -> JournalEntry:
     """Charge a store for a marketing-hub order: netted from what the network owes it (its
     next payout pays less), HQ's marketing revenue and its VAT. `reference` names the hub's
     order, so booking it twice books once. Returns the entry."""

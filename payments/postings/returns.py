@@ -11,7 +11,8 @@ from decimal import Decimal
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from network_marketplace.audit import record_audit_event
+from fulfillment.models import Return
+from network_marketplace.audit import Actor, record_audit_event
 from network_marketplace.outbox import enqueue
 
 from .. import ledger
@@ -28,7 +29,9 @@ from .sales import flipped, sale_postings, split_totals
 from .transfers import TRANSFER_REVERSAL_KIND
 
 
-def reverse_return_sales(*, return_request, refund: Refund | None, actor) -> list[SplitReversal]:
+def reverse_return_sales(
+    *, return_request: Return, refund: Refund | None, actor: Actor
+) -> list[SplitReversal]:
     """A return's refund takes back, from the splits of the returned units, what each line's
     inspection refunds (and the delivery fee's splits when it is refunded), store by store:
     the seller's net, HQ's commission and its VAT, the catchment share, in proportion; the
@@ -60,7 +63,7 @@ def reverse_return_sales(*, return_request, refund: Refund | None, actor) -> lis
     return reverse_sales(refund=refund, amounts=amounts, actor=actor)
 
 
-def reverse_sales(*, refund: Refund, amounts: dict[int, int], actor) -> list[SplitReversal]:
+def reverse_sales(*, refund: Refund, amounts: dict[int, int], actor: Actor) -> list[SplitReversal]:
     """Take back `amounts` ({sale split id: cents of its gross}) for `refund`, at most what the
     refund gives back and what is left of each split. One VT entry per fulfilment
     (`sale-reversal:refund:<refund>:fulfilment:<id>`) and one transfer reversal per transfer.
@@ -179,7 +182,7 @@ def _queue_transfer_reversals(refund: Refund, reversals: list[SplitReversal]) ->
             .first()
         )
         amount = min(amount, transfer.amount_cents - transfer.reversed_cents) if transfer else 0
-        if amount <= 0:
+        if transfer is None or amount <= 0:
             continue
         key = f"transfer-reversal:refund:{refund.pk}:transfer:{transfer.pk}"
         reversal, created = TransferReversal.objects.get_or_create(

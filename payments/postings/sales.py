@@ -6,13 +6,18 @@ rounding rule are payments/commission.py's; the booking conventions payments/led
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Sum
 from django.utils import timezone
 
-from network_marketplace.audit import actor_label, record_audit_event
+from fulfillment.models import Fulfilment, FulfilmentLine
+from network_marketplace.audit import Actor, actor_label, record_audit_event
 from network_marketplace.outbox import enqueue
+from orders.models import Order, OrderLine
+from stores.models import Store
 
 from .. import ledger
 from ..commission import (
@@ -20,9 +25,10 @@ from ..commission import (
     OrderSplitter,
     OrderTerms,
     SellerTerms,
+    Split,
 )
 from ..ledger import credit, debit, post_entry
-from ..models import CommissionPlan, SaleSplit, Transfer, TransferEvent
+from ..models import CommissionPlan, SaleSplit, SplitReversal, Transfer, TransferEvent
 from ..selectors import commission_rates, is_hq_own
 from .captures import paid_payment, provider_fee_cents
 from .transfers import TRANSFER_KIND
@@ -30,7 +36,7 @@ from .transfers import TRANSFER_KIND
 RESERVE_COLLECT = "reserve_collect"
 
 
-def order_terms(order) -> OrderTerms:
+def order_terms(order: Order) -> OrderTerms:
     """The order as the split needs it (its lines, delivery fee, fees booked so far)."""
     plan = CommissionPlan.current()
     return OrderTerms(
@@ -51,7 +57,9 @@ def order_terms(order) -> OrderTerms:
     )
 
 
-def _seller_terms(order, seller, category_ids, plan) -> dict[int | None, SellerTerms]:
+def _seller_terms(
+    order: Order, seller: Store, category_ids: set[int | None], plan: CommissionPlan
+) -> dict[int | None, SellerTerms]:
     """The terms of `seller` for each category of the pieces, in one resolver call."""
     attributed = order.attributed_store
     on = timezone.localdate(order.placed_at or order.created_at)
@@ -60,17 +68,19 @@ def _seller_terms(order, seller, category_ids, plan) -> dict[int | None, SellerT
         if attributed is not None and attributed.pk != seller.pk and not is_hq_own(attributed)
         else Decimal(0)
     )
+    # HQ selling pays the catchment store its share at that store's own rate.
+    catchment_store = attributed if share and is_hq_own(seller) else None
     wanted = [(seller, category_id) for category_id in category_ids]
-    if share and is_hq_own(seller):
-        wanted += [(attributed, category_id) for category_id in category_ids]
+    if catchment_store is not None:
+        wanted += [(catchment_store, category_id) for category_id in category_ids]
     rates = commission_rates(wanted=wanted, on=on, plan=plan)
     return {
         category_id: SellerTerms(
             sold_by_hq=is_hq_own(seller),
             rate_percent=rates[(seller.pk, category_id)],
             catchment_percent=share,
-            catchment_rate_percent=rates.get((attributed.pk, category_id), Decimal(0))
-            if share and is_hq_own(seller)
+            catchment_rate_percent=rates.get((catchment_store.pk, category_id), Decimal(0))
+            if catchment_store is not None
             else Decimal(0),
             commission_vat_percent=plan.commission_vat_percent,
         )
@@ -78,7 +88,7 @@ def _seller_terms(order, seller, category_ids, plan) -> dict[int | None, SellerT
     }
 
 
-def record_sale(*, fulfilment, actor) -> list[SaleSplit]:
+def record_sale(*, fulfilment: Fulfilment, actor: Actor) -> list[SaleSplit]:
     """The fulfilment's goods left (collected or shipped): split what the
     customer paid for them, book the split (VT `sale:fulfilment:<id>`) and queue the transfers
     of the seller's net and of the catchment store's share. Call it in the transaction of the
@@ -164,14 +174,14 @@ def record_sale(*, fulfilment, actor) -> list[SaleSplit]:
 
 
 def _split_row(
-    split,
-    common,
+    split: Split,
+    common: dict[str, Any],
     *,
-    kind=SaleSplit.Kind.GOODS,
-    fulfilment_line=None,
-    order_line=None,
-    quantity=0,
-    rate=Decimal(0),
+    kind: str = SaleSplit.Kind.GOODS,
+    fulfilment_line: FulfilmentLine | None = None,
+    order_line: OrderLine | None = None,
+    quantity: int = 0,
+    rate: Decimal = Decimal(0),
 ) -> SaleSplit:
     return SaleSplit(
         **common,
@@ -190,8 +200,9 @@ def _split_row(
     )
 
 
-def split_totals(rows) -> dict[str, int]:
-    totals = defaultdict(int)
+def split_totals(rows: Iterable[SaleSplit | SplitReversal]) -> dict[str, int]:
+    """The sums of a sale's splits (or of their reversals) that its entry and transfers book."""
+    totals: dict[str, int] = defaultdict(int)
     for row in rows:
         for name in (
             "gross_cents",
@@ -212,7 +223,9 @@ def split_totals(rows) -> dict[str, int]:
     return totals
 
 
-def sale_postings(seller, attributed_id, totals) -> list:
+def sale_postings(
+    seller: Store, attributed_id: int | None, totals: dict[str, int]
+) -> list[ledger.Posting]:
     """The credits of a sale's split (a reversal books the same lines the other way)."""
     if is_hq_own(seller):
         parts = [
@@ -241,7 +254,7 @@ def sale_postings(seller, attributed_id, totals) -> list:
     return parts
 
 
-def flipped(posting):
+def flipped(posting: ledger.Posting) -> ledger.Posting:
     return ledger.Posting(
         account=posting.account,
         debit_cents=posting.credit_cents,
@@ -251,7 +264,7 @@ def flipped(posting):
     )
 
 
-def _book_sale(fulfilment, splits) -> None:
+def _book_sale(fulfilment: Fulfilment, splits: list[SaleSplit]) -> None:
     order, totals = fulfilment.order, split_totals(splits)
     post_entry(
         journal="VT",
@@ -266,9 +279,11 @@ def _book_sale(fulfilment, splits) -> None:
     )
 
 
-def _queue_sale_transfers(fulfilment, splits, *, actor) -> list[Transfer]:
+def _queue_sale_transfers(
+    fulfilment: Fulfilment, splits: list[SaleSplit], *, actor: Actor
+) -> list[Transfer]:
     order, totals = fulfilment.order, split_totals(splits)
-    wanted = []
+    wanted: list[tuple[int, str, int, str]] = []
     if not is_hq_own(fulfilment.store) and totals["net_cents"] > 0:
         wanted.append(
             (
@@ -278,7 +293,7 @@ def _queue_sale_transfers(fulfilment, splits, *, actor) -> list[Transfer]:
                 f"transfer:fulfilment:{fulfilment.pk}",
             )
         )
-    if totals["catchment_cents"] > 0:
+    if totals["catchment_cents"] > 0 and order.attributed_store_id is not None:
         wanted.append(
             (
                 order.attributed_store_id,

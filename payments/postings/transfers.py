@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from network_marketplace.models import OutboxMessage
 from network_marketplace.outbox import register_handler
 from network_marketplace.transitions import transition
 
@@ -25,7 +26,7 @@ TRANSFER_REVERSAL_KIND = "payment.transfer_reversal"
 SYSTEM = "system:payments"
 
 
-def send_transfer(message) -> None:
+def send_transfer(message: OutboxMessage) -> None:
     """Outbox handler: move the transfer's amount to the store's connected account, then book
     it (BQ `transfer:<id>`). ProviderUnavailable or a refusal raises: the outbox retries; the
     idempotency key makes a repeated call transfer once."""
@@ -91,7 +92,7 @@ def mark_transfer_refused(*, transfer: Transfer, failure_message: str) -> Transf
     return locked
 
 
-def send_transfer_reversal(message) -> None:
+def send_transfer_reversal(message: OutboxMessage) -> None:
     """Outbox handler: take the amount back from the store's connected account, then book it
     (BQ `transfer-reversal:<id>`). Waits (retries) while the transfer itself is not made."""
     reversal = TransferReversal.objects.select_related("transfer__store", "transfer__order").get(
