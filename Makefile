@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/network_marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install browser gettext services lint format lock messages clean
+.PHONY: demo test install browser gettext services lint format typecheck migrations-check check hooks lock messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -65,8 +65,25 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Types of the money code and the shared infrastructure ([tool.mypy] in pyproject.toml); the
+# cache in .mypy_cache makes a second run take seconds.
+typecheck: install
+	$(BIN)/mypy
+
+# Every model change has its migration; no database needed.
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+# What CI and the pre-commit hooks check before the tests: lint, layers, migrations, types.
+check: lint migrations-check typecheck
+	$(BIN)/lint-imports
+
+# Run `make check`'s steps before each commit (ruff, import-linter, migrations, mypy).
+hooks: install
+	$(BIN)/pre-commit install
+
 # Each run keeps its cache entries (rate-limit counters) under its own prefix in the shared Redis.
-test: install browser gettext services lint
+test: install browser gettext services check
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		CACHE_KEY_PREFIX=test-$$(date +%s%N) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

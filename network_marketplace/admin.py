@@ -90,7 +90,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["dedupe_key"]
     date_hierarchy = "created_at"
     actions = ["retry"]
-    readonly_fields = [
+    readonly_fields = (
         "kind",
         "dedupe_key",
         "status",
@@ -101,7 +101,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
         "created_at",
         "sent_at",
         "payload",
-    ]
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request):
@@ -261,7 +261,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
     search_fields = ["event_id", "endpoint__url"]
     list_select_related = ["endpoint", "message"]
     date_hierarchy = "created_at"
-    fields = [
+    fields = (
         "id",
         "endpoint",
         "event_id",
@@ -276,7 +276,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
         "created_at",
         "last_attempt_at",
         "delivered_at",
-    ]
+    )
     readonly_fields = fields
 
     @admin.display(description=_("state"))

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from .models import AuditEvent, User
 
+# Whoever acts: a User, a store API key (with its `audit_user`), or a system job's name.
+Actor: TypeAlias = Any
 
-def actor_label(actor: Any) -> str:
+
+def actor_label(actor: Actor) -> str:
     """A readable name for whoever acted: a user, an API key, or a system job (a string)."""
     if actor is None:
         return "system"
@@ -23,7 +26,7 @@ def actor_label(actor: Any) -> str:
 
 def record_audit_event(
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     target: models.Model | None = None,
     store_id: int | None = None,

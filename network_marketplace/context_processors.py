@@ -1,6 +1,9 @@
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def network(request):
+def network(request: HttpRequest) -> dict[str, Any]:
     """The network's name and operator identity, shown in every layout's header and footer."""
     return {"network_name": settings.NETWORK_NAME, "network_operator": settings.NETWORK_OPERATOR}

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from datetime import timedelta
+from typing import Any
 
 from celery.schedules import schedule as every
 from django.conf import settings
@@ -29,7 +31,7 @@ class EmbeddedBeat(threading.Thread):
         self.stopped = threading.Event()
         self.runs: dict[str, int] = {}
 
-    def _entries(self):
+    def _entries(self) -> Iterator[tuple[str, dict[str, Any], Any]]:
         for name, entry in self.beat_schedule.items():
             sched = entry["schedule"]
             if isinstance(sched, timedelta | int | float):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class DomainError(Exception):
     """A business rule said no. `code` is stable for API clients; `facts` carry the details."""
@@ -9,7 +11,7 @@ class DomainError(Exception):
     code = "domain_error"
     http_status = 400
 
-    def __init__(self, message: str = "", **facts):
+    def __init__(self, message: str = "", **facts: Any) -> None:
         super().__init__(message or self.__class__.__doc__ or self.code)
         self.message = message or (self.__class__.__doc__ or self.code).strip()
         self.facts = facts

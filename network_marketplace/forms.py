@@ -53,7 +53,7 @@ class WebhookEndpointAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["event_types"].choices = _named_event_type_choices
+        self.fields["event_types"].choices = _named_event_type_choices  # type: ignore[attr-defined]
 
     class Meta:
         model = WebhookEndpoint
@@ -65,7 +65,7 @@ class WebhookEndpointAdminForm(forms.ModelForm):
         return url
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         store = cleaned.get("store")
         is_new = self.instance.pk is None
         if is_new and store is not None and self._store_is_full(store):

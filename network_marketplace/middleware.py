@@ -1,4 +1,8 @@
+from collections.abc import Callable
+
 from django.conf import settings
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from django.utils import translation
 
 
@@ -10,11 +14,11 @@ class NetworkLanguageMiddleware:
     clients, which have no footer, choose with Accept-Language.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
         self.supported = {code for code, _name in settings.LANGUAGES}
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.path_info.startswith("/api/"):
             language = translation.get_language_from_request(request)
         else:

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
+from typing import Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -13,12 +15,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class AccountManager(UserManager):
+class AccountManager(UserManager["User"]):
     """Users are identified by their e-mail address; there is no username."""
 
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str | None, password: str | None, **extra_fields: Any) -> User:
         if not email:
             raise ValueError("An e-mail address is required.")
         user = self.model(email=self.normalize_email(email), **extra_fields)
@@ -26,12 +28,16 @@ class AccountManager(UserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email=None, password=None, **extra_fields):
+    def create_user(  # type: ignore[override]  # the e-mail is the username
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):
+    def create_superuser(  # type: ignore[override]  # the e-mail is the username
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> User:
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -40,13 +46,13 @@ class AccountManager(UserManager):
 class User(AbstractUser):
     """A person: a customer, a store's staff member, or HQ staff (`is_staff`)."""
 
-    username = None
+    username = None  # type: ignore[assignment]  # people sign in with their e-mail
     email = models.EmailField(_("e-mail address"), unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = AccountManager()
+    objects: ClassVar[AccountManager] = AccountManager()
 
     class Meta:
         verbose_name = _("user")
@@ -66,8 +72,8 @@ class SingletonSettings(models.Model):
         abstract = True
 
     @classmethod
-    def current(cls):
-        settings_row, _created = cls.objects.get_or_create(pk=1)
+    def current(cls) -> Self:
+        settings_row, _created = cls._default_manager.get_or_create(pk=1)
         return settings_row
 
 
@@ -106,7 +112,7 @@ class AuditEvent(models.Model):
 
 
 class OutboxMessageQuerySet(models.QuerySet):
-    def due(self, now) -> OutboxMessageQuerySet:
+    def due(self, now: datetime) -> OutboxMessageQuerySet:
         """Messages a worker may claim at `now`: waiting (first try or retry) and not leased."""
         return self.filter(
             status__in=[OutboxMessage.Status.PENDING, OutboxMessage.Status.FAILED],

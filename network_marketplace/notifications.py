@@ -147,7 +147,7 @@ def deliver_email(message: OutboxMessage) -> None:
         email.attach_alternative(html, "text/html")
     if images:
         # multipart/related: the images belong to the HTML part and are shown inline.
-        email.mixed_subtype = "related"
+        email.mixed_subtype = "related"  # type: ignore[attr-defined]  # not in the stubs
         for name, content_id, png in images:
             image = MIMEImage(png, "png")
             image.add_header("Content-ID", f"<{content_id}>")

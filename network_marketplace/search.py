@@ -9,6 +9,7 @@ the embedded default, gets the same folding as a Python function registered on e
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from django.db.models import CharField, TextField, Transform
 
@@ -27,7 +28,7 @@ class Unaccented(Transform):
     function = "UNACCENT"
     template = "REPLACE(%(function)s(%(expressions)s), '-', ' ')"
 
-    def as_sqlite(self, compiler, connection, **extra_context):
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, Any]:
         return self.as_sql(compiler, connection, function="NM_FOLD", **extra_context)
 
 
@@ -35,7 +36,7 @@ CharField.register_lookup(Unaccented)
 TextField.register_lookup(Unaccented)
 
 
-def register_sqlite_fold(sender, connection, **kwargs) -> None:
+def register_sqlite_fold(sender: object, connection: Any, **kwargs: Any) -> None:
     """Give an SQLite connection the NM_FOLD function the `unaccented` lookup calls."""
     if connection.vendor == "sqlite":
         connection.connection.create_function(

@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypeVar, cast
 
 from django.db import connection, models, transaction
 from django.utils.translation import gettext as _
@@ -71,7 +71,8 @@ class Lifecycle(Generic[Row]):
         _REGISTRY[self.model] = self
 
     def label_of(self, status: str) -> str:
-        choices = dict(self.model._meta.get_field(self.status_field).flatchoices)
+        field = cast(models.Field, self.model._meta.get_field(self.status_field))
+        choices = dict(field.flatchoices)
         return str(choices.get(status, status))
 
     def can_move(self, row: Row, target: str) -> bool:

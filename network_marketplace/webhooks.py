@@ -21,6 +21,7 @@ import secrets
 import socket
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .audit import record_audit_event
+from .audit import Actor, record_audit_event
 from .errors import DomainError
 from .models import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from .outbox import PermanentFailure, enqueue, register_handler
@@ -209,10 +210,11 @@ def event_type_choices() -> list[tuple[str, str]]:
 
 def _validated(url: str | None, event_types: list[str] | None) -> list[str] | None:
     """Check what is given (None: unchanged); return the event types as stored."""
-    for field, validate, value in (
+    checks: tuple[tuple[str, Callable[[Any], None], Any], ...] = (
         ("url", validate_endpoint_url, url),
         ("event_types", validate_event_types, event_types),
-    ):
+    )
+    for field, validate, value in checks:
         if value is None:
             continue
         try:
@@ -231,13 +233,18 @@ class CreatedEndpoint:
 
 
 def create_endpoint(
-    *, store, url: str, event_types: list[str], actor, description: str = ""
+    *,
+    store: Any,
+    url: str,
+    event_types: list[str],
+    actor: Actor,
+    description: str = "",
 ) -> CreatedEndpoint:
     """Subscribe `url` to `event_types` for `store` (None: HQ, every store's events).
 
     Returns the signing secret, to show once.
     """
-    event_types = _validated(url, event_types)
+    event_types = _validated(url, event_types) or []
     with transaction.atomic():
         if store is not None:
             # One store's endpoints are created one at a time: the limit holds.
@@ -270,7 +277,7 @@ def create_endpoint(
 def update_endpoint(
     *,
     endpoint: WebhookEndpoint,
-    actor,
+    actor: Actor,
     url: str | None = None,
     event_types: list[str] | None = None,
     description: str | None = None,
@@ -302,7 +309,7 @@ def update_endpoint(
     return endpoint
 
 
-def delete_endpoint(*, endpoint: WebhookEndpoint, actor) -> None:
+def delete_endpoint(*, endpoint: WebhookEndpoint, actor: Actor) -> None:
     """Remove an endpoint and its log; its undelivered events are dropped with it."""
     with transaction.atomic():
         message_ids = list(
@@ -322,11 +329,11 @@ def delete_endpoint(*, endpoint: WebhookEndpoint, actor) -> None:
         endpoint.delete()
 
 
-def _is_user(actor) -> bool:
+def _is_user(actor: Actor) -> bool:
     return getattr(actor, "is_authenticated", False) and getattr(actor, "pk", None) is not None
 
 
-def endpoints_visible_to(principal, *, stores) -> Any:
+def endpoints_visible_to(principal: Any, *, stores: Any) -> Any:
     """The endpoints `principal` may see: HQ all of them; anyone else those of `stores` (the
     stores they may see, from stores.selectors.stores_visible_to)."""
     endpoints = WebhookEndpoint.objects.select_related("store")
@@ -335,7 +342,7 @@ def endpoints_visible_to(principal, *, stores) -> Any:
     return endpoints.filter(store__in=stores)
 
 
-def recent_deliveries(*, endpoints, limit: int = 20) -> list[WebhookDelivery]:
+def recent_deliveries(*, endpoints: Any, limit: int = 20) -> list[WebhookDelivery]:
     return list(
         WebhookDelivery.objects.filter(endpoint__in=endpoints)
         .select_related("endpoint", "message")
@@ -416,7 +423,7 @@ def emit_event(
     return [delivery for delivery in deliveries if delivery is not None]
 
 
-def send_test_event(*, endpoint: WebhookEndpoint, actor) -> WebhookDelivery:
+def send_test_event(*, endpoint: WebhookEndpoint, actor: Actor) -> WebhookDelivery | None:
     """A `webhook.ping` to this endpoint only, whatever it subscribes to: checks the setup."""
     if not endpoint.active:
         raise WebhookEndpointPaused(_("The endpoint is paused."))
@@ -450,7 +457,7 @@ def _check_resolves_to_public(url: str) -> None:
         infos = socket.getaddrinfo(parts.hostname, parts.port or 443, proto=socket.IPPROTO_TCP)
     except OSError as exc:
         raise WebhookDeliveryFailed(f"DNS: {exc}") from exc
-    if not infos or not all(_is_public_address(info[4][0]) for info in infos):
+    if not infos or not all(_is_public_address(str(info[4][0])) for info in infos):
         raise PermanentFailure(f"{parts.hostname} resolves to a private address.")
 
 

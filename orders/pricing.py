@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from catalog.models import VAT_PERCENT, Variant
+from catalog.models import VAT_PERCENT, Variant, VatRate
 from stores.models import StockLevel, Store
 
 from .models import FulfilmentMethod, OrderPolicy
@@ -62,7 +62,7 @@ class Quote:
     @property
     def vat_cents(self) -> int:
         # Delivery follows the VAT of the goods it carries; at the standard rate here.
-        shipping_vat = vat_included_in(self.shipping_cents, VAT_PERCENT["standard"])
+        shipping_vat = vat_included_in(self.shipping_cents, VAT_PERCENT[VatRate.STANDARD])
         return sum(line.vat_cents for line in self.lines) + shipping_vat
 
 
@@ -74,7 +74,7 @@ def quote(lines: list[LineRequest], *, policy: OrderPolicy | None = None) -> Quo
         for line in lines
         if line.method != FulfilmentMethod.HOME_DELIVERY and line.store is not None
     }
-    store_prices = {}
+    store_prices: dict[tuple[int, int], int] = {}
     if wanted:
         store_ids = {store_id for store_id, _variant_id in wanted}
         variant_ids = {variant_id for _store_id, variant_id in wanted}
@@ -83,6 +83,7 @@ def quote(lines: list[LineRequest], *, policy: OrderPolicy | None = None) -> Quo
             for store_id, variant_id, price in StockLevel.objects.filter(
                 store_id__in=store_ids, variant_id__in=variant_ids, price_cents__isnull=False
             ).values_list("store_id", "variant_id", "price_cents")
+            if price is not None
         }
     quoted = []
     for line in lines:
@@ -94,7 +95,7 @@ def quote(lines: list[LineRequest], *, policy: OrderPolicy | None = None) -> Quo
                 request=line,
                 unit_price_cents=unit,
                 rrp_cents=line.variant.rrp_cents,
-                vat_percent=VAT_PERCENT[line.variant.product.vat_rate],
+                vat_percent=VAT_PERCENT[VatRate(line.variant.product.vat_rate)],
             )
         )
     home_items = sum(

@@ -11,13 +11,14 @@ from datetime import datetime
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from network_marketplace.audit import record_audit_event
+from network_marketplace.audit import Actor, record_audit_event
+from stores.models import Store
 
 from .models import PaymentAccount
 from .providers import AccountState, get_provider
 
 
-def payment_account_for(store) -> PaymentAccount:
+def payment_account_for(store: Store) -> PaymentAccount:
     """The store's connected account, opened at the provider when it has none yet."""
     account = PaymentAccount.objects.filter(store=store).first()
     if account is not None:
@@ -37,7 +38,11 @@ def payment_account_for(store) -> PaymentAccount:
 
 
 def apply_account_state(
-    *, account: PaymentAccount, state: AccountState, as_of: datetime | None = None, actor=None
+    *,
+    account: PaymentAccount,
+    state: AccountState,
+    as_of: datetime | None = None,
+    actor: Actor = None,
 ) -> PaymentAccount:
     """Copy what the provider says of the account onto our row, unless our row already holds a
     newer state (`as_of`: when the provider said it; an event's `created`, now for a fresh
@@ -81,14 +86,14 @@ def apply_account_state(
     return account
 
 
-def refresh_account(*, account: PaymentAccount, actor=None) -> PaymentAccount:
+def refresh_account(*, account: PaymentAccount, actor: Actor = None) -> PaymentAccount:
     """Read the account at the provider now (the onboarding's return page). Raises
     ProviderUnavailable."""
     state = get_provider().retrieve_account(account_reference=account.reference)
     return apply_account_state(account=account, state=state, as_of=timezone.now(), actor=actor)
 
 
-def start_onboarding(*, store, refresh_url: str, return_url: str, actor) -> str:
+def start_onboarding(*, store: Store, refresh_url: str, return_url: str, actor: Actor) -> str:
     """The provider's onboarding URL for `store`, opening its account first if it has none.
     Raises ProviderUnavailable."""
     account = payment_account_for(store)

@@ -3,6 +3,7 @@ write them) and edits the commission plan, its rates and the payout policy."""
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpResponse
@@ -95,7 +96,7 @@ class PayoutEventInline(admin.TabularInline):
     model = PayoutEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["created_at", "from_status", "to_status", "actor_label", "reason"]
+    readonly_fields = ("created_at", "from_status", "to_status", "actor_label", "reason")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
@@ -189,7 +190,7 @@ class InvoiceLineInline(admin.TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
-    readonly_fields = [
+    readonly_fields = (
         "position",
         "date",
         "label",
@@ -197,7 +198,7 @@ class InvoiceLineInline(admin.TabularInline):
         "amount_excl_vat_cents",
         "vat_rate_bp",
         "vat_cents",
-    ]
+    )
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
@@ -277,7 +278,7 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
                 "form": form,
                 "invoices": queryset,
                 "title": _("Cancel invoices with a credit note"),
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             },
         )
 
@@ -286,7 +287,7 @@ class JournalLineInline(admin.TabularInline):
     model = JournalLine
     extra = 0
     can_delete = False
-    readonly_fields = ["account", "debit_cents", "credit_cents", "label"]
+    readonly_fields = ("account", "debit_cents", "credit_cents", "label")
     fields = readonly_fields
 
     def has_add_permission(self, request, obj=None):
@@ -424,7 +425,7 @@ class SaleSplitInline(admin.TabularInline):
     extra = 0
     can_delete = False
     verbose_name_plural = _("commission split per line")
-    fields = [
+    fields = (
         "fulfilment",
         "order_line",
         "kind",
@@ -439,7 +440,7 @@ class SaleSplitInline(admin.TabularInline):
         "fee_cents",
         "net_cents",
         "reversed",
-    ]
+    )
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

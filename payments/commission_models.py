@@ -9,7 +9,7 @@ Imported by payments/models.py (the app's models module). Amounts are integer ce
 - `SaleSplit`: how one fulfilment line's sale (or one fulfilment's delivery fee) was split, as
   booked in the ledger when the goods left; `SplitReversal` what a refund took back of it.
 - `Transfer` / `TransferReversal`: the money moved to (and back from) a store's connected
-  account at the provider, sent through the outbox.
+  account at the provider, sent through the outbox; `TransferEvent` a transfer's moves.
 """
 
 from __future__ import annotations
@@ -164,7 +164,7 @@ class CommissionRate(models.Model):
             or self.valid_from < other.valid_until
         )
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         if self.category_id is None and self.store_id is None:
             raise ValidationError(
@@ -173,7 +173,8 @@ class CommissionRate(models.Model):
         if self.valid_from and self.valid_until and self.valid_until <= self.valid_from:
             raise ValidationError({"valid_until": _("The end must be after the start.")})
         same_scope = CommissionRate.objects.filter(
-            store_id=self.store_id, category_id=self.category_id
+            store_id=self.store_id,  # type: ignore[misc]  # None: every store
+            category_id=self.category_id,
         ).exclude(pk=self.pk)
         clash = next((rate for rate in same_scope if rate.overlaps(self)), None)
         if clash is not None:
@@ -354,6 +355,25 @@ class Transfer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.store} · {self.amount_cents / 100:.2f} {self.currency}"
+
+
+class TransferEvent(models.Model):
+    """A transfer's change of status (sent, refused, reversed): who, when, from, to, why."""
+
+    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20)
+    actor_label = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("transfer event")
+        verbose_name_plural = _("transfer events")
+
+    def __str__(self) -> str:
+        return f"{self.transfer_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class TransferReversal(models.Model):

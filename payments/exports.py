@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from datetime import date, timedelta
+from collections.abc import Iterable, Iterator
+from datetime import date, datetime, timedelta
+from typing import TextIO
 
 from django.conf import settings
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from orders.models import Order
 from stores.models import Store
 
-from .models import JournalEntry, JournalLine
-from .selectors import commission_rows, in_period, local_midnight
+from .models import JournalEntry, JournalLine, Payout
+from .selectors import Statement, commission_rows, in_period, local_midnight
 
 FEC_COLUMNS = [
     "JournalCode",
@@ -58,7 +60,7 @@ def fec_amount(cents: int) -> str:
     return f"{whole},{rest:02d}"
 
 
-def fec_date(moment) -> str:
+def fec_date(moment: datetime) -> str:
     return timezone.localtime(moment).strftime("%Y%m%d")
 
 
@@ -71,7 +73,7 @@ def _clean(text: str) -> str:
     return " ".join(str(text).split())
 
 
-def fec_rows(*, start: date, end: date):
+def fec_rows(*, start: date, end: date) -> Iterator[list[str]]:
     """The FEC's rows for the entries dated `start` to `end` (local days), header first."""
     yield FEC_COLUMNS
     year_start = local_midnight(start.replace(month=1, day=1))
@@ -84,7 +86,7 @@ def fec_rows(*, start: date, end: date):
         .annotate(count=Count("id"))
     ):
         numbers[journal] = count
-    entries = in_period(JournalEntry.objects, start, end).prefetch_related(
+    entries = in_period(JournalEntry.objects.all(), start, end).prefetch_related(
         Prefetch(
             "lines",
             queryset=JournalLine.objects.select_related("account__store").order_by("id"),
@@ -118,7 +120,7 @@ def fec_rows(*, start: date, end: date):
             ]
 
 
-def write_fec(stream, *, start: date, end: date) -> None:
+def write_fec(stream: TextIO, *, start: date, end: date) -> None:
     for row in fec_rows(start=start, end=end):
         stream.write("\t".join(row) + "\r\n")
 
@@ -129,7 +131,7 @@ def _cents(value: int) -> str:
     return f"{sign}{whole}.{rest:02d}"
 
 
-def write_orders_csv(stream, *, start: date, end: date) -> None:
+def write_orders_csv(stream: TextIO, *, start: date, end: date) -> None:
     """Orders placed in the period (HQ): number, date, status, totals, attributed store."""
     writer = csv.writer(stream)
     writer.writerow(
@@ -152,12 +154,14 @@ def write_orders_csv(stream, *, start: date, end: date) -> None:
                 _cents(order.total_cents),
                 _cents(order.online_payment_cents),
                 order.currency,
-                order.attributed_store.slug if order.attributed_store_id else "",
+                order.attributed_store.slug if order.attributed_store else "",
             ]
         )
 
 
-def write_commissions_csv(stream, *, stores, start: date, end: date) -> None:
+def write_commissions_csv(
+    stream: TextIO, *, stores: Iterable[Store], start: date, end: date
+) -> None:
     """HQ's commission on each sale (and reversal) of `stores` in the period."""
     writer = csv.writer(stream)
     writer.writerow(
@@ -190,7 +194,7 @@ def write_commissions_csv(stream, *, stores, start: date, end: date) -> None:
             )
 
 
-def write_payouts_csv(stream, *, payouts) -> None:
+def write_payouts_csv(stream: TextIO, *, payouts: QuerySet[Payout]) -> None:
     writer = csv.writer(stream)
     writer.writerow(
         [
@@ -227,7 +231,7 @@ def write_payouts_csv(stream, *, payouts) -> None:
         )
 
 
-def write_statement_csv(stream, stmt) -> None:
+def write_statement_csv(stream: TextIO, stmt: Statement) -> None:
     writer = csv.writer(stream)
     writer.writerow(
         ["date", "journal", "reference", "label", "order", "debit", "credit", "balance"]
@@ -260,9 +264,3 @@ def write_statement_csv(stream, stmt) -> None:
             _cents(stmt.closing_cents),
         ]
     )
-
-
-def stores_for_export(principal) -> list[Store]:
-    from stores.selectors import stores_visible_to
-
-    return list(stores_visible_to(principal).order_by("pk"))

@@ -3,6 +3,8 @@ API's (payments.selectors.period_problem), shown as form errors."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,8 +20,8 @@ class PeriodForm(forms.Form):
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         today = timezone.localdate()
         if self.errors:
             return cleaned

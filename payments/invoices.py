@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network_marketplace.audit import actor_label, record_audit_event
+from network_marketplace.audit import Actor, actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.webhooks import emit_event
 from stores.models import Store
@@ -34,7 +34,7 @@ logger = logging.getLogger(__name__)
 
 PAYMENT_DAYS = 30
 SYSTEM_ACTOR = "system:invoices"
-SERIES_PREFIX = {Invoice.Kind.INVOICE: "F", Invoice.Kind.CREDIT_NOTE: "AV"}
+SERIES_PREFIX: dict[str, str] = {Invoice.Kind.INVOICE: "F", Invoice.Kind.CREDIT_NOTE: "AV"}
 
 
 class InvoiceNotAllowed(DomainError):
@@ -101,13 +101,15 @@ def _take_number(series: InvoiceNumberSeries) -> tuple[str, int, str]:
     return series.prefix, series.last_number, f"{series.prefix}-{series.last_number:06d}"
 
 
-def issue_commission_invoice(*, store: Store, period: date, actor) -> Invoice | None:
+def issue_commission_invoice(*, store: Store, period: date, actor: Actor) -> Invoice | None:
     """Issue `store`'s commission invoice for `period`'s month, or return the one issued
     (not cancelled by a credit note). None when the month has no commission to invoice."""
     return _issue_commission_invoice(store=store, period=period, actor=actor)[0]
 
 
-def _issue_commission_invoice(*, store: Store, period: date, actor) -> tuple[Invoice | None, bool]:
+def _issue_commission_invoice(
+    *, store: Store, period: date, actor: Actor
+) -> tuple[Invoice | None, bool]:
     start, end = month_bounds(period)
     rows = commission_rows(store=store, start=start, end=end)
     if not rows:
@@ -171,7 +173,7 @@ def _issue_commission_invoice(*, store: Store, period: date, actor) -> tuple[Inv
     return invoice, True
 
 
-def issue_commission_invoices(*, period: date, actor=SYSTEM_ACTOR) -> list[Invoice]:
+def issue_commission_invoices(*, period: date, actor: Actor = SYSTEM_ACTOR) -> list[Invoice]:
     """Issue every store's commission invoice for `period`'s month (the monthly job, HQ's
     admin action) and return those issued now: a store already invoiced gets nothing new."""
     store_ids = (
@@ -183,12 +185,12 @@ def issue_commission_invoices(*, period: date, actor=SYSTEM_ACTOR) -> list[Invoi
     issued = []
     for store in Store.objects.filter(pk__in=list(store_ids)).order_by("pk"):
         invoice, created = _issue_commission_invoice(store=store, period=period, actor=actor)
-        if created:
+        if created and invoice is not None:
             issued.append(invoice)
     return issued
 
 
-def issue_credit_note(*, invoice: Invoice, reason: str, actor) -> Invoice:
+def issue_credit_note(*, invoice: Invoice, reason: str, actor: Actor) -> Invoice:
     """Cancel `invoice` as a whole with a credit note of its own series that references it
     (its lines, the same amounts). The invoice itself is left as issued. Raises
     InvoiceNotAllowed for a credit note, or an invoice already credited."""
@@ -245,7 +247,7 @@ def issue_credit_note(*, invoice: Invoice, reason: str, actor) -> Invoice:
     return note
 
 
-def _issued(invoice: Invoice, actor) -> None:
+def _issued(invoice: Invoice, actor: Actor) -> None:
     record_audit_event(
         actor=actor,
         action=f"{invoice.kind}.issued",

@@ -58,6 +58,8 @@ from django.db.models import F, Q, Sum
 from django.utils import timezone
 
 from network_marketplace.errors import DomainError
+from orders.models import Order
+from stores.models import Store
 
 from .models import JournalEntry, JournalLine, LedgerAccount
 
@@ -125,10 +127,12 @@ def ledger_account(code: str, *, store_id: int | None = None) -> LedgerAccount:
     try:
         with transaction.atomic():
             account, _ = LedgerAccount.objects.get_or_create(
-                code=code, store_id=store_id, defaults={"name": name, "kind": kind}
+                code=code,
+                store_id=store_id,  # type: ignore[misc]  # None: an HQ account
+                defaults={"name": name, "kind": kind},
             )
     except IntegrityError:  # a concurrent first use made it
-        account = LedgerAccount.objects.get(code=code, store_id=store_id)
+        account = LedgerAccount.objects.get(code=code, store_id=store_id)  # type: ignore[misc]
     return account
 
 
@@ -138,8 +142,8 @@ def post_entry(
     reference: str,
     label: str,
     postings: Iterable[Posting],
-    order=None,
-    store=None,
+    order: Order | None = None,
+    store: Store | None = None,
     occurred_at: datetime | None = None,
 ) -> JournalEntry:
     """Book one balanced entry, or return the entry already booked under `reference`.
@@ -188,11 +192,16 @@ def post_entry(
     return entry
 
 
-def account_balance_cents(code: str, *, store_id: int | None = None, until=None) -> int:
+def account_balance_cents(
+    code: str, *, store_id: int | None = None, until: datetime | None = None
+) -> int:
     """The balance of one account, in its normal direction (credit - debit for what is owed or
     earned, debit - credit for assets and expenses); `until` bounds the entries' dates."""
     kind = CHART[code][1]
-    lines = JournalLine.objects.filter(account__code=code, account__store_id=store_id)
+    lines = JournalLine.objects.filter(
+        account__code=code,
+        account__store_id=store_id,  # type: ignore[misc]  # None: an HQ account
+    )
     if until is not None:
         lines = lines.filter(entry__occurred_at__lt=until)
     totals = lines.aggregate(debit=Sum("debit_cents"), credit=Sum("credit_cents"))
@@ -200,7 +209,7 @@ def account_balance_cents(code: str, *, store_id: int | None = None, until=None)
     return credit_total - debit_total if kind in CREDIT_NORMAL else debit_total - credit_total
 
 
-def store_balance_cents(store, *, until=None) -> int:
+def store_balance_cents(store: Store, *, until: datetime | None = None) -> int:
     """What the network owes `store` now: its sales' net, less marketing charges and payouts."""
     return account_balance_cents(STORE_PAYABLE, store_id=store.pk, until=until)
 

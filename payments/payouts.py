@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
@@ -27,16 +28,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulfillment.selectors import return_exposure
-from network_marketplace.audit import actor_label, record_audit_event
+from network_marketplace.audit import Actor, actor_label, record_audit_event
 from network_marketplace.errors import DomainError
+from network_marketplace.models import OutboxMessage
 from network_marketplace.outbox import enqueue, register_handler
-from network_marketplace.webhooks import emit_event
+from network_marketplace.transitions import transition
 from stores.models import Store
 
 from . import ledger
 from .models import LedgerAccount, PaymentAccount, Payout, PayoutEvent, PayoutPolicy
 from .providers import get_provider
-from .states import check_payout_transition
+from .states import PAYOUT_LIFECYCLE
 
 logger = logging.getLogger(__name__)
 
@@ -163,7 +165,7 @@ class PayoutRunReport:
 
 def run_payouts(
     *,
-    actor=SYSTEM_ACTOR,
+    actor: Actor = SYSTEM_ACTOR,
     now: datetime | None = None,
     force: bool = False,
     store_ids: list[int] | None = None,
@@ -194,7 +196,7 @@ def run_payouts(
             store=store, period=report.period_key, policy=policy, actor=actor, now=now
         )
         getattr(report, outcome.kind).append(
-            outcome.payout.pk if outcome.kind == "paid" else store_id
+            outcome.payout.pk if outcome.payout and outcome.kind == "paid" else store_id
         )
     return report
 
@@ -209,7 +211,7 @@ def pay_out_store(
     *,
     store: Store,
     period: str,
-    actor,
+    actor: Actor,
     policy: PayoutPolicy | None = None,
     now: datetime | None = None,
     retry_of: Payout | None = None,
@@ -294,7 +296,7 @@ def pay_out_store(
     return StoreOutcome("paid", payout)
 
 
-def retry_payout(*, payout: Payout, actor) -> Payout:
+def retry_payout(*, payout: Payout, actor: Actor) -> Payout:
     """Make a new attempt for a failed payout's period (the failed money is back in the
     balance). Raises PayoutNotAllowed when it did not fail or the period is paid since."""
     if payout.status != Payout.Status.FAILED:
@@ -302,7 +304,7 @@ def retry_payout(*, payout: Payout, actor) -> Payout:
     outcome = pay_out_store(
         store=payout.store, period=payout.period_key, actor=actor, retry_of=payout
     )
-    if outcome.kind != "paid":
+    if outcome.kind != "paid" or outcome.payout is None:
         raise PayoutNotAllowed(
             {
                 "already_paid": _("This period is already paid out."),
@@ -314,26 +316,15 @@ def retry_payout(*, payout: Payout, actor) -> Payout:
     return outcome.payout
 
 
-def _move(payout: Payout, target: str, *, actor, reason: str = "", **fields) -> Payout:
-    """Re-read `payout` locked, move it to `target` (idempotent), write its event."""
+def _move(payout: Payout, target: str, *, actor: Actor, reason: str = "", **changes: Any) -> Payout:
+    """Move `payout` to `target` through the one transition helper (idempotent); a payout that
+    failed gives its money back to the store's balance in the same transaction."""
     with transaction.atomic():
-        payout = Payout.objects.select_for_update().get(pk=payout.pk)
-        if payout.status == target:
-            return payout
-        check_payout_transition(payout.status, target)
-        previous = payout.status
-        payout.status = target
-        for name, value in fields.items():
-            setattr(payout, name, value)
-        payout.save(update_fields=["status", *fields, "updated_at"])
-        PayoutEvent.objects.create(
-            payout=payout,
-            from_status=previous,
-            to_status=target,
-            actor_label=actor_label(actor),
-            reason=reason[:300],
+        moved = transition(
+            PAYOUT_LIFECYCLE, payout, target, actor=actor, reason=reason, changes=changes
         )
-        if target == Payout.Status.FAILED:
+        payout = moved.row
+        if moved.moved and target == Payout.Status.FAILED:
             # The money did not leave: it is back in the connected account, owed to the store.
             ledger.post_entry(
                 journal="BQ",
@@ -349,28 +340,10 @@ def _move(payout: Payout, target: str, *, actor, reason: str = "", **fields) -> 
                     ),
                 ],
             )
-        record_audit_event(
-            actor=actor,
-            action=f"payout.{target}",
-            target=payout,
-            store_id=payout.store_id,
-            data={"from": previous, "reason": reason[:300]},
-        )
-        emit_event(
-            event_type=f"payout.{target}",
-            store_id=payout.store_id,
-            event_id=f"payout.{target}:{payout.pk}",
-            data={
-                "payout": payout.pk,
-                "amount_cents": payout.amount_cents,
-                "currency": payout.currency,
-                "period": payout.period_key,
-            },
-        )
     return payout
 
 
-def mark_payout_paid(*, payout: Payout, provider_reference: str, actor) -> Payout:
+def mark_payout_paid(*, payout: Payout, provider_reference: str, actor: Actor) -> Payout:
     return _move(
         payout,
         Payout.Status.PAID,
@@ -380,7 +353,7 @@ def mark_payout_paid(*, payout: Payout, provider_reference: str, actor) -> Payou
     )
 
 
-def mark_payout_failed(*, payout: Payout, reason: str, actor) -> Payout:
+def mark_payout_failed(*, payout: Payout, reason: str, actor: Actor) -> Payout:
     return _move(
         payout,
         Payout.Status.FAILED,
@@ -391,7 +364,7 @@ def mark_payout_failed(*, payout: Payout, reason: str, actor) -> Payout:
     )
 
 
-def send_payout_to_provider(message) -> None:
+def send_payout_to_provider(message: OutboxMessage) -> None:
     """The outbox handler: ask the provider to pay out. Repeating it is safe: the payout's
     idempotency key makes the provider answer the first call's payout again."""
     payout = Payout.objects.select_related("store__payment_account").get(

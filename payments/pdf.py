@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
@@ -32,12 +32,12 @@ def rate(bp: int) -> str:
     return f"{bp / 100:.2f}".rstrip("0").rstrip(".").replace(".", ",") + " %"
 
 
-def _styles():
+def _styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle]:
     sheet = getSampleStyleSheet()
     return sheet["Normal"], sheet["Title"], sheet["Heading4"]
 
 
-def _p(text: str, style) -> Paragraph:
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape(text).replace("\n", "<br/>"), style)
 
 
@@ -53,7 +53,7 @@ TABLE_STYLE = TableStyle(
 )
 
 
-def _document(buffer, title: str) -> SimpleDocTemplate:
+def _document(buffer: BytesIO, title: str) -> SimpleDocTemplate:
     return SimpleDocTemplate(
         buffer,
         pagesize=A4,
@@ -113,7 +113,7 @@ def invoice_pdf(invoice: Invoice) -> bytes:
             "end": date_format(invoice.period_end, "SHORT_DATE_FORMAT"),
         },
     ]
-    if credit:
+    if credit and invoice.credited_invoice is not None:
         facts.append(_("Cancels invoice %(number)s") % {"number": invoice.credited_invoice.number})
         facts.append(_("Reason: %(reason)s") % {"reason": invoice.reason})
     else:

@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from network_marketplace.errors import DomainError
+from network_marketplace.models import OutboxMessage
 from network_marketplace.outbox import enqueue, register_handler
 
 from .models import Payment, PaymentAccount, ProviderEvent
@@ -45,10 +46,6 @@ def register_event_handler(event_type: str, handler: EventHandler) -> None:
     """Process provider events of `event_type` (e.g. "payout.paid") with `handler(event)`.
     Register at import time (an app's `ready()`); one handler per type, the last one wins."""
     _handlers[event_type] = handler
-
-
-def event_handler(event_type: str) -> EventHandler | None:
-    return _handlers.get(event_type)
 
 
 def receive_stripe_event(*, payload: bytes, signature: str) -> tuple[ProviderEvent, bool]:
@@ -90,7 +87,7 @@ def receive_stripe_event(*, payload: bytes, signature: str) -> tuple[ProviderEve
     return stored, True
 
 
-def process_event(message) -> None:
+def process_event(message: OutboxMessage) -> None:
     """The outbox handler: run the event's handler once. A handler that raises is retried by
     the outbox with backoff (the provider down, a row not there yet)."""
     event = ProviderEvent.objects.get(pk=message.payload["event"])

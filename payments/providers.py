@@ -173,8 +173,15 @@ class DummyProvider(PaymentProvider):
     keeps_records = False
 
     def charge(
-        self, *, amount_cents, currency, token, idempotency_key, description, transfer_group=""
-    ):
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        token: str,
+        idempotency_key: str,
+        description: str,
+        transfer_group: str = "",
+    ) -> ChargeResult:
         if token == DECLINED_TEST_TOKEN:
             return ChargeResult(False, failure_message="Your card was declined.")
         if token == DELAYED_TEST_TOKEN:
@@ -191,7 +198,7 @@ class DummyProvider(PaymentProvider):
             fee_cents=dummy_fee(amount_cents),
         )
 
-    def retrieve_charge(self, *, charge_reference):
+    def retrieve_charge(self, *, charge_reference: str) -> ChargeResult:
         if charge_reference.startswith(DUMMY_PENDING_PREFIX):
             amount = int(charge_reference.rsplit("_", 1)[1])
             return ChargeResult(
@@ -200,10 +207,12 @@ class DummyProvider(PaymentProvider):
         # The dummy answers synchronously: a charge it never answered was never made.
         return ChargeResult(False, reference=charge_reference, failure_message="Unknown charge.")
 
-    def refund(self, *, charge_reference, amount_cents, idempotency_key):
+    def refund(
+        self, *, charge_reference: str, amount_cents: int, idempotency_key: str
+    ) -> RefundResult:
         return RefundResult(True, reference=f"dummy_re_{_digest(idempotency_key)}")
 
-    def create_account(self, *, store_slug, email, country):
+    def create_account(self, *, store_slug: str, email: str, country: str) -> AccountState:
         return AccountState(
             reference=f"dummy_acct_{store_slug}"[:60],
             charges_enabled=True,
@@ -211,10 +220,10 @@ class DummyProvider(PaymentProvider):
             details_submitted=True,
         )
 
-    def account_link(self, *, account_reference, refresh_url, return_url):
+    def account_link(self, *, account_reference: str, refresh_url: str, return_url: str) -> str:
         return return_url
 
-    def retrieve_account(self, *, account_reference):
+    def retrieve_account(self, *, account_reference: str) -> AccountState:
         return AccountState(
             reference=account_reference,
             charges_enabled=True,
@@ -223,21 +232,31 @@ class DummyProvider(PaymentProvider):
         )
 
     def create_transfer(
-        self, *, amount_cents, currency, destination, transfer_group, source_charge, idempotency_key
-    ):
+        self,
+        *,
+        amount_cents: int,
+        currency: str,
+        destination: str,
+        transfer_group: str,
+        source_charge: str,
+        idempotency_key: str,
+    ) -> TransferResult:
         return TransferResult(True, reference=f"dummy_tr_{_digest(idempotency_key)}")
 
-    def reverse_transfer(self, *, transfer_reference, amount_cents, idempotency_key):
+    def reverse_transfer(
+        self, *, transfer_reference: str, amount_cents: int, idempotency_key: str
+    ) -> TransferResult:
         return TransferResult(True, reference=f"dummy_trr_{_digest(idempotency_key)}")
 
-    def retrieve_transfer(self, *, transfer_reference):
-        # The dummy keeps no records: it cannot be reconciled against, and says so.
+    def retrieve_transfer(self, *, transfer_reference: str) -> TransferResult:
         return TransferResult(False, reference=transfer_reference, failure_message="No records.")
 
-    def retrieve_refund(self, *, refund_reference):
+    def retrieve_refund(self, *, refund_reference: str) -> RefundResult:
         return RefundResult(False, reference=refund_reference, failure_message="No records.")
 
-    def create_payout(self, *, account_reference, amount_cents, currency, idempotency_key):
+    def create_payout(
+        self, *, account_reference: str, amount_cents: int, currency: str, idempotency_key: str
+    ) -> PayoutResult:
         return PayoutResult(True, reference=f"dummy_po_{_digest(idempotency_key)}")
 
 

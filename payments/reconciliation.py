@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import TypeVar
 
-from django.db.models import Sum
+from django.db.models import Model, QuerySet, Sum
 from django.utils import timezone
 
 from . import ledger
@@ -29,6 +30,8 @@ from .models import (
     TransferReversal,
 )
 from .providers import PaymentProvider, ProviderUnavailable, get_provider
+
+Row = TypeVar("Row", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -83,12 +86,14 @@ def _amounts(references: list[str], code: str, side: str) -> dict[str, int]:
     }
 
 
-def _compare(report, subject: str, what: str, ours: int, theirs: int | None) -> None:
+def _compare(
+    report: ReconciliationReport, subject: str, what: str, ours: int, theirs: int | None
+) -> None:
     if theirs is not None and ours != theirs:
         report.differences.append(Difference(subject, f"{what}: ours {ours}, {theirs}"))
 
 
-def _since(rows, since):
+def _since(rows: QuerySet[Row], since: date | datetime | None) -> QuerySet[Row]:
     if since is None:
         return rows
     if isinstance(since, date) and not isinstance(since, datetime):
@@ -115,7 +120,9 @@ def reconcile_payments(
     return report
 
 
-def _check_charges(report, provider, since) -> None:
+def _check_charges(
+    report: ReconciliationReport, provider: PaymentProvider, since: date | datetime | None
+) -> None:
     payments = list(
         _since(Payment.objects.filter(status=Payment.Status.SUCCEEDED), since)
         .exclude(reference="")
@@ -125,7 +132,7 @@ def _check_charges(report, provider, since) -> None:
         [f"capture:payment:{p.pk}" for p in payments], ledger.PLATFORM_BALANCE, "debit"
     )
     fees = _amounts([f"fee:payment:{p.pk}" for p in payments], ledger.PROVIDER_FEES, "debit")
-    refunded = defaultdict(int)
+    refunded: dict[int, int] = defaultdict(int)
     for payment_id, amount in Refund.objects.filter(
         payment__in=payments, status=Refund.Status.SUCCEEDED
     ).values_list("payment_id", "amount_cents"):
@@ -166,7 +173,9 @@ def _check_charges(report, provider, since) -> None:
     report.checked["charges"] = len(payments)
 
 
-def _check_refunds(report, provider, since) -> None:
+def _check_refunds(
+    report: ReconciliationReport, provider: PaymentProvider, since: date | datetime | None
+) -> None:
     refunds = list(
         _since(Refund.objects.filter(status=Refund.Status.SUCCEEDED), since)
         .exclude(reference="")
@@ -198,7 +207,9 @@ def _check_refunds(report, provider, since) -> None:
     report.checked["refunds"] = len(refunds)
 
 
-def _check_transfers(report, provider, since) -> None:
+def _check_transfers(
+    report: ReconciliationReport, provider: PaymentProvider, since: date | datetime | None
+) -> None:
     transfers = list(_since(Transfer.objects.exclude(reference=""), since).order_by("pk"))
     booked = _amounts([f"transfer:{t.pk}" for t in transfers], ledger.PLATFORM_BALANCE, "credit")
     done = defaultdict(list)
@@ -241,11 +252,11 @@ def _check_transfers(report, provider, since) -> None:
     report.checked["transfers"] = len(transfers)
 
 
-def _total(queryset, column: str) -> int:
+def _total(queryset: QuerySet, column: str) -> int:
     return queryset.aggregate(total=Sum(column))["total"] or 0
 
 
-def _check_ledger(report) -> None:
+def _check_ledger(report: ReconciliationReport) -> None:
     unbalanced = ledger.unbalanced_entries()
     if unbalanced:
         report.differences.append(

@@ -28,14 +28,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Category
-from stores.models import Store
+from network_marketplace.models import User
+from stores.authentication import ApiKeyPrincipal
+from stores.models import Store, StoreMembership
+from stores.selectors import stores_visible_to
 
 from . import ledger
 from .models import (
@@ -46,9 +51,10 @@ from .models import (
     JournalLine,
     PaymentAccount,
     Payout,
-    SaleSplit,
-    Transfer,
 )
+
+# Who asks: a signed-in person (HQ or a store's team) or a store's API key.
+Principal: TypeAlias = User | AnonymousUser | ApiKeyPrincipal
 
 # French VAT rates in basis points: an entry's commission VAT is read as the nearest one.
 VAT_RATES_BP = (2000, 1000, 550, 210, 0)
@@ -116,7 +122,7 @@ class CommissionRow:
 
     @property
     def order_number(self) -> str:
-        return self.entry.order.number if self.entry.order_id and self.entry.order else ""
+        return (self.entry.order.number or "") if self.entry.order else ""
 
     @property
     def date(self) -> date:
@@ -134,7 +140,7 @@ def commission_rows(*, store: Store, start: date, end: date) -> list[CommissionR
     """The commission of every sale and reversal of `store` booked from `start` to `end`
     (local days), oldest first. One query."""
     lines = (
-        in_period(JournalLine.objects, start, end, prefix="entry__")
+        in_period(JournalLine.objects.all(), start, end, prefix="entry__")
         .filter(entry__journal=JournalEntry.Journal.SALES, entry__store=store)
         .filter(
             account__code__in=[
@@ -160,7 +166,9 @@ def commission_rows(*, store: Store, start: date, end: date) -> list[CommissionR
     return rows
 
 
-def _commission_row(entry: JournalEntry, lines: list[JournalLine], store: Store):
+def _commission_row(
+    entry: JournalEntry, lines: list[JournalLine], store: Store
+) -> CommissionRow | None:
     own = [
         ln
         for ln in lines
@@ -195,7 +203,7 @@ class VatGroup:
     vat_cents: int
 
 
-def vat_breakdown(rows) -> list[VatGroup]:
+def vat_breakdown(rows: Iterable[CommissionRow]) -> list[VatGroup]:
     """Bases and VAT per rate, highest rate first."""
     groups: dict[int, list[int]] = defaultdict(lambda: [0, 0])
     for row in rows:
@@ -263,7 +271,7 @@ def statement(*, store: Store, start: date, end: date) -> Statement:
     (local days) with the running balance, and what it owed then. Two queries."""
     opening = ledger.store_balance_cents(store, until=local_midnight(start))
     lines = (
-        in_period(JournalLine.objects, start, end, prefix="entry__")
+        in_period(JournalLine.objects.all(), start, end, prefix="entry__")
         .filter(account__code=ledger.STORE_PAYABLE, account__store=store)
         .select_related("entry__order")
         .order_by("entry__occurred_at", "entry_id", "id")
@@ -302,10 +310,8 @@ def payouts_created_in(payouts: QuerySet[Payout], start: date, end: date) -> Que
     )
 
 
-def payouts_visible_to(principal) -> QuerySet[Payout]:
+def payouts_visible_to(principal: Principal) -> QuerySet[Payout]:
     """Payouts of the stores `principal` may see (HQ: all)."""
-    from stores.selectors import stores_visible_to
-
     return Payout.objects.filter(store__in=stores_visible_to(principal)).select_related("store")
 
 
@@ -317,9 +323,7 @@ def store_invoices(store: Store) -> QuerySet[Invoice]:
     )
 
 
-def invoices_visible_to(principal) -> QuerySet[Invoice]:
-    from stores.selectors import stores_visible_to
-
+def invoices_visible_to(principal: Principal) -> QuerySet[Invoice]:
     return Invoice.objects.filter(store__in=stores_visible_to(principal)).select_related(
         "store", "credited_invoice"
     )
@@ -350,7 +354,7 @@ def network_money(*, start: date, end: date) -> tuple[list[StoreMoneyRow], Store
         return rows.setdefault(store_id, StoreMoneyRow(store_id=store_id))
 
     sales = (
-        in_period(JournalLine.objects, start, end, prefix="entry__")
+        in_period(JournalLine.objects.all(), start, end, prefix="entry__")
         .filter(entry__journal=JournalEntry.Journal.SALES, entry__store__isnull=False)
         .filter(account__code__in=[ledger.CUSTOMER_PREPAYMENTS, ledger.COMMISSION_REVENUE])
         .values("entry__store_id", "account__code")
@@ -391,11 +395,9 @@ def network_money(*, start: date, end: date) -> tuple[list[StoreMoneyRow], Store
     return ordered, total
 
 
-def stores_not_payable():
+def stores_not_payable() -> QuerySet[PaymentAccount]:
     """Stores with a payment account that can't receive payouts (requirements past due or
     payouts disabled): HQ's dashboard flags them."""
-    from .models import PaymentAccount
-
     return (
         PaymentAccount.objects.filter(Q(payouts_enabled=False) | ~Q(past_due=[]))
         .select_related("store")
@@ -465,45 +467,17 @@ def commission_rate_for(*, store: Store, category: Category | None, on: date) ->
     return commission_rates(wanted=[(store, category_id)], on=on)[(store.pk, category_id)]
 
 
-def sale_splits_of_order(order) -> list[SaleSplit]:
-    """The booked splits of an order, with what refunds took back of each (admin, pages)."""
-    return list(
-        SaleSplit.objects.filter(order=order)
-        .select_related("seller_store", "attributed_store", "order_line")
-        .prefetch_related("reversals")
-        .order_by("fulfilment_id", "kind", "id")
-    )
-
-
-def sale_splits_for_store(store: Store, *, since=None, until=None):
-    """The splits of `store`'s sales and of the sales it earned a catchment share on, booked in
-    [since, until) (statements, commission invoices, the money pages)."""
-    splits = SaleSplit.objects.filter(Q(seller_store=store) | Q(attributed_store=store))
-    if since is not None:
-        splits = splits.filter(created_at__gte=since)
-    if until is not None:
-        splits = splits.filter(created_at__lt=until)
-    return splits.select_related("order", "order_line", "fulfilment").order_by("created_at", "id")
-
-
-def transfers_for_store(store: Store):
-    """The transfers to `store`'s connected account, newest first, with their reversals."""
-    return Transfer.objects.filter(store=store).prefetch_related("reversals")
-
-
 # Stores' payment accounts
 
 
-def payment_account_of(store) -> PaymentAccount | None:
+def payment_account_of(store: Store) -> PaymentAccount | None:
     """The store's connected account, or None when it was never opened."""
     return PaymentAccount.objects.filter(store=store).first()
 
 
-def may_see_payment_account(*, user, membership) -> bool:
+def may_see_payment_account(*, user: User, membership: StoreMembership | None) -> bool:
     """HQ and the store's owner see (and move on) the store's payment account; the rest of
     its team does not."""
-    from stores.models import StoreMembership
-
     return bool(user.is_staff or (membership and membership.role == StoreMembership.Role.OWNER))
 
 
@@ -536,7 +510,7 @@ def requirement_label(name: str) -> str:
     return str(label) if label else name.replace(".", " · ").replace("_", " ")
 
 
-def account_summary(store) -> AccountSummary:
+def account_summary(store: Store) -> AccountSummary:
     account = payment_account_of(store)
     if account is None:
         return AccountSummary("not_opened", _("Not opened"), "neutral", None, [])

@@ -16,18 +16,24 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from network_marketplace.audit import actor_label, record_audit_event
+from network_marketplace.audit import Actor, actor_label, record_audit_event
 from network_marketplace.errors import DomainError
+from network_marketplace.models import OutboxMessage
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.outbox import enqueue, register_handler
+from network_marketplace.transitions import transition
 from network_marketplace.webhooks import emit_event
 from orders.models import Order
 
-from .models import Payment, Refund
+from .models import Payment, PaymentEvent, Refund, RefundEvent
 from .postings import book_capture, book_refund_sent
 from .providers import ChargeResult, ProviderUnavailable, get_provider
+from .states import PAYMENT_LIFECYCLE, REFUND_LIFECYCLE
 
 REFUND_KIND = "payment.refund"
+# Who moves a payment or a refund when no person does: the provider's answer, the checkout.
+PROVIDER = "provider"
+CHECKOUT = "system:checkout"
 # How long a charge may stay pending (3-D Secure never completed, a bank that never answers)
 # before the sweeper cancels its order; a charge that succeeds later is refunded at once.
 PENDING_CHARGE_PATIENCE = timedelta(hours=1)
@@ -56,7 +62,7 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
     if order.online_payment_cents <= 0:
         return None
     provider = get_provider()
-    payment, _created = Payment.objects.get_or_create(
+    payment, created = Payment.objects.get_or_create(
         idempotency_key=f"order:{order.pk}:charge",
         defaults={
             "order": order,
@@ -65,6 +71,10 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
             "currency": order.currency,
         },
     )
+    if created:
+        PaymentEvent.objects.create(
+            payment=payment, to_status=payment.status, actor_label=actor_label(CHECKOUT)
+        )
     if payment.status == Payment.Status.SUCCEEDED:
         return payment
     try:
@@ -74,7 +84,7 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
             token=payment_token,
             idempotency_key=payment.idempotency_key,
             description=f"Order {order.number}",
-            transfer_group=order.number,
+            transfer_group=order.number or "",
         )
     except ProviderUnavailable as error:
         # Most likely nothing was charged; if something was, its webhook refunds it.
@@ -93,7 +103,9 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
     return payment
 
 
-def record_charge_result(*, payment: Payment, result: ChargeResult) -> Payment:
+def record_charge_result(
+    *, payment: Payment, result: ChargeResult, actor: Actor = PROVIDER
+) -> Payment:
     """Write the provider's answer on the payment: the one place where a payment becomes paid,
     pending or declined (checkout, webhook, sweeper). A payment that went through stays so;
     a success overrides an earlier failure (money taken is a fact: its order refunds it)."""
@@ -107,27 +119,41 @@ def record_charge_result(*, payment: Payment, result: ChargeResult) -> Payment:
             status = Payment.Status.PENDING
         else:
             status = Payment.Status.FAILED
-        payment.status = status
-        payment.reference = result.reference or payment.reference
-        payment.failure_message = result.failure_message[:300]
-        payment.save(update_fields=["status", "reference", "failure_message", "updated_at"])
-        if status == Payment.Status.SUCCEEDED:
+        answer = {
+            "reference": result.reference or payment.reference,
+            "failure_message": result.failure_message[:300],
+        }
+        moved = transition(
+            PAYMENT_LIFECYCLE,
+            payment,
+            status,
+            actor=actor,
+            reason=answer["failure_message"],
+            changes=answer,
+        )
+        payment = moved.row
+        if not moved.moved:
+            # Still pending (3-D Secure) or declined again: keep the provider's latest word.
+            for name, value in answer.items():
+                setattr(payment, name, value)
+            payment.save(update_fields=[*answer, "updated_at"])
+        if moved.moved and status == Payment.Status.SUCCEEDED:
             book_capture(payment=payment, fee_cents=result.fee_cents)
     return payment
 
 
-def settle_pending_payment(*, payment: Payment, actor) -> Payment:
+def settle_pending_payment(*, payment: Payment, actor: Actor) -> Payment:
     """Ask the provider how a payment ended and finish its order: paid, the order is placed
     (or, its stock gone or the order cancelled meanwhile, refunded); declined, the order is
     cancelled; still pending, nothing changes. Raises ProviderUnavailable. Idempotent."""
     if payment.reference and payment.status != Payment.Status.SUCCEEDED:
         result = get_provider().retrieve_charge(charge_reference=payment.reference)
-        payment = record_charge_result(payment=payment, result=result)
+        payment = record_charge_result(payment=payment, result=result, actor=actor)
     finish_order_payment(payment=payment, actor=actor)
     return payment
 
 
-def check_order_payment(*, order: Order, actor) -> Payment | None:
+def check_order_payment(*, order: Order, actor: Actor) -> Payment | None:
     """Settle the order's payment still pending, if the provider has decided it (the customer's
     "check again"). A provider that does not answer changes nothing."""
     payment = order.payments.filter(status=Payment.Status.PENDING).exclude(reference="").first()
@@ -139,7 +165,7 @@ def check_order_payment(*, order: Order, actor) -> Payment | None:
         return payment
 
 
-def finish_order_payment(*, payment: Payment, actor) -> None:
+def finish_order_payment(*, payment: Payment, actor: Actor) -> None:
     """Bring the order in line with its settled payment."""
     from orders.services import NoLongerAvailable, abandon_checkout, confirm_order
 
@@ -170,7 +196,7 @@ def paid_online_cents(order: Order) -> int:
 
 
 def refund_payment(
-    *, order: Order, amount_cents: int, reason: str, idempotency_key: str, actor
+    *, order: Order, amount_cents: int, reason: str, idempotency_key: str, actor: Actor
 ) -> Refund | None:
     """Give back up to `amount_cents` of what the customer paid online for `order`.
 
@@ -201,6 +227,9 @@ def refund_payment(
             reason=reason[:300],
             idempotency_key=idempotency_key,
             actor_label=actor_label(actor),
+        )
+        RefundEvent.objects.create(
+            refund=refund, to_status=refund.status, actor_label=refund.actor_label
         )
         Payment.objects.filter(pk=payment.pk).update(
             refunded_cents=F("refunded_cents") + amount, updated_at=timezone.now()
@@ -239,7 +268,7 @@ def refund_payment(
     return refund
 
 
-def send_refund_to_provider(message) -> None:
+def send_refund_to_provider(message: OutboxMessage) -> None:
     """The outbox handler: ask the provider to refund. Repeating it is safe (idempotency key)."""
     refund = Refund.objects.select_related("payment").get(pk=message.payload["refund"])
     if refund.status == Refund.Status.SUCCEEDED:
@@ -253,10 +282,15 @@ def send_refund_to_provider(message) -> None:
         # Raising makes the outbox retry with backoff; HQ sees the message in the outbox admin.
         raise RuntimeError(f"Refund {refund.pk} refused by the provider: {result.failure_message}")
     with transaction.atomic():
-        Refund.objects.filter(pk=refund.pk).update(
-            status=Refund.Status.SUCCEEDED, reference=result.reference, completed_at=timezone.now()
+        moved = transition(
+            REFUND_LIFECYCLE,
+            refund,
+            Refund.Status.SUCCEEDED,
+            actor=PROVIDER,
+            changes={"reference": result.reference, "completed_at": timezone.now()},
         )
-        book_refund_sent(refund=refund)
+        if moved.moved:
+            book_refund_sent(refund=moved.row)
 
 
 register_handler(REFUND_KIND, send_refund_to_provider)

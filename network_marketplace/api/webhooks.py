@@ -84,7 +84,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         if request is not None and not self.fields["store"].read_only:
-            self.fields["store"].queryset = stores_visible_to(request.user)
+            self.fields["store"].queryset = stores_visible_to(request.user)  # type: ignore[attr-defined]
 
 
 class WebhookEndpointUpdateSerializer(WebhookEndpointSerializer):

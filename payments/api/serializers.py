@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from payments.models import Invoice, InvoiceLine, Payout
 from payments.selectors import period_problem
+from stores.models import Store
 
 
 class PeriodQuerySerializer(serializers.Serializer):
@@ -29,7 +30,9 @@ class PeriodQuerySerializer(serializers.Serializer):
 
 
 class PayoutSerializer(serializers.ModelSerializer):
-    store = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    store: serializers.SlugRelatedField[Store] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
     period = serializers.CharField(source="period_key")
 
     class Meta:
@@ -68,8 +71,12 @@ class InvoiceLineSerializer(serializers.ModelSerializer):
 
 
 class InvoiceSerializer(serializers.ModelSerializer):
-    store = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    credited_invoice = serializers.SlugRelatedField(slug_field="number", read_only=True)
+    store: serializers.SlugRelatedField[Store] = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True
+    )
+    credited_invoice: serializers.SlugRelatedField[Invoice] = serializers.SlugRelatedField(
+        slug_field="number", read_only=True
+    )
     lines = InvoiceLineSerializer(many=True, read_only=True)
 
     class Meta:
@@ -123,7 +130,7 @@ class StatementLineSerializer(serializers.Serializer):
     occurred_at = serializers.DateTimeField()
     journal = serializers.CharField()
     reference = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]  # a field, not Field.label
     order_number = serializers.CharField()
     debit_cents = serializers.IntegerField()
     credit_cents = serializers.IntegerField()

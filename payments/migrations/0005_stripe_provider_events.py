@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('payments', '0004_merge_commission_and_payouts'),
+        ('payments', '0004_payouts_invoices'),
     ]
 
     operations = [

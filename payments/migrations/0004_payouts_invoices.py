@@ -5,9 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+    # Was `0003_payouts_invoices`, a sibling of `0003_commission_plans_splits_transfers` joined
+    # by an empty `0004_merge_commission_and_payouts`: the history is now one line. A database
+    # that applied both old names counts this one as applied (Django records it at `migrate`).
+    replaces = [
+        ('payments', '0003_payouts_invoices'),
+        ('payments', '0004_merge_commission_and_payouts'),
+    ]
 
     dependencies = [
-        ('payments', '0002_ledger_and_payment_accounts'),
+        ('payments', '0003_commission_plans_splits_transfers'),
         ('stores', '0007_store_pickup_slot_minutes'),
     ]
 
