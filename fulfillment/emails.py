@@ -9,6 +9,7 @@ language: dates are formatted here, in that language and the network's time zone
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.utils import formats, timezone, translation
 
@@ -46,7 +47,7 @@ def _context(fulfilment: Fulfilment) -> dict:
     }
 
 
-def _send(fulfilment: Fulfilment, template: str, dedupe_key: str, **extra) -> None:
+def _send(fulfilment: Fulfilment, template: str, dedupe_key: str, **extra: Any) -> None:
     order = fulfilment.order
     send_templated_email(
         to=order.email,

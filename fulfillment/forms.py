@@ -1,5 +1,5 @@
 """Forms of the return pages: the customer's return request, the desk's walk-in lookup and
-its inspection. They only check input; the rules are in fulfillment/services.py."""
+its inspection. They only check input; the rules are in fulfillment/services/."""
 
 from __future__ import annotations
 

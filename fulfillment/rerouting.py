@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -25,7 +26,14 @@ from django.utils import timezone
 from network_marketplace.audit import record_audit_event
 from network_marketplace.webhooks import emit_event
 from orders.models import COLLECT_METHODS, FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
-from orders.routing import DecisionKind, Point, RequestLine, RoutingRequest, reroute
+from orders.routing import (
+    DecisionKind,
+    Point,
+    RequestLine,
+    RoutingRequest,
+    RoutingResult,
+    reroute,
+)
 from orders.selectors import routing_candidates
 from orders.services import (
     CancellationReason,
@@ -53,7 +61,7 @@ class Rerouted:
     cancelled: dict[int, int] = field(default_factory=dict)  # order line id -> units cancelled
 
 
-def reroute_lost_fulfilment(*, fulfilment: Fulfilment, actor) -> Rerouted:
+def reroute_lost_fulfilment(*, fulfilment: Fulfilment, actor: Any) -> Rerouted:
     """Send the lines of a REJECTED or TIMED_OUT fulfilment to the next candidate, or cancel
     them. Call it once, in the transaction that moved the fulfilment (which holds its lock)."""
     if fulfilment.status not in LOST_STATUSES:
@@ -174,7 +182,13 @@ def _delivery_point(order: Order, fulfilment: Fulfilment) -> Point:
     return Point(float(store.latitude), float(store.longitude))
 
 
-def _write_fulfilments(order, lines, result, policy, actor) -> dict[tuple, Fulfilment]:
+def _write_fulfilments(
+    order: Order,
+    lines: list[FulfilmentLine],
+    result: RoutingResult,
+    policy: OrderPolicy,
+    actor: Any,
+) -> dict[tuple[int, str, int | None], Fulfilment]:
     """One new fulfilment per (location, method) of the served decisions, each with its
     deadline, its lines and its firm hold. Raises InsufficientStock (nothing kept: the caller's
     savepoint) when a candidate's units went meanwhile."""

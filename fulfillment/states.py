@@ -157,10 +157,18 @@ def _fulfilment_moves() -> dict[str, set[str]]:
     return moves
 
 
+class FlowLifecycle(Lifecycle[Fulfilment]):
+    """A fulfilment's lifecycle: `moves` is every flow's table (for reading); the check is the
+    fulfilment's own flow's (method, and transfer or not), and its refusal names the method."""
+
+    def check_move(self, row: Fulfilment, target: str) -> None:
+        check_fulfilment_transition(row, target)
+
+
 # The table of moves for any flow; `check_fulfilment_transition` narrows it to the fulfilment's
-# own flow (method, and transfer or not). Webhooks are sent by the steps (fulfillment.services),
-# which know what a POS needs of the fulfilment.
-FULFILMENT_LIFECYCLE = Lifecycle(
+# own flow. Webhooks are sent by the steps (fulfillment/services/moves.py), which know what a POS
+# needs of the fulfilment, and not when an unpaid order's fulfilments are voided.
+FULFILMENT_LIFECYCLE = FlowLifecycle(
     name="fulfilment",
     model=Fulfilment,
     moves=_fulfilment_moves(),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django import template
 
 from fulfillment.models import Fulfilment
-from fulfillment.selectors import awaiting_count, is_overdue
+from fulfillment.selectors import awaiting_count, is_overdue, queue_counts
+from orders.selectors import attributed_orders
 
 register = template.Library()
 
@@ -62,7 +63,4 @@ def status_label(status: str) -> str:
 @register.simple_tag
 def store_orders_summary(store):
     """The dashboard's order cards: the queue's counts and the orders attributed to the store."""
-    from fulfillment.selectors import queue_counts
-    from orders.selectors import attributed_orders
-
     return {"queue": queue_counts(store), "attributed": attributed_orders(store=store)}

@@ -1,7 +1,7 @@
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from fulfillment.models import Fulfilment, FulfilmentEvent
 from fulfillment.services import (
@@ -80,6 +80,17 @@ def test_a_cancelled_fulfilment_cannot_be_shipped(home_delivery, lyon_owner):
     assert refused.value.facts == {"current": S.CANCELLED, "target": S.SHIPPED}
     home_delivery.refresh_from_db()
     assert home_delivery.status == S.CANCELLED
+
+
+def test_a_refused_step_says_so_in_the_words_of_the_fulfilments_method(home_delivery, lyon_owner):
+    cancel_fulfilment(fulfilment=home_delivery, actor=lyon_owner, reason="Customer cancelled")
+
+    with translation.override("en"), pytest.raises(IllegalTransition) as refused:
+        mark_picked(fulfilment=home_delivery, actor=lyon_owner)
+
+    assert refused.value.message == (
+        "A home delivery fulfilment can't go from “Cancelled” to “Picked”."
+    )
 
 
 def make_ready(fulfilment, actor):

@@ -3,6 +3,8 @@ when every fulfilment ended with at least one sale, cancelled when every line is
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from fulfillment.models import Fulfilment
 from fulfillment.services import (
     accept_fulfilment,
@@ -11,12 +13,19 @@ from fulfillment.services import (
     mark_picked,
     mark_ready_for_pickup,
     record_reserve_outcome,
+    roll_up_order_status,
+    rolled_up_status,
     ship_fulfilment,
+    void_unpaid_fulfilments,
 )
-from network_marketplace.models import WebhookDelivery
+from network_marketplace.models import AuditEvent, OutboxMessage, WebhookDelivery
 from network_marketplace.webhooks import create_endpoint
 from orders.models import Order
+from orders.services import CheckoutLine, place_order
+from payments.models import Refund
+from stores.models import StockLevel
 from tests.fulfillment.conftest import (
+    LEA,
     click_and_collect,
     home,
     order_for,
@@ -143,3 +152,81 @@ def test_a_step_repeated_writes_no_second_order_event(network):
     mark_picked(fulfilment=fulfilment, actor="store")
 
     assert order.events.filter(to_status=S.IN_PROGRESS).count() == 1
+
+
+def unpaid_order(network):
+    """An order whose payment the bank has not confirmed yet: its stock is held for checkout."""
+    return place_order(
+        customer=LEA,
+        lines=[
+            CheckoutLine(*click_and_collect(network.secateur, network.lyon, quantity=2)),
+            CheckoutLine(*home(network.secateur)),
+        ],
+        actor="storefront",
+        payment_token="tok_delayed",
+    )
+
+
+def held(network) -> int:
+    """Units of the variant held anywhere in the network."""
+    return sum(
+        StockLevel.objects.filter(variant=network.secateur).values_list("reserved", flat=True)
+    )
+
+
+def test_the_roll_up_leaves_an_order_awaiting_payment_alone(network):
+    order = unpaid_order(network)
+
+    rolled = roll_up_order_status(order=order, actor="store")
+
+    assert rolled.status == S.PENDING_PAYMENT
+    assert rolled_up_status(order) == S.PLACED
+    assert not order.events.exclude(to_status=S.PENDING_PAYMENT).exists()
+
+
+def test_an_unpaid_orders_fulfilments_are_voided_each_with_its_event_and_its_stock_back(
+    network, hq_admin
+):
+    create_endpoint(
+        store=None, url="https://bi.example.com/hooks", event_types=["fulfillment.cancelled"],
+        description="BI", actor=hq_admin,
+    )  # fmt: skip
+    order = unpaid_order(network)
+    assert order.status == S.PENDING_PAYMENT
+    assert held(network) == 3
+
+    with transaction.atomic():
+        Order.objects.select_for_update().get(pk=order.pk)
+        voided = void_unpaid_fulfilments(
+            order=order, actor="system:checkout", reason="The payment was declined."
+        )
+
+    assert voided == 2
+    for fulfilment in order.fulfilments.all():
+        assert fulfilment.status == Fulfilment.Status.CANCELLED
+        assert fulfilment.closed_at is not None
+        event = fulfilment.events.get()
+        assert (event.from_status, event.to_status, event.reason) == (
+            Fulfilment.Status.AWAITING_ACCEPTANCE,
+            Fulfilment.Status.CANCELLED,
+            "The payment was declined.",
+        )
+        assert AuditEvent.objects.filter(
+            action="fulfilment.cancelled", target_id=str(fulfilment.pk)
+        ).exists()
+    assert held(network) == 0
+    # The stores never saw the order: no webhook, no e-mail, no line cancelled, no refund.
+    assert not WebhookDelivery.objects.filter(event_type="fulfillment.cancelled").exists()
+    assert not OutboxMessage.objects.filter(kind="email", payload__template="order_lines_cancelled")
+    assert not order.lines.filter(cancelled_quantity__gt=0).exists()
+    assert not Refund.objects.filter(order=order).exists()
+
+
+def test_voiding_an_unpaid_orders_fulfilments_twice_moves_them_once(network):
+    order = unpaid_order(network)
+    void_unpaid_fulfilments(order=order, actor="system:checkout", reason="Declined")
+
+    again = void_unpaid_fulfilments(order=order, actor="system:checkout", reason="Declined")
+
+    assert again == 0
+    assert order.fulfilments.filter(events__to_status=Fulfilment.Status.CANCELLED).count() == 2

@@ -1,0 +1,132 @@
+"""The pickup code of a collect fulfilment: made when it is ready, checked at the handover.
+
+Only an HMAC digest of the code is kept (the customer's e-mail carries the code itself). Wrong
+codes are counted on the row; after OrderPolicy.pickup_code_attempts the code is void, so a
+6-digit code can't be found by trying, and the store sends the customer a new one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from network_marketplace.audit import record_audit_event
+from network_marketplace.errors import DomainError
+from orders.models import OrderPolicy
+from stores.models import Store
+
+from .. import emails
+from ..models import Fulfilment
+from ..states import check_fulfilment_transition, check_store_performs
+from .moves import after_step, move_fulfilment
+
+S = Fulfilment.Status
+PICKUP_CODE_DIGITS = 6
+
+
+class WrongPickupCode(DomainError):
+    """The pickup code does not match."""
+
+    code = "wrong_pickup_code"
+    http_status = 400
+
+
+class PickupCodeVoid(DomainError):
+    """Too many wrong codes: this pickup code no longer works; a new one must be sent."""
+
+    code = "pickup_code_void"
+    http_status = 409
+
+
+@dataclass(frozen=True)
+class ReadyForPickup:
+    fulfilment: Fulfilment
+    pickup_code: str | None  # None when it was already ready (no new code is issued)
+
+
+def pickup_code_digest(fulfilment_id: int, code: str) -> str:
+    message = f"pickup:{fulfilment_id}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+def new_pickup_code() -> str:
+    return f"{secrets.randbelow(10**PICKUP_CODE_DIGITS):0{PICKUP_CODE_DIGITS}d}"
+
+
+def reissue_pickup_code(
+    *, fulfilment: Fulfilment, actor: Any, at_store: Store | None = None
+) -> ReadyForPickup:
+    """A new code for a ready fulfilment (lost code, or voided by wrong attempts), e-mailed."""
+    with transaction.atomic():
+        locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
+        if locked.status != S.READY_FOR_PICKUP:
+            check_fulfilment_transition(locked, S.READY_FOR_PICKUP)
+        check_store_performs(locked, at_store.pk if at_store else None, S.READY_FOR_PICKUP)
+        code = new_pickup_code()
+        locked.pickup_code_digest = pickup_code_digest(locked.pk, code)
+        locked.pickup_code_failures = 0
+        locked.save(update_fields=["pickup_code_digest", "pickup_code_failures", "updated_at"])
+        record_audit_event(
+            actor=actor,
+            action="fulfilment.pickup_code_reissued",
+            target=locked,
+            store_id=locked.store_id,
+        )
+        emails.send_ready_for_pickup(locked, code=code)
+    return ReadyForPickup(fulfilment=locked, pickup_code=code)
+
+
+def hand_over(
+    *, fulfilment: Fulfilment, code: str, actor: Any, at_store: Store | None = None
+) -> Fulfilment:
+    """Give a click & collect order to the customer who shows the right code. A wrong code is
+    counted (and committed) before WrongPickupCode is raised; a void one raises PickupCodeVoid."""
+    policy = OrderPolicy.current()
+    code = (code or "").strip().replace(" ", "")
+    with transaction.atomic():
+        locked = Fulfilment.objects.select_for_update().get(pk=fulfilment.pk)
+        if locked.status == S.COLLECTED:
+            return locked
+        check_fulfilment_transition(locked, S.COLLECTED)
+        check_store_performs(locked, at_store.pk if at_store else None, S.COLLECTED)
+        if locked.pickup_code_failures >= policy.pickup_code_attempts:
+            raise PickupCodeVoid(_("Too many wrong codes: send the customer a new pickup code."))
+        expected = locked.pickup_code_digest
+        if not expected or not hmac.compare_digest(expected, pickup_code_digest(locked.pk, code)):
+            locked.pickup_code_failures += 1
+            locked.save(update_fields=["pickup_code_failures", "updated_at"])
+            remaining = max(policy.pickup_code_attempts - locked.pickup_code_failures, 0)
+            record_audit_event(
+                actor=actor,
+                action="fulfilment.wrong_pickup_code",
+                target=locked,
+                store_id=locked.store_id,
+                data={"remaining": remaining},
+            )
+            wrong = WrongPickupCode(
+                _("Wrong pickup code. %(remaining)s attempt(s) left.") % {"remaining": remaining},
+                remaining=remaining,
+            )
+        else:
+            wrong = None
+            locked, moved = move_fulfilment(
+                fulfilment=locked,
+                target=S.COLLECTED,
+                actor=actor,
+                closed_at=timezone.now(),
+                pickup_code_digest="",
+            )
+            if moved:
+                after_step(locked, actor=actor)
+    # The failed attempt is committed before the error is raised: it must count.
+    if wrong is not None:
+        raise wrong
+    return locked
