@@ -10,4 +10,4 @@ RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput
 RUN useradd --create-home marketplace && mkdir -p /app/media && chown -R marketplace /app
 USER marketplace
 EXPOSE 8000
-CMD ["gunicorn", "network_marketplace.wsgi:application", "--bind", "0.0.0.0:8000"]
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000"]

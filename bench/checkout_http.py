@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "network_marketplace.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
 from checkout import check, prepare, setup_django  # noqa: E402
 
@@ -54,7 +54,7 @@ def start_server(workers: int) -> subprocess.Popen:
         "BEHIND_TLS_PROXY": "false",
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "network_marketplace.wsgi:application",
+        [sys.executable, "-m", "gunicorn", "config.wsgi:application",
          "--bind", f"127.0.0.1:{PORT}", "--workers", str(workers), "--timeout", "60",
          "--log-level", "warning"],
         cwd=ROOT, env=env,

@@ -102,7 +102,7 @@ def point_near(lat: float, lng: float, rng: random.Random, max_km: float) -> tup
 
 def measure(args) -> dict:
     sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "network_marketplace.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     os.environ["DATABASE_URL"] = args.database_url
     import django
 
@@ -294,7 +294,7 @@ def run_child(url: str, args, *, iterations: int, seed: int) -> dict:
         "--feed-rows", str(args.feed_rows), "--feed-runs", str(args.feed_runs),
         "--seed", str(seed), "--point-km", str(args.point_km),
     ]  # fmt: skip
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "network_marketplace.settings"}
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"}
     env["DATABASE_URL"] = url
     done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, check=True)
     return json.loads(done.stdout)

@@ -29,7 +29,7 @@ from orders.services import (
     place_order,
     routing_policy,
 )
-from stores.views import backoffice_store
+from stores.backoffice import backoffice_store
 
 from .order_desk_forms import AisleOrderForm
 from .selectors import endless_aisle_variants, variant_network_stock

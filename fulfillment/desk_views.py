@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network_marketplace.errors import DomainError
-from stores.views import backoffice_store
+from stores.backoffice import backoffice_store
 
 from .forms import DeskReturnForm, InspectionForm, OrderLookupForm
 from .models import Return
@@ -40,7 +40,7 @@ def desk(request, store):
     if query:
         found = return_for_desk(store=store, number=query)
         if found is not None:
-            return redirect("returns_desk:detail", slug=store.slug, number=found.number)
+            return redirect("backoffice:return", slug=store.slug, number=found.number)
         messages.error(request, _("No return %(number)s to handle here.") % {"number": query[:20]})
     view = request.GET.get("view", "to_receive")
     if view not in DESK_VIEWS:
@@ -104,7 +104,7 @@ def receive(request, store, number):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Return %(number)s received.") % {"number": number})
-    return redirect("returns_desk:detail", slug=store.slug, number=return_request.number)
+    return redirect("backoffice:return", slug=store.slug, number=return_request.number)
 
 
 @require_POST
@@ -124,7 +124,7 @@ def inspect(request, store, number):
             form.add_error(None, error.message)
         else:
             messages.success(request, _("Inspection saved; the refund is ready to be made."))
-            return redirect("returns_desk:detail", slug=store.slug, number=return_request.number)
+            return redirect("backoffice:return", slug=store.slug, number=return_request.number)
     return _render_detail(request, store, return_request, inspection_form=form, status=400)
 
 
@@ -138,7 +138,7 @@ def refund(request, store, number):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Return %(number)s is refunded.") % {"number": refunded.number})
-    return redirect("returns_desk:detail", slug=store.slug, number=return_request.number)
+    return redirect("backoffice:return", slug=store.slug, number=return_request.number)
 
 
 @backoffice_store
@@ -177,7 +177,7 @@ def walk_in(request, store):
                 messages.success(
                     request, _("Return %(number)s made and received.") % {"number": made.number}
                 )
-                return redirect("returns_desk:detail", slug=store.slug, number=made.number)
+                return redirect("backoffice:return", slug=store.slug, number=made.number)
     errors = lookup.errors or (form is not None and form.errors)
     return render(
         request,

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 
 from network_marketplace.errors import DomainError
 from orders.models import OrderPolicy
-from stores.views import backoffice_store
+from stores.backoffice import backoffice_store
 
 from . import selectors, services, transfers
 from .models import Fulfilment

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from network_marketplace.errors import DomainError
-from network_marketplace.ratelimit import AttemptLimit
+from orders.attempts import OrderAttemptLimit
 from orders.models import Order
 from orders.storefront_views import may_follow
 from stores.selectors import locate, stores_near
@@ -51,7 +51,7 @@ def _order_if_allowed(request, number: str) -> Order | None:
 
 
 # An order number is printed on receipts and parcels: its e-mail must not be found by trying.
-RETURNS_GATE = AttemptLimit(scope="returns-gate")
+RETURNS_GATE = OrderAttemptLimit(scope="returns-gate")
 
 
 def _guest_gate(request, number: str):

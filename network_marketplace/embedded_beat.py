@@ -12,11 +12,10 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app as celery_app
 from celery.schedules import schedule as every
 from django.conf import settings
 from django.db import close_old_connections, connections
-
-from .celery import app as celery_app
 
 logger = logging.getLogger(__name__)
 

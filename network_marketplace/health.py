@@ -10,12 +10,11 @@ from __future__ import annotations
 import time
 from dataclasses import asdict, dataclass
 
+from celery import current_app as celery_app
 from django.conf import settings
 from django.core.cache import cache, caches
 from django.db import connections
 from django.utils import timezone
-
-from .celery import app as celery_app
 
 HEARTBEAT_CACHE_KEY = "health:worker-heartbeat"
 HEALTHY_STATES = {"ok", "in-process"}

@@ -84,10 +84,9 @@ def enqueue(*, kind: str, payload: dict, dedupe_key: str) -> OutboxMessage:
 def nudge_delivery(countdown: float | None = None) -> None:
     """Ask a worker to deliver now (or in `countdown` seconds). Losing a nudge is harmless:
     the beat sweep picks the message up."""
-    from .celery import app as celery_app
     from .tasks import deliver_outbox
 
-    if countdown and celery_app.conf.task_always_eager:
+    if countdown and deliver_outbox.app.conf.task_always_eager:
         return  # In-process tasks cannot wait: the embedded beat's sweep retries on time.
     try:
         deliver_outbox.apply_async(countdown=countdown)

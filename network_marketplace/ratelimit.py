@@ -1,8 +1,8 @@
 """Counting failed attempts in the cache, for forms whose secret must not be found by trying.
 
-An order number is printed on receipts and parcels: the e-mail address that opens its tracking
-or its returns must not be guessable. A counter per order lives for a window; past the limit the
-form refuses until it runs out. When the cache is down nobody is locked out.
+A counter per identity (what the form guards: an order, an account...) lives for a window; past
+the limit the form refuses until it runs out. When the cache is down nobody is locked out. The
+app that owns the guarded rows says what identifies one (`orders.attempts` for order numbers).
 """
 
 from __future__ import annotations
@@ -24,14 +24,9 @@ class AttemptLimit:
     attempts: int = 10
     window_seconds: int = 3600
 
-    def key_for_order(self, number: str) -> str:
-        """The counter of an order number. The order's id and creation time keep two databases
-        sharing one cache apart; an unknown number is counted by the number itself."""
-        from orders.models import Order
-
-        order = Order.objects.filter(number__iexact=number).values("pk", "created_at").first()
-        ident = f"{order['pk']}:{order['created_at'].timestamp()}" if order else number.upper()
-        return f"{self.scope}:" + hashlib.sha256(ident.encode()).hexdigest()
+    def key_for(self, identity: str) -> str:
+        """The counter of one guarded thing. The identity is hashed: the cache never holds it."""
+        return f"{self.scope}:" + hashlib.sha256(identity.encode()).hexdigest()
 
     def exceeded(self, key: str) -> bool:
         try:

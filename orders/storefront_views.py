@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from catalog.models import Variant
-from network_marketplace.ratelimit import AttemptLimit
 from payments.providers import DECLINED_TEST_TOKEN, DELAYED_TEST_TOKEN, get_provider
 from payments.services import PaymentDeclined, PaymentUnavailable, check_order_payment
 from stores.models import Store
@@ -30,6 +29,7 @@ from stores.opening_hours import describe_status, opening_status, weekly_hours
 from stores.selectors import NEAR_RADIUS_KM, CustomerLocation, locate
 
 from . import tracking
+from .attempts import OrderAttemptLimit
 from .models import COLLECT_METHODS, Cart, FulfilmentMethod, Order, OrderPolicy
 from .routing import Point
 from .selectors import (
@@ -609,7 +609,7 @@ def track_link(request, number: str, token: str):
 
 
 # An order number is printed on receipts and parcels: its e-mail must not be found by trying.
-TRACKING_LOOKUP = AttemptLimit(scope="orders-track")
+TRACKING_LOOKUP = OrderAttemptLimit(scope="orders-track")
 
 
 def track(request):

@@ -1,14 +1,30 @@
-"""The "Money" section of the store back-office, under /store/<slug>/money/."""
+"""The "Money" section of the back-office, relative to /store/<slug>/ (under money/), and its
+entry in the navigation; mounted by config/urls.py (namespace "backoffice")."""
 
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from stores.backoffice import Section
 
 from . import views
 
-app_name = "money"
 urlpatterns = [
-    path("<slug:slug>/money/", views.overview, name="overview"),
-    path("<slug:slug>/money/statement/", views.statement, name="statement"),
-    path("<slug:slug>/money/invoices/", views.invoice_list, name="invoices"),
-    path("<slug:slug>/money/invoices/<str:number>.pdf", views.invoice_download, name="invoice"),
-    path("<slug:slug>/money/commissions/", views.commissions, name="commissions"),
+    path("money/", views.overview, name="money"),
+    path("money/statement/", views.statement, name="money-statement"),
+    path("money/invoices/", views.invoice_list, name="money-invoices"),
+    path("money/invoices/<str:number>.pdf", views.invoice_download, name="money-invoice"),
+    path("money/commissions/", views.commissions, name="money-commissions"),
+]
+
+navigation = [
+    Section(
+        key="money",
+        label=_("Money"),
+        url_name="backoffice:money",
+        order=80,
+        current_on=frozenset(
+            {"money-statement", "money-invoices", "money-invoice", "money-commissions"}
+        ),
+        testid="nav-money",
+    ),
 ]

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from stores.views import backoffice_store
+from stores.backoffice import backoffice_store
 
 from .accounts import refresh_account, start_onboarding
 from .providers import ProviderUnavailable

@@ -13,7 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from stores.views import backoffice_store
+from stores.backoffice import backoffice_store
 
 from . import exports, payouts, selectors
 from .forms import PeriodForm

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from catalog.selectors import category_descendant_ids, price_bounds_for_variants, variants_by_sku
 from network_marketplace.errors import DomainError
 
+from .backoffice import backoffice_store
 from .forms import FeedUploadForm, MovementFilterForm, StockFilterForm, StockRowForm
 from .models import StockLevel, StockMovement
 from .selectors import may_set_prices, store_movements, store_stock
@@ -29,7 +30,6 @@ from .services import StockFeedRejected, apply_stock_feed, read_feed_file, updat
 from .services.feeds import RowError
 from .services.stock import UNCHANGED
 from .templatetags.stock_format import euros_input
-from .views import backoffice_store
 
 PAGE_SIZE = 50
 FEED_TEMPLATE_COLUMNS = ("sku", "on_hand", "price", "sequence")

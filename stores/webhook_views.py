@@ -23,7 +23,7 @@ from network_marketplace.webhooks import (
     update_endpoint,
 )
 
-from .views import _can_manage, backoffice_store
+from .backoffice import backoffice_store, may_manage
 
 
 def _store_endpoints(store):
@@ -33,7 +33,7 @@ def _store_endpoints(store):
 @backoffice_store
 def webhooks(request, store):
     """The store's endpoints and latest deliveries. A new endpoint's secret is shown once."""
-    can_manage = _can_manage(request)
+    can_manage = may_manage(request)
     created = None
     form = WebhookEndpointForm(request.POST or None)
     if request.method == "POST":
@@ -69,7 +69,7 @@ def webhooks(request, store):
 
 
 def _managed_endpoint(request, store, endpoint_id) -> WebhookEndpoint:
-    if not _can_manage(request):
+    if not may_manage(request):
         raise Http404
     return get_object_or_404(_store_endpoints(store), pk=endpoint_id)
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from network_marketplace.celery import app as celery_app
+from config.celery import app as celery_app
 from stores.models import StoreMembership
 from stores.services import issue_api_key
 

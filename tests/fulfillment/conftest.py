@@ -128,7 +128,7 @@ def start_worker(transactional_db):
 
     from django.conf import settings
 
-    from network_marketplace.celery import app as celery_app
+    from config.celery import app as celery_app
     from tests.network_marketplace.conftest import (
         ROOT,
         _database_url_of_this_test,
@@ -153,7 +153,7 @@ def start_worker(transactional_db):
         log = open(ROOT / "artifacts" / f"celery-{name}.log", "w")  # noqa: SIM115
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "celery", "-A", "network_marketplace", "worker",
+                sys.executable, "-m", "celery", "-A", "config", "worker",
                 "--pool", "solo", "--queues", queue, "--hostname", f"{name}@%h",
                 "--without-mingle", "--without-gossip", "--loglevel", "INFO",
             ],

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from config.celery import app as celery_app
 from fulfillment import services, tasks
 from fulfillment.models import Fulfilment
 from fulfillment.services import accept_fulfilment, mark_picked, mark_ready_for_pickup
-from network_marketplace.celery import app as celery_app
 from orders.models import Order
 from payments.models import Refund
 from stores.models import Reservation

@@ -19,9 +19,10 @@ def start_url(order):
 
 def desk_url(store, *parts):
     if not parts:
-        return reverse("returns_desk:list", args=[store.slug])
+        return reverse("backoffice:returns", args=[store.slug])
     name, *args = parts
-    return reverse(f"returns_desk:{name}", args=[store.slug, *args])
+    url_name = "backoffice:return" if name == "detail" else f"backoffice:return-{name}"
+    return reverse(url_name, args=[store.slug, *args])
 
 
 def started(order, store):

@@ -162,7 +162,7 @@ def test_the_desk_refunds_with_one_button(client, lyon_store, lyon_owner):
     client.force_login(lyon_owner)
 
     response = client.post(
-        reverse("returns_desk:refund", args=[lyon_store.slug, made.number]), follow=True
+        reverse("backoffice:return-refund", args=[lyon_store.slug, made.number]), follow=True
     )
 
     assert Return.objects.get(pk=made.pk).status == R.REFUNDED

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from network_marketplace.celery import app as celery_app
+from config.celery import app as celery_app
 
 from .webhook_receiver import WebhookReceiver
 
@@ -53,7 +53,7 @@ def celery_worker(transactional_db, celery_worker_env):
     log = open(ROOT / "artifacts" / f"celery-{queue}.log", "w")  # noqa: SIM115
     process = subprocess.Popen(
         [
-            sys.executable, "-m", "celery", "-A", "network_marketplace", "worker",
+            sys.executable, "-m", "celery", "-A", "config", "worker",
             "--pool", "solo", "--queues", queue, "--hostname", f"{queue}@%h",
             "--without-mingle", "--without-gossip", "--loglevel", "INFO",
         ],

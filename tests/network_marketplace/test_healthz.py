@@ -66,7 +66,7 @@ def test_healthz_is_503_when_redis_is_unreachable(transactional_db):
     db = connection.settings_dict
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "network_marketplace.settings",
+        "DJANGO_SETTINGS_MODULE": "config.settings",
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": "redis://127.0.0.1:1/0",
     }

@@ -31,10 +31,10 @@ def lyon_money(lyon_store, paris_store):
 
 
 PAGES = [
-    ("money:overview", {}),
-    ("money:statement", {}),
-    ("money:invoices", {}),
-    ("money:commissions", {}),
+    ("backoffice:money", {}),
+    ("backoffice:money-statement", {}),
+    ("backoffice:money-invoices", {}),
+    ("backoffice:money-commissions", {}),
 ]
 
 
@@ -54,9 +54,11 @@ def test_a_store_user_sees_their_money_pages_and_another_store_s_are_a_404(
 
 def test_another_store_s_invoice_pdf_is_a_404(client, lyon_money, paris_owner, lyon_owner):
     invoice = Invoice.objects.get(store=lyon_money)
-    url = reverse("money:invoice", kwargs={"slug": lyon_money.slug, "number": invoice.number})
+    url = reverse(
+        "backoffice:money-invoice", kwargs={"slug": lyon_money.slug, "number": invoice.number}
+    )
     paris_url = reverse(
-        "money:invoice", kwargs={"slug": "paris-bastille", "number": invoice.number}
+        "backoffice:money-invoice", kwargs={"slug": "paris-bastille", "number": invoice.number}
     )
 
     client.force_login(paris_owner)
@@ -73,7 +75,7 @@ def test_the_money_page_shows_the_balance_the_next_payout_and_what_is_held_back(
 ):
     client.force_login(lyon_owner)
 
-    page = client.get(reverse("money:overview", kwargs={"slug": lyon_money.slug}))
+    page = client.get(reverse("backoffice:money", kwargs={"slug": lyon_money.slug}))
 
     html = page.content.decode()
     # 50 € - 5 € - 1 € VAT of the new sale, less the 12 € marketing charge (incl. VAT)
@@ -88,7 +90,7 @@ def test_a_store_whose_account_has_requirements_past_due_sees_why_its_payouts_ar
 ):
     client.force_login(paris_owner)
 
-    page = client.get(reverse("money:overview", kwargs={"slug": "paris-bastille"}))
+    page = client.get(reverse("backoffice:money", kwargs={"slug": "paris-bastille"}))
 
     assert "individual.verification.document" in page.content.decode()
     assert not page.context["availability"].can_receive_payouts
@@ -98,7 +100,7 @@ def test_the_statement_shows_opening_entries_and_closing_and_downloads(
     client, lyon_money, lyon_owner
 ):
     client.force_login(lyon_owner)
-    url = reverse("money:statement", kwargs={"slug": lyon_money.slug})
+    url = reverse("backoffice:money-statement", kwargs={"slug": lyon_money.slug})
     period = {"start": TODAY.replace(day=1).isoformat(), "end": TODAY.isoformat()}
 
     page = client.get(url, period)
@@ -126,7 +128,7 @@ def test_a_wrong_statement_period_is_explained_and_no_file_is_made(
     client, lyon_money, lyon_owner, hq_admin, period, message
 ):
     client.force_login(lyon_owner)
-    url = reverse("money:statement", kwargs={"slug": lyon_money.slug})
+    url = reverse("backoffice:money-statement", kwargs={"slug": lyon_money.slug})
 
     page = client.get(url, period)
     download = client.get(url, {**period, "download": "pdf"})
@@ -142,7 +144,7 @@ def test_a_wrong_statement_period_is_explained_and_no_file_is_made(
 def test_the_commission_page_lists_each_order_s_commission(client, lyon_money, lyon_owner):
     client.force_login(lyon_owner)
 
-    page = client.get(reverse("money:commissions", kwargs={"slug": lyon_money.slug}))
+    page = client.get(reverse("backoffice:money-commissions", kwargs={"slug": lyon_money.slug}))
 
     assert [row.commission_cents for row in page.context["rows"]] == [1_500] * 3 + [500]
     assert page.context["totals"]["commission_cents"] == 5_000

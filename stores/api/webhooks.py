@@ -2,7 +2,9 @@
 
 A store key (or a store member's session) sees and manages its store's endpoints; HQ sees all
 and may create HQ endpoints (no store: every store's events). Another store's endpoint is a 404.
-The rules are in network_marketplace.webhooks; this module only translates HTTP.
+The rules are in network_marketplace.webhooks; this module only translates HTTP. It sits with
+the stores' API because who may manage an endpoint is a question of store membership, which the
+shared infrastructure below the apps does not know.
 """
 
 from __future__ import annotations
@@ -20,12 +22,8 @@ from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from stores.api.serializers import ErrorSerializer
-from stores.models import Store
-from stores.selectors import membership_for, stores_visible_to
-
-from ..models import WebhookDelivery, WebhookEndpoint
-from ..webhooks import (
+from network_marketplace.models import WebhookDelivery, WebhookEndpoint
+from network_marketplace.webhooks import (
     ALL_EVENTS,
     EVENT_TYPES,
     create_endpoint,
@@ -36,6 +34,10 @@ from ..webhooks import (
     update_endpoint,
     validate_endpoint_url,
 )
+from stores.models import Store
+from stores.selectors import membership_for, stores_visible_to
+
+from .serializers import ErrorSerializer
 
 EVENT_CHOICES = [ALL_EVENTS, *subscribable_event_types()]
 

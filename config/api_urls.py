@@ -11,8 +11,7 @@ from orders.api.urls import router as orders_router
 from payments.api.urls import router as payments_router
 from stores.api.urls import router as stores_router
 from stores.api.views import WhoAmIView
-
-from .webhooks import WebhookEndpointViewSet
+from stores.api.webhooks import WebhookEndpointViewSet
 
 
 class NetworkApiRoot(APIRootView):

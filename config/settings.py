@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "marketing_hub",
     "payments",
     "compliance",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -82,8 +83,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
 ]
 
-ROOT_URLCONF = "network_marketplace.urls"
-WSGI_APPLICATION = "network_marketplace.wsgi.application"
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
     {

@@ -1,3 +1,5 @@
+"""The project's URLs: every app's pages, the back-office shell mounted once, the API."""
+
 import re
 
 from django.conf import settings
@@ -6,6 +8,14 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from fulfillment import backoffice_urls as order_desk
+from fulfillment import desk_urls as returns_desk
+from network_marketplace import views as health
+from payments import account_urls as payment_account
+from payments import backoffice_urls as money
+from stores import backoffice, home_views
+from stores import backoffice_urls as store_pages
+
 from . import views
 
 admin.site.site_header = _("Network Marketplace · HQ")
@@ -13,23 +23,25 @@ admin.site.site_title = _("Network Marketplace HQ")
 admin.site.index_title = _("Head office")
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("search/", views.search, name="search"),
-    path("healthz", views.healthz, name="healthz"),
-    path("healthz/live", views.liveness, name="healthz-live"),
+    path("", home_views.home, name="home"),
+    path("search/", home_views.search, name="search"),
+    path("healthz", health.healthz, name="healthz"),
+    path("healthz/live", health.liveness, name="healthz-live"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("", include("stores.catalogue_urls")),
     path("stores/", include("stores.urls")),
     path("", include("orders.urls")),
-    path("store/", include("stores.backoffice_urls")),
-    path("store/", include("fulfillment.desk_urls")),
-    path("store/", include("payments.backoffice_urls")),
+    # The store back-office: one shell at /store/<slug>/, each app's pages plugged in.
+    path(
+        "store/",
+        backoffice.mount(store_pages, order_desk, returns_desk, money, payment_account),
+    ),
     path("orders/", include("fulfillment.urls")),
     path("legal/", include("compliance.urls")),
     path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include("network_marketplace.api.urls")),
+    path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

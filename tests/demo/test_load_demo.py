@@ -10,9 +10,11 @@ from django.db.models import Count, Sum
 from catalog.models import Category, Product, ProductImage, Variant, VatRate
 from catalog.selectors import category_descendant_ids, price_bounds_for_variants
 from catalog.validators import is_valid_gtin
-from network_marketplace import demo
-from network_marketplace.demo_catalogue import FAMILIES, demo_products
+from demo.catalogue import demo_products, families
+from demo.network import network
 from stores.models import PostalCode, StockLevel, StockMovement, StockPolicy, Store, StoreMembership
+
+DEMO = network()
 
 
 def load_demo() -> str:
@@ -31,12 +33,12 @@ def test_demo_network_has_a_warehouse_stores_and_a_login_for_each(db):
         StoreMembership.objects.get(store=store, role=StoreMembership.Role.OWNER).user
         for store in stores
     ]
-    assert owners[0].check_password(demo.DEMO_PASSWORD)
+    assert owners[0].check_password(DEMO.password)
     for owner in owners:
         assert owner.password == owners[0].password  # one hash of the same password: checked
         assert owner.email in output
-    assert demo.HQ_EMAIL in output
-    assert demo.CUSTOMER_EMAIL in output
+    assert DEMO.hq.email in output
+    assert DEMO.customer.email in output
 
 
 def demo_snapshot():
@@ -77,11 +79,11 @@ def test_demo_logins_work_through_the_login_page(client, db):
     load_demo()
 
     for email, landing in [
-        (demo.HQ_EMAIL, "/admin/"),
-        (demo.CUSTOMER_EMAIL, "/"),
-        (demo.DEMO_STORES[3].owner_email, f"/store/{demo.DEMO_STORES[3].slug}/"),
+        (DEMO.hq.email, "/admin/"),
+        (DEMO.customer.email, "/"),
+        (DEMO.stores[3].owner_email, f"/store/{DEMO.stores[3].slug}/"),
     ]:
-        response = client.post("/accounts/login/", {"login": email, "password": demo.DEMO_PASSWORD})
+        response = client.post("/accounts/login/", {"login": email, "password": DEMO.password})
         assert response.status_code == 302, email
         assert client.get(landing, follow=True).status_code == 200
         client.post("/accounts/logout/")
@@ -89,7 +91,7 @@ def test_demo_logins_work_through_the_login_page(client, db):
 
 def test_hq_admin_reaches_django_admin(client, db):
     load_demo()
-    client.post("/accounts/login/", {"login": demo.HQ_EMAIL, "password": demo.DEMO_PASSWORD})
+    client.post("/accounts/login/", {"login": DEMO.hq.email, "password": DEMO.password})
 
     response = client.get("/admin/stores/store/")
 
@@ -180,10 +182,10 @@ def test_the_demo_fills_lyon_presquiles_order_desk_at_every_step(db):
 
     load_demo()
 
-    lyon = Store.objects.get(slug=demo.ORDERS_STORE_SLUG)
+    lyon = Store.objects.get(slug=DEMO.orders_store)
     statuses = set(Fulfilment.objects.for_store(lyon).values_list("status", flat=True))
     assert statuses == {"awaiting_acceptance", "ready_for_pickup", "accepted", "collected"}
-    assert set(Order.objects.values_list("email", flat=True)) == {demo.CUSTOMER_EMAIL}
+    assert set(Order.objects.values_list("email", flat=True)) == {DEMO.customer.email}
     assert not Order.objects.filter(placed_at__isnull=True).exists()
 
 
@@ -255,7 +257,7 @@ def test_demo_catalogue_is_the_same_on_every_run():
     assert first == second
     assert len({product.slug for product in first}) == len(first)
     assert all(1 <= len(product.variants) <= 6 for product in first)
-    assert all(len(family.models) >= 1 for family in FAMILIES)
+    assert all(len(family.models) >= 1 for family in families())
 
 
 def test_demo_has_store_offers_announced_as_reduced_with_their_30_day_reference(db):

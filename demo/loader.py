@@ -1,4 +1,5 @@
-"""Writes the demo catalogue, the stores' profiles and their initial stock, idempotently.
+"""Writes the demo network read from demo/data/: logins, stores, catalogue, stock, offers and a
+few orders, idempotently.
 
 Rows are upserted by their natural keys (category and product slug, variant SKU); stock
 levels that already exist are left alone, so running the loader again after orders moved
@@ -8,6 +9,7 @@ whole demo loads in seconds on SQLite.
 
 from __future__ import annotations
 
+import functools
 import math
 import random
 from collections import defaultdict
@@ -15,6 +17,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import make_password
+from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -22,16 +27,71 @@ from django.utils import timezone
 from catalog.models import Category, PriceHistory, Product, ProductImage, Variant
 from catalog.selectors import percent_of, price_bounds_for_variants
 from catalog.services import record_hq_price_changes
-from stores.models import PostalCode, StockLevel, StockMovement, Store
+from fulfillment import services as steps
+from network_marketplace.models import User
+from orders.models import FulfilmentMethod, Order
+from orders.services import CheckoutLine, CustomerDetails, place_order
+from stores.models import PostalCode, StockLevel, StockMovement, Store, StoreMembership
 from stores.services import effective_safety_stock, update_offer
 
-from . import demo
-from .demo_catalogue import DEMO_CATEGORIES, demo_products, product_svg, shelf_price
-from .models import User
+from .catalogue import categories, demo_products, product_svg, shelf_price
+from .network import WAREHOUSE, network, store_profile, trader_identity
 
 IMAGE_FOLDER = "products/demo"
 INITIAL_STOCK_REFERENCE = "demo initial stock"
 STORE_PRICE_PERCENTS = (90, 93, 95, 97, 98, 102, 105)
+
+
+def load_network() -> None:
+    """The site, HQ's and the customer's logins, the stores and their owners' logins."""
+    demo = network()
+    Site.objects.update_or_create(pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Ardoise"})
+    _user(demo.hq.email, first_name=demo.hq.first_name, is_staff=True)
+    _user(demo.customer.email, first_name=demo.customer.first_name)
+    catchments = store_catchments()
+    for index, spec in enumerate(demo.stores):
+        store, _created = Store.objects.update_or_create(
+            slug=spec.slug,
+            defaults={
+                "name": spec.name,
+                "kind": spec.kind,
+                "status": Store.Status.ACTIVE,
+                "address_line": spec.address_line,
+                "postal_code": spec.postal_code,
+                "city": spec.city,
+                "email": spec.owner_email,
+                "phone": f"+33 1 80 00 {index:02d} {index * 3 % 100:02d}",
+                **trader_identity(spec, index),
+                **store_profile(spec, index),
+                "catchment_postal_codes": catchments.get(spec.slug, []),
+            },
+        )
+        owner = _user(spec.owner_email)
+        StoreMembership.objects.get_or_create(
+            user=owner, store=store, defaults={"role": StoreMembership.Role.OWNER}
+        )
+
+
+@functools.cache
+def _demo_password_hash() -> str:
+    # Hashed once for all the demo logins: 34 hashes of the same password took seconds.
+    return make_password(network().password)
+
+
+def _user(email: str, *, first_name: str = "", is_staff: bool = False) -> User:
+    user, _created = User.objects.get_or_create(
+        email=email,
+        defaults={
+            "first_name": first_name,
+            "is_staff": is_staff,
+            "is_superuser": is_staff,
+            "password": _demo_password_hash(),
+        },
+    )
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
 
 
 @dataclass(frozen=True)
@@ -112,7 +172,7 @@ def load_catalogue() -> CatalogueCounts:
         source="demo",
     )
     return CatalogueCounts(
-        categories=len(DEMO_CATEGORIES),
+        categories=len(categories()),
         products=len(products),
         variants=sum(len(spec.variants) for spec in products),
     )
@@ -132,7 +192,7 @@ def _upsert_categories() -> None:
                     min_price_percent=spec.min_percent,
                     max_price_percent=spec.max_percent,
                 )
-                for spec in DEMO_CATEGORIES
+                for spec in categories()
                 if (spec.parent is not None) == level
             ],
             update_conflicts=True,
@@ -150,7 +210,7 @@ def _upsert_categories() -> None:
 
 def _attach_images(products, product_ids: dict[str, int]) -> None:
     """One SVG per product under MEDIA_ROOT, written only when missing or different."""
-    tops = {spec.slug: spec for spec in DEMO_CATEGORIES}
+    tops = {spec.slug: spec for spec in categories()}
     has_image = set(
         ProductImage.objects.filter(product_id__in=product_ids.values()).values_list(
             "product_id", flat=True
@@ -179,7 +239,7 @@ def _read(name: str) -> bytes:
 def store_catchments() -> dict[str, list[str]]:
     """Each selling store's postal codes: those of its city, shared out to the nearest store
     when a city has several (Paris)."""
-    specs = [spec for spec in demo.DEMO_STORES if spec.kind != demo.W]
+    specs = [spec for spec in network().stores if spec.kind != WAREHOUSE]
     by_city = defaultdict(list)
     for spec in specs:
         by_city[spec.city].append(spec)
@@ -206,7 +266,7 @@ def _distance(spec, latitude: float, longitude: float) -> float:
 def load_stock() -> int:
     """Create the initial stock of every store and of the warehouse, with one movement per
     unit-holding row. Rows that exist are kept as they are. Returns how many rows were made."""
-    stores = list(Store.objects.filter(slug__in=[spec.slug for spec in demo.DEMO_STORES]))
+    stores = list(Store.objects.filter(slug__in=[spec.slug for spec in network().stores]))
     variants = list(
         Variant.objects.filter(sku__startswith="ARD-").select_related("product").order_by("sku")
     )
@@ -291,7 +351,7 @@ def load_reductions() -> int:
     now = timezone.now()
     stores = [
         store
-        for store in Store.objects.filter(slug__in=[spec.slug for spec in demo.DEMO_STORES])
+        for store in Store.objects.filter(slug__in=[spec.slug for spec in network().stores])
         .exclude(kind=Store.Kind.WAREHOUSE)
         .order_by("slug")
     ][:DEMO_REDUCTION_STORES]
@@ -336,14 +396,10 @@ def load_orders() -> int:
     """A few orders of the demo customer near Lyon Presqu'île, at different steps, so that the
     store's order desk, the customer's tracking and the returns have something to show. Placed
     through the real checkout and the store's steps; only on a first load (none yet)."""
-    from fulfillment import services as steps
-    from orders.models import FulfilmentMethod, Order
-    from orders.services import CheckoutLine, CustomerDetails, place_order
-
     if Order.objects.exists():
         return 0
-    store = Store.objects.filter(slug=demo.ORDERS_STORE_SLUG).first()
-    customer = User.objects.filter(email=demo.CUSTOMER_EMAIL).first()
+    store = Store.objects.filter(slug=network().orders_store).first()
+    customer = User.objects.filter(email=network().customer.email).first()
     if store is None or customer is None:
         return 0
     in_stock = list(

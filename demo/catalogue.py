@@ -1,0 +1,245 @@
+"""The demo catalogue: categories, products, variants and their illustrations, expanded from
+the product families of demo/data/products.yaml and the categories of categories.yaml.
+
+The expansion is the same on every run (no randomness), so the loader can upsert it by slug and
+SKU. Prices are integer cents, VAT included.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import product as cartesian
+from xml.sax.saxutils import escape
+
+from django.utils.text import slugify
+
+from catalog.models import VatRate
+from catalog.validators import gs1_check_digit
+
+from .files import read_yaml
+
+
+@dataclass(frozen=True)
+class DemoCategory:
+    slug: str
+    name: str
+    parent: str | None
+    position: int
+    description: str = ""
+    min_percent: Decimal | None = None
+    max_percent: Decimal | None = None
+    code: str = ""  # three letters, the SKU's family part (top categories)
+    colour: str = ""  # the illustrations' tint (top categories)
+    emblem: str = ""  # the illustrations' SVG shapes (top categories)
+
+
+@dataclass(frozen=True)
+class DemoVariant:
+    sku: str
+    gtin: str
+    options: dict
+    rrp_cents: int
+    min_price_cents: int | None
+    max_price_cents: int | None
+    position: int
+
+
+@dataclass(frozen=True)
+class DemoProduct:
+    slug: str
+    name: str
+    category: str
+    brand: str
+    description: str
+    attributes: dict
+    vat_rate: str
+    status: str
+    variants: tuple[DemoVariant, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Family:
+    """Products sharing a name, a description and attributes: one per model, each with the
+    cartesian product of the axes as variants (at most 6). Models and axis values are "label"
+    or "label*price factor"."""
+
+    category: str
+    name: str
+    brands: tuple[str, ...]
+    rrp_euros: float
+    models: tuple[str, ...]
+    axes: tuple[tuple[str, tuple[str, ...]], ...]
+    description: str
+    attributes: dict
+    vat_rate: str
+
+
+@dataclass(frozen=True)
+class CatalogueRules:
+    gtin_prefix: str
+    big_ticket_cents: int  # from this RRP on, HQ frames store prices per variant
+    big_ticket_bounds: tuple[Decimal, Decimal]  # percent of RRP
+    draft_every: int  # every n-th product is still a draft in the PIM
+
+
+@functools.cache
+def categories() -> tuple[DemoCategory, ...]:
+    made = []
+    for row in read_yaml("categories.yaml")["categories"]:
+        low, high = row.get("price_bounds") or (None, None)
+        made.append(
+            DemoCategory(
+                slug=row["slug"],
+                name=row["name"],
+                parent=row.get("parent"),
+                position=row["position"],
+                description=row.get("description", ""),
+                min_percent=Decimal(low) if low is not None else None,
+                max_percent=Decimal(high) if high is not None else None,
+                code=row.get("code", ""),
+                colour=row.get("colour", ""),
+                emblem=row.get("emblem", ""),
+            )
+        )
+    return tuple(made)
+
+
+@functools.cache
+def rules() -> CatalogueRules:
+    data = read_yaml("products.yaml")
+    low, high = data["big_ticket_bounds"]
+    return CatalogueRules(
+        gtin_prefix=str(data["gtin_prefix"]),
+        big_ticket_cents=data["big_ticket_cents"],
+        big_ticket_bounds=(Decimal(low), Decimal(high)),
+        draft_every=data["draft_every"],
+    )
+
+
+@functools.cache
+def families() -> tuple[Family, ...]:
+    return tuple(
+        Family(
+            category=row["category"],
+            name=row["name"],
+            brands=tuple(row["brands"]),
+            rrp_euros=float(row["rrp"]),
+            models=tuple(row["models"]),
+            axes=tuple((label, tuple(values)) for label, values in row.get("axes", {}).items()),
+            description=row["description"],
+            attributes=row["attributes"],
+            vat_rate=row.get("vat_rate", VatRate.STANDARD),
+        )
+        for row in read_yaml("products.yaml")["families"]
+    )
+
+
+def _factor(spec: str) -> tuple[str, float]:
+    label, _, factor = spec.partition("*")
+    return label, float(factor) if factor else 1.0
+
+
+def shelf_price(cents: float) -> int:
+    """A believable shelf price in cents: 4.49, 24.99, 149.00."""
+    cents = round(cents)
+    if cents < 1_000:
+        return max(99, (cents + 5) // 10 * 10 - 1)
+    if cents < 10_000:
+        return (cents + 50) // 100 * 100 - 1
+    return (cents + 500) // 1_000 * 1_000 - 100
+
+
+def gtin_for(item: int) -> str:
+    body = f"{rules().gtin_prefix}{item:06d}"
+    return body + str(gs1_check_digit(body))
+
+
+def _percent(cents: int, percent: Decimal) -> int:
+    return int((Decimal(cents) * percent / 100).to_integral_value())
+
+
+def demo_products() -> list[DemoProduct]:
+    """Expand the families into products and variants, numbered in a stable order."""
+    tops = {c.slug: c for c in categories() if c.parent is None}
+    parents = {c.slug: c.parent for c in categories()}
+    frame = rules()
+    products, slugs, variant_number = [], set(), 0
+    for family in families():
+        top = tops[parents[family.category]]
+        for index, model in enumerate(family.models):
+            qualifier, model_factor = _factor(model)
+            number = len(products) + 1
+            name = f"{family.name} {qualifier}".strip()
+            brand = family.brands[index % len(family.brands)]
+            slug = slugify(name)
+            if slug in slugs:
+                slug = slugify(f"{name} {brand}")
+            slugs.add(slug)
+            variants = []
+            labels = [axis[0] for axis in family.axes]
+            for position, combination in enumerate(cartesian(*(axis[1] for axis in family.axes))):
+                variant_number += 1
+                factor = model_factor
+                options = {}
+                for label, spec in zip(labels, combination, strict=True):
+                    value, value_factor = _factor(spec)
+                    options[label] = value
+                    factor *= value_factor
+                rrp = shelf_price(family.rrp_euros * 100 * factor)
+                low = high = None
+                if rrp >= frame.big_ticket_cents:
+                    low, high = (_percent(rrp, percent) for percent in frame.big_ticket_bounds)
+                variants.append(
+                    DemoVariant(
+                        sku=f"ARD-{top.code}-{number:04d}-{position + 1}",
+                        gtin=gtin_for(variant_number),
+                        options=options,
+                        rrp_cents=rrp,
+                        min_price_cents=low,
+                        max_price_cents=high,
+                        position=position,
+                    )
+                )
+            products.append(
+                DemoProduct(
+                    slug=slug,
+                    name=name,
+                    category=family.category,
+                    brand=brand,
+                    description=family.description.format(name=name, brand=brand),
+                    attributes=dict(family.attributes),
+                    vat_rate=family.vat_rate,
+                    status="draft" if number % frame.draft_every == 0 else "published",
+                    variants=tuple(variants),
+                )
+            )
+    return products
+
+
+# Illustrations: a tile in the top category's colour, its emblem, the product's initials.
+SMALL_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "à", "en", "et", "pour", "avec"}
+
+
+def initials(name: str) -> str:
+    words = [w for w in name.replace("'", " ").replace("-", " ").split() if w.isalpha()]
+    words = [w for w in words if w.lower() not in SMALL_WORDS] or words
+    return "".join(word[0] for word in words[:2]).upper()
+
+
+def product_svg(product: DemoProduct, top: DemoCategory) -> str:
+    """A 400 x 400 SVG tile: light background, the category's emblem, initials, brand."""
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" role="img" '
+        f'aria-label="{escape(product.name)}">'
+        f'<rect width="400" height="400" fill="{top.colour}" opacity=".14"/>'
+        f'<g fill="{top.colour}">{top.emblem}</g>'
+        f'<circle cx="200" cy="200" r="78" fill="{top.colour}"/>'
+        '<text x="200" y="200" dy=".35em" text-anchor="middle" fill="#fff" '
+        'font-family="Georgia, serif" font-size="64" font-weight="bold">'
+        f"{escape(initials(product.name))}</text>"
+        f'<text x="200" y="368" text-anchor="middle" fill="{top.colour}" '
+        'font-family="Helvetica, Arial, sans-serif" font-size="22" letter-spacing="3">'
+        f"{escape(product.brand.upper())}</text></svg>"
+    )

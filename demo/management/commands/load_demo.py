@@ -1,0 +1,65 @@
+"""`manage.py load_demo`: the demo network of demo/data/, loaded in one transaction."""
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.test.utils import override_settings
+
+from catalog.models import Product, Variant
+from demo.loader import (
+    load_catalogue,
+    load_network,
+    load_orders,
+    load_reductions,
+    load_stock,
+)
+from demo.network import network
+from orders.models import Order
+from stores.models import StockLevel, StockMovement, Store
+from stores.postal_codes import load_postal_codes
+
+
+class Command(BaseCommand):
+    help = "Load the demo network (idempotent: running it again changes nothing)."
+
+    def handle(self, *args, **options):
+        # The demo orders' e-mails (confirmation, ready...) are kept in memory, not printed.
+        with (
+            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+            transaction.atomic(),
+        ):
+            postal_codes, catalogue, new_stock_rows = self._load()
+        self._print_summary(postal_codes, catalogue, new_stock_rows)
+        self._print_logins()
+
+    def _load(self):
+        postal_codes = load_postal_codes()  # the stores' catchments are drawn from them
+        load_network()
+        catalogue = load_catalogue()
+        new_stock_rows = load_stock()
+        load_reductions()
+        load_orders()
+        return postal_codes, catalogue, new_stock_rows
+
+    def _print_summary(self, postal_codes, catalogue, new_stock_rows):
+        out = self.stdout
+        out.write(
+            self.style.SUCCESS("Demo data loaded: ")
+            + f"{Store.objects.count()} stores, {postal_codes} postal codes, "
+            f"{catalogue.categories} categories, "
+            f"{Product.objects.published().count()} published products "
+            f"({catalogue.products} in all), {Variant.objects.count()} variants, "
+            f"{StockLevel.objects.count()} stock rows ({new_stock_rows} new), "
+            f"{StockMovement.objects.count()} stock movements, {Order.objects.count()} orders."
+        )
+
+    def _print_logins(self):
+        demo = network()
+        out = self.stdout
+        out.write(
+            self.style.SUCCESS("Demo network ready. Every login's password: ") + demo.password
+        )
+        out.write(f"  HQ admin (Django admin at /admin/): {demo.hq.email}")
+        out.write(f"  Customer (storefront at /):        {demo.customer.email}")
+        out.write("  Store owners (back-office at /store/):")
+        for spec in demo.stores:
+            out.write(f"    {spec.owner_email:<38} {spec.name}")
