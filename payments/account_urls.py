@@ -2,16 +2,18 @@
 entry in the navigation (owners and HQ only); mounted by config/urls.py (namespace
 "backoffice")."""
 
+from django.http import HttpRequest
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from stores.backoffice import Section
+from stores.models import Store
 
 from . import backoffice_views as views
 from .selectors import may_see_payment_account
 
 
-def _sees_payment_account(request, store) -> bool:
+def _sees_payment_account(request: HttpRequest, store: Store) -> bool:
     return may_see_payment_account(
         user=request.user, membership=getattr(request, "membership", None)
     )

@@ -475,7 +475,9 @@ def payment_account_of(store: Store) -> PaymentAccount | None:
     return PaymentAccount.objects.filter(store=store).first()
 
 
-def may_see_payment_account(*, user: User, membership: StoreMembership | None) -> bool:
+def may_see_payment_account(
+    *, user: User | AnonymousUser, membership: StoreMembership | None
+) -> bool:
     """HQ and the store's owner see (and move on) the store's payment account; the rest of
     its team does not."""
     return bool(user.is_staff or (membership and membership.role == StoreMembership.Role.OWNER))

@@ -20,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, URLResolver, include, path, reverse
+from django.utils.functional import Promise
 
 from .models import Store
 from .selectors import membership_for, stores_visible_to
@@ -58,6 +59,9 @@ def store_chooser(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/store_chooser.html", {"stores": stores}, status=200)
 
 
+StrOrPromise = str | Promise
+
+
 @dataclass(frozen=True)
 class Section:
     """One entry of the back-office navigation, contributed by the app that owns its pages.
@@ -69,7 +73,7 @@ class Section:
     """
 
     key: str
-    label: str
+    label: StrOrPromise
     url_name: str
     order: int
     current_on: frozenset[str] = frozenset()
