@@ -21,14 +21,9 @@ from catalog.models import Variant
 from network_marketplace.models import SingletonSettings
 from stores.models import Store
 
-
-class FulfilmentMethod(models.TextChoices):
-    HOME_DELIVERY = "home_delivery", _("Home delivery")
-    CLICK_COLLECT = "click_collect", _("Click & collect")
-    RESERVE_COLLECT = "reserve_collect", _("Reserve & collect")
-
-
-COLLECT_METHODS = {FulfilmentMethod.CLICK_COLLECT, FulfilmentMethod.RESERVE_COLLECT}
+# Re-exported: every app imports the methods from orders.models.
+from .methods import COLLECT_METHODS as COLLECT_METHODS
+from .methods import FulfilmentMethod as FulfilmentMethod
 
 
 def fulfilment_holder(fulfilment_id: int) -> str:

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from catalog.models import Variant
 from fulfillment.models import Fulfilment
-from orders.api.idempotency import LEASE, fingerprint
+from network_marketplace.idempotency import fingerprint
+from orders.api.idempotency import LEASE
 from orders.models import Order, OrderRequest
 from orders.services import CheckoutLine, CustomerDetails, place_order
 from stores.authentication import ApiKeyPrincipal
