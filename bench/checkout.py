@@ -101,8 +101,8 @@ def client(mode, store_id, variant_id, seconds, async_commit, index, start, out)
     from django.db import connection, transaction
 
     from catalog.models import Variant
+    from checkout.services import CheckoutLine, CustomerDetails, NoLongerAvailable, place_order
     from orders.models import FulfilmentMethod
-    from orders.services import CheckoutLine, CustomerDetails, NoLongerAvailable, place_order
     from stores.models import Reservation, Store
     from stores.services import InsufficientStock, convert_reservation, reserve_stock
 

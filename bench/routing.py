@@ -207,7 +207,7 @@ def with_database(args) -> None:
     from django.conf import settings
     from django.db import connection
 
-    from orders.selectors import routing_candidates
+    from fulfillment.routing_candidates import routing_candidates
     from stores.models import StockLevel, Store
 
     settings.DEBUG = False

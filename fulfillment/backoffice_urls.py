@@ -3,7 +3,6 @@
 
 from django.urls import path
 
-from . import aisle_views
 from . import order_desk_views as views
 
 urlpatterns = [
@@ -17,7 +16,4 @@ urlpatterns = [
         views.fulfilment_action,
         name="fulfilment-action",
     ),
-    path("endless-aisle/", aisle_views.endless_aisle, name="endless-aisle"),
-    path("endless-aisle/<int:variant_id>/", aisle_views.aisle_order, name="aisle-order"),
-    path("endless-aisle/orders/<int:order_id>/", aisle_views.aisle_result, name="aisle-result"),
 ]

@@ -26,7 +26,6 @@ from network_marketplace.audit import record_audit_event
 from network_marketplace.webhooks import emit_event
 from orders.models import COLLECT_METHODS, FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
 from orders.routing import DecisionKind, Point, RequestLine, RoutingRequest, reroute
-from orders.selectors import routing_candidates
 from orders.services import (
     CancellationReason,
     acceptance_window,
@@ -39,6 +38,7 @@ from stores.selectors import postal_code_centroid
 from stores.services import InsufficientStock, reserve_lines
 
 from .models import Fulfilment, FulfilmentLine
+from .routing_candidates import routing_candidates
 from .states import LOST_STATUSES
 
 logger = logging.getLogger(__name__)

@@ -32,8 +32,10 @@ from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.models import User
 from network_marketplace.notifications import send_templated_email
+from network_marketplace.transitions import transition
 from network_marketplace.webhooks import emit_event
 from orders.models import FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
+from orders.states import ORDER_LIFECYCLE
 from stores.models import Reservation, StockMovement, Store
 from stores.services import adjust_on_hand, consume_reservation, release_holder
 
@@ -43,6 +45,7 @@ from .selectors import return_warehouse, returnable_lines
 from .states import (
     COMPLETED_STATUSES,
     COUNTED_RETURN_STATUSES,
+    FULFILMENT_LIFECYCLE,
     LOST_STATUSES,
     OPEN_STATUSES,
     check_fulfilment_transition,
@@ -219,7 +222,7 @@ def _after_step(fulfilment: Fulfilment, *, actor, why: str | None = None) -> Non
     """The order-level consequences of a move: a lost fulfilment's lines go to the next
     candidate (or are cancelled); an end without a sale cancels its lines (refund, e-mail);
     then the order's status follows. Runs once per move, in the move's transaction."""
-    from orders.services import cancel_order_lines, roll_up_order_status
+    from orders.services import cancel_order_lines
 
     from .rerouting import reroute_lost_fulfilment
 
@@ -1193,3 +1196,61 @@ def expire_unreturned_returns(*, now=None) -> int:
             )
         expired += 1
     return expired
+
+
+def void_unpaid_fulfilments(*, order: Order, actor: object, reason: str) -> int:
+    """The checkout gave up an order still awaiting payment: each of its fulfilments ends
+    CANCELLED (through the transition helper, with `closed_at`) and its checkout holds go back.
+    No line is cancelled, nothing refunded, nobody e-mailed: the order was never placed.
+    Returns how many fulfilments moved. Call it in the checkout's transaction."""
+    moved = 0
+    with transaction.atomic():
+        for fulfilment in Fulfilment.objects.filter(order=order).order_by("pk"):
+            release_holder(holder=fulfilment_holder(fulfilment.pk), actor=actor)
+            result = transition(
+                FULFILMENT_LIFECYCLE,
+                fulfilment,
+                Fulfilment.Status.CANCELLED,
+                actor=actor,
+                reason=reason,
+                changes={"closed_at": timezone.now()},
+            )
+            moved += result.moved
+    return moved
+
+
+# The order's status follows its fulfilments (here in the orders engineer's branch so that it
+# runs; the fulfillment engineer's order_status module is the one kept at merge).
+# The roll-up only moves forward.
+_RANK = {Order.Status.PLACED: 0, Order.Status.IN_PROGRESS: 1}
+
+
+def rolled_up_status(order: Order) -> str:
+    """The status an order's lines and fulfilments call for: CANCELLED when every unit of every
+    line is cancelled; COMPLETED when no fulfilment is open and at least one ended in a sale;
+    IN_PROGRESS once a store accepted; else PLACED."""
+    lines = list(order.lines.values_list("quantity", "cancelled_quantity"))
+    if lines and all(cancelled >= quantity for quantity, cancelled in lines):
+        return Order.Status.CANCELLED
+    fulfilments = list(Fulfilment.objects.filter(order=order).values_list("status", "accepted_at"))
+    statuses = {status for status, _accepted in fulfilments}
+    if statuses and not statuses & OPEN_STATUSES and statuses & COMPLETED_STATUSES:
+        return Order.Status.COMPLETED
+    if any(accepted for _status, accepted in fulfilments):
+        return Order.Status.IN_PROGRESS
+    return Order.Status.PLACED
+
+
+def roll_up_order_status(*, order: Order, actor: object, reason: str = "") -> Order:
+    """Move the order to the status its fulfilments call for (`rolled_up_status`) through
+    ORDER_LIFECYCLE (its event, audit row and webhook). Every fulfilment step calls it last, in
+    its transaction; lock order: the fulfilment's row first, then the order's. Idempotent; an
+    order awaiting payment or already ended is left alone."""
+    with transaction.atomic():
+        locked = Order.objects.select_for_update().get(pk=order.pk)
+        if locked.status not in _RANK:
+            return locked
+        target = rolled_up_status(locked)
+        if target == locked.status or _RANK.get(target, 2) <= _RANK[locked.status]:
+            return locked
+        return transition(ORDER_LIFECYCLE, locked, target, actor=actor, reason=reason).row

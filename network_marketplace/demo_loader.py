@@ -336,9 +336,9 @@ def load_orders() -> int:
     """A few orders of the demo customer near Lyon Presqu'île, at different steps, so that the
     store's order desk, the customer's tracking and the returns have something to show. Placed
     through the real checkout and the store's steps; only on a first load (none yet)."""
+    from checkout.services import CheckoutLine, CustomerDetails, place_order
     from fulfillment import services as steps
     from orders.models import FulfilmentMethod, Order
-    from orders.services import CheckoutLine, CustomerDetails, place_order
 
     if Order.objects.exists():
         return 0

@@ -25,6 +25,10 @@ from stores.models import Store
 from .methods import COLLECT_METHODS as COLLECT_METHODS
 from .methods import FulfilmentMethod as FulfilmentMethod
 
+# The most units of one item on a cart line or an order line: the cart, the checkout form, the
+# endless aisle and the orders API all refuse more.
+MAX_LINE_QUANTITY = 99
+
 
 def fulfilment_holder(fulfilment_id: int) -> str:
     """The holder name of the stock held for a fulfilment (stores.Reservation.holder)."""

@@ -19,6 +19,7 @@ urlpatterns = [
     path("<slug:slug>/stock/movements/", stock_views.stock_movements, name="stock-movements"),
     path("<slug:slug>/webhooks/", webhook_views.webhooks, name="webhooks"),
     path("<slug:slug>/", include("fulfillment.backoffice_urls")),
+    path("<slug:slug>/", include("checkout.backoffice_urls")),
     path("<slug:slug>/", include("payments.account_urls")),
     path(
         "<slug:slug>/webhooks/<int:endpoint_id>/delete/",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from fulfillment.models import Fulfilment
+from fulfillment.order_selectors import attributed_orders
 from fulfillment.selectors import awaiting_count, is_overdue
 
 register = template.Library()
@@ -63,6 +64,5 @@ def status_label(status: str) -> str:
 def store_orders_summary(store):
     """The dashboard's order cards: the queue's counts and the orders attributed to the store."""
     from fulfillment.selectors import queue_counts
-    from orders.selectors import attributed_orders
 
     return {"queue": queue_counts(store), "attributed": attributed_orders(store=store)}

@@ -9,11 +9,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from orders.models import MAX_LINE_QUANTITY, FulfilmentMethod
 from stores.opening_hours import STORE_TIME_ZONE
 from stores.selectors import POSTAL_CODE_RE, postal_code_centroid
-
-from .models import FulfilmentMethod
-from .services import MAX_LINE_QUANTITY
 
 QUANTITY_WIDGET = forms.NumberInput(
     attrs={"min": 1, "max": MAX_LINE_QUANTITY, "class": "input--qty"}
@@ -228,17 +226,3 @@ def slot_choices(slots) -> list:
             (slot_value(start), f"{local:%H:%M} \u2013 {local_end:%H:%M}")
         )
     return [("", _("Choose a time")), *days.items()]
-
-
-class TrackOrderForm(forms.Form):
-    number = forms.CharField(
-        label=_("Order number"),
-        max_length=20,
-        widget=forms.TextInput(
-            attrs={"placeholder": "ARD-0000123", "autocapitalize": "characters"}
-        ),
-    )
-    email = forms.EmailField(label=_("The e-mail address given with the order"))
-
-    def clean_number(self):
-        return self.cleaned_data["number"].strip().upper()

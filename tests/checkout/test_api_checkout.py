@@ -13,11 +13,11 @@ from django.db import connection
 from django.utils import timezone
 
 from catalog.models import Variant
+from checkout.api.idempotency import LEASE
+from checkout.services import CheckoutLine, CustomerDetails, place_order
 from fulfillment.models import Fulfilment
 from network_marketplace.idempotency import fingerprint
-from orders.api.idempotency import LEASE
 from orders.models import Order, OrderRequest
-from orders.services import CheckoutLine, CustomerDetails, place_order
 from stores.authentication import ApiKeyPrincipal
 from stores.models import ApiKey, Reservation, StockLevel, Store
 from tests.api_clients import api_client
@@ -465,7 +465,7 @@ def test_simultaneous_retries_with_one_key_place_one_order(api_network, hq_key):
 
 
 def test_keys_older_than_a_day_are_forgotten_by_the_hourly_job(api_network, hq_key):
-    from orders.tasks import purge_order_requests
+    from checkout.tasks import purge_order_requests
 
     client = api_client(key=hq_key)
     client.post(ORDERS, order_body(DELIVER_CAN), format="json", HTTP_IDEMPOTENCY_KEY="old")

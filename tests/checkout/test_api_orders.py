@@ -9,9 +9,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from checkout.services import CheckoutLine, CustomerDetails, place_order
 from fulfillment.services import accept_fulfilment, mark_picked, ship_fulfilment
 from orders.models import FulfilmentMethod, Order
-from orders.services import CheckoutLine, CustomerDetails, place_order
 from stores.models import StockLevel
 from tests.api_clients import api_client
 from tests.factories import UserFactory

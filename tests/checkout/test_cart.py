@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from orders.models import Cart, CartLine, FulfilmentMethod, OrderPolicy
-from orders.selectors import cart_summary, promise_for
-from orders.services import (
+from checkout.selectors import cart_summary, promise_for
+from checkout.services import (
     CartInvalid,
     add_to_cart,
     get_or_create_cart,
@@ -16,6 +15,7 @@ from orders.services import (
     remove_cart_line,
     update_cart_line,
 )
+from orders.models import Cart, CartLine, FulfilmentMethod, OrderPolicy
 from stores.models import StockLevel, Store
 
 from .storefront_setup import build_world
@@ -301,7 +301,7 @@ def test_stale_guest_carts_are_deleted_and_accounts_keep_theirs(world, customer)
 
     from django.utils import timezone
 
-    from orders.services import delete_stale_guest_carts
+    from checkout.services import delete_stale_guest_carts
 
     old_guest, fresh_guest = get_or_create_cart(), get_or_create_cart()
     account = get_or_create_cart(user=customer)

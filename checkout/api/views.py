@@ -3,7 +3,8 @@
 Who may do what: a signed-in customer (session) quotes, places orders for themselves and reads
 their own orders; an HQ key places orders for headless front-ends (channel `api`) and reads
 every order; a store key places orders for walk-in customers (channel `endless_aisle`, placed
-by its store) and reads those. The rules are in orders.services and orders.selectors.
+by its store) and reads those. The rules are in checkout.services, orders.selectors
+(orders_visible_to) and fulfillment.order_selectors.
 """
 
 from __future__ import annotations
@@ -22,20 +23,16 @@ from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from fulfillment.order_selectors import filter_orders, with_order_details, with_order_summary
 from network_marketplace.errors import DomainError
 from network_marketplace.idempotency import fingerprint
+from orders.models import Order
+from orders.pricing import LineRequest
+from orders.selectors import orders_visible_to
 from stores.api.serializers import ErrorSerializer
 from stores.models import Store
 
-from ..models import Order
-from ..pricing import LineRequest
-from ..selectors import (
-    filter_orders,
-    orders_visible_to,
-    preview_checkout,
-    with_order_details,
-    with_order_summary,
-)
+from ..selectors import preview_checkout
 from ..services import (
     CheckoutInvalid,
     CheckoutLine,

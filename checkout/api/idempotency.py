@@ -29,8 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from network_marketplace.audit import actor_label
-
-from ..models import Order, OrderRequest
+from orders.models import Order, OrderRequest
 
 MAX_KEY_LENGTH = 255
 TTL = timedelta(hours=24)

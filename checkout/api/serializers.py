@@ -12,15 +12,14 @@ from rest_framework import serializers
 
 from catalog.models import Product
 from catalog.selectors import variants_by_sku
+from orders.models import COLLECT_METHODS, MAX_LINE_QUANTITY, FulfilmentMethod, Order
+from orders.routing import Point, UnavailableReason
 from stores.models import Store
 from stores.selectors import postal_code_centroid
 
-from ..models import COLLECT_METHODS, FulfilmentMethod, Order
-from ..routing import Point, UnavailableReason
 from ..selectors import UNAVAILABLE_BY_TRANSFER
 
 MAX_LINES = 100
-MAX_QUANTITY = 999
 
 UNAVAILABLE_MESSAGES = {
     UnavailableReason.OUT_OF_STOCK: _("Out of stock in the network."),
@@ -36,7 +35,7 @@ UNAVAILABLE_REASONS = [str(reason) for reason in UnavailableReason]
 
 class CheckoutLineInputSerializer(serializers.Serializer):
     sku = serializers.CharField(max_length=64)
-    quantity = serializers.IntegerField(min_value=1, max_value=MAX_QUANTITY)
+    quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
     method = serializers.ChoiceField(choices=FulfilmentMethod.choices)
     store = serializers.CharField(
         max_length=100,
@@ -83,7 +82,7 @@ class CheckoutLinesSerializer(serializers.Serializer):
                 store = stores.get(line["store"])
                 if store is None:
                     line_errors["store"] = [_("Unknown store.")]
-                elif not _offers(store, line["method"]):
+                elif not store.offers(line["method"]):
                     line_errors["store"] = [
                         _("This store does not offer %(method)s.")
                         % {"method": FulfilmentMethod(line["method"]).label.lower()}
@@ -117,14 +116,6 @@ def _nest(field: str, message) -> dict:
     """{"a.b": m} -> {"a": {"b": [m]}}: errors at the place of the field in the body."""
     head, _sep, rest = field.partition(".")
     return {head: _nest(rest, message) if rest else [message]}
-
-
-def _offers(store: Store, method: str) -> bool:
-    if method == FulfilmentMethod.CLICK_COLLECT:
-        return store.offers_click_collect
-    if method == FulfilmentMethod.RESERVE_COLLECT:
-        return store.offers_reserve_collect
-    return True
 
 
 class QuoteInputSerializer(CheckoutLinesSerializer):

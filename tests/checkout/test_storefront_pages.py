@@ -9,6 +9,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from checkout.services import CheckoutLine, CustomerDetails, add_to_cart, get_or_create_cart
+from checkout.services import place_order as place
 from fulfillment.models import Fulfilment
 from fulfillment.services import (
     accept_fulfilment,
@@ -18,8 +20,6 @@ from fulfillment.services import (
     ship_fulfilment,
 )
 from orders.models import Cart, CartLine, FulfilmentMethod, Order, OrderPolicy, PickupSlot
-from orders.services import CheckoutLine, CustomerDetails, add_to_cart, get_or_create_cart
-from orders.services import place_order as place
 from orders.tracking import tracking_path
 from stores.models import StockLevel
 from tests.factories import PASSWORD
@@ -30,9 +30,9 @@ CLICK = FulfilmentMethod.CLICK_COLLECT
 RESERVE = FulfilmentMethod.RESERVE_COLLECT
 HOME = FulfilmentMethod.HOME_DELIVERY
 
-CART = reverse("orders:cart")
-ADD = reverse("orders:cart-add")
-CHECKOUT = reverse("orders:checkout")
+CART = reverse("checkout:cart")
+ADD = reverse("checkout:cart-add")
+CHECKOUT = reverse("checkout:checkout")
 
 LEA = {
     "email": "lea@example.com",
@@ -164,7 +164,7 @@ def test_bad_additions_are_explained_and_add_nothing(client, world, data, no_tra
 def test_the_cart_line_changes_quantity_method_and_store(client, world, no_transfers):
     _add(client, world.secateur, CLICK, world.bellecour)
     line = CartLine.objects.get()
-    url = reverse("orders:cart-line", args=[line.pk])
+    url = reverse("checkout:cart-line", args=[line.pk])
 
     client.post(url, {"quantity": "3", "serve": f"click_collect:{world.bellecour.slug}"})
     assert CartLine.objects.get().quantity == 3
@@ -177,7 +177,7 @@ def test_the_cart_line_changes_quantity_method_and_store(client, world, no_trans
     line.refresh_from_db()
     assert (line.method, line.store, line.quantity) == (HOME, None, 2)
 
-    client.post(reverse("orders:cart-line-remove", args=[line.pk]))
+    client.post(reverse("checkout:cart-line-remove", args=[line.pk]))
     assert not CartLine.objects.exists()
 
 
@@ -197,8 +197,8 @@ def test_a_guest_cannot_touch_another_visitor_s_cart_line(client, world):
     line = add_to_cart(cart=other, variant=world.can, quantity=1, method=HOME)
     _add(client, world.secateur, HOME)
 
-    client.post(reverse("orders:cart-line", args=[line.pk]), {"quantity": "5"})
-    client.post(reverse("orders:cart-line-remove", args=[line.pk]))
+    client.post(reverse("checkout:cart-line", args=[line.pk]), {"quantity": "5"})
+    client.post(reverse("checkout:cart-line-remove", args=[line.pk]))
 
     assert CartLine.objects.get(pk=line.pk).quantity == 1
 
@@ -224,7 +224,7 @@ def test_a_line_asking_more_than_the_store_has_left_offers_to_take_what_is_left(
 
     page = client.get(CART).content.decode()
     client.post(
-        reverse("orders:cart-line", args=[CartLine.objects.get().pk]),
+        reverse("checkout:cart-line", args=[CartLine.objects.get().pk]),
         {"quantity": "2", "serve": f"click_collect:{world.bellecour.slug}"},
     )
 
@@ -354,7 +354,7 @@ def test_a_guest_places_a_click_and_collect_order_and_follows_it(client, world, 
 
     order = Order.objects.get()
     assert response.status_code == 302
-    assert response.url == reverse("orders:confirmation", args=[order.number])
+    assert response.url == reverse("checkout:confirmation", args=[order.number])
     assert (order.email, order.customer, order.total_cents) == ("lea@example.com", None, 2790)
     assert order.address_line == ""  # no home delivery: no address kept
     assert PickupSlot.objects.get(order=order).store == world.bellecour
@@ -524,7 +524,7 @@ def test_another_visitor_cannot_see_an_order(client, world, customer):
     order = _order(world, store=world.bellecour, user=customer)
 
     assert client.get(reverse("orders:detail", args=[order.number])).status_code == 404
-    assert client.get(reverse("orders:confirmation", args=[order.number])).status_code == 404
+    assert client.get(reverse("checkout:confirmation", args=[order.number])).status_code == 404
     client.force_login(customer)
     assert client.get(reverse("orders:detail", args=[order.number])).status_code == 200
 
@@ -564,7 +564,7 @@ def test_a_guest_finds_the_order_with_its_number_and_e_mail(client, world):
 def test_guessing_an_order_s_e_mail_is_refused_after_ten_tries(client, world):
     from django.core.cache import cache
 
-    from orders.storefront_views import TRACKING_LOOKUP
+    from fulfillment.order_pages import TRACKING_LOOKUP
 
     order = _order(world, store=world.bellecour)
     url = reverse("orders:track")
@@ -676,7 +676,7 @@ def test_checking_a_delayed_payment_again_places_the_order(client, world):
     client.post(CHECKOUT, {**LEA, "card_number": "4000 0000 0000 3220"})
     order = Order.objects.get()
 
-    response = client.post(reverse("orders:check-payment", args=[order.number]), follow=True)
+    response = client.post(reverse("checkout:check-payment", args=[order.number]), follow=True)
 
     order.refresh_from_db()
     assert order.status == Order.Status.PLACED

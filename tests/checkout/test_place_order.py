@@ -6,16 +6,16 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from fulfillment.models import Fulfilment
-from network_marketplace.models import OutboxMessage
-from orders.models import FulfilmentMethod, Order
-from orders.services import (
+from checkout.services import (
     CheckoutInvalid,
     CheckoutLine,
     CustomerDetails,
     NoLongerAvailable,
     place_order,
 )
+from fulfillment.models import Fulfilment
+from network_marketplace.models import OutboxMessage
+from orders.models import FulfilmentMethod, Order
 from stores.models import PostalCode, Reservation, StockLevel, Store
 from tests.factories import StockLevelFactory, StoreFactory, VariantFactory
 

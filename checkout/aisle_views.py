@@ -1,41 +1,81 @@
 """Endless aisle (/store/<slug>/endless-aisle/): store staff order, for a walk-in customer, an
-item that another store or the warehouse has.
+item that another store or the warehouse has. A checkout for a customer in the store: here,
+above fulfillment and payments.
 
-The order goes through the one checkout path, `orders.services.place_order`, with the
+The order goes through the one checkout path, `checkout.services.place_order`, with the
 endless-aisle channel and the store that placed it; the customer pays at the till, so the
 payment token says so. The routing engine decides which location serves it, and may refuse.
 """
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from catalog.models import Variant
 from catalog.selectors import clean_search_text
+from fulfillment.selectors import endless_aisle_variants, variant_network_stock
 from network_marketplace.errors import DomainError
-from orders.models import FulfilmentMethod, Order, OrderPolicy
+from orders.models import MAX_LINE_QUANTITY, FulfilmentMethod, Order, OrderPolicy
 from orders.pricing import LineRequest
 from orders.routing import Point
-from orders.selectors import preview_checkout, routing_log_rows
-from orders.services import (
+from orders.selectors import routing_log_rows
+from orders.services import routing_policy
+from stores.views import backoffice_store
+
+from .selectors import preview_checkout
+from .services import (
     CheckoutInvalid,
     CheckoutLine,
     CustomerDetails,
     NoLongerAvailable,
     place_order,
-    routing_policy,
 )
-from stores.views import backoffice_store
-
-from .order_desk_forms import AisleOrderForm
-from .selectors import endless_aisle_variants, variant_network_stock
 
 # The dummy provider takes any token; in production the till's payment reference goes here.
 TILL_PAYMENT = "till:{store}"
+
+
+class AisleOrderForm(forms.Form):
+    """An order for a walk-in customer (endless aisle): how they get it and who they are."""
+
+    HOME = "home_delivery"
+    COLLECT_HERE = "click_collect"
+
+    quantity = forms.IntegerField(
+        label=gettext_lazy("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY, initial=1
+    )
+    method = forms.ChoiceField(
+        label=gettext_lazy("How does the customer get it?"),
+        choices=[
+            (HOME, gettext_lazy("Home delivery to the customer's address")),
+            (COLLECT_HERE, gettext_lazy("Click & collect here, in our store")),
+        ],
+        widget=forms.RadioSelect,
+        initial=HOME,
+    )
+    first_name = forms.CharField(label=gettext_lazy("First name"), max_length=100)
+    last_name = forms.CharField(label=gettext_lazy("Last name"), max_length=100)
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail"),
+        help_text=gettext_lazy("The customer receives the confirmation and follow-up."),
+    )
+    phone = forms.CharField(label=gettext_lazy("Phone"), max_length=30, required=False)
+    address_line = forms.CharField(label=gettext_lazy("Address"), max_length=200, required=False)
+    postal_code = forms.CharField(label=gettext_lazy("Postal code"), max_length=10, required=False)
+    city = forms.CharField(label=gettext_lazy("City"), max_length=100, required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("method") == self.HOME:
+            for name in ("address_line", "postal_code", "city"):
+                if not (cleaned.get(name) or "").strip():
+                    self.add_error(name, _("Required for home delivery."))
+        return cleaned
 
 
 @backoffice_store

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from checkout.services import CheckoutLine, CustomerDetails, place_order
 from orders.models import FulfilmentMethod, Order
-from orders.services import CheckoutLine, CustomerDetails, place_order
 from tests.api_clients import api_client
 from tests.factories import UserFactory
 
