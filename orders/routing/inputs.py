@@ -73,7 +73,7 @@ class Point:
     latitude: float
     longitude: float
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         latitude, longitude = float(self.latitude), float(self.longitude)
         if not (math.isfinite(latitude) and math.isfinite(longitude)):
             raise ValueError("A point needs finite coordinates.")
@@ -93,7 +93,7 @@ class RequestLine:
     method: FulfilmentMethod
     chosen_store_id: int | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "method", FulfilmentMethod(self.method))
         if self.quantity < 1:
             raise ValueError("A line's quantity is at least 1.")
@@ -110,7 +110,7 @@ class RoutingRequest:
     lines: tuple[RequestLine, ...]
     customer: Point | None = None
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "lines", tuple(self.lines))
         if not self.lines:
             raise ValueError("An order to route has at least one line.")
@@ -143,7 +143,7 @@ class Location:
     recent_routed: int = 0
     is_selling: bool = True
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         object.__setattr__(self, "kind", LocationKind(self.kind))
         object.__setattr__(self, "latitude", float(self.latitude))
         object.__setattr__(self, "longitude", float(self.longitude))
@@ -186,7 +186,7 @@ class RoutingPolicy:
     warehouse_delivery_days: int = 2
     store_delivery_days: int = 2
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         for name in ("distance_weight", "stock_depth_weight", "load_weight", "fairness_weight"):
             weight = float(getattr(self, name))
             if not math.isfinite(weight) or weight < 0:

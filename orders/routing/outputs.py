@@ -55,7 +55,7 @@ class CandidateScore:
         return self.ineligibility is None
 
     def as_dict(self) -> dict:
-        def rounded(value):
+        def rounded(value: float | None) -> float | None:
             return None if value is None else round(value, 4)
 
         return {

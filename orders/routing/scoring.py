@@ -14,7 +14,7 @@ class Stock:
 
     __slots__ = ("_by_id", "_taken")
 
-    def __init__(self, by_id: Mapping[int, Location]):
+    def __init__(self, by_id: Mapping[int, Location]) -> None:
         self._by_id = by_id
         self._taken: dict[tuple[int, int], int] = {}
 

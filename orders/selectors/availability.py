@@ -86,7 +86,12 @@ class TransferPickup:
 
 
 def transfer_pickup_choices(
-    *, variant_id: int, latitude: float, longitude: float, exclude_store_ids=(), limit: int = 5
+    *,
+    variant_id: int,
+    latitude: float,
+    longitude: float,
+    exclude_store_ids: Iterable[int] = (),
+    limit: int = 5,
 ) -> TransferPickup | None:
     """The nearest click & collect stores (not `exclude_store_ids`: those already offering the
     variant from their own stock) to which some location could send one unit, or None when

@@ -155,10 +155,10 @@ def routing_log_rows(order: Order) -> list[RoutingRecord]:
         ):
             products[variant_id] = f"{name} ({options})" if options else name
 
-    def name_of(store_id):
+    def name_of(store_id: int | None) -> str:
         return names.get(store_id, f"#{store_id}") if store_id else "—"
 
-    def candidate_rows(candidates, chosen_ids):
+    def candidate_rows(candidates: list[dict], chosen_ids: set[int]) -> list[CandidateRow]:
         return [
             CandidateRow(
                 name=name_of(candidate["location_id"]),

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import QuerySet
 
 from ..models import Order
 
 
-def orders_visible_to(principal) -> QuerySet[Order]:
+def orders_visible_to(principal: Any) -> QuerySet[Order]:
     """The tenancy rule for orders, in one place.
 
     HQ (an HQ key or a staff user) sees every order; a store key the orders its staff placed
