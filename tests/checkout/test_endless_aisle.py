@@ -202,7 +202,7 @@ def test_a_store_sees_only_the_aisle_orders_it_placed(
 
 
 def test_a_declined_payment_orders_nothing(lyon_desk, lyon_store, network, monkeypatch):
-    monkeypatch.setattr("fulfillment.aisle_views.TILL_PAYMENT", "tok_decline")
+    monkeypatch.setattr("checkout.aisle_views.TILL_PAYMENT", "tok_decline")
 
     response = lyon_desk.post(aisle_url(lyon_store, network["pruner"]), walk_in())
 
