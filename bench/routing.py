@@ -5,7 +5,7 @@
 
 In memory (orders.routing alone, no database): a network of 1,000 stores spread over mainland
 France plus a central warehouse near Lyon; each order comes from a customer near a random store,
-and its candidates are what orders.selectors.routing_candidates would return: the 20 stores
+and its candidates are what fulfillment.routing_candidates would return: the 20 stores
 nearest to the customer, each holding each of the order's variants with probability 0.6 (1-10
 units), and the warehouse holding each with probability 0.5. Scenarios:
   (a) 3 home-delivery lines, 20 stores + the warehouse;

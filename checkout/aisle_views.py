@@ -109,7 +109,7 @@ def _collect_here(store, variant, quantity: int) -> tuple[bool, str]:
     """Whether the routing engine would serve `quantity` units for click & collect here, as
     place_order requires (from this store's own stock, or sent here by another store: then
     the promise to tell the customer): asked before the staff chooses."""
-    if not (store.offers_click_collect and store.status == store.Status.ACTIVE):
+    if not (store.offers(FulfilmentMethod.CLICK_COLLECT) and store.status == store.Status.ACTIVE):
         return False, ""
     preview = preview_checkout(
         lines=[LineRequest(variant, quantity, FulfilmentMethod.CLICK_COLLECT, store)],

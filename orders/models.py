@@ -69,7 +69,7 @@ class OrderPolicy(SingletonSettings):
         _("free home delivery from (cents of items)"), default=5000
     )
 
-    # Routing of home-delivery lines (orders/routing.py RoutingPolicy). Weights: only their
+    # Routing of home-delivery lines (orders/routing/ RoutingPolicy). Weights: only their
     # ratios matter; each score component is between 0 and 1.
     distance_weight = models.DecimalField(
         _("weight of the distance"),

@@ -1,6 +1,6 @@
 """Serializers of the checkout and order API: input checked here (field errors, one query for
-the SKUs and one for the stores, whatever the number of lines); the rules are in orders.services
-and orders.selectors."""
+the SKUs and one for the stores, whatever the number of lines); the rules are in checkout.services
+and the selectors below it."""
 
 from __future__ import annotations
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 
 from orders import tracking
+from orders.methods import FulfilmentMethod
 from orders.selectors import transfer_pickup_choices
 
 register = template.Library()
@@ -25,7 +26,9 @@ def transfer_offer(context: template.Context, variant: Any, location: Any, offer
     variant, when another location can send it (a store-to-store transfer)."""
     choices = None
     if variant is not None and location is not None:
-        stocked = [offer.store.pk for offer in offers if offer.store.offers_click_collect]
+        stocked = [
+            offer.store.pk for offer in offers if offer.store.offers(FulfilmentMethod.CLICK_COLLECT)
+        ]
         choices = transfer_pickup_choices(
             variant_id=variant.pk,
             latitude=location.latitude,
