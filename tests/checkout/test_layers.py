@@ -5,6 +5,7 @@ fulfilments' moves through the transition helper when a checkout is given up."""
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from checkout.services import (
     CheckoutInvalid,
@@ -57,10 +58,10 @@ def test_a_warehouse_is_never_a_pickup_store(db):
     variant = VariantFactory()
     StockLevelFactory(store=warehouse, variant=variant, on_hand=5)
 
-    with pytest.raises(CheckoutInvalid) as refused:
+    with translation.override("en"), pytest.raises(CheckoutInvalid) as refused:
         place_order(customer=LEA, lines=[CheckoutLine(variant, 1, CLICK, warehouse)], actor=None)
 
-    assert "does not offer click & collect" in str(refused.value.facts["lines"])
+    assert refused.value.facts["lines"] == f"{warehouse.name} does not offer click & collect."
     assert not Order.objects.exists()
 
 
