@@ -9,7 +9,7 @@ on the same (store, variant) row; they start together. Four runs:
             UPDATE and the reservation's INSERT are one statement, in autocommit);
 - scarce:   the same with only --scarce units available: exactly that many must win;
 - order:    hold, then convert it into the order's firm hold (the stock part of an order);
-- checkout: the whole service layer, `orders.services.place_order` for one click & collect unit
+- checkout: the whole service layer, `checkout.services.place_order` for one click & collect unit
             (routing, pricing, the order, its fulfilment and lines, the checkout hold, the
             payment with the dummy provider, the conversion, events, webhooks and the e-mail
             in the outbox);
@@ -101,8 +101,8 @@ def client(mode, store_id, variant_id, seconds, async_commit, index, start, out)
     from django.db import connection, transaction
 
     from catalog.models import Variant
+    from checkout.services import CheckoutLine, CustomerDetails, NoLongerAvailable, place_order
     from orders.models import FulfilmentMethod
-    from orders.services import CheckoutLine, CustomerDetails, NoLongerAvailable, place_order
     from stores.models import Reservation, Store
     from stores.services import InsufficientStock, convert_reservation, reserve_stock
 

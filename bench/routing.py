@@ -5,7 +5,7 @@
 
 In memory (orders.routing alone, no database): a network of 1,000 stores spread over mainland
 France plus a central warehouse near Lyon; each order comes from a customer near a random store,
-and its candidates are what orders.selectors.routing_candidates would return: the 20 stores
+and its candidates are what fulfillment.routing_candidates would return: the 20 stores
 nearest to the customer, each holding each of the order's variants with probability 0.6 (1-10
 units), and the warehouse holding each with probability 0.5. Scenarios:
   (a) 3 home-delivery lines, 20 stores + the warehouse;
@@ -207,7 +207,7 @@ def with_database(args) -> None:
     from django.conf import settings
     from django.db import connection
 
-    from orders.selectors import routing_candidates
+    from fulfillment.routing_candidates import routing_candidates
     from stores.models import StockLevel, Store
 
     settings.DEBUG = False

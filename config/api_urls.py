@@ -5,9 +5,9 @@ from rest_framework.permissions import AllowAny
 from rest_framework.routers import APIRootView, DefaultRouter
 
 from catalog.api.urls import router as catalog_router
+from checkout.api.urls import router as orders_router
 from fulfillment.api.returns import MyReturnViewSet, StoreReturnViewSet
 from fulfillment.api.urls import router as fulfillment_router
-from orders.api.urls import router as orders_router
 from payments.api.urls import router as payments_router
 from stores.api.urls import router as stores_router
 from stores.api.views import WhoAmIView

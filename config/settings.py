@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "marketing_hub",
     "payments",
     "compliance",
+    "checkout",
     "demo",
 ]
 

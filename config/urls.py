@@ -8,6 +8,7 @@ from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from checkout import backoffice_urls as endless_aisle
 from fulfillment import backoffice_urls as order_desk
 from fulfillment import desk_urls as returns_desk
 from network_marketplace import views as health
@@ -31,11 +32,14 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("stores.catalogue_urls")),
     path("stores/", include("stores.urls")),
-    path("", include("orders.urls")),
+    path("", include("checkout.urls")),
+    path("", include("fulfillment.order_pages_urls")),
     # The store back-office: one shell at /store/<slug>/, each app's pages plugged in.
     path(
         "store/",
-        backoffice.mount(store_pages, order_desk, returns_desk, money, payment_account),
+        backoffice.mount(
+            store_pages, order_desk, endless_aisle, returns_desk, money, payment_account
+        ),
     ),
     path("orders/", include("fulfillment.urls")),
     path("legal/", include("compliance.urls")),

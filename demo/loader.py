@@ -27,10 +27,11 @@ from django.utils import timezone
 from catalog.models import Category, PriceHistory, Product, ProductImage, Variant
 from catalog.selectors import percent_of, price_bounds_for_variants
 from catalog.services import record_hq_price_changes
+from checkout.services import CheckoutLine, place_order
 from fulfillment import services as steps
 from network_marketplace.models import User
 from orders.models import FulfilmentMethod, Order
-from orders.services import CheckoutLine, CustomerDetails, place_order
+from orders.services import CustomerDetails
 from stores.models import PostalCode, StockLevel, StockMovement, Store, StoreMembership
 from stores.services import effective_safety_stock, update_offer
 

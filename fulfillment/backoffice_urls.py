@@ -1,12 +1,11 @@
-"""The order desk and the endless aisle in the back-office, relative to /store/<slug>/, and
-their entries in its navigation; mounted by config/urls.py (namespace "backoffice")."""
+"""The order desk in the back-office, relative to /store/<slug>/, and its entry in the
+navigation; mounted by config/urls.py (namespace "backoffice")."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from stores.backoffice import Section
 
-from . import aisle_views
 from . import order_desk_views as views
 from .selectors import awaiting_count
 
@@ -21,9 +20,6 @@ urlpatterns = [
         views.fulfilment_action,
         name="fulfilment-action",
     ),
-    path("endless-aisle/", aisle_views.endless_aisle, name="endless-aisle"),
-    path("endless-aisle/<int:variant_id>/", aisle_views.aisle_order, name="aisle-order"),
-    path("endless-aisle/orders/<int:order_id>/", aisle_views.aisle_result, name="aisle-result"),
 ]
 
 navigation = [
@@ -37,12 +33,5 @@ navigation = [
         badge=awaiting_count,
         badge_title=_("To accept"),
         badge_hint=_("to accept"),
-    ),
-    Section(
-        key="endless-aisle",
-        label=_("Endless aisle"),
-        url_name="backoffice:endless-aisle",
-        order=30,
-        current_on=frozenset({"aisle-order", "aisle-result"}),
     ),
 ]

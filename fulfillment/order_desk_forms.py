@@ -1,4 +1,5 @@
-"""Forms of the store's order desk: reject, ship, hand over, and the endless aisle's order."""
+"""Forms of the store's order desk: reject, ship, hand over. (The endless aisle's order form is
+checkout's: checkout/aisle_views.py.)"""
 
 from __future__ import annotations
 
@@ -87,38 +88,3 @@ class HandoverForm(forms.Form):
         if not re.fullmatch(r"[0-9]{6}", code):
             raise forms.ValidationError(_("A pickup code is 6 digits."))
         return code
-
-
-class AisleOrderForm(forms.Form):
-    """An order for a walk-in customer (endless aisle): how they get it and who they are."""
-
-    HOME = "home_delivery"
-    COLLECT_HERE = "click_collect"
-
-    quantity = forms.IntegerField(label=_("Quantity"), min_value=1, max_value=99, initial=1)
-    method = forms.ChoiceField(
-        label=_("How does the customer get it?"),
-        choices=[
-            (HOME, _("Home delivery to the customer's address")),
-            (COLLECT_HERE, _("Click & collect here, in our store")),
-        ],
-        widget=forms.RadioSelect,
-        initial=HOME,
-    )
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
-    email = forms.EmailField(
-        label=_("E-mail"), help_text=_("The customer receives the confirmation and follow-up.")
-    )
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
-    address_line = forms.CharField(label=_("Address"), max_length=200, required=False)
-    postal_code = forms.CharField(label=_("Postal code"), max_length=10, required=False)
-    city = forms.CharField(label=_("City"), max_length=100, required=False)
-
-    def clean(self):
-        cleaned = super().clean()
-        if cleaned.get("method") == self.HOME:
-            for name in ("address_line", "postal_code", "city"):
-                if not (cleaned.get(name) or "").strip():
-                    self.add_error(name, _("Required for home delivery."))
-        return cleaned

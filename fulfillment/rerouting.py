@@ -34,7 +34,6 @@ from orders.routing import (
     RoutingResult,
     reroute,
 )
-from orders.selectors import routing_candidates
 from orders.services import (
     CancellationReason,
     acceptance_window,
@@ -47,6 +46,7 @@ from stores.selectors import postal_code_centroid
 from stores.services import InsufficientStock, reserve_lines
 
 from .models import Fulfilment, FulfilmentLine
+from .routing_candidates import routing_candidates
 from .states import LOST_STATUSES
 
 logger = logging.getLogger(__name__)

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from network_marketplace.errors import DomainError
 from orders.attempts import OrderAttemptLimit
 from orders.models import Order
-from orders.storefront_views import may_follow
+from orders.tracking import may_follow
 from stores.selectors import locate, stores_near
 
 from .forms import GuestOrderForm, ReturnRequestForm

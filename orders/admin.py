@@ -59,6 +59,17 @@ class OrderAdmin(admin.ModelAdmin):
     list_select_related = ["attributed_store"]
     inlines = [OrderLineInline, OrderEventInline]
     show_full_result_count = False
+    # What the apps above orders show with an order (payments' sale splits), added at start-up
+    # through add_inline: orders' admin knows none of them.
+    extra_inlines: list[type[admin.options.InlineModelAdmin]] = []
+
+    @classmethod
+    def add_inline(cls, inline: type[admin.options.InlineModelAdmin]) -> None:
+        if inline not in cls.extra_inlines:
+            cls.extra_inlines.append(inline)
+
+    def get_inlines(self, request, obj):
+        return [*super().get_inlines(request, obj), *self.extra_inlines]
 
     def get_readonly_fields(self, request, obj=None):
         return [

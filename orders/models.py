@@ -21,14 +21,13 @@ from catalog.models import Variant
 from network_marketplace.models import SingletonSettings
 from stores.models import Store
 
+# Re-exported: every app imports the methods from orders.models.
+from .methods import COLLECT_METHODS as COLLECT_METHODS
+from .methods import FulfilmentMethod as FulfilmentMethod
 
-class FulfilmentMethod(models.TextChoices):
-    HOME_DELIVERY = "home_delivery", _("Home delivery")
-    CLICK_COLLECT = "click_collect", _("Click & collect")
-    RESERVE_COLLECT = "reserve_collect", _("Reserve & collect")
-
-
-COLLECT_METHODS = {FulfilmentMethod.CLICK_COLLECT, FulfilmentMethod.RESERVE_COLLECT}
+# The most units of one item on a cart line or an order line: the cart, the checkout form, the
+# endless aisle and the orders API all refuse more.
+MAX_LINE_QUANTITY = 99
 
 
 def fulfilment_holder(fulfilment_id: int) -> str:
@@ -70,7 +69,7 @@ class OrderPolicy(SingletonSettings):
         _("free home delivery from (cents of items)"), default=5000
     )
 
-    # Routing of home-delivery lines (orders/routing.py RoutingPolicy). Weights: only their
+    # Routing of home-delivery lines (orders/routing/ RoutingPolicy). Weights: only their
     # ratios matter; each score component is between 0 and 1.
     distance_weight = models.DecimalField(
         _("weight of the distance"),

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from network_marketplace.errors import IllegalTransition
 from network_marketplace.transitions import Lifecycle, WebhookEvent
 
 from .models import Order, OrderEvent
@@ -19,16 +17,6 @@ TRANSITIONS: dict[str, set[str]] = {
     S.COMPLETED: set(),
     S.CANCELLED: set(),
 }
-
-
-def check_order_transition(current: str, target: str) -> None:
-    if target not in TRANSITIONS[current]:
-        raise IllegalTransition(
-            _("An order can't go from “%(current)s” to “%(target)s”.")
-            % {"current": S(current).label, "target": S(target).label},
-            current=current,
-            target=target,
-        )
 
 
 # The webhook each move of an order sends to its attributed store's endpoints (and HQ's).

@@ -459,7 +459,7 @@ class SaleSplitInline(admin.TabularInline):
         return sum(reversal.gross_cents for reversal in obj.reversals.all())
 
 
-OrderAdmin.inlines = [*OrderAdmin.inlines, SaleSplitInline]
+OrderAdmin.add_inline(SaleSplitInline)
 
 
 class PayoutStateFilter(admin.SimpleListFilter):

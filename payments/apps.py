@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from fulfillment import hooks as fulfillment_hooks
+from orders import hooks as orders_hooks
 
 
 class PaymentsConfig(AppConfig):
@@ -12,7 +13,9 @@ class PaymentsConfig(AppConfig):
         # The outbox handlers (refunds, payouts, transfers and their reversals, provider events).
         from . import payouts, postings, provider_events, services  # noqa: F401
 
-        # What fulfillment sets off here: the sale booked, a return refunded and reversed.
+        # What the apps below ask of payments (docs/architecture.md, "Calls up the layers"):
+        # the refund of cancelled units; the sale booked, a return refunded and reversed.
+        orders_hooks.refund_order.register(services.refund_payment)
         fulfillment_hooks.record_sale.register(postings.record_sale)
         fulfillment_hooks.refund_payment.register(services.refund_payment)
         fulfillment_hooks.reverse_return_sales.register(postings.reverse_return_sales)

@@ -8,7 +8,6 @@ sent after commit, retried, and never sent twice (idempotency keys toward the pr
 
 from __future__ import annotations
 
-from contextlib import suppress
 from datetime import timedelta
 
 from django.db import transaction
@@ -25,6 +24,7 @@ from network_marketplace.transitions import transition
 from network_marketplace.webhooks import emit_event
 from orders.models import Order
 
+from . import hooks
 from .models import Payment, PaymentEvent, Refund, RefundEvent
 from .postings import book_capture, book_refund_sent
 from .providers import ChargeResult, ProviderUnavailable, get_provider
@@ -149,7 +149,7 @@ def settle_pending_payment(*, payment: Payment, actor: Actor) -> Payment:
     if payment.reference and payment.status != Payment.Status.SUCCEEDED:
         result = get_provider().retrieve_charge(charge_reference=payment.reference)
         payment = record_charge_result(payment=payment, result=result, actor=actor)
-    finish_order_payment(payment=payment, actor=actor)
+    hooks.order_payment_settled(payment=payment, actor=actor)
     return payment
 
 
@@ -163,28 +163,6 @@ def check_order_payment(*, order: Order, actor: Actor) -> Payment | None:
         return settle_pending_payment(payment=payment, actor=actor)
     except ProviderUnavailable:
         return payment
-
-
-def finish_order_payment(*, payment: Payment, actor: Actor) -> None:
-    """Bring the order in line with its settled payment."""
-    from orders.services import NoLongerAvailable, abandon_checkout, confirm_order
-
-    order = Order.objects.get(pk=payment.order_id)
-    if payment.status == Payment.Status.SUCCEEDED:
-        if order.status == Order.Status.PENDING_PAYMENT:
-            with suppress(NoLongerAvailable):  # then cancelled and refunded by confirm_order
-                confirm_order(order=order, actor=actor)
-        elif order.status == Order.Status.CANCELLED:
-            # Paid after its checkout was given up: give the money back (once, same key).
-            refund_payment(
-                order=order,
-                amount_cents=paid_online_cents(order),
-                reason=_("The payment went through after the order was cancelled."),
-                idempotency_key=f"order:{order.pk}:abandoned",
-                actor=actor,
-            )
-    elif payment.status == Payment.Status.FAILED and order.status == Order.Status.PENDING_PAYMENT:
-        abandon_checkout(order=order, actor=actor, reason=_("The payment was declined."))
 
 
 def paid_online_cents(order: Order) -> int:

@@ -112,6 +112,19 @@ class Store(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def offers(self, method: str) -> bool:
+        """Whether this location serves a line by `method` ("home_delivery", "click_collect",
+        "reserve_collect": orders.methods names them): a warehouse ships home deliveries only,
+        never a collection; a store what its service flags say."""
+        if self.kind == Store.Kind.WAREHOUSE:
+            return method == "home_delivery"
+        flags = {
+            "home_delivery": self.offers_ship_from_store,
+            "click_collect": self.offers_click_collect,
+            "reserve_collect": self.offers_reserve_collect,
+        }
+        return flags.get(method, False)
+
 
 class StoreMembership(models.Model):
     """Links a user to a store with a role; a user may work for several stores."""

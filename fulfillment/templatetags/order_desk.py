@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 
 from fulfillment.models import Fulfilment
+from fulfillment.order_selectors import attributed_orders
 from fulfillment.selectors import awaiting_count, is_overdue, queue_counts
-from orders.selectors import attributed_orders
 
 register = template.Library()
 

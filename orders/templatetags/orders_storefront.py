@@ -1,28 +1,17 @@
-"""The cart count in the storefront's header, the guest tracking link in e-mails, and the
-product page's offer to have an item sent to a store that lacks it."""
+"""The guest tracking link in e-mails, and the product page's offer to have an item sent to a
+store that lacks it. (The cart count in the header is checkout's: checkout_storefront.)"""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django import template
 
 from orders import tracking
+from orders.methods import FulfilmentMethod
+from orders.selectors import transfer_pickup_choices
 
 register = template.Library()
-
-
-@register.simple_tag(takes_context=True)
-def cart_count(context) -> int:
-    """Units in the visitor's cart: the page's own cart summary when it has one (no query),
-    else one query (none for a visitor who never filled a cart)."""
-    summary = context.get("cart")
-    if summary is not None and hasattr(summary, "count"):
-        return summary.count
-    request = context.get("request")
-    if request is None:
-        return 0
-    from orders.storefront_views import current_cart_count
-
-    return current_cart_count(request)
 
 
 @register.simple_tag
@@ -32,14 +21,14 @@ def tracking_url(number: str) -> str:
 
 
 @register.inclusion_tag("storefront/_transfer_offer.html", takes_context=True)
-def transfer_offer(context, variant, location, offers):
+def transfer_offer(context: template.Context, variant: Any, location: Any, offers: Any) -> dict:
     """ "Have it sent to your store": the click & collect stores near the customer without the
     variant, when another location can send it (a store-to-store transfer)."""
-    from orders.selectors import transfer_pickup_choices
-
     choices = None
     if variant is not None and location is not None:
-        stocked = [offer.store.pk for offer in offers if offer.store.offers_click_collect]
+        stocked = [
+            offer.store.pk for offer in offers if offer.store.offers(FulfilmentMethod.CLICK_COLLECT)
+        ]
         choices = transfer_pickup_choices(
             variant_id=variant.pk,
             latitude=location.latitude,

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from orders.models import Order, OrderPolicy
 from tests.browser.test_pages import log_in
-from tests.fulfillment.test_endless_aisle import network  # noqa: F401 (fixture)
+from tests.checkout.test_endless_aisle import network  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.browser
 

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import expect
 
+from checkout.services import CheckoutLine, CustomerDetails, place_order
 from fulfillment.models import Fulfilment
 from fulfillment.services import accept_fulfilment, mark_picked
 from fulfillment.transfers import ship_transfer
 from orders.models import FulfilmentMethod
-from orders.services import CheckoutLine, CustomerDetails, place_order
 from stores.models import StockLevel
 from stores.services import update_offer
 from tests.browser.test_pages import log_in

@@ -13,8 +13,8 @@ from orders.models import Order
 from stores.models import StockLevel, StockMovement, StoreMembership
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_pages import log_in
+from tests.checkout.storefront_setup import build_world
 from tests.factories import MembershipFactory, UserFactory
-from tests.orders.storefront_setup import build_world
 
 pytestmark = pytest.mark.browser
 

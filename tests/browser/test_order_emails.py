@@ -8,6 +8,7 @@ import base64
 import pytest
 from django.core import mail
 
+from checkout.services import CustomerDetails
 from fulfillment.services import (
     accept_fulfilment,
     mark_picked,
@@ -16,7 +17,6 @@ from fulfillment.services import (
     ship_fulfilment,
 )
 from network_marketplace.outbox import deliver_due_messages
-from orders.services import CustomerDetails
 from tests.fulfillment.conftest import LEA, click_and_collect, home, order_for
 from tests.fulfillment.conftest import network as network  # the fixture, re-exported
 

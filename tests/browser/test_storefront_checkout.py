@@ -10,8 +10,8 @@ from fulfillment.services import accept_fulfilment, mark_picked, mark_ready_for_
 from orders.models import Order, OrderPolicy, PickupSlot
 from stores.models import StockLevel
 from tests.browser.conftest import PASSWORD_LABEL
+from tests.checkout.storefront_setup import build_world
 from tests.factories import PASSWORD
-from tests.orders.storefront_setup import build_world
 
 pytestmark = pytest.mark.browser
 

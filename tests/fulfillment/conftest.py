@@ -5,10 +5,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from checkout.services import CheckoutLine, CustomerDetails, place_order
 from fulfillment.models import Fulfilment, FulfilmentLine
 from network_marketplace.models import OutboxMessage
 from orders.models import FulfilmentMethod, Order, OrderLine
-from orders.services import CheckoutLine, CustomerDetails, place_order
 from stores.models import PostalCode, StockLevel, Store
 from tests.factories import StockLevelFactory, StoreFactory, VariantFactory
 

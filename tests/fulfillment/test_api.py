@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from checkout.services import CheckoutLine, CustomerDetails, place_order
 from fulfillment.models import Fulfilment, FulfilmentEvent
 from fulfillment.services import (
     accept_fulfilment,
@@ -19,7 +20,6 @@ from fulfillment.services import (
 from network_marketplace.models import OutboxMessage, WebhookDelivery
 from network_marketplace.webhooks import create_endpoint
 from orders.models import FulfilmentMethod, OrderPolicy
-from orders.services import CheckoutLine, CustomerDetails, place_order
 from stores.models import StockLevel
 from tests.api_clients import api_client
 from tests.factories import StockLevelFactory, VariantFactory

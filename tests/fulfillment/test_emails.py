@@ -8,6 +8,7 @@ import pytest
 from django.core import mail
 
 from catalog.money import format_cents
+from checkout.services import CustomerDetails
 from fulfillment.carriers import tracking_url
 from fulfillment.services import (
     accept_fulfilment,
@@ -21,7 +22,6 @@ from fulfillment.services import (
 from network_marketplace.models import OutboxMessage
 from network_marketplace.notifications import qr_png
 from network_marketplace.outbox import deliver_due_messages
-from orders.services import CustomerDetails
 
 from .conftest import LEA, click_and_collect, emails_sent, home, order_for, reserve_and_collect
 

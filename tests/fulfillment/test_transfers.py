@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from checkout.services import CheckoutLine, CustomerDetails, place_order
 from fulfillment.models import Fulfilment
 from fulfillment.services import accept_fulfilment, mark_picked, mark_ready_for_pickup
 from fulfillment.transfers import receive_transfer, ship_transfer
 from network_marketplace.errors import IllegalTransition
 from orders.models import FulfilmentMethod, OrderPolicy, fulfilment_holder
-from orders.services import CheckoutLine, CustomerDetails, place_order
 from stores.models import Reservation, StockLevel
 from stores.services import update_offer
 from tests.factories import StoreFactory, VariantFactory

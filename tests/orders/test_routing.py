@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from fulfillment.routing_candidates import routing_candidates
 from orders.routing import (
     Allocation,
     DecisionKind,
@@ -28,7 +29,6 @@ from orders.routing import (
     reroute,
     route_order,
 )
-from orders.selectors import routing_candidates
 from stores.models import Store
 from tests.factories import StockLevelFactory, StoreFactory, VariantFactory
 from tests.fulfillment.conftest import make_fulfilment

@@ -8,11 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from checkout.services import CheckoutLine, CustomerDetails, place_order
 from fulfillment.models import Fulfilment
+from fulfillment.routing_candidates import routing_candidates
 from orders.models import FulfilmentMethod, OrderPolicy
 from orders.routing import Point, RoutingPolicy
-from orders.selectors import routing_candidates
-from orders.services import CheckoutLine, CustomerDetails, place_order, routing_policy
+from orders.services import routing_policy
 from stores.models import PostalCode
 from tests.factories import StockLevelFactory, StoreFactory, VariantFactory
 from tests.fulfillment.conftest import make_fulfilment

@@ -8,16 +8,16 @@ from django.core import mail
 from django.db import connection
 from django.utils import timezone
 
-from fulfillment.models import Fulfilment
-from network_marketplace.outbox import deliver_due_messages
-from orders.models import FulfilmentMethod, Order
-from orders.services import (
+from checkout.services import (
     CheckoutLine,
     CustomerDetails,
     NoLongerAvailable,
     place_order,
     settle_abandoned_checkouts,
 )
+from fulfillment.models import Fulfilment
+from network_marketplace.outbox import deliver_due_messages
+from orders.models import FulfilmentMethod, Order
 from payments import providers
 from payments.models import Payment, Refund
 from payments.services import PaymentDeclined, refund_payment, take_payment
@@ -313,7 +313,7 @@ def test_concurrent_refunds_never_give_back_more_than_was_paid(lyon_store, secat
 
 
 def test_confirming_a_placed_order_again_changes_nothing(lyon_store, secateur):
-    from orders.services import confirm_order
+    from checkout.services import confirm_order
 
     StockLevelFactory(store=lyon_store, variant=secateur, on_hand=1)
     order = place_order(
@@ -332,7 +332,7 @@ def test_confirming_a_placed_order_again_changes_nothing(lyon_store, secateur):
 def test_a_payment_that_outlasted_its_hold_names_the_items_gone(
     lyon_store, secateur, provider_down, settings
 ):
-    from orders.services import confirm_order
+    from checkout.services import confirm_order
 
     order = checkout_while_the_provider_is_down(lyon_store, secateur)
     settings.PAYMENT_PROVIDER = "dummy"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 
+from checkout.services import CheckoutLine, CustomerDetails, place_order
 from fulfillment.models import Return
 from fulfillment.services import (
     LineInspection,
@@ -21,7 +22,6 @@ from fulfillment.services import (
     request_return,
 )
 from orders.models import FulfilmentMethod
-from orders.services import CheckoutLine, CustomerDetails, place_order
 from payments import ledger, providers
 from payments.models import (
     JournalEntry,

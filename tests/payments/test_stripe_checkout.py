@@ -7,10 +7,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from checkout.services import CheckoutLine, place_order, settle_abandoned_checkouts
 from fulfillment.models import Fulfilment
 from network_marketplace.outbox import deliver_due_messages
 from orders.models import FulfilmentMethod, Order
-from orders.services import CheckoutLine, place_order, settle_abandoned_checkouts
 from payments.models import Payment, Refund
 from payments.services import PENDING_CHARGE_PATIENCE, PaymentDeclined, PaymentUnavailable
 from stores.models import Reservation, StockLevel

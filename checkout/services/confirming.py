@@ -1,0 +1,276 @@
+"""After the payment step: place the order (its holds made firm, the stores' deadlines started,
+everyone told), or give it up (holds back, fulfilments void, the money refunded), and the
+sweeper for checkouts that never finished.
+
+Every status change of the order goes through `transition(ORDER_LIFECYCLE, ...)`.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fulfillment.models import Fulfilment
+from fulfillment.services import void_unpaid_fulfilments
+from network_marketplace.notifications import send_templated_email
+from network_marketplace.transitions import transition
+from network_marketplace.webhooks import emit_event
+from orders.models import FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
+from orders.services import acceptance_window
+from orders.states import ORDER_LIFECYCLE
+from payments.models import Payment
+from payments.providers import ProviderUnavailable
+from payments.services import (
+    PENDING_CHARGE_PATIENCE,
+    paid_online_cents,
+    refund_payment,
+    settle_pending_payment,
+)
+from stores.models import Reservation
+from stores.services import (
+    InsufficientStock,
+    ReservationExpired,
+    convert_reservations,
+    release_holder,
+    reserve_lines,
+)
+
+from ..errors import NoLongerAvailable
+
+
+class _StockGone(Exception):
+    """Inside confirm_order: a hold could not be made firm; its transaction rolls back."""
+
+
+def confirm_order(*, order: Order, actor: Any) -> Order:
+    """The payment went through: the checkout holds become the order's, the stores' deadlines
+    start, and everyone is told. Idempotent. If a hold expired meanwhile (a payment slower than
+    the checkout hold) the stock is taken again; when it is gone, the order is cancelled, the
+    payment refunded, and NoLongerAvailable raised."""
+    policy = OrderPolicy.current()
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            order = Order.objects.select_for_update().get(pk=order.pk)
+            if order.status != Order.Status.PENDING_PAYMENT:
+                return order
+            fulfilments = list(
+                Fulfilment.objects.filter(order=order)
+                .select_related("store")
+                .prefetch_related("lines__order_line__variant")
+            )
+            for fulfilment in fulfilments:
+                fulfilment.accept_deadline = now + acceptance_window(fulfilment.store, policy)
+            Fulfilment.objects.bulk_update(fulfilments, ["accept_deadline"])
+            order = _announce_placed(order, fulfilments, now, actor)
+            # Stock last: its rows stay locked only until this transaction commits.
+            try:
+                for fulfilment in fulfilments:
+                    _firm_up_holds(fulfilment, policy, actor)
+            except (ReservationExpired, InsufficientStock) as gone:
+                raise _StockGone(gone.facts.get("sku") or "") from gone
+            return order
+    except _StockGone as gone:
+        skus = [sku for sku in gone.args if sku]
+    abandon_checkout(
+        order=order,
+        actor=actor,
+        reason=_("The items were no longer available when the payment went through."),
+    )
+    raise NoLongerAvailable(
+        _(
+            "The items were no longer available when your payment went through: nothing was "
+            "ordered and your payment is refunded."
+        ),
+        skus=skus,
+    )
+
+
+def _firm_up_holds(fulfilment: Fulfilment, policy: OrderPolicy, actor: Any) -> None:
+    holder = fulfilment_holder(fulfilment.pk)
+    # A transfer's source holds firmly: a reserve & collect hold starts at the pickup store,
+    # when the goods arrive (fulfillment/transfers.py).
+    reserve_and_collect = (
+        fulfilment.method == FulfilmentMethod.RESERVE_COLLECT and fulfilment.pickup_store_id is None
+    )
+    kind = Reservation.Kind.RESERVE_COLLECT if reserve_and_collect else Reservation.Kind.ORDER
+    ttl = timedelta(hours=policy.reserve_hold_hours) if reserve_and_collect else None
+    lines = [
+        (fulfilment.store, line.order_line.variant, line.quantity)
+        for line in fulfilment.lines.all()
+    ]
+    holds = list(
+        Reservation.objects.filter(holder=holder, kind=Reservation.Kind.CHECKOUT).holding_at(
+            timezone.now()
+        )
+    )
+    if sorted((h.variant_id, h.quantity) for h in holds) == sorted(
+        (variant.pk, quantity) for _store, variant, quantity in lines
+    ):
+        try:
+            convert_reservations(reservations=holds, holder=holder, kind=kind, ttl=ttl, actor=actor)
+            return
+        except ReservationExpired:
+            pass  # it expired in the meantime: take the stock again below
+    # The payment outlasted the checkout hold: take the stock again if it is still there.
+    release_holder(holder=holder, actor=actor)
+    reserve_lines(lines=lines, holder=holder, kind=kind, ttl=ttl, actor=actor)
+
+
+def _announce_placed(
+    order: Order, fulfilments: list[Fulfilment], now: datetime, actor: Any
+) -> Order:
+    """PENDING_PAYMENT -> PLACED (event, audit row with the routing), then the order.created and
+    fulfillment.created webhooks and the confirmation e-mail."""
+    order = transition(
+        ORDER_LIFECYCLE,
+        order,
+        Order.Status.PLACED,
+        actor=actor,
+        changes={"placed_at": now},
+        audit_data={"routing": order.routing_log[-1]["result"]},
+    ).row
+    emit_event(
+        event_type="order.created",
+        store_id=order.attributed_store_id,
+        event_id=f"order.created:{order.pk}",
+        data={
+            "order": order.number,
+            "total_cents": order.total_cents,
+            "fulfilments": [f.pk for f in fulfilments],
+        },
+    )
+    for fulfilment in fulfilments:
+        emit_event(
+            event_type="fulfillment.created",
+            store_id=fulfilment.store_id,
+            event_id=f"fulfillment.created:{fulfilment.pk}",
+            data={"fulfilment": fulfilment.pk, "order": order.number, "method": fulfilment.method},
+        )
+    transfers = _transfer_promises(order, fulfilments)
+    send_templated_email(
+        to=order.email,
+        template="order_confirmation",
+        language=order.language,
+        dedupe_key=f"order-confirmed:{order.pk}",
+        context={
+            "number": order.number,
+            "first_name": order.first_name,
+            "total_cents": order.total_cents,
+            "lines": [
+                {
+                    "name": line.product_name,
+                    "quantity": line.quantity,
+                    "total_cents": line.total_cents,
+                    **transfers.get(line.pk, {}),
+                }
+                for line in order.lines.all()
+            ],
+        },
+    )
+    return order
+
+
+def _transfer_promises(order: Order, fulfilments: list[Fulfilment]) -> dict[int, dict]:
+    """{order line id: the pickup store and the days} of the lines another store sends to the
+    customer's chosen store: the confirmation e-mail states that longer promise."""
+    decisions = order.routing_log[-1]["result"]["lines"]
+    days_of = {decision["line"]: decision.get("delay_days") for decision in decisions}
+    index_of = {line.pk: index for index, line in enumerate(order.lines.order_by("pk"))}
+    found = {}
+    for fulfilment in fulfilments:
+        if fulfilment.pickup_store_id is None:
+            continue
+        for line in fulfilment.lines.all():
+            found[line.order_line_id] = {
+                "transfer_store": fulfilment.pickup_store.name,
+                "transfer_days": days_of.get(index_of.get(line.order_line_id)),
+            }
+    return found
+
+
+def abandon_checkout(*, order: Order, actor: Any, reason: str) -> Order:
+    """An order that will not be placed (payment declined or never completed, stock gone): its
+    holds go back at once, its fulfilments are void, it ends cancelled, and whatever was
+    charged is refunded. Idempotent."""
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order.pk)
+        if order.status != Order.Status.PENDING_PAYMENT:
+            return order
+        void_unpaid_fulfilments(order=order, actor=actor, reason=reason)
+        order = transition(
+            ORDER_LIFECYCLE, order, Order.Status.CANCELLED, actor=actor, reason=reason
+        ).row
+        refund_payment(
+            order=order,
+            amount_cents=paid_online_cents(order),
+            reason=reason,
+            idempotency_key=f"order:{order.pk}:abandoned",
+            actor=actor,
+        )
+    return order
+
+
+def settle_abandoned_checkouts(*, now: datetime | None = None) -> int:
+    """The sweeper for checkouts that never finished (the process died during the payment, or
+    the customer left a provider's page): past their checkout hold, a payment still pending is
+    first asked of the provider (and settled by its answer; one pending for longer than
+    PENDING_CHARGE_PATIENCE is given up); an order that was paid is placed if its stock can
+    still be held, else cancelled and refunded; an unpaid one is cancelled. Returns how many
+    orders it settled. Safe to run concurrently and to repeat."""
+    now = now or timezone.now()
+    policy = OrderPolicy.current()
+    cutoff = now - timedelta(minutes=policy.checkout_hold_minutes)
+    settled = 0
+    due = Order.objects.filter(status=Order.Status.PENDING_PAYMENT, created_at__lt=cutoff)
+    for order in due.order_by("created_at")[:500]:
+        pending = order.payments.filter(status=Payment.Status.PENDING).exclude(reference="")
+        payment = pending.order_by("-created_at").first()
+        if payment is not None:
+            # The provider may have decided without telling us yet: ask it first.
+            try:
+                payment = settle_pending_payment(payment=payment, actor=None)
+            except ProviderUnavailable:
+                continue  # asked again at the next sweep
+            if payment.status != Payment.Status.PENDING:
+                settled += 1
+                continue
+            if order.created_at >= now - PENDING_CHARGE_PATIENCE:
+                continue  # still with the customer's bank: wait
+        paid = order.payments.filter(status=Payment.Status.SUCCEEDED).exists()
+        if paid:
+            # Placed if its stock can still be held; else cancelled and refunded by confirm_order.
+            with suppress(NoLongerAvailable):
+                confirm_order(order=order, actor=None)
+        else:
+            abandon_checkout(
+                order=order, actor=None, reason=_("The payment was not completed in time.")
+            )
+        settled += 1
+    return settled
+
+
+def finish_order_payment(*, payment: Payment, actor: Any) -> None:
+    """Bring the order in line with its settled payment (payments calls it through its
+    `order_payment_settled` hook: the provider's webhook, the sweeper, "check again")."""
+    order = Order.objects.get(pk=payment.order_id)
+    if payment.status == Payment.Status.SUCCEEDED:
+        if order.status == Order.Status.PENDING_PAYMENT:
+            with suppress(NoLongerAvailable):  # then cancelled and refunded by confirm_order
+                confirm_order(order=order, actor=actor)
+        elif order.status == Order.Status.CANCELLED:
+            # Paid after its checkout was given up: give the money back (once, same key).
+            refund_payment(
+                order=order,
+                amount_cents=paid_online_cents(order),
+                reason=_("The payment went through after the order was cancelled."),
+                idempotency_key=f"order:{order.pk}:abandoned",
+                actor=actor,
+            )
+    elif payment.status == Payment.Status.FAILED and order.status == Order.Status.PENDING_PAYMENT:
+        abandon_checkout(order=order, actor=actor, reason=_("The payment was declined."))

@@ -1,0 +1,34 @@
+"""Reads on orders, by topic: `availability` (what the network's stock can serve before routing),
+`routing_log` (an order's routing record in words), `visibility` (who sees which order). The
+reads that show an order with its fulfilments live in fulfillment (`fulfillment.order_selectors`,
+`fulfillment.routing_candidates`); the cart and the checkout preview in `checkout.selectors`."""
+
+from .availability import (
+    CollectChoice,
+    TransferPickup,
+    collect_choices,
+    home_delivery_available,
+    transfer_pickup_choices,
+    transfer_source_units,
+)
+from .routing_log import (
+    CandidateRow,
+    DecisionRow,
+    RoutingRecord,
+    routing_log_rows,
+)
+from .visibility import orders_visible_to
+
+__all__ = [
+    "CandidateRow",
+    "CollectChoice",
+    "DecisionRow",
+    "RoutingRecord",
+    "TransferPickup",
+    "collect_choices",
+    "home_delivery_available",
+    "orders_visible_to",
+    "routing_log_rows",
+    "transfer_pickup_choices",
+    "transfer_source_units",
+]
