@@ -26,10 +26,6 @@ class AisleRow:
     store_price_cents: int | None
     network: VariantAvailability
 
-    @property
-    def price_here_cents(self) -> int:
-        return self.store_price_cents or self.variant.rrp_cents
-
 
 def endless_aisle_variants(*, query: str, store: Store, limit: int = 20) -> list[AisleRow]:
     """The catalogue's variants matching `query` (the storefront search: name, brand, SKU,

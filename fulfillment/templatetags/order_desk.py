@@ -6,7 +6,7 @@ from django import template
 
 from fulfillment.models import Fulfilment
 from fulfillment.order_selectors import attributed_orders
-from fulfillment.selectors import awaiting_count, is_overdue, queue_counts
+from fulfillment.selectors import is_overdue, queue_counts
 
 register = template.Library()
 
@@ -27,18 +27,6 @@ BADGE_OF_STATUS = {
     S.UNCOLLECTED: "badge--danger",
     S.CANCELLED: "badge--danger",
 }
-
-
-@register.simple_tag(takes_context=True)
-def awaiting_orders(context, store) -> int:
-    """Fulfilments waiting for the store's answer; counted once per request."""
-    request = context.get("request")
-    cache = getattr(request, "_awaiting_orders", None) if request is not None else None
-    if cache is None or cache[0] != store.pk:
-        cache = (store.pk, awaiting_count(store))
-        if request is not None:
-            request._awaiting_orders = cache
-    return cache[1]
 
 
 @register.filter

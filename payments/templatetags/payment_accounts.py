@@ -22,11 +22,3 @@ def payment_account_notice(context, store):
         "store": store,
         "account": account,
     }
-
-
-@register.simple_tag(takes_context=True)
-def sees_payment_account(context) -> bool:
-    request = context["request"]
-    return may_see_payment_account(
-        user=request.user, membership=getattr(request, "membership", None)
-    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
+from checkout.services import CheckoutLine, place_order
 from fulfillment.models import Fulfilment
 from fulfillment.services import (
     accept_fulfilment,
@@ -21,7 +22,6 @@ from fulfillment.services import (
 from network_marketplace.models import AuditEvent, OutboxMessage, WebhookDelivery
 from network_marketplace.webhooks import create_endpoint
 from orders.models import Order
-from orders.services import CheckoutLine, place_order
 from payments.models import Refund
 from stores.models import StockLevel
 from tests.fulfillment.conftest import (
