@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 from django.utils.translation import gettext as _
@@ -115,7 +116,7 @@ def read_table(
     return _table(lines, max_rows=max_rows, check_width=check_width)
 
 
-def read_table_file(path: Path | str, **options) -> Table:
+def read_table_file(path: Path | str, **options: Any) -> Table:
     """`read_table` for a file on disk (shipped data, a command's argument)."""
     path = Path(path)
     return read_table(path.read_bytes(), filename=path.name, **options)
