@@ -81,6 +81,19 @@ RESERVATION_TRANSITIONS: dict[str, set[str]] = {
 }
 
 
+# Declared for the registry of lifecycles (every lifecycle has its table); its moves are the
+# set-based statements of stores.services.holds, not `transition()` (see the module docstring).
+RESERVATION_LIFECYCLE = Lifecycle(
+    name="reservation",
+    model=Reservation,
+    moves=RESERVATION_TRANSITIONS,
+    store_of=lambda reservation: reservation.store_id,
+    illegal_message=gettext_lazy(
+        "This hold on stock is already “%(current)s”: it can't become “%(target)s”."
+    ),
+)
+
+
 def check_reservation_transition(current: str, target: str) -> None:
     if target not in RESERVATION_TRANSITIONS[current]:
         raise IllegalTransition(
