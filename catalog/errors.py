@@ -3,10 +3,10 @@ clear answers."""
 
 from __future__ import annotations
 
-from network_marketplace.errors import DomainError
+from network_marketplace.errors import DomainError, IllegalTransition
 
 
-class ProductNotPublishable(DomainError):
+class ProductNotPublishable(IllegalTransition):
     """This product cannot be published: it has no active variant."""
 
     code = "product_not_publishable"

@@ -16,7 +16,7 @@ class AmountError(ValueError):
     """The text is not an amount in euros; the message says why, for the person who typed it."""
 
 
-def parse_euros(value) -> int:
+def parse_euros(value: str | int | float) -> int:
     """`value` (text such as "12,90", "12.90", "1 234,50 €", or a number from a spreadsheet
     cell) as integer cents. Comma or dot is the decimal separator; at most two decimals; the
     amount may not be negative. Raises AmountError."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -18,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Prefetch,
     Q,
+    QuerySet,
     Subquery,
     Value,
     When,
@@ -74,7 +76,9 @@ def percent_of(cents: int, percent: Decimal) -> int:
     return int((Decimal(cents) * percent / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-def _category_percent_bounds(categories: dict[int, Category], category_id: int | None):
+def _category_percent_bounds(
+    categories: dict[int, Category], category_id: int | None
+) -> tuple[Decimal | None, Decimal | None]:
     """The nearest (min, max) percent bounds up the tree, each inherited independently."""
     low = high = None
     seen = set()
@@ -93,11 +97,18 @@ class _BoundsResolver:
     """Resolves HQ's bounds: the variant's own bounds win; else the nearest category up the
     tree that sets a percent bound (min and max inherited independently), applied to the RRP."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.categories = {category.pk: category for category in Category.objects.all()}
         self.percent_cache: dict[int | None, tuple[Decimal | None, Decimal | None]] = {}
 
-    def bounds(self, *, rrp_cents, min_cents, max_cents, category_id) -> PriceBounds:
+    def bounds(
+        self,
+        *,
+        rrp_cents: int,
+        min_cents: int | None,
+        max_cents: int | None,
+        category_id: int | None,
+    ) -> PriceBounds:
         if min_cents is not None or max_cents is not None:
             return PriceBounds(min_cents, max_cents)
         if category_id not in self.percent_cache:
@@ -117,7 +128,7 @@ def category_percent_bounds() -> dict[int, tuple[Decimal | None, Decimal | None]
     return {pk: _category_percent_bounds(categories, pk) for pk in categories}
 
 
-def price_bounds_for_variants(variants) -> dict[int, PriceBounds]:
+def price_bounds_for_variants(variants: Iterable[Variant]) -> dict[int, PriceBounds]:
     """Bounds for many variants (with `product` loaded) with one query for the category tree."""
     resolver = _BoundsResolver()
     return {
@@ -135,7 +146,7 @@ def price_bounds_for(variant: Variant) -> PriceBounds:
     return price_bounds_for_variants([variant])[variant.pk]
 
 
-def variant_refs_by_sku(skus, *, chunk_size: int = 5000) -> dict[str, VariantRef]:
+def variant_refs_by_sku(skus: Iterable[str], *, chunk_size: int = 5000) -> dict[str, VariantRef]:
     """Active variants by SKU, in a few queries however many SKUs; bounds resolved lazily."""
     resolver = _BoundsResolver()
     skus = list(dict.fromkeys(skus))
@@ -148,7 +159,7 @@ def variant_refs_by_sku(skus, *, chunk_size: int = 5000) -> dict[str, VariantRef
     return refs
 
 
-def _active_variants_with_skus(skus: list[str], chunk_size: int):
+def _active_variants_with_skus(skus: list[str], chunk_size: int) -> Iterator[QuerySet[Variant]]:
     """Querysets that together cover `skus`. On PostgreSQL, one query with the SKUs as a single
     array parameter: one scan of the catalogue for a 100,000-row feed, instead of one scan and
     thousands of placeholders per chunk."""
@@ -164,7 +175,7 @@ def _active_variants_with_skus(skus: list[str], chunk_size: int):
         yield active.filter(sku__in=skus[start : start + chunk_size])
 
 
-def published_products():
+def published_products() -> QuerySet[Product]:
     return Product.objects.published().select_related("category")
 
 
@@ -173,7 +184,7 @@ def category_descendant_ids(category: Category) -> list[int]:
     return category_tree().descendant_ids(category)
 
 
-def variants_by_sku(skus) -> dict[str, Variant]:
+def variants_by_sku(skus: Iterable[str]) -> dict[str, Variant]:
     return {
         variant.sku: variant
         for variant in Variant.objects.filter(sku__in=list(skus)).select_related("product")
@@ -186,12 +197,12 @@ def variants_by_sku(skus) -> dict[str, Variant]:
 _CONTROL_CHARACTERS = {code: " " for code in [*range(32), 127]}
 
 
-def clean_search_text(text, *, max_length: int = 100) -> str:
+def clean_search_text(text: str | None, *, max_length: int = 100) -> str:
     """What a customer typed, safe to search with: no control characters, single spaces."""
     return " ".join(str(text or "").translate(_CONTROL_CHARACTERS).split())[:max_length]
 
 
-def top_categories():
+def top_categories() -> QuerySet[Category]:
     """The root categories, in HQ's order: the storefront's categories menu."""
     return Category.objects.filter(parent__isnull=True).order_by("position", "name")
 
@@ -201,7 +212,7 @@ class CategoryTree:
     pages that need a category's descendants, its path from the root, its children, or the
     price bounds it inherits."""
 
-    def __init__(self, categories):
+    def __init__(self, categories: Iterable[Category]) -> None:
         self.by_pk = {category.pk: category for category in categories}
         self.by_slug = {category.slug: category for category in self.by_pk.values()}
         self.children_of: dict[int | None, list[Category]] = {}
@@ -268,7 +279,7 @@ def category_tree() -> CategoryTree:
     return CategoryTree(Category.objects.all())
 
 
-def brands_of(category_ids) -> list[str]:
+def brands_of(category_ids: Iterable[int]) -> list[str]:
     """The brands of the published products in these categories, alphabetically."""
     return list(
         Product.objects.published()
@@ -280,7 +291,7 @@ def brands_of(category_ids) -> list[str]:
     )
 
 
-def search_products(query: str):
+def search_products(query: str) -> QuerySet[Product]:
     """Published products matching every word of `query` in their name, brand or description,
     or whose variant has this SKU or GTIN. Exact SKU/GTIN hits come first (with `matched_sku`
     set), then name hits."""
@@ -434,7 +445,7 @@ def omnibus_reference(*, variant: str, store: str | None, started: str) -> Subqu
     return Subquery(lowest)
 
 
-def hq_reductions(variants, *, now: datetime) -> dict[int, Reduction]:
+def hq_reductions(variants: Iterable[Variant | int], *, now: datetime) -> dict[int, Reduction]:
     """HQ's reductions running at `now` among `variants` (ids or objects), by variant id: one
     query."""
     ids = [getattr(variant, "pk", variant) for variant in variants]
@@ -456,7 +467,7 @@ def hq_reductions(variants, *, now: datetime) -> dict[int, Reduction]:
     return found
 
 
-def product_reductions(products, *, now: datetime) -> dict[int, Reduction]:
+def product_reductions(products: Iterable[Product | int], *, now: datetime) -> dict[int, Reduction]:
     """For a listing: each product's largest running HQ reduction among its variants, by
     product id: one query."""
     ids = [getattr(product, "pk", product) for product in products]

@@ -2,12 +2,12 @@
 
 The file (stores/data/postal_codes_fr.csv, made by scripts/generate_postal_codes.py from
 GeoNames' data, CC BY 4.0) has one row per (code, city) with the columns
-code, city, latitude, longitude. The near-me search and catchment attribution read it.
+code, city, latitude, longitude, read by the project's one tabular reader (so it may also be
+saved from a spreadsheet). The near-me search and catchment attribution read it.
 """
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from network_marketplace.errors import DomainError
+from network_marketplace.tabular import TableError, read_table_file
 
 from .models import PostalCode
 
@@ -40,7 +41,7 @@ class PostalCodeFileError(DomainError):
 
 
 @dataclass(frozen=True)
-class _Row:
+class PostalCodeRow:
     code: str
     city: str
     latitude: Decimal
@@ -61,45 +62,48 @@ def _coordinate(raw: str, *, name: str, limit: int, line: int) -> Decimal:
     return value.quantize(SIX_PLACES)
 
 
-def read_postal_code_file(path: Path) -> list[_Row]:
+def read_postal_code_file(path: Path) -> list[PostalCodeRow]:
     """Parse and check the whole file, or raise PostalCodeFileError naming the first bad line."""
-    with Path(path).open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.DictReader(handle)
-        missing = [column for column in COLUMNS if column not in (reader.fieldnames or [])]
-        if missing:
+    try:
+        table = read_table_file(path)
+    except TableError as error:
+        raise PostalCodeFileError(error.message, line=error.line or 1) from error
+    missing = [column for column in COLUMNS if column not in table.header]
+    if missing:
+        raise PostalCodeFileError(
+            _("the header must name the columns %(columns)s (missing: %(missing)s).")
+            % {"columns": ", ".join(COLUMNS), "missing": ", ".join(missing)},
+            line=1,
+        )
+    rows, first_line = [], {}
+    for line, record in table.records():
+        row = _row(record, line=line)
+        key = (row.code, row.city)
+        if key in first_line:
             raise PostalCodeFileError(
-                _("the header must name the columns %(columns)s (missing: %(missing)s).")
-                % {"columns": ", ".join(COLUMNS), "missing": ", ".join(missing)},
-                line=1,
+                _("%(code)s %(city)s is already on line %(first)s.")
+                % {"code": row.code, "city": row.city, "first": first_line[key]},
+                line=line,
             )
-        rows, first_line = [], {}
-        for record in reader:
-            line = reader.line_num
-            code = (record["code"] or "").strip()
-            city = (record["city"] or "").strip()
-            if not CODE_PATTERN.match(code):
-                raise PostalCodeFileError(
-                    _("the postal code %(code)r is not five digits.") % {"code": code}, line=line
-                )
-            if not city or len(city) > CITY_MAX_LENGTH:
-                raise PostalCodeFileError(
-                    _("the city must be given, in at most %(max)s characters.")
-                    % {"max": CITY_MAX_LENGTH},
-                    line=line,
-                )
-            if (code, city) in first_line:
-                raise PostalCodeFileError(
-                    _("%(code)s %(city)s is already on line %(first)s.")
-                    % {"code": code, "city": city, "first": first_line[(code, city)]},
-                    line=line,
-                )
-            first_line[(code, city)] = line
-            latitude = _coordinate(record["latitude"] or "", name="latitude", limit=90, line=line)
-            longitude = _coordinate(
-                record["longitude"] or "", name="longitude", limit=180, line=line
-            )
-            rows.append(_Row(code, city, latitude, longitude))
+        first_line[key] = line
+        rows.append(row)
     return rows
+
+
+def _row(record: dict[str, str], *, line: int) -> PostalCodeRow:
+    code, city = record.get("code", ""), record.get("city", "")
+    if not CODE_PATTERN.match(code):
+        raise PostalCodeFileError(
+            _("the postal code %(code)r is not five digits.") % {"code": code}, line=line
+        )
+    if not city or len(city) > CITY_MAX_LENGTH:
+        raise PostalCodeFileError(
+            _("the city must be given, in at most %(max)s characters.") % {"max": CITY_MAX_LENGTH},
+            line=line,
+        )
+    latitude = _coordinate(record.get("latitude", ""), name="latitude", limit=90, line=line)
+    longitude = _coordinate(record.get("longitude", ""), name="longitude", limit=180, line=line)
+    return PostalCodeRow(code, city, latitude, longitude)
 
 
 def load_postal_codes(path: Path | str | None = None) -> int:

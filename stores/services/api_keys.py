@@ -6,6 +6,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,7 +30,7 @@ def hash_api_key_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def issue_api_key(*, store: Store | None, name: str, actor) -> IssuedApiKey:
+def issue_api_key(*, store: Store | None, name: str, actor: Any) -> IssuedApiKey:
     """Create a key for `store` (or for HQ when `store` is None) and return its secret once."""
     prefix = secrets.token_hex(6)
     secret = f"{API_KEY_SCHEME}_{prefix}_{secrets.token_urlsafe(32)}"
@@ -51,7 +52,7 @@ def issue_api_key(*, store: Store | None, name: str, actor) -> IssuedApiKey:
     return IssuedApiKey(api_key=api_key, secret=secret)
 
 
-def revoke_api_key(*, api_key: ApiKey, actor) -> ApiKey:
+def revoke_api_key(*, api_key: ApiKey, actor: Any) -> ApiKey:
     """Revoke a key for good: requests made with it are refused from now on. Idempotent."""
     with transaction.atomic():
         api_key = ApiKey.objects.select_for_update().get(pk=api_key.pk)

@@ -7,6 +7,7 @@ touch several rows lock them in (store, variant) order, like every other writer 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.db.models import DateTimeField, F, Value
@@ -103,7 +104,9 @@ def _locked_level(*, store: Store, variant: Variant) -> StockLevel:
     return level
 
 
-def _write_movement(*, level, delta, reason, source, reference, actor) -> StockMovement:
+def write_movement(
+    *, level: StockLevel, delta: int, reason: str, source: str, reference: str, actor: Any
+) -> StockMovement:
     return StockMovement.objects.create(
         store_id=level.store_id,
         variant_id=level.variant_id,
@@ -122,7 +125,7 @@ def set_on_hand(
     variant: Variant,
     on_hand: int,
     source: str,
-    actor,
+    actor: Any,
     reason: str = StockMovement.Reason.ADJUSTMENT,
     reference: str = "",
 ) -> StockLevel:
@@ -139,7 +142,7 @@ def set_on_hand(
 
 
 def set_store_price(
-    *, store: Store, variant: Variant, price_cents: int | None, source: str, actor
+    *, store: Store, variant: Variant, price_cents: int | None, source: str, actor: Any
 ) -> StockLevel:
     """Set the store's selling price (None: sell at HQ's recommended price), within HQ's bounds."""
     return update_offer(
@@ -152,10 +155,10 @@ def update_offer(
     store: Store,
     variant: Variant,
     source: str,
-    actor,
-    on_hand=UNCHANGED,
-    price_cents=UNCHANGED,
-    reduction=UNCHANGED,
+    actor: Any,
+    on_hand: int | object = UNCHANGED,
+    price_cents: int | object | None = UNCHANGED,
+    reduction: bool | object = UNCHANGED,
     reduction_ends_at: datetime | None = None,
     reason: str = StockMovement.Reason.ADJUSTMENT,
     reference: str = "",
@@ -181,7 +184,7 @@ def update_offer(
             delta = on_hand - level.on_hand
             level.on_hand = on_hand
             level.save(update_fields=["on_hand", "updated_at"])
-            _write_movement(
+            write_movement(
                 level=level,
                 delta=delta,
                 reason=reason,
@@ -216,7 +219,9 @@ def update_offer(
     return level
 
 
-def _set_reduction(level: StockLevel, reduction: bool, ends_at, *, now) -> dict:
+def _set_reduction(
+    level: StockLevel, reduction: bool, ends_at: datetime | None, *, now: datetime
+) -> dict:
     if not reduction:
         if level.promotion_started_at is None:
             return {}
@@ -268,7 +273,7 @@ def adjust_on_hand(
     delta: int,
     reason: str,
     source: str,
-    actor,
+    actor: Any,
     reference: str = "",
 ) -> StockLevel:
     """Add `delta` (negative to remove) to the quantity on hand; never below zero.
@@ -288,7 +293,7 @@ def adjust_on_hand(
                 requested=-delta,
             )
         level.refresh_from_db()
-        _write_movement(
+        write_movement(
             level=level,
             delta=delta,
             reason=reason,

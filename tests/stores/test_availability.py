@@ -2,9 +2,9 @@ from decimal import Decimal
 
 import pytest
 
+from stores.geo import distance_km
 from stores.models import PostalCode, Store
 from stores.selectors import (
-    distance_km,
     network_availability,
     postal_code_centroid,
     quantity_band,

@@ -128,7 +128,7 @@ def test_owner_uploads_an_xlsx_workbook(client, lyon_owner, lyon_store, lyon_sto
         lambda: SimpleUploadedFile("stock.csv", "sku;on_hand\nARD-SEC-01;3\n".encode("latin-1")),
         lambda: SimpleUploadedFile("stock.csv", "sku;quantité\nARD-SEC-01;3\n".encode("cp1252")),
     ],
-    ids=["empty", "not-csv", "broken-xlsx", "no-position-column", "not-utf8"],
+    ids=["empty", "not-csv", "broken-xlsx", "no-position-column", "cp1252-no-on-hand-column"],
 )
 def test_bad_file_is_a_form_error_and_changes_nothing(
     client, lyon_owner, lyon_store, lyon_stock, upload

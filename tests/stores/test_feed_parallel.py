@@ -9,8 +9,7 @@ from django.db import connection
 
 from catalog.models import Variant
 from stores.models import StockLevel, StockMovement
-from stores.services import StockFeedRejected, apply_stock_feed
-from stores.services import feeds as feeds_module
+from stores.services import StockFeedRejected, apply_stock_feed, feed_bulk
 from tests.factories import CategoryFactory, ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -20,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def small_parts(monkeypatch, settings):
     """Split batches of a few hundred rows, so the tests stay small."""
     settings.STOCK_FEED_WORKERS = 2
-    monkeypatch.setattr(feeds_module, "PARALLEL_FEED_MIN_ROWS", 100)
+    monkeypatch.setattr(feed_bulk, "PARALLEL_FEED_MIN_ROWS", 100)
 
 
 @pytest.fixture
@@ -49,18 +48,18 @@ def test_a_large_batch_is_applied_in_parts_by_their_own_connections(
     small_parts, store, skus, monkeypatch
 ):
     seen_threads = set()
-    apply_staged = feeds_module._apply_staged
+    apply_staged = feed_bulk._apply_staged
 
     def spy(cursor, part, plan):
         seen_threads.add(threading.current_thread().name)
         return apply_staged(cursor, part, plan)
 
-    monkeypatch.setattr(feeds_module, "_apply_staged", spy)
+    monkeypatch.setattr(feed_bulk, "_apply_staged", spy)
     rows = [{"sku": sku, "on_hand": n % 5, "sequence": 1} for n, sku in enumerate(skus)]
 
     result = feed(store, rows)
 
-    assert feeds_module.parallel_parts(len(rows)) == 2
+    assert feed_bulk.parallel_parts(len(rows)) == 2
     assert len(seen_threads) == 2
     assert (result.applied, result.movements, result.ignored_stale) == (400, 320, 0)
     assert on_hand(store) == {sku: n % 5 for n, sku in enumerate(skus)}
@@ -117,20 +116,20 @@ def test_a_batch_inside_a_callers_transaction_stays_on_its_connection(small_part
 
     with transaction.atomic():
         assert connection.in_atomic_block
-        assert feeds_module.parallel_parts(10_000) == 1
-    assert feeds_module.parallel_parts(10_000) == 2
-    assert feeds_module.parallel_parts(99) == 1
+        assert feed_bulk.parallel_parts(10_000) == 1
+    assert feed_bulk.parallel_parts(10_000) == 2
+    assert feed_bulk.parallel_parts(99) == 1
 
 
 def test_a_failing_part_rolls_back_and_its_error_is_raised(small_parts, store, skus, monkeypatch):
-    apply_staged = feeds_module._apply_staged
+    apply_staged = feed_bulk._apply_staged
 
     def fail_in_one_part(cursor, part, plan):
         if threading.current_thread().name.endswith("_1"):
             raise RuntimeError("disk full")
         return apply_staged(cursor, part, plan)
 
-    monkeypatch.setattr(feeds_module, "_apply_staged", fail_in_one_part)
+    monkeypatch.setattr(feed_bulk, "_apply_staged", fail_in_one_part)
     rows = [{"sku": sku, "on_hand": 2, "sequence": 1} for sku in skus]
 
     with pytest.raises(RuntimeError, match="disk full"):
@@ -138,7 +137,7 @@ def test_a_failing_part_rolls_back_and_its_error_is_raised(small_parts, store, s
 
     # The other part committed on its own (the price of parallel commits); sending the batch
     # again completes it, and the part already applied is skipped by its positions.
-    monkeypatch.setattr(feeds_module, "_apply_staged", apply_staged)
+    monkeypatch.setattr(feed_bulk, "_apply_staged", apply_staged)
     applied_before = StockLevel.objects.filter(store=store).count()
     again = feed(store, rows)
     assert applied_before < 400
@@ -185,13 +184,13 @@ def test_the_stock_batch_endpoint_applies_a_large_batch_in_parts(
     from stores.services import issue_api_key
 
     parts = []
-    apply_staged = feeds_module._apply_staged
+    apply_staged = feed_bulk._apply_staged
 
     def spy(cursor, part, plan):
         parts.append(threading.current_thread().name)
         return apply_staged(cursor, part, plan)
 
-    monkeypatch.setattr(feeds_module, "_apply_staged", spy)
+    monkeypatch.setattr(feed_bulk, "_apply_staged", spy)
 
     client = APIClient()
     secret = issue_api_key(store=store, name="ERP Lille", actor=None).secret

@@ -167,8 +167,10 @@ def test_xlsx_upload_is_applied(lyon_store, catalogue):
         pytest.param("stock.csv", b"", "vide", id="empty"),
         pytest.param("stock.pdf", b"%PDF-1.4", "CSV", id="not-csv"),
         pytest.param("stock.csv", b"sku,on_hand\nA,1\n", "sequence", id="missing-column"),
-        pytest.param("stock.csv", "sku,on_hand,sequence\n\xe9".encode("latin-1"), "UTF-8",
-                     id="latin1"),
+        pytest.param("stock.csv", "sku,on_hand,sequence".encode("utf-16"), "UTF-8",
+                     id="utf-16"),
+        pytest.param("stock.csv", b"sku;on_hand;sequence\nARD-001;4;1;extra\n", "row",
+                     id="row-wider-than-header"),
         pytest.param("stock.xlsx", b"PK\x03\x04garbage", "XLSX", id="broken-xlsx"),
     ],
 )  # fmt: skip
@@ -177,6 +179,18 @@ def test_a_bad_file_is_refused_with_a_clear_error(lyon_store, name, content, mes
         read_feed_file(SimpleUploadedFile(name, content))
 
     assert message_part in " ".join(error.message + error.field for error in rejected.value.errors)
+
+
+def test_a_file_saved_by_excel_for_windows_is_read_as_cp1252(lyon_store, catalogue):
+    upload = SimpleUploadedFile(
+        "stock.csv", "SKU;On hand;Quantité;sequence\nARD-001;4;;1\n".encode("cp1252")
+    )
+
+    rows = read_feed_file(upload)
+
+    assert rows == [{"_row": 2, "sku": "ARD-001", "on_hand": "4", "quantité": "", "sequence": "1"}]
+    feed(lyon_store, rows)
+    assert levels(lyon_store) == {"ARD-001": (4, None)}
 
 
 def test_a_100000_row_batch_goes_through_the_bulk_path(

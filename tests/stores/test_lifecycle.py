@@ -4,6 +4,7 @@ from network_marketplace.errors import IllegalTransition
 from network_marketplace.models import AuditEvent
 from stores.models import Store
 from stores.services import StoreIncomplete, change_store_status
+from stores.states import STORE_LIFECYCLE
 from tests.factories import StoreFactory
 
 
@@ -16,7 +17,7 @@ def test_complete_store_is_activated_and_the_change_is_audited(new_store, hq_adm
     store = change_store_status(store=new_store, status=Store.Status.ACTIVE, actor=hq_admin)
 
     assert store.status == Store.Status.ACTIVE
-    event = AuditEvent.objects.get(action="store.status_changed")
+    event = AuditEvent.objects.get(action="store.active")
     assert event.data == {"from": "onboarding", "to": "active", "reason": ""}
     assert event.actor_user == hq_admin
 
@@ -46,7 +47,14 @@ def test_same_status_again_is_a_no_op(new_store, hq_admin):
     change_store_status(store=new_store, status=Store.Status.CLOSED, actor=hq_admin)
     change_store_status(store=new_store, status=Store.Status.CLOSED, actor=hq_admin)
 
-    assert AuditEvent.objects.filter(action="store.status_changed").count() == 1
+    assert AuditEvent.objects.filter(action="store.closed").count() == 1
+
+
+def test_a_store_incomplete_cannot_move_to_active_and_says_so_before_trying(db):
+    store = StoreFactory(status=Store.Status.ONBOARDING, phone="")
+
+    assert not STORE_LIFECYCLE.can_move(store, Store.Status.ACTIVE)
+    assert STORE_LIFECYCLE.can_move(store, Store.Status.CLOSED)
 
 
 def test_hq_activates_stores_from_the_admin_and_sees_why_one_is_refused(client, hq_admin):

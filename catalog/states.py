@@ -1,0 +1,37 @@
+"""A product's lifecycle: the allowed moves between statuses, in one place.
+
+HQ may move a product between any two statuses (the admin's actions publish and archive; a
+catalogue file may also send a product back to draft), but a product is published only with an
+active variant, whoever asks. Each move leaves an audit row `product.<status>`; the audit row is
+the product's event (no event table)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy
+
+from network_marketplace.transitions import Lifecycle
+
+from .errors import ProductNotPublishable
+from .models import Product
+
+S = Product.Status
+
+TRANSITIONS: dict[str, set[str]] = {
+    S.DRAFT: {S.PUBLISHED, S.ARCHIVED},
+    S.PUBLISHED: {S.DRAFT, S.ARCHIVED},
+    S.ARCHIVED: {S.DRAFT, S.PUBLISHED},
+}
+
+
+def _check_product_move(product: Product, target: str) -> None:
+    if target == S.PUBLISHED and not product.variants.filter(is_active=True).exists():
+        raise ProductNotPublishable(product=product.slug)
+
+
+PRODUCT_LIFECYCLE = Lifecycle(
+    name="product",
+    model=Product,
+    moves=TRANSITIONS,
+    check=_check_product_move,
+    illegal_message=gettext_lazy("A product can't go from “%(current)s” to “%(target)s”."),
+)

@@ -1,0 +1,250 @@
+"""Where an item can be had: bands of stock customers see, offers near a point, the network's
+availability of variants, what a cart may still reserve, and the offers announced as reduced."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Product, Variant
+from catalog.selectors import Reduction, omnibus_reference, promotion_running, reduction_of
+
+from ..geo import bounding_box, distance_km_expression
+from ..models import Reservation, StockLevel, Store
+
+# Customers see a band, not the exact count: stores' stock is their business.
+QUANTITY_BANDS = (
+    (10, "in_stock", _("In stock")),
+    (3, "limited", _("Limited stock")),
+    (1, "last_units", _("Last units")),
+)
+
+
+def quantity_band(available: int) -> tuple[str, str]:
+    for minimum, code, label in QUANTITY_BANDS:
+        if available >= minimum:
+            return code, str(label)
+    return "out_of_stock", str(_("Out of stock"))
+
+
+@dataclass(frozen=True)
+class NearbyOffer:
+    store: Store
+    distance_km: float
+    available: int
+    price_cents: int
+    reduction: Reduction | None = None  # set by the page when the offer is announced as reduced
+
+    @property
+    def band(self) -> str:
+        return quantity_band(self.available)[0]
+
+    @property
+    def band_label(self) -> str:
+        return quantity_band(self.available)[1]
+
+
+def stores_with_variant_near(
+    *, variant_id: int, latitude: float, longitude: float, radius_km: float = 50, limit: int = 10
+) -> list[NearbyOffer]:
+    """The selling stores near a point that have the variant available, nearest first, with
+    their price. Three queries: the offers, read from the stock_by_variant index alone (an
+    index-only scan of the variant's rows in stock, joined to the stores in the box), then
+    the quantities of the few offers kept (the index holds none, see StockLevel), the stores."""
+    box = {
+        f"store__{key}": value
+        for key, value in bounding_box(latitude, longitude, radius_km).items()
+    }
+    offers = list(
+        StockLevel.objects.filter(
+            variant_id=variant_id,
+            in_stock=True,
+            store__status=Store.Status.ACTIVE,
+            **box,
+        )
+        .exclude(store__kind=Store.Kind.WAREHOUSE)
+        .annotate(
+            distance_km=distance_km_expression(latitude, longitude, prefix="store__"),
+            price=Coalesce("price_cents", "variant__rrp_cents"),
+        )
+        .filter(distance_km__lte=radius_km)
+        .order_by("distance_km", "store_id")
+        .values_list("store_id", "distance_km", "price")[:limit]
+    )
+    if not offers:
+        return []
+    store_ids = [store_id for store_id, *_rest in offers]
+    available = dict(
+        StockLevel.objects.filter(variant_id=variant_id, store_id__in=store_ids)
+        .order_by()
+        .values_list("store_id", "available")
+    )
+    stores = Store.objects.in_bulk(store_ids)
+    return [
+        NearbyOffer(
+            store=stores[store_id],
+            distance_km=distance,
+            available=available[store_id],
+            price_cents=price,
+        )
+        for store_id, distance, price in offers
+        if available.get(store_id)  # sold out between the two reads
+    ]
+
+
+@dataclass(frozen=True)
+class VariantAvailability:
+    """Where a variant can be had in the network: how many selling stores have it in stock,
+    the units at the warehouses (home delivery), and the range of its prices."""
+
+    variant_id: int
+    store_count: int = 0
+    warehouse_available: int = 0
+    min_price_cents: int | None = None
+    max_price_cents: int | None = None
+
+    @property
+    def in_stock(self) -> bool:
+        return bool(self.store_count or self.warehouse_available)
+
+
+def network_availability(variant_ids: Iterable[int]) -> dict[int, VariantAvailability]:
+    """Per variant: how many selling stores in the network's active locations have it in stock,
+    the active warehouses' units, and the range of the prices of the locations that have it (a
+    row without a store price sells at the RRP). Three queries at most: the counts and prices
+    read only the stock_by_variant index (an index-only scan of the rows in stock), then the
+    warehouses' quantities (a few rows, which the index does not hold) and the RRPs the prices
+    need. Units are not summed over the network: that would read every store's row."""
+    variant_ids = list(variant_ids)
+    selling = ~Q(store__kind=Store.Kind.WAREHOUSE)
+    rows = list(
+        StockLevel.objects.filter(
+            variant_id__in=variant_ids, in_stock=True, store__status=Store.Status.ACTIVE
+        )
+        .values("variant_id")
+        .annotate(
+            stores=Count("store_id", filter=selling),
+            warehouses=Count("store_id", filter=~selling),
+            low=Min("price_cents"),
+            high=Max("price_cents"),
+            at_rrp=Count("store_id", filter=Q(price_cents__isnull=True)),
+        )
+        .order_by()
+    )
+    in_warehouses = [row["variant_id"] for row in rows if row["warehouses"]]
+    warehouse_units = (
+        dict(
+            StockLevel.objects.filter(
+                variant_id__in=in_warehouses,
+                in_stock=True,
+                store__kind=Store.Kind.WAREHOUSE,
+                store__status=Store.Status.ACTIVE,
+            )
+            .values("variant_id")
+            .annotate(units=Sum("available"))
+            .order_by()
+            .values_list("variant_id", "units")
+        )
+        if in_warehouses
+        else {}
+    )
+    at_rrp = [row["variant_id"] for row in rows if row["at_rrp"]]
+    rrp = (
+        dict(Variant.objects.filter(pk__in=at_rrp).order_by().values_list("pk", "rrp_cents"))
+        if at_rrp
+        else {}
+    )
+    found = {}
+    for row in rows:
+        prices = [price for price in (row["low"], row["high"]) if price is not None]
+        if row["at_rrp"]:
+            prices.append(rrp[row["variant_id"]])
+        found[row["variant_id"]] = VariantAvailability(
+            variant_id=row["variant_id"],
+            store_count=row["stores"],
+            warehouse_available=warehouse_units.get(row["variant_id"], 0),
+            min_price_cents=min(prices, default=None),
+            max_price_cents=max(prices, default=None),
+        )
+    return {pk: found.get(pk, VariantAvailability(variant_id=pk)) for pk in variant_ids}
+
+
+def product_availability(product: Product) -> dict[int, VariantAvailability]:
+    return network_availability(
+        product.variants.filter(is_active=True).order_by().values_list("pk", flat=True)
+    )
+
+
+def _due_units(now: datetime) -> Coalesce:
+    """Units of a stock row's holds that expired but were not released yet (they don't count)."""
+    due = (
+        Reservation.objects.due_at(now)
+        .filter(store_id=OuterRef("store_id"), variant_id=OuterRef("variant_id"))
+        .order_by()
+        .values("store_id", "variant_id")
+        .annotate(units=Sum("quantity"))
+        .values("units")
+    )
+    return Coalesce(Subquery(due, output_field=IntegerField()), 0)
+
+
+def available_to_reserve(
+    pairs: Iterable[tuple[int, int]], *, now: datetime | None = None
+) -> dict[tuple[int, int], int]:
+    """Exact availability of these (store_id, variant_id) pairs now, for a cart or checkout page:
+    on hand - safety stock - the holds that still count (`StockLevel.available` also counts the
+    holds expired since the last sweep). Missing rows are 0. What `reserve_stock` would grant."""
+    keys = set(pairs)
+    if not keys:
+        return {}
+    now = now or timezone.now()
+    condition = Q()
+    for store_id, variant_id in keys:
+        condition |= Q(store_id=store_id, variant_id=variant_id)
+    rows = (
+        StockLevel.objects.filter(condition)
+        .annotate(due_units=_due_units(now))
+        .values_list("store_id", "variant_id", "on_hand", "reserved", "safety_stock", "due_units")
+    )
+    found = {
+        (store_id, variant_id): max(0, on_hand - (reserved - due) - safety)
+        for store_id, variant_id, on_hand, reserved, safety, due in rows
+    }
+    return {key: found.get(key, 0) for key in keys}
+
+
+def offer_reductions(
+    pairs: Iterable[tuple[int, int]], *, now: datetime | None = None
+) -> dict[tuple[int, int], Reduction]:
+    """The store offers among `pairs` of (store id, variant id) whose announced reduction is
+    running, with their Omnibus reference: one query however many offers (a product page's
+    nearby stores, a cart)."""
+    pairs = list(dict.fromkeys(pairs))
+    if not pairs:
+        return {}
+    now = now or timezone.now()
+    wanted = Q()
+    for store_id, variant_id in pairs:
+        wanted |= Q(store_id=store_id, variant_id=variant_id)
+    rows = (
+        StockLevel.objects.filter(wanted)
+        .filter(promotion_running(now), price_cents__isnull=False)
+        .annotate(
+            reference=omnibus_reference(
+                variant="variant_id", store="store_id", started="promotion_started_at"
+            )
+        )
+        .values_list("store_id", "variant_id", "price_cents", "reference", "promotion_ends_at")
+    )
+    found = {}
+    for store_id, variant_id, price, reference, ends_at in rows:
+        reduction = reduction_of(price_cents=price, reference_cents=reference, ends_at=ends_at)
+        if reduction is not None:
+            found[store_id, variant_id] = reduction
+    return found

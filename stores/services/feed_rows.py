@@ -1,0 +1,244 @@
+"""A stock feed's rows: their parsing and checks, and the errors a rejected feed reports.
+
+Every path of a feed (the API's JSON rows, a file's rows, the PostgreSQL bulk path and the
+portable one) words its errors with these parsers, so a client sees the same message for the
+same mistake whichever path ran.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from catalog.money import AmountError, format_cents, parse_euros
+from catalog.selectors import variant_refs_by_sku
+from network_marketplace.errors import DomainError
+
+MAX_REPORTED_ERRORS = 500
+MAX_FEED_ROWS = 200_000
+FEED_COLUMNS = ("sku", "on_hand", "price", "price_cents", "sequence", "source_timestamp")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    field: str
+    message: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "field": self.field, "message": self.message}
+
+
+class StockFeedRejected(DomainError):
+    """The feed has errors: nothing of it was applied."""
+
+    code = "feed_rejected"
+    http_status = 400
+
+    def __init__(
+        self, errors: list[RowError], message: str = "", *, error_count: int | None = None
+    ):
+        count = len(errors) if error_count is None else error_count
+        super().__init__(
+            message or _("%(count)s error(s) in the feed: nothing was applied.") % {"count": count}
+        )
+        self.errors = errors[:MAX_REPORTED_ERRORS]
+        self.error_count = count
+
+
+@dataclass(frozen=True)
+class FeedRow:
+    row: int
+    sku: str
+    on_hand: int
+    price_cents: int | None
+    position: int
+
+
+@dataclass
+class FeedResult:
+    received: int = 0
+    applied: int = 0
+    ignored_stale: int = 0
+    movements: int = 0
+    bulk: bool = False
+    errors: list[RowError] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {
+            "received": self.received,
+            "applied": self.applied,
+            "ignored_stale": self.ignored_stale,
+            "movements": self.movements,
+        }
+
+
+INT_MAX = 2_147_483_647  # on_hand is a PostgreSQL integer
+
+
+def parse_int(
+    value: Any,
+    *,
+    row: int,
+    field_name: str,
+    errors: list[RowError],
+    minimum: int = 0,
+    maximum: int | None = None,
+) -> int | None:
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, float) and value.is_integer():
+        number = int(value)
+    else:
+        text = str(value if value is not None else "").strip()
+        if not text.lstrip("-").isdigit():
+            errors.append(RowError(row, field_name, _("A whole number is expected.")))
+            return None
+        number = int(text)
+    if number < minimum:
+        errors.append(
+            RowError(row, field_name, _("The value must be %(min)s or more.") % {"min": minimum})
+        )
+        return None
+    if maximum is not None and number > maximum:
+        errors.append(
+            RowError(row, field_name, _("The value must be %(max)s or less.") % {"max": maximum})
+        )
+        return None
+    return number
+
+
+def parse_price_cents(raw: dict, *, row: int, errors: list[RowError]) -> int | None:
+    """`price_cents` (integer) or `price` (euros, dot or comma decimal); empty means no change."""
+    cents = raw.get("price_cents")
+    if cents not in (None, ""):
+        return parse_int(
+            cents, row=row, field_name="price_cents", errors=errors, minimum=1, maximum=10**15
+        )
+    price = raw.get("price")
+    if price in (None, ""):
+        return None
+    try:
+        cents = parse_euros(price)
+    except AmountError as error:
+        errors.append(RowError(row, "price", str(error)))
+        return None
+    if cents <= 0:
+        errors.append(RowError(row, "price", _("A price must be above zero.")))
+        return None
+    return cents
+
+
+def parse_position(raw: dict, *, row: int, errors: list[RowError]) -> int | None:
+    if raw.get("sequence") not in (None, ""):
+        return parse_int(
+            raw["sequence"], row=row, field_name="sequence", errors=errors, maximum=2**63 - 1
+        )
+    stamp = raw.get("source_timestamp")
+    if stamp in (None, ""):
+        errors.append(RowError(row, "sequence", _("A sequence or a source_timestamp is required.")))
+        return None
+    moment = stamp if isinstance(stamp, datetime) else parse_datetime(str(stamp).strip())
+    if moment is None:
+        errors.append(
+            RowError(row, "source_timestamp", _("An ISO 8601 date and time is expected."))
+        )
+        return None
+    if moment.tzinfo is None:
+        errors.append(
+            RowError(row, "source_timestamp", _("The time zone is missing (e.g. +01:00 or Z)."))
+        )
+        return None
+    return int(moment.astimezone(UTC).timestamp() * 1_000_000)
+
+
+def feed_sku(raw: Any) -> str:
+    """A row's SKU as every step of a feed compares it: text, without surrounding spaces."""
+    sku = raw.get("sku") if isinstance(raw, dict) else ""
+    return sku.strip() if type(sku) is str else str(sku or "").strip()
+
+
+def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[RowError]]:
+    """Parse and check every row; returns the rows, the variant refs by SKU and the errors."""
+    errors: list[RowError] = []
+    if not raw_rows:
+        return [], {}, [RowError(0, "rows", _("The feed has no rows."))]
+    if len(raw_rows) > MAX_FEED_ROWS:
+        return (
+            [],
+            {},
+            [RowError(0, "rows", _("At most %(max)s rows per feed.") % {"max": MAX_FEED_ROWS})],
+        )
+    skus = [feed_sku(raw) for raw in raw_rows]
+    refs = variant_refs_by_sku(sku for sku in skus if sku)
+    parsed: list[FeedRow] = []
+    for index, (raw, sku) in enumerate(zip(raw_rows, skus, strict=True), start=1):
+        if not isinstance(raw, dict):
+            errors.append(RowError(index, "row", _("Each row must be an object.")))
+            continue
+        row = raw.get("_row", index)
+        count_before = len(errors)
+        if not sku:
+            errors.append(RowError(row, "sku", _("The SKU is required.")))
+        elif sku not in refs:
+            errors.append(RowError(row, "sku", _("Unknown SKU: %(sku)s.") % {"sku": sku}))
+        # Fast paths for what an API client sends (JSON integers, no price); the parsers
+        # handle everything else and word the errors.
+        on_hand = raw.get("on_hand")
+        if type(on_hand) is not int or not 0 <= on_hand <= INT_MAX:
+            on_hand = parse_int(
+                on_hand, row=row, field_name="on_hand", errors=errors, maximum=INT_MAX
+            )
+        if raw.get("price_cents") is None and raw.get("price") is None:
+            price_cents = None
+        else:
+            price_cents = parse_price_cents(raw, row=row, errors=errors)
+        position = raw.get("sequence")
+        if type(position) is not int or position < 0:
+            position = parse_position(raw, row=row, errors=errors)
+        if price_cents is not None and sku in refs:
+            bounds = refs[sku].bounds
+            if bounds.min_cents is not None and price_cents < bounds.min_cents:
+                errors.append(
+                    RowError(
+                        row,
+                        "price",
+                        _("Below HQ's lowest price, %(bound)s.")
+                        % {"bound": format_cents(bounds.min_cents)},
+                    )
+                )
+            elif bounds.max_cents is not None and price_cents > bounds.max_cents:
+                errors.append(
+                    RowError(
+                        row,
+                        "price",
+                        _("Above HQ's highest price, %(bound)s.")
+                        % {"bound": format_cents(bounds.max_cents)},
+                    )
+                )
+        if len(errors) == count_before:
+            parsed.append(FeedRow(row, sku, on_hand, price_cents, position))
+    # One SKU twice in a batch: the newer position wins; the same position twice is ambiguous.
+    latest: dict[str, FeedRow] = {}
+    for feed_row in parsed:
+        kept = latest.get(feed_row.sku)
+        if kept is None or feed_row.position > kept.position:
+            latest[feed_row.sku] = feed_row
+        elif feed_row.position == kept.position and (
+            (feed_row.on_hand, feed_row.price_cents) != (kept.on_hand, kept.price_cents)
+        ):
+            errors.append(
+                RowError(
+                    feed_row.row,
+                    "sequence",
+                    _("Same SKU and position as row %(row)s with other values.")
+                    % {"row": kept.row},
+                )
+            )
+    return list(latest.values()), refs, errors
