@@ -202,10 +202,10 @@ class ExportViewSet(viewsets.ViewSet):
     permission_classes = [IsAuthenticated]
 
     def _stores(self, request, period):
-        stores = stores_visible_to(request.user).order_by("pk")
+        visible = stores_visible_to(request.user).order_by("pk")
         if period.get("store"):
-            stores = [get_object_or_404(stores, slug=period["store"])]
-        return stores
+            return [get_object_or_404(visible, slug=period["store"])]
+        return list(visible)
 
     @extend_schema(
         summary="The FEC (accounting entries) of a period; HQ only",
