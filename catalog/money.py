@@ -50,10 +50,6 @@ def parse_euros(value: str | int | float) -> int:
         raise AmountError(_("“%(value)s” is not an amount in euros.") % {"value": text}) from exc
 
 
-def cents_to_euros(cents: int | None) -> Decimal | None:
-    return None if cents is None else Decimal(cents) / 100
-
-
 def format_cents(cents: int | None) -> str:
     """Like "12,90 €", in the active language's number format with a no-break space before
     the euro sign; "" for None."""

@@ -357,11 +357,6 @@ def choose_variant(variants: list[Variant], sku: str | None) -> Variant | None:
     return variants[0] if variants else None
 
 
-def option_axes(variants: list[Variant]) -> list[str]:
-    """The option names (size, colour…) used by these variants, in order of first appearance."""
-    return list(dict.fromkeys(name for variant in variants for name in variant.options))
-
-
 # Price reductions (Omnibus) ----------------------------------------------------------------
 
 

@@ -40,10 +40,6 @@ class DayHours:
     ranges: tuple[TimeRange, ...]
     is_today: bool = False
 
-    @property
-    def is_closed(self) -> bool:
-        return not self.ranges
-
 
 @dataclass(frozen=True)
 class OpeningStatus:

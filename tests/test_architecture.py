@@ -288,3 +288,27 @@ def test_the_layers_picture_in_the_docs_is_the_contracts():
     assert result.returncode == 0, result.stdout
     for layer in _layers():
         assert "  ·  ".join(layer) in (ROOT / "docs" / "architecture.md").read_text()
+
+
+def _untyped_public_functions(path: Path) -> list[str]:
+    found = []
+    for node in ast.parse(path.read_text()).body:
+        if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) or node.name[0] == "_":
+            continue
+        arguments = node.args.posonlyargs + node.args.args + node.args.kwonlyargs
+        arguments += [extra for extra in (node.args.vararg, node.args.kwarg) if extra]
+        if node.returns is None or any(argument.annotation is None for argument in arguments):
+            found.append(f"{_relative(path)}:{node.lineno} {node.name}")
+    return found
+
+
+def test_every_service_and_selector_signature_is_typed():
+    services_and_selectors = [
+        path
+        for path in _app_modules()
+        if any(part.startswith(("services", "selectors")) for part in path.parts[-2:])
+    ]
+    untyped = [name for path in services_and_selectors for name in _untyped_public_functions(path)]
+
+    assert len(services_and_selectors) > 30
+    assert untyped == []

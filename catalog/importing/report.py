@@ -49,10 +49,6 @@ class ImportReport:
             or self.categories_to_create
         )
 
-    @property
-    def errors_truncated(self) -> bool:
-        return self.error_count > len(self.errors)
-
     def add_error(self, row: int, column: str, message: str) -> None:
         self.error_count += 1
         if len(self.errors) < MAX_ERRORS:
