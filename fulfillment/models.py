@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from network_marketplace.models import StatusEvent
 from orders.models import FulfilmentMethod, Order, OrderLine
 from stores.models import Store
 
@@ -167,23 +168,14 @@ class FulfilmentLine(models.Model):
         return f"{self.quantity} x {self.order_line.sku}"
 
 
-class FulfilmentEvent(models.Model):
+class FulfilmentEvent(StatusEvent):
     """A change of a fulfilment's status: who, when, from, to, why."""
 
     fulfilment = models.ForeignKey(Fulfilment, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30)
-    actor_label = models.CharField(max_length=200)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("fulfilment event")
         verbose_name_plural = _("fulfilment events")
-
-    def __str__(self) -> str:
-        return f"{self.fulfilment_id} {self.from_status or '∅'} → {self.to_status}"
 
 
 # Returns ---------------------------------------------------------------------------------
@@ -357,21 +349,14 @@ class ReturnLine(models.Model):
         return self.order_line.unit_price_cents * self.quantity
 
 
-class ReturnEvent(models.Model):
-    """A change of a return's status: who, when, from, to, why."""
+class ReturnEvent(StatusEvent):
+    """A change of a return's status: who, when, from, to, why, and the store that acted."""
 
     return_request = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="events")
     from_status = models.CharField(max_length=20, blank=True, choices=Return.Status.choices)
     to_status = models.CharField(max_length=20, choices=Return.Status.choices)
     store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.SET_NULL)
-    actor_label = models.CharField(max_length=200)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("return event")
         verbose_name_plural = _("return events")
-
-    def __str__(self) -> str:
-        return f"{self.return_request_id} {self.from_status or '∅'} → {self.to_status}"

@@ -77,6 +77,28 @@ class SingletonSettings(models.Model):
         return settings_row
 
 
+class StatusEvent(models.Model):
+    """One move of a lifecycle (network_marketplace.transitions): who, when, from, to, why.
+
+    Each lifecycle's event model inherits it and adds the foreign key to its row, the one its
+    `Lifecycle.event_parent` names; `transition()` writes it. Statuses are codes; the page that
+    shows an event labels them with its model's choices.
+    """
+
+    from_status = models.CharField(max_length=30, blank=True)
+    to_status = models.CharField(max_length=30)
+    actor_label = models.CharField(max_length=200)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status or '∅'} → {self.to_status}"
+
+
 class AuditEvent(models.Model):
     """Who did what to which object, and when: the trail compliance reports are built from.
 

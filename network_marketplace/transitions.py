@@ -48,8 +48,8 @@ class Lifecycle(Generic[Row]):
 
     `moves` maps a status to the statuses it may go to. `check`, when given, refines the table
     for the row at hand (a fulfilment's moves depend on its method) and raises IllegalTransition
-    itself. `event_model` gets one row per move through its `event_parent` foreign key, with
-    `from_status`, `to_status`, `actor_label` and `reason`. `store_of` names the store the audit
+    itself. `event_model` (a `network_marketplace.models.StatusEvent`) gets one row per move
+    through its `event_parent` foreign key. `store_of` names the store the audit
     row belongs to. `webhooks` returns the events a move sends, given the row and the status it
     left.
     """

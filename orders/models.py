@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Variant
-from network_marketplace.models import SingletonSettings
+from network_marketplace.models import SingletonSettings, StatusEvent
 from stores.models import Store
 
 # Re-exported: every app imports the methods from orders.models.
@@ -346,23 +346,14 @@ class OrderLine(models.Model):
         return f"{self.quantity} x {self.sku}"
 
 
-class OrderEvent(models.Model):
+class OrderEvent(StatusEvent):
     """A change of an order's status: who, when, from, to, why."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    actor_label = models.CharField(max_length=200)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("order event")
         verbose_name_plural = _("order events")
-
-    def __str__(self) -> str:
-        return f"{self.order} {self.from_status or '∅'} → {self.to_status}"
 
 
 class OrderRequest(models.Model):

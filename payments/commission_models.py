@@ -22,7 +22,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from network_marketplace.models import SingletonSettings
+from network_marketplace.models import SingletonSettings, StatusEvent
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
@@ -357,23 +357,14 @@ class Transfer(models.Model):
         return f"{self.store} · {self.amount_cents / 100:.2f} {self.currency}"
 
 
-class TransferEvent(models.Model):
+class TransferEvent(StatusEvent):
     """A transfer's change of status (sent, refused, reversed): who, when, from, to, why."""
 
     transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    actor_label = models.CharField(max_length=200)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("transfer event")
         verbose_name_plural = _("transfer events")
-
-    def __str__(self) -> str:
-        return f"{self.transfer_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class TransferReversal(models.Model):

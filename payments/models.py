@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from network_marketplace.models import SingletonSettings
+from network_marketplace.models import SingletonSettings, StatusEvent
 from orders.models import Order
 from stores.models import Store
 
@@ -90,42 +90,24 @@ class Refund(models.Model):
         return f"{self.order} · -{self.amount_cents / 100:.2f}"
 
 
-class PaymentEvent(models.Model):
+class PaymentEvent(StatusEvent):
     """A payment's change of status (the provider's answer): who, when, from, to, why."""
 
     payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    actor_label = models.CharField(max_length=200)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("payment event")
         verbose_name_plural = _("payment events")
 
-    def __str__(self) -> str:
-        return f"{self.payment_id}: {self.from_status or '∅'} → {self.to_status}"
 
-
-class RefundEvent(models.Model):
+class RefundEvent(StatusEvent):
     """A refund's change of status: who, when, from, to, why."""
 
     refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True)
-    to_status = models.CharField(max_length=20)
-    actor_label = models.CharField(max_length=200)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("refund event")
         verbose_name_plural = _("refund events")
-
-    def __str__(self) -> str:
-        return f"{self.refund_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 class PaymentAccount(models.Model):
@@ -455,23 +437,14 @@ class Payout(models.Model):
         return f"{self.store} · {self.period_key} · {self.amount_cents / 100:.2f} {self.currency}"
 
 
-class PayoutEvent(models.Model):
+class PayoutEvent(StatusEvent):
     """A payout's change of status: who, when, from, to, why."""
 
     payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=10, blank=True)
-    to_status = models.CharField(max_length=10)
-    actor_label = models.CharField(max_length=200)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["created_at", "id"]
+    class Meta(StatusEvent.Meta):
         verbose_name = _("payout event")
         verbose_name_plural = _("payout events")
-
-    def __str__(self) -> str:
-        return f"{self.payout_id}: {self.from_status or '∅'} → {self.to_status}"
 
 
 # Commission plans, sale splits and transfers (payments/commission_models.py), invoices
