@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from fulfillment.models import Fulfilment
-from fulfillment.services import void_unpaid_fulfilments
+from fulfillment.services import start_acceptance_clocks, void_unpaid_fulfilments
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.transitions import transition
 from network_marketplace.webhooks import emit_event
@@ -59,14 +59,9 @@ def confirm_order(*, order: Order, actor: Any) -> Order:
             order = Order.objects.select_for_update().get(pk=order.pk)
             if order.status != Order.Status.PENDING_PAYMENT:
                 return order
-            fulfilments = list(
-                Fulfilment.objects.filter(order=order)
-                .select_related("store")
-                .prefetch_related("lines__order_line__variant")
+            fulfilments = start_acceptance_clocks(
+                order=order, deadline_for=lambda store: now + acceptance_window(store, policy)
             )
-            for fulfilment in fulfilments:
-                fulfilment.accept_deadline = now + acceptance_window(fulfilment.store, policy)
-            Fulfilment.objects.bulk_update(fulfilments, ["accept_deadline"])
             order = _announce_placed(order, fulfilments, now, actor)
             # Stock last: its rows stay locked only until this transaction commits.
             try:

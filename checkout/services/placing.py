@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Variant
-from fulfillment.models import Fulfilment, FulfilmentLine
 from fulfillment.routing_candidates import routing_candidates
+from fulfillment.services import Allocation, open_fulfilments
 from orders.models import COLLECT_METHODS, FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
 from orders.pricing import LineRequest, Quote, quote
 from orders.routing import (
@@ -226,28 +226,24 @@ def _write_order(
             pk__in={a.location_id for d in routing.decisions for a in d.allocations}
         )
     }
-    fulfilments: dict[tuple[int, str, int | None], Fulfilment] = {}
-    holds = []
+    allocations = []
     for order_line, line_quote, decision in zip(
         order_lines, priced.lines, routing.decisions, strict=True
     ):
         line = line_quote.request
         # A transfer: the source sells and sends its stock to the customer's chosen store.
         pickup = line.store if decision.kind == DecisionKind.TRANSFER else None
-        for allocation in decision.allocations:
-            key = (allocation.location_id, line.method, pickup.pk if pickup else None)
-            if key not in fulfilments:
-                # The deadline to accept starts when the order is paid (confirm_order).
-                fulfilments[key] = Fulfilment.objects.create(
-                    order=order,
-                    store=stores[allocation.location_id],
-                    method=line.method,
-                    pickup_store=pickup,
-                )
-            FulfilmentLine.objects.create(
-                fulfilment=fulfilments[key], order_line=order_line, quantity=allocation.quantity
+        allocations += [
+            Allocation(
+                order_line=order_line,
+                location=stores[allocation.location_id],
+                method=line.method,
+                quantity=allocation.quantity,
+                pickup_store=pickup,
             )
-            holds.append((fulfilments[key], stores[allocation.location_id], line, allocation))
+            for allocation in decision.allocations
+        ]
+    opened = open_fulfilments(order=order, allocations=allocations)
     collect_stores = {line.request.store.pk for line in priced.lines if line.request.store}
     record_pickup_slots(
         order=order,
@@ -257,9 +253,9 @@ def _write_order(
     )
     # Checkout holds, under each fulfilment's holder: the payment has this long to go through.
     # Last, so that the stock rows stay locked only until the commit that follows.
-    for fulfilment, store, line, allocation in holds:
+    for fulfilment, allocation in opened:
         reserve_lines(
-            lines=[(store, line.variant, allocation.quantity)],
+            lines=[(allocation.location, allocation.order_line.variant, allocation.quantity)],
             holder=fulfilment_holder(fulfilment.pk),
             kind=Reservation.Kind.CHECKOUT,
             ttl=timedelta(minutes=policy.checkout_hold_minutes),

@@ -18,6 +18,7 @@ from .moves import (
     fulfilment_event_data,
     move_fulfilment,
 )
+from .opening import Allocation, open_fulfilments, start_acceptance_clocks
 from .order_status import roll_up_order_status, rolled_up_status, void_unpaid_fulfilments
 from .pickup_codes import (
     PICKUP_CODE_DIGITS,
@@ -62,6 +63,7 @@ __all__ = [
     "GIVES_STOCK_BACK",
     "PICKUP_CODE_DIGITS",
     "RETURN_BRING_BACK_DAYS",
+    "Allocation",
     "LineInspection",
     "NotThisStoresReturn",
     "PickupCodeVoid",
@@ -86,6 +88,7 @@ __all__ = [
     "mark_uncollected",
     "move_fulfilment",
     "new_pickup_code",
+    "open_fulfilments",
     "pickup_code_digest",
     "receive_return",
     "record_reserve_outcome",
@@ -100,6 +103,7 @@ __all__ = [
     "rolled_up_status",
     "settle_transfer_stock",
     "ship_fulfilment",
+    "start_acceptance_clocks",
     "take_back_at_desk",
     "time_out_fulfilment",
     "time_out_overdue_fulfilments",
