@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from celery._state import _set_task_join_will_block
 
 from config.celery import app as celery_app
 from stores.models import StoreMembership
@@ -28,11 +29,19 @@ def network_language():
 
 @pytest.fixture(autouse=True)
 def tasks_run_eagerly():
-    """Tasks run in the test's process unless a test asks for the real worker."""
+    """Tasks run in the test's process unless a test asks for the real worker.
+
+    Celery marks the process "inside a task" while an eager task runs and puts the mark back
+    afterwards; two threads of a concurrency test running eager tasks at once can put it back
+    in the wrong order and leave it set, and a later test that waits on a real worker's result
+    would then be refused ("Never call result.get() within a task"). Each test starts unmarked.
+    """
     previous = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
+    _set_task_join_will_block(False)
     yield
     celery_app.conf.task_always_eager = previous
+    _set_task_join_will_block(False)
 
 
 @pytest.fixture(autouse=True)
