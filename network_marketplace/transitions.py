@@ -129,34 +129,38 @@ def transition(
     audit_data: Mapping[str, Any] | None = None,
     event_fields: Mapping[str, Any] | None = None,
     before_save: Callable[[Row], None] | None = None,
+    locked: bool = False,
 ) -> Moved[Row]:
     """Move `row` to `target`: lock it (SELECT FOR UPDATE), return it unmoved when it is already
     there, check the move, set `changes` with the status, save, write the event row, the audit
     row (`<lifecycle>.<target>`) and the webhooks. `before_save` runs on the locked, checked row
     (another check, another lock to take in a fixed order). Runs in the caller's transaction,
-    or opens one."""
+    or opens one. `locked=True`: the caller read `row` with SELECT FOR UPDATE in its transaction
+    just before, so it is used as it is instead of being read again."""
     in_transaction = connection.in_atomic_block
     with contextlib.nullcontext() if in_transaction else transaction.atomic():
         status_field = lifecycle.status_field
-        locked = type(row)._default_manager.select_for_update().get(pk=row.pk)
-        previous = getattr(locked, status_field)
+        if locked and not in_transaction:
+            raise ValueError("locked=True needs the caller's transaction, which holds the lock.")
+        row = row if locked else type(row)._default_manager.select_for_update().get(pk=row.pk)
+        previous = getattr(row, status_field)
         if previous == target:
-            return Moved(row=locked, moved=False, previous=previous)
-        lifecycle.check_move(locked, target)
+            return Moved(row=row, moved=False, previous=previous)
+        lifecycle.check_move(row, target)
         if before_save is not None:
-            before_save(locked)
-        setattr(locked, status_field, target)
+            before_save(row)
+        setattr(row, status_field, target)
         changes = dict(changes or {})
         for name, value in changes.items():
-            setattr(locked, name, value)
+            setattr(row, name, value)
         update_fields = [status_field, *changes]
-        if any(f.name == "updated_at" for f in type(locked)._meta.concrete_fields):
+        if any(f.name == "updated_at" for f in type(row)._meta.concrete_fields):
             update_fields.append("updated_at")
-        locked.save(update_fields=update_fields)
+        row.save(update_fields=update_fields)
         reason = (reason or "")[:REASON_MAX_LENGTH]
         if lifecycle.event_model is not None:
             lifecycle.event_model._default_manager.create(
-                **{lifecycle.event_parent: locked},
+                **{lifecycle.event_parent: row},
                 from_status=previous,
                 to_status=target,
                 actor_label=actor_label(actor),
@@ -167,21 +171,21 @@ def transition(
         if reason:
             data["reason"] = reason
         if lifecycle.audit_data is not None:
-            data.update(lifecycle.audit_data(locked))
+            data.update(lifecycle.audit_data(row))
         data.update(audit_data or {})
         record_audit_event(
             actor=actor,
             action=f"{lifecycle.name}.{target}",
-            target=locked,
-            store_id=lifecycle.store_of(locked),
+            target=row,
+            store_id=lifecycle.store_of(row),
             data=data,
         )
         if lifecycle.webhooks is not None:
-            for event in lifecycle.webhooks(locked, previous):
+            for event in lifecycle.webhooks(row, previous):
                 emit_event(
                     event_type=event.event_type,
                     store_id=event.store_id,
                     event_id=event.event_id,
                     data=event.data,
                 )
-    return Moved(row=locked, moved=True, previous=previous)
+    return Moved(row=row, moved=True, previous=previous)

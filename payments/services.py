@@ -130,6 +130,7 @@ def record_charge_result(
             actor=actor,
             reason=answer["failure_message"],
             changes=answer,
+            locked=True,
         )
         payment = moved.row
         if not moved.moved:

@@ -129,6 +129,7 @@ def _announce_placed(
         actor=actor,
         changes={"placed_at": now},
         audit_data={"routing": order.routing_log[-1]["result"]},
+        locked=True,  # confirm_order's
     ).row
     emit_event(
         event_type="order.created",
@@ -199,7 +200,7 @@ def abandon_checkout(*, order: Order, actor: Any, reason: str) -> Order:
             return order
         void_unpaid_fulfilments(order=order, actor=actor, reason=reason)
         order = transition(
-            ORDER_LIFECYCLE, order, Order.Status.CANCELLED, actor=actor, reason=reason
+            ORDER_LIFECYCLE, order, Order.Status.CANCELLED, actor=actor, reason=reason, locked=True
         ).row
         refund_payment(
             order=order,

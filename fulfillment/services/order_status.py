@@ -55,7 +55,9 @@ def roll_up_order_status(*, order: Order, actor: Any, reason: str = "") -> Order
         target = rolled_up_status(locked)
         if target == locked.status or _RANK.get(target, 2) <= _RANK[locked.status]:
             return locked
-        return transition(ORDER_LIFECYCLE, locked, target, actor=actor, reason=reason).row
+        return transition(
+            ORDER_LIFECYCLE, locked, target, actor=actor, reason=reason, locked=True
+        ).row
 
 
 def void_unpaid_fulfilments(*, order: Order, actor: Any, reason: str) -> int:

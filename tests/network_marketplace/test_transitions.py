@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 
 from network_marketplace.errors import IllegalTransition
 from network_marketplace.models import AuditEvent, WebhookDelivery, WebhookEndpoint
@@ -126,3 +127,27 @@ def test_each_lifecycle_is_declared_once_per_model():
     models = [lifecycle.model for lifecycle in lifecycles()]
 
     assert len(models) == len(set(models))
+
+
+def test_a_row_the_caller_locked_is_moved_without_reading_it_again(lyon_payout, hq_admin):
+    with transaction.atomic():
+        locked = Payout.objects.select_for_update().get(pk=lyon_payout.pk)
+        with CaptureQueriesContext(connection) as queries:
+            transition(PAYOUT_LIFECYCLE, locked, Payout.Status.PAID, actor=hq_admin, locked=True)
+
+    assert not any("FOR UPDATE" in query["sql"] for query in queries.captured_queries)
+    lyon_payout.refresh_from_db()
+    assert lyon_payout.status == Payout.Status.PAID
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_said_locked_outside_a_transaction_is_refused(lyon_store, hq_admin):
+    payout = Payout.objects.create(
+        store=lyon_store, amount_cents=500, period_key="2026-W51", idempotency_key="unlocked"
+    )
+
+    with pytest.raises(ValueError, match="locked=True"):
+        transition(PAYOUT_LIFECYCLE, payout, Payout.Status.PAID, actor=hq_admin, locked=True)
+
+    payout.refresh_from_db()
+    assert payout.status == Payout.Status.PENDING
