@@ -14,15 +14,15 @@ returned `moved=True`, in the same transaction.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar, cast
 
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils.translation import gettext as _
 
 from .audit import actor_label, record_audit_event
+from .db import atomic_once
 from .errors import IllegalTransition
 from .webhooks import emit_event
 
@@ -137,11 +137,10 @@ def transition(
     (another check, another lock to take in a fixed order). Runs in the caller's transaction,
     or opens one. `locked=True`: the caller read `row` with SELECT FOR UPDATE in its transaction
     just before, so it is used as it is instead of being read again."""
-    in_transaction = connection.in_atomic_block
-    with contextlib.nullcontext() if in_transaction else transaction.atomic():
+    if locked and not connection.in_atomic_block:
+        raise ValueError("locked=True needs the caller's transaction, which holds the lock.")
+    with atomic_once():
         status_field = lifecycle.status_field
-        if locked and not in_transaction:
-            raise ValueError("locked=True needs the caller's transaction, which holds the lock.")
         row = row if locked else type(row)._default_manager.select_for_update().get(pk=row.pk)
         previous = getattr(row, status_field)
         if previous == target:

@@ -9,9 +9,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-
 from network_marketplace.audit import actor_label
+from network_marketplace.db import atomic_once
 from stores.models import Store
 from stores.selectors import attributed_store_for
 
@@ -54,7 +53,7 @@ def create_order(
     first event. It is attributed to the customer's local store (catchment), else the store
     that placed it, else the first pickup store. Call it in the checkout's transaction."""
     chosen = [q.request.store for q in priced.lines if q.request.store is not None]
-    with transaction.atomic():
+    with atomic_once():
         order = Order.objects.create(
             status=Order.Status.PENDING_PAYMENT,
             channel=channel,
