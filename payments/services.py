@@ -62,19 +62,20 @@ def take_payment(*, order: Order, payment_token: str) -> Payment | None:
     if order.online_payment_cents <= 0:
         return None
     provider = get_provider()
-    payment, created = Payment.objects.get_or_create(
-        idempotency_key=f"order:{order.pk}:charge",
-        defaults={
-            "order": order,
-            "provider": provider.name,
-            "amount_cents": order.online_payment_cents,
-            "currency": order.currency,
-        },
-    )
-    if created:
-        PaymentEvent.objects.create(
-            payment=payment, to_status=payment.status, actor_label=actor_label(CHECKOUT)
+    with transaction.atomic():  # the payment and its first event commit together, once
+        payment, created = Payment.objects.get_or_create(
+            idempotency_key=f"order:{order.pk}:charge",
+            defaults={
+                "order": order,
+                "provider": provider.name,
+                "amount_cents": order.online_payment_cents,
+                "currency": order.currency,
+            },
         )
+        if created:
+            PaymentEvent.objects.create(
+                payment=payment, to_status=payment.status, actor_label=actor_label(CHECKOUT)
+            )
     if payment.status == Payment.Status.SUCCEEDED:
         return payment
     try:
