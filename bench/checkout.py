@@ -94,7 +94,7 @@ def prepare(*, on_hand: int) -> tuple[int, int]:
     return store.pk, variant.pk
 
 
-def client(mode, store_id, variant_id, seconds, async_commit, index, start, out):
+def client(mode, store_id, variant_id, seconds, async_commit, index, start, out, warmup=0):
     """One client: its own process and connection; loops until `seconds` have passed (the
     scarce run: until its first refusal)."""
     setup_django()
@@ -113,6 +113,18 @@ def client(mode, store_id, variant_id, seconds, async_commit, index, start, out)
             cursor.execute("SET synchronous_commit = off")
     won = refused = 0
     latencies = []
+    # Each process's first checkouts load modules, templates and caches: outside the measure.
+    warmed = 0
+    for _ in range(warmup if mode == "checkout" else 0):
+        place_order(
+            customer=CustomerDetails(
+                email=f"bench{index}@example.com", first_name="Bench", last_name=f"Warm {index}"
+            ),
+            lines=[CheckoutLine(variant, 1, FulfilmentMethod.CLICK_COLLECT, store)],
+            actor="bench",
+            payment_token="tok_bench",
+        )
+        warmed += 1
     start.wait()
     # A scarce run goes on until it sells out (within a generous cap), the others for `seconds`.
     deadline = time.perf_counter() + seconds * (10 if mode.endswith("scarce") else 1)
@@ -154,7 +166,7 @@ def client(mode, store_id, variant_id, seconds, async_commit, index, start, out)
         if refused and mode.endswith("scarce"):
             break
     connection.close()
-    out.put((won, refused, latencies))
+    out.put((won, refused, latencies, warmed))
 
 
 def take_one(connection, transaction, store_id: int, variant_id: int) -> None:
@@ -171,14 +183,16 @@ def take_one(connection, transaction, store_id: int, variant_id: int) -> None:
             raise InsufficientStock
 
 
-def run(mode: str, *, clients: int, seconds: float, on_hand: int, async_commit: bool) -> dict:
+def run(
+    mode: str, *, clients: int, seconds: float, on_hand: int, async_commit: bool, warmup: int = 0
+) -> dict:
     store_id, variant_id = prepare(on_hand=on_hand)
     context = mp.get_context("spawn")
     start, out = context.Barrier(clients + 1), context.Queue()
     processes = [
         context.Process(
             target=client,
-            args=(mode, store_id, variant_id, seconds, async_commit, index, start, out),
+            args=(mode, store_id, variant_id, seconds, async_commit, index, start, out, warmup),
         )
         for index in range(clients)
     ]
@@ -192,10 +206,11 @@ def run(mode: str, *, clients: int, seconds: float, on_hand: int, async_commit: 
         process.join()
     won = sum(each[0] for each in results)
     refused = sum(each[1] for each in results)
+    warmed = sum(each[3] for each in results)
     latencies = sorted(latency for each in results for latency in each[2])
     return {
         "mode": mode, "clients": clients, "elapsed": elapsed, "won": won, "refused": refused,
-        "on_hand": on_hand, "store_id": store_id, "variant_id": variant_id,
+        "on_hand": on_hand, "store_id": store_id, "variant_id": variant_id, "warmed": warmed,
         "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0,
     }  # fmt: skip
@@ -211,9 +226,12 @@ def check(result: dict) -> list[str]:
     level = StockLevel.objects.get(store_id=result["store_id"], variant_id=result["variant_id"])
     active = Reservation.objects.active().filter(store_id=result["store_id"])
     moved = StockMovement.objects.filter(store_id=result["store_id"]).aggregate(s=Sum("delta"))
-    held = 0 if result["mode"] == "update" else result["won"]
+    held = 0 if result["mode"] == "update" else result["won"] + result["warmed"]
     problems = []
-    if level.reserved != result["won"] or (active.aggregate(s=Sum("quantity"))["s"] or 0) != held:
+    if (
+        level.reserved != result["won"] + result["warmed"]
+        or (active.aggregate(s=Sum("quantity"))["s"] or 0) != held
+    ):
         problems.append(f"reserved {level.reserved}, active holds {active.count()}, won {held}")
     if level.on_hand != result["on_hand"] or level.on_hand != moved["s"]:
         problems.append(f"on hand {level.on_hand} for {result['on_hand']}, moved {moved['s']}")
@@ -232,6 +250,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--scarce", type=int, default=1000, help="units in the scarce run")
     parser.add_argument("--async-commit", action="store_true")
+    parser.add_argument(
+        "--warmup", type=int, default=3,
+        help="checkouts each client places before the measure starts (the checkout run)",
+    )  # fmt: skip
     parser.add_argument(
         "--runs", default="update,hold,scarce,order,checkout,checkout-scarce",
         help="which runs, comma-separated",
@@ -260,7 +282,7 @@ def main() -> int:
         connection.close()
         result = run(
             mode, clients=options.clients, seconds=options.seconds, on_hand=on_hand,
-            async_commit=options.async_commit,
+            async_commit=options.async_commit, warmup=options.warmup,
         )  # fmt: skip
         problems = check(result)
         failed = failed or bool(problems)
