@@ -3,6 +3,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from network_marketplace.admin import StatusEventInline
 from network_marketplace.errors import DomainError
 
 from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnEvent, ReturnLine
@@ -20,15 +21,8 @@ class FulfilmentLineInline(admin.TabularInline):
         return False
 
 
-class FulfilmentEventInline(admin.TabularInline):
+class FulfilmentEventInline(StatusEventInline):
     model = FulfilmentEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor_label", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 class StuckFilter(admin.SimpleListFilter):
@@ -116,15 +110,9 @@ class ReturnLineInline(admin.TabularInline):
         return False
 
 
-class ReturnEventInline(admin.TabularInline):
+class ReturnEventInline(StatusEventInline):
     model = ReturnEvent
-    extra = 0
-    can_delete = False
     fields = ["created_at", "from_status", "to_status", "store", "actor_label", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Return)

@@ -53,6 +53,21 @@ class ReadOnlyModelAdmin(admin.ModelAdmin):
         return False
 
 
+class StatusEventInline(admin.TabularInline):
+    """A lifecycle's event rows (network_marketplace.models.StatusEvent) under its row, read-only:
+    who moved it, when, from, to, why. Each app's admin sets `model` (and may add fields)."""
+
+    extra = 0
+    can_delete = False
+    fields = ["created_at", "from_status", "to_status", "actor_label", "reason"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyModelAdmin):
     """The audit trail is read-only: it is written by services, never edited."""

@@ -3,6 +3,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from network_marketplace.admin import StatusEventInline
+
 from .models import Order, OrderEvent, OrderLine, OrderPolicy
 from .selectors import routing_log_rows
 
@@ -29,15 +31,8 @@ class OrderLineInline(admin.TabularInline):
         return False
 
 
-class OrderEventInline(admin.TabularInline):
+class OrderEventInline(StatusEventInline):
     model = OrderEvent
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor_label", "reason"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Order)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from network_marketplace.admin import ReadOnlyModelAdmin
+from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
 from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
 from orders.admin import OrderAdmin
@@ -30,16 +30,31 @@ from .models import (
     JournalLine,
     Payment,
     PaymentAccount,
+    PaymentEvent,
     Payout,
     PayoutEvent,
     PayoutPolicy,
     ProviderEvent,
     Refund,
+    RefundEvent,
     SaleSplit,
     Transfer,
+    TransferEvent,
     TransferReversal,
 )
 from .pdf import invoice_pdf
+
+
+class PaymentEventInline(StatusEventInline):
+    model = PaymentEvent
+
+
+class RefundEventInline(StatusEventInline):
+    model = RefundEvent
+
+
+class TransferEventInline(StatusEventInline):
+    model = TransferEvent
 
 
 @admin.register(Payment)
@@ -48,6 +63,7 @@ class PaymentAdmin(ReadOnlyModelAdmin):
     list_filter = ["status", "provider"]
     search_fields = ["order__number", "reference"]
     list_select_related = ["order"]
+    inlines = [PaymentEventInline]
 
 
 @admin.register(Refund)
@@ -56,6 +72,7 @@ class RefundAdmin(ReadOnlyModelAdmin):
     list_filter = ["status"]
     search_fields = ["order__number", "reference", "idempotency_key"]
     list_select_related = ["order"]
+    inlines = [RefundEventInline]
 
 
 # Payouts, invoices and the ledger (read-only: services write them).
@@ -92,15 +109,8 @@ class PayoutPolicyAdmin(admin.ModelAdmin):
         )
 
 
-class PayoutEventInline(admin.TabularInline):
+class PayoutEventInline(StatusEventInline):
     model = PayoutEvent
-    extra = 0
-    can_delete = False
-    readonly_fields = ("created_at", "from_status", "to_status", "actor_label", "reason")
-    fields = readonly_fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Payout)
@@ -408,6 +418,7 @@ class TransferAdmin(ReadOnlyModelAdmin):
     list_filter = ["status", "kind"]
     search_fields = ["order__number", "store__name", "reference", "idempotency_key"]
     list_select_related = ["order", "store"]
+    inlines = [TransferEventInline]
 
 
 @admin.register(TransferReversal)

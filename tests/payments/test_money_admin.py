@@ -10,8 +10,9 @@ from django.utils import timezone
 
 from network_marketplace.models import AuditEvent
 from payments import invoices, payouts
-from payments.models import Invoice, JournalEntry, Payout, PayoutPolicy
+from payments.models import Invoice, JournalEntry, Payment, Payout, PayoutPolicy
 from tests.factories import StoreFactory
+from tests.fulfillment.conftest import home, network, order_for  # noqa: F401 (fixture)
 
 from .money_helpers import book_reversal, book_sale, open_account
 
@@ -115,3 +116,21 @@ def test_changing_the_payout_policy_is_audited(admin_client, db):
         "monthly", 5, 2_000,
     )  # fmt: skip
     assert AuditEvent.objects.filter(action="payout_policy.changed").exists()
+
+
+def test_hq_reads_a_payment_s_moves_on_its_admin_page(admin_client, network):  # noqa: F811
+    # Given an order paid online at the checkout
+    order = order_for(home(network.secateur))
+    payment = Payment.objects.get(order=order)
+
+    # When HQ opens the payment in admin
+    page = admin_client.get(reverse("admin:payments_payment_change", args=[payment.pk]))
+
+    # Then its events say who moved it from where to where
+    assert page.status_code == 200
+    events = [(e.from_status, e.to_status) for e in payment.events.order_by("created_at", "id")]
+    assert events == [("", "pending"), ("pending", "succeeded")]
+    assert (
+        page.content.decode().count("paymentevent_set") == 0 or "events-" in page.content.decode()
+    )
+    assert "succeeded" in page.content.decode()
