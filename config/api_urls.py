@@ -8,6 +8,7 @@ from catalog.api.urls import router as catalog_router
 from checkout.api.urls import router as orders_router
 from fulfillment.api.returns import MyReturnViewSet, StoreReturnViewSet
 from fulfillment.api.urls import router as fulfillment_router
+from marketing_hub.api.urls import router as marketing_router
 from payments.api.urls import router as payments_router
 from stores.api.urls import router as stores_router
 from stores.api.views import WhoAmIView
@@ -27,6 +28,7 @@ router.registry.extend(stores_router.registry)
 router.registry.extend(orders_router.registry)
 router.registry.extend(fulfillment_router.registry)
 router.registry.extend(payments_router.registry)
+router.registry.extend(marketing_router.registry)
 router.register("webhooks", WebhookEndpointViewSet, basename="webhook")
 router.register("my/returns", MyReturnViewSet, basename="my-return")
 router.register(

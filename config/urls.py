@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from checkout import backoffice_urls as endless_aisle
 from fulfillment import backoffice_urls as order_desk
 from fulfillment import desk_urls as returns_desk
+from marketing_hub import backoffice_urls as marketing
 from network_marketplace import views as health
 from payments import account_urls as payment_account
 from payments import backoffice_urls as money
@@ -38,11 +39,13 @@ urlpatterns = [
     path(
         "store/",
         backoffice.mount(
-            store_pages, order_desk, endless_aisle, returns_desk, money, payment_account
+            store_pages, order_desk, endless_aisle, returns_desk, money, payment_account, marketing
         ),
     ),
     path("orders/", include("fulfillment.urls")),
     path("legal/", include("compliance.urls")),
+    path("supplier/", include("marketing_hub.supplier_urls")),
+    path("marketing/feeds/", include("marketing_hub.feed_urls")),
     path("payments/", include("payments.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -190,7 +190,7 @@ class Artwork(models.Model):
 
     item = models.ForeignKey(MarketingItem, on_delete=models.CASCADE, related_name="artworks")
     version = models.PositiveIntegerField(_("version"))
-    pdf = models.FileField(_("print-ready PDF"), upload_to="marketing/artwork/")
+    pdf = models.FileField(_("print-ready PDF"), upload_to="private/marketing/artwork/")
     pdf_sha256 = models.CharField(max_length=64, blank=True)
     page_count = models.PositiveSmallIntegerField(_("pages"), default=1)
     # Per page: {"media": [w, h], "trim": [x0, y0, x1, y1], "bleed": [...]}, in mm.
@@ -295,7 +295,7 @@ class Proof(models.Model):
     # What was printed, resolved at stamping (prices, Omnibus line, fonts and sizes used).
     rendered = models.JSONField(_("rendered"), default=dict, blank=True)
     uses_free_text = models.BooleanField(_("free text used"), default=False)
-    pdf = models.FileField(_("proof PDF"), upload_to="marketing/proofs/")
+    pdf = models.FileField(_("proof PDF"), upload_to="private/marketing/proofs/")
     pdf_sha256 = models.CharField(max_length=64)
     previews = models.JSONField(_("page previews"), default=list, blank=True)
     created_by = models.ForeignKey(

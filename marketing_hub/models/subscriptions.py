@@ -159,7 +159,7 @@ class Deliverable(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     period_start = models.DateField(_("period"))
-    file = models.FileField(_("file"), upload_to="marketing/deliverables/")
+    file = models.FileField(_("file"), upload_to="private/marketing/deliverables/")
     source_digest = models.CharField(max_length=64, blank=True)
     generated_at = models.DateTimeField(_("generated at"))
 

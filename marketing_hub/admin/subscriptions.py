@@ -1,0 +1,1 @@
+"""HQ's admin for the marketing hub: subscriptions."""

@@ -1,0 +1,7 @@
+"""The marketing hub's API: catalogue. `register(router)` adds this module's viewsets."""
+
+from rest_framework.routers import DefaultRouter
+
+
+def register(router: DefaultRouter) -> None:
+    """Nothing yet."""

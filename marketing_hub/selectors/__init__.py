@@ -1,0 +1,1 @@
+"""The marketing hub's read side, one module per topic."""

@@ -1,0 +1,2 @@
+"""The marketing hub's services, one module per topic: artwork and proofs, cart and orders,
+approval, budgets and co-funding, charging, suppliers, subscriptions, deliverables."""

@@ -1,0 +1,1 @@
+"""Beat and worker tasks of the marketing hub: subscriptions."""
