@@ -8,7 +8,8 @@ from decimal import Decimal, InvalidOperation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-_AMOUNT = re.compile(r"^\d+(\.\d{1,2})?$")
+# At most 13 digits of euros: a price fits a bigint of cents with room to spare.
+_AMOUNT = re.compile(r"^\d{1,13}(\.\d{1,2})?$")
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
 
 
@@ -39,8 +40,10 @@ def parse_euros(value: str | int | float) -> int:
     if cleaned.startswith("-"):
         raise AmountError(_("An amount cannot be negative."))
     if not _AMOUNT.match(cleaned):
-        if re.match(r"^\d+\.\d{3,}$", cleaned):
+        if re.match(r"^\d{1,13}\.\d{3,}$", cleaned):
             raise AmountError(_("“%(value)s” has more than two decimals.") % {"value": text})
+        if re.match(r"^\d{14,}(\.\d*)?$", cleaned):
+            raise AmountError(_("The amount is too large."))
         raise AmountError(
             _("“%(value)s” is not an amount in euros (write it like 12,90).") % {"value": text}
         )

@@ -59,3 +59,8 @@ if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$", views.media)
     ]
+
+handler400 = "config.error_views.bad_request"
+handler403 = "config.error_views.permission_denied"
+handler404 = "config.error_views.not_found"
+handler500 = "config.error_views.server_error"

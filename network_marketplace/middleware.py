@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseNotFound, JsonResponse
 from django.http.response import HttpResponseBase
 from django.utils import translation
 
@@ -29,3 +29,36 @@ class NetworkLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefuseNulMiddleware:
+    """A NUL character in an address is never meaningful, and PostgreSQL refuses it in text:
+    stopped at the door, before a filter or a lookup takes it to the database. A path with one
+    names nothing (404); an API query parameter with one is a 400 in the API's error shape.
+    The storefront's own pages clean their parameters themselves (a search for "\\0" finds
+    nothing, it does not fail)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        is_api = request.path_info.startswith("/api/")
+        if "\x00" in request.path_info:
+            if is_api:
+                return _api_error(404, "not_found", translation.gettext("Not found."))
+            return HttpResponseNotFound(translation.gettext("Not found."))
+        if is_api and _has_nul(request):
+            detail = translation.gettext("The address contains a NUL character.")
+            return _api_error(400, "bad_request", detail)
+        return self.get_response(request)
+
+
+def _has_nul(request: HttpRequest) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in request.GET.lists()
+    )
+
+
+def _api_error(status: int, code: str, detail: str) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": detail, "fields": {}}, status=status)

@@ -13,6 +13,7 @@ the ProviderEvent and returns a short note (kept as the event's outcome) or None
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -21,6 +22,7 @@ import stripe
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from network_marketplace.errors import DomainError
 from network_marketplace.models import OutboxMessage
@@ -42,6 +44,45 @@ class InvalidSignature(DomainError):
     http_status = 400
 
 
+class InvalidEvent(DomainError):
+    """A signed body that is not an event: nothing is stored, the provider is told why."""
+
+    code = "invalid_event"
+    http_status = 400
+
+
+EVENT_ID_MAX_LENGTH = 100  # ProviderEvent.event_id
+# Event times between 2000 and 2100: anything else is not a Stripe event's `created`.
+EARLIEST_CREATED, LATEST_CREATED = 946_684_800, 4_102_444_800
+
+
+def _event_from(payload: bytes) -> dict:
+    """The event of a verified body, checked for the fields we keep (id, type, created)."""
+    try:
+        event = json.loads(payload)
+    except (ValueError, RecursionError):
+        raise InvalidEvent(_("The body is not JSON.")) from None
+    if not isinstance(event, dict):
+        raise InvalidEvent(_("The body is not an event object."))
+    event_id, event_type, created = event.get("id"), event.get("type", ""), event.get("created")
+    if not isinstance(event_id, str) or not 0 < len(event_id) <= EVENT_ID_MAX_LENGTH:
+        raise InvalidEvent(_("The event has no usable id."))
+    if not isinstance(event_type, str) or len(event_type) > 100:
+        raise InvalidEvent(_("The event's type is not valid."))
+    if (
+        isinstance(created, bool)
+        or not isinstance(created, int)
+        or not EARLIEST_CREATED <= created <= LATEST_CREATED
+    ):
+        raise InvalidEvent(_("The event's creation time is not valid."))
+    if b"\\u0000" in payload:  # PostgreSQL's jsonb refuses NUL in text
+        raise InvalidEvent(_("The event contains a NUL character."))
+    account = event.get("account")
+    if account is not None and (not isinstance(account, str) or len(account) > 100):
+        raise InvalidEvent(_("The event's account is not valid."))
+    return event
+
+
 def register_event_handler(event_type: str, handler: EventHandler) -> None:
     """Process provider events of `event_type` (e.g. "payout.paid") with `handler(event)`.
     Register at import time (an app's `ready()`); one handler per type, the last one wins."""
@@ -49,21 +90,28 @@ def register_event_handler(event_type: str, handler: EventHandler) -> None:
 
 
 def receive_stripe_event(*, payload: bytes, signature: str) -> tuple[ProviderEvent, bool]:
-    """Verify and store a Stripe webhook; (event, created). Raises InvalidSignature. A repeat
-    of an event already received returns it with created=False and enqueues nothing."""
-    event, error = None, "No webhook secret is configured."
+    """Verify and store a Stripe webhook; (event, created). Raises InvalidSignature, or
+    InvalidEvent for a signed body that is not an event we can keep. A repeat of an event
+    already received returns it with created=False and enqueues nothing."""
+    verified = False
     # Stripe signs the platform's events and its connected accounts' (a Connect endpoint) with
     # one secret per endpoint: STRIPE_WEBHOOK_SECRET may list both, comma-separated.
-    for secret in filter(
-        None, (part.strip() for part in settings.STRIPE_WEBHOOK_SECRET.split(","))
-    ):
+    secrets = [part.strip() for part in settings.STRIPE_WEBHOOK_SECRET.split(",") if part.strip()]
+    if not secrets:
+        logger.error("a Stripe webhook arrived but STRIPE_WEBHOOK_SECRET is not set")
+    for secret in secrets:
         try:
-            event = stripe.Webhook.construct_event(payload, signature, secret).to_dict()
-            break
-        except (stripe.SignatureVerificationError, ValueError) as failure:
-            error = str(failure)
-    if event is None:
-        raise InvalidSignature(error)
+            stripe.WebhookSignature.verify_header(
+                payload, signature, secret, stripe.Webhook.DEFAULT_TOLERANCE
+            )
+        except (stripe.SignatureVerificationError, ValueError):
+            continue
+        verified = True
+        break
+    if not verified:
+        # The same words whatever failed: an unauthenticated caller learns nothing of our set-up.
+        raise InvalidSignature(_("The Stripe-Signature header does not match this request."))
+    event = _event_from(payload)
     existing = ProviderEvent.objects.filter(event_id=event["id"]).first()
     if existing is not None:
         return existing, False
@@ -74,7 +122,7 @@ def receive_stripe_event(*, payload: bytes, signature: str) -> tuple[ProviderEve
                 event_id=event["id"],
                 type=event.get("type", ""),
                 account=event.get("account") or "",
-                created=datetime.fromtimestamp(int(event.get("created") or 0), tz=UTC),
+                created=datetime.fromtimestamp(event["created"], tz=UTC),
                 payload=event,
             )
             enqueue(

@@ -6,7 +6,7 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .provider_events import InvalidSignature, receive_stripe_event
+from .provider_events import InvalidEvent, InvalidSignature, receive_stripe_event
 
 
 @csrf_exempt
@@ -17,6 +17,6 @@ def stripe_webhook(request: HttpRequest) -> JsonResponse:
         event, created = receive_stripe_event(
             payload=request.body, signature=request.headers.get("Stripe-Signature", "")
         )
-    except InvalidSignature as error:
-        return JsonResponse({"code": error.code, "detail": error.message}, status=400)
+    except (InvalidSignature, InvalidEvent) as error:
+        return JsonResponse({"code": error.code, "detail": error.message, "fields": {}}, status=400)
     return JsonResponse({"received": event.event_id, "duplicate": not created})

@@ -2,11 +2,35 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import Http404, HttpRequest, JsonResponse
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from network_marketplace.errors import DomainError
+
+API_PREFIX = "/api/"
+
+
+def error_body(code: str, detail: str) -> dict:
+    return {"code": code, "detail": detail, "fields": {}}
+
+
+def is_api_request(request: HttpRequest) -> bool:
+    return request.path_info.startswith(API_PREFIX)
+
+
+def json_error(request: HttpRequest, http_status: int, code: str, detail: str) -> JsonResponse:
+    """The one error shape for what Django itself answers under /api/ (no route, a body over
+    the limit, a crash): the same body a view's error has."""
+    return JsonResponse(error_body(code, detail), status=http_status)
+
+
+def _not_found_detail() -> str:
+    # Never the model's name ("No Store matches the given query."): the caller's words.
+    return _("Not found.")
 
 
 def _first_code(codes) -> str:
@@ -26,6 +50,15 @@ def exception_handler(exc, context):
             body["facts"] = {key: str(value) for key, value in exc.facts.items()}
         return Response(body, status=exc.http_status)
 
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent):
+        return Response(
+            error_body("request_too_large", _("The request body is too large.")),
+            status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+        )
+    if isinstance(exc, Http404 | exceptions.NotFound):
+        return Response(
+            error_body("not_found", _not_found_detail()), status=status.HTTP_404_NOT_FOUND
+        )
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
@@ -33,7 +66,7 @@ def exception_handler(exc, context):
         fields = exc.detail if isinstance(exc.detail, dict) else {"non_field_errors": exc.detail}
         response.data = {
             "code": "invalid",
-            "detail": "The request has invalid fields.",
+            "detail": _("The request has invalid fields."),
             "fields": fields,
         }
         response.status_code = status.HTTP_400_BAD_REQUEST

@@ -9,12 +9,13 @@ parser, used by the batch endpoint only, reads the stream itself with its own ce
 from __future__ import annotations
 
 import codecs
-import json
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
 from rest_framework.parsers import BaseParser
+
+from network_marketplace.api.parsers import loads_bounded
 
 MAX_BATCH_BYTES = 64 * 1024 * 1024
 
@@ -43,6 +44,7 @@ class LargeJSONParser(BaseParser):
             raise RequestTooLarge
         encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
         try:
-            return json.loads(codecs.decode(raw, encoding))
-        except (ValueError, LookupError) as error:
-            raise exceptions.ParseError(f"JSON parse error - {error}") from None
+            text = codecs.decode(raw, encoding)
+        except (ValueError, LookupError):
+            raise exceptions.ParseError(_("The body is not valid UTF-8.")) from None
+        return loads_bounded(text)

@@ -158,6 +158,10 @@ class _RowsField(serializers.ListField):
             self.fail("empty")
         if len(data) > MAX_FEED_ROWS:
             self.fail("max_length", max_length=MAX_FEED_ROWS)
+        # Row numbers are ours (a file upload's `_row` is its line): a client's is dropped.
+        for row in data:
+            if isinstance(row, dict) and "_row" in row:
+                del row["_row"]
         return data
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from catalog.models import PriceHistory
@@ -30,6 +31,7 @@ from ..models import StockLevel, StockMovement, Store
 from .feed_rows import (
     INT_MAX,
     MAX_REPORTED_ERRORS,
+    POSITION_MAX,
     FeedResult,
     RowError,
     StockFeedRejected,
@@ -119,7 +121,7 @@ def _staged(
             type(on_hand) is int
             and 0 <= on_hand <= int_max
             and type(position) is int
-            and position >= 0
+            and 0 <= position <= POSITION_MAX
             and raw.get("price_cents") is None
             and raw.get("price") is None
         ):
@@ -134,7 +136,7 @@ def _staged(
             price_cents = None
         else:
             price_cents = parse_price_cents(raw, row=row, errors=errors)
-        if type(position) is not int or position < 0:
+        if type(position) is not int or not 0 <= position <= POSITION_MAX:
             position = parse_position(raw, row=row, errors=errors)
         if len(errors) == count_before:
             yield (row, sku, on_hand, price_cents, position, False)
@@ -363,10 +365,16 @@ def apply_bulk_in_parts(
     chunks = _split_by_sku(rows, parts)
     checked = threading.Barrier(len(chunks), timeout=PARALLEL_FEED_CHECK_TIMEOUT)
     staged: list[_StagedPart | None] = [None] * len(chunks)
+    # Row errors speak the caller's language: a new thread starts with none active.
+    language = translation.get_language()
 
     def apply_part(number: int) -> None:
         try:
-            with transaction.atomic(), connection.cursor() as cursor:
+            with (
+                translation.override(language),
+                transaction.atomic(),
+                connection.cursor() as cursor,
+            ):
                 chunk = chunks[number]
                 part = staged[number] = _stage_and_check(cursor, iter(chunk), len(chunk), plan)
                 checked.wait()

@@ -78,6 +78,13 @@ class FeedResult:
 
 
 INT_MAX = 2_147_483_647  # on_hand is a PostgreSQL integer
+POSITION_MAX = 2**63 - 1  # positions are PostgreSQL bigints
+# Timestamps become positions in microseconds since 1970: earlier ones would be negative, and
+# the year 9999 is as far as a date goes.
+EARLIEST_TIMESTAMP = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_TIMESTAMP = datetime(9999, 1, 1, tzinfo=UTC)
+# More digits than any bound above: refused before Python converts them.
+MAX_DIGITS = 19
 
 
 def parse_int(
@@ -99,6 +106,9 @@ def parse_int(
         text = str(value if value is not None else "").strip()
         if not text.lstrip("-").isdigit():
             errors.append(RowError(row, field_name, _("A whole number is expected.")))
+            return None
+        if len(text.lstrip("-")) > MAX_DIGITS:
+            errors.append(RowError(row, field_name, _("The number is too large.")))
             return None
         number = int(text)
     if number < minimum:
@@ -138,13 +148,16 @@ def parse_price_cents(raw: dict, *, row: int, errors: list[RowError]) -> int | N
 def parse_position(raw: dict, *, row: int, errors: list[RowError]) -> int | None:
     if raw.get("sequence") not in (None, ""):
         return parse_int(
-            raw["sequence"], row=row, field_name="sequence", errors=errors, maximum=2**63 - 1
+            raw["sequence"], row=row, field_name="sequence", errors=errors, maximum=POSITION_MAX
         )
     stamp = raw.get("source_timestamp")
     if stamp in (None, ""):
         errors.append(RowError(row, "sequence", _("A sequence or a source_timestamp is required.")))
         return None
-    moment = stamp if isinstance(stamp, datetime) else parse_datetime(str(stamp).strip())
+    try:
+        moment = stamp if isinstance(stamp, datetime) else parse_datetime(str(stamp).strip())
+    except ValueError:  # well formed, but no such day or hour (2031-02-30, 25:00)
+        moment = None
     if moment is None:
         errors.append(
             RowError(row, "source_timestamp", _("An ISO 8601 date and time is expected."))
@@ -155,13 +168,28 @@ def parse_position(raw: dict, *, row: int, errors: list[RowError]) -> int | None
             RowError(row, "source_timestamp", _("The time zone is missing (e.g. +01:00 or Z)."))
         )
         return None
+    try:
+        in_range = EARLIEST_TIMESTAMP <= moment < LATEST_TIMESTAMP
+    except OverflowError:  # 0001-01-01T00:30+01:00 is before the first representable instant
+        in_range = False
+    if not in_range:
+        errors.append(
+            RowError(
+                row,
+                "source_timestamp",
+                _("The date must be between 1970 and 9998."),
+            )
+        )
+        return None
     return int(moment.astimezone(UTC).timestamp() * 1_000_000)
 
 
 def feed_sku(raw: Any) -> str:
-    """A row's SKU as every step of a feed compares it: text, without surrounding spaces."""
+    """A row's SKU as every step of a feed compares it: text, without surrounding spaces. A NUL
+    (which PostgreSQL refuses in text) becomes U+FFFD, so such a SKU is simply unknown."""
     sku = raw.get("sku") if isinstance(raw, dict) else ""
-    return sku.strip() if type(sku) is str else str(sku or "").strip()
+    text = sku.strip() if type(sku) is str else str(sku or "").strip()
+    return text.replace("\x00", "\ufffd") if "\x00" in text else text
 
 
 def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[RowError]]:
@@ -200,7 +228,7 @@ def validate_feed_rows(raw_rows: list[dict]) -> tuple[list[FeedRow], dict, list[
         else:
             price_cents = parse_price_cents(raw, row=row, errors=errors)
         position = raw.get("sequence")
-        if type(position) is not int or position < 0:
+        if type(position) is not int or not 0 <= position <= POSITION_MAX:
             position = parse_position(raw, row=row, errors=errors)
         if price_cents is not None and sku in refs:
             bounds = refs[sku].bounds

@@ -6,10 +6,11 @@ import threading
 
 import pytest
 from django.db import connection
+from rest_framework.test import APIClient
 
 from catalog.models import Variant
 from stores.models import StockLevel, StockMovement
-from stores.services import StockFeedRejected, apply_stock_feed, feed_bulk
+from stores.services import StockFeedRejected, apply_stock_feed, feed_bulk, issue_api_key
 from tests.factories import CategoryFactory, ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -208,3 +209,20 @@ def test_the_stock_batch_endpoint_applies_a_large_batch_in_parts(
     assert rejected.status_code == 400
     assert [(e["row"], e["field"]) for e in rejected.json()["errors"]] == [(251, "sku")]
     assert set(on_hand(store).values()) == {9}
+
+
+def test_row_errors_of_a_batch_in_parts_speak_the_callers_language(small_parts, store, skus):
+    client = APIClient()
+    secret = issue_api_key(store=store, name="ERP Lille", actor=None).secret
+    client.credentials(HTTP_AUTHORIZATION=f"Api-Key {secret}")
+    rows = [{"sku": sku, "on_hand": 9, "sequence": 3} for sku in skus]
+    rows[10]["on_hand"] = "plenty"
+    rows[300]["on_hand"] = "beaucoup"
+    url = f"/api/v1/stores/{store.slug}/stock/batch/"
+
+    english = client.post(url, {"rows": rows}, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    french = client.post(url, {"rows": rows}, format="json", HTTP_ACCEPT_LANGUAGE="fr")
+
+    assert [e["message"] for e in english.json()["errors"]] == ["A whole number is expected."] * 2
+    assert french.json()["errors"][0]["message"] != "A whole number is expected."
+    assert on_hand(store) == {}
