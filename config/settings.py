@@ -337,6 +337,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 3300},
     },
+    # Forgets the other write endpoints' Idempotency-Keys once they are a day old.
+    "purge-idempotency-keys": {
+        "task": "network_marketplace.tasks.purge_idempotency_keys",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3300},
+    },
     # Deletes the guest carts nobody touched for GUEST_CART_DAYS (accounts keep theirs).
     "orders-delete-stale-guest-carts": {
         "task": "orders.tasks.delete_stale_guest_carts",
@@ -367,6 +373,8 @@ OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
 OUTBOX_RETRY_BASE_SECONDS = env.float("OUTBOX_RETRY_BASE_SECONDS", default=30)
 OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 OUTBOX_TASK_TIME_BUDGET_SECONDS = env.float("OUTBOX_TASK_TIME_BUDGET_SECONDS", default=60)
+# How long a retry with an Idempotency-Key waits for the first request's answer before a 409.
+IDEMPOTENCY_WAIT_SECONDS = env.float("IDEMPOTENCY_WAIT_SECONDS", default=5)
 # Webhook URLs may point to private addresses (localhost, LAN) only in the embedded profile.
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 

@@ -288,3 +288,32 @@ class WebhookDelivery(models.Model):
         if self.message is not None and self.message.status == OutboxMessage.Status.DEAD:
             return "dead"
         return "retrying" if self.attempts else "pending"
+
+
+class IdempotencyKey(models.Model):
+    """An `Idempotency-Key` sent to a write endpoint (`scope`: which endpoint and which of its
+    objects), claimed before the work and answered after (network_marketplace/idempotency.py).
+    The unique row makes one of two simultaneous requests the owner. The orders API keeps its
+    own table (orders.OrderRequest), which also remembers the order it wrote."""
+
+    scope = models.CharField(max_length=80)
+    principal = models.CharField(max_length=40)  # "k<api key id>" or "u<user id>"
+    key = models.CharField(max_length=255)
+    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request's data
+    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
+    response = models.TextField(blank=True)  # the answer's JSON as sent
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    attempt_started_at = models.DateTimeField(default=timezone.now)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("idempotency key")
+        verbose_name_plural = _("idempotency keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "principal", "key"], name="idempotency_key_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.principal} {self.key}"

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
 
+from . import idempotency
 from .health import HEARTBEAT_CACHE_KEY
 from .outbox import deliver_due_messages, nudge_delivery
 
@@ -29,3 +30,9 @@ def deliver_outbox() -> dict:
     if report.more:
         nudge_delivery()
     return {"sent": report.sent, "retried": report.retried, "dead": report.dead}
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def purge_idempotency_keys() -> int:
+    """Every hour: forget the write endpoints' Idempotency-Keys older than a day. Idempotent."""
+    return idempotency.purge_expired()

@@ -363,7 +363,7 @@ class OrderRequest(models.Model):
     retry gets the first answer back and never places a second order; a retry while the first
     request runs gets a 409. A claim left unanswered (the process died) may be taken over after
     a lease, once the order that request may have written is accounted for
-    (orders/api/idempotency.py). Kept for a day, after which the key may be used again.
+    (checkout/api/idempotency.py). Kept for a day, after which the key may be used again.
     """
 
     principal = models.CharField(max_length=40)  # "k<api key id>" or "u<user id>"

@@ -29,18 +29,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from network_marketplace.audit import actor_label
+from network_marketplace.idempotency import principal_of
 from orders.models import Order, OrderRequest
 
 MAX_KEY_LENGTH = 255
 TTL = timedelta(hours=24)
 # A claim without an answer after this long belongs to a request that died: take it over.
 LEASE = timedelta(minutes=2)
-
-
-def principal_of(principal) -> str:
-    """Keys are per caller: another caller can't read or collide with yours."""
-    api_key = getattr(principal, "api_key", None)
-    return f"k{api_key.pk}" if api_key is not None else f"u{principal.pk}"
 
 
 @dataclass(frozen=True)

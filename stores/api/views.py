@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
@@ -16,7 +17,7 @@ from rest_framework.views import APIView
 
 from catalog.models import Product
 from catalog.selectors import price_bounds_for_variants, variants_by_sku
-from network_marketplace.idempotency import fingerprint
+from network_marketplace import idempotency
 from stores.models import StockLevel, StockMovement, Store
 from stores.selectors import (
     may_set_prices,
@@ -28,7 +29,6 @@ from stores.selectors import (
 )
 from stores.services import PriceOutOfBounds, StockFeedRejected, apply_stock_feed, update_offer
 
-from . import idempotency
 from .parsers import LargeJSONParser
 from .serializers import (
     AvailabilityQuerySerializer,
@@ -63,7 +63,9 @@ IDEMPOTENCY_KEY = OpenApiParameter(
     OpenApiParameter.HEADER,
     required=False,
     description="Optional. A retry with the same key within 24 h gets the first answer back "
-    "(header Idempotent-Replayed: true). The batch is idempotent by position anyway.",
+    "(header Idempotent-Replayed: true); while the first request still runs, a retry waits a "
+    "few seconds for its answer, then gets 409 `request_in_progress`; the key with another body "
+    "is a 422. The batch is idempotent by position anyway.",
 )
 ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description="Invalid fields."),
@@ -250,6 +252,9 @@ class StoreStockViewSet(StoreScopedViewSet):
             403: OpenApiResponse(ErrorSerializer, description="Your role can't change prices."),
             404: ERRORS[404],
             413: OpenApiResponse(ErrorSerializer, description="The request is too large."),
+            409: OpenApiResponse(
+                ErrorSerializer, description="A request with this Idempotency-Key still runs."
+            ),
             422: OpenApiResponse(
                 ErrorSerializer, description="The Idempotency-Key was used for another body."
             ),
@@ -281,50 +286,68 @@ class StoreStockViewSet(StoreScopedViewSet):
         body = StockBatchInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rows, reference = body.validated_data["rows"], body.validated_data["reference"]
-        cache_name = body_fingerprint = None
-        if key:
-            cache_name = idempotency.cache_key(
-                principal=request.user, scope=f"stock-batch:{store.pk}", key=key
-            )
-            body_fingerprint = fingerprint(body.validated_data)
-            stored = idempotency.lookup(cache_name)
-            if stored is not None:
-                if stored.fingerprint != body_fingerprint:
-                    return _error(
-                        "idempotency_key_reused",
-                        _("This Idempotency-Key was used for another request."),
-                        status.HTTP_422_UNPROCESSABLE_ENTITY,
-                    )
-                return Response(
-                    stored.body, status=stored.status, headers={"Idempotent-Replayed": "true"}
-                )
         if not may_set_prices(request.user, store) and _rows_carry_prices(rows):
             raise exceptions.PermissionDenied(_("Your role can't change prices."))
+        if not key:
+            http_status, data = self._apply_batch(store, rows, reference)
+            return Response(data, status=http_status)
+        claim = idempotency.claim(
+            scope=f"stock-batch:{store.pk}",
+            principal=request.user,
+            key=key,
+            body_fingerprint=idempotency.fingerprint(body.validated_data),
+            wait=settings.IDEMPOTENCY_WAIT_SECONDS,
+        )
+        if not claim.owned:
+            return _answer_for_claim(claim)
+        try:
+            http_status, data = self._apply_batch(store, rows, reference)
+        except BaseException:
+            idempotency.give_up(claim.row)
+            raise
+        idempotency.complete(claim.row, status_code=http_status, body=data)
+        return Response(data, status=http_status)
+
+    def _apply_batch(self, store: Store, rows: list, reference: str) -> tuple[int, dict]:
         try:
             result = apply_stock_feed(
                 store=store,
                 rows=rows,
                 source=StockMovement.Source.API,
-                actor=request.user,
+                actor=self.request.user,
                 reference=reference,
             )
         except StockFeedRejected as rejected:
-            return Response(
-                {
-                    "code": rejected.code,
-                    "detail": rejected.message,
-                    "fields": {},
-                    "errors": [error.as_dict() for error in rejected.errors],
-                    "error_count": rejected.error_count,
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        data = FeedResultSerializer(result.as_dict()).data
-        if cache_name:
-            idempotency.remember(
-                cache_name, idempotency.StoredResponse(body_fingerprint, status.HTTP_200_OK, data)
-            )
-        return Response(data)
+            return status.HTTP_400_BAD_REQUEST, {
+                "code": rejected.code,
+                "detail": rejected.message,
+                "fields": {},
+                "errors": [error.as_dict() for error in rejected.errors],
+                "error_count": rejected.error_count,
+            }
+        return status.HTTP_200_OK, dict(FeedResultSerializer(result.as_dict()).data)
+
+
+def _answer_for_claim(claim: idempotency.KeyClaim) -> Response:
+    """Another request holds the key: the same body gets its answer (or 409 while it still
+    runs), another body a 422; as the orders API answers."""
+    if claim.mismatch:
+        return _error(
+            "idempotency_key_reused",
+            _("This Idempotency-Key was used for another request."),
+            status.HTTP_422_UNPROCESSABLE_ENTITY,
+        )
+    if claim.replay:
+        return Response(
+            claim.answer, status=claim.row.status_code, headers={"Idempotent-Replayed": "true"}
+        )
+    response = _error(
+        "request_in_progress",
+        _("A request with this Idempotency-Key is still running: retry later."),
+        status.HTTP_409_CONFLICT,
+    )
+    response["Retry-After"] = "2"
+    return response
 
 
 def _rows_carry_prices(rows) -> bool:
