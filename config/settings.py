@@ -284,9 +284,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "network_marketplace.tasks.record_worker_heartbeat",
         "schedule": timedelta(seconds=60),
     },
-    # Delivers what a lost nudge or a dead worker left in the outbox.
+    # Nudges a delivery when the outbox holds due messages (a lost nudge, a dead worker).
     "outbox-sweep": {
-        "task": "network_marketplace.tasks.deliver_outbox",
+        "task": "network_marketplace.tasks.sweep_outbox",
         "schedule": timedelta(seconds=30),
     },
     # Tidies expired holds on stock; an expired hold already stops counting before it runs.
@@ -362,6 +362,15 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 60 * 60},
     },
 }
+# The periodic jobs run on a queue of their own, served by a worker of their own (see
+# docker-compose.yml), so that a flood of ordinary tasks (webhook deliveries, e-mails) can never
+# make them wait past their expiry. Every job above must therefore stay short: a periodic job
+# with long work nudges a task on the ordinary queue (the outbox sweep does).
+CELERY_PERIODIC_QUEUE = env("CELERY_PERIODIC_QUEUE", default="periodic")
+# /healthz answers 503 when the heartbeat job (every 60 s) last ran longer ago than this.
+HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=180)
+for _job in CELERY_BEAT_SCHEDULE.values():
+    _job.setdefault("options", {}).setdefault("queue", CELERY_PERIODIC_QUEUE)
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
 
@@ -375,6 +384,9 @@ OUTBOX_RETRY_MAX_SECONDS = env.float("OUTBOX_RETRY_MAX_SECONDS", default=3600)
 OUTBOX_TASK_TIME_BUDGET_SECONDS = env.float("OUTBOX_TASK_TIME_BUDGET_SECONDS", default=60)
 # How long a retry with an Idempotency-Key waits for the first request's answer before a 409.
 IDEMPOTENCY_WAIT_SECONDS = env.float("IDEMPOTENCY_WAIT_SECONDS", default=5)
+# A webhook endpoint whose deliveries fail this many times in a row is paused, and its owner
+# and HQ are told (it backs off well before: network_marketplace.webhooks).
+WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=50)
 # Webhook URLs may point to private addresses (localhost, LAN) only in the embedded profile.
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 

@@ -219,6 +219,11 @@ class WebhookEndpoint(models.Model):
     event_types = models.JSONField(_("events"), default=list)
     secret = models.CharField(max_length=100, editable=False)
     active = models.BooleanField(_("active"), default=True)
+    # Deliveries failed in a row (any success resets it): past a few the endpoint backs off,
+    # past WEBHOOK_PAUSE_AFTER_FAILURES it is paused and its owner told.
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
+    paused_reason = models.CharField(_("why it was paused"), max_length=200, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

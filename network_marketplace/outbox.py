@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -81,17 +82,40 @@ def enqueue(*, kind: str, payload: dict, dedupe_key: str) -> OutboxMessage:
     return message
 
 
+# One pending nudge at a time (and one per window for delayed ones): a thousand commits, or a
+# thousand retries falling due together, queue one delivery task, not a thousand. The task
+# clears the mark when it starts, so work committed while it runs gets a nudge of its own.
+NUDGE_PENDING_KEY = "outbox:nudge-pending"
+NUDGE_PENDING_SECONDS = 120  # a nudge lost with its worker is forgotten after this
+DELAYED_NUDGE_WINDOW_SECONDS = 15
+
+
 def nudge_delivery(countdown: float | None = None) -> None:
-    """Ask a worker to deliver now (or in `countdown` seconds). Losing a nudge is harmless:
-    the beat sweep picks the message up."""
+    """Ask a worker to deliver now (or in `countdown` seconds), unless a nudge for then is
+    already queued. Losing a nudge is harmless: the beat sweep picks the message up."""
     from .tasks import deliver_outbox
 
     if countdown and deliver_outbox.app.conf.task_always_eager:
         return  # In-process tasks cannot wait: the embedded beat's sweep retries on time.
+    if countdown:
+        due = int((timezone.now().timestamp() + countdown) // DELAYED_NUDGE_WINDOW_SECONDS)
+        mark, ttl = f"outbox:nudge-at:{due}", int(countdown) + NUDGE_PENDING_SECONDS
+    else:
+        mark, ttl = NUDGE_PENDING_KEY, NUDGE_PENDING_SECONDS
     try:
+        if not deliver_outbox.app.conf.task_always_eager and not cache.add(mark, 1, ttl):
+            return  # one is already on its way
         deliver_outbox.apply_async(countdown=countdown)
     except Exception:
         logger.warning("outbox nudge not sent; the periodic sweep will deliver", exc_info=True)
+
+
+def clear_nudge_mark() -> None:
+    """Called by the delivery task as it starts: the next commit may nudge again."""
+    try:
+        cache.delete(NUDGE_PENDING_KEY)
+    except Exception:
+        logger.warning("outbox nudge mark not cleared; it expires by itself", exc_info=True)
 
 
 def retry_delay(attempts: int, *, rng: random.Random | None = None) -> timedelta:

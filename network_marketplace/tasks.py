@@ -5,7 +5,8 @@ from django.utils import timezone
 
 from . import idempotency
 from .health import HEARTBEAT_CACHE_KEY
-from .outbox import deliver_due_messages, nudge_delivery
+from .models import OutboxMessage
+from .outbox import clear_nudge_mark, deliver_due_messages, nudge_delivery
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -26,6 +27,7 @@ def deliver_outbox() -> dict:
 
     Idempotent: it claims with SKIP LOCKED and leases, so any number may run at once or again.
     """
+    clear_nudge_mark()
     report = deliver_due_messages(time_budget_seconds=settings.OUTBOX_TASK_TIME_BUDGET_SECONDS)
     if report.more:
         nudge_delivery()
@@ -36,3 +38,14 @@ def deliver_outbox() -> dict:
 def purge_idempotency_keys() -> int:
     """Every hour: forget the write endpoints' Idempotency-Keys older than a day. Idempotent."""
     return idempotency.purge_expired()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def sweep_outbox() -> bool:
+    """Periodic (on the periodic queue, so it must stay short): when messages are due, nudge
+    a delivery on the ordinary queue, where the long delivery work runs. Covers a lost nudge
+    and retries whose delayed nudge was merged into another. Returns whether it nudged."""
+    if not OutboxMessage.objects.due(timezone.now()).exists():
+        return False
+    nudge_delivery()
+    return True

@@ -41,7 +41,8 @@ from django.utils.translation import gettext_lazy
 
 from .audit import Actor, record_audit_event
 from .errors import DomainError
-from .models import OutboxMessage, WebhookDelivery, WebhookEndpoint
+from .models import OutboxMessage, User, WebhookDelivery, WebhookEndpoint
+from .notifications import send_templated_email
 from .outbox import PermanentFailure, enqueue, register_handler
 
 WEBHOOK_KIND = "webhook"
@@ -50,6 +51,12 @@ PING_EVENT = "webhook.ping"
 SIGNATURE_HEADER = "X-Network-Signature"
 MAX_ENDPOINTS_PER_STORE = 10
 TIMEOUT_SECONDS = 5
+# A receiver that does not accept the connection quickly is down: don't wait the full timeout.
+CONNECT_TIMEOUT_SECONDS = 2
+# Failures in a row after which an endpoint backs off: no attempt until a pause that doubles
+# with each failure (capped), so a dead receiver costs the workers nothing.
+BACKOFF_AFTER_FAILURES = 5
+BACKOFF_MAX_SECONDS = 3600
 RESPONSE_SNIPPET_BYTES = 500
 
 # The events an endpoint may subscribe to. Apps that emit a new event type add it here.
@@ -287,7 +294,7 @@ def update_endpoint(
     with transaction.atomic():
         endpoint = WebhookEndpoint.objects.select_for_update().get(pk=endpoint.pk)
         new_types = _validated(url, event_types)
-        changes = {}
+        changes: dict[str, Any] = {}
         for name, value in (
             ("url", url),
             ("event_types", new_types),
@@ -297,6 +304,11 @@ def update_endpoint(
             if value is not None and getattr(endpoint, name) != value:
                 changes[name] = value
                 setattr(endpoint, name, value)
+        if changes.get("active") is True:
+            # Resumed: it starts afresh (its failed deliveries can be retried from admin).
+            endpoint.consecutive_failures, endpoint.paused_reason = 0, ""
+            endpoint.last_failure_at = None
+            changes |= {"consecutive_failures": 0, "paused_reason": "", "last_failure_at": None}
         if changes:
             endpoint.save(update_fields=[*changes, "updated_at"])
             record_audit_event(
@@ -473,7 +485,13 @@ def deliver_webhook(message: OutboxMessage) -> None:
     endpoint = delivery.endpoint
     if not endpoint.active:
         raise PermanentFailure("The webhook endpoint is disabled.")
-    _check_resolves_to_public(endpoint.url)
+    if (wait := backoff_remaining(endpoint, timezone.now())) > 0:
+        raise WebhookDeliveryFailed(f"The endpoint backs off for {wait:.0f} s after failures.")
+    try:
+        _check_resolves_to_public(endpoint.url)
+    except WebhookDeliveryFailed:
+        _record_endpoint_failure(endpoint)
+        raise
 
     body = json.dumps(payload["event"], separators=(",", ":"), ensure_ascii=False).encode()
     headers = {
@@ -490,7 +508,7 @@ def deliver_webhook(message: OutboxMessage) -> None:
             endpoint.url,
             data=body,
             headers=headers,
-            timeout=TIMEOUT_SECONDS,
+            timeout=(CONNECT_TIMEOUT_SECONDS, TIMEOUT_SECONDS),
             allow_redirects=False,
             stream=True,
         ) as response:
@@ -512,7 +530,78 @@ def deliver_webhook(message: OutboxMessage) -> None:
         delivered_at=now if delivered else None,
     )
     if not delivered:
+        _record_endpoint_failure(endpoint)
         raise WebhookDeliveryFailed(error or f"HTTP {status_code}")
+    if endpoint.consecutive_failures:
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
+
+
+def backoff_remaining(endpoint: WebhookEndpoint, now: datetime) -> float:
+    """Seconds before this endpoint may be tried again (0: now)."""
+    failures = endpoint.consecutive_failures
+    if failures < BACKOFF_AFTER_FAILURES or endpoint.last_failure_at is None:
+        return 0.0
+    pause = min(BACKOFF_MAX_SECONDS, 30 * 2 ** (failures - BACKOFF_AFTER_FAILURES))
+    return max(0.0, pause - (now - endpoint.last_failure_at).total_seconds())
+
+
+def _record_endpoint_failure(endpoint: WebhookEndpoint) -> None:
+    """One more failure in a row; past the limit the endpoint is paused (its remaining
+    deliveries then end at once) and its owner and HQ are told, once."""
+    now = timezone.now()
+    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
+        consecutive_failures=F("consecutive_failures") + 1, last_failure_at=now
+    )
+    limit = settings.WEBHOOK_PAUSE_AFTER_FAILURES
+    with transaction.atomic():
+        paused = WebhookEndpoint.objects.filter(
+            pk=endpoint.pk, active=True, consecutive_failures__gte=limit
+        ).update(
+            active=False,
+            paused_reason=f"{limit} deliveries failed in a row",
+        )
+        if paused:
+            endpoint.refresh_from_db()
+            record_audit_event(
+                actor="webhooks",
+                action="webhook_endpoint.paused",
+                target=endpoint,
+                store_id=endpoint.store_id,
+                data={"failures": endpoint.consecutive_failures},
+            )
+            _tell_endpoint_paused(endpoint)
+
+
+def _last_error(endpoint: WebhookEndpoint) -> str:
+    last = endpoint.deliveries.exclude(error="", status_code=None).order_by("-pk").first()
+    if last is None:
+        return ""
+    return (last.error or f"HTTP {last.status_code}")[:300]
+
+
+def _tell_endpoint_paused(endpoint: WebhookEndpoint) -> None:
+    store = endpoint.store
+    recipients = sorted(
+        {
+            *([store.email] if store is not None and store.email else []),
+            *User.objects.filter(is_staff=True, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True),
+        }
+    )
+    if not recipients:
+        return
+    send_templated_email(
+        to=recipients,
+        template="webhook_endpoint_paused",
+        context={
+            "url": endpoint.url,
+            "store_name": store.name if store is not None else "",
+            "failures": endpoint.consecutive_failures,
+            "last_error": _last_error(endpoint),
+        },
+        dedupe_key=f"webhook-endpoint-paused:{endpoint.pk}:{endpoint.last_failure_at}",
+    )
 
 
 # A receiver may be down for a night: with the 1-hour cap, 30 attempts span 12 to 24 hours.

@@ -2,16 +2,23 @@ import json
 import os
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection, connections
+from django.utils import timezone
+
+from network_marketplace.health import HEARTBEAT_CACHE_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.xdist_group("celery-worker")
 def test_healthz_is_200_when_database_cache_broker_and_worker_answer(client, celery_worker):
+    cache.delete(HEARTBEAT_CACHE_KEY)  # a fresh start: beat has not run yet
+
     response = client.get("/healthz")
 
     assert response.status_code == 200
@@ -22,6 +29,7 @@ def test_healthz_is_200_when_database_cache_broker_and_worker_answer(client, cel
         "cache": "ok",
         "broker": "ok",
         "worker": "ok",
+        "heartbeat": "waiting",  # no beat in this test: not seen yet is not a failure
     }
 
 
@@ -119,3 +127,19 @@ def test_healthz_reports_the_outbox_backlog_without_failing(client, db):
     assert body["outbox"]["due"] == 1
     assert 590 <= body["outbox"]["oldest_due_seconds"] <= 700
     assert body["outbox"]["dead"] == 1
+
+
+@pytest.mark.xdist_group("celery-worker")
+def test_healthz_turns_503_when_the_heartbeat_stops(client, celery_worker, settings):
+    cache.set(HEARTBEAT_CACHE_KEY, (timezone.now() - timedelta(seconds=30)).isoformat())
+    fresh = client.get("/healthz")
+    cache.set(HEARTBEAT_CACHE_KEY, (timezone.now() - timedelta(minutes=10)).isoformat())
+    stopped = client.get("/healthz")
+    cache.delete(HEARTBEAT_CACHE_KEY)
+
+    assert fresh.status_code == 200
+    assert stopped.status_code == 503
+    heartbeat = stopped.json()["checks"]["heartbeat"]
+    assert heartbeat["status"] == "down"
+    assert "600 s ago (limit 180 s)" in heartbeat["detail"]
+    assert "periodic queue" in heartbeat["detail"]

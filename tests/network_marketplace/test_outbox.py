@@ -296,7 +296,7 @@ def test_message_whose_nudge_was_lost_is_delivered_by_the_periodic_sweep(
 
     # When the beat's outbox sweep runs (here the embedded profile's beat thread)
     sweep = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
-    assert sweep["task"] == "network_marketplace.tasks.deliver_outbox"
+    assert sweep["task"] == "network_marketplace.tasks.sweep_outbox"
     assert timedelta(seconds=30) <= sweep["schedule"] <= timedelta(seconds=60)
     beat = EmbeddedBeat(beat_schedule={"outbox-sweep": sweep}, tick_seconds=0.05)
     beat.start()
