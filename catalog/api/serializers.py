@@ -125,6 +125,7 @@ class ProductDetailSerializer(ProductListSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(OpenApiTypes.DECIMAL)
+    # Sent as text ("20.0"), like every decimal of the API: the schema says so.
+    @extend_schema_field(serializers.DecimalField(max_digits=4, decimal_places=1))
     def get_vat_percent(self, product: Product) -> str:
         return str(VAT_PERCENT[product.vat_rate])

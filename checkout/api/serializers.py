@@ -62,7 +62,9 @@ class CheckoutLinesSerializer(serializers.Serializer):
     """Resolves each line's SKU and pickup store in two queries; a line's errors come back
     under its index, as DRF gives them: `{"lines": {"1": {"sku": ["Unknown SKU."]}}}`."""
 
-    lines = CheckoutLineInputSerializer(many=True, allow_empty=False, max_length=MAX_LINES)
+    lines = CheckoutLineInputSerializer(
+        many=True, allow_empty=False, min_length=1, max_length=MAX_LINES
+    )
 
     def validate_lines(self, lines):
         variants = variants_by_sku({line["sku"] for line in lines})

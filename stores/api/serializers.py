@@ -144,7 +144,9 @@ class StockBatchSerializer(serializers.Serializer):
         max_length=200,
         help_text="Your batch id, kept on every stock movement the batch writes.",
     )
-    rows = StockFeedRowSerializer(many=True, help_text="Up to 200,000 rows.")
+    rows = StockFeedRowSerializer(
+        many=True, min_length=1, max_length=MAX_FEED_ROWS, help_text="Up to 200,000 rows."
+    )
 
 
 class _RowsField(serializers.ListField):
@@ -167,7 +169,7 @@ class _RowsField(serializers.ListField):
 
 class StockBatchInputSerializer(serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-    rows = _RowsField(allow_empty=False, max_length=MAX_FEED_ROWS)
+    rows = _RowsField(allow_empty=False, min_length=1, max_length=MAX_FEED_ROWS)
 
 
 class FeedResultSerializer(serializers.Serializer):

@@ -65,6 +65,7 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_CHOICES),
         allow_empty=False,
+        min_length=1,
         help_text='Event types to receive; `"*"` for all, including types added later.',
     )
 

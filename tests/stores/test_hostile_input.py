@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import yaml
 
 from config import error_views
 from stores.models import StockLevel, StockMovement
@@ -156,3 +157,24 @@ def test_what_django_answers_itself_under_api_has_the_one_shape(rf, handler, sta
     assert api_answer.status_code == page_answer.status_code == status
     assert json.loads(api_answer.content)["code"] == code
     assert not page_answer["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.parametrize("page_size", ["abc", "0", "-5", "501", "1e3", "99999999999999999999"])
+def test_a_junk_page_size_is_a_400_not_the_default(page_size, lyon_api_key, lyon_store):
+    response = api(lyon_api_key).get(stock_url(lyon_store), {"page_size": page_size})
+
+    assert response.status_code == 400
+    assert "page_size" in response.json()["fields"]
+
+
+def test_the_schema_says_what_the_api_sends(client):
+    schema = yaml.safe_load(client.get("/api/schema/").content)
+    detail = schema["components"]["schemas"]["ProductDetail"]["properties"]["vat_percent"]
+    page_size = next(
+        parameter
+        for parameter in schema["paths"]["/api/v1/products/"]["get"]["parameters"]
+        if parameter["name"] == "page_size"
+    )
+
+    assert (detail["type"], detail["format"]) == ("string", "decimal")
+    assert (page_size["schema"]["minimum"], page_size["schema"]["maximum"]) == (1, 500)
