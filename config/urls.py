@@ -2,6 +2,7 @@
 
 import re
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
@@ -21,6 +22,9 @@ from stores import backoffice_urls as store_pages
 from . import views
 
 admin.site.site_header = _("Network Marketplace · HQ")
+# HQ signs in to the admin through the site's sign-in page, which asks for the second factor:
+# the admin's own login form would skip it.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 admin.site.site_title = _("Network Marketplace HQ")
 admin.site.index_title = _("Head office")
 

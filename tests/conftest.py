@@ -51,6 +51,14 @@ def media_root(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def second_factor_not_enforced(settings):
+    """Staff and store members must set up a second factor before the back-office or the admin
+    (stores/second_factor.py). That rule has its own tests, which turn it on; the tests of
+    every other feature sign their personas in without a phone."""
+    settings.REQUIRE_SECOND_FACTOR = False
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Factories hash a password for every user: a fast hasher keeps the suite quick. What is
     tested is who may sign in, not how hard a hash is to crack."""
