@@ -47,11 +47,19 @@ def case_trail(*, notice: Notice | None = None, measure: Measure | None = None) 
     complaints, lifting), oldest first."""
     if notice is not None:
         key = f"notice:{notice.pk}"
+        measures = list(notice.measures.values_list("pk", flat=True))
     elif measure is not None:
         key = f"notice:{measure.notice_id}" if measure.notice_id else f"measure:{measure.pk}"
+        measures = [measure.pk]
     else:
         return []
-    return list(AuditEvent.objects.filter(data__case=key).order_by("created_at", "id"))
+    # The lower apps' rows of a measure's effect (offer switched, store suspended, payouts
+    # held) name the measure as their reference.
+    references = [f"compliance.measure:{pk}" for pk in measures]
+    rows = AuditEvent.objects.filter(
+        Q(data__case=key) | Q(data__reference__in=references) | Q(data__reason__in=references)
+    )
+    return list(rows.order_by("created_at", "id"))
 
 
 # The records the transparency report counts (C2 builds the report on these).
