@@ -372,7 +372,8 @@ def apply_measure(
                 "statement": str(statement.uuid),
             },
         )
-        for store in affected.stores or [None]:
+        stores: list[Store | None] = list(affected.stores) or [None]
+        for store in stores:
             to = _recipients([store], affected.user) if store else recipients
             if to:
                 send_templated_email(
@@ -436,8 +437,8 @@ def lift_measure(
         _undo_effect(measure, actor)
         statement = StatementOfReasons.objects.filter(measure=measure).first()
         if statement is not None:
-            stores = list(statement.affected_stores.all())
-            for store in stores or [None]:
+            told: list[Store | None] = list(statement.affected_stores.all()) or [None]
+            for store in told:
                 to = _recipients([store], measure.user) if store else _recipients([], measure.user)
                 if to:
                     send_templated_email(
