@@ -44,6 +44,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from catalog.services import archive_product, publish_product
@@ -52,6 +53,7 @@ from network_marketplace.errors import DomainError
 from network_marketplace.models import User
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.transitions import transition
+from network_marketplace.webhooks import EVENT_TYPES, emit_event
 from payments.payouts import hold_payouts, release_payouts
 from stores.models import StockLevel, Store, StoreMembership
 from stores.services import change_store_status, set_offer_moderation
@@ -69,6 +71,35 @@ from ..models import (
 from ..states import MEASURE_LIFECYCLE
 
 K = MeasureKind
+
+
+def register_webhook_events() -> None:
+    """The store's integrators learn that HQ restricted (or restored) its content: an offer
+    disabled must leave the POS's web channel too. Called by ComplianceConfig.ready()."""
+    EVENT_TYPES["compliance.measure.applied"] = gettext_lazy(
+        "HQ applied a measure to the store's content, selling or payouts (statement of reasons)."
+    )
+    EVENT_TYPES["compliance.measure.lifted"] = gettext_lazy("A measure on the store was lifted.")
+
+
+def _emit(event: str, measure: Measure, statement: StatementOfReasons, stores: list) -> None:
+    data = {
+        "measure": measure.pk,
+        "kind": measure.kind,
+        "status": measure.status,
+        "target_kind": measure.target_kind,
+        "target_id": measure.target_id,
+        "statement": str(statement.uuid),
+        "started_at": measure.started_at.isoformat(),
+        "ends_at": measure.ends_at.isoformat() if measure.ends_at else None,
+    }
+    for store in stores:
+        emit_event(
+            event_type=event,
+            store_id=store.pk,
+            event_id=f"{event}:{measure.pk}:{store.pk}",
+            data=data,
+        )
 
 
 class InvalidMeasure(DomainError):
@@ -357,6 +388,7 @@ def apply_measure(
             sent_at=now if recipients else None,
         )
         statement.affected_stores.set(affected.stores)
+        _emit("compliance.measure.applied", measure, statement, affected.stores)
         case = case_key(notice_id=notice.pk if notice else None, measure_id=measure.pk)
         record_audit_event(
             actor=actor,
@@ -437,6 +469,12 @@ def lift_measure(
         _undo_effect(measure, actor)
         statement = StatementOfReasons.objects.filter(measure=measure).first()
         if statement is not None:
+            _emit(
+                "compliance.measure.lifted",
+                measure,
+                statement,
+                list(statement.affected_stores.all()),
+            )
             told: list[Store | None] = list(statement.affected_stores.all()) or [None]
             for store in told:
                 to = _recipients([store], measure.user) if store else _recipients([], measure.user)

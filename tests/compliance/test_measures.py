@@ -20,7 +20,7 @@ from compliance.services import (
     expire_measures,
     lift_measure,
 )
-from network_marketplace.models import AuditEvent
+from network_marketplace.models import AuditEvent, WebhookDelivery, WebhookEndpoint
 from network_marketplace.outbox import deliver_due_messages
 from payments.models import PayoutHold
 from payments.payouts import store_availability
@@ -264,3 +264,20 @@ def test_lifting_twice_changes_nothing_more(lyon_offer, hq_admin):
 
     assert AuditEvent.objects.count() == events
     assert StockLevel.objects.get(pk=lyon_offer.pk).in_stock
+
+
+@pytest.mark.django_db
+def test_the_stores_integrators_hear_of_a_measure_and_of_its_lifting(lyon_offer, hq_admin):
+    WebhookEndpoint.objects.create(
+        store=lyon_offer.store,
+        url="https://erp.example.com/hooks",
+        secret="s" * 32,
+        event_types=["compliance.measure.applied", "compliance.measure.lifted"],
+    )
+
+    measure = measure_on(MeasureKind.OFFER_DISABLED, lyon_offer, hq_admin)
+    lift_measure(measure=measure, reason="Fixed", actor=hq_admin)
+
+    assert list(
+        WebhookDelivery.objects.order_by("created_at").values_list("event_type", flat=True)
+    ) == ["compliance.measure.applied", "compliance.measure.lifted"]
