@@ -73,6 +73,7 @@ RESTRICTION: dict[str, tuple[str, str]] = {
     K.WARNING: ("decision_visibility", "DECISION_VISIBILITY_OTHER"),
     K.PAYOUTS_HELD: ("decision_monetary", "DECISION_MONETARY_SUSPENSION"),
     K.STORE_SELLING_SUSPENDED: ("decision_provision", "DECISION_PROVISION_PARTIAL_SUSPENSION"),
+    K.STORE_TERMINATED: ("decision_provision", "DECISION_PROVISION_TOTAL_TERMINATION"),
     K.ACCOUNT_SUSPENDED: ("decision_account", "DECISION_ACCOUNT_SUSPENDED"),
 }
 END_DATE_FIELD = {

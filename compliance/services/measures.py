@@ -8,9 +8,11 @@ The API that every part of compliance calls (notices, complaints, misuse, trader
                   automated_detection=False, automated_decision="not_automated",
                   notice=None, now=None) -> Measure
         kind:   a MeasureKind ("offer_disabled", "product_listing_disabled", "offer_demoted",
-                "store_selling_suspended", "payouts_held", "account_suspended", "warning").
+                "store_selling_suspended", "payouts_held", "account_suspended", "warning",
+                "store_terminated" (closes the store for good; can't be lifted)).
         target: a stores.StockLevel (offer_*), a catalog.Product (product_listing_disabled),
-                a stores.Store (store_selling_suspended, payouts_held, warning) or a User
+                a stores.Store (store_selling_suspended, payouts_held, store_terminated,
+                warning) or a User
                 (account_suspended, warning).
         source: a MeasureSource ("notice", "trusted_flagger", "own_initiative", "misuse",
                 "trader_data", "p2b", "complaint").
@@ -232,6 +234,10 @@ def _take_effect(measure: Measure, target: Any, actor: Any) -> dict:
                 store=target, status=Store.Status.SUSPENDED, actor=actor, reason=reference
             )
         return {"status": previous}
+    elif measure.kind == K.STORE_TERMINATED:
+        previous = target.status
+        change_store_status(store=target, status=Store.Status.CLOSED, actor=actor, reason=reference)
+        return {"status": previous}
     elif measure.kind == K.PAYOUTS_HELD:
         hold_payouts(store=target, reference=reference, reason=_("compliance measure"), actor=actor)
     elif measure.kind == K.ACCOUNT_SUSPENDED:
@@ -452,6 +458,8 @@ def lift_measure(
     """Lift (or, `expired`, end) an active measure and reverse its effect in one transaction;
     idempotent (a lifted measure is returned as it is)."""
     now = now or timezone.now()
+    if measure.kind == K.STORE_TERMINATED and measure.is_active:
+        raise InvalidMeasure(_("A terminated store can't be reopened by lifting the measure."))
     target = Measure.Status.EXPIRED if expired else Measure.Status.LIFTED
     with transaction.atomic():
         moved = transition(

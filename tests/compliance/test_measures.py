@@ -201,6 +201,7 @@ def test_every_measure_that_takes_effect_has_one_statement(kind, lyon_offer, cus
         "payouts_held": lyon_offer.store,
         "account_suspended": customer,
         "warning": lyon_offer.store,
+        "store_terminated": lyon_offer.store,
     }
 
     measure = measure_on(kind, targets[kind], hq_admin)
@@ -281,3 +282,15 @@ def test_the_stores_integrators_hear_of_a_measure_and_of_its_lifting(lyon_offer,
     assert list(
         WebhookDelivery.objects.order_by("created_at").values_list("event_type", flat=True)
     ) == ["compliance.measure.applied", "compliance.measure.lifted"]
+
+
+@pytest.mark.django_db
+def test_a_terminated_store_is_closed_and_the_measure_cannot_be_lifted(lyon_store, hq_admin):
+    measure = measure_on(MeasureKind.STORE_TERMINATED, lyon_store, hq_admin)
+
+    lyon_store.refresh_from_db()
+    assert lyon_store.status == Store.Status.CLOSED
+    with pytest.raises(InvalidMeasure):
+        lift_measure(measure=measure, reason="Oops", actor=hq_admin)
+    measure.refresh_from_db()
+    assert measure.is_active
