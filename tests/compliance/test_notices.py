@@ -10,7 +10,7 @@ from django.test import Client
 
 from compliance.models import Measure, Notice, StatementOfReasons, TrustedFlagger
 from compliance.selectors import notice_queue
-from compliance.services import InvalidMeasure, decide_notice, submit_notice
+from compliance.services import InvalidMeasure, InvalidNotice, decide_notice, submit_notice
 from network_marketplace.outbox import deliver_due_messages
 
 SITE = "http://testserver"
@@ -223,3 +223,18 @@ def test_hq_deciding_a_measure_without_a_ground_gets_a_clear_error_and_nothing_c
     lyon_offer.refresh_from_db()
     assert notice.status == Notice.Status.RECEIVED
     assert (lyon_offer.in_stock, Measure.objects.count()) == (True, 0)
+
+
+@pytest.mark.django_db
+def test_a_notice_with_an_invalid_email_is_refused_by_the_service_too(lyon_offer):
+    with pytest.raises(InvalidNotice) as refused:
+        submit_notice(
+            category="unsafe_products",
+            explanation="Dangerous",
+            urls=[f"{SITE}/p/{lyon_offer.variant.product.slug}/"],
+            notifier_email="not-an-address",
+            good_faith=True,
+        )
+
+    assert set(refused.value.fields) == {"notifier_email"}
+    assert not Notice.objects.exists()
