@@ -12,6 +12,7 @@ from compliance.models import Measure, Notice, StatementOfReasons, TrustedFlagge
 from compliance.selectors import notice_queue
 from compliance.services import InvalidMeasure, InvalidNotice, decide_notice, submit_notice
 from network_marketplace.outbox import deliver_due_messages
+from tests.factories import StockLevelFactory
 
 SITE = "http://testserver"
 
@@ -238,3 +239,20 @@ def test_a_notice_with_an_invalid_email_is_refused_by_the_service_too(lyon_offer
 
     assert set(refused.value.fields) == {"notifier_email"}
     assert not Notice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_offer_reported_is_the_variant_the_reported_page_shows(lyon_offer):
+    product = lyon_offer.variant.product
+    large = StockLevelFactory(store=lyon_offer.store, variant__product=product, variant__sku="XL-1")
+
+    response = post_notice(
+        Client(),
+        product,
+        query=f"?kind=product&id={product.pk}",
+        store=str(lyon_offer.store_id),
+        urls=f"{SITE}/p/{product.slug}/?variant=XL-1",
+    )
+
+    assert response.status_code == 302
+    assert (Notice.objects.get().target_kind, Notice.objects.get().target_id) == ("offer", large.pk)
