@@ -256,3 +256,11 @@ def test_the_offer_reported_is_the_variant_the_reported_page_shows(lyon_offer):
 
     assert response.status_code == 302
     assert (Notice.objects.get().target_kind, Notice.objects.get().target_id) == ("offer", large.pk)
+
+
+@pytest.mark.django_db
+def test_the_legal_page_lists_the_out_of_court_bodies(mediation_body):
+    page = Client().get("/legal/report/").content.decode()
+
+    assert 'data-testid="out-of-court-bodies"' in page
+    assert "Médiateur du e-commerce" in page
