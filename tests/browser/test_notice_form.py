@@ -112,6 +112,12 @@ def test_the_notifier_contests_no_action_and_hq_decides_and_acts_on_its_own_init
     )
     decide_notice(notice=notice, actor=hq_admin, decision_text="La marque est authentique.")
 
+    # The legal page says how to contest and names the out-of-court bodies.
+    page.goto("/legal/report/")
+    expect(page.get_by_test_id("out-of-court-bodies")).to_contain_text("Médiateur du e-commerce")
+    expect(page.get_by_test_id("report-illegal-content")).to_be_visible()
+    screenshot("compliance-legal-report")
+
     # The notifier follows the signed link of the decision e-mail: no account needed.
     page.goto(f"/legal/complaints/{complaint_token(notice=notice, who='notifier')}/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Contester une décision")
