@@ -24,6 +24,8 @@ def test_a_visitor_reports_an_offer_hq_removes_it_and_the_store_contests_it(
 
     # The visitor follows the link of the product page; no account needed.
     page.goto(f"/p/{product.slug}/")
+    expect(page.get_by_test_id("report-illegal-content")).to_be_visible()
+    screenshot("compliance-product-page-report-link")
     page.get_by_test_id("report-illegal-content").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Signaler un contenu illicite")
     expect(page.get_by_test_id("notice-target")).to_contain_text("Tondeuse X")
