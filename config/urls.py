@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from checkout import backoffice_urls as endless_aisle
+from compliance import backoffice_urls as compliance_pages
 from fulfillment import backoffice_urls as order_desk
 from fulfillment import desk_urls as returns_desk
 from marketing_hub import backoffice_urls as marketing
@@ -43,7 +44,14 @@ urlpatterns = [
     path(
         "store/",
         backoffice.mount(
-            store_pages, order_desk, endless_aisle, returns_desk, money, payment_account, marketing
+            store_pages,
+            order_desk,
+            endless_aisle,
+            returns_desk,
+            money,
+            payment_account,
+            marketing,
+            compliance_pages,
         ),
     ),
     path("orders/", include("fulfillment.urls")),

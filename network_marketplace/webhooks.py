@@ -41,9 +41,9 @@ from django.utils.translation import gettext_lazy
 
 from .audit import Actor, record_audit_event
 from .errors import DomainError
-from .models import OutboxMessage, User, WebhookDelivery, WebhookEndpoint
-from .notifications import send_templated_email
+from .models import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from .outbox import PermanentFailure, enqueue, register_handler
+from .webhook_health import backoff_remaining, record_endpoint_failure
 
 WEBHOOK_KIND = "webhook"
 ALL_EVENTS = "*"
@@ -53,10 +53,6 @@ MAX_ENDPOINTS_PER_STORE = 10
 TIMEOUT_SECONDS = 5
 # A receiver that does not accept the connection quickly is down: don't wait the full timeout.
 CONNECT_TIMEOUT_SECONDS = 2
-# Failures in a row after which an endpoint backs off: no attempt until a pause that doubles
-# with each failure (capped), so a dead receiver costs the workers nothing.
-BACKOFF_AFTER_FAILURES = 5
-BACKOFF_MAX_SECONDS = 3600
 RESPONSE_SNIPPET_BYTES = 500
 
 # The events an endpoint may subscribe to. Apps that emit a new event type add it here.
@@ -490,7 +486,7 @@ def deliver_webhook(message: OutboxMessage) -> None:
     try:
         _check_resolves_to_public(endpoint.url)
     except WebhookDeliveryFailed:
-        _record_endpoint_failure(endpoint)
+        record_endpoint_failure(endpoint)
         raise
 
     body = json.dumps(payload["event"], separators=(",", ":"), ensure_ascii=False).encode()
@@ -530,78 +526,10 @@ def deliver_webhook(message: OutboxMessage) -> None:
         delivered_at=now if delivered else None,
     )
     if not delivered:
-        _record_endpoint_failure(endpoint)
+        record_endpoint_failure(endpoint)
         raise WebhookDeliveryFailed(error or f"HTTP {status_code}")
     if endpoint.consecutive_failures:
         WebhookEndpoint.objects.filter(pk=endpoint.pk).update(consecutive_failures=0)
-
-
-def backoff_remaining(endpoint: WebhookEndpoint, now: datetime) -> float:
-    """Seconds before this endpoint may be tried again (0: now)."""
-    failures = endpoint.consecutive_failures
-    if failures < BACKOFF_AFTER_FAILURES or endpoint.last_failure_at is None:
-        return 0.0
-    pause = min(BACKOFF_MAX_SECONDS, 30 * 2 ** (failures - BACKOFF_AFTER_FAILURES))
-    return max(0.0, pause - (now - endpoint.last_failure_at).total_seconds())
-
-
-def _record_endpoint_failure(endpoint: WebhookEndpoint) -> None:
-    """One more failure in a row; past the limit the endpoint is paused (its remaining
-    deliveries then end at once) and its owner and HQ are told, once."""
-    now = timezone.now()
-    WebhookEndpoint.objects.filter(pk=endpoint.pk).update(
-        consecutive_failures=F("consecutive_failures") + 1, last_failure_at=now
-    )
-    limit = settings.WEBHOOK_PAUSE_AFTER_FAILURES
-    with transaction.atomic():
-        paused = WebhookEndpoint.objects.filter(
-            pk=endpoint.pk, active=True, consecutive_failures__gte=limit
-        ).update(
-            active=False,
-            paused_reason=f"{limit} deliveries failed in a row",
-        )
-        if paused:
-            endpoint.refresh_from_db()
-            record_audit_event(
-                actor="webhooks",
-                action="webhook_endpoint.paused",
-                target=endpoint,
-                store_id=endpoint.store_id,
-                data={"failures": endpoint.consecutive_failures},
-            )
-            _tell_endpoint_paused(endpoint)
-
-
-def _last_error(endpoint: WebhookEndpoint) -> str:
-    last = endpoint.deliveries.exclude(error="", status_code=None).order_by("-pk").first()
-    if last is None:
-        return ""
-    return (last.error or f"HTTP {last.status_code}")[:300]
-
-
-def _tell_endpoint_paused(endpoint: WebhookEndpoint) -> None:
-    store = endpoint.store
-    recipients = sorted(
-        {
-            *([store.email] if store is not None and store.email else []),
-            *User.objects.filter(is_staff=True, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True),
-        }
-    )
-    if not recipients:
-        return
-    send_templated_email(
-        to=recipients,
-        template="webhook_endpoint_paused",
-        context={
-            "url": endpoint.url,
-            "store_name": store.name if store is not None else "",
-            "failures": endpoint.consecutive_failures,
-            "last_error": _last_error(endpoint),
-        },
-        dedupe_key=f"webhook-endpoint-paused:{endpoint.pk}:{endpoint.last_failure_at}",
-    )
 
 
 # A receiver may be down for a night: with the 1-hour cap, 30 attempts span 12 to 24 hours.

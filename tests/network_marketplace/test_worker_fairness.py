@@ -13,7 +13,7 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from config.celery import app as celery_app
-from network_marketplace import outbox, webhooks
+from network_marketplace import outbox, webhook_health, webhooks
 from network_marketplace.models import AuditEvent, OutboxMessage, WebhookEndpoint
 from network_marketplace.outbox import deliver_due_messages
 from network_marketplace.tasks import deliver_outbox
@@ -137,7 +137,7 @@ def test_an_endpoint_that_keeps_failing_backs_off_then_is_paused_and_its_owner_t
 
 def test_an_endpoint_backing_off_is_not_called(failing_endpoint, monkeypatch):
     WebhookEndpoint.objects.filter(pk=failing_endpoint.pk).update(
-        consecutive_failures=webhooks.BACKOFF_AFTER_FAILURES, last_failure_at=timezone.now()
+        consecutive_failures=webhook_health.BACKOFF_AFTER_FAILURES, last_failure_at=timezone.now()
     )
     failing_endpoint.refresh_from_db()
     calls = []
@@ -147,7 +147,7 @@ def test_an_endpoint_backing_off_is_not_called(failing_endpoint, monkeypatch):
     deliver_due_messages(time_budget_seconds=30)
 
     assert calls == []
-    assert webhooks.backoff_remaining(failing_endpoint, timezone.now()) > 0
+    assert webhook_health.backoff_remaining(failing_endpoint, timezone.now()) > 0
 
 
 def test_resuming_a_paused_endpoint_starts_it_afresh(failing_endpoint):
