@@ -1,0 +1,171 @@
+"""HQ publishes the stores' terms (a new version through `publish_terms`, never an edit), sees
+each store's decision and which stores have not accepted a version, gives a store notice of
+termination (art. 4) and keeps the list of mediators named in the terms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from network_marketplace.admin import ReadOnlyModelAdmin
+from network_marketplace.errors import DomainError
+
+from ..models import Mediator, TermsDecision, TermsStanding, TermsVersion
+from ..selectors.terms import latest_terms, stores_bound_by_terms, stores_without_acceptance
+from ..services import terms
+
+
+class TermsVersionForm(forms.ModelForm):
+    class Meta:
+        model = TermsVersion
+        fields = ["title", "effective_on", "changes_summary", "body", "exception", "exception_reason"]
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            terms.check_new_terms(
+                title=data.get("title", ""),
+                body=data.get("body", ""),
+                effective_on=data["effective_on"],
+                exception=data.get("exception", ""),
+                exception_reason=data.get("exception_reason", ""),
+            )
+        except DomainError as error:
+            raise ValidationError({error.facts.get("field") or None: error.message}) from error
+        return data
+
+
+@admin.register(TermsVersion)
+class TermsVersionAdmin(admin.ModelAdmin):
+    """A version is published once (add) and never edited: a change is a new version."""
+
+    form = TermsVersionForm
+    list_display = [
+        "version", "title", "published_at", "effective_on", "exception", "not_accepted", "pdf_link",
+    ]
+    readonly_fields = ["version", "published_at", "published_by_label", "pdf_sha256", "pdf_link"]
+    search_fields = ["title", "body"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).defer("pdf")
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return TermsVersionForm.Meta.fields
+        return [*self.readonly_fields, *TermsVersionForm.Meta.fields]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return []
+        return [*self.readonly_fields, *TermsVersionForm.Meta.fields]
+
+    def save_model(self, request, obj, form, change):
+        version = terms.publish_terms(actor=request.user, **form.cleaned_data)
+        obj.pk = version.pk
+        obj.version = version.version
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path("<int:pk>/pdf/", wrap(self.pdf_view), name="compliance_termsversion_pdf"),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description="PDF")
+    def pdf_link(self, version):
+        if version.pk is None:
+            return "—"
+        url = reverse("admin:compliance_termsversion_pdf", args=[version.pk])
+        return format_html('<a href="{}">PDF</a>', url)
+
+    @admin.display(description=_("stores that have not accepted"))
+    def not_accepted(self, version):
+        count = stores_without_acceptance(version).count()
+        url = reverse("admin:compliance_termsstanding_changelist")
+        return format_html('<a href="{}?not_accepted={}">{}</a>', url, version.pk, count)
+
+    def pdf_view(self, request, pk):
+        version = get_object_or_404(TermsVersion, pk=pk)
+        response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="{terms.terms_filename(version)}"'
+        )
+        return response
+
+
+class NotAcceptedFilter(admin.SimpleListFilter):
+    """The stores that have not accepted a version (none yet, or terminated): by default the
+    latest version's."""
+
+    title = _("has not accepted the terms")
+    parameter_name = "not_accepted"
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(version.pk), _("Version %(number)s") % {"number": version.version})
+            for version in TermsVersion.objects.only("pk", "version").order_by("-version")
+        ]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        accepted = TermsDecision.objects.filter(
+            version_id=self.value(),
+            store=OuterRef("pk"),
+            decision=TermsDecision.Decision.ACCEPTED,
+        )
+        return queryset.filter(~Exists(accepted))
+
+
+@admin.register(TermsStanding)
+class TermsStandingAdmin(ReadOnlyModelAdmin):
+    list_display = ["name", "city", "status", "latest_decision", "latest_effective_on"]
+    list_filter = [NotAcceptedFilter, "status"]
+    search_fields = ["name", "city"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_staff
+
+    def get_queryset(self, request):
+        return stores_bound_by_terms().order_by("name")
+
+    @admin.display(description=_("decision on the latest version"))
+    def latest_decision(self, store):
+        latest = latest_terms()
+        if latest is None:
+            return "—"
+        decision = TermsDecision.objects.filter(version=latest, store_id=store.pk).first()
+        return decision.get_decision_display() if decision else _("Not decided")
+
+    @admin.display(description=_("latest version takes effect on"))
+    def latest_effective_on(self, store):
+        latest = latest_terms()
+        return latest.effective_on if latest else "—"
+
+
+@admin.register(TermsDecision)
+class TermsDecisionAdmin(ReadOnlyModelAdmin):
+    list_display = ["store", "version", "decision", "decided_by_label", "decided_at"]
+    list_filter = ["version", "decision"]
+    search_fields = ["store__name"]
+
+
+@admin.register(Mediator)
+class MediatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "website", "email", "languages", "is_active", "position"]
+    list_editable = ["is_active", "position"]
