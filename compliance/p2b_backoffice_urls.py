@@ -27,9 +27,7 @@ navigation = [
         label=_("Terms and data"),
         url_name="backoffice:p2b-terms",
         order=125,
-        current_on=frozenset(
-            {"p2b-ranking", "p2b-data", "p2b-terms-decide", "p2b-export-status"}
-        ),
+        current_on=frozenset({"p2b-ranking", "p2b-data", "p2b-terms-decide", "p2b-export-status"}),
         testid="nav-p2b-terms",
     ),
     Section(

@@ -86,9 +86,7 @@ def terms_pdf(
         Paragraph(escape(_("Terms")), heading),
         *_paragraphs(body, normal),
         Paragraph(escape(_("Mediators")), heading),
-        *_paragraphs(
-            "\n".join(mediators) if mediators else _("No mediator is named yet."), normal
-        ),
+        *_paragraphs("\n".join(mediators) if mediators else _("No mediator is named yet."), normal),
     ]
     doc.build(story)
     return buffer.getvalue()

@@ -1,7 +1,6 @@
-"""Compliance's lifecycles, each moved only by `network_marketplace.transitions.transition()`.
-
-P2B (issue 12, part C3): HQ's termination of a store, a store's complaint, a store's data export.
-"""
+"""The compliance app's lifecycles: a notice's, a measure's and a complaint's allowed moves.
+Every move goes through network_marketplace.transitions.transition() (event row + audit row
+`<lifecycle>.<status>`): the audit trail of a case is these rows, in order."""
 
 from __future__ import annotations
 
@@ -10,6 +9,12 @@ from django.utils.translation import gettext_lazy
 from network_marketplace.transitions import Lifecycle
 
 from .models import (
+    Complaint,
+    ComplaintEvent,
+    Measure,
+    MeasureEvent,
+    Notice,
+    NoticeEvent,
     StoreComplaint,
     StoreComplaintEvent,
     StoreDataExport,
@@ -17,6 +22,64 @@ from .models import (
     StoreTermination,
     StoreTerminationEvent,
 )
+
+N = Notice.Status
+NOTICE_TRANSITIONS: dict[str, set[str]] = {
+    N.RECEIVED: {N.IN_REVIEW, N.ACTION_TAKEN, N.NO_ACTION},
+    N.IN_REVIEW: {N.ACTION_TAKEN, N.NO_ACTION},
+    # An upheld complaint about "no action" lets HQ act after all.
+    N.NO_ACTION: {N.ACTION_TAKEN},
+    N.ACTION_TAKEN: set(),
+}
+
+NOTICE_LIFECYCLE = Lifecycle(
+    name="notice",
+    model=Notice,
+    moves=NOTICE_TRANSITIONS,
+    event_model=NoticeEvent,
+    event_parent="notice",
+    store_of=lambda notice: notice.store_id,
+    audit_data=lambda notice: {"reference": notice.reference, "category": notice.category},
+    illegal_message=gettext_lazy("A notice can't go from “%(current)s” to “%(target)s”."),
+)
+
+M = Measure.Status
+MEASURE_TRANSITIONS: dict[str, set[str]] = {
+    M.ACTIVE: {M.LIFTED, M.EXPIRED},
+    M.LIFTED: set(),
+    M.EXPIRED: set(),
+}
+
+MEASURE_LIFECYCLE = Lifecycle(
+    name="measure",
+    model=Measure,
+    moves=MEASURE_TRANSITIONS,
+    event_model=MeasureEvent,
+    event_parent="measure",
+    store_of=lambda measure: measure.store_id,
+    audit_data=lambda measure: {"kind": measure.kind, "target": measure.target_id},
+    illegal_message=gettext_lazy("A measure can't go from “%(current)s” to “%(target)s”."),
+)
+
+C = Complaint.Status
+COMPLAINT_TRANSITIONS: dict[str, set[str]] = {
+    C.RECEIVED: {C.UPHELD, C.REJECTED},
+    C.UPHELD: set(),
+    C.REJECTED: set(),
+}
+
+COMPLAINT_LIFECYCLE = Lifecycle(
+    name="complaint",
+    model=Complaint,
+    moves=COMPLAINT_TRANSITIONS,
+    event_model=ComplaintEvent,
+    event_parent="complaint",
+    store_of=lambda complaint: complaint.complainant_store_id,
+    audit_data=lambda complaint: {"reference": complaint.reference},
+    illegal_message=gettext_lazy("A complaint can't go from “%(current)s” to “%(target)s”."),
+)
+
+# P2B (part C3): HQ's termination of a store, a store's complaint to HQ, a store's data export.
 
 T = StoreTermination.Status
 
@@ -27,21 +90,15 @@ STORE_TERMINATION_LIFECYCLE = Lifecycle(
     event_model=StoreTerminationEvent,
     event_parent="termination",
     store_of=lambda termination: termination.store_id,
-    illegal_message=gettext_lazy(
-        "A termination can't go from “%(current)s” to “%(target)s”."
-    ),
+    illegal_message=gettext_lazy("A termination can't go from “%(current)s” to “%(target)s”."),
 )
 
-C = StoreComplaint.Status
+SC = StoreComplaint.Status
 
 STORE_COMPLAINT_LIFECYCLE = Lifecycle(
     name="store_complaint",
     model=StoreComplaint,
-    moves={
-        C.OPEN: {C.IN_PROGRESS, C.CLOSED},
-        C.IN_PROGRESS: {C.CLOSED},
-        C.CLOSED: set(),
-    },
+    moves={SC.OPEN: {SC.IN_PROGRESS, SC.CLOSED}, SC.IN_PROGRESS: {SC.CLOSED}, SC.CLOSED: set()},
     event_model=StoreComplaintEvent,
     event_parent="complaint",
     store_of=lambda complaint: complaint.store_id,

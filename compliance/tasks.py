@@ -1,4 +1,4 @@
-"""Compliance's Celery tasks: thin, idempotent, each calls one service."""
+"""Compliance's Celery tasks and periodic jobs: thin, idempotent, each calls one service."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from celery import shared_task
 from network_marketplace.models import OutboxMessage
 from network_marketplace.outbox import register_handler
 
-from .services import data_access, p2b_measures
+from .services import data_access, measures, p2b_measures
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def expire_measures() -> int:
+    return measures.expire_measures()
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
@@ -16,7 +21,7 @@ def build_store_export(export_id: int) -> None:
     data_access.build_store_export(export_id=export_id)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def end_terminated_stores() -> int:
     """Periodic: close the stores whose termination notice has run out."""
     return len(p2b_measures.end_due_terminations())

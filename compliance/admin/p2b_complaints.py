@@ -54,7 +54,14 @@ class OverdueFilter(admin.SimpleListFilter):
 @admin.register(StoreComplaint)
 class StoreComplaintAdmin(ReadOnlyModelAdmin):
     list_display = [
-        "reference", "store", "kind", "subject", "created_at", "due_at", "deadline", "status",
+        "reference",
+        "store",
+        "kind",
+        "subject",
+        "created_at",
+        "due_at",
+        "deadline",
+        "status",
         "outcome",
     ]
     list_filter = ["status", OverdueFilter, "kind", "outcome"]
@@ -80,7 +87,9 @@ class StoreComplaintAdmin(ReadOnlyModelAdmin):
         wrap = self.admin_site.admin_view
         return [
             path("report/", wrap(self.report_view), name="compliance_storecomplaint_report"),
-            path("<int:pk>/answer/", wrap(self.answer_view), name="compliance_storecomplaint_answer"),
+            path(
+                "<int:pk>/answer/", wrap(self.answer_view), name="compliance_storecomplaint_answer"
+            ),
             path("<int:pk>/close/", wrap(self.close_view), name="compliance_storecomplaint_close"),
             *super().get_urls(),
         ]
@@ -102,7 +111,9 @@ class StoreComplaintAdmin(ReadOnlyModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 store_complaints.add_complaint_message(
-                    complaint=complaint, body=form.cleaned_data["body"], from_hq=True,
+                    complaint=complaint,
+                    body=form.cleaned_data["body"],
+                    from_hq=True,
                     actor=request.user,
                 )
             except DomainError as error:
@@ -119,8 +130,10 @@ class StoreComplaintAdmin(ReadOnlyModelAdmin):
         if request.method == "POST" and form.is_valid():
             try:
                 store_complaints.close_store_complaint(
-                    complaint=complaint, outcome=form.cleaned_data["outcome"],
-                    note=form.cleaned_data["outcome_note"], actor=request.user,
+                    complaint=complaint,
+                    outcome=form.cleaned_data["outcome"],
+                    note=form.cleaned_data["outcome_note"],
+                    actor=request.user,
                 )
             except DomainError as error:
                 messages.error(request, error.message)

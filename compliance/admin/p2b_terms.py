@@ -25,7 +25,14 @@ from ..services import terms
 class TermsVersionForm(forms.ModelForm):
     class Meta:
         model = TermsVersion
-        fields = ["title", "effective_on", "changes_summary", "body", "exception", "exception_reason"]
+        fields = [
+            "title",
+            "effective_on",
+            "changes_summary",
+            "body",
+            "exception",
+            "exception_reason",
+        ]
 
     def clean(self):
         data = super().clean()
@@ -50,7 +57,13 @@ class TermsVersionAdmin(admin.ModelAdmin):
 
     form = TermsVersionForm
     list_display = [
-        "version", "title", "published_at", "effective_on", "exception", "not_accepted", "pdf_link",
+        "version",
+        "title",
+        "published_at",
+        "effective_on",
+        "exception",
+        "not_accepted",
+        "pdf_link",
     ]
     readonly_fields = ["version", "published_at", "published_by_label", "pdf_sha256", "pdf_link"]
     search_fields = ["title", "body"]
@@ -102,9 +115,7 @@ class TermsVersionAdmin(admin.ModelAdmin):
     def pdf_view(self, request, pk):
         version = get_object_or_404(TermsVersion, pk=pk)
         response = HttpResponse(bytes(version.pdf), content_type="application/pdf")
-        response["Content-Disposition"] = (
-            f'attachment; filename="{terms.terms_filename(version)}"'
-        )
+        response["Content-Disposition"] = f'attachment; filename="{terms.terms_filename(version)}"'
         return response
 
 

@@ -1,6 +1,17 @@
-"""Compliance records. P2B (issue 12, part C3): terms, terminations, store complaints, exports."""
+"""The compliance app's tables, one module by topic; every name is re-exported here."""
 
+from .bodies import DisputeRecord, OutOfCourtBody
+from .complaints import Complaint, ComplaintEvent
 from .exports import StoreDataExport, StoreDataExportEvent
+from .measures import (
+    KIND_TARGET,
+    Measure,
+    MeasureEvent,
+    MeasureKind,
+    MeasureSource,
+    StatementOfReasons,
+)
+from .notices import IllegalityCategory, Notice, NoticeEvent, TargetKind, TrustedFlagger
 from .store_complaints import Mediator, StoreComplaint, StoreComplaintEvent, StoreComplaintMessage
 from .terms import (
     Art44Ground,
@@ -13,8 +24,21 @@ from .terms import (
 )
 
 __all__ = [
+    "KIND_TARGET",
     "Art44Ground",
+    "Complaint",
+    "ComplaintEvent",
+    "DisputeRecord",
+    "IllegalityCategory",
+    "Measure",
+    "MeasureEvent",
+    "MeasureKind",
+    "MeasureSource",
     "Mediator",
+    "Notice",
+    "NoticeEvent",
+    "OutOfCourtBody",
+    "StatementOfReasons",
     "StoreComplaint",
     "StoreComplaintEvent",
     "StoreComplaintMessage",
@@ -22,8 +46,10 @@ __all__ = [
     "StoreDataExportEvent",
     "StoreTermination",
     "StoreTerminationEvent",
+    "TargetKind",
     "TermsDecision",
     "TermsException",
     "TermsStanding",
     "TermsVersion",
+    "TrustedFlagger",
 ]

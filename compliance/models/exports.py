@@ -21,9 +21,7 @@ class StoreDataExport(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    store = models.ForeignKey(
-        "stores.Store", on_delete=models.CASCADE, related_name="data_exports"
-    )
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="data_exports")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )

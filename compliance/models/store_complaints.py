@@ -104,9 +104,7 @@ class StoreComplaint(models.Model):
 class StoreComplaintMessage(models.Model):
     """One message of a complaint's thread, from the store or from HQ."""
 
-    complaint = models.ForeignKey(
-        StoreComplaint, on_delete=models.CASCADE, related_name="messages"
-    )
+    complaint = models.ForeignKey(StoreComplaint, on_delete=models.CASCADE, related_name="messages")
     from_hq = models.BooleanField(_("from HQ"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,

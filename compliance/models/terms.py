@@ -17,8 +17,9 @@ class TermsException(models.TextChoices):
 
     NONE = "", _("None: the notice period applies")
     LEGAL_OBLIGATION = "legal_obligation", _("Legal or regulatory obligation (art. 3(4)(a))")
-    DANGER = "danger", _(
-        "Unforeseen, imminent danger: fraud, malware, spam, security breach (art. 3(4)(b))"
+    DANGER = (
+        "danger",
+        _("Unforeseen, imminent danger: fraud, malware, spam, security breach (art. 3(4)(b))"),
     )
 
 
@@ -107,11 +108,13 @@ class Art44Ground(models.TextChoices):
     """Art. 4(4): when HQ may end a store's contract without the notice period."""
 
     NONE = "", _("None: the notice period applies")
-    LEGAL_OBLIGATION = "legal_obligation", _(
-        "Legal or regulatory obligation to terminate at once (art. 4(4)(a))"
+    LEGAL_OBLIGATION = (
+        "legal_obligation",
+        _("Legal or regulatory obligation to terminate at once (art. 4(4)(a))"),
     )
-    IMPERATIVE_REASON = "imperative_reason", _(
-        "Right of termination for an imperative reason under national law (art. 4(4)(b))"
+    IMPERATIVE_REASON = (
+        "imperative_reason",
+        _("Right of termination for an imperative reason under national law (art. 4(4)(b))"),
     )
     REPEATED_BREACH = "repeated_breach", _("Repeated breach of the terms (art. 4(4)(c))")
 
@@ -126,9 +129,7 @@ class StoreTermination(models.Model):
         EFFECTIVE = "effective", _("Terminated")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    store = models.ForeignKey(
-        "stores.Store", on_delete=models.CASCADE, related_name="terminations"
-    )
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="terminations")
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
     )
@@ -140,7 +141,15 @@ class StoreTermination(models.Model):
     notice_given_at = models.DateTimeField(_("notice given at"), auto_now_add=True)
     effective_on = models.DateField(_("takes effect on"))
     decided_by_label = models.CharField(_("decided by"), max_length=200)
-    statement_id = models.PositiveBigIntegerField(_("statement of reasons"), null=True, blank=True)
+    # The measure whose statement of reasons gave the notice (compliance.services.measures).
+    measure = models.ForeignKey(
+        "compliance.Measure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("statement of reasons"),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

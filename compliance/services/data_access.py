@@ -63,7 +63,9 @@ def request_store_export(*, store: Store, actor: Any) -> StoreDataExport:
         record_audit_event(
             actor=actor, action="store_export.requested", target=export, store_id=store.pk
         )
-        enqueue(kind=EXPORT_KIND, payload={"export": export.pk}, dedupe_key=f"{EXPORT_KIND}:{export.pk}")
+        enqueue(
+            kind=EXPORT_KIND, payload={"export": export.pk}, dedupe_key=f"{EXPORT_KIND}:{export.pk}"
+        )
     return export
 
 
@@ -86,14 +88,31 @@ def _orders(store: Store) -> bytes:
         .order_by("fulfilment__order__placed_at", "pk")
     )
     return _csv(
-        ["order", "placed_at", "fulfilment", "method", "status", "sku", "product", "quantity",
-         "unit_price_cents", "vat_percent", "currency"],
+        [
+            "order",
+            "placed_at",
+            "fulfilment",
+            "method",
+            "status",
+            "sku",
+            "product",
+            "quantity",
+            "unit_price_cents",
+            "vat_percent",
+            "currency",
+        ],
         (
             (
-                line.fulfilment.order.number, _when(line.fulfilment.order.placed_at),
-                line.fulfilment_id, line.fulfilment.method, line.fulfilment.status,
-                line.order_line.sku, line.order_line.product_name, line.quantity,
-                line.order_line.unit_price_cents, line.order_line.vat_percent,
+                line.fulfilment.order.number,
+                _when(line.fulfilment.order.placed_at),
+                line.fulfilment_id,
+                line.fulfilment.method,
+                line.fulfilment.status,
+                line.order_line.sku,
+                line.order_line.product_name,
+                line.quantity,
+                line.order_line.unit_price_cents,
+                line.order_line.vat_percent,
                 line.fulfilment.order.currency,
             )
             for line in lines.iterator(chunk_size=2000)
@@ -104,12 +123,31 @@ def _orders(store: Store) -> bytes:
 def _customers(store: Store) -> bytes:
     orders = Order.objects.filter(fulfilments__store=store).distinct().order_by("placed_at", "pk")
     return _csv(
-        ["order", "placed_at", "first_name", "last_name", "email", "phone", "address",
-         "postal_code", "city", "country"],
+        [
+            "order",
+            "placed_at",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "address",
+            "postal_code",
+            "city",
+            "country",
+        ],
         (
-            (order.number, _when(order.placed_at), order.first_name, order.last_name,
-             order.email, order.phone, order.address_line, order.postal_code, order.city,
-             order.country)
+            (
+                order.number,
+                _when(order.placed_at),
+                order.first_name,
+                order.last_name,
+                order.email,
+                order.phone,
+                order.address_line,
+                order.postal_code,
+                order.city,
+                order.country,
+            )
             for order in orders.iterator(chunk_size=2000)
         ),
     )
@@ -120,8 +158,14 @@ def _stock(store: Store) -> bytes:
     return _csv(
         ["sku", "on_hand", "reserved", "safety_stock", "available", "price_cents"],
         (
-            (level.variant.sku, level.on_hand, level.reserved, level.safety_stock,
-             level.available, level.price_cents)
+            (
+                level.variant.sku,
+                level.on_hand,
+                level.reserved,
+                level.safety_stock,
+                level.available,
+                level.price_cents,
+            )
             for level in levels.iterator(chunk_size=2000)
         ),
     )
@@ -129,28 +173,60 @@ def _stock(store: Store) -> bytes:
 
 def _movements(store: Store) -> bytes:
     movements = (
-        StockMovement.objects.filter(store=store).select_related("variant").order_by("created_at", "pk")
+        StockMovement.objects.filter(store=store)
+        .select_related("variant")
+        .order_by("created_at", "pk")
     )
     return _csv(
         ["time", "sku", "change", "on_hand_after", "reason", "source", "reference", "by"],
         (
-            (_when(movement.created_at), movement.variant.sku, movement.delta,
-             movement.on_hand_after, movement.reason, movement.source, movement.reference,
-             movement.actor_label)
+            (
+                _when(movement.created_at),
+                movement.variant.sku,
+                movement.delta,
+                movement.on_hand_after,
+                movement.reason,
+                movement.source,
+                movement.reference,
+                movement.actor_label,
+            )
             for movement in movements.iterator(chunk_size=2000)
         ),
     )
 
 
 def _sales(store: Store) -> bytes:
-    splits = SaleSplit.objects.filter(seller_store=store).select_related("order").order_by("created_at", "pk")
+    splits = (
+        SaleSplit.objects.filter(seller_store=store)
+        .select_related("order")
+        .order_by("created_at", "pk")
+    )
     return _csv(
-        ["time", "order", "kind", "quantity", "gross_cents", "commission_cents",
-         "commission_vat_cents", "catchment_cents", "net_cents", "currency"],
+        [
+            "time",
+            "order",
+            "kind",
+            "quantity",
+            "gross_cents",
+            "commission_cents",
+            "commission_vat_cents",
+            "catchment_cents",
+            "net_cents",
+            "currency",
+        ],
         (
-            (_when(split.created_at), split.order.number, split.kind, split.quantity,
-             split.gross_cents, split.commission_cents, split.commission_vat_cents,
-             split.catchment_cents, split.net_cents, split.currency)
+            (
+                _when(split.created_at),
+                split.order.number,
+                split.kind,
+                split.quantity,
+                split.gross_cents,
+                split.commission_cents,
+                split.commission_vat_cents,
+                split.catchment_cents,
+                split.net_cents,
+                split.currency,
+            )
             for split in splits.iterator(chunk_size=2000)
         ),
     )
@@ -161,8 +237,14 @@ def _payouts(store: Store) -> bytes:
     return _csv(
         ["created_at", "period", "amount_cents", "currency", "status", "paid_at"],
         (
-            (_when(payout.created_at), payout.period_key, payout.amount_cents, payout.currency,
-             payout.status, _when(payout.paid_at))
+            (
+                _when(payout.created_at),
+                payout.period_key,
+                payout.amount_cents,
+                payout.currency,
+                payout.status,
+                _when(payout.paid_at),
+            )
             for payout in payouts.iterator(chunk_size=2000)
         ),
     )
@@ -171,12 +253,29 @@ def _payouts(store: Store) -> bytes:
 def _invoices(store: Store) -> bytes:
     invoices = Invoice.objects.filter(store=store).order_by("issued_at", "pk")
     return _csv(
-        ["number", "kind", "issued_at", "period_start", "period_end", "total_excl_vat_cents",
-         "vat_cents", "total_incl_vat_cents", "currency"],
+        [
+            "number",
+            "kind",
+            "issued_at",
+            "period_start",
+            "period_end",
+            "total_excl_vat_cents",
+            "vat_cents",
+            "total_incl_vat_cents",
+            "currency",
+        ],
         (
-            (invoice.number, invoice.kind, _when(invoice.issued_at), invoice.period_start,
-             invoice.period_end, invoice.total_excl_vat_cents, invoice.vat_cents,
-             invoice.total_incl_vat_cents, invoice.currency)
+            (
+                invoice.number,
+                invoice.kind,
+                _when(invoice.issued_at),
+                invoice.period_start,
+                invoice.period_end,
+                invoice.total_excl_vat_cents,
+                invoice.vat_cents,
+                invoice.total_incl_vat_cents,
+                invoice.currency,
+            )
             for invoice in invoices.iterator(chunk_size=2000)
         ),
     )
@@ -216,13 +315,22 @@ def build_store_export(*, export_id: int) -> StoreDataExport:
         data = buffer.getvalue()
     except Exception as exc:
         transition(
-            STORE_EXPORT_LIFECYCLE, export, Status.FAILED, actor="export-worker",
+            STORE_EXPORT_LIFECYCLE,
+            export,
+            Status.FAILED,
+            actor="export-worker",
             changes={"error": str(exc)[:300], "finished_at": timezone.now()},
         )
         raise
     return transition(
-        STORE_EXPORT_LIFECYCLE, export, Status.READY, actor="export-worker",
-        changes={"archive": data, "size_bytes": len(data), "progress": 100,
-                 "finished_at": timezone.now()},
+        STORE_EXPORT_LIFECYCLE,
+        export,
+        Status.READY,
+        actor="export-worker",
+        changes={
+            "archive": data,
+            "size_bytes": len(data),
+            "progress": 100,
+            "finished_at": timezone.now(),
+        },
     ).row
-

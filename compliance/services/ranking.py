@@ -169,10 +169,7 @@ def own_locations_treatment(*, engine: RoutingPolicy | None = None) -> list[str]
         )
     else:
         lines.append(
-            _(
-                "The warehouse has no priority: it is scored like the stores, with the same "
-                "weights."
-            )
+            _("The warehouse has no priority: it is scored like the stores, with the same weights.")
         )
     lines += [
         _(

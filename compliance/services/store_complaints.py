@@ -63,7 +63,9 @@ def open_store_complaint(
         raise ComplaintInvalid(_("Give a subject and describe the problem."), field="message")
     today = timezone.localdate()
     if occurred_on > today:
-        raise ComplaintInvalid(_("The date of the facts can't be in the future."), field="occurred_on")
+        raise ComplaintInvalid(
+            _("The date of the facts can't be in the future."), field="occurred_on"
+        )
     earliest = complaint_window_start(today=today)
     if occurred_on < earliest:
         raise ComplaintTooLate(

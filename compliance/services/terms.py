@@ -110,7 +110,10 @@ def publish_terms(
     """Publish the next version; raise TermsNoticeTooShort / TermsExceptionWithoutReason /
     TermsInvalid and change nothing when the rules are not met (see check_new_terms)."""
     check_new_terms(
-        title=title, body=body, effective_on=effective_on, exception=exception,
+        title=title,
+        body=body,
+        effective_on=effective_on,
+        exception=exception,
         exception_reason=exception_reason,
     )
     title, body = title.strip(), body.strip()
@@ -194,7 +197,9 @@ def store_contacts(store: Store) -> list[str]:
     return list(seen)
 
 
-def decide_terms(*, store: Store, version: TermsVersion, decision: str, actor: Any) -> TermsDecision:
+def decide_terms(
+    *, store: Store, version: TermsVersion, decision: str, actor: Any
+) -> TermsDecision:
     """Record the store's acceptance or termination of `version`, once (TermsAlreadyDecided
     after). A termination ends the contract: HQ sees it in admin and closes the store."""
     if decision not in TermsDecision.Decision.values:

@@ -32,9 +32,7 @@ def terms_page(request, store):
     """Every version of the terms, newest first, with the store's decision on each and the
     form to accept or terminate the one awaiting a decision."""
     decisions = terms_reads.decisions_of(store)
-    versions = [
-        (version, decisions.get(version.pk)) for version in terms_reads.terms_versions()
-    ]
+    versions = [(version, decisions.get(version.pk)) for version in terms_reads.terms_versions()]
     return render(
         request,
         "compliance/backoffice_terms.html",

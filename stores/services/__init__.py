@@ -11,6 +11,7 @@ from .api_keys import (
 )
 from .feeds import FeedResult, RowError, StockFeedRejected, apply_stock_feed, read_feed_file
 from .lifecycle import StoreIncomplete, change_store_status, missing_trader_fields
+from .moderation import set_offer_moderation
 from .reservations import (
     ReservationExpired,
     consume_reservation,
@@ -68,6 +69,7 @@ __all__ = [
     "reserve_lines",
     "reserve_stock",
     "revoke_api_key",
+    "set_offer_moderation",
     "set_on_hand",
     "set_store_price",
     "update_offer",
