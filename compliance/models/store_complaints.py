@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from network_marketplace.models import StatusEvent
 
@@ -41,9 +42,9 @@ class StoreComplaint(models.Model):
         HQ_CONDUCT = "hq_conduct", _("HQ's conduct or a measure it took")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("store complaint status", "Open")
         IN_PROGRESS = "in_progress", _("Being handled")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("store complaint status", "Closed")
 
     class Outcome(models.TextChoices):
         NONE = "", _("Not decided")

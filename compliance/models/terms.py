@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from network_marketplace.models import StatusEvent
 from stores.models import Store
@@ -74,7 +75,7 @@ class TermsDecision(models.Model):
     and version, with who and when."""
 
     class Decision(models.TextChoices):
-        ACCEPTED = "accepted", _("Accepted")
+        ACCEPTED = "accepted", pgettext_lazy("terms decision", "Accepted")
         TERMINATED = "terminated", _("Terminated the contract")
 
     version = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="decisions")
