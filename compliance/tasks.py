@@ -27,6 +27,12 @@ def end_terminated_stores() -> int:
     return len(p2b_measures.end_due_terminations())
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def purge_old_exports() -> int:
+    """Periodic: drop the archives of old store data exports."""
+    return data_access.purge_old_exports()
+
+
 def _dispatch_export(message: OutboxMessage) -> None:
     """The outbox hands a requested export to the worker: a request is never lost."""
     build_store_export.delay(message.payload["export"])

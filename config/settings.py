@@ -382,6 +382,12 @@ CELERY_BEAT_SCHEDULE["compliance-end-terminated-stores"] = {
     "schedule": timedelta(hours=1),
     "options": {"expires": 3300},
 }
+CELERY_BEAT_SCHEDULE["compliance-purge-old-exports"] = {
+    # Drops the archives of stores' data exports older than P2B_EXPORT_KEEP_DAYS.
+    "task": "compliance.tasks.purge_old_exports",
+    "schedule": timedelta(hours=6),
+    "options": {"expires": 3600},
+}
 
 # Security: strict by default outside DEBUG; every value can be set from the environment.
 SECURE_PROXY_SSL_HEADER = (

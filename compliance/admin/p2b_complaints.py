@@ -68,6 +68,7 @@ class StoreComplaintAdmin(ReadOnlyModelAdmin):
     search_fields = ["reference", "subject", "store__name"]
     ordering = ["status", "due_at"]
     inlines = [MessageInline, ComplaintEventInline]
+    exclude = ["opened_by"]
     change_form_template = "admin/compliance/storecomplaint/change_form.html"
     change_list_template = "admin/compliance/storecomplaint/change_list.html"
 

@@ -21,7 +21,12 @@ class StoreDataExport(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="data_exports")
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="data_exports",
+        verbose_name=_("store"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -58,3 +63,7 @@ class StoreDataExport(models.Model):
 
 class StoreDataExportEvent(StatusEvent):
     export = models.ForeignKey(StoreDataExport, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("event")
+        verbose_name_plural = _("events")

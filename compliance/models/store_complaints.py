@@ -55,7 +55,10 @@ class StoreComplaint(models.Model):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True)
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.CASCADE, related_name="p2b_complaints"
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="p2b_complaints",
+        verbose_name=_("store"),
     )
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices)
     subject = models.CharField(_("subject"), max_length=200)
@@ -130,3 +133,7 @@ class StoreComplaintMessage(models.Model):
 
 class StoreComplaintEvent(StatusEvent):
     complaint = models.ForeignKey(StoreComplaint, on_delete=models.CASCADE, related_name="events")
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("event")
+        verbose_name_plural = _("events")

@@ -80,7 +80,10 @@ class TermsDecision(models.Model):
 
     version = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="decisions")
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.CASCADE, related_name="terms_decisions"
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="terms_decisions",
+        verbose_name=_("store"),
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     decided_by = models.ForeignKey(
@@ -130,7 +133,12 @@ class StoreTermination(models.Model):
         EFFECTIVE = "effective", _("Terminated")
         WITHDRAWN = "withdrawn", _("Withdrawn")
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="terminations")
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="terminations",
+        verbose_name=_("store"),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.SCHEDULED
     )
@@ -173,6 +181,10 @@ class StoreTerminationEvent(StatusEvent):
     termination = models.ForeignKey(
         StoreTermination, on_delete=models.CASCADE, related_name="events"
     )
+
+    class Meta(StatusEvent.Meta):
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
 
 
 class TermsStanding(Store):

@@ -15,8 +15,10 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -334,3 +336,12 @@ def build_store_export(*, export_id: int) -> StoreDataExport:
             "finished_at": timezone.now(),
         },
     ).row
+
+
+def purge_old_exports(*, now: datetime | None = None) -> int:
+    """Drop the archives of exports older than P2B_EXPORT_KEEP_DAYS (beat): the row stays as
+    the record of the request, the customers' data in it does not linger."""
+    before = (now or timezone.now()) - timedelta(days=settings.P2B_EXPORT_KEEP_DAYS)
+    return StoreDataExport.objects.filter(created_at__lt=before, archive__isnull=False).update(
+        archive=None, updated_at=timezone.now()
+    )

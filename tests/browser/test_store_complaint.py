@@ -27,7 +27,9 @@ def test_lyon_owner_complains_and_hq_decides_in_admin(
     log_in(page, lyon_owner.email)
     page.goto(f"/store/{lyon_store.slug}/")
     page.get_by_test_id("nav-p2b-complaints").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text("Réclamations auprès de la tête de réseau")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Réclamations auprès de la tête de réseau"
+    )
 
     # Facts older than the window: a clear error, nothing sent
     page.get_by_label("Type").select_option("hq_conduct")
@@ -62,7 +64,9 @@ def test_lyon_owner_complains_and_hq_decides_in_admin(
     hq.locator("#answer-form input[type=submit]").click()
     expect(hq.locator(".messagelist")).to_contain_text("Réponse envoyée au magasin")
     hq.locator("#close-form select").select_option("upheld")
-    hq.locator("#close-form textarea").fill("La réattribution était une erreur : commission remboursée.")
+    hq.locator("#close-form textarea").fill(
+        "La réattribution était une erreur : commission remboursée."
+    )
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     hq.screenshot(path=str(SCREENSHOTS / "admin-store-complaint.png"), full_page=True)
     hq.locator("#close-form input[type=submit]").click()

@@ -6,12 +6,18 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from compliance.models import StoreDataExport
-from compliance.services.data_access import ExportAlreadyRunning, request_store_export
+from compliance.services.data_access import (
+    ExportAlreadyRunning,
+    purge_old_exports,
+    request_store_export,
+)
 from tests.factories import PASSWORD, StockLevelFactory
 from tests.fulfillment.returns_helpers import Sold, received_order
 
@@ -58,7 +64,8 @@ def test_a_store_exports_its_own_data_as_a_zip_of_csvs(served, lyon_store, lyon_
     assert paris_order.number not in files["orders.csv"]
     assert "lea@example.com" in files["customers.csv"]
     assert "bob@example.com" not in files["customers.csv"]
-    assert "LYON-SKU" in files["stock.csv"] and "PARIS-SKU" not in files["stock.csv"]
+    assert "LYON-SKU" in files["stock.csv"]
+    assert "PARIS-SKU" not in files["stock.csv"]
     assert files["orders.csv"].startswith("order;placed_at;")
 
 
@@ -73,9 +80,12 @@ def test_another_store_s_export_is_a_404(served, lyon_store, lyon_owner, paris_s
         f"/store/{lyon_store.slug}/data/exports/{export.pk}/download/",
     ):
         assert paris.get(url).status_code == 404
-    assert client_for(lyon_owner).get(
-        f"/store/{lyon_store.slug}/data/exports/{export.pk}/download/"
-    ).status_code == 200
+    assert (
+        client_for(lyon_owner)
+        .get(f"/store/{lyon_store.slug}/data/exports/{export.pk}/download/")
+        .status_code
+        == 200
+    )
 
 
 @pytest.mark.django_db
@@ -104,3 +114,16 @@ def test_the_data_access_page_says_what_each_party_sees(lyon_store, lyon_owner):
 
     for page in (public, backoffice):
         assert page.count('data-testid="data-party"') == 3
+
+
+@pytest.mark.django_db(transaction=True)
+def test_old_archives_are_dropped_and_the_request_stays_on_record(lyon_store, lyon_owner, settings):
+    settings.P2B_EXPORT_KEEP_DAYS = 7
+    export = request_store_export(store=lyon_store, actor=lyon_owner)
+    assert StoreDataExport.objects.get(pk=export.pk).archive is not None
+
+    assert purge_old_exports(now=timezone.now() + timedelta(days=6)) == 0
+    assert purge_old_exports(now=timezone.now() + timedelta(days=8)) == 1
+
+    export.refresh_from_db()
+    assert (export.status, export.archive) == ("ready", None)

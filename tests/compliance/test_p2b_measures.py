@@ -103,7 +103,7 @@ def test_an_art_4_4_ground_ends_the_contract_at_once_with_its_statement(lyon_sto
     )  # fmt: skip
 
     assert termination.status == StoreTermination.Status.EFFECTIVE
-    assert "art. 4(4)(c)" in termination.measure.statement.legal_ground
+    assert "art. 4, §4, c" in termination.measure.statement.legal_ground
     lyon_store.refresh_from_db()
     assert lyon_store.status == Store.Status.CLOSED
 

@@ -72,7 +72,8 @@ def test_a_store_complains_hq_answers_and_decides_with_a_deadline(
     assert (complaint.status, complaint.outcome) == ("closed", "upheld")
     assert complaint.handled_by_label == hq_admin.email
     thread = owner.get(f"/store/{lyon_store.slug}/complaints/{complaint.pk}/").content.decode()
-    assert "Nous regardons le flux." in thread and "Le flux est rétabli." in thread
+    assert "Nous regardons le flux." in thread
+    assert "Le flux est rétabli." in thread
 
 
 @pytest.mark.django_db
@@ -101,16 +102,23 @@ def test_another_store_s_complaint_is_a_404(lyon_store, lyon_owner, paris_store,
 
     assert paris.get(f"/store/{paris_store.slug}/complaints/{complaint.pk}/").status_code == 404
     assert paris.get(f"/store/{lyon_store.slug}/complaints/{complaint.pk}/").status_code == 404
-    assert complaint.reference not in paris.get(f"/store/{paris_store.slug}/complaints/").content.decode()
+    assert (
+        complaint.reference
+        not in paris.get(f"/store/{paris_store.slug}/complaints/").content.decode()
+    )
 
 
 @pytest.mark.django_db
 def test_a_closed_complaint_takes_no_more_messages(lyon_store, lyon_owner, hq_admin):
     complaint = complain(lyon_store, lyon_owner)
-    close_store_complaint(complaint=complaint, outcome="rejected", note="Hors délai.", actor=hq_admin)
+    close_store_complaint(
+        complaint=complaint, outcome="rejected", note="Hors délai.", actor=hq_admin
+    )
 
     with pytest.raises(ComplaintClosed):
-        add_complaint_message(complaint=complaint, body="Pourtant…", from_hq=False, actor=lyon_owner)
+        add_complaint_message(
+            complaint=complaint, body="Pourtant…", from_hq=False, actor=lyon_owner
+        )
 
 
 @pytest.mark.django_db
@@ -131,7 +139,9 @@ def test_the_annual_report_counts_types_outcomes_and_average_handling_time(
     first = complain(lyon_store, lyon_owner)
     complain(paris_store, paris_owner, kind="technical")
     complain(lyon_store, lyon_owner, kind="technical")
-    close_store_complaint(complaint=first, outcome="upheld", note="Réattribution annulée.", actor=hq_admin)
+    close_store_complaint(
+        complaint=first, outcome="upheld", note="Réattribution annulée.", actor=hq_admin
+    )
     StoreComplaint.objects.filter(pk=first.pk).update(
         closed_at=first.created_at + timedelta(days=4)
     )

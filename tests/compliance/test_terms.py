@@ -25,7 +25,10 @@ from network_marketplace.outbox import deliver_due_messages
 from stores.models import Store
 from tests.factories import PASSWORD, StoreFactory
 
-TEXT = "Article 1. Objet.\n\nLe magasin vend sur la place de marché du réseau.\n\nArticle 2. Commission."
+TEXT = (
+    "Article 1. Objet.\n\nLe magasin vend sur la place de marché du réseau.\n\n"
+    "Article 2. Commission."
+)
 
 
 def in_days(days):
@@ -128,7 +131,9 @@ def test_a_decision_is_recorded_once_with_who_and_when_by_the_owner_only(
         f"/store/{lyon_store.slug}/terms/decide/", {"version": version.pk, "decision": "accepted"}
     )
     assert refused.status_code == 404
-    decision = decide_terms(store=lyon_store, version=version, decision="terminated", actor=lyon_owner)
+    decision = decide_terms(
+        store=lyon_store, version=version, decision="terminated", actor=lyon_owner
+    )
 
     assert (decision.decided_by, decision.decided_by_label) == (lyon_owner, lyon_owner.email)
     assert decision.decided_at is not None
@@ -184,7 +189,8 @@ def test_the_store_reads_every_past_version_and_downloads_each_pdf(
 
     page = owner.get(f"/store/{lyon_store.slug}/terms/").content.decode()
 
-    assert "terms-pdf-1" in page and "terms-pdf-2" in page
+    assert "terms-pdf-1" in page
+    assert "terms-pdf-2" in page
     for version in (first, second):
         pdf = owner.get(f"/store/{lyon_store.slug}/terms/v{version.version}.pdf")
         assert pdf["Content-Type"] == "application/pdf"
