@@ -7,12 +7,19 @@ from celery import shared_task
 from network_marketplace.models import OutboxMessage
 from network_marketplace.outbox import register_handler
 
+from . import transparency_db
 from .services import data_access, measures, p2b_measures
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def expire_measures() -> int:
     return measures.expire_measures()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def submit_statements() -> dict:
+    report = transparency_db.submit_pending_statements()
+    return {"sent": len(report.sent), "failed": len(report.failed)}
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)

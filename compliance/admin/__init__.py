@@ -1,4 +1,6 @@
-"""HQ's compliance desk in admin, by topic. P2B (part C3): `p2b_terms` (terms, decisions,
-standing, terminations, mediators), `p2b_complaints` (stores' complaints, exports)."""
+"""The compliance admin, one module by topic (C1: notices, measures, complaints, bodies;
+C3, P2B: terms, terminations, mediators, store complaints, store exports)."""
 
-from . import p2b_complaints, p2b_terms  # noqa: F401
+from . import bodies, complaints, measures, notices, p2b_complaints, p2b_terms
+
+__all__ = ["bodies", "complaints", "measures", "notices", "p2b_complaints", "p2b_terms"]

@@ -1,1 +1,23 @@
-"""Compliance's reads, by topic. P2B (part C3): `terms`, `store_complaints`."""
+"""Reads of the compliance app, by topic (C1: cases; C3, P2B: `terms`, `store_complaints`)."""
+
+from .cases import (
+    case_trail,
+    complaints_received,
+    complaints_upheld,
+    measures_applied,
+    notice_queue,
+    notices_received,
+    notices_trusted_first,
+    statements_for_store,
+)
+
+__all__ = [
+    "case_trail",
+    "complaints_received",
+    "complaints_upheld",
+    "measures_applied",
+    "notice_queue",
+    "notices_received",
+    "notices_trusted_first",
+    "statements_for_store",
+]

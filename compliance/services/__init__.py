@@ -2,20 +2,52 @@
 service every part calls), notices, complaints. C3 (P2B): `terms`, `p2b_measures`,
 `data_access`, `store_complaints`; the ranking disclosure (`ranking`, a read)."""
 
+from .complaints import (
+    ComplaintWindowClosed,
+    InvalidComplaint,
+    complaint_deadline,
+    decide_complaint,
+    submit_complaint,
+)
 from .measures import (
     InvalidMeasure,
     MeasureWithoutGround,
     apply_measure,
+    complaint_token,
     expire_measures,
     lift_measure,
+    read_complaint_token,
     redress_text,
+)
+from .notices import (
+    InvalidNotice,
+    decide_notice,
+    measure_target,
+    resolve_target,
+    site_hosts,
+    start_review,
+    submit_notice,
 )
 
 __all__ = [
+    "ComplaintWindowClosed",
+    "InvalidComplaint",
     "InvalidMeasure",
+    "InvalidNotice",
     "MeasureWithoutGround",
     "apply_measure",
+    "complaint_deadline",
+    "complaint_token",
+    "decide_complaint",
+    "decide_notice",
     "expire_measures",
     "lift_measure",
+    "measure_target",
+    "read_complaint_token",
     "redress_text",
+    "resolve_target",
+    "site_hosts",
+    "start_review",
+    "submit_complaint",
+    "submit_notice",
 ]

@@ -1,11 +1,3 @@
-from django.http import Http404
-from django.shortcuts import render
-
-# The legal pages every storefront footer links to; the texts live in templates/legal/.
-LEGAL_PAGES = ("notice", "terms", "privacy", "cookies", "report")
-
-
-def legal_page(request, page):
-    if page not in LEGAL_PAGES:
-        raise Http404
-    return render(request, f"legal/{page}.html", {"legal_page": page})
+"""The compliance app's pages, by topic: the legal pages, the notice form (art. 16), the
+complaint form reached from a decision's e-mail (art. 20); P2B (C3): the public pages
+(`p2b_public`) and the store's back-office pages (`p2b_backoffice`)."""
