@@ -13,12 +13,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
 
 
-def _paragraphs(text: str, style) -> list[Paragraph]:
+def _paragraphs(text: str, style: ParagraphStyle) -> list[Paragraph]:
     """Blank lines separate paragraphs; a line break stays a line break."""
     blocks = [block.strip() for block in text.replace("\r\n", "\n").split("\n\n")]
     return [Paragraph(escape(block).replace("\n", "<br/>"), style) for block in blocks if block]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -35,7 +35,7 @@ class TermsVersionForm(forms.ModelForm):
         ]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if self.errors:
             return data
         try:
@@ -47,7 +47,8 @@ class TermsVersionForm(forms.ModelForm):
                 exception_reason=data.get("exception_reason", ""),
             )
         except DomainError as error:
-            raise ValidationError({error.facts.get("field") or None: error.message}) from error
+            field = error.facts.get("field") or NON_FIELD_ERRORS
+            raise ValidationError({field: error.message}) from error
         return data
 
 
@@ -133,10 +134,10 @@ class NotAcceptedFilter(admin.SimpleListFilter):
         ]
 
     def queryset(self, request, queryset):
-        if not self.value():
+        if not (self.value() or "").isdigit():
             return queryset
         accepted = TermsDecision.objects.filter(
-            version_id=self.value(),
+            version_id=int(self.value() or 0),
             store=OuterRef("pk"),
             decision=TermsDecision.Decision.ACCEPTED,
         )

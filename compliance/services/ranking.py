@@ -15,7 +15,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import cast
 
+from django.db.models import Field
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -106,7 +108,7 @@ def ranking_disclosure() -> RankingDisclosure:
     total = sum(raw.values(), Decimal(0))
     weights = []
     for name in OrderPolicy.WEIGHTS:
-        field = OrderPolicy._meta.get_field(name)
+        field = cast(Field, OrderPolicy._meta.get_field(name))
         weights.append(
             Weight(
                 key=name,
@@ -138,7 +140,7 @@ def ranking_disclosure() -> RankingDisclosure:
             )
             % {"days": engine.transfer_delay_days}
         )
-    search_keys = tuple(searched_products("disclosure").query.order_by)
+    search_keys = tuple(str(key) for key in searched_products("disclosure").query.order_by)
     sorts = [
         (str(SORT_LABELS.get(key, key)), describe_ordering(list(ordering)))
         for key, ordering in CATALOGUE_SORTS.items()

@@ -28,7 +28,7 @@ from network_marketplace.notifications import render_email
 from network_marketplace.outbox import PermanentFailure, enqueue, register_handler
 from stores.models import Store, StoreMembership
 
-from ..models import TermsDecision, TermsException, TermsVersion
+from ..models import Mediator, TermsDecision, TermsException, TermsVersion
 from ..pdf import terms_pdf
 from ..selectors.terms import named_mediators, stores_bound_by_terms
 
@@ -177,7 +177,7 @@ def publish_terms(
     return version
 
 
-def _mediator_line(mediator) -> str:
+def _mediator_line(mediator: Mediator) -> str:
     return " · ".join(
         filter(None, [mediator.name, mediator.address, mediator.website, mediator.email])
     )

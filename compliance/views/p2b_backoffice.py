@@ -143,7 +143,7 @@ def export_download(request, store, pk):
     export = get_object_or_404(
         StoreDataExport, pk=pk, store=store, status=StoreDataExport.Status.READY
     )
-    response = HttpResponse(bytes(export.archive), content_type="application/zip")
+    response = HttpResponse(bytes(export.archive or b""), content_type="application/zip")
     stamp = export.created_at.strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="{store.slug}-donnees-{stamp}.zip"'
     return response
