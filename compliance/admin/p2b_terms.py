@@ -5,7 +5,7 @@ termination (art. 4) and keeps the list of mediators named in the terms."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import HttpResponse
@@ -14,12 +14,19 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from network_marketplace.admin import ReadOnlyModelAdmin
+from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
 from network_marketplace.errors import DomainError
 
-from ..models import Mediator, TermsDecision, TermsStanding, TermsVersion
+from ..models import (
+    Mediator,
+    StoreTermination,
+    StoreTerminationEvent,
+    TermsDecision,
+    TermsStanding,
+    TermsVersion,
+)
 from ..selectors.terms import latest_terms, stores_bound_by_terms, stores_without_acceptance
-from ..services import terms
+from ..services import p2b_measures, terms
 
 
 class TermsVersionForm(forms.ModelForm):
@@ -181,3 +188,69 @@ class TermsDecisionAdmin(ReadOnlyModelAdmin):
 class MediatorAdmin(admin.ModelAdmin):
     list_display = ["name", "website", "email", "languages", "is_active", "position"]
     list_editable = ["is_active", "position"]
+
+
+class TerminationForm(forms.ModelForm):
+    """HQ gives a store notice of termination (art. 4): the rules are the service's."""
+
+    class Meta:
+        model = StoreTermination
+        fields = ["store", "reasons", "terms_clause", "effective_on", "ground"]
+
+    def clean(self):
+        data = super().clean() or {}
+        if self.errors:
+            return data
+        try:
+            p2b_measures.check_termination(
+                reasons=data.get("reasons", ""),
+                terms_clause=data.get("terms_clause", ""),
+                effective_on=data["effective_on"],
+                ground=data.get("ground", ""),
+            )
+        except DomainError as error:
+            field = error.facts.get("field") or NON_FIELD_ERRORS
+            raise ValidationError({field: error.message}) from error
+        return data
+
+
+class TerminationEventInline(StatusEventInline):
+    model = StoreTerminationEvent
+
+
+@admin.register(StoreTermination)
+class StoreTerminationAdmin(admin.ModelAdmin):
+    """Notice is given once (add), with its statement of reasons; then HQ may withdraw it
+    before it takes effect. The store is closed on the day by the beat job."""
+
+    form = TerminationForm
+    list_display = ["store", "status", "notice_given_at", "effective_on", "ground", "measure"]
+    list_filter = ["status", "ground"]
+    search_fields = ["store__name"]
+    inlines = [TerminationEventInline]
+    actions = ["withdraw"]
+    autocomplete_fields = ["store"]
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None else []
+
+    def save_model(self, request, obj, form, change):
+        termination = p2b_measures.give_termination_notice(actor=request.user, **form.cleaned_data)
+        obj.pk = termination.pk
+
+    def save_related(self, request, form, formsets, change):
+        """Nothing else to save: the service wrote the notice and its statement."""
+
+    @admin.action(description=_("Withdraw the selected notices (the stores stay)"))
+    def withdraw(self, request, queryset):
+        for termination in queryset.filter(status=StoreTermination.Status.SCHEDULED):
+            p2b_measures.withdraw_termination(
+                termination=termination, reason=_("Withdrawn by HQ"), actor=request.user
+            )
+        messages.success(request, _("Notices withdrawn."))

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.utils import timezone
 
 from compliance.models import Measure, StatementOfReasons, StoreTermination
@@ -154,3 +155,35 @@ def test_a_restriction_needs_a_clause_and_then_takes_the_offer_off_sale(lyon_off
 
     assert measure.source == "p2b"
     assert selling_near(lyon_offer) == []
+
+
+@pytest.mark.django_db
+def test_hq_gives_notice_in_admin_and_a_short_notice_is_a_form_error(lyon_store, hq_admin):
+    admin = Client()
+    admin.force_login(hq_admin)
+    data = {
+        "store": lyon_store.pk,
+        "reasons": "Refus répétés de commandes.",
+        "terms_clause": CLAUSE,
+        "ground": "",
+        "effective_on": in_days(10).isoformat(),
+    }
+
+    refused = admin.post("/admin/compliance/storetermination/add/", data)
+
+    assert refused.status_code == 200
+    assert "30" in refused.content.decode()
+    assert StoreTermination.objects.count() == 0
+    given = admin.post(
+        "/admin/compliance/storetermination/add/",
+        {**data, "effective_on": in_days(30).isoformat()},
+    )
+    assert given.status_code == 302
+    termination = StoreTermination.objects.get()
+    assert termination.measure.statement.terms_clause == CLAUSE
+    admin.post(
+        "/admin/compliance/storetermination/",
+        {"action": "withdraw", "_selected_action": [termination.pk]},
+    )
+    termination.refresh_from_db()
+    assert termination.status == StoreTermination.Status.WITHDRAWN
