@@ -88,7 +88,8 @@ def ranking_page(request, store):
 
 @backoffice_store
 def data_page(request, store):
-    exports = StoreDataExport.objects.filter(store=store).defer("archive")[:10]
+    exports = list(StoreDataExport.objects.filter(store=store).defer("archive")[:10])
+    building = {StoreDataExport.Status.PENDING, StoreDataExport.Status.RUNNING}
     return render(
         request,
         "compliance/backoffice_data.html",
@@ -97,6 +98,7 @@ def data_page(request, store):
             "parties": DATA_ACCESS,
             "exports": exports,
             "may_export": may_manage(request),
+            "busy": any(export.status in building for export in exports),
             "files": [name for name, _build in data_access.EXPORT_FILES],
         },
     )

@@ -9,7 +9,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from compliance.models import TermsDecision
+from compliance.models import StoreDataExport, TermsDecision
+from compliance.services.data_access import build_store_export
 from compliance.services.terms import publish_terms
 from tests.browser.test_pages import log_in
 
@@ -69,9 +70,18 @@ def test_ranking_pages_and_the_store_s_data_export(page, screenshot, lyon_store,
     expect(page.get_by_test_id("weight-fairness_weight")).to_contain_text("15,0 %")
     screenshot("backoffice-ranking")
 
+    # An export the worker is building: the page polls its progress and offers the file when
+    # the worker is done.
+    building = StoreDataExport.objects.create(
+        store=lyon_store, requested_by_label=lyon_owner.email, status="running", progress=43
+    )
     page.get_by_role("link", name="Vos données").click()
-    page.get_by_test_id("request-export").click()
-    expect(page.locator("tr[data-status] [data-role=label]")).to_contain_text("Prêt")
+    row = page.locator("tr[data-status]")
+    expect(row.locator("[data-role=label]")).to_contain_text("En préparation (43 %)")
+    expect(page.get_by_test_id("request-export")).to_have_count(0)  # one at a time
+    screenshot("backoffice-data-export-progress")
+    build_store_export(export_id=building.pk)
+    expect(row.locator("[data-role=label]")).to_have_text("Prêt")
     with page.expect_download() as download:
         page.get_by_test_id("download-export").click()
     assert download.value.suggested_filename.endswith(".zip")

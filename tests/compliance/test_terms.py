@@ -210,3 +210,26 @@ def test_the_public_page_shows_the_version_in_force(hq_admin, lyon_store):
     assert "Version 1" in page
     assert "Le magasin vend sur la place de marché du réseau." in page
     assert "/legal/store-terms/v2.pdf" in page  # the announced one
+
+
+@pytest.mark.django_db
+def test_hq_s_p2b_admin_pages_open(hq_admin, lyon_store, lyon_owner):
+    version = publish(hq_admin)
+    decide_terms(store=lyon_store, version=version, decision="accepted", actor=lyon_owner)
+    admin = client_for(hq_admin)
+
+    for url in (
+        "/admin/compliance/termsversion/",
+        f"/admin/compliance/termsversion/{version.pk}/change/",
+        "/admin/compliance/termsversion/add/",
+        "/admin/compliance/termsdecision/",
+        "/admin/compliance/termsstanding/",
+        "/admin/compliance/storetermination/",
+        "/admin/compliance/storetermination/add/",
+        "/admin/compliance/mediator/",
+        "/admin/compliance/storecomplaint/",
+        "/admin/compliance/storedataexport/",
+    ):
+        assert admin.get(url).status_code == 200, url
+    pdf = admin.get(f"/admin/compliance/termsversion/{version.pk}/pdf/")
+    assert pdf.content == bytes(version.pdf)
