@@ -55,6 +55,13 @@ class StoreDataExport(models.Model):
             models.CheckConstraint(
                 condition=Q(progress__lte=100), name="store_export_progress_at_most_100"
             ),
+            # One export of a store is built at a time (request_store_export checks it under
+            # the store's row lock; this keeps it true whatever writes the table).
+            models.UniqueConstraint(
+                fields=["store"],
+                condition=Q(status__in=["pending", "running"]),
+                name="one_store_export_in_progress",
+            ),
         ]
 
     def __str__(self) -> str:
