@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.models import User
+from network_marketplace.notifications import send_templated_email
 from network_marketplace.transitions import transition
 from stores.models import Store
 
 from ..models import StoreComplaint, StoreComplaintMessage
 from ..states import STORE_COMPLAINT_LIFECYCLE
+from .terms import store_contacts
 
 Status = StoreComplaint.Status
 
@@ -123,6 +125,8 @@ def add_complaint_message(
             author_label=actor_label(actor),
             body=body,
         )
+        if from_hq:
+            _tell_store(complaint, body=body, outcome="")
         if from_hq and complaint.status == Status.OPEN:
             transition(
                 STORE_COMPLAINT_LIFECYCLE,
@@ -161,11 +165,34 @@ def close_store_complaint(
             },
         )
         if moved.moved:
+            label = str(StoreComplaint.Outcome(outcome).label)
             StoreComplaintMessage.objects.create(
                 complaint=moved.row,
                 from_hq=True,
                 author=actor if isinstance(actor, User) else None,
                 author_label=actor_label(actor),
-                body=f"{StoreComplaint.Outcome(outcome).label}. {note}",
+                body=f"{label}. {note}",
             )
+            _tell_store(moved.row, body=note, outcome=label)
     return moved.row
+
+
+def _tell_store(complaint: StoreComplaint, *, body: str, outcome: str) -> None:
+    """E-mail the store's contacts HQ's answer or decision (outbox, after commit)."""
+    recipients = store_contacts(complaint.store)
+    if not recipients:
+        return
+    count = complaint.messages.count()
+    send_templated_email(
+        to=recipients,
+        template="p2b_complaint_answered",
+        context={
+            "store_name": complaint.store.name,
+            "reference": complaint.reference,
+            "subject": complaint.subject,
+            "outcome": outcome,
+            "body": body,
+            "complaint_path": f"/store/{complaint.store.slug}/complaints/{complaint.pk}/",
+        },
+        dedupe_key=f"p2b-complaint:{complaint.pk}:{count}:{'closed' if outcome else 'answer'}",
+    )

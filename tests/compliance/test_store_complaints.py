@@ -19,6 +19,7 @@ from compliance.services.store_complaints import (
     close_store_complaint,
     open_store_complaint,
 )
+from network_marketplace.models import OutboxMessage
 from tests.factories import PASSWORD
 
 
@@ -74,6 +75,11 @@ def test_a_store_complains_hq_answers_and_decides_with_a_deadline(
     thread = owner.get(f"/store/{lyon_store.slug}/complaints/{complaint.pk}/").content.decode()
     assert "Nous regardons le flux." in thread
     assert "Le flux est rétabli." in thread
+    told = [m.payload["context"] for m in OutboxMessage.objects.filter(kind="email").order_by("pk")]
+    assert [(c["reference"], c["outcome"]) for c in told] == [
+        (complaint.reference, ""),
+        (complaint.reference, "Fondée"),
+    ]
 
 
 @pytest.mark.django_db
