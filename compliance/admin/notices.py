@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
@@ -185,6 +186,9 @@ class NoticeAdmin(admin.ModelAdmin):
                 (_("Category"), notice.get_category_display()),
                 (_("Why it is illegal"), notice.explanation),
                 (_("URLs"), "\n".join(notice.urls)),
-                (_("Decide by"), notice.deadline_at),
+                (
+                    _("Decide by"),
+                    date_format(timezone.localtime(notice.deadline_at), "DATETIME_FORMAT"),
+                ),
             ],
         )

@@ -150,14 +150,24 @@ class StoreTermination(models.Model):
     notice_given_at = models.DateTimeField(_("notice given at"), auto_now_add=True)
     effective_on = models.DateField(_("takes effect on"))
     decided_by_label = models.CharField(_("decided by"), max_length=200)
-    # The measure whose statement of reasons gave the notice (compliance.services.measures).
+    # The measure whose statement of reasons gave the notice (a warning: nothing restricted
+    # yet), none when an art. 4(4) ground ends the contract at once; and the measure that
+    # closed the store when it took effect (store_terminated), each with its statement.
     measure = models.ForeignKey(
         "compliance.Measure",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        verbose_name=_("statement of reasons"),
+        verbose_name=_("notice's statement of reasons"),
+    )
+    closing_measure = models.ForeignKey(
+        "compliance.Measure",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("termination's statement of reasons"),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -21,6 +21,7 @@ from .measures import (
 )
 from .notices import (
     InvalidNotice,
+    NoticeAlreadyDecided,
     decide_notice,
     measure_target,
     resolve_target,
@@ -35,6 +36,7 @@ __all__ = [
     "InvalidMeasure",
     "InvalidNotice",
     "MeasureWithoutGround",
+    "NoticeAlreadyDecided",
     "apply_measure",
     "complaint_deadline",
     "complaint_token",

@@ -3,11 +3,12 @@ service (compliance.services.measures, source "p2b"): each decision takes effect
 statement of reasons, sent to the store before or when it takes effect.
 
 Termination: notice is given now with its statement (a `warning` measure: it restricts nothing
-yet, but states the decision, its facts and its ground), and the store is closed on the
-effective date (beat: `end_due_terminations`), at least P2B_TERMINATION_NOTICE_DAYS later unless
-an art. 4(4) ground is recorded, in which case it may take effect at once. Lifting a suspension
-(`lift_measure`) puts the store back to selling: its offers, stock and prices were kept and are
-on sale again.
+yet, but states the decision, its facts and its ground, art. 4(1)), and on the effective date
+(beat: `end_due_terminations`), at least P2B_TERMINATION_NOTICE_DAYS later unless an art. 4(4)
+ground is recorded, a `store_terminated` measure closes the store with its own statement. With a
+ground it may take effect at once: then only the `store_terminated` measure and its statement.
+Lifting a suspension (`lift_measure`) puts the store back to selling: its offers, stock and
+prices were kept and are on sale again.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from network_marketplace.audit import actor_label
 from network_marketplace.errors import DomainError
 from network_marketplace.transitions import transition
 from stores.models import StockLevel, Store
-from stores.services import change_store_status
 
 from ..models import Art44Ground, Measure, MeasureKind, MeasureSource, StoreTermination
 from ..states import STORE_TERMINATION_LIFECYCLE
@@ -149,18 +149,21 @@ def give_termination_notice(
         facts += "\n" + _("Without the notice period: %(ground)s.") % {
             "ground": Art44Ground(ground).label
         }
+    immediate = effective_on <= timezone.localdate()
     with transaction.atomic():
         if StoreTermination.objects.filter(store=store, status=Status.SCHEDULED).exists():
             raise TerminationInvalid(_("Notice of termination was already given to this store."))
-        measure = apply_measure(
-            kind=MeasureKind.WARNING,
-            target=store,
-            source=MeasureSource.P2B,
-            facts=facts,
-            terms_clause=terms_clause,
-            legal_ground=str(Art44Ground(ground).label) if ground else "",
-            actor=actor,
-        )
+        notice = None
+        if not immediate:
+            notice = apply_measure(
+                kind=MeasureKind.WARNING,
+                target=store,
+                source=MeasureSource.P2B,
+                facts=facts,
+                terms_clause=terms_clause,
+                legal_ground=str(Art44Ground(ground).label) if ground else "",
+                actor=actor,
+            )
         termination = StoreTermination.objects.create(
             store=store,
             reasons=reasons.strip(),
@@ -168,29 +171,43 @@ def give_termination_notice(
             ground=ground,
             effective_on=effective_on,
             decided_by_label=actor_label(actor),
-            measure=measure,
+            measure=notice,
         )
-        if effective_on <= timezone.localdate():
-            termination = _end(termination, actor=actor)
+        if immediate:
+            termination = _end(termination, actor=actor, facts=facts)
     return termination
 
 
-def _end(termination: StoreTermination, *, actor: Any) -> StoreTermination:
-    moved = transition(
+def _end(termination: StoreTermination, *, actor: Any, facts: str = "") -> StoreTermination:
+    """The contract ends: the store is closed by a `store_terminated` measure with its
+    statement of reasons, and the termination is marked effective."""
+    termination = StoreTermination.objects.select_for_update().get(pk=termination.pk)
+    if termination.status != Status.SCHEDULED:
+        return termination
+    ground = termination.ground
+    closing = apply_measure(
+        kind=MeasureKind.STORE_TERMINATED,
+        target=termination.store,
+        source=MeasureSource.P2B,
+        facts=facts
+        or _("The notice of termination given on %(date)s has run out. %(reasons)s")
+        % {
+            "date": date_format(timezone.localtime(termination.notice_given_at), "DATE_FORMAT"),
+            "reasons": termination.reasons,
+        },
+        terms_clause=termination.terms_clause,
+        legal_ground=str(Art44Ground(ground).label) if ground else "",
+        actor=actor,
+    )
+    return transition(
         STORE_TERMINATION_LIFECYCLE,
         termination,
         Status.EFFECTIVE,
         actor=actor,
-        reason=_("Notice period over"),
-    )
-    if moved.moved:
-        change_store_status(
-            store=moved.row.store,
-            status=Store.Status.CLOSED,
-            actor=actor,
-            reason=f"compliance.termination:{moved.row.pk}",
-        )
-    return moved.row
+        reason=_("Notice period over") if not ground else str(Art44Ground(ground).label)[:300],
+        changes={"closing_measure": closing},
+        locked=True,
+    ).row
 
 
 def withdraw_termination(

@@ -92,6 +92,9 @@ def test_notice_of_termination_sends_the_statement_now_and_closes_the_store_on_t
     assert [t.pk for t in ended] == [termination.pk]
     lyon_store.refresh_from_db()
     assert lyon_store.status == Store.Status.CLOSED
+    closing = ended[0].closing_measure
+    assert (closing.kind, closing.source) == ("store_terminated", "p2b")
+    assert "Refus répétés de commandes." in closing.statement.facts
     assert end_due_terminations(today=in_days(31)) == []
 
 
@@ -104,7 +107,9 @@ def test_an_art_4_4_ground_ends_the_contract_at_once_with_its_statement(lyon_sto
     )  # fmt: skip
 
     assert termination.status == StoreTermination.Status.EFFECTIVE
-    assert "art. 4, §4, c" in termination.measure.statement.legal_ground
+    assert termination.measure is None  # no notice period: one decision, when it takes effect
+    assert termination.closing_measure.kind == "store_terminated"
+    assert "art. 4, §4, c" in termination.closing_measure.statement.legal_ground
     lyon_store.refresh_from_db()
     assert lyon_store.status == Store.Status.CLOSED
 
