@@ -334,8 +334,7 @@ def test_the_desk_list_has_bounded_queries(client, lyon_store, lyon_owner,
         started(received_order(Sold(lyon_store), Sold(lyon_store)), lyon_store)
     client.force_login(lyon_owner)
 
-    # 15: with the Conformité section's count (DSA) and the P2B terms banner.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         response = client.get(desk_url(lyon_store))
 
     assert response.status_code == 200

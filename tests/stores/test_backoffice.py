@@ -114,8 +114,7 @@ def test_back_office_pages_have_bounded_queries(
     client.force_login(lyon_owner)
 
     # 13: the owner's pages also read the store's payment account (the past-due notice);
-    # +1: the Conformité section's count of statements of reasons (DSA); +1: the terms
-    # awaiting the store's decision (the P2B banner).
-    with django_assert_max_num_queries(15):
+    # 14: and the terms awaiting the store's decision (the P2B banner).
+    with django_assert_max_num_queries(14):
         response = client.get(f"/store/{lyon_store.slug}/{page}")
     assert response.status_code == 200

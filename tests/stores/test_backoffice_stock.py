@@ -103,11 +103,11 @@ def test_stock_page_shows_fifty_rows_a_page_with_bounded_queries(
         )
     client.force_login(lyon_owner)
 
-    # 13: every back-office page also counts the store's statements of reasons (the
-    # Conformité section, DSA) and reads the terms awaiting its decision (the P2B banner).
+    # 13: every back-office page also reads the terms awaiting the store's decision (the P2B
+    # banner).
     with django_assert_max_num_queries(13):
         first = client.get(stock_url(lyon_store))
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(14):
         second = client.get(
             stock_url(lyon_store), {"page": 2, "category": garden_tools.pk, "q": "ARD"}
         )
@@ -340,8 +340,8 @@ def test_movements_page_is_paginated_with_bounded_queries(
         )  # fmt: skip
     client.force_login(lyon_owner)
 
-    # 12 with the Conformité section's count (DSA) and the P2B terms banner's query.
-    with django_assert_max_num_queries(12):
+    # 11 with the P2B terms banner's query (compliance.templatetags.p2b).
+    with django_assert_max_num_queries(11):
         response = client.get(stock_url(lyon_store, "movements/"), {"sku": "ARD-SEC-01"})
 
     assert len(response.context["page"]) == 50
