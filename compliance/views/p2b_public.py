@@ -25,7 +25,7 @@ DATA_ACCESS = [
             ),
             _("Its sales, commission, payouts and HQ's invoices."),
             _("Its complaints, the statements of reasons addressed to it, its terms decisions."),
-            _("An export of all of the above, at any time, as CSV files (this page)."),
+            _("An export of all of the above, at any time, as CSV files, from its back-office."),
         ],
         "not": _(
             "Another store's data, or the data of customers it did not serve; network-wide "

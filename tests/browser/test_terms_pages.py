@@ -56,8 +56,17 @@ def test_lyon_owner_sees_the_banner_reads_the_terms_and_accepts(
     page.goto(f"/store/{lyon_store.slug}/stock/")
     expect(page.get_by_test_id("terms-banner")).to_have_count(0)
 
+    # The public page: no version in force yet, the announced one with its PDF
+    page.goto("/")
+    page.get_by_role("link", name="Conditions des magasins").click()
+    expect(page.get_by_text("La version 1 entre en vigueur le")).to_be_visible()
+    screenshot("public-store-terms")
+
 
 def test_ranking_pages_and_the_store_s_data_export(page, screenshot, lyon_store, lyon_owner):
+    page.goto("/legal/data-access/")
+    expect(page.get_by_test_id("data-party")).to_have_count(3)
+    screenshot("public-data-access")
     page.goto("/legal/ranking/")
     expect(page.get_by_test_id("weight-distance_weight")).to_contain_text("40,0 %")
     expect(page.get_by_test_id("own-locations")).to_contain_text("Entrepôt en premier")
