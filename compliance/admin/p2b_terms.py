@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -25,7 +25,7 @@ from ..models import (
     TermsStanding,
     TermsVersion,
 )
-from ..selectors.terms import latest_terms, stores_bound_by_terms, stores_without_acceptance
+from ..selectors.terms import stores_bound_by_terms, stores_without_acceptance
 from ..services import p2b_measures, terms
 
 
@@ -161,20 +161,32 @@ class TermsStandingAdmin(ReadOnlyModelAdmin):
         return request.user.is_staff
 
     def get_queryset(self, request):
-        return stores_bound_by_terms().order_by("name")
+        """The stores bound by the terms, each with the latest version's effective date and
+        its decision on it (one query for the list, whatever its length)."""
+        latest = TermsVersion.objects.order_by("-version")
+        decision = TermsDecision.objects.filter(
+            store=OuterRef("pk"), version=Subquery(latest.values("pk")[:1])
+        ).values("decision")[:1]
+        return (
+            stores_bound_by_terms()
+            .annotate(
+                latest_effective_on=Subquery(latest.values("effective_on")[:1]),
+                latest_decision=Subquery(decision),
+            )
+            .order_by("name")
+        )
 
     @admin.display(description=_("decision on the latest version"))
     def latest_decision(self, store):
-        latest = latest_terms()
-        if latest is None:
+        if store.latest_effective_on is None:
             return "—"
-        decision = TermsDecision.objects.filter(version=latest, store_id=store.pk).first()
-        return decision.get_decision_display() if decision else _("Not decided")
+        if not store.latest_decision:
+            return _("Not decided")
+        return TermsDecision.Decision(store.latest_decision).label
 
     @admin.display(description=_("latest version takes effect on"))
     def latest_effective_on(self, store):
-        latest = latest_terms()
-        return latest.effective_on if latest else "—"
+        return store.latest_effective_on or "—"
 
 
 @admin.register(TermsDecision)

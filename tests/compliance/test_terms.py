@@ -157,6 +157,9 @@ def test_hq_lists_the_stores_that_have_not_accepted_before_the_effective_date(
     page = listing.content.decode()
     assert paris_store.name in page
     assert lyon_store.name not in page
+    everyone = admin.get("/admin/compliance/termsstanding/").content.decode()
+    assert "Acceptées" in everyone
+    assert "Pas de décision" in everyone
     versions = admin.get("/admin/compliance/termsversion/").content.decode()
     assert f"?not_accepted={version.pk}" in versions
 
