@@ -7,6 +7,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import models
 from django.db.models import Exists, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -198,6 +199,7 @@ class TermsDecisionAdmin(ReadOnlyModelAdmin):
 
 @admin.register(Mediator)
 class MediatorAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "website", "email", "languages", "is_active", "position"]
     list_editable = ["is_active", "position"]
 
