@@ -6,6 +6,7 @@ app_name = "legal"
 urlpatterns = [
     path("notices/new/", notices.notice_form, name="notice_form"),
     path("notices/<str:reference>/sent/", notices.notice_sent, name="notice_sent"),
+    path("complaints/<str:reference>/sent/", complaints.complaint_sent, name="complaint_sent"),
     path("complaints/<str:token>/", complaints.complaint_form, name="complaint"),
     # P2B (issue 12): the stores' terms, ranking parameters, data access.
     path("store-terms/", p2b_public.store_terms, name="store-terms"),

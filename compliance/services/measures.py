@@ -225,7 +225,8 @@ def _take_effect(measure: Measure, target: Any, actor: Any) -> dict:
         set_offer_moderation(offer=target, demoted=True, actor=actor, reference=reference)
     elif measure.kind == K.PRODUCT_LISTING_DISABLED:
         previous = target.status
-        archive_product(product=target, actor=actor)
+        if previous == Product.Status.PUBLISHED:  # a draft or archived one is not shown anyway
+            archive_product(product=target, actor=actor)
         return {"status": previous}
     elif measure.kind == K.STORE_SELLING_SUSPENDED:
         previous = target.status

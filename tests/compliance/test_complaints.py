@@ -178,6 +178,7 @@ def test_the_notifier_contests_no_action_through_the_signed_link_and_the_case_re
     response = Client().post(
         f"/legal/complaints/{token}/",
         {"text": "It is a scam, here is why.", "contact_email": "camille.martin@example.net"},
+        follow=True,
     )
     assert 'data-testid="complaint-sent"' in response.content.decode()
     complaint = Complaint.objects.get()
@@ -243,7 +244,7 @@ def test_a_suspended_user_contests_through_the_link_of_the_statement_and_is_rein
     ).path
 
     response = Client().post(
-        link, {"text": "I sent one notice only.", "contact_email": customer.email}
+        link, {"text": "I sent one notice only.", "contact_email": customer.email}, follow=True
     )
 
     assert 'data-testid="complaint-sent"' in response.content.decode()
