@@ -28,6 +28,7 @@ from orders.services.routing import routing_policy
 from payments.models import CommissionPlan
 from payments.selectors import HQ_OWN_KINDS
 from stores.models import Store
+from stores.selectors.locations import NEAR_RADIUS_KM
 from stores.selectors.storefront import CATALOGUE_SORTS, searched_products
 
 # What each ordering key of the storefront's querysets means for a customer and a store.
@@ -75,6 +76,7 @@ class RankingDisclosure:
     routing_rules: list[str]
     search_order: list[str]
     listing_sorts: list[tuple[str, list[str]]]
+    near_me: list[str]
     own_locations: list[str]
     policy_updated_at: datetime
 
@@ -150,6 +152,18 @@ def ranking_disclosure() -> RankingDisclosure:
         routing_rules=rules,
         search_order=describe_ordering(search_keys),
         listing_sorts=sorts,
+        near_me=[
+            _(
+                "On a product's page, the stores that have it within %(km)s km of the customer "
+                "are listed nearest first (a tie goes to the store created first); the "
+                "warehouse is not listed there, it ships home deliveries."
+            )
+            % {"km": NEAR_RADIUS_KM},
+            _(
+                "An offer HQ demoted by a measure (with its statement of reasons sent to the "
+                "store) is listed after the others, and a disabled offer is not listed."
+            ),
+        ],
         own_locations=own_locations_treatment(engine=engine),
         policy_updated_at=settings_row.updated_at,
     )

@@ -15,6 +15,7 @@ from compliance.services.ranking import (
     ranking_disclosure,
 )
 from orders.models import OrderPolicy
+from stores.selectors.locations import NEAR_RADIUS_KM
 from stores.selectors.storefront import CATALOGUE_SORTS, searched_products
 from tests.factories import PASSWORD
 
@@ -79,5 +80,6 @@ def test_every_ordering_the_storefront_uses_is_described():
 
     assert set(search_keys + sort_keys) <= set(ORDERING_KEYS)
     assert len(ranking_disclosure().search_order) == len(search_keys)
+    assert f"{NEAR_RADIUS_KM} km" in ranking_disclosure().near_me[0]
     with pytest.raises(UndisclosedRankingParameter):
         describe_ordering(["secret_boost"])
