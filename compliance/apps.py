@@ -10,3 +10,6 @@ class ComplianceConfig(AppConfig):
         from .services.measures import register_webhook_events
 
         register_webhook_events()
+        # P2B: the outbox handlers (terms e-mails with their PDF, store exports to the worker).
+        from . import tasks  # noqa: F401
+        from .services import terms  # noqa: F401

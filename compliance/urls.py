@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import complaints, legal, notices
+from .views import complaints, legal, notices, p2b_public
 
 app_name = "legal"
 urlpatterns = [
@@ -8,5 +8,10 @@ urlpatterns = [
     path("notices/<str:reference>/sent/", notices.notice_sent, name="notice_sent"),
     path("complaints/<str:reference>/sent/", complaints.complaint_sent, name="complaint_sent"),
     path("complaints/<str:token>/", complaints.complaint_form, name="complaint"),
+    # P2B (issue 12): the stores' terms, ranking parameters, data access.
+    path("store-terms/", p2b_public.store_terms, name="store-terms"),
+    path("store-terms/v<int:version>.pdf", p2b_public.store_terms_pdf, name="store-terms-pdf"),
+    path("ranking/", p2b_public.ranking_page, name="ranking"),
+    path("data-access/", p2b_public.data_access_page, name="data-access"),
     path("<slug:page>/", legal.legal_page, name="page"),
 ]

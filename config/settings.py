@@ -400,6 +400,31 @@ WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=5
 # Webhook URLs may point to private addresses (localhost, LAN) only in the embedded profile.
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 
+# P2B, HQ and its stores (compliance; Regulation 2019/1150). Legal defaults.
+# A new version of the stores' terms takes effect at least this many days after it is published
+# (art. 3(2)), unless an art. 3(4) exception is recorded.
+P2B_TERMS_NOTICE_DAYS = env.int("P2B_TERMS_NOTICE_DAYS", default=15)
+# HQ ends a store's contract with this much notice (art. 4(1)), unless an art. 4(4) ground.
+P2B_TERMINATION_NOTICE_DAYS = env.int("P2B_TERMINATION_NOTICE_DAYS", default=30)
+# A store's complaint (art. 11) is answered within this many days; it may be filed within
+# P2B_COMPLAINT_WINDOW_DAYS of the facts it is about.
+P2B_COMPLAINT_HANDLING_DAYS = env.int("P2B_COMPLAINT_HANDLING_DAYS", default=30)
+P2B_COMPLAINT_WINDOW_DAYS = env.int("P2B_COMPLAINT_WINDOW_DAYS", default=365)
+# A store's data export (art. 9) can be downloaded for this many days.
+P2B_EXPORT_KEEP_DAYS = env.int("P2B_EXPORT_KEEP_DAYS", default=7)
+CELERY_BEAT_SCHEDULE["compliance-end-terminated-stores"] = {
+    # Closes the stores whose termination notice has run out (idempotent).
+    "task": "compliance.tasks.end_terminated_stores",
+    "schedule": timedelta(hours=1),
+    "options": {"expires": 3300},
+}
+CELERY_BEAT_SCHEDULE["compliance-purge-old-exports"] = {
+    # Drops the archives of stores' data exports older than P2B_EXPORT_KEEP_DAYS.
+    "task": "compliance.tasks.purge_old_exports",
+    "schedule": timedelta(hours=6),
+    "options": {"expires": 3600},
+}
+
 # Security: strict by default outside DEBUG; every value can be set from the environment.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=True) else None

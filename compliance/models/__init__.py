@@ -2,6 +2,7 @@
 
 from .bodies import DisputeRecord, OutOfCourtBody
 from .complaints import Complaint, ComplaintEvent
+from .exports import StoreDataExport, StoreDataExportEvent
 from .measures import (
     KIND_TARGET,
     Measure,
@@ -11,9 +12,20 @@ from .measures import (
     StatementOfReasons,
 )
 from .notices import IllegalityCategory, Notice, NoticeEvent, TargetKind, TrustedFlagger
+from .store_complaints import Mediator, StoreComplaint, StoreComplaintEvent, StoreComplaintMessage
+from .terms import (
+    Art44Ground,
+    StoreTermination,
+    StoreTerminationEvent,
+    TermsDecision,
+    TermsException,
+    TermsStanding,
+    TermsVersion,
+)
 
 __all__ = [
     "KIND_TARGET",
+    "Art44Ground",
     "Complaint",
     "ComplaintEvent",
     "DisputeRecord",
@@ -22,10 +34,22 @@ __all__ = [
     "MeasureEvent",
     "MeasureKind",
     "MeasureSource",
+    "Mediator",
     "Notice",
     "NoticeEvent",
     "OutOfCourtBody",
     "StatementOfReasons",
+    "StoreComplaint",
+    "StoreComplaintEvent",
+    "StoreComplaintMessage",
+    "StoreDataExport",
+    "StoreDataExportEvent",
+    "StoreTermination",
+    "StoreTerminationEvent",
     "TargetKind",
+    "TermsDecision",
+    "TermsException",
+    "TermsStanding",
+    "TermsVersion",
     "TrustedFlagger",
 ]

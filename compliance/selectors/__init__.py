@@ -1,4 +1,4 @@
-"""Reads of the compliance app, by topic (C1: cases)."""
+"""Reads of the compliance app, by topic (C1: cases; C3, P2B: `terms`, `store_complaints`)."""
 
 from .cases import (
     case_trail,

@@ -1,5 +1,6 @@
 """Writes of the compliance app, by topic. C1: measures and statements of reasons (the one
-service every part calls), notices, complaints."""
+service every part calls), notices, complaints. C3 (P2B): `terms`, `p2b_measures`,
+`data_access`, `store_complaints`; the ranking disclosure (`ranking`, a read)."""
 
 from .complaints import (
     ComplaintWindowClosed,

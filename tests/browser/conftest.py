@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.factories import PASSWORD
+
 # The password field's label, not the confirmation's ("Mot de passe (confirmation) :").
 PASSWORD_LABEL = re.compile(r"^Mot de passe\s*:?$")
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
@@ -62,3 +64,12 @@ def screenshot(page):
         return path
 
     return take
+
+
+def sign_in_to_admin(page, user, next_path: str = "/admin/") -> None:
+    """HQ signs in to the admin through the site's sign-in page (the one that asks for a second
+    factor when the account has one: stores/second_factor.py), then lands on `next_path`."""
+    page.goto(f"/admin/login/?next={next_path}")
+    page.get_by_label("Courriel").fill(user.email)
+    page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
+    page.locator("form").get_by_role("button", name="Connexion").click()

@@ -4,9 +4,8 @@ import pytest
 from playwright.sync_api import expect
 
 from catalog.models import Product, Variant
-from tests.browser.conftest import PASSWORD_LABEL
+from tests.browser.conftest import sign_in_to_admin
 from tests.catalog.factories import CategoryFactory, ean13
-from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -23,12 +22,7 @@ BAD_CSV = GOOD_CSV + (
 
 
 def log_in_to_admin(page, user):
-    # The admin signs in through the site's sign-in page (the one that asks for a second factor).
-    page.goto("/admin/login/?next=/admin/catalog/product/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    page.get_by_label("Courriel").fill(user.email)
-    page.get_by_label(PASSWORD_LABEL).fill(PASSWORD)
-    page.locator("form").get_by_role("button", name="Connexion").click()
+    sign_in_to_admin(page, user, "/admin/catalog/product/")
     expect(page).to_have_url(re.compile(r"/admin/catalog/product/$"))
 
 

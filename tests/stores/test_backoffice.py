@@ -113,7 +113,8 @@ def test_back_office_pages_have_bounded_queries(
         issue_api_key(store=lyon_store, name=f"key {n}", actor=lyon_owner)
     client.force_login(lyon_owner)
 
-    # 13: the owner's pages also read the store's payment account (the past-due notice).
-    with django_assert_max_num_queries(13):
+    # 13: the owner's pages also read the store's payment account (the past-due notice);
+    # 14: and the terms awaiting the store's decision (the P2B banner).
+    with django_assert_max_num_queries(14):
         response = client.get(f"/store/{lyon_store.slug}/{page}")
     assert response.status_code == 200

@@ -65,6 +65,8 @@ def test_every_app_adds_its_sections_to_the_navigation_in_menu_order():
         "payment-account",
         "webhooks",
         "compliance",
+        "p2b-terms",
+        "p2b-complaints",
         "store-page",
     ]
 

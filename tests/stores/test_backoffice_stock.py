@@ -103,7 +103,9 @@ def test_stock_page_shows_fifty_rows_a_page_with_bounded_queries(
         )
     client.force_login(lyon_owner)
 
-    with django_assert_max_num_queries(12):
+    # 13: every back-office page also reads the terms awaiting the store's decision (the P2B
+    # banner).
+    with django_assert_max_num_queries(13):
         first = client.get(stock_url(lyon_store))
     with django_assert_max_num_queries(14):
         second = client.get(
@@ -338,7 +340,8 @@ def test_movements_page_is_paginated_with_bounded_queries(
         )  # fmt: skip
     client.force_login(lyon_owner)
 
-    with django_assert_max_num_queries(10):
+    # 11 with the P2B terms banner's query (compliance.templatetags.p2b).
+    with django_assert_max_num_queries(11):
         response = client.get(stock_url(lyon_store, "movements/"), {"sku": "ARD-SEC-01"})
 
     assert len(response.context["page"]) == 50
