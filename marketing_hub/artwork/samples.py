@@ -15,6 +15,7 @@ import io
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from functools import cache
+from typing import Any
 
 from reportlab.lib.colors import CMYKColor
 from reportlab.pdfgen.canvas import Canvas
@@ -230,12 +231,12 @@ def _f(
     font: str = "sans",
     sizes: tuple[float, float] = (6, 14),
     colour: str = "#000000",
-    **extra: object,
+    **extra: Any,
 ) -> FieldSpec:
     x, y, width, height = box
     return FieldSpec(
         key, label, kind, page, x, y, width, height, font, sizes[0], sizes[1], colour, **extra
-    )  # type: ignore[arg-type]
+    )
 
 
 _FLYER_FIELDS = (

@@ -14,10 +14,11 @@ import io
 import re
 import threading
 from dataclasses import dataclass, field
+from typing import cast
 
 import pypdfium2
 import segno
-from pypdf import PdfReader, PdfWriter
+from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
     DecodedStreamObject,
@@ -188,16 +189,16 @@ def _overlay_pdf(overlay: Overlay) -> bytes:
     return buffer.getvalue()
 
 
-def _page_resources(page: DictionaryObject) -> DictionaryObject:
+def _page_resources(page: PageObject) -> DictionaryObject:
     """The page's own /Resources dictionary; inherited ones are copied onto the page first so
     that adding our XObject does not hide them."""
     resources = page.get("/Resources")
     if resources is None:
-        inherited = page.get_inherited("/Resources")  # type: ignore[attr-defined]
-        resources = DictionaryObject(dict(inherited.get_object())) if inherited else None
-        page[NameObject("/Resources")] = resources or DictionaryObject()
-        return page["/Resources"]  # type: ignore[return-value]
-    return resources.get_object()  # type: ignore[no-any-return]
+        inherited = page.get_inherited("/Resources")
+        own = DictionaryObject(dict(inherited.get_object())) if inherited else DictionaryObject()
+        page[NameObject("/Resources")] = own
+        return own
+    return cast(DictionaryObject, resources.get_object())
 
 
 def stamp(designer_pdf: bytes, overlay: Overlay) -> bytes:
@@ -211,7 +212,8 @@ def stamp(designer_pdf: bytes, overlay: Overlay) -> bytes:
         layer = overlay_reader.pages[index]
         boxes = overlay.pages[index]
         form = DecodedStreamObject()
-        form.set_data(layer.get_contents().get_data())  # type: ignore[union-attr]
+        layer_content = layer.get_contents()
+        form.set_data(layer_content.get_data() if layer_content is not None else b"")
         form.update(
             {
                 NameObject("/Type"): NameObject("/XObject"),
@@ -229,11 +231,12 @@ def stamp(designer_pdf: bytes, overlay: Overlay) -> bytes:
         )
         form_ref = writer._add_object(form.flate_encode())
         resources = _page_resources(page)
-        xobjects = resources.get("/XObject")
+        found = resources.get("/XObject")
+        xobjects = cast(DictionaryObject, found.get_object()) if found is not None else None
         if xobjects is None:
             xobjects = DictionaryObject()
             resources[NameObject("/XObject")] = xobjects
-        xobjects.get_object()[NameObject(STAMP_NAME)] = form_ref
+        xobjects[NameObject(STAMP_NAME)] = form_ref
         contents = page.get("/Contents")
         existing = contents.get_object() if contents is not None else ArrayObject()
         streams = list(existing) if isinstance(existing, ArrayObject) else [contents]

@@ -111,8 +111,8 @@ def check_field(field: ArtworkField, pages: list[PageBoxes]) -> dict[str, list[s
             refuse(
                 "x_mm",
                 _(
-                    "“%(field)s”: the box (%(x)s, %(y)s, %(w)s × %(h)s mm) goes outside page "
-                    "%(page)s (%(pw)s × %(ph)s mm)."
+                    "“%(field)s”: the box (%(x)s, %(y)s, %(w)s x %(h)s mm) goes outside page "
+                    "%(page)s (%(pw)s x %(ph)s mm)."
                 )
                 % {
                     "field": name,
@@ -156,13 +156,12 @@ def check_field(field: ArtworkField, pages: list[PageBoxes]) -> dict[str, list[s
         )
     if field.default_text and field.kind == ArtworkField.Kind.FREE_TEXT:
         missing = fonts.missing_glyphs(field.font or fonts.DEFAULT_FONT, field.default_text)
-        if field.font in fonts.FONTS or not field.font:
-            if missing:
-                refuse(
-                    "default_text",
-                    _("“%(field)s”: the font has no character for %(chars)s.")
-                    % {"field": name, "chars": " ".join(missing)},
-                )
+        if (field.font in fonts.FONTS or not field.font) and missing:
+            refuse(
+                "default_text",
+                _("“%(field)s”: the font has no character for %(chars)s.")
+                % {"field": name, "chars": " ".join(missing)},
+            )
         if field.max_length and len(field.default_text) > field.max_length:
             refuse(
                 "default_text",

@@ -55,6 +55,7 @@ Kind = ArtworkField.Kind
 OMNIBUS_FLOOR_PT = 6.0
 PRICE_SCALE = 1.8
 OMNIBUS_SCALE = 0.6
+DASH = "\u2013"
 
 
 class ProofRefused(DomainError):
@@ -116,8 +117,8 @@ def store_page_url(store: Store) -> str:
 
 
 def hours_text(opening_hours: Any) -> str:
-    """The week's hours, consecutive days with the same hours on one line ("Lun.–ven. :
-    09:00–19:00"), or "" when the store published none."""
+    """The week's hours, consecutive days with the same hours on one line ("Mar-ven :
+    09:00-19:00", with en dashes), or "" when the store published none."""
     groups: list[list[Any]] = []
     for day in range(7):
         ranges = day_ranges(opening_hours, day)
@@ -130,9 +131,9 @@ def hours_text(opening_hours: Any) -> str:
     abbr = [str(WEEKDAYS_ABBR[day]).capitalize() for day in range(7)]
     lines = []
     for first, last, ranges in groups:
-        days = abbr[first] if first == last else f"{abbr[first]}–{abbr[last].lower()}"
+        days = abbr[first] if first == last else f"{abbr[first]}{DASH}{abbr[last].lower()}"
         hours = ", ".join(
-            f"{r.opens.strftime('%H:%M')}–{r.closes.strftime('%H:%M')}" for r in ranges
+            f"{r.opens.strftime('%H:%M')}{DASH}{r.closes.strftime('%H:%M')}" for r in ranges
         )
         lines.append(_("%(days)s: %(hours)s") % {"days": days, "hours": hours or _("closed")})
     return "\n".join(lines)
@@ -265,7 +266,8 @@ class _Resolver:
             self.refuse(
                 field,
                 _(
-                    "your store has no logo yet: add it on the Marketing section's store images page."
+                    "your store has no logo yet: add it on the Marketing section's store images "
+                    "page."
                 )
                 if field.kind == Kind.STORE_LOGO
                 else _(
@@ -313,7 +315,7 @@ class _Resolver:
         spans = [Span(choice.label, font), Span(price, bold, PRICE_SCALE)]
         omnibus = ""
         if announce and reduction is not None:
-            omnibus = _("Lowest price of the last 30 days: %(reference)s (−%(percent)s %%)") % {
+            omnibus = _("Lowest price of the last 30 days: %(reference)s (-%(percent)s %%)") % {
                 "reference": format_cents(reduction.reference_cents),
                 "percent": reduction.percent,
             }
@@ -404,7 +406,7 @@ def make_proof(
                 created_by=actor if isinstance(actor, User) else None,
             )
             proof.pdf.save(f"{stem}.pdf", ContentFile(result.pdf), save=False)
-            saved.append(proof.pdf.name)
+            saved.append(proof.pdf.name or "")
             token = uuid.uuid4().hex[:8]
             for page, image in enumerate(result.previews, start=1):
                 name = default_storage.save(

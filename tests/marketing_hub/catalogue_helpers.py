@@ -82,3 +82,17 @@ def reduce(level: StockLevel, *, to_cents: int) -> StockLevel:
         store=level.store, variant=level.variant, price_cents=to_cents, reduction=True,
         source="test", actor="test",
     )  # fmt: skip
+
+
+SPLIT_DAY = [["09:00", "12:30"], ["14:00", "19:00"]]
+WEEK = {
+    "mon": [], "tue": SPLIT_DAY, "wed": SPLIT_DAY, "thu": SPLIT_DAY,
+    "fri": [["09:00", "19:00"]], "sat": [["09:00", "19:00"]], "sun": [],
+}  # fmt: skip
+
+
+def with_hours(store: Store) -> Store:
+    """The store publishes its opening hours (what a flyer's verso prints)."""
+    store.opening_hours = WEEK
+    store.save(update_fields=["opening_hours"])
+    return store
