@@ -155,8 +155,9 @@ def check_field(field: ArtworkField, pages: list[PageBoxes]) -> dict[str, list[s
             % {"field": name, "colour": field.colour},
         )
     if field.default_text and field.kind == ArtworkField.Kind.FREE_TEXT:
-        missing = fonts.missing_glyphs(field.font or fonts.DEFAULT_FONT, field.default_text)
-        if (field.font in fonts.FONTS or not field.font) and missing:
+        known = field.font in fonts.FONTS or not field.font
+        missing = fonts.missing_glyphs(field.font, field.default_text) if known else []
+        if missing:
             refuse(
                 "default_text",
                 _("“%(field)s”: the font has no character for %(chars)s.")
