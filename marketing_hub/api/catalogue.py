@@ -207,6 +207,7 @@ def _store_for_catalogue(request: Request) -> Store | None:
 )
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ItemSerializer
+    queryset = MarketingItem.objects.none()  # for the schema; get_queryset scopes by store
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[MarketingItem]:
@@ -249,6 +250,7 @@ class StoreProofViewSet(
     StoreScopedViewSet,
 ):
     serializer_class = ProofSerializer
+    queryset = Proof.objects.none()  # for the schema; get_queryset scopes by store
 
     def get_queryset(self) -> QuerySet[Proof]:
         return store_proofs(self.get_store()).select_related("store").order_by("-created_at", "-id")
