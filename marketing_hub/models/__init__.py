@@ -18,6 +18,8 @@ from .orders import (
     MarketingOrderEvent,
     MarketingOrderLine,
     MarketingOrderNumberSeries,
+    OrderInReview,
+    SupplierLine,
 )
 from .subscriptions import (
     Deliverable,
@@ -43,6 +45,7 @@ __all__ = [
     "MarketingOrderEvent",
     "MarketingOrderLine",
     "MarketingOrderNumberSeries",
+    "OrderInReview",
     "PriceTier",
     "Proof",
     "SocialPostTemplate",
@@ -51,4 +54,5 @@ __all__ = [
     "SubscriptionEvent",
     "SubscriptionPlan",
     "Supplier",
+    "SupplierLine",
 ]

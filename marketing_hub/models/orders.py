@@ -182,3 +182,21 @@ class MarketingOrderNumberSeries(models.Model):
 
     def __str__(self) -> str:
         return f"MK-{self.year} · {self.last_number}"
+
+
+class OrderInReview(MarketingOrder):
+    """HQ's review queue in the admin: the orders waiting for HQ, deadline first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("order to review")
+        verbose_name_plural = _("review queue")
+
+
+class SupplierLine(MarketingOrderLine):
+    """The suppliers' lines in the admin: approved lines and their production and shipping."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("supplier line")
+        verbose_name_plural = _("supplier lines")
