@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -68,6 +70,11 @@ class OrderNotAllowed(DomainError):
 
     code = "order_not_allowed"
     http_status = 409
+
+
+def _user(actor: Actor) -> Any:
+    """The user behind `actor`, None for an API key or a job."""
+    return actor if isinstance(actor, get_user_model()) else None
 
 
 # What a store may order
@@ -157,7 +164,7 @@ def open_cart(*, store: Store, actor: Actor) -> MarketingOrder:
     cart = MarketingOrder.objects.filter(store=store, status=MO.CART, is_cart=True).first()
     if cart is not None:
         return cart
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = _user(actor)
     try:
         with transaction.atomic():
             return MarketingOrder.objects.create(store=store, created_by=user)
@@ -245,7 +252,7 @@ def draft_order(
             errors.update({f"lines.{index}.{name}": msgs for name, msgs in exc.fields.items()})
     if errors:
         raise CartLineRefused(_("Some lines can't be ordered: check the fields."), fields=errors)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = _user(actor)
     with transaction.atomic():
         order = MarketingOrder.objects.create(
             store=store, is_cart=False, created_by=user, note=note[:500]
@@ -489,8 +496,7 @@ def place_order(*, order: MarketingOrder, actor: Actor) -> MarketingOrder:
                 "hq_share_cents": sum(line.hq_share_cents for line in lines),
                 "store_share_cents": store_share,
                 "vat_cents": sum(vat_of(ln.store_share_cents, ln.vat_rate_bp) for ln in lines),
-                "created_by": order.created_by
-                or (actor if getattr(actor, "is_authenticated", False) else None),
+                "created_by": order.created_by or _user(actor),
             },
         ).row
         return approval.route_placed_order(order=order, actor=actor)
