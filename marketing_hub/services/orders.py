@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -35,6 +35,12 @@ from ..models import (
     MarketingOrderNumberSeries,
     PriceTier,
     Proof,
+)
+from ..selectors.catalogue import (
+    QuantityNotInTiers,
+    current_artwork,
+    orderable_items,
+    tier_for,
 )
 from ..states import MARKETING_LINE_LIFECYCLE, MARKETING_ORDER_LIFECYCLE
 from . import approval
@@ -81,28 +87,13 @@ def _user(actor: Actor) -> Any:
 
 
 def may_order(*, store: Store, item: MarketingItem, on: date | None = None) -> bool:
-    """HQ's "who may order it" and the item's ordering window."""
-    on = on or timezone.localdate()
-    if not item.is_active or item.kind == MarketingItem.Kind.DIGITAL_PACK:
+    """HQ's "who may order it" and the item's ordering window (the catalogue's rule); digital
+    packs are subscribed to, not ordered."""
+    if item.kind == MarketingItem.Kind.DIGITAL_PACK:
         return False
-    if item.orderable_from and on < item.orderable_from:
-        return False
-    if item.orderable_until and on > item.orderable_until:
-        return False
-    if store.kind == Store.Kind.FRANCHISE and item.for_franchises:
-        return True
-    if store.kind == Store.Kind.BRANCH and item.for_branches:
-        return True
-    return item.for_stores.filter(pk=store.pk).exists()
-
-
-def tier_for(item: MarketingItem, quantity: int) -> PriceTier | None:
-    """The price tier of exactly `quantity` (quantities outside the tiers can't be ordered)."""
-    return item.tiers.filter(quantity=quantity).first()
-
-
-def current_artwork(item: MarketingItem) -> Artwork | None:
-    return item.artworks.filter(is_current=True).first()
+    return MarketingItem.objects.filter(
+        pk__in=orderable_items(store=store, today=on).values("pk"), pk=item.pk
+    ).exists()
 
 
 def _validated(
@@ -120,12 +111,11 @@ def _validated(
             _("%(item)s can't be ordered by this store now.") % {"item": item.name},
             fields={"item": [_("This item can't be ordered by this store now.")]},
         )
-    tier = tier_for(item, quantity)
-    if tier is None:
-        quantities = ", ".join(str(q) for q in item.tiers.values_list("quantity", flat=True))
-        errors["quantity"] = [
-            _("Choose one of the quantities offered: %(quantities)s.") % {"quantities": quantities}
-        ]
+    tier: PriceTier | None = None
+    try:
+        tier = tier_for(item, quantity)
+    except QuantityNotInTiers as exc:
+        errors["quantity"] = [exc.message]
     chosen: dict[str, str] = {}
     given = {str(k): str(v) for k, v in (options or {}).items() if str(v).strip()}
     for name, values in (item.options or {}).items():
