@@ -279,6 +279,16 @@ class _OrderAdminBase(ReadOnlyModelAdmin):
     def hq_share(self, order: MarketingOrder) -> str:
         return euros(order.hq_share_cents)
 
+    @admin.display(description=gettext_lazy("store"), ordering="store__name")
+    def store_name(self, order: MarketingOrder) -> str:
+        return order.store.name
+
+    @admin.display(description=gettext_lazy("store's share / HQ's share"))
+    def shares(self, order: MarketingOrder) -> str:
+        return format_html(
+            "{}<br><small>{}</small>", euros(order.store_share_cents), euros(order.hq_share_cents)
+        )
+
     @admin.display(description=gettext_lazy("proofs"))
     def proofs(self, order: MarketingOrder) -> str:
         return _proof_links(order)
@@ -288,17 +298,7 @@ class _OrderAdminBase(ReadOnlyModelAdmin):
 class ReviewQueueAdmin(_OrderAdminBase):
     """The orders waiting for HQ, the most urgent first; a late one is flagged."""
 
-    list_display = [
-        "number",
-        "store",
-        "placed_at",
-        "deadline",
-        "reasons",
-        "store_share",
-        "hq_share",
-        "proofs",
-        "decide",
-    ]
+    list_display = ["number", "store_name", "deadline", "reasons", "shares", "proofs", "decide"]
     list_display_links = ["number"]
     actions = ["approve_selected", "reject_selected"]
     list_filter = ()
@@ -359,7 +359,7 @@ class ReviewQueueAdmin(_OrderAdminBase):
 class MarketingOrderAdmin(_OrderAdminBase):
     list_display = [
         "number",
-        "store",
+        "store_name",
         "status",
         "placed_at",
         "total",

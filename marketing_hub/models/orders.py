@@ -27,7 +27,10 @@ class MarketingOrder(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.PROTECT, related_name="marketing_orders"
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="marketing_orders",
+        verbose_name=_("store"),
     )
     number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
     status = models.CharField(
