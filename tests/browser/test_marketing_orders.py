@@ -67,6 +67,7 @@ def test_a_flyer_goes_from_the_cart_through_hq_review_to_the_store(
     expect(page.get_by_test_id("order-status")).to_have_text("En validation")
     order = MarketingOrder.objects.get(store=lyon_store)
     expect(page.get_by_role("heading", level=1)).to_contain_text(order.number)
+    expect(page.get_by_test_id(f"proof-preview-{order.lines.get().pk}-1")).to_be_visible()
     screenshot("marketing-order-in-review")
 
     # HQ approves it from the review queue, its proof shown
