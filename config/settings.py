@@ -373,6 +373,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=6, day_of_month=1),
         "options": {"expires": 60 * 60},
     },
+    # Marketing hub (part M2): orders whose HQ review is overdue: store told, HQ reminded, once.
+    "marketing-remind-overdue-reviews": {
+        "task": "marketing_hub.tasks.orders.remind_overdue_reviews",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 800},
+    },
 }
 # The periodic jobs run on a queue of their own, served by a worker of their own (see
 # docker-compose.yml), so that a flood of ordinary tasks (webhook deliveries, e-mails) can never
@@ -383,6 +389,13 @@ CELERY_PERIODIC_QUEUE = env("CELERY_PERIODIC_QUEUE", default="periodic")  # rout
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=180)
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
+
+# Marketing hub orders (part M2). HQ reviews an order within this many working days (Mon-Fri)
+# of its placing; after that the store is told and HQ reminded (MARKETING_HQ_EMAIL).
+MARKETING_REVIEW_WORKING_DAYS = env.int("MARKETING_REVIEW_WORKING_DAYS", default=2)
+MARKETING_HQ_EMAIL = env("MARKETING_HQ_EMAIL", default="marketing@ardoise.example")
+# How long a supplier's signed link to a print-ready PDF stays valid (days).
+MARKETING_SUPPLIER_LINK_DAYS = env.int("MARKETING_SUPPLIER_LINK_DAYS", default=30)
 
 # The outbox (network_marketplace.outbox): side effects delivered after commit by the worker.
 # The lease must outlast a batch: OUTBOX_BATCH_SIZE x the slowest handler (webhooks: 5 s).
@@ -424,6 +437,11 @@ CELERY_BEAT_SCHEDULE["compliance-purge-old-exports"] = {
     "schedule": timedelta(hours=6),
     "options": {"expires": 3600},
 }
+# Marketing hub, catalogue and proofs (part M1): what HQ's designer files and the stores'
+# images may weigh, and how large a proof's page preview is drawn (longer side, pixels).
+MARKETING_ARTWORK_MAX_BYTES = env.int("MARKETING_ARTWORK_MAX_BYTES", default=50 * 1024 * 1024)
+MARKETING_IMAGE_MAX_BYTES = env.int("MARKETING_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+MARKETING_PREVIEW_MAX_PX = env.int("MARKETING_PREVIEW_MAX_PX", default=1200)
 
 # Security: strict by default outside DEBUG; every value can be set from the environment.
 SECURE_PROXY_SSL_HEADER = (

@@ -13,7 +13,14 @@ from .catalogue import (
     Proof,
     Supplier,
 )
-from .orders import MarketingOrder, MarketingOrderEvent, MarketingOrderLine
+from .orders import (
+    MarketingOrder,
+    MarketingOrderEvent,
+    MarketingOrderLine,
+    MarketingOrderNumberSeries,
+    OrderInReview,
+    SupplierLine,
+)
 from .subscriptions import (
     Deliverable,
     SocialPostTemplate,
@@ -37,6 +44,8 @@ __all__ = [
     "MarketingOrder",
     "MarketingOrderEvent",
     "MarketingOrderLine",
+    "MarketingOrderNumberSeries",
+    "OrderInReview",
     "PriceTier",
     "Proof",
     "SocialPostTemplate",
@@ -45,4 +54,5 @@ __all__ = [
     "SubscriptionEvent",
     "SubscriptionPlan",
     "Supplier",
+    "SupplierLine",
 ]

@@ -27,7 +27,10 @@ class MarketingOrder(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.PROTECT, related_name="marketing_orders"
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="marketing_orders",
+        verbose_name=_("store"),
     )
     number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
     status = models.CharField(
@@ -58,6 +61,13 @@ class MarketingOrder(models.Model):
         related_name="orders",
         verbose_name=_("budget"),
     )
+    # The back-office cart (one per store) or an order drafted in one go through the API (any
+    # number at once: each is placed on its own).
+    is_cart = models.BooleanField(_("back-office cart"), default=True)
+    # The API client's Idempotency-Key and its request's fingerprint: a retried create
+    # answers with the order it made instead of making another.
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
     delivery_address = models.JSONField(_("delivery address"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,11 +80,18 @@ class MarketingOrder(models.Model):
         constraints = [
             # One open cart per store.
             models.UniqueConstraint(
-                fields=["store"], condition=Q(status="cart"), name="marketing_one_cart_per_store"
+                fields=["store"],
+                condition=Q(status="cart", is_cart=True),
+                name="marketing_one_cart_per_store",
             ),
             models.CheckConstraint(
                 condition=Q(store_share_cents__gte=0, hq_share_cents__gte=0),
                 name="marketing_order_shares_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["store", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="marketing_order_idempotency_key",
             ),
         ]
         indexes = [
@@ -162,3 +179,36 @@ class MarketingOrderEvent(StatusEvent):
     class Meta(StatusEvent.Meta):
         verbose_name = _("marketing order event")
         verbose_name_plural = _("marketing order events")
+
+
+class MarketingOrderNumberSeries(models.Model):
+    """The counter behind the orders' numbers ("MK-2027-00042"), one row per year: placing an
+    order increments it with one UPDATE, so numbers are unique and follow the order of placing."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("marketing order number series")
+        verbose_name_plural = _("marketing order number series")
+
+    def __str__(self) -> str:
+        return f"MK-{self.year} · {self.last_number}"
+
+
+class OrderInReview(MarketingOrder):
+    """HQ's review queue in the admin: the orders waiting for HQ, deadline first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("order to review")
+        verbose_name_plural = _("review queue")
+
+
+class SupplierLine(MarketingOrderLine):
+    """The suppliers' lines in the admin: approved lines and their production and shipping."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("supplier line")
+        verbose_name_plural = _("supplier lines")
