@@ -127,3 +127,19 @@ def test_the_store_cancels_then_confirms_nothing_else(client, lyon_store, lyon_o
 
     order.refresh_from_db()
     assert order.status == MO.CANCELLED
+
+
+def test_the_orders_list_and_api_read_in_a_fixed_number_of_queries(
+    client, lyon_store, lyon_owner, lyon_key, flyer, django_assert_max_num_queries
+):
+    for _ in range(6):
+        placed_order(lyon_store, lyon_owner, flyer)
+    client.force_login(lyon_owner)
+
+    with django_assert_max_num_queries(15):
+        page = client.get(url("marketing-orders", lyon_store))
+    with django_assert_max_num_queries(15):
+        api = client.get("/api/v1/marketing/orders/", HTTP_AUTHORIZATION=f"Api-Key {lyon_key}")
+
+    assert page.status_code == 200
+    assert len(api.json()["results"]) == 6
