@@ -63,12 +63,16 @@ def test_a_store_adds_to_its_cart_sees_the_shares_and_places(client, lyon_store,
 
 def test_a_bad_quantity_is_refused_with_a_clear_message(client, lyon_store, lyon_owner, flyer):
     client.force_login(lyon_owner)
+    item_page = f"http://testserver/store/{lyon_store.slug}/marketing/catalogue/{flyer.pk}/"
 
-    response = client.post(
+    back = client.post(
         url("marketing-cart-add", lyon_store),
         {"item": flyer.pk, "quantity": 42, "proof": make_proof(lyon_store, flyer).pk},
-        follow=True,
+        HTTP_REFERER=item_page,
     )
+    response = client.get(url("marketing-cart", lyon_store))
+
+    assert back.url == item_page
 
     assert "42" in response.content.decode()
     assert "250, " in response.content.decode()
