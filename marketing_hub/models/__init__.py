@@ -17,6 +17,7 @@ from .orders import MarketingOrder, MarketingOrderEvent, MarketingOrderLine
 from .subscriptions import (
     Deliverable,
     SocialPostTemplate,
+    SpecialHours,
     Subscription,
     SubscriptionCharge,
     SubscriptionEvent,
@@ -40,6 +41,7 @@ __all__ = [
     "PriceTier",
     "Proof",
     "SocialPostTemplate",
+    "SpecialHours",
     "Subscription",
     "SubscriptionCharge",
     "SubscriptionEvent",
