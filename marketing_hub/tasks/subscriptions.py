@@ -18,8 +18,9 @@ logger = logging.getLogger(__name__)
 def bill_subscriptions(period: str | None = None) -> int:
     """On the 1st (and hourly after, to catch up): bill each live subscription for the month
     once. `period`: "YYYY-MM-DD" of a day in the month to bill (default: this month)."""
-    subscriptions.end_due_subscriptions()
     report = billing.run_billing(period=date.fromisoformat(period) if period else None)
+    # After billing: a subscription ending this month is billed up to its end day first.
+    subscriptions.end_due_subscriptions()
     if report.billed or report.failed:
         logger.info(
             "subscriptions %s: %d billed, %d failed", report.period, len(report.billed),
