@@ -13,7 +13,12 @@ from .catalogue import (
     Proof,
     Supplier,
 )
-from .orders import MarketingOrder, MarketingOrderEvent, MarketingOrderLine
+from .orders import (
+    MarketingOrder,
+    MarketingOrderEvent,
+    MarketingOrderLine,
+    MarketingOrderNumberSeries,
+)
 from .subscriptions import (
     Deliverable,
     SocialPostTemplate,
@@ -38,6 +43,7 @@ __all__ = [
     "MarketingOrder",
     "MarketingOrderEvent",
     "MarketingOrderLine",
+    "MarketingOrderNumberSeries",
     "PriceTier",
     "Proof",
     "SocialPostTemplate",
