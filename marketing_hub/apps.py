@@ -9,9 +9,10 @@ class MarketingHubConfig(AppConfig):
     def ready(self) -> None:
         # The lifecycles, and the marketing orders' webhook event types they add to
         # network_marketplace.webhooks.EVENT_TYPES.
-        from . import states  # noqa: F401
-
         # Part M3: the subscriptions' webhook event.
-        from . import subscription_webhooks
+        from . import (
+            states,  # noqa: F401
+            subscription_webhooks,
+        )
 
         subscription_webhooks.register()

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from marketing_hub.models import Deliverable, SocialPostTemplate, SpecialHours
-from marketing_hub.services.deliverables import generate_deliverables, gbp, refresh_deliverables
+from marketing_hub.services.deliverables import gbp, generate_deliverables, refresh_deliverables
 from tests.factories import StockLevelFactory, VariantFactory
 
 from .subscriptions_fixtures import make_plans, subscribed
@@ -81,7 +81,8 @@ def test_the_gbp_sheet_is_the_bulk_upload_spreadsheet_with_the_stores_listing(ly
     rows = list(load_workbook(io.BytesIO(read(sheet.file))).active.iter_rows(values_only=True))
     assert list(rows[0]) == gbp.HEADERS
     assert rows[0][:3] == ("Store code", "Business name", "Address line 1")
-    assert "Sunday hours" in rows[0] and "Special hours" in rows[0]
+    assert "Sunday hours" in rows[0]
+    assert "Special hours" in rows[0]
     listing = dict(zip(rows[0], rows[1], strict=True))
     assert listing["Store code"] == "lyon-presquile"
     assert listing["Business name"] == "Ardoise Lyon Presqu'île"
@@ -133,7 +134,7 @@ def test_the_local_inventory_feed_lists_the_stores_own_stock_in_merchant_centers
         "store_code", "id", "gtin", "price", "quantity", "availability", "pickup_method",
         "pickup_sla",
     ]  # fmt: skip
-    secateur, rake, gloves = stock
+    secateur, _rake, _gloves = stock
     rows = {line.split("\t")[1]: line.split("\t") for line in lines[1:]}
     assert set(rows) == {"SEC-001", "RAT-002", "GAN-003"}  # not Paris's
     assert rows["SEC-001"] == [

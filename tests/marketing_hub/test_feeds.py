@@ -45,7 +45,7 @@ def lyon_ads(lyon_store, plans):
 
 
 def test_the_secret_url_serves_the_stores_local_inventory_without_a_login(client, lyon_ads):
-    subscription, secret = lyon_ads
+    _subscription, secret = lyon_ads
 
     response = client.get(feed_url(secret))
 
@@ -58,7 +58,7 @@ def test_the_secret_url_serves_the_stores_local_inventory_without_a_login(client
 
 
 def test_the_feed_follows_the_stock_when_it_is_regenerated(client, lyon_ads):
-    subscription, secret = lyon_ads
+    _subscription, secret = lyon_ads
     client.get(feed_url(secret))
     StockLevel.objects.filter(variant__sku="SEC-001").update(on_hand=0)
 
