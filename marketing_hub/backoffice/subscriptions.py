@@ -190,6 +190,7 @@ def subscription_action(
     )
     today = timezone.localdate()
     form = ChangePlanForm(request.POST or None, subscription=subscription)
+    refusal = ""
     if request.method == "POST" and (action != "change" or form.is_valid()):
         try:
             if action == "pause":
@@ -220,7 +221,7 @@ def subscription_action(
                     messages.success(request, _("You moved to “%(plan)s”.") % {"plan": plan.name})
             return redirect("backoffice:marketing-subscriptions", slug=store.slug)
         except DomainError as error:
-            form.add_error(None, error.message)
+            refusal = error.message
     preview = services.preview_action(subscription=subscription, action=action, today=today)
     return render(
         request,
@@ -231,12 +232,13 @@ def subscription_action(
             "subscription": subscription,
             "plan": subscription.plan,
             "form": form,
+            "refusal": refusal,
             "preview": preview,
             "prorations": services.change_previews(subscription=subscription, today=today)
             if action == "change"
             else [],
         },
-        status=400 if form.errors else 200,
+        status=400 if refusal or (request.method == "POST" and form.errors) else 200,
     )
 
 
