@@ -18,6 +18,8 @@ from .orders import (
     MarketingOrderEvent,
     MarketingOrderLine,
     MarketingOrderNumberSeries,
+    OrderInReview,
+    SupplierLine,
 )
 from .subscriptions import (
     Deliverable,
@@ -44,6 +46,7 @@ __all__ = [
     "MarketingOrderEvent",
     "MarketingOrderLine",
     "MarketingOrderNumberSeries",
+    "OrderInReview",
     "PriceTier",
     "Proof",
     "SocialPostTemplate",
@@ -53,4 +56,5 @@ __all__ = [
     "SubscriptionEvent",
     "SubscriptionPlan",
     "Supplier",
+    "SupplierLine",
 ]
