@@ -13,11 +13,13 @@ from playwright.sync_api import expect
 
 from marketing_hub.models import Subscription, SubscriptionCharge
 from marketing_hub.services.deliverables import generate_deliverables
+from marketing_hub.services.subscriptions import subscribe
 from tests.browser.test_pages import log_in
 from tests.factories import StockLevelFactory, VariantFactory
 from tests.marketing_hub.subscriptions_fixtures import make_plans
 
 pytestmark = pytest.mark.browser
+SUBSCRIBE = "S\u2019abonner"  # the button, with its typographic apostrophe
 
 
 @pytest.fixture
@@ -41,7 +43,7 @@ def test_lyon_owner_subscribes_to_packs_and_downloads_the_gbp_sheet(
     screenshot("marketing-packs-empty")
 
     # Local ads: confirm, then the feed URL is shown once
-    page.get_by_test_id("plan-annonces-locales").get_by_role("link", name="S’abonner").click()
+    page.get_by_test_id("plan-annonces-locales").get_by_role("link", name=SUBSCRIBE).click()
     expect(page.get_by_test_id("first-month")).to_contain_text("HT")
     screenshot("marketing-pack-subscribe-confirm")
     page.get_by_test_id("confirm").click()
@@ -54,7 +56,7 @@ def test_lyon_owner_subscribes_to_packs_and_downloads_the_gbp_sheet(
     # Google Business Profile, 12 months' commitment
     page.goto(f"/store/{lyon_store.slug}/marketing/packs/")
     expect(page.get_by_test_id("feed-url")).to_have_count(0)
-    page.get_by_test_id("plan-gbp-plus").get_by_role("link", name="S’abonner").click()
+    page.get_by_test_id("plan-gbp-plus").get_by_role("link", name=SUBSCRIBE).click()
     page.get_by_test_id("confirm").click()
     row = page.get_by_test_id("subscription-gbp-plus")
     expect(row).to_contain_text("Active")
@@ -82,8 +84,6 @@ def test_lyon_owner_subscribes_to_packs_and_downloads_the_gbp_sheet(
 def test_hq_reads_subscriptions_and_bills_a_month_in_admin(
     page, screenshot, hq_admin, lyon_store, packs
 ):
-    from marketing_hub.services.subscriptions import subscribe
-
     subscription, _secret = subscribe(
         store=lyon_store, plan=packs.social_posts, actor="hq", today=date(2026, 3, 1)
     )

@@ -69,9 +69,9 @@ def test_pausing_during_the_commitment_is_refused_on_the_page(
     preview = client.get(page("lyon-presquile", f"{subscription.pk}/pause/"))
     refused = client.post(page("lyon-presquile", f"{subscription.pk}/pause/"))
 
-    assert "during its commitment" in preview.content.decode()
+    assert "pendant son engagement" in preview.content.decode()
     assert refused.status_code == 400
-    assert "during its commitment" in refused.content.decode()
+    assert "pendant son engagement" in refused.content.decode()
     subscription.refresh_from_db()
     assert subscription.status == S.ACTIVE
 
@@ -83,7 +83,7 @@ def test_changing_to_an_unknown_plan_is_a_form_error(client, lyon_owner, lyon_st
     refused = client.post(page("lyon-presquile", f"{subscription.pk}/change/"), {"plan": 99_999})
 
     assert refused.status_code == 400
-    assert "Choose one of the plans offered for this pack." in refused.content.decode()
+    assert "Choisissez l\u2019une des formules proposées pour ce pack." in refused.content.decode()
     subscription.refresh_from_db()
     assert subscription.plan == plans.gbp_basic
 
@@ -99,7 +99,7 @@ def test_a_downgrade_during_the_commitment_is_refused_with_its_reason(
     )
 
     assert refused.status_code == 400
-    assert "cheaper plan during the commitment" in refused.content.decode()
+    assert "moins chère pendant l\u2019engagement" in refused.content.decode()
 
 
 def test_cancelling_tells_the_end_day(client, lyon_owner, lyon_store, plans):
@@ -166,5 +166,5 @@ def test_the_owner_adds_a_closure_and_a_bad_one_is_refused(client, lyon_owner, l
 
     assert added.status_code == 302
     assert refused.status_code == 400
-    assert "Give the opening and closing times" in refused.content.decode()
+    assert "Indiquez les heures d\u2019ouverture et de fermeture" in refused.content.decode()
     assert list(SpecialHours.objects.values_list("day", "closed")) == [(christmas, True)]
