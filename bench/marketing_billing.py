@@ -6,8 +6,9 @@ gapless series) and the SubscriptionCharge row, in its own transaction. Then the
 for the same month (it must bill nothing), and the script checks each subscription was billed
 once and the ledger balances.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nm_bench_mkt python bench/marketing_billing.py \\
-        [--stores 1000] [--period 2031-01]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nm_m3_bench \\
+        python bench/marketing_billing.py \\
+        [--stores 1000] [--period 2031-01] [--workers 4]
 
 The database must be migrated. The stores (`mkt-bench-0001`...) and their subscriptions are made
 once (bulk inserts: not timed); each run bills the month after the last one billed (or
@@ -58,35 +59,41 @@ def generate(stores: int) -> list[int]:
             )[0]
             for code, pack, price in PLANS
         ]
-        have = set(
-            Store.objects.filter(slug__startswith=PREFIX).values_list("slug", flat=True)
-        )
+        have = set(Store.objects.filter(slug__startswith=PREFIX).values_list("slug", flat=True))
         Store.objects.bulk_create(
             Store(
-                slug=f"{PREFIX}{number:04d}", name=f"Ardoise bench {number:04d}",
-                address_line="1 place Bellecour", postal_code="69002", city="Lyon",
-                latitude=Decimal("45.7578"), longitude=Decimal("4.8320"),
-                company_name=f"SARL bench {number:04d}", vat_number="FR45812345672",
-            )  # fmt: skip
+                slug=f"{PREFIX}{number:04d}",
+                name=f"Ardoise bench {number:04d}",
+                address_line="1 place Bellecour",
+                postal_code="69002",
+                city="Lyon",
+                latitude=Decimal("45.7578"),
+                longitude=Decimal("4.8320"),
+                company_name=f"SARL bench {number:04d}",
+                vat_number="FR45812345672",
+            )
             for number in range(1, stores + 1)
             if f"{PREFIX}{number:04d}" not in have
         )
-        bench_stores = list(
-            Store.objects.filter(slug__startswith=PREFIX).order_by("slug")[:stores]
-        )
+        bench_stores = list(Store.objects.filter(slug__startswith=PREFIX).order_by("slug")[:stores])
         subscribed = set(
             Subscription.objects.filter(store__in=bench_stores).values_list("store_id", flat=True)
         )
         Subscription.objects.bulk_create(
             Subscription(
-                store=store, plan=plans[index % len(plans)], status="active",
-                started_on=date(2030, 1, 1), feed_token=new_feed_secret()[1],
-            )  # fmt: skip
+                store=store,
+                plan=plans[index % len(plans)],
+                status="active",
+                started_on=date(2030, 1, 1),
+                feed_token=new_feed_secret()[1],
+            )
             for index, store in enumerate(bench_stores)
             if store.pk not in subscribed
         )
     return list(
-        Subscription.objects.filter(store__in=bench_stores).order_by("pk").values_list("pk", flat=True)
+        Subscription.objects.filter(store__in=bench_stores)
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
 
 
@@ -106,6 +113,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--stores", type=int, default=1000)
     parser.add_argument("--period", help="YYYY-MM (default: the month after the last billed)")
+    parser.add_argument("--workers", type=int, default=4, help="threads billing (default 4)")
     args = parser.parse_args()
     setup_django()
 
@@ -122,10 +130,10 @@ def main() -> None:
     period = date.fromisoformat(f"{args.period}-01") if args.period else next_period(ids)
 
     started = time.perf_counter()
-    report = run_billing(period=period, ids=ids, actor="bench")
+    report = run_billing(period=period, ids=ids, actor="bench", workers=args.workers)
     first = time.perf_counter() - started
     started = time.perf_counter()
-    again = run_billing(period=period, ids=ids, actor="bench")
+    again = run_billing(period=period, ids=ids, actor="bench", workers=args.workers)
     second = time.perf_counter() - started
 
     charges = SubscriptionCharge.objects.filter(subscription_id__in=ids, period_start=period)
@@ -144,7 +152,7 @@ def main() -> None:
         cursor.execute("SELECT version()")
         version = cursor.fetchone()[0].split(",")[0]
     print(
-        f"{period:%Y-%m}: {len(report.billed)} subscriptions billed in {first:.1f} s "
+        f"{period:%Y-%m}, {args.workers} worker(s): {len(report.billed)} billed in {first:.1f} s "
         f"({1000 * first / len(ids):.1f} ms each, {len(ids) / first:.0f}/s); "
         f"second run: {len(again.billed)} billed, {second:.2f} s; "
         f"{entries} ledger entries, {invoices} invoices; {version}; "

@@ -99,8 +99,8 @@ def post_image(post: Post, *, store: Store) -> bytes:
     canvas = Image.new("RGB", SIZE, BRAND)
     if post.template.image:
         try:
-            with post.template.image.open("rb") as handle, Image.open(handle) as picture:
-                picture = picture.convert("RGB")
+            with post.template.image.open("rb") as handle, Image.open(handle) as opened:
+                picture = opened.convert("RGB")
                 scale = max(SIZE[0] / picture.width, SIZE[1] / picture.height)
                 resized = picture.resize(
                     (round(picture.width * scale), round(picture.height * scale))
