@@ -5,6 +5,8 @@ Every action calls the hub's services; orders and lines are never edited by hand
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -279,6 +281,16 @@ class _OrderAdminBase(ReadOnlyModelAdmin):
     def hq_share(self, order: MarketingOrder) -> str:
         return euros(order.hq_share_cents)
 
+    @admin.display(description=gettext_lazy("store"), ordering="store__name")
+    def store_name(self, order: MarketingOrder) -> str:
+        return order.store.name
+
+    @admin.display(description=gettext_lazy("store's share / HQ's share"))
+    def shares(self, order: MarketingOrder) -> str:
+        return format_html(
+            "{}<br><small>{}</small>", euros(order.store_share_cents), euros(order.hq_share_cents)
+        )
+
     @admin.display(description=gettext_lazy("proofs"))
     def proofs(self, order: MarketingOrder) -> str:
         return _proof_links(order)
@@ -288,17 +300,7 @@ class _OrderAdminBase(ReadOnlyModelAdmin):
 class ReviewQueueAdmin(_OrderAdminBase):
     """The orders waiting for HQ, the most urgent first; a late one is flagged."""
 
-    list_display = [
-        "number",
-        "store",
-        "placed_at",
-        "deadline",
-        "reasons",
-        "store_share",
-        "hq_share",
-        "proofs",
-        "decide",
-    ]
+    list_display = ["number", "store_name", "deadline", "reasons", "shares", "proofs", "decide"]
     list_display_links = ["number"]
     actions = ["approve_selected", "reject_selected"]
     list_filter = ()
@@ -341,6 +343,12 @@ class ReviewQueueAdmin(_OrderAdminBase):
             .order_by(F("review_deadline").asc(nulls_last=True), "placed_at", "pk")
         )
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        title = _("Review queue: the orders waiting for HQ, the most urgent first")
+        return super().changelist_view(request, {**(extra_context or {}), "title": title})
+
     @admin.display(description=gettext_lazy("review by"), ordering="review_deadline")
     def deadline(self, order: MarketingOrder) -> str:
         if order.review_deadline is None:
@@ -359,7 +367,7 @@ class ReviewQueueAdmin(_OrderAdminBase):
 class MarketingOrderAdmin(_OrderAdminBase):
     list_display = [
         "number",
-        "store",
+        "store_name",
         "status",
         "placed_at",
         "total",
@@ -416,13 +424,30 @@ class SupplierLineAdmin(ReadOnlyModelAdmin):
         return str(line.order.store)
 
 
+# Suppliers: the catalogue's admin (part M1) registers them; this adds the API key. Its class is
+# extended (whatever the catalogue declares), so the two never register Supplier twice.
+_CatalogueSupplierAdmin: Any = (
+    type(admin.site._registry[Supplier]) if Supplier in admin.site._registry else admin.ModelAdmin
+)
+if Supplier in admin.site._registry:
+    admin.site.unregister(Supplier)
+
+
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
-    list_display = ["name", "email", "contact_name", "phone", "has_api_key", "is_active"]
+class SupplierAdmin(_CatalogueSupplierAdmin):
+    list_display = [
+        *(
+            _CatalogueSupplierAdmin.list_display
+            if _CatalogueSupplierAdmin is not admin.ModelAdmin
+            else ["name", "email", "contact_name", "phone", "is_active"]
+        ),
+        "has_api_key",
+    ]
     search_fields = ["name", "email"]
     filter_horizontal = ["users"]
-    exclude = ["api_key_hash", "api_key_prefix"]
-    actions = ["generate_api_key"]
+    exclude = ["api_key_hash"]
+    readonly_fields = ["api_key_prefix"]
+    actions = [*(_CatalogueSupplierAdmin.actions or []), "generate_api_key"]
 
     @admin.display(description=gettext_lazy("API key"), boolean=True)
     def has_api_key(self, supplier: Supplier) -> bool:

@@ -36,6 +36,12 @@ from ..models import (
     PriceTier,
     Proof,
 )
+from ..selectors.catalogue import (
+    QuantityNotInTiers,
+    current_artwork,
+    orderable_items,
+    tier_for,
+)
 from ..states import MARKETING_LINE_LIFECYCLE, MARKETING_ORDER_LIFECYCLE
 from . import approval
 from .budgets import (
@@ -81,28 +87,13 @@ def _user(actor: Actor) -> Any:
 
 
 def may_order(*, store: Store, item: MarketingItem, on: date | None = None) -> bool:
-    """HQ's "who may order it" and the item's ordering window."""
-    on = on or timezone.localdate()
-    if not item.is_active or item.kind == MarketingItem.Kind.DIGITAL_PACK:
+    """HQ's "who may order it" and the item's ordering window (the catalogue's rule); digital
+    packs are subscribed to, not ordered."""
+    if item.kind == MarketingItem.Kind.DIGITAL_PACK:
         return False
-    if item.orderable_from and on < item.orderable_from:
-        return False
-    if item.orderable_until and on > item.orderable_until:
-        return False
-    if store.kind == Store.Kind.FRANCHISE and item.for_franchises:
-        return True
-    if store.kind == Store.Kind.BRANCH and item.for_branches:
-        return True
-    return item.for_stores.filter(pk=store.pk).exists()
-
-
-def tier_for(item: MarketingItem, quantity: int) -> PriceTier | None:
-    """The price tier of exactly `quantity` (quantities outside the tiers can't be ordered)."""
-    return item.tiers.filter(quantity=quantity).first()
-
-
-def current_artwork(item: MarketingItem) -> Artwork | None:
-    return item.artworks.filter(is_current=True).first()
+    return MarketingItem.objects.filter(
+        pk__in=orderable_items(store=store, today=on).values("pk"), pk=item.pk
+    ).exists()
 
 
 def _validated(
@@ -120,12 +111,11 @@ def _validated(
             _("%(item)s can't be ordered by this store now.") % {"item": item.name},
             fields={"item": [_("This item can't be ordered by this store now.")]},
         )
-    tier = tier_for(item, quantity)
-    if tier is None:
-        quantities = ", ".join(str(q) for q in item.tiers.values_list("quantity", flat=True))
-        errors["quantity"] = [
-            _("Choose one of the quantities offered: %(quantities)s.") % {"quantities": quantities}
-        ]
+    tier: PriceTier | None = None
+    try:
+        tier = tier_for(item, quantity)
+    except QuantityNotInTiers as exc:
+        errors["quantity"] = [exc.message]
     chosen: dict[str, str] = {}
     given = {str(k): str(v) for k, v in (options or {}).items() if str(v).strip()}
     for name, values in (item.options or {}).items():
@@ -227,7 +217,13 @@ class LineRequest:
 
 
 def draft_order(
-    *, store: Store, lines: list[LineRequest], actor: Actor, note: str = ""
+    *,
+    store: Store,
+    lines: list[LineRequest],
+    actor: Actor,
+    note: str = "",
+    idempotency_key: str = "",
+    request_fingerprint: str = "",
 ) -> MarketingOrder:
     """An order with `lines`, ready to place (the API's way: not the back-office cart, so a
     store may have several at once). Every line is checked first: CartLineRefused names the bad
@@ -255,7 +251,12 @@ def draft_order(
     user = _user(actor)
     with transaction.atomic():
         order = MarketingOrder.objects.create(
-            store=store, is_cart=False, created_by=user, note=note[:500]
+            store=store,
+            is_cart=False,
+            created_by=user,
+            note=note[:500],
+            idempotency_key=idempotency_key[:100],
+            request_fingerprint=request_fingerprint,
         )
         for request, (tier, artwork, chosen) in zip(lines, checked, strict=True):
             _new_line(order, request.item, request.quantity, tier, artwork, request.proof, chosen)
