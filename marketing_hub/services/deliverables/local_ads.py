@@ -19,8 +19,16 @@ from stores.selectors import offer_reductions, store_stock
 from ...models import Subscription
 from ..periods import next_month
 
-HEADERS = ["store_code", "id", "gtin", "price", "quantity", "availability", "pickup_method",
-           "pickup_sla"]  # fmt: skip
+HEADERS = [
+    "store_code",
+    "id",
+    "gtin",
+    "price",
+    "quantity",
+    "availability",
+    "pickup_method",
+    "pickup_sla",
+]
 # Below this many units an offer is "limited_availability" in Merchant Center's words.
 LIMITED_BELOW = 3
 
@@ -41,9 +49,15 @@ class InventoryRow:
     def values(self) -> list[str]:
         euros, cents = divmod(self.price_cents, 100)
         return [
-            self.store_code, self.id, self.gtin, f"{euros}.{cents:02d} EUR", str(self.quantity),
-            self.availability, self.pickup_method, self.pickup_sla,
-        ]  # fmt: skip
+            self.store_code,
+            self.id,
+            self.gtin,
+            f"{euros}.{cents:02d} EUR",
+            str(self.quantity),
+            self.availability,
+            self.pickup_method,
+            self.pickup_sla,
+        ]
 
 
 def pickup(store: Store) -> tuple[str, str]:
