@@ -32,5 +32,5 @@ class Command(BaseCommand):
             f"{report.period:%Y-%m}: {len(report.billed)} billed, {report.skipped} skipped, "
             f"{len(report.failed)} failed"
         )
-        for subscription_id, error in report.failed.items():
-            self.stderr.write(f"subscription {subscription_id}: {error}")
+        for subscription_id, reason in report.failed.items():
+            self.stderr.write(f"subscription {subscription_id}: {reason}")
