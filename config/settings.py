@@ -379,6 +379,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=15),
         "options": {"expires": 800},
     },
+    # Marketing hub, digital packs (part M3). Billing: each live subscription once a month,
+    # from the 1st; hourly so that a missed or killed run catches up (idempotent per month).
+    "marketing-bill-subscriptions": {
+        "task": "marketing_hub.tasks.subscriptions.bill_subscriptions",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 55 * 60},
+    },
+    # The packs' deliverables (GBP sheet, local inventory feed, brief, social posts) rebuilt
+    # where the store's data changed.
+    "marketing-refresh-deliverables": {
+        "task": "marketing_hub.tasks.subscriptions.refresh_deliverables",
+        "schedule": crontab(minute=40, hour="*/3"),
+        "options": {"expires": 3 * 60 * 60 - 300},
+    },
 }
 # The periodic jobs run on a queue of their own, served by a worker of their own (see
 # docker-compose.yml), so that a flood of ordinary tasks (webhook deliveries, e-mails) can never
@@ -387,6 +401,11 @@ CELERY_BEAT_SCHEDULE = {
 CELERY_PERIODIC_QUEUE = env("CELERY_PERIODIC_QUEUE", default="periodic")  # routed at the end
 # /healthz answers 503 when the heartbeat job (every 60 s) last ran longer ago than this.
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=180)
+# Marketing hub, digital packs (part M3): threads the monthly billing job bills in (each its own
+# database connection; bench/README.md has the figures).
+MARKETING_BILLING_WORKERS = env.int("MARKETING_BILLING_WORKERS", default=4)
+# The network's category in Google Business Profile's list (the GBP pack's listing sheet).
+MARKETING_GBP_PRIMARY_CATEGORY = env("MARKETING_GBP_PRIMARY_CATEGORY", default="Garden center")
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
 

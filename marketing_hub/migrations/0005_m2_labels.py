@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('marketing_hub', '0004_m2_admin_queues'),
-        ('stores', '0011_store_logo_photo'),
+        ('stores', '0012_store_logo_photo'),
     ]
 
     operations = [

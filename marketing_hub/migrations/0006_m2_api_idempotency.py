@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('marketing_hub', '0005_m2_labels'),
-        ('stores', '0011_store_logo_photo'),
+        ('stores', '0012_store_logo_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

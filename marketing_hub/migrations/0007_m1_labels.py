@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('marketing_hub', '0006_m2_api_idempotency'),
-        ('stores', '0011_store_logo_photo'),
+        ('stores', '0012_store_logo_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

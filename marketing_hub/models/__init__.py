@@ -24,6 +24,7 @@ from .orders import (
 from .subscriptions import (
     Deliverable,
     SocialPostTemplate,
+    SpecialHours,
     Subscription,
     SubscriptionCharge,
     SubscriptionEvent,
@@ -49,6 +50,7 @@ __all__ = [
     "PriceTier",
     "Proof",
     "SocialPostTemplate",
+    "SpecialHours",
     "Subscription",
     "SubscriptionCharge",
     "SubscriptionEvent",

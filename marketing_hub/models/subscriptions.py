@@ -64,10 +64,16 @@ class Subscription(models.Model):
         ENDED = "ended", _("Ended")
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.PROTECT, related_name="marketing_subscriptions"
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="marketing_subscriptions",
+        verbose_name=_("store"),
     )
     plan = models.ForeignKey(
-        SubscriptionPlan, on_delete=models.PROTECT, related_name="subscriptions"
+        SubscriptionPlan,
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        verbose_name=_("plan"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
@@ -76,10 +82,26 @@ class Subscription(models.Model):
     commitment_ends_on = models.DateField(_("commitment ends on"), null=True, blank=True)
     paused_on = models.DateField(_("paused on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    # The secret of its public local inventory feed URL.
+    # A downgrade after the commitment: the plan billed from `next_plan_from` (a 1st of month).
+    next_plan = models.ForeignKey(
+        SubscriptionPlan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("next plan"),
+    )
+    next_plan_from = models.DateField(_("next plan from"), null=True, blank=True)
+    # The SHA-256 of the secret of its public local inventory feed URL (the secret itself is
+    # shown once, to the store, when made): a leaked database does not leak the feeds.
     feed_token = models.CharField(max_length=64, unique=True, default=_feed_token)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("subscribed by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -116,14 +138,19 @@ class SubscriptionCharge(models.Model):
         PRORATION = "proration", _("Plan change (prorated)")
 
     subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="charges")
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERIOD)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERIOD)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     amount_excl_vat_cents = models.BigIntegerField(_("amount excl. VAT (cents)"))
     vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
-    reference = models.CharField(max_length=80, unique=True)
+    reference = models.CharField(_("reference"), max_length=80, unique=True)
     invoice = models.ForeignKey(
-        "payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "payments.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invoice"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -152,14 +179,26 @@ class Deliverable(models.Model):
         SOCIAL_CALENDAR = "social_calendar", _("Social posts calendar")
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.CASCADE, related_name="marketing_deliverables"
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="marketing_deliverables",
+        verbose_name=_("store"),
     )
     subscription = models.ForeignKey(
-        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliverables"
+        Subscription,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliverables",
+        verbose_name=_("subscription"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     period_start = models.DateField(_("period"))
     file = models.FileField(_("file"), upload_to="private/marketing/deliverables/")
+    # The same content in a second format (the GBP sheet as CSV beside its XLSX).
+    extra_file = models.FileField(
+        _("second format"), upload_to="private/marketing/deliverables/", blank=True
+    )
     source_digest = models.CharField(max_length=64, blank=True)
     generated_at = models.DateTimeField(_("generated at"))
 
@@ -194,3 +233,35 @@ class SocialPostTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SpecialHours(models.Model):
+    """A day a store opens differently from its week (a closure, a holiday, a late night):
+    the "Special hours" of its Google Business Profile listing."""
+
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="marketing_special_hours",
+        verbose_name=_("store"),
+    )
+    day = models.DateField(_("day"))
+    closed = models.BooleanField(_("closed all day"), default=True)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["store", "day"]
+        verbose_name = _("special hours")
+        verbose_name_plural = _("special hours")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "day"], name="special_hours_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(closed=True) | Q(opens__isnull=False, closes__isnull=False),
+                name="special_hours_open_has_times",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} · {self.day}"

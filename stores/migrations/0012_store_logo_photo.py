@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('stores', '0010_stocklevel_in_stock_for_hot_updates'),
+        ('stores', '0011_stocklevel_compliance_switches'),
     ]
 
     operations = [
