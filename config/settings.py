@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
         "ReturnReasonEnum": "fulfillment.models.Return.Reason",
         "ReturnMethodEnum": "fulfillment.models.Return.Method",
         "FulfilmentMethodEnum": "orders.models.FulfilmentMethod",
+        "MarketingOrderLineStatusEnum": "marketing_hub.models.MarketingOrderLine.Status",
     },
 }
 

@@ -97,11 +97,12 @@ def nudge_delivery(countdown: float | None = None) -> None:
 
     if countdown and deliver_outbox.app.conf.task_always_eager:
         return  # In-process tasks cannot wait: the embedded beat's sweep retries on time.
+    queue = deliver_outbox.app.conf.task_default_queue  # a nudge helps the queue it is on
     if countdown:
         due = int((timezone.now().timestamp() + countdown) // DELAYED_NUDGE_WINDOW_SECONDS)
-        mark, ttl = f"outbox:nudge-at:{due}", int(countdown) + NUDGE_PENDING_SECONDS
+        mark, ttl = f"outbox:nudge-at:{queue}:{due}", int(countdown) + NUDGE_PENDING_SECONDS
     else:
-        mark, ttl = NUDGE_PENDING_KEY, NUDGE_PENDING_SECONDS
+        mark, ttl = f"{NUDGE_PENDING_KEY}:{queue}", NUDGE_PENDING_SECONDS
     try:
         if not deliver_outbox.app.conf.task_always_eager and not cache.add(mark, 1, ttl):
             return  # one is already on its way
@@ -112,8 +113,10 @@ def nudge_delivery(countdown: float | None = None) -> None:
 
 def clear_nudge_mark() -> None:
     """Called by the delivery task as it starts: the next commit may nudge again."""
+    from .tasks import deliver_outbox
+
     try:
-        cache.delete(NUDGE_PENDING_KEY)
+        cache.delete(f"{NUDGE_PENDING_KEY}:{deliver_outbox.app.conf.task_default_queue}")
     except Exception:
         logger.warning("outbox nudge mark not cleared; it expires by itself", exc_info=True)
 

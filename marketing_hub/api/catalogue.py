@@ -106,7 +106,7 @@ class CampaignSerializer(serializers.Serializer):
     ends_on = serializers.DateField()
 
 
-class ItemSerializer(serializers.ModelSerializer):
+class MarketingItemSerializer(serializers.ModelSerializer):
     tiers = TierSerializer(many=True, read_only=True)
     campaign = CampaignSerializer(read_only=True, allow_null=True)
     pictures = serializers.SerializerMethodField()
@@ -154,7 +154,7 @@ class ItemSerializer(serializers.ModelSerializer):
         }
 
 
-class ProofSerializer(serializers.ModelSerializer):
+class MarketingProofSerializer(serializers.ModelSerializer):
     item = serializers.IntegerField(source="artwork.item_id", read_only=True)
     artwork_version = serializers.IntegerField(source="artwork.version", read_only=True)
     pdf_url = serializers.SerializerMethodField()
@@ -231,17 +231,17 @@ def _store_for_catalogue(request: Request) -> Store | None:
         description="Active items whose audience includes the store, inside their ordering "
         "window, with tiers, campaign and the fields of the current artwork.",
         parameters=[STORE_QUERY],
-        responses={200: ItemSerializer(many=True), **ERRORS},
+        responses={200: MarketingItemSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(
         summary="One marketing item",
         description="404 when the store may not order it.",
         parameters=[STORE_QUERY],
-        responses={200: ItemSerializer, **ERRORS},
+        responses={200: MarketingItemSerializer, **ERRORS},
     ),
 )
 class ItemViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = ItemSerializer
+    serializer_class = MarketingItemSerializer
     queryset = MarketingItem.objects.none()  # for the schema; get_queryset scopes by store
     filter_backends: list[Any] = []
 
@@ -269,13 +269,13 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
         summary="A store's proofs",
         description="Newest first. A store key sees its own store only; another is a 404.",
         parameters=[STORE_SLUG],
-        responses={200: ProofSerializer(many=True), **ERRORS},
+        responses={200: MarketingProofSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(
         summary="One proof",
         description="What was printed in each field, the PDF's sha256 and its file URLs.",
         parameters=[STORE_SLUG],
-        responses={200: ProofSerializer, **ERRORS},
+        responses={200: MarketingProofSerializer, **ERRORS},
     ),
     create=extend_schema(
         summary="Make a proof",
@@ -284,7 +284,7 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
         "is a 400 `proof_refused`, nothing written.",
         parameters=[STORE_SLUG],
         request=ProofInputSerializer,
-        responses={201: ProofSerializer, 400: REFUSED, 401: ERRORS[401], 404: ERRORS[404]},
+        responses={201: MarketingProofSerializer, 400: REFUSED, 401: ERRORS[401], 404: ERRORS[404]},
     ),
 )
 class StoreProofViewSet(
@@ -293,7 +293,7 @@ class StoreProofViewSet(
     mixins.CreateModelMixin,
     StoreScopedViewSet,
 ):
-    serializer_class = ProofSerializer
+    serializer_class = MarketingProofSerializer
     queryset = Proof.objects.none()  # for the schema; get_queryset scopes by store
 
     def get_queryset(self) -> QuerySet[Proof]:
@@ -325,7 +325,7 @@ class StoreProofViewSet(
             )
         except ProofRefused as refused:
             return _refused(refused)
-        body = ProofSerializer(proof, context=self.get_serializer_context()).data
+        body = MarketingProofSerializer(proof, context=self.get_serializer_context()).data
         return Response(body, status=status.HTTP_201_CREATED)
 
     @extend_schema(

@@ -69,7 +69,7 @@ def _may_order(request: Request, store: Store) -> bool:
 # Serializers
 
 
-class ProofSerializer(serializers.Serializer):
+class LineProofSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     version = serializers.IntegerField(source="number")
     uses_free_text = serializers.BooleanField()
@@ -83,7 +83,7 @@ class ProofSerializer(serializers.Serializer):
         )
 
 
-class OrderLineSerializer(serializers.ModelSerializer):
+class MarketingOrderLineSerializer(serializers.ModelSerializer):
     proof = serializers.SerializerMethodField()
 
     class Meta:
@@ -106,19 +106,19 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "proof",
         ]
 
-    @extend_schema_field(ProofSerializer(allow_null=True))
+    @extend_schema_field(LineProofSerializer(allow_null=True))
     def get_proof(self, line: MarketingOrderLine) -> dict | None:
         if line.proof is None:
             return None
         context = {**self.context, "line": line}
-        return dict(ProofSerializer(line.proof, context=context).data)
+        return dict(LineProofSerializer(line.proof, context=context).data)
 
 
-class OrderSerializer(serializers.ModelSerializer):
+class MarketingOrderSerializer(serializers.ModelSerializer):
     store: serializers.SlugRelatedField[Store] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
-    lines = OrderLineSerializer(many=True, read_only=True)
+    lines = MarketingOrderLineSerializer(many=True, read_only=True)
 
     class Meta:
         model = MarketingOrder
@@ -166,7 +166,7 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
-class BudgetSerializer(serializers.ModelSerializer):
+class MarketingBudgetSerializer(serializers.ModelSerializer):
     store: serializers.SlugRelatedField[Store] = serializers.SlugRelatedField(
         slug_field="slug", read_only=True
     )
@@ -199,17 +199,17 @@ def _invalid_line(exc: DomainError) -> Response:
 @extend_schema_view(
     list=extend_schema(
         summary="Marketing orders (a store's own; HQ: every store's)",
-        responses={200: OrderSerializer(many=True), **ERRORS},
+        responses={200: MarketingOrderSerializer(many=True), **ERRORS},
     ),
     retrieve=extend_schema(
         summary="One marketing order: state, shares, lines and proof URLs",
-        responses={200: OrderSerializer, **ERRORS},
+        responses={200: MarketingOrderSerializer, **ERRORS},
     ),
 )
 class MarketingOrderViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
-    serializer_class = OrderSerializer
+    serializer_class = MarketingOrderSerializer
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet[MarketingOrder]:
@@ -232,7 +232,7 @@ class MarketingOrderViewSet(
         "answer with the order made the first time (200), another body with 409 "
         "`idempotency_key_reused`.",
         request=OrderCreateSerializer,
-        responses={201: OrderSerializer, 409: CONFLICT, **ERRORS},
+        responses={201: MarketingOrderSerializer, 409: CONFLICT, **ERRORS},
     )
     def create(self, request: Request) -> Response:
         payload = OrderCreateSerializer(data=request.data)
@@ -335,7 +335,7 @@ class MarketingOrderViewSet(
     @extend_schema(
         summary="Place an order created with place=false",
         request=None,
-        responses={200: OrderSerializer, 409: CONFLICT, **ERRORS},
+        responses={200: MarketingOrderSerializer, 409: CONFLICT, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def place(self, request: Request, pk: str) -> Response:
@@ -349,7 +349,7 @@ class MarketingOrderViewSet(
     @extend_schema(
         summary="Cancel an order before production (budget back, credit notes)",
         request=CancelSerializer,
-        responses={200: OrderSerializer, 409: CONFLICT, **ERRORS},
+        responses={200: MarketingOrderSerializer, 409: CONFLICT, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def cancel(self, request: Request, pk: str) -> Response:
@@ -367,7 +367,7 @@ class MarketingOrderViewSet(
     @extend_schema(
         summary="Confirm receipt of every shipped line",
         request=None,
-        responses={200: OrderSerializer, 409: CONFLICT, **ERRORS},
+        responses={200: MarketingOrderSerializer, 409: CONFLICT, **ERRORS},
     )
     @action(detail=True, methods=["post"])
     def receive(self, request: Request, pk: str) -> Response:
@@ -398,12 +398,14 @@ class MarketingOrderViewSet(
 @extend_schema_view(
     list=extend_schema(
         summary="Marketing budgets with what is left (a store's own; HQ: every store's)",
-        responses={200: BudgetSerializer(many=True), **ERRORS},
+        responses={200: MarketingBudgetSerializer(many=True), **ERRORS},
     ),
-    retrieve=extend_schema(summary="One budget", responses={200: BudgetSerializer, **ERRORS}),
+    retrieve=extend_schema(
+        summary="One budget", responses={200: MarketingBudgetSerializer, **ERRORS}
+    ),
 )
 class BudgetViewSet(viewsets.ReadOnlyModelViewSet):
-    serializer_class = BudgetSerializer
+    serializer_class = MarketingBudgetSerializer
     filter_backends: list = []
 
     def get_queryset(self) -> QuerySet[Budget]:

@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import authentication, exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
@@ -43,6 +44,18 @@ class SupplierPrincipal:
 
     def __str__(self) -> str:
         return f"supplier:{self.supplier.pk}"
+
+
+class SupplierKeyScheme(OpenApiAuthenticationExtension):
+    target_class = "marketing_hub.api.supplier.SupplierKeyAuthentication"
+    name = "SupplierKeyAuth"
+
+    def get_security_definition(self, auto_schema: object) -> dict:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A supplier's API key (`Bearer <key>`): it sees its own lines only.",
+        }
 
 
 class SupplierKeyAuthentication(authentication.BaseAuthentication):

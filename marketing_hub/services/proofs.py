@@ -276,7 +276,7 @@ class _Resolver:
                 ),
             )
             return
-        with image.open("rb") as file:
+        with image.storage.open(str(image.name), "rb") as file:
             data = file.read()
         self.elements.append(ImageElement(field.page, self.box(field), data))
         self.rendered[field.key] = {
@@ -333,8 +333,10 @@ class _Resolver:
 
 
 def _designer_pdf(artwork: Artwork) -> bytes:
-    with artwork.pdf.open("rb") as file:
-        return file.read()
+    # Through the storage by name: a FieldFile keeps one file object, which threads sharing
+    # the row (or a request reading it twice) would close under each other.
+    with artwork.pdf.storage.open(str(artwork.pdf.name), "rb") as file:
+        return bytes(file.read())
 
 
 def render_proof(
@@ -438,7 +440,7 @@ class ProofTampered(DomainError):
 
 def proof_pdf_bytes(proof: Proof) -> bytes:
     """The proof's PDF exactly as stamped (what goes to print), checked against its sha256."""
-    with proof.pdf.open("rb") as file:
+    with proof.pdf.storage.open(str(proof.pdf.name), "rb") as file:
         data = file.read()
     if hashlib.sha256(data).hexdigest() != proof.pdf_sha256:
         raise ProofTampered(proof=proof.pk)

@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='store',
             name='logo',
-            field=models.ImageField(blank=True, upload_to='stores/logos/', verbose_name='logo'),
+            field=models.ImageField(blank=True, db_default='', upload_to='stores/logos/', verbose_name='logo'),
         ),
         migrations.AddField(
             model_name='store',
             name='photo',
-            field=models.ImageField(blank=True, upload_to='stores/photos/', verbose_name='photo'),
+            field=models.ImageField(blank=True, db_default='', upload_to='stores/photos/', verbose_name='photo'),
         ),
     ]

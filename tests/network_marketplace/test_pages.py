@@ -71,11 +71,12 @@ def test_home_page_query_count_does_not_grow_with_the_network(
     assert response.status_code == 200
 
 
-def test_admin_shows_its_login_page(client, db):
+def test_admin_sends_to_the_sign_in_page_that_asks_for_a_second_factor(client, db):
     response = client.get("/admin/", follow=True)
 
     assert response.status_code == 200
-    assert 'name="username"' in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/accounts/login/?next=%2Fadmin%2F"
+    assert 'name="login"' in response.content.decode()
 
 
 def test_api_root_lists_the_endpoints(client, db):

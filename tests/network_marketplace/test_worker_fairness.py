@@ -4,12 +4,12 @@ failing back off and are then paused with their owner told."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.utils import timezone
 
 from config.celery import app as celery_app
@@ -25,15 +25,16 @@ from tests.factories import UserFactory
 def queued_nudges(monkeypatch):
     """Tasks are queued, not run (as with a real broker); records each nudge sent."""
     sent = []
-    previous = celery_app.conf.task_always_eager
+    previous, previous_queue = celery_app.conf.task_always_eager, celery_app.conf.task_default_queue
     celery_app.conf.task_always_eager = False
+    # A queue of this test's own: no other test's pending nudge stands in for ours.
+    celery_app.conf.task_default_queue = f"test-{uuid.uuid4().hex[:10]}"
     monkeypatch.setattr(
         deliver_outbox, "apply_async", lambda countdown=None, **kw: sent.append(countdown)
     )
-    cache.delete(outbox.NUDGE_PENDING_KEY)
     yield sent
     celery_app.conf.task_always_eager = previous
-    cache.delete(outbox.NUDGE_PENDING_KEY)
+    celery_app.conf.task_default_queue = previous_queue
 
 
 def test_a_thousand_commits_queue_one_delivery_task(queued_nudges):
