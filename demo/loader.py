@@ -24,7 +24,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from catalog.models import Category, PriceHistory, Product, ProductImage, Variant
+from catalog.models import SAFETY_FIELDS, Category, PriceHistory, Product, ProductImage, Variant
 from catalog.selectors import percent_of, price_bounds_for_variants
 from catalog.services import record_hq_price_changes
 from checkout.services import CheckoutLine, place_order
@@ -118,6 +118,7 @@ def load_catalogue() -> CatalogueCounts:
                 attributes=spec.attributes,
                 vat_rate=spec.vat_rate,
                 status=spec.status,
+                **spec.safety,
             )
             for spec in products
         ],
@@ -131,6 +132,7 @@ def load_catalogue() -> CatalogueCounts:
             "attributes",
             "vat_rate",
             "status",
+            *SAFETY_FIELDS,
         ],
         batch_size=500,
     )

@@ -10,7 +10,12 @@ from .api_keys import (
     revoke_api_key,
 )
 from .feeds import FeedResult, RowError, StockFeedRejected, apply_stock_feed, read_feed_file
-from .lifecycle import StoreIncomplete, change_store_status, missing_trader_fields
+from .lifecycle import (
+    StoreIncomplete,
+    change_store_status,
+    erase_trader_identity,
+    missing_trader_fields,
+)
 from .reservations import (
     ReservationExpired,
     consume_reservation,
@@ -50,6 +55,7 @@ __all__ = [
     "adjust_on_hand",
     "apply_stock_feed",
     "change_store_status",
+    "erase_trader_identity",
     "consume_reservation",
     "convert_reservation",
     "convert_reservations",
