@@ -391,6 +391,38 @@ LOGGING = {
 AUTH_USER_MODEL = "network_marketplace.User"
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 
+# DSA notice & action, statements of reasons, complaints (compliance, issue 12, part C1).
+# HQ decides a notice within this many days of receipt (the DSA says "timely": HQ's own target).
+DSA_NOTICE_DECISION_DAYS = env.int("DSA_NOTICE_DECISION_DAYS", default=7)
+# Complaints are open for at least 6 months from when the decision was told (art. 20(1)).
+DSA_COMPLAINT_WINDOW_DAYS = env.int("DSA_COMPLAINT_WINDOW_DAYS", default=183)
+# Where a measure applies when HQ names no narrower scope (ISO country codes).
+DSA_TERRITORIAL_SCOPE = env.list("DSA_TERRITORIAL_SCOPE", default=["FR"])
+# Notices a visitor may send per hour (per address), before the form asks them to wait.
+DSA_NOTICES_PER_HOUR = env.int("DSA_NOTICES_PER_HOUR", default=10)
+# The Commission's transparency database (art. 24(5)); empty URL: statements are exported to
+# files only (manage.py export_statements), nothing is sent.
+DSA_TRANSPARENCY_DB_URL = env("DSA_TRANSPARENCY_DB_URL", default="")
+DSA_TRANSPARENCY_DB_TOKEN = env("DSA_TRANSPARENCY_DB_TOKEN", default="")
+DSA_TRANSPARENCY_DB_TIMEOUT = env.float("DSA_TRANSPARENCY_DB_TIMEOUT", default=10)
+DSA_TRANSPARENCY_BATCH_SIZE = env.int("DSA_TRANSPARENCY_BATCH_SIZE", default=100)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Time-limited measures end at their end date (the store sells again, ...).
+        "compliance-expire-measures": {
+            "task": "compliance.tasks.expire_measures",
+            "schedule": timedelta(minutes=5),
+            "options": {"expires": 290},
+        },
+        # Statements of reasons not yet in the Commission's transparency database.
+        "compliance-submit-statements": {
+            "task": "compliance.tasks.submit_statements",
+            "schedule": timedelta(minutes=15),
+            "options": {"expires": 800},
+        },
+    }
+)
+
 # --- DSA: traders, products, transparency (issue 12, part C2) --------------------------------
 # The wording a franchise store certifies (art. 30(1)(e)); a new version asks every store to
 # certify again (compliance.services.traders holds the texts by version).

@@ -447,6 +447,36 @@ class PayoutEvent(StatusEvent):
         verbose_name_plural = _("payout events")
 
 
+class PayoutHoldQuerySet(models.QuerySet):
+    def active(self) -> PayoutHoldQuerySet:
+        return self.filter(released_at__isnull=True)
+
+
+class PayoutHold(models.Model):
+    """HQ holds a store's payouts (a compliance measure, DSA art. 17): while any hold of the
+    store is active, `run_payouts` pays it nothing (the balance stays owed). `reference` names
+    who asked (`compliance.measure:<id>`): holding twice for one reference is one hold."""
+
+    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="payout_holds")
+    reference = models.CharField(_("reference"), max_length=100, unique=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    released_at = models.DateTimeField(_("released at"), null=True, blank=True)
+
+    objects = PayoutHoldQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("payout hold")
+        verbose_name_plural = _("payout holds")
+        indexes = [
+            # "Is this store's money held?": every payout run asks it, per store.
+            models.Index(fields=["store", "released_at"], name="payout_hold_store_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store} · {self.reference}"
+
+
 # Commission plans, sale splits and transfers (payments/commission_models.py), invoices
 # (payments/invoice_models.py): re-exported, so that the app has one models module.
 from .commission_models import (  # noqa: E402, F401

@@ -36,7 +36,14 @@ from network_marketplace.transitions import transition
 from stores.models import Store
 
 from . import ledger
-from .models import LedgerAccount, PaymentAccount, Payout, PayoutEvent, PayoutPolicy
+from .models import (
+    LedgerAccount,
+    PaymentAccount,
+    Payout,
+    PayoutEvent,
+    PayoutHold,
+    PayoutPolicy,
+)
 from .providers import get_provider
 from .states import PAYOUT_LIFECYCLE
 
@@ -127,7 +134,12 @@ def store_availability(
     open_returns = exposure.open_returns_cents if policy.hold_open_returns else 0
     withdrawal = exposure.withdrawal_cents if policy.hold_withdrawal_period else 0
     reserve = min(open_returns + withdrawal, max(balance, 0))
-    if account is None:
+    hold = PayoutHold.objects.active().filter(store=store).first()
+    if hold is not None:
+        blocked = _("HQ holds the store's payouts: %(reason)s") % {
+            "reason": hold.reason or hold.reference
+        }
+    elif account is None:
         blocked = _("The store has no account at the payment provider yet.")
     elif not account.can_receive_payouts:
         blocked = _("The payment provider needs information before it pays out: %(items)s.") % {
@@ -148,6 +160,46 @@ def store_availability(
         can_receive_payouts=not blocked,
         blocked_reason=blocked,
     )
+
+
+# Holds (compliance measures)
+
+
+def hold_payouts(*, store: Store, reference: str, reason: str, actor: Actor) -> PayoutHold:
+    """Stop paying `store` out until `release_payouts(reference=...)`: its balance stays owed.
+    Idempotent per reference (a retried measure makes one hold)."""
+    with transaction.atomic():
+        hold, created = PayoutHold.objects.get_or_create(
+            reference=reference, defaults={"store": store, "reason": reason[:300]}
+        )
+        if created:
+            record_audit_event(
+                actor=actor,
+                action="payout.held",
+                target=hold,
+                store_id=store.pk,
+                data={"reference": reference, "reason": reason[:300]},
+            )
+    return hold
+
+
+def release_payouts(*, reference: str, actor: Actor) -> PayoutHold | None:
+    """End the hold made for `reference` (None when there is none); the next payout run pays
+    the store what it is owed, unless another hold remains. Idempotent."""
+    with transaction.atomic():
+        hold = PayoutHold.objects.select_for_update().filter(reference=reference).first()
+        if hold is None or hold.released_at is not None:
+            return hold
+        hold.released_at = timezone.now()
+        hold.save(update_fields=["released_at"])
+        record_audit_event(
+            actor=actor,
+            action="payout.released",
+            target=hold,
+            store_id=hold.store_id,
+            data={"reference": reference},
+        )
+    return hold
 
 
 # Paying out

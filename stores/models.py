@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Greatest
 from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
@@ -254,14 +254,27 @@ class StockLevel(models.Model):
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
     safety_stock = models.IntegerField(_("safety stock"), default=0)
+    # HQ's compliance measures on the offer (compliance.services.measures, through
+    # stores.services.moderation): a blocked offer has nothing available and is in no one's
+    # stock (the generated columns below say so, so every reader honours it); a demoted offer
+    # is listed after the others.
+    sales_blocked = models.BooleanField(_("sales blocked by HQ"), default=False)
+    demoted = models.BooleanField(_("demoted by HQ"), default=False)
     available = models.GeneratedField(
-        expression=Greatest(F("on_hand") - F("reserved") - F("safety_stock"), 0),
+        expression=Case(
+            When(sales_blocked=True, then=Value(0)),
+            default=Greatest(F("on_hand") - F("reserved") - F("safety_stock"), 0),
+        ),
         output_field=models.IntegerField(),
         db_persist=True,
         verbose_name=_("available"),
     )
     in_stock = models.GeneratedField(
-        expression=GreaterThan(F("on_hand") - F("reserved") - F("safety_stock"), 0),
+        expression=ExpressionWrapper(
+            Q(GreaterThan(F("on_hand") - F("reserved") - F("safety_stock"), 0))
+            & Q(sales_blocked=False),
+            output_field=models.BooleanField(),
+        ),
         output_field=models.BooleanField(),
         db_persist=True,
         verbose_name=_("in stock"),

@@ -80,22 +80,27 @@ def stores_with_variant_near(
     if not offers:
         return []
     store_ids = [store_id for store_id, *_rest in offers]
-    available = dict(
-        StockLevel.objects.filter(variant_id=variant_id, store_id__in=store_ids)
+    quantities = {
+        store_id: (units, demoted)
+        for store_id, units, demoted in StockLevel.objects.filter(
+            variant_id=variant_id, store_id__in=store_ids
+        )
         .order_by()
-        .values_list("store_id", "available")
-    )
+        .values_list("store_id", "available", "demoted")
+    }
     stores = Store.objects.in_bulk(store_ids)
-    return [
+    found = [
         NearbyOffer(
             store=stores[store_id],
             distance_km=distance,
-            available=available[store_id],
+            available=quantities[store_id][0],
             price_cents=price,
         )
         for store_id, distance, price in offers
-        if available.get(store_id)  # sold out between the two reads
+        if quantities.get(store_id, (0, False))[0]  # sold out between the two reads
     ]
+    # An offer HQ demoted (a compliance measure) comes after the others, nearest first still.
+    return sorted(found, key=lambda offer: quantities[offer.store.pk][1])
 
 
 @dataclass(frozen=True)
@@ -210,11 +215,19 @@ def available_to_reserve(
     rows = (
         StockLevel.objects.filter(condition)
         .annotate(due_units=_due_units(now))
-        .values_list("store_id", "variant_id", "on_hand", "reserved", "safety_stock", "due_units")
+        .values_list(
+            "store_id",
+            "variant_id",
+            "on_hand",
+            "reserved",
+            "safety_stock",
+            "due_units",
+            "sales_blocked",
+        )
     )
     found = {
-        (store_id, variant_id): max(0, on_hand - (reserved - due) - safety)
-        for store_id, variant_id, on_hand, reserved, safety, due in rows
+        (store_id, variant_id): 0 if blocked else max(0, on_hand - (reserved - due) - safety)
+        for store_id, variant_id, on_hand, reserved, safety, due, blocked in rows
     }
     return {key: found.get(key, 0) for key in keys}
 

@@ -16,6 +16,7 @@ from .lifecycle import (
     erase_trader_identity,
     missing_trader_fields,
 )
+from .moderation import set_offer_moderation
 from .reservations import (
     ReservationExpired,
     consume_reservation,
@@ -74,6 +75,7 @@ __all__ = [
     "reserve_lines",
     "reserve_stock",
     "revoke_api_key",
+    "set_offer_moderation",
     "set_on_hand",
     "set_store_price",
     "update_offer",

@@ -74,7 +74,7 @@ def hold_units(
         f"WITH taken AS (UPDATE {StockLevel._meta.db_table}"  # noqa: S608
         " SET reserved = reserved + %(quantity)s, updated_at = %(now)s::timestamptz"
         " WHERE store_id = %(store)s AND variant_id = %(variant)s"
-        " AND on_hand - reserved - safety_stock >= %(quantity)s"
+        " AND on_hand - reserved - safety_stock >= %(quantity)s AND NOT sales_blocked"
         " RETURNING store_id, variant_id)"
         f" INSERT INTO {Reservation._meta.db_table} (store_id, variant_id, quantity, holder, kind,"
         " status, expires_at, actor_label, created_at, updated_at)"
@@ -121,6 +121,7 @@ def hold_portable(
             store=store,
             variant=variant,
             on_hand__gte=F("reserved") + F("safety_stock") + quantity,
+            sales_blocked=False,
         ).update(reserved=F("reserved") + quantity, updated_at=now)
         if not taken:
             return None
