@@ -10,3 +10,31 @@ from .services import measures
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def expire_measures() -> int:
     return measures.expire_measures()
+
+
+
+# Traders (art. 30), illegal products (art. 32), active recipients (art. 24(2)): part C2.
+from .services import illegal_products, traders, transparency_report  # noqa: E402
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def enforce_trader_data() -> int:
+    return traders.enforce_all_trader_data()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def erase_departed_traders() -> int:
+    return traders.erase_departed_traders()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def notify_illegal_product_buyers(case_id: int) -> int:
+    case = illegal_products.IllegalProductCase.objects.filter(pk=case_id).first()
+    if case is None:
+        return 0
+    return illegal_products.notify_illegal_product_buyers(case=case)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def record_monthly_active_recipients() -> int:
+    return transparency_report.record_monthly_active_recipients().recipients

@@ -438,6 +438,11 @@ MISUSE_WINDOW_DAYS = env.int("MISUSE_WINDOW_DAYS", default=365)
 MISUSE_WARNING_THRESHOLD = env.int("MISUSE_WARNING_THRESHOLD", default=2)
 MISUSE_SUSPENSION_THRESHOLD = env.int("MISUSE_SUSPENSION_THRESHOLD", default=3)
 MISUSE_SUSPENSION_DAYS = env.int("MISUSE_SUSPENSION_DAYS", default=30)
+# Art. 24(2): each page view counts its recipient once a month (compliance.recipients: method).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "compliance.recipients.ActiveRecipientsMiddleware",
+)
 CELERY_BEAT_SCHEDULE.update(
     {
         # Suspends the franchise stores whose trader data became incomplete, lifts when fixed.

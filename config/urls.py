@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from checkout import backoffice_urls as endless_aisle
+from compliance import trader_backoffice_urls as trader_data
 from fulfillment import backoffice_urls as order_desk
 from fulfillment import desk_urls as returns_desk
 from network_marketplace import views as health
@@ -38,7 +39,13 @@ urlpatterns = [
     path(
         "store/",
         backoffice.mount(
-            store_pages, order_desk, endless_aisle, returns_desk, money, payment_account
+            store_pages,
+            order_desk,
+            endless_aisle,
+            returns_desk,
+            money,
+            payment_account,
+            trader_data,
         ),
     ),
     path("orders/", include("fulfillment.urls")),

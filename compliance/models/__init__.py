@@ -29,3 +29,21 @@ __all__ = [
     "TargetKind",
     "TrustedFlagger",
 ]
+
+# Traders (art. 30), illegal products (art. 32), misuse (art. 23), transparency (art. 15, 24).
+from .illegal_products import IllegalProductBuyer, IllegalProductCase  # noqa: E402
+from .misuse import MisuseKind, MisuseRecord, NotifierSuspension  # noqa: E402
+from .reports import MonthlyActiveRecipients, TransparencyReport  # noqa: E402
+from .traders import TraderCertification, TraderEvidence  # noqa: E402
+
+__all__ += [
+    "IllegalProductBuyer",
+    "IllegalProductCase",
+    "MisuseKind",
+    "MisuseRecord",
+    "MonthlyActiveRecipients",
+    "NotifierSuspension",
+    "TraderCertification",
+    "TraderEvidence",
+    "TransparencyReport",
+]

@@ -75,10 +75,13 @@ class MisuseRecord(models.Model):
 
 
 class NotifierSuspension(models.Model):
-    """Notices and complaints from this e-mail are not handled until `ends_at` (art. 23(2)):
-    a notifier without an account has no account to suspend."""
+    """Notices and complaints from this e-mail are not handled until `ends_at` (art. 23(2)),
+    whether or not the notifier has an account: what is suspended is the handling of what they
+    send, not their use of the shop."""
 
     email = models.EmailField(_("notifier's e-mail"))
+    # The misuse that crossed the threshold: unfounded notices or unfounded complaints.
+    kind = models.CharField(_("kind"), max_length=30, choices=MisuseKind.choices)
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
     reasons = models.TextField(_("reasons"))

@@ -185,7 +185,7 @@ def notify_illegal_product_buyers(
                 if buyer.email:
                     send_templated_email(
                         to=buyer.email,
-                        template="illegal_product",
+                        template="compliance/illegal_product",
                         language=buyer.language,
                         context={
                             "product_name": case.product_name,

@@ -99,10 +99,13 @@ def missing_trader_data(store: Store) -> list[str]:
     return missing
 
 
-def certify_trader(*, store: Store, actor: Any, text_version: str) -> TraderCertification:
+def certify_trader(
+    *, store: Store, actor: Any, text_version: str, enforce: bool = True
+) -> TraderCertification:
     """Record that `actor` certified, for `store`, the wording `text_version` (the version the
     page showed; another than the current one is StaleCertificationText). Each certification is
-    a new version of the store's record, numbered under the store's row lock."""
+    a new version of the store's record, numbered under the store's row lock. `enforce=False`:
+    the caller calls `enforce_trader_data` itself once it wrote everything."""
     version, text = current_certification_text()
     if text_version != version:
         raise StaleCertificationText()
@@ -125,7 +128,8 @@ def certify_trader(*, store: Store, actor: Any, text_version: str) -> TraderCert
             store_id=store.pk,
             data={"version": certification.version, "text_version": version},
         )
-        enforce_trader_data(store=store, actor=actor)
+        if enforce:
+            enforce_trader_data(store=store, actor=actor)
     return certification
 
 
@@ -137,9 +141,11 @@ def update_trader_evidence(
     id_document_reference: str,
     bank_account_holder: str,
     bank_evidence_reference: str,
+    enforce: bool = True,
 ) -> TraderEvidence:
     """Save the store's evidence references. A changed reference goes back to HQ's check
-    (pending); a blank one makes the data incomplete (the store is suspended until fixed)."""
+    (pending); a blank one makes the data incomplete (the store is suspended until fixed).
+    `enforce=False`: as for `certify_trader`."""
     values = {
         "legal_representative": legal_representative.strip(),
         "id_document_reference": id_document_reference.strip(),
@@ -163,7 +169,8 @@ def update_trader_evidence(
                 store_id=store.pk,
                 data={"fields": changed},
             )
-        enforce_trader_data(store=store, actor=actor)
+        if enforce:
+            enforce_trader_data(store=store, actor=actor)
     return evidence
 
 
