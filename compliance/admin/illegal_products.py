@@ -48,6 +48,9 @@ class IllegalProductCaseAdmin(admin.ModelAdmin):
     inlines = [BuyerInline]
     actions = ["tell_buyers"]
 
+    def get_inlines(self, request, obj):
+        return [] if obj is None else self.inlines
+
     def get_form(self, request, obj=None, **kwargs):
         if obj is None:
             kwargs["form"] = ConfirmIllegalProductForm
