@@ -79,6 +79,16 @@ def count_members(month: date, *parts: str) -> int:
     return len(union)
 
 
+def clear_month(month: date) -> None:
+    """Forget `month`'s members (a recount from scratch; the tests start from an empty month)."""
+    keys = [month_key(month, part) for part in ("visitors", "accounts", "in_store")]
+    client = _redis()
+    if client is not None:
+        client.delete(*keys)
+    else:
+        cache.delete_many(keys)
+
+
 def is_counted(request: HttpRequest, response: HttpResponse) -> bool:
     if request.method != "GET" or not 200 <= response.status_code < 400:
         return False
