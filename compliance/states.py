@@ -14,8 +14,8 @@ N = Notice.Status
 NOTICE_TRANSITIONS: dict[str, set[str]] = {
     N.RECEIVED: {N.IN_REVIEW, N.ACTION_TAKEN, N.NO_ACTION},
     N.IN_REVIEW: {N.ACTION_TAKEN, N.NO_ACTION},
-    # An upheld complaint about "no action" lets HQ act after all.
-    N.NO_ACTION: {N.ACTION_TAKEN},
+    # A notifier's upheld complaint about "no action" reopens the case for a new decision.
+    N.NO_ACTION: {N.IN_REVIEW},
     N.ACTION_TAKEN: set(),
 }
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import measures
+from . import transparency_db
+from .services import illegal_products, measures, traders, transparency_report
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -12,9 +13,12 @@ def expire_measures() -> int:
     return measures.expire_measures()
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def submit_statements() -> dict:
+    report = transparency_db.submit_pending_statements()
+    return {"sent": len(report.sent), "failed": len(report.failed)}
 
 # Traders (art. 30), illegal products (art. 32), active recipients (art. 24(2)): part C2.
-from .services import illegal_products, traders, transparency_report  # noqa: E402
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

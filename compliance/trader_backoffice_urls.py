@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stores.backoffice import Section
 
-from . import trader_views
+from .views import traders as trader_views
 
 urlpatterns = [
     path("compliance/trader/", trader_views.trader_data, name="compliance-trader"),

@@ -1,16 +1,19 @@
 from django.urls import path
 
-from . import public_views, views
+from .views import complaints, legal, notices, public_reports
 
 app_name = "legal"
 urlpatterns = [
+    path("notices/new/", notices.notice_form, name="notice_form"),
+    path("notices/<str:reference>/sent/", notices.notice_sent, name="notice_sent"),
+    path("complaints/<str:token>/", complaints.complaint_form, name="complaint"),
     # Part C2: transparency reports (DSA art. 15, 24) and illegal products (art. 32).
-    path("transparency/", public_views.transparency, name="transparency"),
+    path("transparency/", public_reports.transparency, name="transparency"),
     path(
         "transparency/<int:year>.<str:fmt>",
-        public_views.transparency_download,
+        public_reports.transparency_download,
         name="transparency-download",
     ),
-    path("illegal-products/", public_views.illegal_products, name="illegal-products"),
-    path("<slug:page>/", views.legal_page, name="page"),
+    path("illegal-products/", public_reports.illegal_products, name="illegal-products"),
+    path("<slug:page>/", legal.legal_page, name="page"),
 ]

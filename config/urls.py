@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from checkout import backoffice_urls as endless_aisle
+from compliance import backoffice_urls as compliance_pages
 from compliance import trader_backoffice_urls as trader_data
 from fulfillment import backoffice_urls as order_desk
 from fulfillment import desk_urls as returns_desk
@@ -45,6 +46,7 @@ urlpatterns = [
             returns_desk,
             money,
             payment_account,
+            compliance_pages,
             trader_data,
         ),
     ),

@@ -1,3 +1,15 @@
-"""HQ's compliance admin, one module by topic (each registers its models)."""
+"""The compliance admin, one module by topic (C1: notices, measures, complaints, bodies; C2:
+traders, illegal products, misuse, transparency reports)."""
 
-from . import illegal_products, misuse, reports, traders  # noqa: F401 (registers)
+from . import bodies, complaints, illegal_products, measures, misuse, notices, reports, traders
+
+__all__ = [
+    "bodies",
+    "complaints",
+    "illegal_products",
+    "measures",
+    "misuse",
+    "notices",
+    "reports",
+    "traders",
+]

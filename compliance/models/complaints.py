@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from network_marketplace.models import StatusEvent
 
@@ -18,9 +19,9 @@ class Complaint(models.Model):
     """Lifecycle compliance.states.COMPLAINT_LIFECYCLE: received -> upheld or rejected."""
 
     class Status(models.TextChoices):
-        RECEIVED = "received", _("Received")
-        UPHELD = "upheld", _("Upheld")
-        REJECTED = "rejected", _("Rejected")
+        RECEIVED = "received", pgettext_lazy("complaint status", "Received")
+        UPHELD = "upheld", pgettext_lazy("complaint status", "Upheld")
+        REJECTED = "rejected", pgettext_lazy("complaint status", "Rejected")
 
     class Complainant(models.TextChoices):
         STORE = "store", _("Affected store")

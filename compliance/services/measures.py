@@ -39,7 +39,9 @@ from datetime import datetime
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,6 +100,32 @@ def case_key(*, notice_id: int | None, measure_id: int | None = None) -> str:
     """The key every audit row of one case carries in its data ("case"): the notice's, else
     the measure's. compliance.selectors.case_trail reads a case's rows by it."""
     return f"notice:{notice_id}" if notice_id else f"measure:{measure_id}"
+
+
+COMPLAINT_SALT = "compliance.complaint"
+
+
+def complaint_token(
+    *, notice: Notice | None = None, measure: Measure | None = None, who: str
+) -> str:
+    """The signed key of the complaint form for a decision, sent in the decision's e-mail:
+    whoever holds it may contest that decision online, without an account (art. 20)."""
+    return signing.dumps(
+        {
+            "notice": notice.pk if notice else None,
+            "measure": measure.pk if measure else None,
+            "who": who,
+        },
+        salt=COMPLAINT_SALT,
+    )
+
+
+def read_complaint_token(token: str) -> dict | None:
+    """What a complaint link is for ({"notice", "measure", "who"}), or None if forged."""
+    try:
+        return signing.loads(token, salt=COMPLAINT_SALT)
+    except signing.BadSignature:
+        return None
 
 
 def redress_text() -> str:
@@ -373,6 +401,10 @@ def _statement_context(statement: StatementOfReasons, store: Store | None) -> di
         "legal_ground": statement.legal_ground,
         "terms_clause": statement.terms_clause,
         "redress": statement.redress,
+        "complaint_path": reverse(
+            "legal:complaint",
+            args=[complaint_token(measure=measure, who="store" if store else "user")],
+        ),
     }
 
 

@@ -166,12 +166,12 @@ def test_held_payouts_block_the_store_payout_until_released(lyon_store, hq_admin
 
     availability = store_availability(lyon_store)
     assert not availability.can_receive_payouts
-    assert "HQ holds" in availability.blocked_reason
+    assert "retient les virements" in availability.blocked_reason
 
     lift_measure(measure=measure, reason="Released", actor=hq_admin)
 
     assert not PayoutHold.objects.active().filter(store=lyon_store).exists()
-    assert "HQ holds" not in store_availability(lyon_store).blocked_reason
+    assert "retient les virements" not in store_availability(lyon_store).blocked_reason
 
 
 @pytest.mark.django_db

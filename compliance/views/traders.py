@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from network_marketplace.errors import DomainError
 from stores.backoffice import backoffice_store, may_manage
 
-from .models import Measure, TraderCertification, TraderEvidence
-from .services.traders import (
+from ..models import Measure, TraderCertification, TraderEvidence
+from ..services.traders import (
     certify_trader,
     current_certification_text,
     enforce_trader_data,

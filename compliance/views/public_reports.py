@@ -8,12 +8,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .selectors.reports import (
+from ..selectors.reports import (
     illegal_product_notices,
     latest_average_recipients,
     published_reports,
 )
-from .services.transparency_report import SECTIONS, export_csv, export_xlsx, report_rows
+from ..services.transparency_report import SECTIONS, export_csv, export_xlsx, report_rows
 
 
 def transparency(request):
