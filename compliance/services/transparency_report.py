@@ -23,7 +23,7 @@ from django.conf import settings
 from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from network_marketplace.audit import record_audit_event
@@ -108,7 +108,13 @@ def _category_label(code: str) -> str:
 
 
 def compute_report_rows(year: int) -> list[Row]:
-    """Every row of the year's report, from the records (nothing is estimated)."""
+    """Every row of the year's report, from the records (nothing is estimated). The labels are
+    the templates' English ones, whatever the language of the request."""
+    with translation.override("en"):
+        return _compute_report_rows(year)
+
+
+def _compute_report_rows(year: int) -> list[Row]:
     start, end = _year_bounds(year)
     rows = [
         Row("A", "Provider", "", settings.NETWORK_OPERATOR["company_name"]),
