@@ -243,3 +243,47 @@ def test_the_published_average_is_over_the_last_six_months(db, client):
     assert value(rows, "Average monthly active recipients", "1 July - 31 December") == (
         "not available"
     )
+
+
+def test_acceptance_1_the_report_for_that_year_counts_each_step(
+    lyon_offer, lyon_owner, hq_admin, mediation_body
+):
+    """Issue 12's acceptance 1 (tests/compliance/test_complaints.py drives it through the
+    pages), replayed through the services: the year's report counts each step."""
+    from compliance.services import decide_complaint, decide_notice, submit_complaint
+    from compliance.services import submit_notice
+
+    product, store = lyon_offer.variant.product, lyon_offer.store
+    notice = submit_notice(
+        category="unsafe_products", explanation="Sold without its blade guard: dangerous.",
+        urls=[f"http://testserver/p/{product.slug}/"], notifier_name="Camille Martin",
+        notifier_email="camille.martin@example.net", good_faith=True, target_kind="offer",
+        target_id=lyon_offer.pk,
+    )  # fmt: skip
+    notice = decide_notice(
+        notice=notice, actor=hq_admin, decision_text="The offer is removed.",
+        measure_kind="offer_disabled", facts="No blade guard.",
+        legal_ground="Art. L. 421-3 du code de la consommation",
+    )  # fmt: skip
+    measure = notice.measures.get()
+    complaint = submit_complaint(
+        complainant="store", text="The guard is fitted.", contact_email=lyon_owner.email,
+        measure=measure, store=store,
+    )  # fmt: skip
+    decide_complaint(complaint=complaint, upheld=True, decision_text="Back.", actor=hq_admin)
+
+    rows = compute_report_rows(YEAR)
+
+    assert value(rows, "Notices received", "total") == 1
+    assert value(rows, "Notices by category of alleged illegal content",
+                 "Unsafe or illegal product") == 1  # fmt: skip
+    assert value(rows, "Notices by outcome", "Action taken") == 1
+    assert value(rows, "Actions taken on notices", "on the basis of the law") == 1
+    assert value(rows, "Actions taken on notices by type of restriction",
+                 "decision_visibility: content disabled") == 1  # fmt: skip
+    assert value(rows, "Own-initiative measures", "total") == 0
+    assert value(rows, "Complaints received", "total") == 1
+    assert value(rows, "Complaints by complainant", "Affected store") == 1
+    assert value(rows, "Decisions", "initial decision reversed (complaint upheld)") == 1
+    assert value(rows, "Measures reversed after a complaint", "total") == 1
+    assert isinstance(value(rows, "Median time to take action on a notice", "hours"), float)
