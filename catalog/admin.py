@@ -401,7 +401,7 @@ class ProductAdmin(admin.ModelAdmin):
             'beche-inox,Bêche inox,outils,Fiskars,"Bêche à lame inox, manche frêne",20,draft,'
             'BEC-INOX-M,3760123456781,M,vert,"29,90","25,00","34,90",'
             'Fiskars France SAS,"1 rue de l\'Usine, 69001 Lyon",contact@fiskars.example,'
-            'Fiskars France SAS (manufacturer in the EU),BEC-INOX,'
+            "Fiskars France SAS (manufacturer in the EU),BEC-INOX,"
             '"Lame tranchante : ranger hors de portée des enfants."\n',
             content_type="text/csv; charset=utf-8",
         )

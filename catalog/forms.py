@@ -97,7 +97,16 @@ class ProductAdminForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = "__all__"
+        fields = [
+            "name",
+            "slug",
+            "category",
+            "brand",
+            "vat_rate",
+            "description",
+            "attributes",
+            *SAFETY_FIELDS,
+        ]
         widgets = {
             "eu_responsible_person": forms.Textarea(attrs={"rows": 2}),
             "safety_information": forms.Textarea(attrs={"rows": 4}),

@@ -3,8 +3,8 @@
 HQ may move a product between any two statuses (the admin's actions publish and archive; a
 catalogue file may also send a product back to draft), but a product is published only with an
 active variant and its product-safety information (GPSR art. 19, DSA art. 31: manufacturer, EU
-responsible person, identifier, warnings), whoever asks. Each move leaves an audit row `product.<status>`; the audit row is
-the product's event (no event table)."""
+responsible person, identifier, warnings), whoever asks. Each move leaves an audit row
+`product.<status>`; the audit row is the product's event (no event table)."""
 
 from __future__ import annotations
 

@@ -18,6 +18,7 @@ def submit_statements() -> dict:
     report = transparency_db.submit_pending_statements()
     return {"sent": len(report.sent), "failed": len(report.failed)}
 
+
 # Traders (art. 30), illegal products (art. 32), active recipients (art. 24(2)): part C2.
 
 

@@ -352,9 +352,7 @@ def _check_safety_fields(row: ParsedRow, product: Product | None, report: Import
     missing = [
         name
         for name in SAFETY_FIELDS
-        if not str(
-            row.product[name] if name in row.product else getattr(product, name, "")
-        ).strip()
+        if not str(row.product[name] if name in row.product else getattr(product, name, "")).strip()
     ]
     if missing:
         report.add_error(row.number, "status", safety_fields_message(missing))

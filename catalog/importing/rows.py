@@ -230,9 +230,7 @@ class ProductRowForm(RowForm):
     eu_responsible_person = _text(
         Product,
         "eu_responsible_person",
-        too_long=gettext_lazy(
-            "The EU responsible person has at most %(limit_value)d characters."
-        ),
+        too_long=gettext_lazy("The EU responsible person has at most %(limit_value)d characters."),
     )
     product_identifier = _text(
         Product,

@@ -59,7 +59,9 @@ class TransparencyReportAdmin(admin.ModelAdmin):
     def generate_view(self, request):
         form = GenerateReportForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            report = generate_transparency_report(year=form.cleaned_data["year"], actor=request.user)
+            report = generate_transparency_report(
+                year=form.cleaned_data["year"], actor=request.user
+            )
             self.message_user(request, _("The report is generated."), messages.SUCCESS)
             return HttpResponseRedirect(
                 reverse("admin:compliance_transparencyreport_change", args=[report.pk])
@@ -106,8 +108,12 @@ class TransparencyReportAdmin(admin.ModelAdmin):
             for row in rows:
                 if row.section == code:
                     parts.append(
-                        format_html("<div>{} · {}: <strong>{}</strong></div>",
-                                    row.label, row.breakdown, row.value)
+                        format_html(
+                            "<div>{} · {}: <strong>{}</strong></div>",
+                            row.label,
+                            row.breakdown,
+                            row.value,
+                        )
                     )
         return format_html("{}", "".join(str(part) for part in parts)) if parts else "—"
 

@@ -79,7 +79,11 @@ class TraderEvidenceAdmin(admin.ModelAdmin):
         if done:
             self.message_user(
                 request,
-                ngettext("%(count)d store's evidence accepted.", "%(count)d stores' evidence accepted.", done)
+                ngettext(
+                    "%(count)d store's evidence accepted.",
+                    "%(count)d stores' evidence accepted.",
+                    done,
+                )
                 % {"count": done},
                 messages.SUCCESS,
             )
@@ -92,7 +96,11 @@ class TraderEvidenceAdmin(admin.ModelAdmin):
             if done:
                 self.message_user(
                     request,
-                    ngettext("%(count)d store's evidence rejected.", "%(count)d stores' evidence rejected.", done)
+                    ngettext(
+                        "%(count)d store's evidence rejected.",
+                        "%(count)d stores' evidence rejected.",
+                        done,
+                    )
                     % {"count": done},
                     messages.WARNING,
                 )

@@ -31,10 +31,10 @@ __all__ = [
 ]
 
 # Traders (art. 30), illegal products (art. 32), misuse (art. 23), transparency (art. 15, 24).
-from .illegal_products import IllegalProductBuyer, IllegalProductCase  # noqa: E402
-from .misuse import MisuseKind, MisuseRecord, NotifierSuspension  # noqa: E402
-from .reports import MonthlyActiveRecipients, TransparencyReport  # noqa: E402
-from .traders import TraderCertification, TraderEvidence  # noqa: E402
+from .illegal_products import IllegalProductBuyer, IllegalProductCase
+from .misuse import MisuseKind, MisuseRecord, NotifierSuspension
+from .reports import MonthlyActiveRecipients, TransparencyReport
+from .traders import TraderCertification, TraderEvidence
 
 __all__ += [
     "IllegalProductBuyer",

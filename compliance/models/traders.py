@@ -69,9 +69,7 @@ class TraderEvidence(models.Model):
         related_name="trader_evidence",
         verbose_name=_("store"),
     )
-    legal_representative = models.CharField(
-        _("legal representative"), max_length=200, blank=True
-    )
+    legal_representative = models.CharField(_("legal representative"), max_length=200, blank=True)
     id_document_reference = models.CharField(
         _("identity document reference"),
         max_length=200,

@@ -23,10 +23,7 @@ def published_reports() -> list[TransparencyReport]:
 def latest_average_recipients(*, today: date) -> AverageRecipients | None:
     """The figure published every 6 months: the average over the half-year that ended last
     (January-June or July-December), None while a month of it is not recorded."""
-    if today.month > 6:
-        end = date(today.year, 6, 1)
-    else:
-        end = date(today.year - 1, 12, 1)
+    end = date(today.year, 6, 1) if today.month > 6 else date(today.year - 1, 12, 1)
     average = average_monthly_active_recipients(end)
     return AverageRecipients(period_end=end, average=average) if average is not None else None
 
@@ -34,9 +31,7 @@ def latest_average_recipients(*, today: date) -> AverageRecipients | None:
 def illegal_product_notices() -> list[IllegalProductCase]:
     """The illegal products with at least one buyer who could not be told (no contact)."""
     return list(
-        IllegalProductCase.objects.filter(
-            buyers__outcome=IllegalProductBuyer.Outcome.NO_CONTACT
-        )
+        IllegalProductCase.objects.filter(buyers__outcome=IllegalProductBuyer.Outcome.NO_CONTACT)
         .distinct()
         .order_by("-confirmed_at")
     )

@@ -156,9 +156,7 @@ def buyers_of(case: IllegalProductCase) -> list[Buyer]:
     return list(buyers.values())
 
 
-def notify_illegal_product_buyers(
-    *, case: IllegalProductCase, now: datetime | None = None
-) -> int:
+def notify_illegal_product_buyers(*, case: IllegalProductCase, now: datetime | None = None) -> int:
     """Tell each buyer of the case's product once: record it and enqueue its e-mail in one
     transaction per buyer (a buyer without an e-mail is recorded as "no contact": the public
     notice covers them). Returns how many buyers were recorded by this run (0 on a re-run)."""

@@ -31,8 +31,14 @@ from network_marketplace.models import AuditEvent, User
 from network_marketplace.notifications import send_templated_email
 from stores.models import Store
 
-from ..models import Measure, MeasureKind, MeasureSource, MisuseKind, MisuseRecord
-from ..models import NotifierSuspension
+from ..models import (
+    Measure,
+    MeasureKind,
+    MeasureSource,
+    MisuseKind,
+    MisuseRecord,
+    NotifierSuspension,
+)
 from .measures import apply_measure
 
 CONTENT_KINDS = (MisuseKind.ILLEGAL_CONTENT,)
@@ -137,8 +143,10 @@ def _account_records(record: MisuseRecord, now: datetime):
     records = MisuseRecord.objects.filter(marked_at__gt=since, marked_at__lte=now)
     if record.kind in CONTENT_KINDS:
         records = records.filter(kind__in=CONTENT_KINDS)
-        return records.filter(store=record.store) if record.store_id else records.filter(
-            user=record.user
+        return (
+            records.filter(store=record.store)
+            if record.store_id
+            else records.filter(user=record.user)
         )
     return records.filter(kind__in=NOTICE_KINDS, email=record.email)
 
@@ -181,9 +189,7 @@ def _apply_content_policy(record: MisuseRecord, *, actor: Any, now: datetime) ->
     suspension_kind = (
         MeasureKind.STORE_SELLING_SUSPENDED if record.store_id else MeasureKind.ACCOUNT_SUSPENDED
     )
-    suspended = misuse_measures.filter(
-        kind=suspension_kind, status=Measure.Status.ACTIVE
-    ).exists()
+    suspended = misuse_measures.filter(kind=suspension_kind, status=Measure.Status.ACTIVE).exists()
     common = {
         "target": target,
         "source": MeasureSource.MISUSE,

@@ -266,9 +266,7 @@ def enforce_all_trader_data(*, actor: Any = SYSTEM_ACTOR) -> int:
 def departed_on(store: Store) -> datetime | None:
     """When the store left the network: its last `store.closed` audit row."""
     event = (
-        AuditEvent.objects.filter(
-            action="store.closed", store_id=store.pk, target_id=str(store.pk)
-        )
+        AuditEvent.objects.filter(action="store.closed", store_id=store.pk, target_id=str(store.pk))
         .order_by("-created_at")
         .first()
     )

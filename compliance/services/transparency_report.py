@@ -21,10 +21,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from openpyxl import Workbook
-from openpyxl.styles import Font
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
 
 from network_marketplace.audit import record_audit_event
 from orders.models import Order
@@ -141,19 +141,27 @@ def _notice_rows(start: datetime, end: datetime) -> list[Row]:
     by_category = Counter(notice.category for notice in notices)
     for code in IllegalityCategory.values:
         rows.append(
-            Row("2", "Notices by category of alleged illegal content", _category_label(code),
-                by_category.get(code, 0))
+            Row(
+                "2",
+                "Notices by category of alleged illegal content",
+                _category_label(code),
+                by_category.get(code, 0),
+            )
         )
     rows.append(
-        Row("2", "Notices submitted by trusted flaggers (Art. 22)", "total",
-            sum(1 for notice in notices if notice.trusted_flagger_id))
+        Row(
+            "2",
+            "Notices submitted by trusted flaggers (Art. 22)",
+            "total",
+            sum(1 for notice in notices if notice.trusted_flagger_id),
+        )
     )
     outcomes = Counter(notice.status for notice in notices)
     for status in Notice.Status:
         rows.append(Row("2", "Notices by outcome", str(status.label), outcomes.get(status, 0)))
-    measures = Measure.objects.filter(
-        notice__in=[notice.pk for notice in notices]
-    ).select_related("statement")
+    measures = Measure.objects.filter(notice__in=[notice.pk for notice in notices]).select_related(
+        "statement"
+    )
     on_law = on_terms = 0
     by_kind: Counter = Counter()
     for measure in measures:
@@ -164,11 +172,13 @@ def _notice_rows(start: datetime, end: datetime) -> list[Row]:
             on_terms += 1
         by_kind[measure.kind] += 1
     rows.append(Row("2", "Actions taken on notices", "on the basis of the law", on_law))
-    rows.append(Row("2", "Actions taken on notices", "on the basis of the terms and conditions",
-                    on_terms))
+    rows.append(
+        Row("2", "Actions taken on notices", "on the basis of the terms and conditions", on_terms)
+    )
     for kind, label in RESTRICTION.items():
-        rows.append(Row("2", "Actions taken on notices by type of restriction", label,
-                        by_kind.get(kind, 0)))
+        rows.append(
+            Row("2", "Actions taken on notices by type of restriction", label, by_kind.get(kind, 0))
+        )
     automated = StatementOfReasons.objects.filter(
         measure__notice__in=[notice.pk for notice in notices]
     ).exclude(automated_decision=StatementOfReasons.AutomatedDecision.NOT_AUTOMATED)
@@ -185,26 +195,49 @@ def _own_initiative_rows(start: datetime, end: datetime) -> list[Row]:
         ).select_related("statement")
     )
     rows = [
-        Row("3", "Own-initiative measures", "total",
-            sum(1 for m in measures if m.kind != K.WARNING))
+        Row(
+            "3", "Own-initiative measures", "total", sum(1 for m in measures if m.kind != K.WARNING)
+        )
     ]
     by_kind = Counter(m.kind for m in measures)
     for kind, label in RESTRICTION.items():
-        rows.append(Row("3", "Own-initiative measures by type of restriction", label,
-                        by_kind.get(kind, 0)))
+        rows.append(
+            Row("3", "Own-initiative measures by type of restriction", label, by_kind.get(kind, 0))
+        )
     by_source = Counter(m.source for m in measures if m.kind != K.WARNING)
     for source in OWN_INITIATIVE_SOURCES:
-        rows.append(Row("3", "Own-initiative measures by ground",
-                        str(MeasureSource(source).label), by_source.get(source, 0)))
+        rows.append(
+            Row(
+                "3",
+                "Own-initiative measures by ground",
+                str(MeasureSource(source).label),
+                by_source.get(source, 0),
+            )
+        )
     categories = Counter(
-        getattr(m, "statement", None) and m.statement.category or "" for m in measures
+        (getattr(m, "statement", None) and m.statement.category) or "" for m in measures
     )
     for code in IllegalityCategory.values:
-        rows.append(Row("3", "Own-initiative measures by category", _category_label(code),
-                        categories.get(code, 0)))
-    rows.append(Row("3", "Own-initiative measures detected by automated means", "total",
-                    sum(1 for m in measures if getattr(m, "statement", None)
-                        and m.statement.automated_detection)))
+        rows.append(
+            Row(
+                "3",
+                "Own-initiative measures by category",
+                _category_label(code),
+                categories.get(code, 0),
+            )
+        )
+    rows.append(
+        Row(
+            "3",
+            "Own-initiative measures detected by automated means",
+            "total",
+            sum(
+                1
+                for m in measures
+                if getattr(m, "statement", None) and m.statement.automated_detection
+            ),
+        )
+    )
     rows.append(Row("3", "Warnings (no restriction)", "total", by_kind.get(K.WARNING, 0)))
     return rows
 
@@ -216,16 +249,38 @@ def _complaint_rows(start: datetime, end: datetime) -> list[Row]:
     for who in Complaint.Complainant:
         rows.append(Row("4", "Complaints by complainant", str(who.label), by_who.get(who, 0)))
     outcome = Counter(c.status for c in complaints)
-    rows.append(Row("4", "Decisions", "initial decision reversed (complaint upheld)",
-                    outcome.get(Complaint.Status.UPHELD, 0)))
-    rows.append(Row("4", "Decisions", "initial decision confirmed (complaint rejected)",
-                    outcome.get(Complaint.Status.REJECTED, 0)))
-    rows.append(Row("4", "Decisions", "pending at the end of the period",
-                    outcome.get(Complaint.Status.RECEIVED, 0)))
-    reversed_measures = Measure.objects.filter(
-        complaints__in=[c.pk for c in complaints if c.status == Complaint.Status.UPHELD],
-        status=Measure.Status.LIFTED,
-    ).distinct().count()
+    rows.append(
+        Row(
+            "4",
+            "Decisions",
+            "initial decision reversed (complaint upheld)",
+            outcome.get(Complaint.Status.UPHELD, 0),
+        )
+    )
+    rows.append(
+        Row(
+            "4",
+            "Decisions",
+            "initial decision confirmed (complaint rejected)",
+            outcome.get(Complaint.Status.REJECTED, 0),
+        )
+    )
+    rows.append(
+        Row(
+            "4",
+            "Decisions",
+            "pending at the end of the period",
+            outcome.get(Complaint.Status.RECEIVED, 0),
+        )
+    )
+    reversed_measures = (
+        Measure.objects.filter(
+            complaints__in=[c.pk for c in complaints if c.status == Complaint.Status.UPHELD],
+            status=Measure.Status.LIFTED,
+        )
+        .distinct()
+        .count()
+    )
     rows.append(Row("4", "Measures reversed after a complaint", "total", reversed_measures))
     decided = [c.decided_at - c.submitted_at for c in complaints if c.decided_at is not None]
     rows.append(Row("4", "Median time to decide a complaint", "hours", _median_hours(decided)))
@@ -239,16 +294,25 @@ def _dispute_rows(year: int) -> list[Row]:
     for outcome in DisputeRecord.Outcome:
         rows.append(Row("5", "Disputes by outcome", str(outcome.label), outcomes.get(outcome, 0)))
     days = [(d.closed_at - d.opened_at).days for d in disputes if d.closed_at]
-    rows.append(Row("5", "Median time to complete a dispute", "days",
-                    statistics.median(days) if days else "n/a"))
-    rows.append(Row("5", "Decisions HQ complied with", "total",
-                    sum(1 for d in disputes if d.complied_at)))
+    rows.append(
+        Row(
+            "5",
+            "Median time to complete a dispute",
+            "days",
+            statistics.median(days) if days else "n/a",
+        )
+    )
+    rows.append(
+        Row("5", "Decisions HQ complied with", "total", sum(1 for d in disputes if d.complied_at))
+    )
     return rows
 
 
 def _misuse_rows(start: datetime, end: datetime) -> list[Row]:
     content = Measure.objects.filter(
-        source=MeasureSource.MISUSE, kind__in=SUSPENSIONS, started_at__gte=start,
+        source=MeasureSource.MISUSE,
+        kind__in=SUSPENSIONS,
+        started_at__gte=start,
         started_at__lt=end,
     ).count()
     notifier = Counter(
@@ -258,10 +322,18 @@ def _misuse_rows(start: datetime, end: datetime) -> list[Row]:
     )
     return [
         Row("6", "Suspensions", "provision of manifestly illegal content", content),
-        Row("6", "Suspensions", "manifestly unfounded notices",
-            notifier.get(MisuseKind.UNFOUNDED_NOTICE, 0)),
-        Row("6", "Suspensions", "manifestly unfounded complaints",
-            notifier.get(MisuseKind.UNFOUNDED_COMPLAINT, 0)),
+        Row(
+            "6",
+            "Suspensions",
+            "manifestly unfounded notices",
+            notifier.get(MisuseKind.UNFOUNDED_NOTICE, 0),
+        ),
+        Row(
+            "6",
+            "Suspensions",
+            "manifestly unfounded complaints",
+            notifier.get(MisuseKind.UNFOUNDED_COMPLAINT, 0),
+        ),
     ]
 
 
@@ -283,14 +355,23 @@ def average_monthly_active_recipients(until: date) -> int | None:
 
 def _recipient_rows(year: int) -> list[Row]:
     rows = []
-    for label, until in (("1 January - 30 June", date(year, 6, 1)),
-                         ("1 July - 31 December", date(year, 12, 1))):
+    for label, until in (
+        ("1 January - 30 June", date(year, 6, 1)),
+        ("1 July - 31 December", date(year, 12, 1)),
+    ):
         average = average_monthly_active_recipients(until)
-        rows.append(Row("7", "Average monthly active recipients", label,
-                        average if average is not None else "not available"))
+        rows.append(
+            Row(
+                "7",
+                "Average monthly active recipients",
+                label,
+                average if average is not None else "not available",
+            )
+        )
     for record in MonthlyActiveRecipients.objects.filter(month__year=year).order_by("month"):
-        rows.append(Row("7", "Unique active recipients", f"{record.month:%Y-%m}",
-                        record.recipients))
+        rows.append(
+            Row("7", "Unique active recipients", f"{record.month:%Y-%m}", record.recipients)
+        )
     return rows
 
 
@@ -309,7 +390,9 @@ def generate_transparency_report(*, year: int, actor: Any) -> TransparencyReport
             },
         )
         record_audit_event(
-            actor=actor, action="transparency_report.generated", target=report,
+            actor=actor,
+            action="transparency_report.generated",
+            target=report,
             data={"year": year},
         )
     return report
@@ -321,7 +404,9 @@ def publish_transparency_report(*, report: TransparencyReport, actor: Any) -> Tr
         report.published_at = timezone.now()
         report.save(update_fields=["published_at"])
         record_audit_event(
-            actor=actor, action="transparency_report.published", target=report,
+            actor=actor,
+            action="transparency_report.published",
+            target=report,
             data={"year": report.year},
         )
     return report
@@ -383,7 +468,11 @@ def record_monthly_active_recipients(*, month: date | None = None) -> MonthlyAct
     recipients.add_members(
         month,
         "in_store",
-        [recipients.recipient_hash(month, "user-email", email.lower()) for email in in_store if email],
+        [
+            recipients.recipient_hash(month, "user-email", email.lower())
+            for email in in_store
+            if email
+        ],
     )
     visitors = recipients.count_members(month, "visitors")
     accounts = recipients.count_members(month, "accounts")

@@ -57,6 +57,4 @@ def transparency_download(request, year: int, fmt: str):
 
 
 def illegal_products(request):
-    return render(
-        request, "compliance/illegal_products.html", {"cases": illegal_product_notices()}
-    )
+    return render(request, "compliance/illegal_products.html", {"cases": illegal_product_notices()})

@@ -106,12 +106,11 @@ def test_each_buyer_of_the_last_six_months_is_emailed_once_even_when_run_twice(
     ]
     lea = next(message for message in sent if message.payload["to"] == ["lea@example.com"])
     assert lea.payload["context"]["product_name"] == "Chargeur X"
-    assert sorted(lea.payload["context"]["sellers"]) == sorted(
-        [lyon_store.name, paris_store.name]
-    )
+    assert sorted(lea.payload["context"]["sellers"]) == sorted([lyon_store.name, paris_store.name])
     assert lea.payload["context"]["illegality"] == ILLEGALITY
-    assert "refund" in lea.payload["context"]["redress"] or "rembours" in (
-        lea.payload["context"]["redress"]
+    assert (
+        "refund" in lea.payload["context"]["redress"]
+        or "rembours" in (lea.payload["context"]["redress"])
     )
     assert case.buyers.count() == 2
 

@@ -40,9 +40,7 @@ def test_below_the_warning_threshold_nothing_happens(lyon_store, hq_admin):
     assert not Measure.objects.filter(source="misuse").exists()
 
 
-def test_a_store_is_warned_then_suspended_for_a_time_each_with_a_statement(
-    lyon_store, hq_admin
-):
+def test_a_store_is_warned_then_suspended_for_a_time_each_with_a_statement(lyon_store, hq_admin):
     mark_content(lyon_store, 1, hq_admin)
 
     warning = mark_content(lyon_store, 2, hq_admin)

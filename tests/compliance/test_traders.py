@@ -70,9 +70,7 @@ def test_a_complete_trader_keeps_selling(certified_lyon):
 
 
 @pytest.mark.django_db
-def test_each_certification_is_a_new_version_with_its_text_who_and_when(
-    certified_lyon, lyon_owner
-):
+def test_each_certification_is_a_new_version_with_its_text_who_and_when(certified_lyon, lyon_owner):
     again = certify_trader(store=certified_lyon, actor=lyon_owner, text_version=VERSION)
 
     versions = list(TraderCertification.objects.filter(store=certified_lyon))
@@ -165,9 +163,7 @@ def test_hq_branches_are_not_traders_and_are_never_suspended_for_it(db):
 
 
 @pytest.mark.django_db
-def test_trader_data_is_anonymised_six_months_after_the_store_left_once(
-    certified_lyon, hq_admin
-):
+def test_trader_data_is_anonymised_six_months_after_the_store_left_once(certified_lyon, hq_admin):
     change_store_status(store=certified_lyon, status=Store.Status.CLOSED, actor=hq_admin)
     left = timezone.now()
 

@@ -101,7 +101,10 @@ def year_of_cases(lyon_store, hq_admin):
     )  # fmt: skip
     for n in range(1, 4):
         mark_misuse(
-            kind=MisuseKind.ILLEGAL_CONTENT, source=f"x:{n}", store=lyon_store, actor=hq_admin,
+            kind=MisuseKind.ILLEGAL_CONTENT,
+            source=f"x:{n}",
+            store=lyon_store,
+            actor=hq_admin,
         )
     return locals()
 
@@ -133,9 +136,10 @@ def test_records_of_another_year_are_not_counted(year_of_cases):
     rows = compute_report_rows(YEAR)
 
     assert value(rows, "Notices received", "total") == 4
-    assert value(rows, "Notices received", "total") == Notice.objects.filter(
-        received_at__year=YEAR
-    ).count()
+    assert (
+        value(rows, "Notices received", "total")
+        == Notice.objects.filter(received_at__year=YEAR).count()
+    )
 
 
 def test_an_empty_year_reports_zeros_not_errors(db):
@@ -165,7 +169,7 @@ def test_the_csv_and_xlsx_follow_the_templates_sections(year_of_cases, hq_admin)
 
 
 def test_a_future_year_is_refused(hq_admin):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="year"):
         generate_transparency_report(year=YEAR + 1, actor=hq_admin)
     assert not TransparencyReport.objects.exists()
 
@@ -250,8 +254,7 @@ def test_acceptance_1_the_report_for_that_year_counts_each_step(
 ):
     """Issue 12's acceptance 1 (tests/compliance/test_complaints.py drives it through the
     pages), replayed through the services: the year's report counts each step."""
-    from compliance.services import decide_complaint, decide_notice, submit_complaint
-    from compliance.services import submit_notice
+    from compliance.services import decide_complaint, decide_notice, submit_complaint, submit_notice
 
     product, store = lyon_offer.variant.product, lyon_offer.store
     notice = submit_notice(
