@@ -8,6 +8,9 @@ responsible person, identifier, warnings), whoever asks. Each move leaves an aud
 
 from __future__ import annotations
 
+from typing import cast
+
+from django.db.models import Field
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +30,9 @@ TRANSITIONS: dict[str, set[str]] = {
 
 def safety_fields_message(missing: list[str]) -> str:
     """“Product-safety information is missing: manufacturer, …” with the fields' own labels."""
-    labels = ", ".join(str(Product._meta.get_field(name).verbose_name) for name in missing)
+    labels = ", ".join(
+        str(cast(Field, Product._meta.get_field(name)).verbose_name) for name in missing
+    )
     return _("Product-safety information is missing: %(fields)s.") % {"fields": labels}
 
 

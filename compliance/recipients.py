@@ -24,6 +24,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,7 +49,7 @@ def recipient_hash(month: date, *parts: str) -> str:
     return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()[:32]
 
 
-def _redis():
+def _redis() -> Any:
     client_of = getattr(getattr(cache, "_cache", None), "get_client", None)
     return client_of(None, write=True) if client_of is not None else None
 

@@ -148,7 +148,7 @@ def buyers_of(case: IllegalProductCase) -> list[Buyer]:
         if number not in buyer.order_numbers:
             buyer.order_numbers.append(number)
         names = sellers.get(line.pk) or (
-            {line.chosen_store.name} if line.chosen_store_id else {settings.NETWORK_NAME}
+            {line.chosen_store.name} if line.chosen_store is not None else {settings.NETWORK_NAME}
         )
         for name in sorted(names):
             if name not in buyer.sellers:

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -138,7 +139,7 @@ def mark_misuse(
         return _apply_notice_policy(record, actor=actor, now=now)
 
 
-def _account_records(record: MisuseRecord, now: datetime):
+def _account_records(record: MisuseRecord, now: datetime) -> QuerySet[MisuseRecord]:
     since = now - timedelta(days=settings.MISUSE_WINDOW_DAYS)
     records = MisuseRecord.objects.filter(marked_at__gt=since, marked_at__lte=now)
     if record.kind in CONTENT_KINDS:
@@ -177,7 +178,8 @@ def _terms_clause() -> str:
 
 def _apply_content_policy(record: MisuseRecord, *, actor: Any, now: datetime) -> MisuseOutcome:
     count = _count(record, now)
-    target: Store | User = record.store or record.user
+    target: Store | User | None = record.store or record.user
+    assert target is not None  # noqa: S101 - mark_misuse refuses content marks without one
     since = now - timedelta(days=settings.MISUSE_WINDOW_DAYS)
     misuse_measures = Measure.objects.filter(
         source=MeasureSource.MISUSE,

@@ -20,11 +20,11 @@ after a store left the network (its `store.closed` audit row).
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Field, Max, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -79,16 +79,18 @@ def is_trader(store: Store) -> bool:
     return store.kind == Store.Kind.FRANCHISE
 
 
+def _label(model: type[Model], name: str) -> str:
+    return str(cast(Field, model._meta.get_field(name)).verbose_name)
+
+
 def missing_trader_data(store: Store) -> list[str]:
     """What is missing for `store` to sell as a trader, as labels a person reads (empty when
     complete). Reads the store, its evidence and its latest certification."""
-    missing = [
-        str(Store._meta.get_field(name).verbose_name) for name in missing_trader_fields(store)
-    ]
+    missing = [_label(Store, name) for name in missing_trader_fields(store)]
     evidence = TraderEvidence.objects.filter(store=store).first()
     for name in EVIDENCE_FIELDS:
         if evidence is None or not getattr(evidence, name).strip():
-            missing.append(str(TraderEvidence._meta.get_field(name).verbose_name))
+            missing.append(_label(TraderEvidence, name))
     if evidence is not None and evidence.hq_check == TraderEvidence.Check.REJECTED:
         missing.append(
             _("evidence rejected by HQ: %(note)s") % {"note": evidence.hq_check_note or "—"}

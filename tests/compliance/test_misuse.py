@@ -141,3 +141,53 @@ def test_the_terms_page_states_the_policy_with_the_thresholds(client, settings):
     text = page.content.decode()
     assert 'data-testid="misuse-policy"' in text
     assert "45" in text
+
+
+def test_hq_marks_unfounded_notices_from_the_notice_admin(client, hq_admin):
+    from compliance.models import MisuseRecord, Notice
+
+    notices = [
+        Notice.objects.create(
+            reference=f"N-{n}",
+            received_at=timezone.now(),
+            deadline_at=timezone.now() + timedelta(days=7),
+            notifier_email="troll@example.com",
+            category="other",
+            explanation="!",
+            urls=["http://testserver/"],
+            target_kind="store",
+            good_faith=True,
+        )
+        for n in range(2)
+    ]
+    client.force_login(hq_admin)
+
+    response = client.post(
+        reverse("admin:compliance_notice_changelist"),
+        {"action": "mark_unfounded_notices", "_selected_action": [n.pk for n in notices]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    assert MisuseRecord.objects.filter(email="troll@example.com").count() == 2
+    assert OutboxMessage.objects.filter(payload__template="compliance/misuse_notifier").exists()
+
+
+def test_a_suspended_notifiers_new_notice_is_refused_with_a_clear_error(hq_admin):
+    from compliance.models import Notice
+    from compliance.services import submit_notice
+    from compliance.services.notices import InvalidNotice
+
+    NotifierSuspension.objects.create(
+        email="troll@example.com", kind=MisuseKind.UNFOUNDED_NOTICE, starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(days=30), reasons="3 unfounded", decided_by_label="HQ",
+    )  # fmt: skip
+
+    with pytest.raises(InvalidNotice) as refused:
+        submit_notice(
+            category="other", explanation="Again", urls=["http://testserver/"],
+            notifier_email="Troll@example.com", good_faith=True,
+        )  # fmt: skip
+
+    assert "notifier_email" in refused.value.fields
+    assert not Notice.objects.exists()
