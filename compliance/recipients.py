@@ -61,8 +61,10 @@ def add_members(month: date, part: str, members: Iterable[str]) -> None:
     key = month_key(month, part)
     client = _redis()
     if client is not None:
-        client.pfadd(key, *members)
-        client.expire(key, KEEP_SECONDS)
+        pipeline = client.pipeline(transaction=False)  # one round trip per page view
+        pipeline.pfadd(key, *members)
+        pipeline.expire(key, KEEP_SECONDS)
+        pipeline.execute()
         return
     known = set(cache.get(key) or ())
     cache.set(key, known | set(members), KEEP_SECONDS)

@@ -107,25 +107,37 @@ def _provider_of(measure):
 @admin.action(description=gettext_lazy("Mark as manifestly unfounded notices (art. 23)"))
 def mark_unfounded_notices(modeladmin, request, queryset):
     _mark(
-        modeladmin, request, queryset, kind=MisuseKind.UNFOUNDED_NOTICE,
-        account_of=_notifier_of, source_prefix="notice",
-    )  # fmt: skip
+        modeladmin,
+        request,
+        queryset,
+        kind=MisuseKind.UNFOUNDED_NOTICE,
+        account_of=_notifier_of,
+        source_prefix="notice",
+    )
 
 
 @admin.action(description=gettext_lazy("Mark as manifestly unfounded complaints (art. 23)"))
 def mark_unfounded_complaints(modeladmin, request, queryset):
     _mark(
-        modeladmin, request, queryset, kind=MisuseKind.UNFOUNDED_COMPLAINT,
-        account_of=_complainant_of, source_prefix="complaint",
-    )  # fmt: skip
+        modeladmin,
+        request,
+        queryset,
+        kind=MisuseKind.UNFOUNDED_COMPLAINT,
+        account_of=_complainant_of,
+        source_prefix="complaint",
+    )
 
 
 @admin.action(description=gettext_lazy("Mark as manifestly illegal content (art. 23)"))
 def mark_illegal_content(modeladmin, request, queryset):
     _mark(
-        modeladmin, request, queryset, kind=MisuseKind.ILLEGAL_CONTENT,
-        account_of=_provider_of, source_prefix="measure",
-    )  # fmt: skip
+        modeladmin,
+        request,
+        queryset,
+        kind=MisuseKind.ILLEGAL_CONTENT,
+        account_of=_provider_of,
+        source_prefix="measure",
+    )
 
 
 NoticeAdmin.actions = [*(NoticeAdmin.actions or []), mark_unfounded_notices]
