@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from network_marketplace.audit import record_audit_event
+from network_marketplace.errors import DomainError
 from orders.models import Order
 
 from .. import recipients
@@ -76,6 +77,11 @@ SECTIONS = {
     "6": "Suspensions imposed for misuse (Art. 23, Art. 24(1)(b))",
     "7": "Average monthly active recipients of the service (Art. 24(2))",
 }
+
+
+class InvalidReportYear(DomainError):
+    code = "invalid_report_year"
+    http_status = 400
 
 
 @dataclass(frozen=True)
@@ -378,7 +384,7 @@ def _recipient_rows(year: int) -> list[Row]:
 def generate_transparency_report(*, year: int, actor: Any) -> TransparencyReport:
     """Compute the year's report and keep its figures (replacing an earlier generation)."""
     if year > timezone.localdate().year or year < 2000:
-        raise ValueError(_("A report covers a past or the current calendar year."))
+        raise InvalidReportYear(_("A report covers a past or the current calendar year."))
     rows = compute_report_rows(year)
     with transaction.atomic():
         report, _created = TransparencyReport.objects.update_or_create(

@@ -99,7 +99,8 @@ def test_blanking_evidence_suspends_the_store_with_a_statement_naming_what_is_mi
     assert certified_lyon.status == Store.Status.SUSPENDED
     measure = trader_measures(certified_lyon).get()
     statement = StatementOfReasons.objects.get(measure=measure)
-    assert "bank account evidence" in statement.facts.lower() or "rib" in statement.facts.lower()
+    label = str(TraderEvidence._meta.get_field("bank_evidence_reference").verbose_name)
+    assert label in statement.facts
     assert "30" in statement.legal_ground
 
 
