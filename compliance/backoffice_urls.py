@@ -23,10 +23,8 @@ navigation = [
         key="compliance",
         label=_("Compliance"),
         url_name="backoffice:compliance",
-        order=90,
+        order=115,
         current_on=frozenset({"compliance-statement"}),
         testid="nav-compliance",
-        badge=lambda store: backoffice.active_measures_count(store),
-        badge_title=_("Measures in force"),
     ),
 ]

@@ -6,6 +6,7 @@ app_name = "legal"
 urlpatterns = [
     path("notices/new/", notices.notice_form, name="notice_form"),
     path("notices/<str:reference>/sent/", notices.notice_sent, name="notice_sent"),
+    path("complaints/<str:reference>/sent/", complaints.complaint_sent, name="complaint_sent"),
     path("complaints/<str:token>/", complaints.complaint_form, name="complaint"),
     # Part C2: transparency reports (DSA art. 15, 24) and illegal products (art. 32).
     path("transparency/", public_reports.transparency, name="transparency"),

@@ -258,8 +258,9 @@ class StockLevel(models.Model):
     # stores.services.moderation): a blocked offer has nothing available and is in no one's
     # stock (the generated columns below say so, so every reader honours it); a demoted offer
     # is listed after the others.
-    sales_blocked = models.BooleanField(_("sales blocked by HQ"), default=False)
-    demoted = models.BooleanField(_("demoted by HQ"), default=False)
+    # Database defaults too: the bulk feed path inserts rows with raw SQL.
+    sales_blocked = models.BooleanField(_("sales blocked by HQ"), default=False, db_default=False)
+    demoted = models.BooleanField(_("demoted by HQ"), default=False, db_default=False)
     available = models.GeneratedField(
         expression=Case(
             When(sales_blocked=True, then=Value(0)),

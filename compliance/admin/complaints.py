@@ -80,7 +80,7 @@ class ComplaintAdmin(ReadOnlyModelAdmin):
             title=_("Decide complaint %(ref)s") % {"ref": complaint.reference},
             submit_label=_("Record the outcome"),
             details=[
-                (_("From"), complaint.get_complainant_display()),
+                (_("Complainant"), complaint.get_complainant_display()),
                 (_("Decision contested"), complaint.measure or complaint.notice),
                 (_("Why the decision is wrong"), complaint.text),
             ],

@@ -29,17 +29,7 @@ class MeasureEventInline(StatusEventInline):
 
 @admin.register(Measure)
 class MeasureAdmin(ReadOnlyModelAdmin):
-    list_display = [
-        "id",
-        "kind",
-        "source",
-        "status",
-        "store",
-        "user",
-        "started_at",
-        "ends_at",
-        "lift_link",
-    ]
+    list_display = ["id", "kind", "status", "store", "started_at", "ends_at", "lift_link"]
     list_filter = ["status", "kind", "source"]
     search_fields = ["store__name", "user__email"]
     list_select_related = ["store", "user"]

@@ -22,6 +22,8 @@ class MeasureKind(models.TextChoices):
     STORE_SELLING_SUSPENDED = "store_selling_suspended", _("Store's selling suspended")
     PAYOUTS_HELD = "payouts_held", _("Store's payouts held")
     ACCOUNT_SUSPENDED = "account_suspended", _("Account suspended")
+    # The store leaves the network for good (P2B art. 4(1): 30 days' notice, kept by the caller).
+    STORE_TERMINATED = "store_terminated", _("Store terminated")
     # A warning restricts nothing, but is a decision with its reasons (misuse, art. 23).
     WARNING = "warning", _("Warning")
 
@@ -45,6 +47,7 @@ KIND_TARGET: dict[str, str] = {
     MeasureKind.PRODUCT_LISTING_DISABLED: TargetKind.PRODUCT,
     MeasureKind.STORE_SELLING_SUSPENDED: TargetKind.STORE,
     MeasureKind.PAYOUTS_HELD: TargetKind.STORE,
+    MeasureKind.STORE_TERMINATED: TargetKind.STORE,
     MeasureKind.ACCOUNT_SUSPENDED: TargetKind.ACCOUNT,
 }
 

@@ -20,6 +20,7 @@ from .measures import (
 )
 from .notices import (
     InvalidNotice,
+    NoticeAlreadyDecided,
     decide_notice,
     measure_target,
     resolve_target,
@@ -34,6 +35,7 @@ __all__ = [
     "InvalidMeasure",
     "InvalidNotice",
     "MeasureWithoutGround",
+    "NoticeAlreadyDecided",
     "apply_measure",
     "complaint_deadline",
     "complaint_token",

@@ -8,9 +8,11 @@ The API that every part of compliance calls (notices, complaints, misuse, trader
                   automated_detection=False, automated_decision="not_automated",
                   notice=None, now=None) -> Measure
         kind:   a MeasureKind ("offer_disabled", "product_listing_disabled", "offer_demoted",
-                "store_selling_suspended", "payouts_held", "account_suspended", "warning").
+                "store_selling_suspended", "payouts_held", "account_suspended", "warning",
+                "store_terminated" (closes the store for good; can't be lifted)).
         target: a stores.StockLevel (offer_*), a catalog.Product (product_listing_disabled),
-                a stores.Store (store_selling_suspended, payouts_held, warning) or a User
+                a stores.Store (store_selling_suspended, payouts_held, store_terminated,
+                warning) or a User
                 (account_suspended, warning).
         source: a MeasureSource ("notice", "trusted_flagger", "own_initiative", "misuse",
                 "trader_data", "p2b", "complaint").
@@ -44,6 +46,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from catalog.models import Product
 from catalog.services import archive_product, publish_product
@@ -52,6 +55,7 @@ from network_marketplace.errors import DomainError
 from network_marketplace.models import User
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.transitions import transition
+from network_marketplace.webhooks import EVENT_TYPES, emit_event
 from payments.payouts import hold_payouts, release_payouts
 from stores.models import StockLevel, Store, StoreMembership
 from stores.services import change_store_status, set_offer_moderation
@@ -69,6 +73,35 @@ from ..models import (
 from ..states import MEASURE_LIFECYCLE
 
 K = MeasureKind
+
+
+def register_webhook_events() -> None:
+    """The store's integrators learn that HQ restricted (or restored) its content: an offer
+    disabled must leave the POS's web channel too. Called by ComplianceConfig.ready()."""
+    EVENT_TYPES["compliance.measure.applied"] = gettext_lazy(
+        "HQ applied a measure to the store's content, selling or payouts (statement of reasons)."
+    )
+    EVENT_TYPES["compliance.measure.lifted"] = gettext_lazy("A measure on the store was lifted.")
+
+
+def _emit(event: str, measure: Measure, statement: StatementOfReasons, stores: list) -> None:
+    data = {
+        "measure": measure.pk,
+        "kind": measure.kind,
+        "status": measure.status,
+        "target_kind": measure.target_kind,
+        "target_id": measure.target_id,
+        "statement": str(statement.uuid),
+        "started_at": measure.started_at.isoformat(),
+        "ends_at": measure.ends_at.isoformat() if measure.ends_at else None,
+    }
+    for store in stores:
+        emit_event(
+            event_type=event,
+            store_id=store.pk,
+            event_id=f"{event}:{measure.pk}:{store.pk}",
+            data=data,
+        )
 
 
 class InvalidMeasure(DomainError):
@@ -192,7 +225,8 @@ def _take_effect(measure: Measure, target: Any, actor: Any) -> dict:
         set_offer_moderation(offer=target, demoted=True, actor=actor, reference=reference)
     elif measure.kind == K.PRODUCT_LISTING_DISABLED:
         previous = target.status
-        archive_product(product=target, actor=actor)
+        if previous == Product.Status.PUBLISHED:  # a draft or archived one is not shown anyway
+            archive_product(product=target, actor=actor)
         return {"status": previous}
     elif measure.kind == K.STORE_SELLING_SUSPENDED:
         previous = target.status
@@ -200,6 +234,10 @@ def _take_effect(measure: Measure, target: Any, actor: Any) -> dict:
             change_store_status(
                 store=target, status=Store.Status.SUSPENDED, actor=actor, reason=reference
             )
+        return {"status": previous}
+    elif measure.kind == K.STORE_TERMINATED:
+        previous = target.status
+        change_store_status(store=target, status=Store.Status.CLOSED, actor=actor, reason=reference)
         return {"status": previous}
     elif measure.kind == K.PAYOUTS_HELD:
         hold_payouts(store=target, reference=reference, reason=_("compliance measure"), actor=actor)
@@ -357,6 +395,7 @@ def apply_measure(
             sent_at=now if recipients else None,
         )
         statement.affected_stores.set(affected.stores)
+        _emit("compliance.measure.applied", measure, statement, affected.stores)
         case = case_key(notice_id=notice.pk if notice else None, measure_id=measure.pk)
         record_audit_event(
             actor=actor,
@@ -372,7 +411,8 @@ def apply_measure(
                 "statement": str(statement.uuid),
             },
         )
-        for store in affected.stores or [None]:
+        stores: list[Store | None] = list(affected.stores) or [None]
+        for store in stores:
             to = _recipients([store], affected.user) if store else recipients
             if to:
                 send_templated_email(
@@ -419,6 +459,8 @@ def lift_measure(
     """Lift (or, `expired`, end) an active measure and reverse its effect in one transaction;
     idempotent (a lifted measure is returned as it is)."""
     now = now or timezone.now()
+    if measure.kind == K.STORE_TERMINATED and measure.is_active:
+        raise InvalidMeasure(_("A terminated store can't be reopened by lifting the measure."))
     target = Measure.Status.EXPIRED if expired else Measure.Status.LIFTED
     with transaction.atomic():
         moved = transition(
@@ -436,8 +478,14 @@ def lift_measure(
         _undo_effect(measure, actor)
         statement = StatementOfReasons.objects.filter(measure=measure).first()
         if statement is not None:
-            stores = list(statement.affected_stores.all())
-            for store in stores or [None]:
+            _emit(
+                "compliance.measure.lifted",
+                measure,
+                statement,
+                list(statement.affected_stores.all()),
+            )
+            told: list[Store | None] = list(statement.affected_stores.all()) or [None]
+            for store in told:
                 to = _recipients([store], measure.user) if store else _recipients([], measure.user)
                 if to:
                     send_templated_email(

@@ -50,6 +50,11 @@ class InvalidNotice(DomainError):
         self.fields = fields
 
 
+class NoticeAlreadyDecided(DomainError):
+    code = "notice_already_decided"
+    http_status = 409
+
+
 def site_hosts() -> set[str]:
     """The host names this site answers to: a notice's URLs must be on one of them."""
     hosts = {urlsplit(settings.SITE_URL).hostname or ""}
@@ -308,6 +313,12 @@ def decide_notice(
         raise InvalidMeasure(_("Write the decision the notifier will read."), field="decision_text")
     with transaction.atomic():
         notice = Notice.objects.select_for_update().get(pk=notice.pk)
+        if not notice.is_open:
+            # Two people deciding at once: the second one finds it decided, and adds nothing.
+            raise NoticeAlreadyDecided(
+                _("Notice %(reference)s was already decided (%(status)s).")
+                % {"reference": notice.reference, "status": notice.get_status_display()}
+            )
         measure = None
         if measure_kind:
             source = (

@@ -10,15 +10,11 @@ from django.utils.translation import gettext as _
 from stores.backoffice import backoffice_store, may_manage
 from stores.models import Store
 
-from ..models import Complaint, Measure
+from ..models import Complaint
 from ..selectors import statements_for_store
 from ..services import InvalidComplaint, submit_complaint
 from ..services.complaints import complaint_deadline
 from .forms import ComplaintForm
-
-
-def active_measures_count(store: Store) -> int:
-    return statements_for_store(store).filter(measure__status=Measure.Status.ACTIVE).count()
 
 
 @backoffice_store

@@ -4,7 +4,7 @@ notifier, or an affected store or user, contests the decision (DSA art. 20)."""
 from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from ..models import Complaint, Measure, Notice
 from ..services import InvalidComplaint, read_complaint_token, submit_complaint
@@ -40,7 +40,8 @@ def complaint_form(request: HttpRequest, token: str) -> HttpResponse:
         except InvalidComplaint as error:
             form.add_error(error.field if error.field in form.fields else None, str(error))
         else:
-            return render(request, "compliance/complaint_sent.html", {"complaint": complaint})
+            request.session["compliance_complaint"] = complaint.reference
+            return redirect("legal:complaint_sent", reference=complaint.reference)
     deadline = complaint_deadline(measure=measure, notice=notice, complainant=who)
     return render(
         request,
@@ -48,3 +49,11 @@ def complaint_form(request: HttpRequest, token: str) -> HttpResponse:
         {"form": form, "measure": measure, "notice": notice, "deadline": deadline},
         status=400 if request.method == "POST" else 200,
     )
+
+
+def complaint_sent(request: HttpRequest, reference: str) -> HttpResponse:
+    # Only the visitor who sent it sees its confirmation (the reference is in their session).
+    if request.session.get("compliance_complaint") != reference:
+        raise Http404
+    complaint = get_object_or_404(Complaint, reference=reference)
+    return render(request, "compliance/complaint_sent.html", {"complaint": complaint})

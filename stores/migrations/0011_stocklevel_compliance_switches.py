@@ -17,12 +17,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='stocklevel',
             name='demoted',
-            field=models.BooleanField(default=False, verbose_name='demoted by HQ'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='demoted by HQ'),
         ),
         migrations.AddField(
             model_name='stocklevel',
             name='sales_blocked',
-            field=models.BooleanField(default=False, verbose_name='sales blocked by HQ'),
+            field=models.BooleanField(db_default=False, default=False, verbose_name='sales blocked by HQ'),
         ),
         # A generated column's expression can't be altered: drop both (and the index that
         # holds in_stock), then add them back with the switch in their expression.

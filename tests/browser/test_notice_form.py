@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from compliance.models import Complaint, Measure, Notice, OutOfCourtBody
+from compliance.services import complaint_token, decide_notice, submit_notice
 from tests.browser.test_pages import log_in
 from tests.factories import StockLevelFactory
 
@@ -93,3 +94,76 @@ def test_a_visitor_reports_an_offer_hq_removes_it_and_the_store_contests_it(
     expect(page.get_by_test_id("complaint")).to_contain_text("Reçu")
     screenshot("compliance-backoffice-statement-complaint")
     assert Complaint.objects.get().measure == measure
+
+
+def test_the_notifier_contests_no_action_and_hq_decides_and_acts_on_its_own_initiative(
+    page, screenshot, lyon_store, hq_admin
+):
+    OutOfCourtBody.objects.create(
+        name="Médiateur du e-commerce", website="https://mediateur.example.org"
+    )
+    offer = StockLevelFactory(store=lyon_store, variant__product__name="Sécateur Y")
+    notice = submit_notice(
+        category="intellectual_property",
+        explanation="Contrefaçon de la marque.",
+        urls=[f"http://testserver/p/{offer.variant.product.slug}/"],
+        notifier_email="camille.martin@example.net",
+        good_faith=True,
+    )
+    decide_notice(notice=notice, actor=hq_admin, decision_text="La marque est authentique.")
+
+    # The notifier follows the signed link of the decision e-mail: no account needed.
+    page.goto(f"/legal/complaints/{complaint_token(notice=notice, who='notifier')}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Contester une décision")
+    page.get_by_role("button", name="Envoyer la réclamation").click()
+    expect(page.get_by_text("Expliquez pourquoi vous estimez la décision erronée.")).to_be_visible()
+    page.get_by_label("Pourquoi estimez-vous la décision erronée ?").fill(
+        "Le logo diffère de l'original : photos jointes."
+    )
+    page.get_by_label("Votre adresse e-mail pour recevoir l'issue").fill(
+        "camille.martin@example.net"
+    )
+    screenshot("compliance-complaint-form")
+    page.get_by_role("button", name="Envoyer la réclamation").click()
+    complaint = Complaint.objects.get()
+    expect(page.get_by_test_id("complaint-sent")).to_contain_text(complaint.reference)
+    screenshot("compliance-complaint-sent")
+
+    # A person at HQ decides it: upheld, the notice is open again.
+    log_in(page, hq_admin.email)
+    page.goto("/admin/compliance/complaint/")
+    expect(page.get_by_text(complaint.reference)).to_be_visible()
+    page.goto(f"/admin/compliance/complaint/{complaint.pk}/decide/")
+    page.get_by_label("Fondée : annuler la décision").check()
+    page.get_by_label("Motifs de l'issue").fill("Les photos montrent une contrefaçon probable.")
+    screenshot("compliance-admin-complaint-decide")
+    page.get_by_role("button", name="Enregistrer l'issue").click()
+    expect(page.get_by_text(f"Réclamation {complaint} tranchée.")).to_be_visible()
+    notice.refresh_from_db()
+    assert notice.status == Notice.Status.IN_REVIEW
+
+    # HQ suspends the store's selling on its own initiative, then lifts it.
+    page.goto("/admin/compliance/measure/")
+    page.get_by_role(
+        "link", name="Appliquer une mesure à l'initiative de la tête de réseau"
+    ).click()
+    page.locator("#id_kind").select_option("store_selling_suspended")
+    page.locator("#id_target_kind").select_option("store")
+    page.locator("#id_target_id").fill(str(lyon_store.pk))
+    page.locator("#id_facts").fill("Trois signalements fondés en un mois.")
+    page.locator("#id_terms_clause").fill("Conditions magasins, article 7.2")
+    screenshot("compliance-admin-measure-apply")
+    page.get_by_role("button", name="Appliquer la mesure").click()
+    expect(
+        page.get_by_text("Mesure appliquée ; son exposé des motifs a été envoyé.")
+    ).to_be_visible()
+    lyon_store.refresh_from_db()
+    assert lyon_store.status == "suspended"
+    screenshot("compliance-admin-measures")
+    page.get_by_role("link", name="Lever").click()
+    page.get_by_label("Pourquoi la mesure est levée").fill("Plan d'action accepté.")
+    screenshot("compliance-admin-measure-lift")
+    page.get_by_role("button", name="Lever la mesure").click()
+    expect(page.get_by_text("Mesure levée.")).to_be_visible()
+    lyon_store.refresh_from_db()
+    assert lyon_store.status == "active"

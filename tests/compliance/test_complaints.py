@@ -5,6 +5,7 @@ HQ upholds, the offer is back; one audit trail."""
 from __future__ import annotations
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -177,6 +178,7 @@ def test_the_notifier_contests_no_action_through_the_signed_link_and_the_case_re
     response = Client().post(
         f"/legal/complaints/{token}/",
         {"text": "It is a scam, here is why.", "contact_email": "camille.martin@example.net"},
+        follow=True,
     )
     assert 'data-testid="complaint-sent"' in response.content.decode()
     complaint = Complaint.objects.get()
@@ -221,3 +223,33 @@ def test_only_a_person_of_hq_decides_a_complaint(lyon_offer, hq_admin, lyon_owne
     assert complaint.status == Complaint.Status.RECEIVED
     assert Measure.objects.get().is_active
     assert StatementOfReasons.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_suspended_user_contests_through_the_link_of_the_statement_and_is_reinstated(
+    customer, hq_admin
+):
+    measure = apply_measure(
+        kind="account_suspended",
+        target=customer,
+        source="misuse",
+        facts="Many manifestly unfounded notices",
+        terms_clause="Terms 9.3",
+        actor=hq_admin,
+    )
+    deliver_due_messages()
+    statement_mail = next(m for m in mail.outbox if m.to == [customer.email])
+    link = urlsplit(
+        next(word for word in statement_mail.body.split() if "/legal/complaints/" in word)
+    ).path
+
+    response = Client().post(
+        link, {"text": "I sent one notice only.", "contact_email": customer.email}, follow=True
+    )
+
+    assert 'data-testid="complaint-sent"' in response.content.decode()
+    complaint = Complaint.objects.get()
+    assert (complaint.complainant, complaint.measure) == ("user", measure)
+    decide_complaint(complaint=complaint, upheld=True, decision_text="Agreed", actor=hq_admin)
+    customer.refresh_from_db()
+    assert customer.is_active

@@ -20,7 +20,7 @@ from compliance.services import (
     expire_measures,
     lift_measure,
 )
-from network_marketplace.models import AuditEvent
+from network_marketplace.models import AuditEvent, WebhookDelivery, WebhookEndpoint
 from network_marketplace.outbox import deliver_due_messages
 from payments.models import PayoutHold
 from payments.payouts import store_availability
@@ -201,6 +201,7 @@ def test_every_measure_that_takes_effect_has_one_statement(kind, lyon_offer, cus
         "payouts_held": lyon_offer.store,
         "account_suspended": customer,
         "warning": lyon_offer.store,
+        "store_terminated": lyon_offer.store,
     }
 
     measure = measure_on(kind, targets[kind], hq_admin)
@@ -264,3 +265,32 @@ def test_lifting_twice_changes_nothing_more(lyon_offer, hq_admin):
 
     assert AuditEvent.objects.count() == events
     assert StockLevel.objects.get(pk=lyon_offer.pk).in_stock
+
+
+@pytest.mark.django_db
+def test_the_stores_integrators_hear_of_a_measure_and_of_its_lifting(lyon_offer, hq_admin):
+    WebhookEndpoint.objects.create(
+        store=lyon_offer.store,
+        url="https://erp.example.com/hooks",
+        secret="s" * 32,
+        event_types=["compliance.measure.applied", "compliance.measure.lifted"],
+    )
+
+    measure = measure_on(MeasureKind.OFFER_DISABLED, lyon_offer, hq_admin)
+    lift_measure(measure=measure, reason="Fixed", actor=hq_admin)
+
+    assert list(
+        WebhookDelivery.objects.order_by("created_at").values_list("event_type", flat=True)
+    ) == ["compliance.measure.applied", "compliance.measure.lifted"]
+
+
+@pytest.mark.django_db
+def test_a_terminated_store_is_closed_and_the_measure_cannot_be_lifted(lyon_store, hq_admin):
+    measure = measure_on(MeasureKind.STORE_TERMINATED, lyon_store, hq_admin)
+
+    lyon_store.refresh_from_db()
+    assert lyon_store.status == Store.Status.CLOSED
+    with pytest.raises(InvalidMeasure):
+        lift_measure(measure=measure, reason="Oops", actor=hq_admin)
+    measure.refresh_from_db()
+    assert measure.is_active

@@ -194,3 +194,32 @@ def test_a_measure_that_does_not_fit_the_notice_leaves_it_open(lyon_offer, hq_ad
     notice.refresh_from_db()
     assert notice.status == Notice.Status.RECEIVED
     assert not Measure.objects.exists()
+
+
+@pytest.mark.django_db
+def test_hq_deciding_a_measure_without_a_ground_gets_a_clear_error_and_nothing_changes(
+    lyon_offer, hq_admin
+):
+    notice = submit_notice(
+        category="unsafe_products",
+        explanation="Dangerous",
+        urls=[f"{SITE}/p/{lyon_offer.variant.product.slug}/"],
+        notifier_email="camille.martin@example.net",
+        good_faith=True,
+        target_kind="offer",
+        target_id=lyon_offer.pk,
+    )
+    hq = Client()
+    hq.force_login(hq_admin)
+
+    response = hq.post(
+        f"/admin/compliance/notice/{notice.pk}/decide/",
+        {"measure_kind": "offer_disabled", "decision_text": "Removed", "facts": "Facts"},
+    )
+
+    assert response.status_code == 400
+    assert "fondement juridique ou la clause" in response.content.decode()
+    notice.refresh_from_db()
+    lyon_offer.refresh_from_db()
+    assert notice.status == Notice.Status.RECEIVED
+    assert (lyon_offer.in_stock, Measure.objects.count()) == (True, 0)

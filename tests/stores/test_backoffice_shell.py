@@ -63,6 +63,7 @@ def test_every_app_adds_its_sections_to_the_navigation_in_menu_order():
         "api-keys",
         "payment-account",
         "webhooks",
+        "compliance",
         "store-page",
     ]
 
