@@ -17,7 +17,7 @@ navigation = [
         key="compliance-trader",
         label=_("Trader information"),
         url_name="backoffice:compliance-trader",
-        order=92,
+        order=116,
         testid="nav-compliance-trader",
     ),
 ]

@@ -64,6 +64,7 @@ def test_every_app_adds_its_sections_to_the_navigation_in_menu_order():
         "payment-account",
         "webhooks",
         "compliance",
+        "compliance-trader",
         "store-page",
     ]
 
