@@ -291,3 +291,10 @@ def test_acceptance_1_the_report_for_that_year_counts_each_step(
     assert value(rows, "Decisions", "initial decision reversed (complaint upheld)") == 1
     assert value(rows, "Measures reversed after a complaint", "total") == 1
     assert isinstance(value(rows, "Median time to take action on a notice", "hours"), float)
+
+
+def test_the_legal_notice_links_the_transparency_report_and_the_illegal_products(client, db):
+    page = client.get(reverse("legal:page", args=["notice"])).content.decode()
+
+    assert reverse("legal:transparency") in page
+    assert reverse("legal:illegal-products") in page
