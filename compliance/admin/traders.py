@@ -6,12 +6,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from network_marketplace.errors import DomainError
+from stores.models import Store
 
-from ..models import TraderCertification, TraderEvidence
+from ..models import Measure, TraderCertification, TraderEvidence
 from ..services.traders import missing_trader_data, review_trader_evidence
 
 
@@ -49,6 +51,47 @@ class TraderEvidenceAdmin(admin.ModelAdmin):
         "what_is_missing",
     ]
     actions = ["accept_evidence", "reject_evidence"]
+    change_list_template = "admin/compliance/traderevidence/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "overview/",
+                self.admin_site.admin_view(self.overview_view),
+                name="compliance_trader_overview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def overview_view(self, request):
+        """Every franchise store still in the network, with what it lacks to sell (HQ's list
+        of stores to chase; the suspended ones first)."""
+        suspended = set(
+            Measure.objects.filter(source="trader_data", status=Measure.Status.ACTIVE).values_list(
+                "store_id", flat=True
+            )
+        )
+        rows = [
+            {
+                "store": store,
+                "missing": missing_trader_data(store),
+                "suspended": store.pk in suspended,
+            }
+            for store in Store.objects.filter(kind=Store.Kind.FRANCHISE)
+            .exclude(status=Store.Status.CLOSED)
+            .order_by("name")
+        ]
+        rows.sort(key=lambda row: (not row["suspended"], not row["missing"], row["store"].name))
+        return TemplateResponse(
+            request,
+            "admin/compliance/traderevidence/overview.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": _("Trader data of the franchise stores"),
+                "rows": rows,
+            },
+        )
 
     def has_add_permission(self, request):
         return False

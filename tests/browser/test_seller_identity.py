@@ -98,3 +98,58 @@ def test_the_public_transparency_page_shows_the_published_report(page, screensho
     expect(page.get_by_test_id("transparency-report")).to_contain_text(f"Rapport {year}")
     expect(page.get_by_test_id("transparency-report")).to_contain_text("Notices received")
     screenshot("compliance-transparency-page")
+
+
+def test_hq_confirms_an_illegal_product_and_the_public_notice_lists_it(
+    page, screenshot, lyon_store, hq_admin
+):
+    from compliance.models import IllegalProductCase
+    from tests.compliance.test_illegal_products import sale
+
+    charger = StockLevelFactory(store=lyon_store, variant__product__name="Chargeur X").variant
+    sale(charger, lyon_store, email="lea@example.com")
+    sale(charger, lyon_store, email="")  # a buyer who left no contact
+    log_in(page, hq_admin.email)
+
+    page.goto("/admin/compliance/illegalproductcase/add/")
+    page.locator(".field-product .select2-selection").click()  # the admin's autocomplete
+    page.locator(".select2-search__field").fill("Chargeur")
+    page.locator(".select2-results__option", has_text="Chargeur X").click()
+    page.locator("#id_illegality").fill("Le chargeur surchauffe : non conforme.")
+    page.locator("#id_legal_ground").fill("Directive 2014/35/UE")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".errorlist")).to_contain_text("Cochez la case pour confirmer.")
+    assert not IllegalProductCase.objects.exists()
+    page.locator("#id_confirm").check()
+    screenshot("compliance-admin-illegal-product-confirm")
+    page.locator("input[name=_save]").click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    case = IllegalProductCase.objects.get()
+    assert case.buyers.count() == 2  # the job ran on commit (tasks run eagerly here)
+
+    page.goto(f"/admin/compliance/illegalproductcase/{case.pk}/change/")
+    expect(page.locator("#content")).to_contain_text("lea@example.com")
+    screenshot("compliance-admin-illegal-product-buyers")
+
+    page.goto("/legal/illegal-products/")
+    expect(page.get_by_test_id("illegal-product")).to_contain_text("Chargeur X")
+    screenshot("compliance-illegal-products-notice")
+
+
+def test_hq_generates_the_report_and_sees_the_stores_trader_data(
+    page, screenshot, lyon_store, hq_admin
+):
+    log_in(page, hq_admin.email)
+
+    page.goto("/admin/compliance/transparencyreport/generate/")
+    page.locator("#id_year").fill(str(timezone.localdate().year))
+    screenshot("compliance-admin-report-generate")
+    page.get_by_role("button", name="Générer").click()
+    expect(page.locator(".messagelist")).to_contain_text("Le rapport est généré.")
+    expect(page.locator("#content")).to_contain_text("Notices received")
+    screenshot("compliance-admin-report")
+
+    page.goto("/admin/compliance/traderevidence/overview/")
+    expect(page.get_by_test_id("trader-overview")).to_contain_text(lyon_store.name)
+    expect(page.get_by_test_id("trader-overview")).to_contain_text("auto-certification")
+    screenshot("compliance-admin-trader-overview")

@@ -277,3 +277,18 @@ def test_hq_accepts_the_evidence_from_the_admin(client, certified_lyon, hq_admin
     evidence.refresh_from_db()
     assert evidence.hq_check == TraderEvidence.Check.ACCEPTED
     assert evidence.checked_by == hq_admin
+
+
+@pytest.mark.django_db
+def test_hq_sees_every_franchise_stores_missing_trader_data(
+    client, certified_lyon, paris_store, hq_admin
+):
+    client.force_login(hq_admin)
+
+    page = client.get(reverse("admin:compliance_trader_overview"))
+
+    rows = {row["store"]: row["missing"] for row in page.context["rows"]}
+    assert rows[certified_lyon] == []
+    assert any(
+        "self-certification" in item or "auto-certification" in item for item in rows[paris_store]
+    )
