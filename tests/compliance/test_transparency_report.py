@@ -298,3 +298,16 @@ def test_the_legal_notice_links_the_transparency_report_and_the_illegal_products
 
     assert reverse("legal:transparency") in page
     assert reverse("legal:illegal-products") in page
+
+
+def test_hq_publishes_a_report_from_the_admin(client, hq_admin):
+    report = generate_transparency_report(year=YEAR, actor=hq_admin)
+    client.force_login(hq_admin)
+
+    client.post(
+        reverse("admin:compliance_transparencyreport_changelist"),
+        {"action": "publish", "_selected_action": [report.pk]},
+    )
+
+    report.refresh_from_db()
+    assert report.published_at is not None
