@@ -10,6 +10,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
@@ -164,7 +166,12 @@ def _check(
                     "“%(url)s” is not a page of this site: give the address of the content here."
                 ) % {"url": url[:200]}
                 break
-    if not notifier_email.strip() and category != IllegalityCategory.CHILD_SEXUAL_ABUSE:
+    if notifier_email.strip():
+        try:
+            validate_email(notifier_email.strip())
+        except ValidationError:
+            errors["notifier_email"] = _("Enter a valid e-mail address.")
+    elif category != IllegalityCategory.CHILD_SEXUAL_ABUSE:
         errors["notifier_email"] = _(
             "Give your e-mail address so we can acknowledge your notice and tell you our decision."
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,11 +43,21 @@ def _offers_of(kind: str, target: object) -> list[StockLevel]:
     )
 
 
+def _offer_reported(
+    offers: list[StockLevel], store_id: str | None, urls: list[str]
+) -> StockLevel | None:
+    """The chosen store's offer of the variant the reported URL shows (`?variant=<sku>` on the
+    product page), else of its first variant."""
+    mine = [offer for offer in offers if str(offer.store_id) == (store_id or "")]
+    skus = {sku for url in urls for sku in parse_qs(urlsplit(url).query).get("variant", [])}
+    return next((o for o in mine if o.variant.sku in skus), mine[0] if mine else None)
+
+
 def notice_form(request: HttpRequest) -> HttpResponse:
     kind, target_id, target = _target(request)
     offers = _offers_of(kind, target)
-    stores = {str(offer.store.pk): offer for offer in reversed(offers)}
-    choices = sorted(((pk, offer.store.name) for pk, offer in stores.items()), key=lambda c: c[1])
+    stores = {str(offer.store.pk): offer.store.name for offer in offers}
+    choices = sorted(stores.items(), key=lambda choice: choice[1])
     initial = {"urls": request.GET.get("url", "")}
     form = NoticeForm(request.POST or None, initial=initial, store_choices=choices)
     if request.method == "POST" and form.is_valid():
@@ -56,7 +68,7 @@ def notice_form(request: HttpRequest) -> HttpResponse:
                 None, _("Too many notices were sent from your connection. Try again in an hour.")
             )
         else:
-            chosen = stores.get(form.cleaned_data.get("store") or "")
+            chosen = _offer_reported(offers, form.cleaned_data.get("store"), form.urls_list())
             try:
                 notice = submit_notice(
                     category=form.cleaned_data["category"],

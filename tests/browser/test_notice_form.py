@@ -24,6 +24,8 @@ def test_a_visitor_reports_an_offer_hq_removes_it_and_the_store_contests_it(
 
     # The visitor follows the link of the product page; no account needed.
     page.goto(f"/p/{product.slug}/")
+    expect(page.get_by_test_id("report-illegal-content")).to_be_visible()
+    screenshot("compliance-product-page-report-link")
     page.get_by_test_id("report-illegal-content").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Signaler un contenu illicite")
     expect(page.get_by_test_id("notice-target")).to_contain_text("Tondeuse X")
@@ -111,6 +113,12 @@ def test_the_notifier_contests_no_action_and_hq_decides_and_acts_on_its_own_init
         good_faith=True,
     )
     decide_notice(notice=notice, actor=hq_admin, decision_text="La marque est authentique.")
+
+    # The legal page says how to contest and names the out-of-court bodies.
+    page.goto("/legal/report/")
+    expect(page.get_by_test_id("out-of-court-bodies")).to_contain_text("Médiateur du e-commerce")
+    expect(page.get_by_test_id("report-illegal-content")).to_be_visible()
+    screenshot("compliance-legal-report")
 
     # The notifier follows the signed link of the decision e-mail: no account needed.
     page.goto(f"/legal/complaints/{complaint_token(notice=notice, who='notifier')}/")

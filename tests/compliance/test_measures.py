@@ -294,3 +294,16 @@ def test_a_terminated_store_is_closed_and_the_measure_cannot_be_lifted(lyon_stor
         lift_measure(measure=measure, reason="Oops", actor=hq_admin)
     measure.refresh_from_db()
     assert measure.is_active
+
+
+@pytest.mark.django_db
+def test_the_store_sees_on_its_stock_page_that_hq_blocked_the_offer(
+    lyon_offer, lyon_owner, hq_admin
+):
+    measure_on(MeasureKind.OFFER_DISABLED, lyon_offer, hq_admin)
+    owner = Client()
+    owner.force_login(lyon_owner)
+
+    page = owner.get(f"/store/{lyon_offer.store.slug}/stock/").content.decode()
+
+    assert 'data-testid="offer-blocked"' in page

@@ -10,8 +10,9 @@ from django.test import Client
 
 from compliance.models import Measure, Notice, StatementOfReasons, TrustedFlagger
 from compliance.selectors import notice_queue
-from compliance.services import InvalidMeasure, decide_notice, submit_notice
+from compliance.services import InvalidMeasure, InvalidNotice, decide_notice, submit_notice
 from network_marketplace.outbox import deliver_due_messages
+from tests.factories import StockLevelFactory
 
 SITE = "http://testserver"
 
@@ -223,3 +224,43 @@ def test_hq_deciding_a_measure_without_a_ground_gets_a_clear_error_and_nothing_c
     lyon_offer.refresh_from_db()
     assert notice.status == Notice.Status.RECEIVED
     assert (lyon_offer.in_stock, Measure.objects.count()) == (True, 0)
+
+
+@pytest.mark.django_db
+def test_a_notice_with_an_invalid_email_is_refused_by_the_service_too(lyon_offer):
+    with pytest.raises(InvalidNotice) as refused:
+        submit_notice(
+            category="unsafe_products",
+            explanation="Dangerous",
+            urls=[f"{SITE}/p/{lyon_offer.variant.product.slug}/"],
+            notifier_email="not-an-address",
+            good_faith=True,
+        )
+
+    assert set(refused.value.fields) == {"notifier_email"}
+    assert not Notice.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_offer_reported_is_the_variant_the_reported_page_shows(lyon_offer):
+    product = lyon_offer.variant.product
+    large = StockLevelFactory(store=lyon_offer.store, variant__product=product, variant__sku="XL-1")
+
+    response = post_notice(
+        Client(),
+        product,
+        query=f"?kind=product&id={product.pk}",
+        store=str(lyon_offer.store_id),
+        urls=f"{SITE}/p/{product.slug}/?variant=XL-1",
+    )
+
+    assert response.status_code == 302
+    assert (Notice.objects.get().target_kind, Notice.objects.get().target_id) == ("offer", large.pk)
+
+
+@pytest.mark.django_db
+def test_the_legal_page_lists_the_out_of_court_bodies(mediation_body):
+    page = Client().get("/legal/report/").content.decode()
+
+    assert 'data-testid="out-of-court-bodies"' in page
+    assert "Médiateur du e-commerce" in page
