@@ -14,10 +14,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from ..models import MonthlyActiveRecipients, TransparencyReport
+from ..services.transparency_export import export_csv, export_xlsx
 from ..services.transparency_report import (
     SECTIONS,
-    export_csv,
-    export_xlsx,
     generate_transparency_report,
     publish_transparency_report,
     report_rows,

@@ -5,14 +5,12 @@ Implementing Regulation (EU) 2024/2835: sections, then rows of (label, breakdown
 
 `compute_report_rows(year)` is pure reading; `generate_transparency_report` stores the figures
 (a published report keeps the numbers it was published with, regenerating replaces them);
-`export_csv` / `export_xlsx` lay them out. `record_monthly_active_recipients` keeps a month's
+`transparency_export` lays them out (CSV, XLSX). `record_monthly_active_recipients` keeps a month's
 count (compliance.recipients explains the counting).
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections import Counter
 from dataclasses import dataclass
@@ -23,8 +21,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
+from django.utils.translation import gettext_noop
 
 from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
@@ -69,14 +66,16 @@ SUSPENSIONS = (K.STORE_SELLING_SUSPENDED, K.ACCOUNT_SUSPENDED)
 
 # The sections of the template, in order: code -> title.
 SECTIONS = {
-    "A": "Identification of the provider and the reporting period",
-    "1": "Orders received from Member States' authorities (Art. 9 and 10)",
-    "2": "Notices received through the notice and action mechanism (Art. 16)",
-    "3": "Content moderation engaged in at the provider's own initiative",
-    "4": "Complaints received through the internal complaint-handling system (Art. 20)",
-    "5": "Out-of-court dispute settlement (Art. 21, Art. 24(1)(a))",
-    "6": "Suspensions imposed for misuse (Art. 23, Art. 24(1)(b))",
-    "7": "Average monthly active recipients of the service (Art. 24(2))",
+    "A": gettext_noop("Identification of the provider and the reporting period"),
+    "1": gettext_noop("Orders received from Member States' authorities (Art. 9 and 10)"),
+    "2": gettext_noop("Notices received through the notice and action mechanism (Art. 16)"),
+    "3": gettext_noop("Content moderation engaged in at the provider's own initiative"),
+    "4": gettext_noop(
+        "Complaints received through the internal complaint-handling system (Art. 20)"
+    ),
+    "5": gettext_noop("Out-of-court dispute settlement (Art. 21, Art. 24(1)(a))"),
+    "6": gettext_noop("Suspensions imposed for misuse (Art. 23, Art. 24(1)(b))"),
+    "7": gettext_noop("Average monthly active recipients of the service (Art. 24(2))"),
 }
 
 
@@ -124,14 +123,24 @@ def compute_report_rows(year: int) -> list[Row]:
 def _compute_report_rows(year: int) -> list[Row]:
     start, end = _year_bounds(year)
     rows = [
-        Row("A", "Provider", "", settings.NETWORK_OPERATOR["company_name"]),
-        Row("A", "Service", "", f"{settings.NETWORK_NAME} marketplace (online platform)"),
-        Row("A", "Reporting period start", "", f"{year}-01-01"),
-        Row("A", "Reporting period end", "", f"{year}-12-31"),
-        Row("A", "Date of generation", "", timezone.localdate().isoformat()),
+        Row("A", gettext_noop("Provider"), "", settings.NETWORK_OPERATOR["company_name"]),
+        Row(
+            "A",
+            gettext_noop("Service"),
+            "",
+            f"{settings.NETWORK_NAME} marketplace (online platform)",
+        ),
+        Row("A", gettext_noop("Reporting period start"), "", f"{year}-01-01"),
+        Row("A", gettext_noop("Reporting period end"), "", f"{year}-12-31"),
+        Row("A", gettext_noop("Date of generation"), "", timezone.localdate().isoformat()),
         # No order of an authority is recorded by the service: the count is what the records say.
-        Row("1", "Orders to act against illegal content (Art. 9)", "total", 0),
-        Row("1", "Orders to provide information (Art. 10)", "total", 0),
+        Row(
+            "1",
+            gettext_noop("Orders to act against illegal content (Art. 9)"),
+            gettext_noop("total"),
+            0,
+        ),
+        Row("1", gettext_noop("Orders to provide information (Art. 10)"), gettext_noop("total"), 0),
     ]
     rows += _notice_rows(start, end)
     rows += _own_initiative_rows(start, end)
@@ -144,13 +153,13 @@ def _compute_report_rows(year: int) -> list[Row]:
 
 def _notice_rows(start: datetime, end: datetime) -> list[Row]:
     notices = list(Notice.objects.filter(received_at__gte=start, received_at__lt=end))
-    rows = [Row("2", "Notices received", "total", len(notices))]
+    rows = [Row("2", gettext_noop("Notices received"), gettext_noop("total"), len(notices))]
     by_category = Counter(notice.category for notice in notices)
     for code in IllegalityCategory.values:
         rows.append(
             Row(
                 "2",
-                "Notices by category of alleged illegal content",
+                gettext_noop("Notices by category of alleged illegal content"),
                 _category_label(code),
                 by_category.get(code, 0),
             )
@@ -158,14 +167,16 @@ def _notice_rows(start: datetime, end: datetime) -> list[Row]:
     rows.append(
         Row(
             "2",
-            "Notices submitted by trusted flaggers (Art. 22)",
-            "total",
+            gettext_noop("Notices submitted by trusted flaggers (Art. 22)"),
+            gettext_noop("total"),
             sum(1 for notice in notices if notice.trusted_flagger_id),
         )
     )
     outcomes = Counter(notice.status for notice in notices)
     for status in Notice.Status:
-        rows.append(Row("2", "Notices by outcome", str(status.label), outcomes.get(status, 0)))
+        rows.append(
+            Row("2", gettext_noop("Notices by outcome"), str(status.label), outcomes.get(status, 0))
+        )
     measures = Measure.objects.filter(notice__in=[notice.pk for notice in notices]).select_related(
         "statement"
     )
@@ -178,20 +189,51 @@ def _notice_rows(start: datetime, end: datetime) -> list[Row]:
         else:
             on_terms += 1
         by_kind[measure.kind] += 1
-    rows.append(Row("2", "Actions taken on notices", "on the basis of the law", on_law))
     rows.append(
-        Row("2", "Actions taken on notices", "on the basis of the terms and conditions", on_terms)
+        Row(
+            "2",
+            gettext_noop("Actions taken on notices"),
+            gettext_noop("on the basis of the law"),
+            on_law,
+        )
+    )
+    rows.append(
+        Row(
+            "2",
+            gettext_noop("Actions taken on notices"),
+            gettext_noop("on the basis of the terms and conditions"),
+            on_terms,
+        )
     )
     for kind, label in RESTRICTION.items():
         rows.append(
-            Row("2", "Actions taken on notices by type of restriction", label, by_kind.get(kind, 0))
+            Row(
+                "2",
+                gettext_noop("Actions taken on notices by type of restriction"),
+                label,
+                by_kind.get(kind, 0),
+            )
         )
     automated = StatementOfReasons.objects.filter(
         measure__notice__in=[notice.pk for notice in notices]
     ).exclude(automated_decision=StatementOfReasons.AutomatedDecision.NOT_AUTOMATED)
-    rows.append(Row("2", "Notices processed by automated means", "total", automated.count()))
+    rows.append(
+        Row(
+            "2",
+            gettext_noop("Notices processed by automated means"),
+            gettext_noop("total"),
+            automated.count(),
+        )
+    )
     decided = [n.decided_at - n.received_at for n in notices if n.decided_at is not None]
-    rows.append(Row("2", "Median time to take action on a notice", "hours", _median_hours(decided)))
+    rows.append(
+        Row(
+            "2",
+            gettext_noop("Median time to take action on a notice"),
+            gettext_noop("hours"),
+            _median_hours(decided),
+        )
+    )
     return rows
 
 
@@ -203,20 +245,28 @@ def _own_initiative_rows(start: datetime, end: datetime) -> list[Row]:
     )
     rows = [
         Row(
-            "3", "Own-initiative measures", "total", sum(1 for m in measures if m.kind != K.WARNING)
+            "3",
+            gettext_noop("Own-initiative measures"),
+            gettext_noop("total"),
+            sum(1 for m in measures if m.kind != K.WARNING),
         )
     ]
     by_kind = Counter(m.kind for m in measures)
     for kind, label in RESTRICTION.items():
         rows.append(
-            Row("3", "Own-initiative measures by type of restriction", label, by_kind.get(kind, 0))
+            Row(
+                "3",
+                gettext_noop("Own-initiative measures by type of restriction"),
+                label,
+                by_kind.get(kind, 0),
+            )
         )
     by_source = Counter(m.source for m in measures if m.kind != K.WARNING)
     for source in OWN_INITIATIVE_SOURCES:
         rows.append(
             Row(
                 "3",
-                "Own-initiative measures by ground",
+                gettext_noop("Own-initiative measures by ground"),
                 str(MeasureSource(source).label),
                 by_source.get(source, 0),
             )
@@ -228,7 +278,7 @@ def _own_initiative_rows(start: datetime, end: datetime) -> list[Row]:
         rows.append(
             Row(
                 "3",
-                "Own-initiative measures by category",
+                gettext_noop("Own-initiative measures by category"),
                 _category_label(code),
                 categories.get(code, 0),
             )
@@ -236,8 +286,8 @@ def _own_initiative_rows(start: datetime, end: datetime) -> list[Row]:
     rows.append(
         Row(
             "3",
-            "Own-initiative measures detected by automated means",
-            "total",
+            gettext_noop("Own-initiative measures detected by automated means"),
+            gettext_noop("total"),
             sum(
                 1
                 for m in measures
@@ -245,38 +295,47 @@ def _own_initiative_rows(start: datetime, end: datetime) -> list[Row]:
             ),
         )
     )
-    rows.append(Row("3", "Warnings (no restriction)", "total", by_kind.get(K.WARNING, 0)))
+    rows.append(
+        Row(
+            "3",
+            gettext_noop("Warnings (no restriction)"),
+            gettext_noop("total"),
+            by_kind.get(K.WARNING, 0),
+        )
+    )
     return rows
 
 
 def _complaint_rows(start: datetime, end: datetime) -> list[Row]:
     complaints = list(Complaint.objects.filter(submitted_at__gte=start, submitted_at__lt=end))
-    rows = [Row("4", "Complaints received", "total", len(complaints))]
+    rows = [Row("4", gettext_noop("Complaints received"), gettext_noop("total"), len(complaints))]
     by_who = Counter(c.complainant for c in complaints)
     for who in Complaint.Complainant:
-        rows.append(Row("4", "Complaints by complainant", str(who.label), by_who.get(who, 0)))
+        rows.append(
+            Row("4", gettext_noop("Complaints by complainant"), str(who.label), by_who.get(who, 0))
+        )
     outcome = Counter(c.status for c in complaints)
     rows.append(
         Row(
             "4",
-            "Decisions",
-            "initial decision reversed (complaint upheld)",
+            gettext_noop("Decisions"),
+            gettext_noop("initial decision reversed (complaint upheld)"),
             outcome.get(Complaint.Status.UPHELD, 0),
         )
     )
     rows.append(
         Row(
             "4",
-            "Decisions",
-            "initial decision confirmed (complaint rejected)",
+            gettext_noop("Decisions"),
+            gettext_noop("initial decision confirmed (complaint rejected)"),
             outcome.get(Complaint.Status.REJECTED, 0),
         )
     )
     rows.append(
         Row(
             "4",
-            "Decisions",
-            "pending at the end of the period",
+            gettext_noop("Decisions"),
+            gettext_noop("pending at the end of the period"),
             outcome.get(Complaint.Status.RECEIVED, 0),
         )
     )
@@ -288,29 +347,62 @@ def _complaint_rows(start: datetime, end: datetime) -> list[Row]:
         .distinct()
         .count()
     )
-    rows.append(Row("4", "Measures reversed after a complaint", "total", reversed_measures))
+    rows.append(
+        Row(
+            "4",
+            gettext_noop("Measures reversed after a complaint"),
+            gettext_noop("total"),
+            reversed_measures,
+        )
+    )
     decided = [c.decided_at - c.submitted_at for c in complaints if c.decided_at is not None]
-    rows.append(Row("4", "Median time to decide a complaint", "hours", _median_hours(decided)))
+    rows.append(
+        Row(
+            "4",
+            gettext_noop("Median time to decide a complaint"),
+            gettext_noop("hours"),
+            _median_hours(decided),
+        )
+    )
     return rows
 
 
 def _dispute_rows(year: int) -> list[Row]:
     disputes = list(DisputeRecord.objects.filter(opened_at__year=year))
-    rows = [Row("5", "Disputes submitted to out-of-court bodies", "total", len(disputes))]
+    rows = [
+        Row(
+            "5",
+            gettext_noop("Disputes submitted to out-of-court bodies"),
+            gettext_noop("total"),
+            len(disputes),
+        )
+    ]
     outcomes = Counter(d.outcome for d in disputes)
     for outcome in DisputeRecord.Outcome:
-        rows.append(Row("5", "Disputes by outcome", str(outcome.label), outcomes.get(outcome, 0)))
+        rows.append(
+            Row(
+                "5",
+                gettext_noop("Disputes by outcome"),
+                str(outcome.label),
+                outcomes.get(outcome, 0),
+            )
+        )
     days = [(d.closed_at - d.opened_at).days for d in disputes if d.closed_at]
     rows.append(
         Row(
             "5",
-            "Median time to complete a dispute",
-            "days",
+            gettext_noop("Median time to complete a dispute"),
+            gettext_noop("days"),
             statistics.median(days) if days else "n/a",
         )
     )
     rows.append(
-        Row("5", "Decisions HQ complied with", "total", sum(1 for d in disputes if d.complied_at))
+        Row(
+            "5",
+            gettext_noop("Decisions HQ complied with"),
+            gettext_noop("total"),
+            sum(1 for d in disputes if d.complied_at),
+        )
     )
     return rows
 
@@ -328,17 +420,22 @@ def _misuse_rows(start: datetime, end: datetime) -> list[Row]:
         )
     )
     return [
-        Row("6", "Suspensions", "provision of manifestly illegal content", content),
         Row(
             "6",
-            "Suspensions",
-            "manifestly unfounded notices",
+            gettext_noop("Suspensions"),
+            gettext_noop("provision of manifestly illegal content"),
+            content,
+        ),
+        Row(
+            "6",
+            gettext_noop("Suspensions"),
+            gettext_noop("manifestly unfounded notices"),
             notifier.get(MisuseKind.UNFOUNDED_NOTICE, 0),
         ),
         Row(
             "6",
-            "Suspensions",
-            "manifestly unfounded complaints",
+            gettext_noop("Suspensions"),
+            gettext_noop("manifestly unfounded complaints"),
             notifier.get(MisuseKind.UNFOUNDED_COMPLAINT, 0),
         ),
     ]
@@ -363,21 +460,26 @@ def average_monthly_active_recipients(until: date) -> int | None:
 def _recipient_rows(year: int) -> list[Row]:
     rows = []
     for label, until in (
-        ("1 January - 30 June", date(year, 6, 1)),
-        ("1 July - 31 December", date(year, 12, 1)),
+        (gettext_noop("1 January - 30 June"), date(year, 6, 1)),
+        (gettext_noop("1 July - 31 December"), date(year, 12, 1)),
     ):
         average = average_monthly_active_recipients(until)
         rows.append(
             Row(
                 "7",
-                "Average monthly active recipients",
+                gettext_noop("Average monthly active recipients"),
                 label,
                 average if average is not None else "not available",
             )
         )
     for record in MonthlyActiveRecipients.objects.filter(month__year=year).order_by("month"):
         rows.append(
-            Row("7", "Unique active recipients", f"{record.month:%Y-%m}", record.recipients)
+            Row(
+                "7",
+                gettext_noop("Unique active recipients"),
+                f"{record.month:%Y-%m}",
+                record.recipients,
+            )
         )
     return rows
 
@@ -421,43 +523,6 @@ def publish_transparency_report(*, report: TransparencyReport, actor: Any) -> Tr
 
 def report_rows(report: TransparencyReport) -> list[Row]:
     return [Row(*row) for row in report.figures.get("rows", [])]
-
-
-HEADER = ["Section", "Row", "Breakdown", "Value"]
-
-
-def export_csv(report: TransparencyReport) -> bytes:
-    """The report as CSV: one line per row, each section introduced by its title line."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(HEADER)
-    current = None
-    for row in report_rows(report):
-        if row.section != current:
-            current = row.section
-            writer.writerow([row.section, SECTIONS[row.section], "", ""])
-        writer.writerow(row.as_list())
-    return buffer.getvalue().encode("utf-8-sig")
-
-
-def export_xlsx(report: TransparencyReport) -> bytes:
-    """The report as an Excel workbook: one sheet per section, as the templates have."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    rows = report_rows(report)
-    for code, title in SECTIONS.items():
-        sheet = workbook.create_sheet(f"Section {code}"[:31])
-        sheet.append([f"{code}. {title}"])
-        sheet["A1"].font = Font(bold=True)
-        sheet.append(HEADER[1:])
-        for row in rows:
-            if row.section == code:
-                sheet.append([row.label, row.breakdown, row.value])
-        sheet.column_dimensions["A"].width = 60
-        sheet.column_dimensions["B"].width = 50
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def record_monthly_active_recipients(*, month: date | None = None) -> MonthlyActiveRecipients:

@@ -13,7 +13,8 @@ from ..selectors.reports import (
     latest_average_recipients,
     published_reports,
 )
-from ..services.transparency_report import SECTIONS, export_csv, export_xlsx, report_rows
+from ..services.transparency_export import export_csv, export_xlsx
+from ..services.transparency_report import SECTIONS, report_rows
 
 
 def transparency(request):

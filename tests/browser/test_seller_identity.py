@@ -96,7 +96,7 @@ def test_the_public_transparency_page_shows_the_published_report(page, screensho
     expect(page.get_by_role("heading", level=1)).to_have_text("Rapport de transparence")
     expect(page.get_by_test_id("active-recipients")).to_contain_text("1085")
     expect(page.get_by_test_id("transparency-report")).to_contain_text(f"Rapport {year}")
-    expect(page.get_by_test_id("transparency-report")).to_contain_text("Notices received")
+    expect(page.get_by_test_id("transparency-report")).to_contain_text("Signalements reçus")
     screenshot("compliance-transparency-page")
 
 

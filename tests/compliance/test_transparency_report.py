@@ -24,11 +24,10 @@ from compliance.models import (
 from compliance.recipients import clear_month, count_members
 from compliance.services.measures import apply_measure, lift_measure
 from compliance.services.misuse import mark_misuse
+from compliance.services.transparency_export import export_csv, export_xlsx
 from compliance.services.transparency_report import (
     InvalidReportYear,
     compute_report_rows,
-    export_csv,
-    export_xlsx,
     generate_transparency_report,
     publish_transparency_report,
     record_monthly_active_recipients,
