@@ -191,3 +191,31 @@ def test_a_suspended_notifiers_new_notice_is_refused_with_a_clear_error(hq_admin
 
     assert "notifier_email" in refused.value.fields
     assert not Notice.objects.exists()
+
+
+def test_a_suspended_notifiers_complaint_is_refused_with_a_clear_error(
+    lyon_store, lyon_owner, hq_admin
+):
+    from compliance.models import Complaint
+    from compliance.services import submit_complaint
+    from compliance.services.complaints import InvalidComplaint
+    from compliance.services.measures import apply_measure
+    from tests.factories import StockLevelFactory
+
+    offer = StockLevelFactory(store=lyon_store)
+    measure = apply_measure(
+        kind="offer_disabled", target=offer, source="own_initiative", facts="Unsafe",
+        legal_ground="L. 421-3", actor=hq_admin,
+    )  # fmt: skip
+    NotifierSuspension.objects.create(
+        email=lyon_owner.email, kind=MisuseKind.UNFOUNDED_COMPLAINT, starts_at=timezone.now(),
+        ends_at=timezone.now() + timedelta(days=30), reasons="3 unfounded", decided_by_label="HQ",
+    )  # fmt: skip
+
+    with pytest.raises(InvalidComplaint):
+        submit_complaint(
+            complainant="store", text="Wrong", contact_email=lyon_owner.email, measure=measure,
+            store=lyon_store,
+        )  # fmt: skip
+
+    assert not Complaint.objects.exists()
