@@ -83,6 +83,16 @@ def _label(model: type[Model], name: str) -> str:
     return str(cast(Field, model._meta.get_field(name)).verbose_name)
 
 
+def missing_trader_records(store: Store) -> list[str]:
+    """What compliance still lacks for a trader (the evidence, the self-certification), as
+    labels; nothing for HQ's own locations. The store lifecycle asks it (stores.hooks) before a
+    store's first activation, besides the identity on the store it checks itself."""
+    if not is_trader(store):
+        return []
+    on_store = {_label(Store, name) for name in missing_trader_fields(store)}
+    return [label for label in missing_trader_data(store) if label not in on_store]
+
+
 def missing_trader_data(store: Store) -> list[str]:
     """What is missing for `store` to sell as a trader, as labels a person reads (empty when
     complete). Reads the store, its evidence and its latest certification."""
