@@ -19,8 +19,8 @@ from network_marketplace.errors import DomainError
 
 from . import importing, uploads
 from .errors import CatalogueChangedDuringImport, InvalidImportFile
-from .forms import CatalogueImportForm, CategoryAdminForm, VariantAdminForm
-from .models import Category, Product, ProductImage, Variant
+from .forms import CatalogueImportForm, CategoryAdminForm, ProductAdminForm, VariantAdminForm
+from .models import SAFETY_FIELDS, Category, Product, ProductImage, Variant
 from .money import format_cents
 from .selectors import category_descendant_ids, category_tree, price_bounds_for_variants
 from .services import (
@@ -190,6 +190,7 @@ class ProductImageInline(admin.TabularInline):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    form = ProductAdminForm
     change_list_template = "admin/catalog/product/change_list.html"
     list_display = ["name", "category", "brand", "status", "variant_count", "last_updated"]
     list_filter = ["status", CategoryTreeFilter, "brand"]
@@ -210,6 +211,16 @@ class ProductAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["name", "slug", "category", "brand", "vat_rate", "status"]}),
         (_("Description"), {"fields": ["description", "attributes"]}),
+        (
+            _("Product safety"),
+            {
+                "fields": list(SAFETY_FIELDS),
+                "description": _(
+                    "Shown on the product page (GPSR art. 19, DSA art. 31). All are required "
+                    "before the product can be published."
+                ),
+            },
+        ),
         (_("History"), {"fields": ["created", "last_updated"], "classes": ["collapse"]}),
     ]
 
@@ -384,9 +395,14 @@ class ProductAdmin(admin.ModelAdmin):
         self._check_import_permission(request)
         response = HttpResponse(
             "product_slug,product_name,category_slug,brand,description,vat_rate,status,"
-            "sku,gtin,option_size,option_colour,rrp,min_price,max_price\n"
+            "sku,gtin,option_size,option_colour,rrp,min_price,max_price,"
+            "manufacturer_name,manufacturer_address,manufacturer_contact,"
+            "eu_responsible_person,product_identifier,safety_information\n"
             'beche-inox,Bêche inox,outils,Fiskars,"Bêche à lame inox, manche frêne",20,draft,'
-            'BEC-INOX-M,3760123456781,M,vert,"29,90","25,00","34,90"\n',
+            'BEC-INOX-M,3760123456781,M,vert,"29,90","25,00","34,90",'
+            'Fiskars France SAS,"1 rue de l\'Usine, 69001 Lyon",contact@fiskars.example,'
+            "Fiskars France SAS (manufacturer in the EU),BEC-INOX,"
+            '"Lame tranchante : ranger hors de portée des enfants."\n',
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = 'attachment; filename="catalogue-template.csv"'

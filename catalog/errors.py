@@ -13,6 +13,13 @@ class ProductNotPublishable(IllegalTransition):
     http_status = 409
 
 
+class ProductSafetyIncomplete(ProductNotPublishable):
+    """This product cannot be published: HQ doesn't hold all its product-safety information."""
+
+    code = "product_safety_incomplete"
+    http_status = 400
+
+
 class InvalidImportFile(DomainError):
     """The catalogue file cannot be read: nothing was imported."""
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from .models import Category, Variant
+from .models import SAFETY_FIELDS, Category, Product, Variant
 from .money import AmountError, parse_euros
 from .selectors import category_descendant_ids
 
@@ -88,6 +88,38 @@ class CategoryAdminForm(forms.ModelForm):
                 "max_price_percent",
                 _("The highest percentage must not be below the lowest one."),
             )
+        return cleaned
+
+
+class ProductAdminForm(forms.ModelForm):
+    """A published product keeps its product-safety information: blanking one is refused here,
+    as publishing without it is refused by the product lifecycle."""
+
+    class Meta:
+        model = Product
+        fields = [
+            "name",
+            "slug",
+            "category",
+            "brand",
+            "vat_rate",
+            "description",
+            "attributes",
+            *SAFETY_FIELDS,
+        ]
+        widgets = {
+            "eu_responsible_person": forms.Textarea(attrs={"rows": 2}),
+            "safety_information": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and self.instance.status == Product.Status.PUBLISHED:
+            for name in SAFETY_FIELDS:
+                if name in self.fields and not str(cleaned.get(name) or "").strip():
+                    self.add_error(
+                        name, _("A published product must keep its product-safety information.")
+                    )
         return cleaned
 
 

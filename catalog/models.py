@@ -91,6 +91,32 @@ class Product(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    # Product safety (GPSR art. 19, DSA art. 31): what the listing must show, held by HQ before
+    # the product is published (catalog.states refuses the move while one is blank).
+    manufacturer_name = models.CharField(_("manufacturer"), max_length=200, blank=True)
+    manufacturer_address = models.CharField(
+        _("manufacturer's postal address"), max_length=300, blank=True
+    )
+    manufacturer_contact = models.CharField(
+        _("manufacturer's e-mail or website"), max_length=200, blank=True
+    )
+    eu_responsible_person = models.CharField(
+        _("EU responsible person"),
+        max_length=400,
+        blank=True,
+        help_text=_(
+            "Name, postal address and e-mail of the economic operator established in the EU "
+            "who is responsible for the product (the manufacturer itself when it is in the EU)."
+        ),
+    )
+    product_identifier = models.CharField(
+        _("type, batch or model identifier"), max_length=100, blank=True
+    )
+    safety_information = models.TextField(
+        _("warnings and safety information"),
+        blank=True,
+        help_text=_("In French, as on the product or its packaging."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -107,6 +133,22 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def missing_safety_fields(self) -> list[str]:
+        """The product-safety fields still blank, in SAFETY_FIELDS order."""
+        return [name for name in SAFETY_FIELDS if not str(getattr(self, name) or "").strip()]
+
+
+# What a product must hold before it is published (GPSR art. 19 via DSA art. 31), in the order
+# a message lists them; the catalogue import's columns bear the same names.
+SAFETY_FIELDS = (
+    "manufacturer_name",
+    "manufacturer_address",
+    "manufacturer_contact",
+    "eu_responsible_person",
+    "product_identifier",
+    "safety_information",
+)
 
 
 class ProductImage(models.Model):

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from stores import hooks as stores_hooks
+
 
 class ComplianceConfig(AppConfig):
     name = "compliance"
@@ -8,8 +10,12 @@ class ComplianceConfig(AppConfig):
 
     def ready(self) -> None:
         from .services.measures import register_webhook_events
+        from .services.traders import missing_trader_records
 
         register_webhook_events()
         # P2B: the outbox handlers (terms e-mails with their PDF, store exports to the worker).
         from . import tasks  # noqa: F401
         from .services import terms  # noqa: F401
+
+        # What the store lifecycle asks of compliance before a store's first activation (C2).
+        stores_hooks.trader_records_missing.register(missing_trader_records)

@@ -8,7 +8,14 @@ from network_marketplace.models import OutboxMessage
 from network_marketplace.outbox import register_handler
 
 from . import transparency_db
-from .services import data_access, measures, p2b_measures
+from .services import (
+    data_access,
+    illegal_products,
+    measures,
+    p2b_measures,
+    traders,
+    transparency_report,
+)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -46,3 +53,27 @@ def _dispatch_export(message: OutboxMessage) -> None:
 
 
 register_handler(data_access.EXPORT_KIND, _dispatch_export)
+# Traders (art. 30), illegal products (art. 32), active recipients (art. 24(2)): part C2.
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def enforce_trader_data() -> int:
+    return traders.enforce_all_trader_data()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def erase_departed_traders() -> int:
+    return traders.erase_departed_traders()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def notify_illegal_product_buyers(case_id: int) -> int:
+    case = illegal_products.IllegalProductCase.objects.filter(pk=case_id).first()
+    if case is None:
+        return 0
+    return illegal_products.notify_illegal_product_buyers(case=case)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def record_monthly_active_recipients() -> int:
+    return transparency_report.record_monthly_active_recipients().recipients

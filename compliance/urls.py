@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import complaints, legal, notices, p2b_public
+from .views import complaints, legal, notices, p2b_public, public_reports
 
 app_name = "legal"
 urlpatterns = [
@@ -13,5 +13,13 @@ urlpatterns = [
     path("store-terms/v<int:version>.pdf", p2b_public.store_terms_pdf, name="store-terms-pdf"),
     path("ranking/", p2b_public.ranking_page, name="ranking"),
     path("data-access/", p2b_public.data_access_page, name="data-access"),
+    # Part C2: transparency reports (DSA art. 15, 24) and illegal products (art. 32).
+    path("transparency/", public_reports.transparency, name="transparency"),
+    path(
+        "transparency/<int:year>.<str:fmt>",
+        public_reports.transparency_download,
+        name="transparency-download",
+    ),
+    path("illegal-products/", public_reports.illegal_products, name="illegal-products"),
     path("<slug:page>/", legal.legal_page, name="page"),
 ]

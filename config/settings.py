@@ -523,6 +523,50 @@ CELERY_BEAT_SCHEDULE.update(
 )
 
 
+# --- DSA: traders, products, transparency (issue 12, part C2) --------------------------------
+# The wording a franchise store certifies (art. 30(1)(e)); a new version asks every store to
+# certify again (compliance.services.traders holds the texts by version).
+TRADER_CERTIFICATION_VERSION = env("TRADER_CERTIFICATION_VERSION", default="2026-01")
+# Art. 30(3): trader data is kept while the store is in the network, deleted 6 months after.
+TRADER_DATA_RETENTION_DAYS = env.int("TRADER_DATA_RETENTION_DAYS", default=183)
+# Art. 32(1): buyers of an illegal product in the 6 months before HQ knew are told.
+ILLEGAL_PRODUCT_BUYERS_DAYS = env.int("ILLEGAL_PRODUCT_BUYERS_DAYS", default=183)
+# Art. 23: HQ's policy on misuse (published on the terms page from these values). Manifest
+# cases counted over MISUSE_WINDOW_DAYS; at WARNING a warning, at SUSPENSION a suspension of
+# MISUSE_SUSPENSION_DAYS, each with its statement of reasons.
+MISUSE_WINDOW_DAYS = env.int("MISUSE_WINDOW_DAYS", default=365)
+MISUSE_WARNING_THRESHOLD = env.int("MISUSE_WARNING_THRESHOLD", default=2)
+MISUSE_SUSPENSION_THRESHOLD = env.int("MISUSE_SUSPENSION_THRESHOLD", default=3)
+MISUSE_SUSPENSION_DAYS = env.int("MISUSE_SUSPENSION_DAYS", default=30)
+# Art. 24(2): each page view counts its recipient once a month (compliance.recipients: method).
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "compliance.recipients.ActiveRecipientsMiddleware",
+)
+CELERY_BEAT_SCHEDULE.update(
+    {
+        # Suspends the franchise stores whose trader data became incomplete, lifts when fixed.
+        "compliance-enforce-trader-data": {
+            "task": "compliance.tasks.enforce_trader_data",
+            "schedule": crontab(minute=15, hour=5),
+            "options": {"expires": 60 * 60},
+        },
+        # Anonymises the trader data of stores closed TRADER_DATA_RETENTION_DAYS ago.
+        "compliance-erase-departed-traders": {
+            "task": "compliance.tasks.erase_departed_traders",
+            "schedule": crontab(minute=45, hour=4),
+            "options": {"expires": 60 * 60},
+        },
+        # Keeps last month's count of unique active recipients (art. 24(2)), on the 1st.
+        "compliance-record-active-recipients": {
+            "task": "compliance.tasks.record_monthly_active_recipients",
+            "schedule": crontab(minute=5, hour=0, day_of_month=1),
+            "options": {"expires": 60 * 60},
+        },
+    }
+)
+
+
 # Keep this last: every periodic job, whichever block above added it, runs on the periodic queue
 # (CELERY_PERIODIC_QUEUE, with its own worker), so a flood of ordinary tasks never delays it.
 for _job in CELERY_BEAT_SCHEDULE.values():

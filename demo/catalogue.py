@@ -57,6 +57,7 @@ class DemoProduct:
     vat_rate: str
     status: str
     variants: tuple[DemoVariant, ...] = field(default_factory=tuple)
+    safety: dict = field(default_factory=dict)  # the product-safety fields (product_safety.yaml)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Family:
     description: str
     attributes: dict
     vat_rate: str
+    safety: str = ""  # its own warnings, else its top category's
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,7 @@ def families() -> tuple[Family, ...]:
             description=row["description"],
             attributes=row["attributes"],
             vat_rate=row.get("vat_rate", VatRate.STANDARD),
+            safety=row.get("safety", ""),
         )
         for row in read_yaml("products.yaml")["families"]
     )
@@ -158,6 +161,25 @@ def gtin_for(item: int) -> str:
 
 def _percent(cents: int, percent: Decimal) -> int:
     return int((Decimal(cents) * percent / 100).to_integral_value())
+
+
+def product_safety(*, brand: str, top_code: str, reference: str, warnings: str = "") -> dict:
+    """The product-safety fields of a demo product, from demo/data/product_safety.yaml."""
+    data = read_yaml("product_safety.yaml")
+    brands = sorted({brand for family in families() for brand in family.brands})
+    addresses = data["manufacturer_addresses"]
+    manufacturer = f"{brand} {data['manufacturer_suffix']}"
+    address = addresses[brands.index(brand) % len(addresses)]
+    return {
+        "manufacturer_name": manufacturer,
+        "manufacturer_address": address,
+        "manufacturer_contact": f"service-consommateurs@{slugify(brand)}.example",
+        "eu_responsible_person": data["eu_responsible_person"].format(
+            manufacturer=manufacturer, address=address
+        ),
+        "product_identifier": f"Modèle {reference}",
+        "safety_information": warnings or data["warnings"][top_code],
+    }
 
 
 def demo_products() -> list[DemoProduct]:
@@ -213,6 +235,12 @@ def demo_products() -> list[DemoProduct]:
                     vat_rate=family.vat_rate,
                     status="draft" if number % frame.draft_every == 0 else "published",
                     variants=tuple(variants),
+                    safety=product_safety(
+                        brand=brand,
+                        top_code=top.code,
+                        reference=f"ARD-{top.code}-{number:04d}",
+                        warnings=family.safety,
+                    ),
                 )
             )
     return products

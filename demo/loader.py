@@ -18,16 +18,19 @@ from datetime import timedelta
 from decimal import Decimal
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from catalog.models import Category, PriceHistory, Product, ProductImage, Variant
+from catalog.models import SAFETY_FIELDS, Category, PriceHistory, Product, ProductImage, Variant
 from catalog.selectors import percent_of, price_bounds_for_variants
 from catalog.services import record_hq_price_changes
 from checkout.services import CheckoutLine, place_order
+from compliance.models import TraderCertification, TraderEvidence
+from compliance.services.traders import certify_trader, is_trader, update_trader_evidence
 from fulfillment import services as steps
 from network_marketplace.models import User
 from orders.models import FulfilmentMethod, Order
@@ -71,6 +74,30 @@ def load_network() -> None:
         StoreMembership.objects.get_or_create(
             user=owner, store=store, defaults={"role": StoreMembership.Role.OWNER}
         )
+        _certify_trader(store, owner)
+
+
+def _certify_trader(store: Store, owner: User) -> None:
+    """A franchise store's trader evidence and self-certification (DSA art. 30), accepted by
+    HQ, so that the demo's franchise stores keep selling; once (a re-run keeps them)."""
+    if not is_trader(store) or TraderCertification.objects.filter(store=store).exists():
+        return
+    update_trader_evidence(
+        store=store,
+        actor=owner,
+        legal_representative=f"Gérant·e de {store.company_name}",
+        id_document_reference=f"CNI {store.pk:04d}{store.postal_code}",
+        bank_account_holder=store.company_name,
+        bank_evidence_reference=f"RIB FR76 3000 4000 {store.pk:04d} 0000 0000 {store.pk % 97:02d}",
+        enforce=False,
+    )
+    certify_trader(
+        store=store,
+        actor=owner,
+        text_version=settings.TRADER_CERTIFICATION_VERSION,
+        enforce=False,
+    )
+    TraderEvidence.objects.filter(store=store).update(hq_check=TraderEvidence.Check.ACCEPTED)
 
 
 @functools.cache
@@ -118,6 +145,7 @@ def load_catalogue() -> CatalogueCounts:
                 attributes=spec.attributes,
                 vat_rate=spec.vat_rate,
                 status=spec.status,
+                **spec.safety,
             )
             for spec in products
         ],
@@ -131,6 +159,7 @@ def load_catalogue() -> CatalogueCounts:
             "attributes",
             "vat_rate",
             "status",
+            *SAFETY_FIELDS,
         ],
         batch_size=500,
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from network_marketplace.errors import IllegalTransition
 from network_marketplace.transitions import Lifecycle
 
+from .hooks import trader_records_missing
 from .models import Reservation, Store
 
 S = Store.Status
@@ -49,12 +50,16 @@ def _check_store_move(store: Store, target: str) -> None:
     if target != S.ACTIVE:
         return
     missing = missing_trader_fields(store)
-    if missing:
-        labels = ", ".join(str(Store._meta.get_field(name).verbose_name) for name in missing)
+    labels = [str(Store._meta.get_field(name).verbose_name) for name in missing]
+    # A first activation also needs compliance's trader records (evidence, self-certification);
+    # a suspension lifted does not ask again: compliance suspends for those itself.
+    records = trader_records_missing(store) if store.status == S.ONBOARDING else []
+    if missing or records:
         raise StoreIncomplete(
             _("%(store)s can't sell until its trader identity is complete: %(fields)s.")
-            % {"store": store.name, "fields": labels},
+            % {"store": store.name, "fields": ", ".join([*labels, *records])},
             missing=missing,
+            records=records,
         )
 
 

@@ -120,6 +120,13 @@ class ProductDetailSerializer(ProductListSerializer):
             "description",
             "attributes",
             "vat_percent",
+            # Product safety (GPSR art. 19): required before a product is published.
+            "manufacturer_name",
+            "manufacturer_address",
+            "manufacturer_contact",
+            "eu_responsible_person",
+            "product_identifier",
+            "safety_information",
             "variants",
             "images",
         ]

@@ -1,17 +1,31 @@
 from __future__ import annotations
 
 from django.db.models import Count, Exists, Min, OuterRef, Prefetch, Q
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import BasePermission, IsAuthenticated
+from rest_framework.response import Response
 
+from catalog.errors import ProductSafetyIncomplete
 from catalog.models import Category, Product, Variant
 from catalog.selectors import category_descendant_ids, price_bounds_for_variants
+from catalog.services import publish_product
 
 from .serializers import ProductDetailSerializer, ProductListSerializer, VariantSerializer
 
 
 def _is_hq(request) -> bool:
     return bool(getattr(request.user, "is_staff", False))
+
+
+class IsHQ(BasePermission):
+    message = "Only HQ may publish products."
+
+    def has_permission(self, request, view):
+        return _is_hq(request)
 
 
 class ProductFilter(filters.FilterSet):
@@ -59,7 +73,9 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "slug"
 
     def get_serializer_class(self):
-        return ProductDetailSerializer if self.action == "retrieve" else ProductListSerializer
+        if self.action in {"retrieve", "publish"}:
+            return ProductDetailSerializer
+        return ProductListSerializer
 
     def get_queryset(self):
         hq = _is_hq(self.request)
@@ -71,7 +87,7 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
             variant_count=Count("variants", filter=active),
             rrp_from_cents=Min("variants__rrp_cents", filter=active),
         )
-        if self.action == "retrieve":
+        if self.action in {"retrieve", "publish"}:
             variants = Variant.objects.order_by("position", "sku")
             if not hq:
                 variants = variants.filter(is_active=True)
@@ -88,6 +104,27 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
         product = super().get_object()
         self._price_bounds = price_bounds_for_variants(product.variants.all())
         return product
+
+    @extend_schema(request=None, responses={200: ProductDetailSerializer})
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated, IsHQ])
+    def publish(self, request, slug=None):
+        """HQ publishes a product. Refused (400 `product_safety_incomplete`, the missing fields
+        in `fields`) until HQ holds its product-safety information; 409 without an active
+        variant. Idempotent."""
+        product = self.get_object()
+        try:
+            publish_product(product=product, actor=request.user)
+        except ProductSafetyIncomplete as exc:
+            required = _("Required before the product is published.")
+            return Response(
+                {
+                    "code": exc.code,
+                    "detail": exc.message,
+                    "fields": {name: [required] for name in exc.facts["missing"]},
+                },
+                status=exc.http_status,
+            )
+        return Response(self.get_serializer(self.get_object()).data)
 
 
 class VariantFilter(filters.FilterSet):

@@ -9,10 +9,13 @@ The file's rules, as documented on the admin import page:
 - Row 1 is the header. Required columns: product_slug, product_name, sku, rrp, and either
   category_slug (an existing category) or category_path ("Jardin > Outils": categories are found by
   name from the root down, and the missing ones are created).
-- Optional columns: brand, description, vat_rate, status, gtin, min_price, max_price, option_*.
+- Optional columns: brand, description, vat_rate, status, gtin, min_price, max_price, option_*,
+  and the product-safety columns manufacturer_name, manufacturer_address, manufacturer_contact,
+  eu_responsible_person, product_identifier, safety_information: a row that publishes a product
+  (status "published") is refused unless all six are filled, in the file or already stored.
   A column that is absent leaves the stored value alone; a blank cell in a present column clears
-  it (brand, description, gtin, bounds, an option), except vat_rate and status where blank keeps
-  the current value (new products: standard VAT, draft).
+  it (brand, description, gtin, bounds, an option, a safety field), except vat_rate and status
+  where blank keeps the current value (new products: standard VAT, draft).
 - option_<name> columns are merged into a variant's options: a value sets <name>, a blank cell
   removes it, options of columns not in the file are kept.
 - Amounts in euros with a comma or a dot ("12,90", "12.90", "1 234,50 €").

@@ -17,7 +17,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Product, Variant, VatRate
+from ..models import SAFETY_FIELDS, Product, Variant, VatRate
+from ..states import safety_fields_message
 from .categories import CategoryResolver, Path, PlannedCategory, Resolved, unknown_slug_message
 from .reading import read_catalogue_table, unknown_columns
 from .report import ImportReport
@@ -25,7 +26,7 @@ from .rows import KEEP, ParsedRow, RowParser
 
 LOOKUP_CHUNK = 5_000  # values per IN (...) lookup: a bounded number of queries for any file
 # Product fields a file sets in bulk; the status moves through the product lifecycle instead.
-PRODUCT_FIELDS = ("name", "brand", "description", "vat_rate")
+PRODUCT_FIELDS = ("name", "brand", "description", "vat_rate", *SAFETY_FIELDS)
 VARIANT_FIELDS = (
     "product_id",
     "gtin",
@@ -41,6 +42,7 @@ PRODUCT_COLUMN = {
     "description": "description",
     "vat_rate": "vat_rate",
     "status": "status",
+    **{name: name for name in SAFETY_FIELDS},
 }
 
 
@@ -178,6 +180,7 @@ def _plan_product(
             description=first.product.get("description", ""),
             vat_rate=first.product.get("vat_rate") or VatRate.STANDARD,
             status=first.product.get("status") or Product.Status.DRAFT,
+            **{name: first.product.get(name, "") for name in SAFETY_FIELDS},
         )
         plan.new_products.append((product, category.path))
         report.products_to_create += 1
@@ -311,12 +314,14 @@ def _check_publishable(
     stored: _Stored,
     report: ImportReport,
 ) -> None:
-    """A product the file publishes must end up with an active variant. New variants are
-    active; for existing products, one query tells which already have an active variant."""
+    """A product the file publishes must end up with an active variant and its product-safety
+    information (the file's cells, else the stored values). New variants are active; for
+    existing products, one query tells which already have an active variant."""
     to_check = []
     for slug, rows in rows_per_product.items():
         if first_rows[slug].product.get("status") != Product.Status.PUBLISHED:
             continue
+        _check_safety_fields(first_rows[slug], stored.products.get(slug), report)
         if any(
             row.sku not in stored.variants or stored.variants[row.sku].is_active for row in rows
         ):
@@ -341,6 +346,16 @@ def _check_publishable(
         if pk not in with_active:
             row = first_rows[by_pk[pk]]
             report.add_error(row.number, "status", _("A product needs an active variant."))
+
+
+def _check_safety_fields(row: ParsedRow, product: Product | None, report: ImportReport) -> None:
+    missing = [
+        name
+        for name in SAFETY_FIELDS
+        if not str(row.product[name] if name in row.product else getattr(product, name, "")).strip()
+    ]
+    if missing:
+        report.add_error(row.number, "status", safety_fields_message(missing))
 
 
 def _category_column(category: tuple[str, Any]) -> str:

@@ -21,6 +21,13 @@ OPTIONAL_COLUMNS = (
     "gtin",
     "min_price",
     "max_price",
+    # Product safety (GPSR art. 19): all six before a product is published.
+    "manufacturer_name",
+    "manufacturer_address",
+    "manufacturer_contact",
+    "eu_responsible_person",
+    "product_identifier",
+    "safety_information",
 )
 OPTION_PREFIX = "option_"
 MAX_ROWS = 100_000

@@ -3,7 +3,8 @@
 The limits are the models' (`max_length`, choices), read from `catalog.models`, so a message
 states the limit the database enforces and changes with it. Each form is narrowed to the file's
 header: an absent column is not a field, so the stored value stays; a blank cell in a present
-column clears the value (brand, description, GTIN, a bound, an option), except VAT rate and
+column clears the value (brand, description, the safety fields, GTIN, a bound, an option),
+except VAT rate and
 status, where blank keeps it (new products: standard VAT, draft). Cross-row rules (a SKU once, a
 product alike on all its rows) are the planner's.
 """
@@ -28,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from network_marketplace.tabular import TableRow, too_many_cells_message
 
-from ..models import VAT_PERCENT, Category, Product, Variant, VatRate
+from ..models import SAFETY_FIELDS, VAT_PERCENT, Category, Product, Variant, VatRate
 from ..money import AmountError, parse_euros
 from ..validators import validate_gtin
 from .reading import is_option_column
@@ -211,6 +212,32 @@ class ProductRowForm(RowForm):
         Product, "brand", too_long=gettext_lazy("A brand has at most %(limit_value)d characters.")
     )
     description = forms.CharField(required=False)
+    manufacturer_name = _text(
+        Product,
+        "manufacturer_name",
+        too_long=gettext_lazy("A manufacturer's name has at most %(limit_value)d characters."),
+    )
+    manufacturer_address = _text(
+        Product,
+        "manufacturer_address",
+        too_long=gettext_lazy("An address has at most %(limit_value)d characters."),
+    )
+    manufacturer_contact = _text(
+        Product,
+        "manufacturer_contact",
+        too_long=gettext_lazy("A contact has at most %(limit_value)d characters."),
+    )
+    eu_responsible_person = _text(
+        Product,
+        "eu_responsible_person",
+        too_long=gettext_lazy("The EU responsible person has at most %(limit_value)d characters."),
+    )
+    product_identifier = _text(
+        Product,
+        "product_identifier",
+        too_long=gettext_lazy("An identifier has at most %(limit_value)d characters."),
+    )
+    safety_information = forms.CharField(required=False)
     vat_rate = SpelledChoiceField(
         spellings=vat_rate_spellings,
         normalise=lambda text: text.replace("%", "").replace(" ", "").casefold(),
@@ -251,7 +278,7 @@ class ProductRowForm(RowForm):
         present (VAT rate and status only when not blank)."""
         cleaned = self.cleaned_data
         fields: dict[str, Any] = {"name": cleaned["product_name"], "category": self.category}
-        for name in ("brand", "description"):
+        for name in ("brand", "description", *SAFETY_FIELDS):
             if name in self.fields:
                 fields[name] = cleaned[name]
         for name in ("vat_rate", "status"):

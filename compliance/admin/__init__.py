@@ -1,6 +1,29 @@
-"""The compliance admin, one module by topic (C1: notices, measures, complaints, bodies;
-C3, P2B: terms, terminations, mediators, store complaints, store exports)."""
+"""The compliance admin, one module by topic (DSA: notices, measures, complaints, bodies;
+traders, illegal products, misuse, transparency reports; P2B: terms, terminations, mediators,
+store complaints, store exports)."""
 
-from . import bodies, complaints, measures, notices, p2b_complaints, p2b_terms
+from . import (
+    bodies,
+    complaints,
+    illegal_products,
+    measures,
+    misuse,
+    notices,
+    p2b_complaints,
+    p2b_terms,
+    reports,
+    traders,
+)
 
-__all__ = ["bodies", "complaints", "measures", "notices", "p2b_complaints", "p2b_terms"]
+__all__ = [
+    "bodies",
+    "complaints",
+    "illegal_products",
+    "measures",
+    "misuse",
+    "notices",
+    "p2b_complaints",
+    "p2b_terms",
+    "reports",
+    "traders",
+]

@@ -53,3 +53,21 @@ __all__ = [
     "TermsVersion",
     "TrustedFlagger",
 ]
+
+# Traders (art. 30), illegal products (art. 32), misuse (art. 23), transparency (art. 15, 24).
+from .illegal_products import IllegalProductBuyer, IllegalProductCase
+from .misuse import MisuseKind, MisuseRecord, NotifierSuspension
+from .reports import MonthlyActiveRecipients, TransparencyReport
+from .traders import TraderCertification, TraderEvidence
+
+__all__ += [
+    "IllegalProductBuyer",
+    "IllegalProductCase",
+    "MisuseKind",
+    "MisuseRecord",
+    "MonthlyActiveRecipients",
+    "NotifierSuspension",
+    "TraderCertification",
+    "TraderEvidence",
+    "TransparencyReport",
+]

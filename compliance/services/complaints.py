@@ -25,6 +25,7 @@ from stores.models import Store
 from ..models import Complaint, Measure, Notice, OutOfCourtBody
 from ..states import COMPLAINT_LIFECYCLE, NOTICE_LIFECYCLE
 from .measures import case_key, lift_measure
+from .misuse import notices_suspended_for
 
 
 class InvalidComplaint(DomainError):
@@ -84,6 +85,16 @@ def submit_complaint(
         raise InvalidComplaint(_("Explain why you think the decision is wrong."), field="text")
     if "@" not in contact_email:
         raise InvalidComplaint(_("Give an e-mail address for the outcome."), field="contact_email")
+    suspended = notices_suspended_for(contact_email)
+    if suspended is not None:  # art. 23(2), compliance.services.misuse (part C2)
+        raise InvalidComplaint(
+            _(
+                "Complaints from this address are not handled until %(date)s "
+                "(misuse of the service)."
+            )
+            % {"date": f"{suspended.ends_at:%d/%m/%Y}"},
+            field="contact_email",
+        )
     deadline = complaint_deadline(measure=measure, notice=notice, complainant=complainant)
     if now > deadline:
         raise ComplaintWindowClosed(

@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..states import NOTICE_LIFECYCLE
 from .measures import InvalidMeasure, apply_measure, case_key, complaint_token, redress_text
+from .misuse import notices_suspended_for
 
 MAX_URLS = 10
 
@@ -176,6 +177,11 @@ def _check(
         )
     if not good_faith:
         errors["good_faith"] = _("Confirm that your notice is accurate and complete.")
+    suspended = notices_suspended_for(notifier_email) if notifier_email.strip() else None
+    if suspended is not None:  # art. 23(2), compliance.services.misuse (part C2)
+        errors["notifier_email"] = _(
+            "Notices from this address are not handled until %(date)s (misuse of the service)."
+        ) % {"date": f"{suspended.ends_at:%d/%m/%Y}"}
     return errors
 
 

@@ -10,7 +10,12 @@ from .api_keys import (
     revoke_api_key,
 )
 from .feeds import FeedResult, RowError, StockFeedRejected, apply_stock_feed, read_feed_file
-from .lifecycle import StoreIncomplete, change_store_status, missing_trader_fields
+from .lifecycle import (
+    StoreIncomplete,
+    change_store_status,
+    erase_trader_identity,
+    missing_trader_fields,
+)
 from .moderation import set_offer_moderation
 from .reservations import (
     ReservationExpired,
@@ -55,6 +60,7 @@ __all__ = [
     "convert_reservation",
     "convert_reservations",
     "effective_safety_stock",
+    "erase_trader_identity",
     "extend_reservation",
     "hash_api_key_secret",
     "issue_api_key",

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from network_marketplace.audit import record_audit_event
 from network_marketplace.transitions import transition
 
 from ..models import Store
 from ..states import STORE_LIFECYCLE, TRADER_FIELDS, StoreIncomplete, missing_trader_fields
 
-__all__ = ["TRADER_FIELDS", "StoreIncomplete", "change_store_status", "missing_trader_fields"]
+__all__ = [
+    "TRADER_FIELDS",
+    "StoreIncomplete",
+    "change_store_status",
+    "erase_trader_identity",
+    "missing_trader_fields",
+]
 
 
 def change_store_status(*, store: Store, status: str, actor: Any, reason: str = "") -> Store:
@@ -19,3 +26,27 @@ def change_store_status(*, store: Store, status: str, actor: Any, reason: str = 
     return transition(
         STORE_LIFECYCLE, store, status, actor=actor, reason=reason, audit_data={"reason": reason}
     ).row
+
+
+# Erased by erase_trader_identity: the trader's identity and contacts (DSA art. 30(1)(a), (d)).
+ERASABLE_TRADER_FIELDS = (*TRADER_FIELDS, "vat_number")
+
+
+def erase_trader_identity(*, store: Store, actor: Any) -> Store:
+    """Blank a closed store's trader identity once the law no longer lets HQ keep it (DSA art.
+    30(3)); invoices keep their own copy. Only a closed store (ValueError else); idempotent."""
+    if store.status != Store.Status.CLOSED:
+        raise ValueError("Only a closed store's trader identity is erased.")
+    changed = [name for name in ERASABLE_TRADER_FIELDS if getattr(store, name)]
+    if changed:
+        for name in changed:
+            setattr(store, name, "")
+        store.save(update_fields=[*changed, "updated_at"])
+        record_audit_event(
+            actor=actor,
+            action="store.trader_identity_erased",
+            target=store,
+            store_id=store.pk,
+            data={"fields": changed},
+        )
+    return store

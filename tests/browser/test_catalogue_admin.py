@@ -9,10 +9,17 @@ from tests.catalog.factories import CategoryFactory, ean13
 
 pytestmark = pytest.mark.browser
 
+# The product-safety columns a published product needs (GPSR art. 19, DSA art. 31).
+SAFETY = (
+    ',Fiskars France,"1 rue de l\'Usine, 69001 Lyon",contact@fiskars.example,Fiskars France,'
+    'BEC-INOX,"Lame tranchante."'
+)
 GOOD_CSV = (
-    "product_slug,product_name,category_slug,brand,status,sku,gtin,option_size,rrp,min_price\n"
-    f'beche-inox,Bêche inox,outils,Fiskars,published,BEC-S,{ean13(1)},S,"29,90","25,00"\n'
-    f'beche-inox,Bêche inox,outils,Fiskars,published,BEC-L,{ean13(2)},L,"32,50",\n'
+    "product_slug,product_name,category_slug,brand,status,sku,gtin,option_size,rrp,min_price,"
+    "manufacturer_name,manufacturer_address,manufacturer_contact,eu_responsible_person,"
+    "product_identifier,safety_information\n"
+    f'beche-inox,Bêche inox,outils,Fiskars,published,BEC-S,{ean13(1)},S,"29,90","25,00"{SAFETY}\n'
+    f'beche-inox,Bêche inox,outils,Fiskars,published,BEC-L,{ean13(2)},L,"32,50",{SAFETY}\n'
     f"rateau,Râteau 14 dents,outils,Fiskars,draft,RAT-14,{ean13(3)},,19.90,\n"
 )
 BAD_CSV = GOOD_CSV + (

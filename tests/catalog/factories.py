@@ -31,6 +31,12 @@ class ProductFactory(factory.django.DjangoModelFactory):
     category = factory.SubFactory(CategoryFactory)
     brand = "Ardoise"
     status = Product.Status.PUBLISHED
+    manufacturer_name = "Forgeval SAS"
+    manufacturer_address = "4 rue des Forges, 42000 Saint-Étienne, France"
+    manufacturer_contact = "contact@forgeval.example"
+    eu_responsible_person = "Forgeval SAS (manufacturer established in the EU)"
+    product_identifier = factory.LazyAttribute(lambda product: f"Model {product.slug}")
+    safety_information = "Lame tranchante : tenir hors de portée des enfants."
 
 
 class VariantFactory(factory.django.DjangoModelFactory):

@@ -21,6 +21,15 @@ HEADER = (
     "product_slug,product_name,category_slug,brand,description,vat_rate,status,"
     "sku,gtin,option_size,option_colour,rrp,min_price,max_price"
 )
+# The product-safety columns a published product needs (tests/compliance/test_product_safety.py).
+SAFETY_HEADER = (
+    ",manufacturer_name,manufacturer_address,manufacturer_contact,eu_responsible_person,"
+    "product_identifier,safety_information"
+)
+SAFETY_CELLS = (
+    ',Fiskars France SAS,"1 rue de l\'Usine, 69001 Lyon",contact@fiskars.example,'
+    'Fiskars France SAS,BEC,"Lame tranchante, hors de portée des enfants."'
+)
 
 
 def csv_file(*lines: str, header: str = HEADER) -> bytes:
@@ -40,10 +49,11 @@ def tools(garden):
 def spade_file() -> bytes:
     return csv_file(
         f'beche,Bêche inox,outils,Fiskars,"Bêche, manche frêne",20,published,'
-        f'BEC-S,{ean13(1)},S,vert,"29,90","25,00","34,90"',
+        f'BEC-S,{ean13(1)},S,vert,"29,90","25,00","34,90"{SAFETY_CELLS}',
         f'beche,Bêche inox,outils,Fiskars,"Bêche, manche frêne",20,published,'
-        f"BEC-L,{ean13(2)},L,vert,32.50,,",
-        "rateau,Râteau,outils,Fiskars,,5.5,draft,RAT-1,,,,12,,",
+        f"BEC-L,{ean13(2)},L,vert,32.50,,{SAFETY_CELLS}",
+        f"rateau,Râteau,outils,Fiskars,,5.5,draft,RAT-1,,,,12,,{SAFETY_CELLS}",
+        header=HEADER + SAFETY_HEADER,
     )
 
 
@@ -265,8 +275,11 @@ def test_category_path_finds_existing_categories_and_creates_missing_ones(tools,
 
 def test_semicolon_separated_file_with_bom_and_french_decimals(tools, hq_admin):
     file = (
-        "\ufeffproduct_slug;product_name;category_slug;sku;rrp;status\n"
-        "beche;Bêche;outils;BEC-S;1 234,50 €;Publié\n"
+        "\ufeffproduct_slug;product_name;category_slug;sku;rrp;status;manufacturer_name;"
+        "manufacturer_address;manufacturer_contact;eu_responsible_person;product_identifier;"
+        "safety_information\n"
+        "beche;Bêche;outils;BEC-S;1 234,50 €;Publié;Forgeval;1 rue des Forges, Lyon;"
+        "contact@forgeval.example;Forgeval;BEC;Lame tranchante.\n"
     ).encode()
 
     report = import_catalogue(data=file, filename="excel-fr.csv", actor=hq_admin, apply=True)

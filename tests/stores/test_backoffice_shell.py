@@ -67,6 +67,7 @@ def test_every_app_adds_its_sections_to_the_navigation_in_menu_order():
         "compliance",
         "p2b-terms",
         "p2b-complaints",
+        "compliance-trader",
         "store-page",
     ]
 

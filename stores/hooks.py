@@ -1,0 +1,26 @@
+"""What the stores app asks of compliance, the app above it (docs/architecture.md).
+
+A franchise store is a trader on HQ's marketplace: before it first sells, the marketplace must
+hold its trader records (DSA art. 30: evidence of identity and bank account, self-certification)
+besides the identity on the store itself. Compliance keeps those records and registers, in
+`compliance/apps.py`, the call that says what is missing; the store lifecycle asks it when a
+store is activated (stores.states).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from network_marketplace.hooks import Hook
+
+if TYPE_CHECKING:
+    from .models import Store
+
+
+class TraderRecordsMissing(Protocol):
+    def __call__(self, store: Store) -> list[str]:
+        """Labels of the trader records `store` still lacks (empty: none, or not a trader)."""
+        ...
+
+
+trader_records_missing: Hook[TraderRecordsMissing] = Hook("stores.trader_records_missing")
