@@ -92,29 +92,34 @@ class Product(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
     # Product safety (GPSR art. 19, DSA art. 31): what the listing must show, held by HQ before
-    # the product is published (catalog.states refuses the move while one is blank).
-    manufacturer_name = models.CharField(_("manufacturer"), max_length=200, blank=True)
+    # the product is published (catalog.states refuses the move while one is blank). db_default:
+    # the bench generator COPYs products without these columns.
+    manufacturer_name = models.CharField(
+        _("manufacturer"), max_length=200, blank=True, db_default=""
+    )
     manufacturer_address = models.CharField(
-        _("manufacturer's postal address"), max_length=300, blank=True
+        _("manufacturer's postal address"), max_length=300, blank=True, db_default=""
     )
     manufacturer_contact = models.CharField(
-        _("manufacturer's e-mail or website"), max_length=200, blank=True
+        _("manufacturer's e-mail or website"), max_length=200, blank=True, db_default=""
     )
     eu_responsible_person = models.CharField(
         _("EU responsible person"),
         max_length=400,
         blank=True,
+        db_default="",
         help_text=_(
             "Name, postal address and e-mail of the economic operator established in the EU "
             "who is responsible for the product (the manufacturer itself when it is in the EU)."
         ),
     )
     product_identifier = models.CharField(
-        _("type, batch or model identifier"), max_length=100, blank=True
+        _("type, batch or model identifier"), max_length=100, blank=True, db_default=""
     )
     safety_information = models.TextField(
         _("warnings and safety information"),
         blank=True,
+        db_default="",
         help_text=_("In French, as on the product or its packaging."),
     )
     created_at = models.DateTimeField(auto_now_add=True)

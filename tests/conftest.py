@@ -59,6 +59,13 @@ def second_factor_not_enforced(settings):
 
 
 @pytest.fixture(autouse=True)
+def notices_not_rate_limited(settings):
+    """Every test posts its notices from 127.0.0.1 within the same hour: the per-address limit
+    has its own test (tests/compliance/test_notices.py), with an address of its own."""
+    settings.DSA_NOTICES_PER_HOUR = 1000
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Factories hash a password for every user: a fast hasher keeps the suite quick. What is
     tested is who may sign in, not how hard a hash is to crack."""

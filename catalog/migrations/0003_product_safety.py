@@ -13,31 +13,31 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='product',
             name='eu_responsible_person',
-            field=models.CharField(blank=True, help_text='Name, postal address and e-mail of the economic operator established in the EU who is responsible for the product (the manufacturer itself when it is in the EU).', max_length=400, verbose_name='EU responsible person'),
+            field=models.CharField(blank=True, db_default='', help_text='Name, postal address and e-mail of the economic operator established in the EU who is responsible for the product (the manufacturer itself when it is in the EU).', max_length=400, verbose_name='EU responsible person'),
         ),
         migrations.AddField(
             model_name='product',
             name='manufacturer_address',
-            field=models.CharField(blank=True, max_length=300, verbose_name="manufacturer's postal address"),
+            field=models.CharField(blank=True, db_default='', max_length=300, verbose_name="manufacturer's postal address"),
         ),
         migrations.AddField(
             model_name='product',
             name='manufacturer_contact',
-            field=models.CharField(blank=True, max_length=200, verbose_name="manufacturer's e-mail or website"),
+            field=models.CharField(blank=True, db_default='', max_length=200, verbose_name="manufacturer's e-mail or website"),
         ),
         migrations.AddField(
             model_name='product',
             name='manufacturer_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='manufacturer'),
+            field=models.CharField(blank=True, db_default='', max_length=200, verbose_name='manufacturer'),
         ),
         migrations.AddField(
             model_name='product',
             name='product_identifier',
-            field=models.CharField(blank=True, max_length=100, verbose_name='type, batch or model identifier'),
+            field=models.CharField(blank=True, db_default='', max_length=100, verbose_name='type, batch or model identifier'),
         ),
         migrations.AddField(
             model_name='product',
             name='safety_information',
-            field=models.TextField(blank=True, help_text='In French, as on the product or its packaging.', verbose_name='warnings and safety information'),
+            field=models.TextField(blank=True, db_default='', help_text='In French, as on the product or its packaging.', verbose_name='warnings and safety information'),
         ),
     ]

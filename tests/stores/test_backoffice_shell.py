@@ -66,8 +66,8 @@ def test_every_app_adds_its_sections_to_the_navigation_in_menu_order():
         "webhooks",
         "compliance",
         "p2b-terms",
-        "p2b-complaints",
         "compliance-trader",
+        "p2b-complaints",
         "store-page",
     ]
 
