@@ -52,11 +52,7 @@ def test_an_owner_sets_up_a_second_factor_before_the_money_page(
     sign_in(page, lyon_owner.email, money)
 
     expect(page).to_have_url(re.compile(r"/accounts/2fa/totp/activate/"))
-    expect(
-        page.get_by_text("set up a second factor", exact=False)
-        .or_(page.get_by_text("second facteur", exact=False))
-        .first
-    ).to_be_visible()
+    expect(page.get_by_text("configurez une double authentification", exact=False)).to_be_visible()
     screenshot("second-factor-setup")
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label(re.compile("Code")).fill(totp_code(secret))
