@@ -15,6 +15,9 @@ identities are copied onto the invoice at issue.
 from __future__ import annotations
 
 import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -27,7 +30,7 @@ from network_marketplace.errors import DomainError
 from network_marketplace.webhooks import emit_event
 from stores.models import Store
 
-from .models import Invoice, InvoiceLine, InvoiceNumberSeries, LedgerAccount
+from .models import Invoice, InvoiceLine, InvoiceNumberSeries, JournalEntry, LedgerAccount
 from .selectors import commission_rows, month_bounds, vat_breakdown
 
 logger = logging.getLogger(__name__)
@@ -35,6 +38,12 @@ logger = logging.getLogger(__name__)
 PAYMENT_DAYS = 30
 SYSTEM_ACTOR = "system:invoices"
 SERIES_PREFIX: dict[str, str] = {Invoice.Kind.INVOICE: "F", Invoice.Kind.CREDIT_NOTE: "AV"}
+# The marketing hub's invoices to the stores (their share of marketing orders, digital packs)
+# and their credit notes: HQ's own gapless series, apart from the commission's.
+MARKETING_SERIES_PREFIX: dict[str, str] = {
+    Invoice.Kind.INVOICE: "FM",
+    Invoice.Kind.CREDIT_NOTE: "AVM",
+}
 
 
 class InvoiceNotAllowed(DomainError):
@@ -83,10 +92,10 @@ def buyer_identity(store: Store) -> dict:
     }
 
 
-def _lock_series(kind: str, year: int) -> InvoiceNumberSeries:
+def _lock_series(kind: str, year: int, *, marketing: bool = False) -> InvoiceNumberSeries:
     """`kind`'s series of `year`, locked until the calling transaction ends: issues wait for
     each other here, so they are numbered in the order they commit."""
-    prefix = f"{SERIES_PREFIX[kind]}{year}"
+    prefix = f"{(MARKETING_SERIES_PREFIX if marketing else SERIES_PREFIX)[kind]}{year}"
     try:  # the year's first issue makes the row, in its own savepoint (a racing one wins)
         with transaction.atomic():
             InvoiceNumberSeries.objects.get_or_create(prefix=prefix)
@@ -119,12 +128,16 @@ def _issue_commission_invoice(
         locked = _lock_series(Invoice.Kind.INVOICE, timezone.localdate(now).year)
         now = timezone.now()  # after the wait for the lock: dates follow the numbers
         # Checked under the series lock: two issues for one store and month can't both pass.
-        existing = Invoice.objects.filter(
-            store=store,
-            kind=Invoice.Kind.INVOICE,
-            period_start=start,
-            credit_notes__isnull=True,
-        ).first()
+        existing = (
+            Invoice.objects.filter(
+                store=store,
+                kind=Invoice.Kind.INVOICE,
+                period_start=start,
+                credit_notes__isnull=True,
+            )
+            .exclude(series__startswith=MARKETING_SERIES_PREFIX[Invoice.Kind.INVOICE])
+            .first()
+        )
         if existing is not None:
             return existing, False
         series, sequence, number = _take_number(locked)
@@ -205,7 +218,11 @@ def issue_credit_note(*, invoice: Invoice, reason: str, actor: Actor) -> Invoice
                 _("Invoice %(number)s is already credited.") % {"number": invoice.number},
                 invoice=invoice.number,
             )
-        locked = _lock_series(Invoice.Kind.CREDIT_NOTE, timezone.localdate().year)
+        locked = _lock_series(
+            Invoice.Kind.CREDIT_NOTE,
+            timezone.localdate().year,
+            marketing=is_marketing_invoice(invoice),
+        )
         now = timezone.now()
         series, sequence, number = _take_number(locked)
         note = Invoice.objects.create(
@@ -245,6 +262,95 @@ def issue_credit_note(*, invoice: Invoice, reason: str, actor: Actor) -> Invoice
         )
         _issued(note, actor)
     return note
+
+
+# The marketing hub's invoices
+
+
+@dataclass(frozen=True)
+class MarketingInvoiceLine:
+    """One line of a marketing invoice: the store's share of one thing it bought, excl. VAT,
+    and the ledger entry that charged it (its VAT is the entry's: the same rounding)."""
+
+    label: str
+    amount_excl_vat_cents: int
+    vat_rate_bp: int
+    vat_cents: int
+    entry: JournalEntry
+    order_number: str = ""
+
+
+def is_marketing_invoice(invoice: Invoice) -> bool:
+    return invoice.series.startswith(
+        (
+            MARKETING_SERIES_PREFIX[Invoice.Kind.INVOICE],
+            MARKETING_SERIES_PREFIX[Invoice.Kind.CREDIT_NOTE],
+        )
+    )
+
+
+def issue_marketing_invoice(
+    *, store: Store, lines: Sequence[MarketingInvoiceLine], actor: Actor
+) -> Invoice:
+    """Issue `store` the invoice of a marketing charge in HQ's marketing series ("FM2027-…"),
+    or return the invoice already issued for the same ledger entries (a retried charge issues
+    one invoice). Checked under the series lock, so two issues at once can't both pass."""
+    if not lines:
+        raise InvoiceNotAllowed(_("A marketing invoice needs at least one line."))
+    with transaction.atomic():
+        locked = _lock_series(Invoice.Kind.INVOICE, timezone.localdate().year, marketing=True)
+        existing = Invoice.objects.filter(
+            kind=Invoice.Kind.INVOICE, lines__entry=lines[0].entry
+        ).first()
+        if existing is not None:
+            return existing
+        now = timezone.now()
+        today = timezone.localdate(now)
+        series, sequence, number = _take_number(locked)
+        groups: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+        for line in lines:
+            groups[line.vat_rate_bp][0] += line.amount_excl_vat_cents
+            groups[line.vat_rate_bp][1] += line.vat_cents
+        excl = sum(line.amount_excl_vat_cents for line in lines)
+        vat = sum(line.vat_cents for line in lines)
+        invoice = Invoice.objects.create(
+            kind=Invoice.Kind.INVOICE,
+            number=number,
+            series=series,
+            sequence=sequence,
+            store=store,
+            period_start=today,
+            period_end=today,
+            issued_at=now,
+            due_date=today + timedelta(days=PAYMENT_DAYS),
+            total_excl_vat_cents=excl,
+            vat_cents=vat,
+            total_incl_vat_cents=excl + vat,
+            vat_breakdown=[
+                {"rate_bp": rate_bp, "base_cents": base, "vat_cents": tax}
+                for rate_bp, (base, tax) in sorted(groups.items(), reverse=True)
+            ],
+            seller=seller_identity(),
+            buyer=buyer_identity(store),
+            payment_terms=payment_terms(),
+            issued_by_label=actor_label(actor),
+        )
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=invoice,
+                position=position,
+                entry=line.entry,
+                date=today,
+                order_number=line.order_number[:40],
+                label=line.label[:200],
+                amount_excl_vat_cents=line.amount_excl_vat_cents,
+                vat_rate_bp=line.vat_rate_bp,
+                vat_cents=line.vat_cents,
+            )
+            for position, line in enumerate(lines, start=1)
+        )
+        _issued(invoice, actor)
+    return invoice
 
 
 def _issued(invoice: Invoice, actor: Actor) -> None:

@@ -21,6 +21,7 @@ The chart (French PCG numbers, so that the FEC export needs no mapping):
 - 707000 sales of goods by HQ's own locations (branches, warehouse), excl. VAT — revenue
 - 708500 delivery fees of HQ's own shipments, excl. VAT — revenue
 - 622200 catchment shares HQ pays on its own locations' sales — expense
+- 623100 HQ's co-funding of the stores' marketing orders — expense
 
 Debit increases assets and expenses; credit increases liabilities and revenue.
 
@@ -40,7 +41,11 @@ the money pages read them; `<id>` is our row's primary key):
 - refund of a sold line: VT `sale-reversal:refund:<refund id>:fulfilment:<id>`, the seller:
   the sale's lines the other way, in proportion of what is refunded, Cr 419100;
 - transfer reversed: BQ `transfer-reversal:<reversal id>`, store: Dr 512100 / Cr 512200[store];
-- refund sent to the customer: BQ `refund:<refund id>`: Dr 419100 / Cr 512100 the amount.
+- refund sent to the customer: BQ `refund:<refund id>`: Dr 419100 / Cr 512100 the amount;
+- marketing-hub charge: VT `marketing:<hub reference>`, the store: Dr 467100[store] its share
+  incl. VAT / Cr 706100 excl. VAT / Cr 445710 VAT; HQ's co-funded share: OD
+  `marketing-cofunding:<hub reference>`: Dr 623100 / Cr 706100; a credit of either:
+  `marketing-credit:...` / `marketing-cofunding-credit:...`, the original's lines the other way.
 
 So 419100 holds what customers paid for goods not handed over (nor refunded), 467100[store]
 what the network owes the store (payouts take it down), 512200[store] what sits in its
@@ -74,6 +79,7 @@ PROVIDER_FEES = "627000"
 HQ_GOODS_SALES = "707000"
 HQ_DELIVERY_SALES = "708500"
 CATCHMENT_EXPENSE = "622200"
+MARKETING_COFUNDING = "623100"
 
 K = LedgerAccount.Kind
 CHART: dict[str, tuple[str, str, bool]] = {
@@ -89,6 +95,7 @@ CHART: dict[str, tuple[str, str, bool]] = {
     HQ_GOODS_SALES: ("Sales of goods by HQ's own locations", K.REVENUE, False),
     HQ_DELIVERY_SALES: ("Delivery fees of HQ's own shipments", K.REVENUE, False),
     CATCHMENT_EXPENSE: ("Catchment shares paid on HQ's own sales", K.EXPENSE, False),
+    MARKETING_COFUNDING: ("HQ's co-funding of stores' marketing", K.EXPENSE, False),
 }
 # Accounts whose balance is read as credit - debit (what is owed or earned).
 CREDIT_NORMAL = {K.LIABILITY, K.REVENUE}

@@ -223,6 +223,10 @@ def entry_description(reference: str, label: str) -> str:
         if reference.endswith(":failed"):
             return _("Payout failed: back in your balance")
         return _("Payout to your bank")
+    if kind == "marketing":
+        return _("Marketing: %(label)s") % {"label": label}
+    if kind == "marketing-credit":
+        return _("Marketing, credited: %(label)s") % {"label": label}
     described = {
         "sale": _("Sale"),
         "refund": _("Refund"),

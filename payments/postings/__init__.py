@@ -11,7 +11,7 @@ captures.py   the charge captured, the provider's fee, a refund sent back (BQ)
 sales.py      the sale's split when the goods leave (VT) and the transfers it queues
 returns.py    a refund of what was sold reversing the splits (VT) and their transfers
 transfers.py  the outbox handlers that make and reverse transfers at the provider (BQ)
-marketing.py  the marketing hub's charges to a store (VT)
+marketing.py  the marketing hub's charges to a store (VT), HQ's co-funding (OD), their credits
 """
 
 from .captures import (
@@ -21,7 +21,7 @@ from .captures import (
     paid_payment,
     provider_fee_cents,
 )
-from .marketing import book_marketing_charge
+from .marketing import book_marketing_charge, book_marketing_cofunding, reverse_marketing_entry
 from .returns import reverse_return_sales, reverse_sales
 from .sales import (
     RESERVE_COLLECT,
@@ -47,6 +47,7 @@ __all__ = [
     "TRANSFER_REVERSAL_KIND",
     "book_capture",
     "book_marketing_charge",
+    "book_marketing_cofunding",
     "book_provider_fee",
     "book_refund_sent",
     "flipped",
@@ -55,6 +56,7 @@ __all__ = [
     "paid_payment",
     "provider_fee_cents",
     "record_sale",
+    "reverse_marketing_entry",
     "reverse_return_sales",
     "reverse_sales",
     "sale_postings",
