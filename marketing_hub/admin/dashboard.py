@@ -30,8 +30,12 @@ MAX_PERIOD_DAYS = 3 * 366
 
 
 class DashboardFilterForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(
+        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+    end = forms.DateField(
+        label=_("To"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     campaign = forms.ModelChoiceField(
         label=_("Campaign"),
         queryset=Campaign.objects.order_by("-starts_on", "name"),

@@ -47,6 +47,7 @@ class SpendRow:
     orders: int
     store_share_cents: int
     hq_share_cents: int
+    month: date | None = None
 
     @property
     def total_cents(self) -> int:
@@ -185,6 +186,7 @@ def marketing_spend(filters: DashboardFilters) -> Spend:
             orders=row["orders"],
             store_share_cents=row["store_share"] or 0,
             hq_share_cents=row["hq_share"] or 0,
+            month=row["month"].date() if isinstance(row["month"], datetime) else row["month"],
         )
         for row in months
     ]

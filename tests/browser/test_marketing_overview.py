@@ -75,6 +75,7 @@ def test_hq_reads_the_marketing_dashboard(page, screenshot, lyon_marketing, hq_a
     page.goto("/admin/")
     page.get_by_role("link", name="Tableau de bord marketing").click()
 
+    expect(page.get_by_label("Du")).not_to_have_value("")
     expect(page.get_by_test_id("kpi-store-share")).to_contain_text("179,00")
     expect(page.get_by_test_id("spend-by-store")).to_contain_text("Ardoise Lyon Presqu'île")
     expect(page.get_by_test_id("campaign-impact")).to_contain_text("Noël au jardin")
