@@ -349,9 +349,22 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=30, hour=6, day_of_month=1),
         "options": {"expires": 60 * 60},
     },
+    # Marketing hub (part M2): orders whose HQ review is overdue: store told, HQ reminded, once.
+    "marketing-remind-overdue-reviews": {
+        "task": "marketing_hub.tasks.orders.remind_overdue_reviews",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 800},
+    },
 }
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
+
+# Marketing hub orders (part M2). HQ reviews an order within this many working days (Mon-Fri)
+# of its placing; after that the store is told and HQ reminded (MARKETING_HQ_EMAIL).
+MARKETING_REVIEW_WORKING_DAYS = env.int("MARKETING_REVIEW_WORKING_DAYS", default=2)
+MARKETING_HQ_EMAIL = env("MARKETING_HQ_EMAIL", default="marketing@ardoise.example")
+# How long a supplier's signed link to a print-ready PDF stays valid (days).
+MARKETING_SUPPLIER_LINK_DAYS = env.int("MARKETING_SUPPLIER_LINK_DAYS", default=30)
 
 # The outbox (network_marketplace.outbox): side effects delivered after commit by the worker.
 # The lease must outlast a batch: OUTBOX_BATCH_SIZE x the slowest handler (webhooks: 5 s).

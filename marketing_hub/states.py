@@ -23,7 +23,8 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
 
-from network_marketplace.transitions import Lifecycle
+from network_marketplace.transitions import Lifecycle, WebhookEvent
+from network_marketplace.webhooks import EVENT_TYPES
 
 from .models import (
     MarketingOrder,
@@ -47,6 +48,51 @@ MARKETING_ORDER_TRANSITIONS: dict[str, set[str]] = {
     MO.REJECTED: set(),
 }
 
+# The webhook each move of a marketing order sends (registered in MarketingHubConfig.ready()).
+MARKETING_ORDER_EVENTS: dict[str, str] = {
+    MO.PLACED: "marketing_order.placed",
+    MO.APPROVED: "marketing_order.approved",
+    MO.REJECTED: "marketing_order.rejected",
+    MO.SHIPPED: "marketing_order.shipped",
+    MO.RECEIVED: "marketing_order.received",
+    MO.CANCELLED: "marketing_order.cancelled",
+}
+
+EVENT_TYPES.update(
+    {
+        "marketing_order.placed": gettext_lazy("A store placed a marketing order."),
+        "marketing_order.approved": gettext_lazy(
+            "A marketing order was approved (by its rules or by HQ) and charged."
+        ),
+        "marketing_order.rejected": gettext_lazy("HQ rejected a marketing order, with a reason."),
+        "marketing_order.shipped": gettext_lazy("Every line of a marketing order was shipped."),
+        "marketing_order.received": gettext_lazy("The store received its marketing order."),
+        "marketing_order.cancelled": gettext_lazy("The store cancelled a marketing order."),
+    }
+)
+
+
+def _order_webhooks(order: MarketingOrder, previous: str) -> list[WebhookEvent]:
+    event_type = MARKETING_ORDER_EVENTS.get(order.status)
+    if event_type is None:
+        return []
+    return [
+        WebhookEvent(
+            event_type=event_type,
+            store_id=order.store_id,
+            event_id=f"{event_type}:{order.pk}",
+            data={
+                "number": order.number,
+                "status": order.status,
+                "previous_status": previous,
+                "total_excl_vat_cents": order.total_excl_vat_cents,
+                "store_share_cents": order.store_share_cents,
+                "hq_share_cents": order.hq_share_cents,
+            },
+        )
+    ]
+
+
 MARKETING_ORDER_LIFECYCLE = Lifecycle(
     name="marketing_order",
     model=MarketingOrder,
@@ -54,6 +100,7 @@ MARKETING_ORDER_LIFECYCLE = Lifecycle(
     event_model=MarketingOrderEvent,
     event_parent="order",
     store_of=lambda order: order.store_id,
+    webhooks=_order_webhooks,
     audit_data=lambda order: {"number": order.number, "store_share_cents": order.store_share_cents},
     illegal_message=gettext_lazy("A marketing order can't go from “%(current)s” to “%(target)s”."),
 )

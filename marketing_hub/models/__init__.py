@@ -14,7 +14,12 @@ from .catalogue import (
     Supplier,
 )
 from .dashboard import MarketingDashboard
-from .orders import MarketingOrder, MarketingOrderEvent, MarketingOrderLine
+from .orders import (
+    MarketingOrder,
+    MarketingOrderEvent,
+    MarketingOrderLine,
+    MarketingOrderNumberSeries,
+)
 from .subscriptions import (
     Deliverable,
     SocialPostTemplate,
@@ -39,6 +44,7 @@ __all__ = [
     "MarketingOrder",
     "MarketingOrderEvent",
     "MarketingOrderLine",
+    "MarketingOrderNumberSeries",
     "PriceTier",
     "Proof",
     "SocialPostTemplate",

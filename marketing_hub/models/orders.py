@@ -162,3 +162,18 @@ class MarketingOrderEvent(StatusEvent):
     class Meta(StatusEvent.Meta):
         verbose_name = _("marketing order event")
         verbose_name_plural = _("marketing order events")
+
+
+class MarketingOrderNumberSeries(models.Model):
+    """The counter behind the orders' numbers ("MK-2027-00042"), one row per year: placing an
+    order increments it with one UPDATE, so numbers are unique and follow the order of placing."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("marketing order number series")
+        verbose_name_plural = _("marketing order number series")
+
+    def __str__(self) -> str:
+        return f"MK-{self.year} · {self.last_number}"

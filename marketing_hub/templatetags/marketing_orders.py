@@ -1,0 +1,26 @@
+"""Template helpers of the marketing orders' pages: status badges."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+BADGES = {
+    "cart": "",
+    "placed": "badge--info",
+    "pending": "badge--info",
+    "in_review": "badge--warn",
+    "approved": "badge--info",
+    "in_production": "badge--info",
+    "shipped": "badge--warn",
+    "received": "badge--ok",
+    "cancelled": "",
+    "rejected": "badge--danger",
+}
+
+
+@register.filter
+def marketing_badge(status: str) -> str:
+    """The badge class of a marketing order's or line's status."""
+    return BADGES.get(status, "")
