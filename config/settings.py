@@ -355,6 +355,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=15),
         "options": {"expires": 800},
     },
+    # Marketing hub, digital packs (part M3). Billing: each live subscription once a month,
+    # from the 1st; hourly so that a missed or killed run catches up (idempotent per month).
+    "marketing-bill-subscriptions": {
+        "task": "marketing_hub.tasks.subscriptions.bill_subscriptions",
+        "schedule": crontab(minute=15),
+        "options": {"expires": 55 * 60},
+    },
+    # The packs' deliverables (GBP sheet, local inventory feed, brief, social posts) rebuilt
+    # where the store's data changed.
+    "marketing-refresh-deliverables": {
+        "task": "marketing_hub.tasks.subscriptions.refresh_deliverables",
+        "schedule": crontab(minute=40, hour="*/3"),
+        "options": {"expires": 3 * 60 * 60 - 300},
+    },
 }
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)

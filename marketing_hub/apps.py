@@ -10,3 +10,8 @@ class MarketingHubConfig(AppConfig):
         # The lifecycles, and the marketing orders' webhook event types they add to
         # network_marketplace.webhooks.EVENT_TYPES.
         from . import states  # noqa: F401
+
+        # Part M3: the subscriptions' webhook event.
+        from . import subscription_webhooks
+
+        subscription_webhooks.register()

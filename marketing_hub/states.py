@@ -137,6 +137,26 @@ SUBSCRIPTION_TRANSITIONS: dict[str, set[str]] = {
     S.ENDED: set(),
 }
 
+SUBSCRIPTION_WEBHOOK = "marketing.subscription.updated"
+
+
+def _subscription_webhooks(subscription: Subscription, previous: str) -> list[WebhookEvent]:
+    return [
+        WebhookEvent(
+            event_type=SUBSCRIPTION_WEBHOOK,
+            store_id=subscription.store_id,
+            event_id=f"{SUBSCRIPTION_WEBHOOK}:{subscription.pk}:{previous}:{subscription.status}",
+            data={
+                "id": subscription.pk,
+                "plan": subscription.plan_id,
+                "from": previous,
+                "status": subscription.status,
+                "ends_on": str(subscription.ends_on or ""),
+            },
+        )
+    ]
+
+
 SUBSCRIPTION_LIFECYCLE = Lifecycle(
     name="subscription",
     model=Subscription,
@@ -145,5 +165,6 @@ SUBSCRIPTION_LIFECYCLE = Lifecycle(
     event_parent="subscription",
     store_of=lambda subscription: subscription.store_id,
     audit_data=lambda subscription: {"plan": subscription.plan_id},
+    webhooks=_subscription_webhooks,
     illegal_message=gettext_lazy("A subscription can't go from “%(current)s” to “%(target)s”."),
 )

@@ -23,6 +23,7 @@ from .orders import (
 from .subscriptions import (
     Deliverable,
     SocialPostTemplate,
+    SpecialHours,
     Subscription,
     SubscriptionCharge,
     SubscriptionEvent,
@@ -48,6 +49,7 @@ __all__ = [
     "PriceTier",
     "Proof",
     "SocialPostTemplate",
+    "SpecialHours",
     "Subscription",
     "SubscriptionCharge",
     "SubscriptionEvent",

@@ -76,7 +76,18 @@ class Subscription(models.Model):
     commitment_ends_on = models.DateField(_("commitment ends on"), null=True, blank=True)
     paused_on = models.DateField(_("paused on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
-    # The secret of its public local inventory feed URL.
+    # A downgrade after the commitment: the plan billed from `next_plan_from` (a 1st of month).
+    next_plan = models.ForeignKey(
+        SubscriptionPlan,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("next plan"),
+    )
+    next_plan_from = models.DateField(_("next plan from"), null=True, blank=True)
+    # The SHA-256 of the secret of its public local inventory feed URL (the secret itself is
+    # shown once, to the store, when made): a leaked database does not leak the feeds.
     feed_token = models.CharField(max_length=64, unique=True, default=_feed_token)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -160,6 +171,10 @@ class Deliverable(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     period_start = models.DateField(_("period"))
     file = models.FileField(_("file"), upload_to="private/marketing/deliverables/")
+    # The same content in a second format (the GBP sheet as CSV beside its XLSX).
+    extra_file = models.FileField(
+        _("second format"), upload_to="private/marketing/deliverables/", blank=True
+    )
     source_digest = models.CharField(max_length=64, blank=True)
     generated_at = models.DateTimeField(_("generated at"))
 
@@ -194,3 +209,32 @@ class SocialPostTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SpecialHours(models.Model):
+    """A day a store opens differently from its week (a closure, a holiday, a late night):
+    the "Special hours" of its Google Business Profile listing."""
+
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.CASCADE, related_name="marketing_special_hours"
+    )
+    day = models.DateField(_("day"))
+    closed = models.BooleanField(_("closed all day"), default=True)
+    opens = models.TimeField(_("opens"), null=True, blank=True)
+    closes = models.TimeField(_("closes"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["store", "day"]
+        verbose_name = _("special hours")
+        verbose_name_plural = _("special hours")
+        constraints = [
+            models.UniqueConstraint(fields=["store", "day"], name="special_hours_one_per_day"),
+            models.CheckConstraint(
+                condition=Q(closed=True) | Q(opens__isnull=False, closes__isnull=False),
+                name="special_hours_open_has_times",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.store_id} · {self.day}"

@@ -6,7 +6,9 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketing_hub', '0001_hub'),
+        # After the other parts' tables (and merging their two branches of migrations).
+        ('marketing_hub', '0002_m2_order_numbers'),
+        ('marketing_hub', '0002_m3_subscriptions_deliverables'),
     ]
 
     operations = [
