@@ -58,6 +58,9 @@ class MarketingOrder(models.Model):
         related_name="orders",
         verbose_name=_("budget"),
     )
+    # The back-office cart (one per store) or an order drafted in one go through the API (any
+    # number at once: each is placed on its own).
+    is_cart = models.BooleanField(_("back-office cart"), default=True)
     delivery_address = models.JSONField(_("delivery address"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -70,7 +73,9 @@ class MarketingOrder(models.Model):
         constraints = [
             # One open cart per store.
             models.UniqueConstraint(
-                fields=["store"], condition=Q(status="cart"), name="marketing_one_cart_per_store"
+                fields=["store"],
+                condition=Q(status="cart", is_cart=True),
+                name="marketing_one_cart_per_store",
             ),
             models.CheckConstraint(
                 condition=Q(store_share_cents__gte=0, hq_share_cents__gte=0),

@@ -154,7 +154,7 @@ def _validated(
 
 def open_cart(*, store: Store, actor: Actor) -> MarketingOrder:
     """The store's cart, made on first use (one per store: a racing request gets the same)."""
-    cart = MarketingOrder.objects.filter(store=store, status=MO.CART).first()
+    cart = MarketingOrder.objects.filter(store=store, status=MO.CART, is_cart=True).first()
     if cart is not None:
         return cart
     user = actor if getattr(actor, "is_authenticated", False) else None
@@ -162,7 +162,7 @@ def open_cart(*, store: Store, actor: Actor) -> MarketingOrder:
         with transaction.atomic():
             return MarketingOrder.objects.create(store=store, created_by=user)
     except IntegrityError:
-        return MarketingOrder.objects.get(store=store, status=MO.CART)
+        return MarketingOrder.objects.get(store=store, status=MO.CART, is_cart=True)
 
 
 def add_to_cart(
@@ -181,20 +181,78 @@ def add_to_cart(
     )
     with transaction.atomic():
         cart = open_cart(store=store, actor=actor)
-        return MarketingOrderLine.objects.create(
-            order=cart,
-            item=item,
-            item_reference=item.reference,
-            item_name=item.name,
-            artwork=artwork,
-            proof=proof,
-            options=chosen,
-            quantity=quantity,
-            price_cents=tier.price_cents,
-            vat_rate_bp=item.vat_rate_bp,
-            store_share_cents=tier.price_cents,
-            supplier_id=item.supplier_id,
+        return _new_line(cart, item, quantity, tier, artwork, proof, chosen)
+
+
+def _new_line(
+    order: MarketingOrder,
+    item: MarketingItem,
+    quantity: int,
+    tier: PriceTier,
+    artwork: Artwork | None,
+    proof: Proof | None,
+    chosen: dict[str, str],
+) -> MarketingOrderLine:
+    return MarketingOrderLine.objects.create(
+        order=order,
+        item=item,
+        item_reference=item.reference,
+        item_name=item.name,
+        artwork=artwork,
+        proof=proof,
+        options=chosen,
+        quantity=quantity,
+        price_cents=tier.price_cents,
+        vat_rate_bp=item.vat_rate_bp,
+        store_share_cents=tier.price_cents,
+        supplier_id=item.supplier_id,
+    )
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    """One line asked for through the API."""
+
+    item: MarketingItem
+    quantity: int
+    proof: Proof | None = None
+    options: Mapping[str, str] | None = None
+
+
+def draft_order(
+    *, store: Store, lines: list[LineRequest], actor: Actor, note: str = ""
+) -> MarketingOrder:
+    """An order with `lines`, ready to place (the API's way: not the back-office cart, so a
+    store may have several at once). Every line is checked first: CartLineRefused names the bad
+    fields of each line by index ("lines.0.quantity") and nothing is made."""
+    if not lines:
+        raise CartLineRefused(
+            _("An order needs at least one line."), fields={"lines": [_("Add a line.")]}
         )
+    checked, errors = [], {}
+    for index, request in enumerate(lines):
+        try:
+            checked.append(
+                _validated(
+                    store=store,
+                    item=request.item,
+                    quantity=request.quantity,
+                    proof=request.proof,
+                    options=request.options,
+                )
+            )
+        except CartLineRefused as exc:
+            errors.update({f"lines.{index}.{name}": msgs for name, msgs in exc.fields.items()})
+    if errors:
+        raise CartLineRefused(_("Some lines can't be ordered: check the fields."), fields=errors)
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        order = MarketingOrder.objects.create(
+            store=store, is_cart=False, created_by=user, note=note[:500]
+        )
+        for request, (tier, artwork, chosen) in zip(lines, checked, strict=True):
+            _new_line(order, request.item, request.quantity, tier, artwork, request.proof, chosen)
+    return order
 
 
 def _cart_line(line: MarketingOrderLine) -> MarketingOrderLine:

@@ -21,7 +21,8 @@ from marketing_hub.models import (
 )
 from marketing_hub.services import orders
 
-YEAR_START, YEAR_END = date(2026, 1, 1), date(2027, 12, 31)
+THIS_YEAR = date.today().year  # noqa: DTZ011 (a date range around today, whatever the zone)
+YEAR_START, YEAR_END = date(THIS_YEAR, 1, 1), date(THIS_YEAR + 1, 12, 31)
 FAKE_PDF = b"%PDF-1.4\n% a proof\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 
