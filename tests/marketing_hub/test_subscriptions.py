@@ -62,6 +62,8 @@ def test_subscribing_starts_the_commitment_and_bills_the_rest_of_the_month(
     # 22 days of March's 31 at 62,00 € a month
     assert charges(subscription) == [(MARCH_1, 4_400)]
     assert ledger.store_balance_cents(lyon_store) == -(4_400 + 880)
+    invoice = subscription.charges.get().invoice
+    assert (invoice.store, invoice.total_incl_vat_cents) == (lyon_store, 4_400 + 880)
     assert len(secret) >= 32
     assert subscription.feed_token != secret
     assert AuditEvent.objects.filter(action="subscription.created", store_id=lyon_store.pk).exists()

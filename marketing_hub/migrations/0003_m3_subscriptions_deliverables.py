@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketing_hub', '0001_hub'),
+        ('marketing_hub', '0002_m2_order_numbers'),
         ('stores', '0010_stocklevel_in_stock_for_hot_updates'),
     ]
 
