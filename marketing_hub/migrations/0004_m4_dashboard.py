@@ -6,9 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        # After the other parts' tables (and merging their two branches of migrations).
-        ('marketing_hub', '0002_m2_order_numbers'),
-        ('marketing_hub', '0002_m3_subscriptions_deliverables'),
+        ('marketing_hub', '0003_m3_subscriptions_deliverables'),
     ]
 
     operations = [
