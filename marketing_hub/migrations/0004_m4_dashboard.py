@@ -6,6 +6,8 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
+        # After the other parts' migrations (the lead renumbers them at merge).
+        ('marketing_hub', '0003_m2_api_drafts'),
         ('marketing_hub', '0003_m3_subscriptions_deliverables'),
     ]
 
