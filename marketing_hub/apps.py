@@ -7,11 +7,11 @@ class MarketingHubConfig(AppConfig):
     verbose_name = _("Marketing hub")
 
     def ready(self) -> None:
-        # The lifecycles, and the marketing orders' webhook event types they add to
-        # network_marketplace.webhooks.EVENT_TYPES.
-        from . import states  # noqa: F401
-
-        # Part M3: the subscriptions' webhook event.
-        from . import subscription_webhooks
+        # The lifecycles, with the marketing orders' webhook event types they add to
+        # network_marketplace.webhooks.EVENT_TYPES; part M3: the subscriptions' webhook event.
+        from . import (
+            states,  # noqa: F401
+            subscription_webhooks,
+        )
 
         subscription_webhooks.register()

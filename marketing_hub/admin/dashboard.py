@@ -5,7 +5,8 @@ campaign's effect on the stores' own sales. Reads only; the figures come from
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 from django import forms
 from django.contrib import admin
@@ -50,8 +51,8 @@ class DashboardFilterForm(forms.Form):
         to_field_name="slug",
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if start and end:
             if end < start:
@@ -61,7 +62,7 @@ class DashboardFilterForm(forms.Form):
         return cleaned
 
 
-def default_period() -> tuple:
+def default_period() -> tuple[date, date]:
     """The last twelve months up to today."""
     today = timezone.localdate()
     return today - timedelta(days=364), today
@@ -79,7 +80,7 @@ def order_change_url(order_id: int) -> str:
 class MarketingDashboardAdmin(admin.ModelAdmin):
     """The dashboard is this entry's list page: no rows to add, change or delete."""
 
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return request.user.is_active and request.user.is_staff
 
     def has_module_permission(self, request: HttpRequest) -> bool:
@@ -88,13 +89,15 @@ class MarketingDashboardAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def changelist_view(self, request: HttpRequest, extra_context=None) -> HttpResponse:
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         if not request.user.is_staff:
             raise PermissionDenied
         start, end = default_period()

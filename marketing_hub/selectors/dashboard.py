@@ -139,7 +139,7 @@ def spent_lines(filters: DashboardFilters) -> QuerySet[MarketingOrderLine]:
     return lines
 
 
-def _rows(queryset, key: str, label: str) -> list[SpendRow]:
+def _rows(queryset: QuerySet[MarketingOrderLine], key: str, label: str) -> list[SpendRow]:
     rows = queryset.values(key, label).annotate(
         orders=Count("order_id", distinct=True),
         store_share=Sum("store_share_cents"),

@@ -113,13 +113,13 @@ def cofunding_left(*, store: Store, on: date) -> list[CoFundingLeft]:
     within the rule's dates is the one that counts (two queries in all)."""
     rules = list(running_cofunding_rules(on=on))
     usages: dict[int, CoFundingUsage] = {}
-    for usage in CoFundingUsage.objects.filter(
+    for counter in CoFundingUsage.objects.filter(
         store=store, rule__in=rules, period_start__lte=on
     ).order_by("rule_id", "period_start"):
-        usages[usage.rule_id] = usage  # the latest period wins
+        usages[counter.rule_id] = counter  # the latest period wins
     result = []
     for rule in rules:
-        usage = usages.get(rule.pk)
+        usage: CoFundingUsage | None = usages.get(rule.pk)
         if usage is not None and usage.period_start < rule.starts_on:
             usage = None
         cap = usage.cap_cents if usage is not None else rule.cap_per_store_cents
@@ -157,7 +157,7 @@ def marketing_overview(*, store: Store, today: date | None = None) -> MarketingO
         waiting=Count("pk", filter=Q(status__in=WAITING_STATUSES)),
         in_review=Count("pk", filter=Q(status=MarketingOrder.Status.IN_REVIEW)),
     )
-    latest = list(
+    latest: list[MarketingOrder] = list(
         orders.annotate(line_count=Count("lines")).order_by("-placed_at", "-id")[:LATEST_ORDERS]
     )
     subscriptions = list(

@@ -60,25 +60,27 @@ def catchment_sales(
         ids = list(store_ids)
         orders = orders.filter(attributed_store_id__in=ids)
         lines = lines.filter(chosen_store_id__in=ids)
-    web = {
-        row["attributed_store_id"]: row
-        for row in orders.values("attributed_store_id").annotate(
-            count=Count("pk"), cents=Sum("total_cents")
-        )
+    web: dict[int, tuple[int, int]] = {
+        store_id: (count, cents or 0)
+        for store_id, count, cents in orders.values("attributed_store_id")
+        .annotate(count=Count("pk"), cents=Sum("total_cents"))
+        .values_list("attributed_store_id", "count", "cents")
     }
-    collect = {
-        row["chosen_store_id"]: row
-        for row in lines.values("chosen_store_id").annotate(
+    collect: dict[int, tuple[int, int]] = {
+        store_id: (count, cents or 0)
+        for store_id, count, cents in lines.values("chosen_store_id")
+        .annotate(
             count=Count("order_id", distinct=True),
             cents=Sum(F("unit_price_cents") * (F("quantity") - F("cancelled_quantity"))),
         )
+        .values_list("chosen_store_id", "count", "cents")
     }
     return {
         store_id: StoreSales(
-            web_orders=web.get(store_id, {}).get("count", 0),
-            web_cents=web.get(store_id, {}).get("cents", 0) or 0,
-            collect_orders=collect.get(store_id, {}).get("count", 0),
-            collect_cents=collect.get(store_id, {}).get("cents", 0) or 0,
+            web_orders=web.get(store_id, (0, 0))[0],
+            web_cents=web.get(store_id, (0, 0))[1],
+            collect_orders=collect.get(store_id, (0, 0))[0],
+            collect_cents=collect.get(store_id, (0, 0))[1],
         )
         for store_id in web.keys() | collect.keys()
     }
