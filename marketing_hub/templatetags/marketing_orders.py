@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from ..models import MarketingOrder
+
 register = template.Library()
 
 BADGES = {
@@ -24,3 +26,9 @@ BADGES = {
 def marketing_badge(status: str) -> str:
     """The badge class of a marketing order's or line's status."""
     return BADGES.get(status, "")
+
+
+@register.filter
+def marketing_status_label(status: str) -> str:
+    """The label of a marketing order's status code (events store codes)."""
+    return str(dict(MarketingOrder.Status.choices).get(status, status))
