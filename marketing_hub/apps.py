@@ -7,8 +7,9 @@ class MarketingHubConfig(AppConfig):
     verbose_name = _("Marketing hub")
 
     def ready(self) -> None:
-        # The lifecycles, with the marketing orders' webhook event types they add to
-        # network_marketplace.webhooks.EVENT_TYPES; part M3: the subscriptions' webhook event.
+        # The lifecycles, and the marketing orders' webhook event types they add to
+        # network_marketplace.webhooks.EVENT_TYPES.
+        # Part M3: the subscriptions' webhook event.
         from . import (
             states,  # noqa: F401
             subscription_webhooks,

@@ -1,1 +1,223 @@
-"""HQ's admin for the marketing hub: subscriptions."""
+"""HQ's admin for the marketing hub: digital packs. Plans and post templates are edited here;
+subscriptions, their events and charges, and the deliverables are read (services write them),
+with an action to run the monthly billing for a month and downloads of the files."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+
+from ..models import (
+    Deliverable,
+    SocialPostTemplate,
+    SpecialHours,
+    Subscription,
+    SubscriptionCharge,
+    SubscriptionEvent,
+    SubscriptionPlan,
+)
+from ..services import billing
+from ..services.deliverables import content_type_of
+
+
+@admin.register(SubscriptionPlan)
+class SubscriptionPlanAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "code",
+        "pack",
+        "price_cents",
+        "minimum_commitment_months",
+        "notice_days",
+        "is_active",
+    ]
+    list_filter = ["pack", "is_active"]
+    search_fields = ["name", "code"]
+    prepopulated_fields = {"code": ["name"]}
+
+
+class SubscriptionEventInline(StatusEventInline):
+    model = SubscriptionEvent
+
+
+class SubscriptionChargeInline(admin.TabularInline):
+    model = SubscriptionCharge
+    extra = 0
+    can_delete = False
+    fields = [
+        "kind",
+        "period_start",
+        "period_end",
+        "amount_excl_vat_cents",
+        "vat_rate_bp",
+        "reference",
+        "invoice",
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class BillMonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month to bill"),
+        help_text=_("Any day of the month, e.g. 2027-01-01."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(ReadOnlyModelAdmin):
+    list_display = [
+        "store",
+        "plan",
+        "status",
+        "started_on",
+        "commitment_ends_on",
+        "ends_on",
+        "next_plan",
+    ]
+    list_filter = ["status", "plan__pack", "plan"]
+    search_fields = ["store__name", "store__slug", "plan__name"]
+    list_select_related = ["store", "plan", "next_plan"]
+    date_hierarchy = "started_on"
+    exclude = ["feed_token"]
+    inlines = [SubscriptionChargeInline, SubscriptionEventInline]
+    actions = ["bill_month"]
+
+    @admin.action(description=_("Run the monthly billing for a month…"))
+    def bill_month(self, request, queryset):
+        form = BillMonthForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"month": timezone.localdate().replace(day=1)},
+        )
+        if form.is_valid():
+            report = billing.run_billing(period=form.cleaned_data["month"], actor=request.user)
+            messages.success(
+                request,
+                _("%(month)s: %(billed)d subscription(s) billed, %(failed)d failed.")
+                % {
+                    "month": report.period.strftime("%m/%Y"),
+                    "billed": len(report.billed),
+                    "failed": len(report.failed),
+                },
+            )
+            for subscription_id, error in report.failed.items():
+                messages.warning(request, f"#{subscription_id}: {error}")
+            return None
+        return TemplateResponse(
+            request,
+            "admin/marketing_hub/subscription_bill_month.html",
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "form": form,
+                "subscriptions": queryset,
+                "title": _("Run the monthly billing"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+
+@admin.register(SubscriptionCharge)
+class SubscriptionChargeAdmin(ReadOnlyModelAdmin):
+    list_display = [
+        "reference",
+        "subscription",
+        "kind",
+        "period_start",
+        "amount_excl_vat_cents",
+        "invoice",
+    ]
+    list_filter = ["kind", "period_start"]
+    search_fields = ["reference", "subscription__store__name"]
+    list_select_related = ["subscription__store", "subscription__plan", "invoice"]
+
+
+@admin.register(SocialPostTemplate)
+class SocialPostTemplateAdmin(admin.ModelAdmin):
+    list_display = ["month", "day", "title"]
+    list_filter = ["month"]
+    search_fields = ["title", "text"]
+    fieldsets = [
+        (None, {"fields": ["month", "day", "title", "image"]}),
+        (
+            None,
+            {
+                "fields": ["text"],
+                "description": _(
+                    "Placeholders filled for each store: {store}, {city}, {product}, {price}, "
+                    "{offer}, {network}."
+                ),
+            },
+        ),
+    ]
+
+
+@admin.register(Deliverable)
+class DeliverableAdmin(ReadOnlyModelAdmin):
+    list_display = ["store", "kind", "period_start", "generated_at", "download_link"]
+    list_filter = ["kind", "period_start"]
+    search_fields = ["store__name", "store__slug"]
+    list_select_related = ["store"]
+    exclude = ["file", "extra_file"]
+    readonly_fields = ["download_link"]
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/download/<str:which>/",
+                wrap(self.download_view),
+                name="marketing_hub_deliverable_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    @admin.display(description=_("Download"))
+    def download_link(self, deliverable: Deliverable) -> str:
+        links = [
+            format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:marketing_hub_deliverable_download", args=[deliverable.pk, which]),
+                label,
+            )
+            for which, label, field in (
+                ("file", _("File"), deliverable.file),
+                ("csv", "CSV", deliverable.extra_file),
+            )
+            if field
+        ]
+        return format_html(" · ".join(["{}"] * len(links)), *links) if links else "—"
+
+    def download_view(self, request, pk: int, which: str):
+        deliverable = get_object_or_404(Deliverable, pk=pk)
+        field = deliverable.extra_file if which == "csv" else deliverable.file
+        if not field:
+            raise Http404
+        name = field.name.rsplit("/", 1)[-1]
+        return FileResponse(
+            field.open("rb"), as_attachment=True, filename=name, content_type=content_type_of(name)
+        )
+
+
+@admin.register(SpecialHours)
+class SpecialHoursAdmin(admin.ModelAdmin):
+    list_display = ["store", "day", "closed", "opens", "closes", "note"]
+    list_filter = ["closed"]
+    search_fields = ["store__name"]
+    date_hierarchy = "day"
+    autocomplete_fields = ["store"]

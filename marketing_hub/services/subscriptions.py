@@ -21,6 +21,7 @@ The rules, as a franchisee reads them in the plans' terms:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import IntegrityError, transaction
@@ -68,7 +69,7 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _day(value: date) -> str:
+def format_day(value: date) -> str:
     return date_format(value, "SHORT_DATE_FORMAT")
 
 
@@ -140,7 +141,7 @@ def pause_subscription(
         if in_commitment(row, today=today):
             raise CommitmentForbids(
                 _("This plan can't be paused during its commitment, which ends on %(day)s.")
-                % {"day": _day(row.commitment_ends_on)},
+                % {"day": format_day(row.commitment_ends_on)},
                 commitment_ends_on=row.commitment_ends_on,
             )
 
@@ -290,7 +291,7 @@ def change_plan(
         ) % {
             "new": plan.name,
             "old": current.name,
-            "day": _day(today),
+            "day": format_day(today),
             "days": proration.days,
             "charge": _euros(proration.charge_cents),
             "credit": _euros(proration.credit_cents),
@@ -347,7 +348,7 @@ def _schedule_downgrade(
                 "You can't move to a cheaper plan during the commitment, which ends on %(day)s. "
                 "You may move to a plan at the same price or dearer."
             )
-            % {"day": _day(row.commitment_ends_on)},
+            % {"day": format_day(row.commitment_ends_on)},
             commitment_ends_on=row.commitment_ends_on,
         )
     row.next_plan = plan
@@ -375,3 +376,82 @@ def rotate_feed_secret(*, subscription: Subscription, actor: Actor) -> str:
         store_id=subscription.store_id,
     )
     return secret
+
+
+# What an action will do, for the confirmation pages and the API's previews
+
+
+def preview_action(*, subscription: Subscription, action: str, today: date | None = None) -> str:
+    """The sentence a confirmation page shows before `action` (pause, resume, cancel,
+    change), or the rule that will refuse it."""
+    today = _today(today)
+    plan = subscription.plan
+    if action == "pause":
+        if in_commitment(subscription, today=today):
+            return _("This plan can't be paused during its commitment, which ends on %(day)s.") % {
+                "day": format_day(subscription.commitment_ends_on)
+            }
+        return _(
+            "The pack stops from next month and is not billed while paused; this month, "
+            "already billed, is not refunded."
+        )
+    if action == "resume":
+        return _("The pack runs again at once; the rest of this month is billed if it was not.")
+    if action == "cancel":
+        if subscription.status == S.PAUSED:
+            return _("The pack ends today.")
+        end = today + timedelta(days=plan.notice_days)
+        if subscription.commitment_ends_on and subscription.commitment_ends_on > end:
+            return _(
+                "Your commitment runs until %(day)s: the pack ends then, and is billed until then."
+            ) % {"day": format_day(subscription.commitment_ends_on)}
+        return _("With the plan's %(days)d days' notice, the pack ends on %(day)s.") % {
+            "days": plan.notice_days,
+            "day": format_day(end),
+        }
+    return _(
+        "A dearer plan starts today: you pay the new plan's remaining days of the month, less "
+        "the unused days of this one. A cheaper plan starts on the 1st of next month, once the "
+        "commitment is over."
+    )
+
+
+@dataclass(frozen=True)
+class ChangePreview:
+    plan: SubscriptionPlan
+    when: date | None  # None: refused now
+    net_cents: int
+    refusal: str = ""
+
+
+def change_previews(
+    *, subscription: Subscription, today: date | None = None
+) -> list[ChangePreview]:
+    """For each other plan of the pack: when the change would start and what it would cost."""
+    today = _today(today)
+    current = subscription.plan
+    previews = []
+    others = SubscriptionPlan.objects.filter(is_active=True, pack=current.pack).exclude(
+        pk=current.pk
+    )
+    for plan in others.order_by("price_cents"):
+        if plan.price_cents >= current.price_cents:
+            proration = prorate(
+                old_price_cents=current.price_cents, new_price_cents=plan.price_cents, day=today
+            )
+            previews.append(ChangePreview(plan=plan, when=today, net_cents=proration.net_cents))
+        elif in_commitment(subscription, today=today):
+            previews.append(
+                ChangePreview(
+                    plan=plan,
+                    when=None,
+                    net_cents=0,
+                    refusal=_("Not during the commitment (until %(day)s).")
+                    % {"day": format_day(subscription.commitment_ends_on)},
+                )
+            )
+        else:
+            previews.append(
+                ChangePreview(plan=plan, when=next_month(month_start(today)), net_cents=0)
+            )
+    return previews
