@@ -391,6 +391,12 @@ OUTBOX_TASK_TIME_BUDGET_SECONDS = env.float("OUTBOX_TASK_TIME_BUDGET_SECONDS", d
 # Webhook URLs may point to private addresses (localhost, LAN) only in the embedded profile.
 WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=DEBUG)
 
+# Marketing hub, catalogue and proofs (part M1): what HQ's designer files and the stores'
+# images may weigh, and how large a proof's page preview is drawn (longer side, pixels).
+MARKETING_ARTWORK_MAX_BYTES = env.int("MARKETING_ARTWORK_MAX_BYTES", default=50 * 1024 * 1024)
+MARKETING_IMAGE_MAX_BYTES = env.int("MARKETING_IMAGE_MAX_BYTES", default=5 * 1024 * 1024)
+MARKETING_PREVIEW_MAX_PX = env.int("MARKETING_PREVIEW_MAX_PX", default=1200)
+
 # Security: strict by default outside DEBUG; every value can be set from the environment.
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=True) else None

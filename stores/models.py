@@ -67,6 +67,10 @@ class Store(models.Model):
 
     # Opening hours: {"mon": [["09:00", "19:00"]], ..., "sun": []}; several ranges a day allowed.
     opening_hours = models.JSONField(_("opening hours"), default=dict, blank=True)
+    # The store's own images, printed on its personalised marketing (marketing_hub's proofs):
+    # PNG or JPEG, checked by stores.services.images (a real image, within a size limit).
+    logo = models.ImageField(_("logo"), upload_to="stores/logos/", blank=True)
+    photo = models.ImageField(_("photo"), upload_to="stores/photos/", blank=True)
     offers_click_collect = models.BooleanField(_("click & collect"), default=True)
     offers_ship_from_store = models.BooleanField(_("ship from store"), default=True)
     offers_reserve_collect = models.BooleanField(_("reserve & collect"), default=True)
