@@ -270,12 +270,15 @@ def _proof_values(store: Store, item: MarketingItem, spec: dict) -> dict[str, An
     if artwork is None:
         return values
     fields = {field.key: field for field in artwork.fields.all() if field.editable}
-    if spec.get("product") and "product" in fields:
+    if "product" in fields:
+        # The spec's `product: true` asks for a product the store sells at a reduced price
+        # (printed with its 30-day lowest price); otherwise one at its usual price.
         choices = product_choices(store=store)
         reduced = [choice for choice in choices if choice.reduction is not None]
-        choice = (reduced or choices or [None])[0]
-        if choice is not None:
-            values["product"] = {"sku": choice.sku, "reduced": choice.reduction is not None}
+        usual = [choice for choice in choices if choice.reduction is None]
+        ranked = (reduced + usual) if spec.get("product") else (usual + reduced)
+        if ranked:
+            values["product"] = {"sku": ranked[0].sku, "reduced": ranked[0].reduction is not None}
     if spec.get("message") and "message" in fields:
         values["message"] = spec["message"]
     return values
@@ -286,7 +289,8 @@ def _orders(rows: list[dict], *, items: dict[str, MarketingItem], hq: User, toda
         store.slug: store for store in Store.objects.filter(slug__in={r["store"] for r in rows})
     }
     reviewed = 0
-    for spec in rows:
+    # A store has one cart: the lines left in it are added last, after the orders placed.
+    for spec in sorted(rows, key=lambda row: row["state"] == MO.CART):
         store = stores.get(spec["store"])
         if store is None:
             continue
