@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -24,12 +25,13 @@ from network_marketplace.models import User
 
 from .. import fonts
 from ..artwork.pdf import ArtworkRefused, PageBoxes, read_pdf
-from ..artwork.stamping import parse_colour
+from ..artwork.stamping import parse_colour, render_previews
 from ..models import Artwork, ArtworkField, MarketingItem
 
 __all__ = [
     "ArtworkRefused",
     "FieldRefused",
+    "artwork_page_png",
     "check_field",
     "inspect_artwork_pdf",
     "page_boxes",
@@ -246,3 +248,20 @@ def _copy_fields(previous: Artwork, artwork: Artwork, pages: list[PageBoxes]) ->
     if errors:
         raise FieldRefused(errors)
     ArtworkField.objects.bulk_create(copies)
+
+
+def artwork_page_png(artwork: Artwork, page: int) -> bytes | None:
+    """The PNG of page `page` (from 1) of the designer's artwork, before any field is stamped
+    (made once per artwork file and kept under private/); None when there is no such page."""
+    if not 1 <= page <= artwork.page_count:
+        return None
+    name = f"private/marketing/artwork/previews/{artwork.pdf_sha256}-p{page}.png"
+    if not default_storage.exists(name):
+        with artwork.pdf.open("rb") as file:
+            images = render_previews(file.read(), max_px=settings.MARKETING_PREVIEW_MAX_PX)
+        for number, image in enumerate(images, start=1):
+            target = f"private/marketing/artwork/previews/{artwork.pdf_sha256}-p{number}.png"
+            if not default_storage.exists(target):
+                default_storage.save(target, ContentFile(image))
+    with default_storage.open(name, "rb") as file:
+        return bytes(file.read())
