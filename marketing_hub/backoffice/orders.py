@@ -61,11 +61,12 @@ def _back(request: HttpRequest, store: Store) -> HttpResponse:
     return redirect("backoffice:marketing-cart", slug=store.slug)
 
 
-def _int(value: str | None) -> int | None:
+def _int(value: object) -> int:
+    """A posted id or quantity, 0 when it is not a number (nothing matches it)."""
     try:
-        return int(value or "")
+        return int(str(value or ""))
     except ValueError:
-        return None
+        return 0
 
 
 # The cart
@@ -107,7 +108,7 @@ def cart_add(request: HttpRequest, store: Store) -> HttpResponse:
             return _back(request, store)
     quantity = _int(request.POST.get("quantity"))
     options = {
-        key.removeprefix("option_"): value
+        key.removeprefix("option_"): str(value)
         for key, value in request.POST.items()
         if key.startswith("option_")
     }
@@ -115,7 +116,7 @@ def cart_add(request: HttpRequest, store: Store) -> HttpResponse:
         order_service.add_to_cart(
             store=store,
             item=item,
-            quantity=quantity or 0,
+            quantity=quantity,
             proof=proof,
             options=options,
             actor=request.user,
@@ -141,7 +142,7 @@ def cart_line(request: HttpRequest, store: Store, pk: int) -> HttpResponse:
             messages.success(request, _("The line was removed."))
         else:
             order_service.update_cart_line(
-                line=line, quantity=_int(request.POST.get("quantity")) or 0, actor=request.user
+                line=line, quantity=_int(request.POST.get("quantity")), actor=request.user
             )
             messages.success(request, _("The quantity was changed."))
     except DomainError as exc:

@@ -19,6 +19,8 @@ from .orders import (
     MarketingOrderEvent,
     MarketingOrderLine,
     MarketingOrderNumberSeries,
+    OrderInReview,
+    SupplierLine,
 )
 from .subscriptions import (
     Deliverable,
@@ -46,6 +48,7 @@ __all__ = [
     "MarketingOrderEvent",
     "MarketingOrderLine",
     "MarketingOrderNumberSeries",
+    "OrderInReview",
     "PriceTier",
     "Proof",
     "SocialPostTemplate",
@@ -55,4 +58,5 @@ __all__ = [
     "SubscriptionEvent",
     "SubscriptionPlan",
     "Supplier",
+    "SupplierLine",
 ]

@@ -17,7 +17,10 @@ class Budget(models.Model):
         QUARTER = "quarter", _("Quarter")
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.PROTECT, related_name="marketing_budgets"
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="marketing_budgets",
+        verbose_name=_("store"),
     )
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
     starts_on = models.DateField(_("starts on"))
@@ -116,8 +119,12 @@ class CoFundingRule(models.Model):
 class CoFundingUsage(models.Model):
     """What HQ has co-funded for one store under one rule in one period: the cap's counter."""
 
-    rule = models.ForeignKey(CoFundingRule, on_delete=models.CASCADE, related_name="usages")
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(
+        CoFundingRule, on_delete=models.CASCADE, related_name="usages", verbose_name=_("rule")
+    )
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.CASCADE, related_name="+", verbose_name=_("store")
+    )
     period_start = models.DateField()
     cap_cents = models.BigIntegerField()
     used_cents = models.BigIntegerField(default=0)

@@ -27,7 +27,10 @@ class MarketingOrder(models.Model):
         REJECTED = "rejected", _("Rejected")
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.PROTECT, related_name="marketing_orders"
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="marketing_orders",
+        verbose_name=_("store"),
     )
     number = models.CharField(_("number"), max_length=30, unique=True, null=True, blank=True)
     status = models.CharField(
@@ -182,3 +185,21 @@ class MarketingOrderNumberSeries(models.Model):
 
     def __str__(self) -> str:
         return f"MK-{self.year} · {self.last_number}"
+
+
+class OrderInReview(MarketingOrder):
+    """HQ's review queue in the admin: the orders waiting for HQ, deadline first."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("order to review")
+        verbose_name_plural = _("review queue")
+
+
+class SupplierLine(MarketingOrderLine):
+    """The suppliers' lines in the admin: approved lines and their production and shipping."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("supplier line")
+        verbose_name_plural = _("supplier lines")

@@ -131,11 +131,10 @@ def approve_order(*, order: MarketingOrder, actor: Actor, reason: str = "") -> M
         lines = list(order.lines.filter(status=ML.PENDING).order_by("pk"))
         for line in lines:
             transition(MARKETING_LINE_LIFECYCLE, line, ML.APPROVED, actor=actor)
-            label = f"{order.number} · {line.item_name} x {line.quantity}"
             invoice = charge_store(
                 store=order.store,
                 reference=f"mkline:{line.pk}",
-                label=label,
+                label=order.number or "",
                 lines=[
                     ChargeLine(
                         label=f"{line.item_reference} {line.item_name} x {line.quantity}",

@@ -13,7 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -33,6 +35,12 @@ from ..models import (
     MarketingOrderNumberSeries,
     PriceTier,
     Proof,
+)
+from ..selectors.catalogue import (
+    QuantityNotInTiers,
+    current_artwork,
+    orderable_items,
+    tier_for,
 )
 from ..states import MARKETING_LINE_LIFECYCLE, MARKETING_ORDER_LIFECYCLE
 from . import approval
@@ -70,32 +78,22 @@ class OrderNotAllowed(DomainError):
     http_status = 409
 
 
+def _user(actor: Actor) -> Any:
+    """The user behind `actor`, None for an API key or a job."""
+    return actor if isinstance(actor, get_user_model()) else None
+
+
 # What a store may order
 
 
 def may_order(*, store: Store, item: MarketingItem, on: date | None = None) -> bool:
-    """HQ's "who may order it" and the item's ordering window."""
-    on = on or timezone.localdate()
-    if not item.is_active or item.kind == MarketingItem.Kind.DIGITAL_PACK:
+    """HQ's "who may order it" and the item's ordering window (the catalogue's rule); digital
+    packs are subscribed to, not ordered."""
+    if item.kind == MarketingItem.Kind.DIGITAL_PACK:
         return False
-    if item.orderable_from and on < item.orderable_from:
-        return False
-    if item.orderable_until and on > item.orderable_until:
-        return False
-    if store.kind == Store.Kind.FRANCHISE and item.for_franchises:
-        return True
-    if store.kind == Store.Kind.BRANCH and item.for_branches:
-        return True
-    return item.for_stores.filter(pk=store.pk).exists()
-
-
-def tier_for(item: MarketingItem, quantity: int) -> PriceTier | None:
-    """The price tier of exactly `quantity` (quantities outside the tiers can't be ordered)."""
-    return item.tiers.filter(quantity=quantity).first()
-
-
-def current_artwork(item: MarketingItem) -> Artwork | None:
-    return item.artworks.filter(is_current=True).first()
+    return MarketingItem.objects.filter(
+        pk__in=orderable_items(store=store, today=on).values("pk"), pk=item.pk
+    ).exists()
 
 
 def _validated(
@@ -113,12 +111,11 @@ def _validated(
             _("%(item)s can't be ordered by this store now.") % {"item": item.name},
             fields={"item": [_("This item can't be ordered by this store now.")]},
         )
-    tier = tier_for(item, quantity)
-    if tier is None:
-        quantities = ", ".join(str(q) for q in item.tiers.values_list("quantity", flat=True))
-        errors["quantity"] = [
-            _("Choose one of the quantities offered: %(quantities)s.") % {"quantities": quantities}
-        ]
+    tier: PriceTier | None = None
+    try:
+        tier = tier_for(item, quantity)
+    except QuantityNotInTiers as exc:
+        errors["quantity"] = [exc.message]
     chosen: dict[str, str] = {}
     given = {str(k): str(v) for k, v in (options or {}).items() if str(v).strip()}
     for name, values in (item.options or {}).items():
@@ -157,7 +154,7 @@ def open_cart(*, store: Store, actor: Actor) -> MarketingOrder:
     cart = MarketingOrder.objects.filter(store=store, status=MO.CART, is_cart=True).first()
     if cart is not None:
         return cart
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = _user(actor)
     try:
         with transaction.atomic():
             return MarketingOrder.objects.create(store=store, created_by=user)
@@ -245,7 +242,7 @@ def draft_order(
             errors.update({f"lines.{index}.{name}": msgs for name, msgs in exc.fields.items()})
     if errors:
         raise CartLineRefused(_("Some lines can't be ordered: check the fields."), fields=errors)
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = _user(actor)
     with transaction.atomic():
         order = MarketingOrder.objects.create(
             store=store, is_cart=False, created_by=user, note=note[:500]
@@ -489,8 +486,7 @@ def place_order(*, order: MarketingOrder, actor: Actor) -> MarketingOrder:
                 "hq_share_cents": sum(line.hq_share_cents for line in lines),
                 "store_share_cents": store_share,
                 "vat_cents": sum(vat_of(ln.store_share_cents, ln.vat_rate_bp) for ln in lines),
-                "created_by": order.created_by
-                or (actor if getattr(actor, "is_authenticated", False) else None),
+                "created_by": order.created_by or _user(actor),
             },
         ).row
         return approval.route_placed_order(order=order, actor=actor)

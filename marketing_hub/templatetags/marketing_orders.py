@@ -32,3 +32,10 @@ def marketing_badge(status: str) -> str:
 def marketing_status_label(status: str) -> str:
     """The label of a marketing order's status code (events store codes)."""
     return str(dict(MarketingOrder.Status.choices).get(status, status))
+
+
+@register.filter
+def marketing_euros(cents: int | None) -> str:
+    """Cents as euros, French style (for the admin, which has no `euros` filter loaded)."""
+    cents = cents or 0
+    return f"{cents / 100:,.2f}\u00a0€".replace(",", "\u202f").replace(".", ",")
