@@ -370,6 +370,9 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 3 * 60 * 60 - 300},
     },
 }
+# Marketing hub, digital packs (part M3): threads the monthly billing job bills in (each its own
+# database connection; bench/README.md has the figures).
+MARKETING_BILLING_WORKERS = env.int("MARKETING_BILLING_WORKERS", default=4)
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
 

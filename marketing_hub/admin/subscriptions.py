@@ -4,10 +4,13 @@ with an action to run the monthly billing for a month and downloads of the files
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.http import FileResponse, Http404
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -64,10 +67,10 @@ class SubscriptionChargeInline(admin.TabularInline):
         "invoice",
     ]
 
-    def get_readonly_fields(self, request, obj=None):
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.fields
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
@@ -99,7 +102,9 @@ class SubscriptionAdmin(ReadOnlyModelAdmin):
     actions = ["bill_month"]
 
     @admin.action(description=_("Run the monthly billing for a month…"))
-    def bill_month(self, request, queryset):
+    def bill_month(
+        self, request: HttpRequest, queryset: QuerySet[Subscription]
+    ) -> HttpResponse | None:
         form = BillMonthForm(
             request.POST if "apply" in request.POST else None,
             initial={"month": timezone.localdate().replace(day=1)},
@@ -176,7 +181,7 @@ class DeliverableAdmin(ReadOnlyModelAdmin):
     exclude = ["file", "extra_file"]
     readonly_fields = ["download_link"]
 
-    def get_urls(self):
+    def get_urls(self) -> list[Any]:
         wrap = self.admin_site.admin_view
         return [
             path(
@@ -203,10 +208,10 @@ class DeliverableAdmin(ReadOnlyModelAdmin):
         ]
         return format_html(" · ".join(["{}"] * len(links)), *links) if links else "—"
 
-    def download_view(self, request, pk: int, which: str):
+    def download_view(self, request: HttpRequest, pk: int, which: str) -> FileResponse:
         deliverable = get_object_or_404(Deliverable, pk=pk)
         field = deliverable.extra_file if which == "csv" else deliverable.file
-        if not field:
+        if not field or not field.name:
             raise Http404
         name = field.name.rsplit("/", 1)[-1]
         return FileResponse(

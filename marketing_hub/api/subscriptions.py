@@ -11,8 +11,10 @@ Refusals (commitment, plan withdrawn, already subscribed) come back in the API's
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
@@ -20,6 +22,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
+from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
@@ -146,7 +149,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     lookup_field = "code"
     filter_backends = []
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[SubscriptionPlan]:
         return offered_plans()
 
 
@@ -163,7 +166,7 @@ class SubscriptionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
     serializer_class = SubscriptionSerializer
     filter_backends = []
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Subscription]:
         queryset = subscriptions_visible_to(self.request.user).order_by("-started_on", "-pk")
         if store := self.request.query_params.get("store"):
             queryset = queryset.filter(store__slug=store)
@@ -194,7 +197,7 @@ class SubscriptionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         request=SubscribeSerializer,
         responses={201: SubscriptionSerializer, **WRITE_ERRORS},
     )
-    def create(self, request, *args, **kwargs):
+    def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         payload = SubscribeSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         store = self._store_for(payload.validated_data.get("store"))
@@ -210,7 +213,9 @@ class SubscriptionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
             )
         return Response(data, status=status.HTTP_201_CREATED)
 
-    def _act(self, request, service, **kwargs) -> Response:
+    def _act(
+        self, request: Request, service: Callable[..., Subscription], **kwargs: Any
+    ) -> Response:
         subscription = self.get_object()
         self._check(subscription.store)
         done = service(subscription=subscription, actor=request.user, **kwargs)
@@ -222,7 +227,7 @@ class SubscriptionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         responses={200: SubscriptionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def pause(self, request, pk=None):
+    def pause(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, services.pause_subscription)
 
     @extend_schema(
@@ -231,7 +236,7 @@ class SubscriptionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         responses={200: SubscriptionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def resume(self, request, pk=None):
+    def resume(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, services.resume_subscription)
 
     @extend_schema(
@@ -240,7 +245,7 @@ class SubscriptionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         responses={200: SubscriptionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def cancel(self, request, pk=None):
+    def cancel(self, request: Request, pk: str | None = None) -> Response:
         return self._act(request, services.cancel_subscription)
 
     @extend_schema(
@@ -250,7 +255,7 @@ class SubscriptionViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet
         responses={200: SubscriptionSerializer, **WRITE_ERRORS},
     )
     @action(detail=True, methods=["post"])
-    def change(self, request, pk=None):
+    def change(self, request: Request, pk: str | None = None) -> Response:
         payload = ChangePlanSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         return self._act(request, services.change_plan, plan=payload.validated_data["plan"])
@@ -267,7 +272,7 @@ class DeliverableViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DeliverableSerializer
     filter_backends = []
 
-    def get_queryset(self):
+    def get_queryset(self) -> QuerySet[Deliverable]:
         queryset = deliverables_visible_to(self.request.user).order_by("-period_start", "kind")
         if store := self.request.query_params.get("store"):
             queryset = queryset.filter(store__slug=store)
@@ -280,7 +285,7 @@ class DeliverableViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: OpenApiResponse(OpenApiTypes.BINARY), **ERRORS},
     )
     @action(detail=True, methods=["get"], url_name="download")
-    def download(self, request, pk=None):
+    def download(self, request: Request, pk: str | None = None) -> Any:
         deliverable = self.get_object()
         field = (
             deliverable.extra_file

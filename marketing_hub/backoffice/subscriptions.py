@@ -10,6 +10,7 @@ Everyone of the store sees and downloads; owners, managers and HQ act (else 404)
 from __future__ import annotations
 
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -49,12 +50,12 @@ class SpecialHoursForm(forms.ModelForm):
             "closes": forms.TimeInput(attrs={"type": "time"}),
         }
 
-    def __init__(self, *args, store: Store, **kwargs) -> None:
+    def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.store = store
 
-    def clean(self) -> dict:
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         if not data.get("closed") and not (data.get("opens") and data.get("closes")):
             raise forms.ValidationError(
                 gettext_lazy("Give the opening and closing times, or tick “closed all day”.")
@@ -72,9 +73,10 @@ class ChangePlanForm(forms.Form):
         queryset=SubscriptionPlan.objects.none(), label=gettext_lazy("New plan")
     )
 
-    def __init__(self, *args, subscription: Subscription, **kwargs) -> None:
+    def __init__(self, *args: Any, subscription: Subscription, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].queryset = (
+        field = cast(forms.ModelChoiceField, self.fields["plan"])
+        field.queryset = (
             offered_plans().filter(pack=subscription.plan.pack).exclude(pk=subscription.plan_id)
         )
         self.fields["plan"].error_messages["invalid_choice"] = gettext_lazy(
@@ -190,6 +192,7 @@ def subscription_action(
     )
     today = timezone.localdate()
     form = ChangePlanForm(request.POST or None, subscription=subscription)
+    refusal = ""
     if request.method == "POST" and (action != "change" or form.is_valid()):
         try:
             if action == "pause":
@@ -220,7 +223,7 @@ def subscription_action(
                     messages.success(request, _("You moved to “%(plan)s”.") % {"plan": plan.name})
             return redirect("backoffice:marketing-subscriptions", slug=store.slug)
         except DomainError as error:
-            form.add_error(None, error.message)
+            refusal = error.message
     preview = services.preview_action(subscription=subscription, action=action, today=today)
     return render(
         request,
@@ -231,12 +234,13 @@ def subscription_action(
             "subscription": subscription,
             "plan": subscription.plan,
             "form": form,
+            "refusal": refusal,
             "preview": preview,
             "prorations": services.change_previews(subscription=subscription, today=today)
             if action == "change"
             else [],
         },
-        status=400 if form.errors else 200,
+        status=400 if refusal or (request.method == "POST" and form.errors) else 200,
     )
 
 
@@ -274,12 +278,13 @@ def download(request: HttpRequest, store: Store, deliverable_id: int) -> HttpRes
     """A deliverable of this store (another store's: 404); `?format=csv` the second format."""
     deliverable = get_object_or_404(Deliverable.objects.filter(store=store), pk=deliverable_id)
     field = deliverable.extra_file if request.GET.get("format") == "csv" else deliverable.file
-    if not field:
+    if not field or not field.name:
         raise Http404
     name = field.name.rsplit("/", 1)[-1]
-    return FileResponse(
+    response: Any = FileResponse(
         field.open("rb"), as_attachment=True, filename=name, content_type=content_type_of(name)
     )
+    return response
 
 
 @backoffice_store

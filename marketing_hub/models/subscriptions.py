@@ -64,10 +64,16 @@ class Subscription(models.Model):
         ENDED = "ended", _("Ended")
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.PROTECT, related_name="marketing_subscriptions"
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="marketing_subscriptions",
+        verbose_name=_("store"),
     )
     plan = models.ForeignKey(
-        SubscriptionPlan, on_delete=models.PROTECT, related_name="subscriptions"
+        SubscriptionPlan,
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+        verbose_name=_("plan"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE
@@ -90,7 +96,12 @@ class Subscription(models.Model):
     # shown once, to the store, when made): a leaked database does not leak the feeds.
     feed_token = models.CharField(max_length=64, unique=True, default=_feed_token)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("subscribed by"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -127,14 +138,19 @@ class SubscriptionCharge(models.Model):
         PRORATION = "proration", _("Plan change (prorated)")
 
     subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="charges")
-    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.PERIOD)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERIOD)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     amount_excl_vat_cents = models.BigIntegerField(_("amount excl. VAT (cents)"))
     vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
-    reference = models.CharField(max_length=80, unique=True)
+    reference = models.CharField(_("reference"), max_length=80, unique=True)
     invoice = models.ForeignKey(
-        "payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "payments.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invoice"),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -69,8 +69,8 @@ def _today(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def format_day(value: date) -> str:
-    return date_format(value, "SHORT_DATE_FORMAT")
+def format_day(value: date | None) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT") if value is not None else "—"
 
 
 def _euros(cents: int) -> str:

@@ -8,6 +8,7 @@ import logging
 from datetime import date
 
 from celery import shared_task
+from django.conf import settings
 
 from ..services import billing, deliverables, subscriptions
 
@@ -18,7 +19,10 @@ logger = logging.getLogger(__name__)
 def bill_subscriptions(period: str | None = None) -> int:
     """On the 1st (and hourly after, to catch up): bill each live subscription for the month
     once. `period`: "YYYY-MM-DD" of a day in the month to bill (default: this month)."""
-    report = billing.run_billing(period=date.fromisoformat(period) if period else None)
+    report = billing.run_billing(
+        period=date.fromisoformat(period) if period else None,
+        workers=settings.MARKETING_BILLING_WORKERS,
+    )
     # After billing: a subscription ending this month is billed up to its end day first.
     subscriptions.end_due_subscriptions()
     if report.billed or report.failed:

@@ -37,7 +37,7 @@ def april_charges() -> list[tuple[int, int]]:
     )
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the job bills in threads, each its own connection
 def test_the_monthly_job_run_twice_bills_each_live_subscription_once(plans):
     stores = [StoreFactory() for _ in range(4)]
     active = subscribed(stores[0], plans.gbp_basic, on=MARCH)

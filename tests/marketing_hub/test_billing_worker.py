@@ -9,6 +9,7 @@ import threading
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import connections, transaction
 
 from marketing_hub.models import Subscription, SubscriptionCharge
@@ -44,9 +45,12 @@ def test_a_worker_killed_in_the_middle_of_the_billing_bills_each_subscription_on
         open_account(store)
         book_sale(store, gross=10_000, commission=1_000)  # owed 8 800
         subscriptions.append(subscribed(store, plan, on=MARCH))
-    # And the 31st subscription's row held by another transaction: the job will block there,
-    # after the first 30 committed
+    # And the 31st subscription's row held by another transaction: the job's thread that bills
+    # it blocks there, the job's other threads (disjoint shares) bill theirs
     stuck = subscriptions[30]
+    workers = settings.MARKETING_BILLING_WORKERS
+    share = subscriptions[30 % workers :: workers]
+    left_behind = share[share.index(stuck) :]
     locked, release = threading.Event(), threading.Event()
 
     def hold_the_row():
@@ -68,6 +72,10 @@ def test_a_worker_killed_in_the_middle_of_the_billing_bills_each_subscription_on
     try:
         bill_subscriptions.delay("2026-04-01")
         wait_for(blocked_on_a_lock, message="the worker to block on the 31st subscription")
+        wait_for(
+            lambda: april_charges().count() == STORES - len(left_behind),
+            message="the other threads to bill their shares",
+        )
         billed_before_the_kill = april_charges().count()
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=15)
@@ -76,11 +84,13 @@ def test_a_worker_killed_in_the_middle_of_the_billing_bills_each_subscription_on
         holder.join()
     wait_for(lambda: not backends() - before, message="the dead worker's connections to end")
 
-    # Then what committed is whole: 30 billed, the rest untouched
-    assert billed_before_the_kill == 30
-    assert april_charges().count() == 30
-    assert not april_charges().filter(subscription=stuck).exists()
-    assert JournalEntry.objects.filter(reference__contains=":2026-04.").count() == 30
+    # Then what committed is whole: the others billed, the blocked thread's rest untouched
+    assert billed_before_the_kill == STORES - len(left_behind) > STORES // 2
+    assert april_charges().count() == STORES - len(left_behind)
+    assert not april_charges().filter(subscription__in=left_behind).exists()
+    assert JournalEntry.objects.filter(reference__contains=":2026-04.").count() == (
+        STORES - len(left_behind)
+    )
 
     # When the job runs again in a new worker (beat's next run)
     start_worker()

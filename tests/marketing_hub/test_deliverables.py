@@ -8,6 +8,7 @@ import csv
 import io
 import zipfile
 from datetime import date, time
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -21,6 +22,7 @@ from tests.factories import StockLevelFactory, VariantFactory
 from .subscriptions_fixtures import make_plans, subscribed
 
 pytestmark = pytest.mark.django_db
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 TODAY = date(2026, 12, 6)
 K = Deliverable.Kind
 
@@ -186,6 +188,9 @@ def test_the_social_calendar_personalises_the_months_posts_for_the_store(lyon, p
         "Ardoise Lyon Presqu'île à Lyon vous attend : Sécateur Expert à 34,90 € !"
     )
     assert posts[1]["text"] == "Cette semaine : Râteau bois à 24,50 €."
-    image = Image.open(io.BytesIO(archive.read(posts[0]["image"])))
+    png = archive.read(posts[0]["image"])
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / "marketing-social-post.png").write_bytes(png)  # to look at
+    image = Image.open(io.BytesIO(png))
     assert (image.format, image.size) == ("PNG", (1080, 1080))
     assert archive.read(posts[1]["image"].replace(".png", ".txt")).decode().startswith("Offre")

@@ -86,7 +86,7 @@ def test_a_store_has_one_live_subscription_per_plan(lyon_store, paris_store, pla
 def test_a_plan_no_longer_offered_cannot_be_subscribed(lyon_store):
     withdrawn = make_plan("ancien-pack", "gbp", 1_000, active=False)
 
-    with pytest.raises(PlanNotAvailable, match="no longer offered"):
+    with pytest.raises(PlanNotAvailable, match="n\u2019est plus proposée"):
         subscribe(store=lyon_store, plan=withdrawn, actor="test", today=MARCH_1)
     assert not Subscription.objects.exists()
     assert not JournalEntry.objects.exists()
@@ -95,7 +95,7 @@ def test_a_plan_no_longer_offered_cannot_be_subscribed(lyon_store):
 def test_pausing_during_the_commitment_is_refused_and_changes_nothing(lyon_store, plans):
     subscription = subscribed(lyon_store, plans.gbp_plus, on=MARCH_1)
 
-    with pytest.raises(CommitmentForbids, match="commitment"):
+    with pytest.raises(CommitmentForbids, match="pendant son engagement"):
         pause_subscription(subscription=subscription, actor="test", today=MARCH_10)
 
     subscription.refresh_from_db()
@@ -180,7 +180,7 @@ def test_moving_to_a_dearer_plan_is_prorated_to_the_day(lyon_store, plans):
 def test_moving_to_a_cheaper_plan_during_the_commitment_is_refused(lyon_store, plans):
     subscription = subscribed(lyon_store, plans.gbp_plus, on=MARCH_1)
 
-    with pytest.raises(CommitmentForbids, match="cheaper plan during the commitment"):
+    with pytest.raises(CommitmentForbids, match="moins chère pendant l\u2019engagement"):
         change_plan(subscription=subscription, plan=plans.gbp_basic, actor="test", today=MARCH_10)
 
     subscription.refresh_from_db()
@@ -210,9 +210,9 @@ def test_the_plan_changes_once_a_day_and_within_its_pack(lyon_store, plans):
     change_plan(subscription=subscription, plan=plans.gbp_plus, actor="test", today=MARCH_10)
     premium = make_plan("gbp-premium", "gbp", 9_000)
 
-    with pytest.raises(SubscriptionNotAllowed, match="already changed today"):
+    with pytest.raises(SubscriptionNotAllowed, match="déjà été changée aujourd\u2019hui"):
         change_plan(subscription=subscription, plan=premium, actor="test", today=MARCH_10)
-    with pytest.raises(SubscriptionNotAllowed, match="same pack"):
+    with pytest.raises(SubscriptionNotAllowed, match="même pack"):
         change_plan(
             subscription=subscription, plan=plans.local_ads, actor="test", today=date(2026, 3, 11)
         )

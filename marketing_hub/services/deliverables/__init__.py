@@ -94,14 +94,14 @@ def build(kind: str, *, subscription: Subscription, period: date, today: date) -
     if kind == K.SOCIAL_CALENDAR:
         templates = social.month_templates(period)
         posts = social.personalise(store=store, templates=templates, period=period, rows=rows)
-        source = [
+        calendar = [
             [post.day, post.title, post.text, post.template.pk, post.template.image.name]
             for post in posts
-        ] + [store.name]
+        ]
         return Built(
             filename=f"social-posts-{stem}.zip",
             content=social.calendar_zip(posts, store=store),
-            digest=_digest(source),
+            digest=_digest({"posts": calendar, "store": store.name}),
         )
     raise ValueError(f"Unknown deliverable kind {kind!r}")
 
@@ -139,7 +139,7 @@ def _keep(
         )
         if deliverable.file and deliverable.source_digest == built.digest and not force:
             return None
-        old = [f.name for f in (deliverable.file, deliverable.extra_file) if f]
+        old = [f.name for f in (deliverable.file, deliverable.extra_file) if f and f.name]
         deliverable.subscription = subscription
         deliverable.source_digest = built.digest
         deliverable.generated_at = timezone.now()
@@ -151,7 +151,13 @@ def _keep(
         deliverable.save()
         storage = deliverable.file.storage
         kept = {deliverable.file.name, deliverable.extra_file.name}
-        transaction.on_commit(lambda: [storage.delete(name) for name in old if name not in kept])
+        stale = [name for name in old if name not in kept]
+
+        def delete_stale() -> None:
+            for name in stale:
+                storage.delete(name)
+
+        transaction.on_commit(delete_stale)
     return deliverable
 
 

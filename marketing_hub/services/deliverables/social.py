@@ -17,6 +17,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from stores.models import Store
 
+from ...fonts import DEFAULT_BOLD_FONT, DEFAULT_FONT, FONTS
 from ...models import SocialPostTemplate
 from ..periods import days_in_month
 from .local_ads import InventoryRow
@@ -87,8 +88,9 @@ class _Missing(dict):
         return "{" + key + "}"
 
 
-def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    return ImageFont.load_default(size=size)
+def _font(size: int, *, bold: bool = False) -> ImageFont.FreeTypeFont:
+    """The brand's font (the one the print files embed), so posts speak French: accents, €."""
+    return ImageFont.truetype(str(FONTS[DEFAULT_BOLD_FONT if bold else DEFAULT_FONT].path), size)
 
 
 def post_image(post: Post, *, store: Store) -> bytes:
@@ -97,8 +99,8 @@ def post_image(post: Post, *, store: Store) -> bytes:
     canvas = Image.new("RGB", SIZE, BRAND)
     if post.template.image:
         try:
-            with post.template.image.open("rb") as handle, Image.open(handle) as picture:
-                picture = picture.convert("RGB")
+            with post.template.image.open("rb") as handle, Image.open(handle) as opened:
+                picture = opened.convert("RGB")
                 scale = max(SIZE[0] / picture.width, SIZE[1] / picture.height)
                 resized = picture.resize(
                     (round(picture.width * scale), round(picture.height * scale))
@@ -110,13 +112,13 @@ def post_image(post: Post, *, store: Store) -> bytes:
             pass  # an unreadable image: the brand colour
     draw = ImageDraw.Draw(canvas, "RGBA")
     draw.rectangle((0, 0, SIZE[0], 110), fill=(*BRAND, 230))
-    draw.text((48, 32), store.name, font=_font(44), fill=INK)
-    lines = textwrap.wrap(post.text, width=38)[:8]
+    draw.text((48, 30), store.name, font=_font(44, bold=True), fill=INK)
+    lines = textwrap.wrap(post.text, width=42)[:8]
     band_top = SIZE[1] - 60 - 52 * len(lines) - 80
     draw.rectangle((0, band_top, SIZE[0], SIZE[1]), fill=(0, 0, 0, 170))
-    draw.text((48, band_top + 30), post.title, font=_font(48), fill=INK)
+    draw.text((48, band_top + 30), post.title, font=_font(48, bold=True), fill=INK)
     for number, line in enumerate(lines):
-        draw.text((48, band_top + 100 + 52 * number), line, font=_font(38), fill=INK)
+        draw.text((48, band_top + 100 + 52 * number), line, font=_font(36), fill=INK)
     buffer = io.BytesIO()
     canvas.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
