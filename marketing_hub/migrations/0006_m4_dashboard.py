@@ -7,8 +7,8 @@ class Migration(migrations.Migration):
 
     dependencies = [
         # After the other parts' migrations (the lead renumbers them at merge).
-        ('marketing_hub', '0003_m2_api_drafts'),
-        ('marketing_hub', '0003_m3_subscriptions_deliverables'),
+        ('marketing_hub', '0005_m2_labels'),
+        ('marketing_hub', '0005_m3_subscriptions_deliverables'),
     ]
 
     operations = [
