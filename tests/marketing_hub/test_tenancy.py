@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from marketing_hub import backoffice_urls
 from marketing_hub.api.urls import router as marketing_router
@@ -25,6 +26,7 @@ from marketing_hub.models import (
 )
 from marketing_hub.services.deliverables import generate_deliverables
 from marketing_hub.services.orders import add_to_cart
+from marketing_hub.services.supplier import issue_supplier_api_key
 from tests.api_clients import api_client
 from tests.factories import UserFactory
 
@@ -123,9 +125,16 @@ OBJECT_PAGES: dict[str, tuple[str, Any]] = {
     ),
     "marketing-deliverable": ("get", lambda m: {"deliverable_id": m.deliverable.pk}),
     "marketing-special-hours": ("get", None),
+    "marketing-catalogue": ("get", None),
+    "marketing-item": ("get", lambda m: {"item_id": m.line.item_id}),
+    "marketing-artwork-page": ("get", lambda m: {"item_id": m.line.item_id, "page": 1}),
+    "marketing-proof-page": ("get", lambda m: {"proof_id": m.proof.pk, "page": 1}),
+    "marketing-proof-pdf": ("get", lambda m: {"proof_id": m.proof.pk}),
+    "marketing-store-images": ("get", None),
 }
-# Pages whose own store's object is not the other store's business (HQ's plans, for example).
-NOT_STORE_OBJECTS = {"marketing-subscribe"}
+# Pages whose object is HQ's, not a store's (plans, catalogue items and their templates): only
+# checked on the other store's slug.
+NOT_STORE_OBJECTS = {"marketing-subscribe", "marketing-item", "marketing-artwork-page"}
 
 
 def _pages() -> list[URLPattern]:
@@ -205,13 +214,17 @@ def test_a_stores_lists_never_show_another_stores_marketing(client, hub, lyon_ow
     assert own_file in pages["marketing-subscriptions"]
 
 
-# Every store-scoped route of the marketing API (prefix under /api/v1/): how to find Paris's
-# object. HQ's plans are the network's, not a store's: listed for everyone.
+# Every store-scoped route of the marketing API (prefix under /api/v1/): how to find a store's
+# object there. HQ's plans and catalogue are the network's, not a store's; the suppliers' lines
+# have their own keys (below).
 API_OBJECTS: dict[str, Any] = {
+    "marketing/orders": lambda m: m.order.pk,
+    "marketing/budgets": lambda m: m.budget.pk,
     "marketing/subscriptions": lambda m: m.subscription.pk,
     "marketing/deliverables": lambda m: m.deliverable.pk,
+    r"marketing/stores/(?P<store_slug>[^/.]+)/proofs": lambda m: m.proof.pk,
 }
-API_NOT_STORE_SCOPED = {"marketing/plans"}
+API_NOT_STORE_SCOPED = {"marketing/plans", "marketing/items", "marketing/supplier/lines"}
 
 
 def _api_routes() -> list[tuple[str, str]]:
@@ -230,12 +243,19 @@ def test_a_stores_api_key_gets_a_404_on_another_stores_objects(hub, lyon_key, hq
     if basename is None:
         pytest.fail(f"{prefix} is in the matrix but not an API route any more")
     find = API_OBJECTS[prefix]
-    lyon_api, hq_api = api_client(key=lyon_key), api_client(key=hq_key)
+    nested = "(?P<store_slug>" in prefix
 
-    listed = lyon_api.get(reverse(f"{basename}-list"))
-    theirs = lyon_api.get(reverse(f"{basename}-detail", args=[find(paris)]))
-    ours = lyon_api.get(reverse(f"{basename}-detail", args=[find(lyon)]))
-    by_hq = hq_api.get(reverse(f"{basename}-detail", args=[find(paris)]))
+    def url(kind: str, store_slug: str, pk: int | None = None) -> str:
+        kwargs = {"store_slug": store_slug} if nested else {}
+        if pk is not None:
+            kwargs["pk"] = pk
+        return reverse(f"{basename}-{kind}", kwargs=kwargs)
+
+    lyon_api, hq_api = api_client(key=lyon_key), api_client(key=hq_key)
+    listed = lyon_api.get(url("list", lyon.store.slug))
+    theirs = lyon_api.get(url("detail", lyon.store.slug, find(paris)))
+    ours = lyon_api.get(url("detail", lyon.store.slug, find(lyon)))
+    by_hq = hq_api.get(url("detail", paris.store.slug, find(paris)))
 
     assert listed.status_code == 200
     ids = {row["id"] for row in _rows(listed.json())}
@@ -244,6 +264,8 @@ def test_a_stores_api_key_gets_a_404_on_another_stores_objects(hub, lyon_key, hq
     assert theirs.status_code == 404
     assert ours.status_code == 200
     assert by_hq.status_code == 200
+    if nested:  # the other store's own collection is not found either
+        assert lyon_api.get(url("list", paris.store.slug)).status_code == 404
 
 
 def _rows(body: Any) -> list[dict]:
@@ -285,3 +307,28 @@ def test_a_store_owner_is_not_a_supplier(client, hub, lyon_owner):
     page = client.get(reverse("marketing_supplier:lines"))
 
     assert page.status_code in (403, 404)
+
+
+def test_a_suppliers_api_key_reaches_only_its_own_lines(hub, supplier_x, lyon_key):
+    lyon, paris = hub
+    secret = issue_supplier_api_key(supplier=supplier_x, actor="hq")
+    api = APIClient()
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    before = _state(paris)
+
+    listed = api.get(reverse("marketing-supplier-line-list"))
+    theirs = [
+        api.get(reverse("marketing-supplier-line-detail", args=[paris.line.pk])),
+        api.post(reverse("marketing-supplier-line-produced", args=[paris.line.pk])),
+        api.post(
+            reverse("marketing-supplier-line-shipped", args=[paris.line.pk]),
+            {"carrier": "Colissimo", "tracking_number": "6A123"},
+        ),
+    ]
+    by_a_store = api_client(key=lyon_key).get(reverse("marketing-supplier-line-list"))
+
+    assert listed.status_code == 200
+    assert {row["id"] for row in _rows(listed.json())} == {lyon.line.pk}
+    assert [response.status_code for response in theirs] == [404, 404, 404]
+    assert by_a_store.status_code in (401, 403)
+    assert _state(paris) == before
