@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -30,6 +31,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from network_marketplace.errors import DomainError
+from network_marketplace.idempotency import fingerprint
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import ERRORS
 from stores.models import Store
@@ -226,6 +228,9 @@ class MarketingOrderViewSet(
 
     @extend_schema(
         summary="Create a marketing order with its lines (and place it)",
+        description="Send an `Idempotency-Key` header to retry safely: the same key and body "
+        "answer with the order made the first time (200), another body with 409 "
+        "`idempotency_key_reused`.",
         request=OrderCreateSerializer,
         responses={201: OrderSerializer, 409: CONFLICT, **ERRORS},
     )
@@ -270,12 +275,28 @@ class MarketingOrderViewSet(
                 },
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        key = (request.headers.get("Idempotency-Key") or "").strip()
+        digest = fingerprint(request.data)
+        if len(key) > 100:
+            raise serializers.ValidationError({"Idempotency-Key": ["At most 100 characters."]})
+        if key and (earlier := self._earlier(store, key, digest)) is not None:
+            return earlier
         try:
             order = order_service.draft_order(
-                store=store, lines=lines, actor=request.user, note=data.get("note", "")
+                store=store,
+                lines=lines,
+                actor=request.user,
+                note=data.get("note", ""),
+                idempotency_key=key,
+                request_fingerprint=digest if key else "",
             )
         except order_service.CartLineRefused as exc:
             return _invalid_line(exc)
+        except IntegrityError:  # the same key, at the same moment: that request's order
+            earlier = self._earlier(store, key, digest)
+            if earlier is None:
+                raise
+            return earlier
         if data["place"]:
             try:
                 order = order_service.place_order(order=order, actor=request.user)
@@ -287,6 +308,23 @@ class MarketingOrderViewSet(
                 raise
         order = self.get_queryset().get(pk=order.pk)
         return Response(self.get_serializer(order).data, status=status.HTTP_201_CREATED)
+
+    def _earlier(self, store: Store, key: str, digest: str) -> Response | None:
+        """The answer to a retried create (same Idempotency-Key): the order it made, or a 409
+        when the key was used for another request."""
+        earlier = MarketingOrder.objects.filter(store=store, idempotency_key=key).first()
+        if earlier is None:
+            return None
+        if earlier.request_fingerprint != digest:
+            return Response(
+                {
+                    "code": "idempotency_key_reused",
+                    "detail": "This Idempotency-Key was used for another request.",
+                    "fields": {},
+                },
+                status=status.HTTP_409_CONFLICT,
+            )
+        return Response(self.get_serializer(self.get_queryset().get(pk=earlier.pk)).data)
 
     def _writable(self, request: Request, pk: str) -> MarketingOrder:
         order = get_object_or_404(self.get_queryset(), pk=pk)

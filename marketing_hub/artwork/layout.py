@@ -4,7 +4,9 @@ dropped: a text either fits whole or is refused."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -40,12 +42,22 @@ class FittedBlock:
     height: float  # pt, from the first line's top to the last one's descent
 
 
+_BEFORE_PUNCTUATION = re.compile(r" +([!?:;»%€])")
+_AFTER_QUOTE = re.compile(r"« +")
+
+
+def _glued(text: str) -> str:
+    """French typography: no line break before "!", "?", ":", ";", "»", "%" or "€" nor after
+    "«" (the space becomes a no-break space)."""
+    return _AFTER_QUOTE.sub("«\u00a0", _BEFORE_PUNCTUATION.sub("\u00a0\\1", text))
+
+
 def _wrap(text: str, font_name: str, size: float, width: float) -> list[str] | None:
     """Greedy wrap of `text` (its line breaks kept) into lines no wider than `width`, or None
     when a single word is wider than the box."""
     lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        words = paragraph.split()
+    for paragraph in _glued(text).splitlines() or [""]:
+        words = [word for word in paragraph.split(" ") if word]
         current = ""
         for word in words:
             if stringWidth(word, font_name, size) > width:
@@ -75,13 +87,20 @@ def _layout(spans: list[Span], size: float, width: float) -> list[Line] | None:
     return lines
 
 
+def line_step(previous: Line, line: Line) -> float:
+    """From one baseline to the next: the previous line's descent, this line's ascent (accents
+    included) and a small gap, so that a small line under a large one never touches it."""
+    gap = (LEADING - 1) * min(previous.size, line.size)
+    return fonts.descent(previous.font) * previous.size + fonts.ascent(line.font) * line.size + gap
+
+
 def block_height(lines: list[Line] | tuple[Line, ...]) -> float:
     if not lines:
         return 0.0
     first, last = lines[0], lines[-1]
     height = fonts.ascent(first.font) * first.size
-    for line in lines[1:]:
-        height += line.size * LEADING
+    for previous, line in pairwise(lines):
+        height += line_step(previous, line)
     return height + fonts.descent(last.font) * last.size
 
 

@@ -32,7 +32,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from marketing_hub import fonts
 
-from .layout import FittedBlock
+from .layout import FittedBlock, line_step
 from .pdf import PageBoxes, mm_to_pt
 
 STAMP_NAME = "/NMStamp"
@@ -111,7 +111,7 @@ def _draw_text(canvas: Canvas, element: TextElement) -> None:
     baseline = y + height - fonts.ascent(lines[0].font) * lines[0].size
     for index, line in enumerate(lines):
         if index:
-            baseline -= line.size * 1.2
+            baseline -= line_step(lines[index - 1], line)
         canvas.setFont(fonts.register(line.font), line.size)
         if element.align == "center":
             canvas.drawCentredString(x + width / 2, baseline, line.text)

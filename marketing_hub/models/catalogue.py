@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Supplier(models.Model):
@@ -68,7 +69,7 @@ class MarketingItem(models.Model):
     changes what was ordered: an order line keeps its own copy of price, VAT and artwork."""
 
     class Kind(models.TextChoices):
-        PRINT = "print", _("Print")
+        PRINT = "print", pgettext_lazy("marketing item kind", "Print")
         GOODIES = "goodies", _("Goodies")
         DIGITAL_PACK = "digital_pack", _("Digital pack")
 

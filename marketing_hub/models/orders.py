@@ -64,6 +64,10 @@ class MarketingOrder(models.Model):
     # The back-office cart (one per store) or an order drafted in one go through the API (any
     # number at once: each is placed on its own).
     is_cart = models.BooleanField(_("back-office cart"), default=True)
+    # The API client's Idempotency-Key and its request's fingerprint: a retried create
+    # answers with the order it made instead of making another.
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    request_fingerprint = models.CharField(max_length=64, blank=True)
     delivery_address = models.JSONField(_("delivery address"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -83,6 +87,11 @@ class MarketingOrder(models.Model):
             models.CheckConstraint(
                 condition=Q(store_share_cents__gte=0, hq_share_cents__gte=0),
                 name="marketing_order_shares_positive",
+            ),
+            models.UniqueConstraint(
+                fields=["store", "idempotency_key"],
+                condition=~Q(idempotency_key=""),
+                name="marketing_order_idempotency_key",
             ),
         ]
         indexes = [

@@ -217,7 +217,13 @@ class LineRequest:
 
 
 def draft_order(
-    *, store: Store, lines: list[LineRequest], actor: Actor, note: str = ""
+    *,
+    store: Store,
+    lines: list[LineRequest],
+    actor: Actor,
+    note: str = "",
+    idempotency_key: str = "",
+    request_fingerprint: str = "",
 ) -> MarketingOrder:
     """An order with `lines`, ready to place (the API's way: not the back-office cart, so a
     store may have several at once). Every line is checked first: CartLineRefused names the bad
@@ -245,7 +251,12 @@ def draft_order(
     user = _user(actor)
     with transaction.atomic():
         order = MarketingOrder.objects.create(
-            store=store, is_cart=False, created_by=user, note=note[:500]
+            store=store,
+            is_cart=False,
+            created_by=user,
+            note=note[:500],
+            idempotency_key=idempotency_key[:100],
+            request_fingerprint=request_fingerprint,
         )
         for request, (tier, artwork, chosen) in zip(lines, checked, strict=True):
             _new_line(order, request.item, request.quantity, tier, artwork, request.proof, chosen)

@@ -57,7 +57,7 @@ def test_preview_makes_the_proof_and_shows_its_pages(client, lyon_owner, lyon_st
 
     response = client.post(
         item_url(lyon_store, flyer_item),
-        {"product": level.variant.sku, "message": "Ateliers tous les samedis", "action": "preview"},
+        {"product": level.variant.sku, "message": "Ateliers tous les samedis", "preview": "1"},
     )
 
     proof = Proof.objects.get()

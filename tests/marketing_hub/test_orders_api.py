@@ -167,3 +167,23 @@ def test_hq_orders_for_a_store_it_names_and_the_store_cancels(
     assert cancelled["status"] == MO.CANCELLED
     again = client.post(f"{ORDERS}{created['id']}/place/", **auth(lyon_key))
     assert again.status_code == 409
+
+
+def test_a_retried_create_with_the_same_idempotency_key_makes_one_order(
+    client, lyon_store, lyon_key, flyer
+):
+    body = {
+        "lines": [{"item": "FLY-A5", "quantity": 250, "proof": make_proof(lyon_store, flyer).pk}]
+    }
+    headers = {**auth(lyon_key), "HTTP_IDEMPOTENCY_KEY": "pos-42"}
+
+    first = client.post(ORDERS, body, content_type="application/json", **headers)
+    again = client.post(ORDERS, body, content_type="application/json", **headers)
+    other = client.post(
+        ORDERS, {**body, "note": "autre"}, content_type="application/json", **headers
+    )
+
+    assert (first.status_code, again.status_code, other.status_code) == (201, 200, 409)
+    assert again.json()["number"] == first.json()["number"]
+    assert other.json()["code"] == "idempotency_key_reused"
+    assert MarketingOrder.objects.count() == 1
