@@ -34,12 +34,6 @@ def bill_subscriptions(period: str | None = None) -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
-def end_due_subscriptions() -> int:
-    """Daily: the subscriptions whose notice or commitment ran out end."""
-    return subscriptions.end_due_subscriptions()
-
-
-@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def refresh_deliverables() -> int:
     """Every few hours: regenerate the packs' deliverables whose source data changed (the
     store's listing, its stock and prices, the month's posts)."""

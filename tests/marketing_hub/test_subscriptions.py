@@ -26,7 +26,8 @@ from marketing_hub.services.subscriptions import (
     subscribe,
 )
 from network_marketplace.errors import IllegalTransition
-from network_marketplace.models import AuditEvent
+from network_marketplace.models import AuditEvent, WebhookDelivery
+from network_marketplace.webhooks import create_endpoint
 from payments import ledger
 from payments.models import JournalEntry
 
@@ -256,3 +257,24 @@ def test_the_commitment_ends_the_same_day_months_later_or_the_months_last(day, m
     end = periods.add_months(day, months)
     assert (end.year * 12 + end.month) - (day.year * 12 + day.month) == months
     assert end.day == min(day.day, periods.days_in_month(end))
+
+
+def test_each_move_sends_the_subscription_webhook(lyon_store, hq_admin, plans):
+    create_endpoint(
+        store=None,
+        url="https://erp.example.com/hooks",
+        event_types=["marketing.subscription.updated"],
+        description="ERP",
+        actor=hq_admin,
+    )
+    subscription = subscribed(lyon_store, plans.gbp_basic, on=MARCH_1)
+
+    pause_subscription(subscription=subscription, actor="test", today=MARCH_10)
+    pause_subscription(subscription=subscription, actor="test", today=MARCH_10)  # already paused
+    cancel_subscription(subscription=subscription, actor="test", today=date(2026, 3, 11))
+
+    deliveries = WebhookDelivery.objects.filter(event_type="marketing.subscription.updated")
+    assert sorted(deliveries.values_list("event_id", flat=True)) == [
+        f"marketing.subscription.updated:{subscription.pk}:active:paused",
+        f"marketing.subscription.updated:{subscription.pk}:paused:ended",
+    ]

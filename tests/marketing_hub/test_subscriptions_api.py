@@ -10,6 +10,7 @@ from marketing_hub.models import Subscription
 from marketing_hub.services.deliverables import generate_deliverables
 from marketing_hub.services.subscriptions import subscribe
 from tests.api_clients import api_client
+from tests.factories import StoreFactory
 
 from .subscriptions_fixtures import make_plans
 
@@ -170,3 +171,20 @@ def test_a_staff_members_session_reads_but_may_not_subscribe(lyon_staff, plans):
     assert refused.status_code == 403
     assert refused.json()["code"] == "permission_denied"
     assert client.get(f"{API}/subscriptions/").status_code == 200
+
+
+def test_the_lists_read_in_a_bounded_number_of_queries(
+    hq_key, plans, django_assert_max_num_queries
+):
+    for _ in range(6):
+        subscription, _secret = subscribe(store=StoreFactory(), plan=plans.gbp_basic, actor="hq")
+        generate_deliverables(subscription=subscription)
+    client = api_client(key=hq_key)
+
+    with django_assert_max_num_queries(8):
+        subscriptions = client.get(f"{API}/subscriptions/")
+    with django_assert_max_num_queries(8):
+        deliverables = client.get(f"{API}/deliverables/")
+
+    assert len(subscriptions.json()["results"]) == 6
+    assert len(deliverables.json()["results"]) == 6

@@ -168,3 +168,18 @@ def test_the_owner_adds_a_closure_and_a_bad_one_is_refused(client, lyon_owner, l
     assert refused.status_code == 400
     assert "Indiquez les heures d\u2019ouverture et de fermeture" in refused.content.decode()
     assert list(SpecialHours.objects.values_list("day", "closed")) == [(christmas, True)]
+
+
+def test_the_packs_page_reads_in_a_bounded_number_of_queries(
+    client, lyon_owner, lyon_store, plans, django_assert_max_num_queries
+):
+    for plan in (plans.gbp_basic, plans.local_ads, plans.social_posts):
+        subscription, _secret = subscribe(store=lyon_store, plan=plan, actor="hq")
+        generate_deliverables(subscription=subscription)
+    client.force_login(lyon_owner)
+
+    with django_assert_max_num_queries(20):
+        response = client.get(page("lyon-presquile"))
+
+    assert response.status_code == 200
+    assert response.content.decode().count('data-testid="download-') == 4
