@@ -7,7 +7,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         # After the other parts' migrations (the lead renumbers them at merge).
-        ('marketing_hub', '0005_m2_labels'),
+        ('marketing_hub', '0006_m2_api_idempotency'),
         ('marketing_hub', '0005_m3_subscriptions_deliverables'),
     ]
 
