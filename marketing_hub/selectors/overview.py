@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from stores.models import Store
@@ -69,6 +69,7 @@ class MarketingOverview:
     campaigns: list[Campaign] = field(default_factory=list)
     cart: MarketingOrder | None = None
     cart_lines: int = 0
+    cart_total_cents: int = 0
     latest_orders: list[MarketingOrder] = field(default_factory=list)
     waiting_orders: int = 0
     in_review_orders: int = 0
@@ -147,9 +148,10 @@ def store_marketing_orders(store: Store) -> QuerySet[MarketingOrder]:
 def marketing_overview(*, store: Store, today: date | None = None) -> MarketingOverview:
     """Everything the Marketing overview page shows for `store` on `today` (default: today)."""
     today = today or timezone.localdate()
+    # A cart's totals are only written when it is placed: its lines' prices until then.
     cart = (
         MarketingOrder.objects.filter(store=store, status=MarketingOrder.Status.CART)
-        .annotate(line_count=Count("lines"))
+        .annotate(line_count=Count("lines"), lines_total_cents=Sum("lines__price_cents"))
         .first()
     )
     orders = store_marketing_orders(store)
@@ -173,6 +175,7 @@ def marketing_overview(*, store: Store, today: date | None = None) -> MarketingO
         campaigns=list(running_campaigns(on=today)),
         cart=cart,
         cart_lines=getattr(cart, "line_count", 0) if cart is not None else 0,
+        cart_total_cents=(getattr(cart, "lines_total_cents", 0) or 0) if cart is not None else 0,
         latest_orders=latest,
         waiting_orders=counts["waiting"],
         in_review_orders=counts["in_review"],

@@ -124,3 +124,17 @@ def test_the_overview_page_stays_within_a_fixed_number_of_queries(
         page = client.get(reverse("backoffice:marketing", args=[lyon_marketing.slug]))
 
     assert page.status_code == 200
+
+
+def test_the_cart_shows_its_lines_total_before_it_is_placed(lyon_store):
+    flyer = data.item(price=3_900)
+    cart = MarketingOrder.objects.create(store=lyon_store)
+    for _ in range(2):
+        cart.lines.create(
+            item=flyer, item_reference=flyer.reference, item_name=flyer.name, quantity=250,
+            price_cents=3_900, vat_rate_bp=2000, store_share_cents=3_900,
+        )  # fmt: skip
+
+    overview = marketing_overview(store=lyon_store)
+
+    assert (overview.cart_lines, overview.cart_total_cents) == (2, 7_800)
