@@ -225,3 +225,20 @@ def test_the_dashboard_stays_within_a_fixed_number_of_queries(
         page = admin_client.get(reverse("admin:marketing_hub_marketingdashboard_changelist"))
 
     assert page.status_code == 200
+
+
+def test_each_dashboard_selector_runs_a_fixed_number_of_queries(
+    spring, lyon_store, paris_store, django_assert_num_queries
+):
+    for index in range(8):
+        store = StoreFactory(name=f"Ardoise {index}", slug=f"ardoise-q{index}")
+        data.order(store, status=MO.APPROVED, lines=[(data.item(campaign=spring), 1_000, 500)])
+        _reviewed(store, hours=index + 1, deadline_hours=4)
+        _web_order(store, day=spring.starts_on, cents=1_000, collect_at=store)
+
+    with django_assert_num_queries(4):
+        marketing_spend(YEAR)
+    with django_assert_num_queries(3):
+        approval_times(YEAR)
+    with django_assert_num_queries(2 + 1 + 4):  # campaigns, who ordered, stores; 4 per campaign
+        campaign_impact(YEAR)
