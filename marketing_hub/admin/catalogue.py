@@ -104,11 +104,26 @@ class MarketingItemForm(forms.ModelForm):
     class Meta:
         model = MarketingItem
         fields = [
-            "kind", "print_format", "reference", "name", "description", "is_active",
-            "vat_rate_bp", "lead_time_days", "supplier", "options", "for_franchises",
-            "for_branches", "for_stores", "campaign", "orderable_from", "orderable_until",
-            "always_review", "review_above_quantity", "review_above_amount_cents",
-        ]  # fmt: skip
+            "kind",
+            "print_format",
+            "reference",
+            "name",
+            "description",
+            "is_active",
+            "vat_rate_bp",
+            "lead_time_days",
+            "supplier",
+            "options",
+            "for_franchises",
+            "for_branches",
+            "for_stores",
+            "campaign",
+            "orderable_from",
+            "orderable_until",
+            "always_review",
+            "review_above_quantity",
+            "review_above_amount_cents",
+        ]
 
     def clean_artwork_pdf(self) -> Any:
         upload = self.cleaned_data.get("artwork_pdf")
@@ -141,18 +156,33 @@ class MarketingItemAdmin(admin.ModelAdmin):
     inlines = [PriceTierInline, ItemPictureInline]
     readonly_fields = ["artwork_versions"]
     fieldsets = [
-        (None, {"fields": ["kind", "print_format", "reference", "name", "description",
-                           "is_active"]}),
-        (_("Price and supply"), {"fields": ["vat_rate_bp", "lead_time_days", "supplier",
-                                            "options"]}),
-        (_("Who may order it, and when"), {"fields": [
-            "for_franchises", "for_branches", "for_stores", "campaign", "orderable_from",
-            "orderable_until",
-        ]}),
-        (_("Approval"), {"fields": ["always_review", "review_above_quantity",
-                                   "review_above_amount_cents"]}),
+        (
+            None,
+            {"fields": ["kind", "print_format", "reference", "name", "description", "is_active"]},
+        ),
+        (
+            _("Price and supply"),
+            {"fields": ["vat_rate_bp", "lead_time_days", "supplier", "options"]},
+        ),
+        (
+            _("Who may order it, and when"),
+            {
+                "fields": [
+                    "for_franchises",
+                    "for_branches",
+                    "for_stores",
+                    "campaign",
+                    "orderable_from",
+                    "orderable_until",
+                ]
+            },
+        ),
+        (
+            _("Approval"),
+            {"fields": ["always_review", "review_above_quantity", "review_above_amount_cents"]},
+        ),
         (_("Artwork"), {"fields": ["artwork_versions", "artwork_pdf", "keep_fields"]}),
-    ]  # fmt: skip
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MarketingItem]:
         return super().get_queryset(request).select_related("campaign", "supplier")
@@ -201,10 +231,24 @@ class ArtworkFieldForm(forms.ModelForm):
     class Meta:
         model = ArtworkField
         fields = [
-            "key", "label", "kind", "editable", "position", "page", "x_mm", "y_mm", "width_mm",
-            "height_mm", "font", "size_min_pt", "size_max_pt", "colour", "align", "max_length",
+            "key",
+            "label",
+            "kind",
+            "editable",
+            "position",
+            "page",
+            "x_mm",
+            "y_mm",
+            "width_mm",
+            "height_mm",
+            "font",
+            "size_min_pt",
+            "size_max_pt",
+            "colour",
+            "align",
+            "max_length",
             "default_text",
-        ]  # fmt: skip
+        ]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -213,11 +257,26 @@ class ArtworkFieldForm(forms.ModelForm):
             return cleaned
         candidate = ArtworkField(
             artwork_id=artwork_id,
-            **{name: cleaned.get(name) for name in (
-                "key", "label", "kind", "page", "x_mm", "y_mm", "width_mm", "height_mm", "font",
-                "size_min_pt", "size_max_pt", "colour", "max_length", "default_text",
-            )},
-        )  # fmt: skip
+            **{
+                name: cleaned.get(name)
+                for name in (
+                    "key",
+                    "label",
+                    "kind",
+                    "page",
+                    "x_mm",
+                    "y_mm",
+                    "width_mm",
+                    "height_mm",
+                    "font",
+                    "size_min_pt",
+                    "size_max_pt",
+                    "colour",
+                    "max_length",
+                    "default_text",
+                )
+            },
+        )
         artwork = Artwork.objects.get(pk=artwork_id)
         for attribute, messages in check_field(candidate, page_boxes(artwork)).items():
             for message in messages:
@@ -231,14 +290,22 @@ class ArtworkFieldInline(admin.StackedInline):
     extra = 0
     fieldsets = [
         (None, {"fields": [("key", "label", "kind", "editable", "position")]}),
-        (_("Box (mm from the page's lower-left corner, bleed included)"), {
-            "fields": [("page", "x_mm", "y_mm", "width_mm", "height_mm")],
-        }),
-        (_("Text"), {"fields": [
-            ("font", "size_min_pt", "size_max_pt", "colour", "align"),
-            ("max_length", "default_text"),
-        ]}),
-    ]  # fmt: skip
+        (
+            _("Box (mm from the page's lower-left corner, bleed included)"),
+            {
+                "fields": [("page", "x_mm", "y_mm", "width_mm", "height_mm")],
+            },
+        ),
+        (
+            _("Text"),
+            {
+                "fields": [
+                    ("font", "size_min_pt", "size_max_pt", "colour", "align"),
+                    ("max_length", "default_text"),
+                ]
+            },
+        ),
+    ]
 
 
 @admin.register(Artwork)
@@ -248,9 +315,17 @@ class ArtworkAdmin(admin.ModelAdmin):
     search_fields = ["item__reference", "item__name"]
     inlines = [ArtworkFieldInline]
     readonly_fields = [
-        "item", "version", "is_current", "page_count", "page_sizes", "pdf_link", "pdf_sha256",
-        "uploaded_by", "uploaded_at", "previews",
-    ]  # fmt: skip
+        "item",
+        "version",
+        "is_current",
+        "page_count",
+        "page_sizes",
+        "pdf_link",
+        "pdf_sha256",
+        "uploaded_by",
+        "uploaded_at",
+        "previews",
+    ]
     exclude = ["pdf", "pages"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -332,9 +407,18 @@ class ProofAdmin(admin.ModelAdmin):
     search_fields = ["store__name", "artwork__item__reference", "artwork__item__name"]
     date_hierarchy = "created_at"
     readonly_fields = [
-        "store", "artwork", "number", "uses_free_text", "values", "printed", "pdf_link",
-        "pdf_sha256", "created_by", "created_at", "page_previews",
-    ]  # fmt: skip
+        "store",
+        "artwork",
+        "number",
+        "uses_free_text",
+        "values",
+        "printed",
+        "pdf_link",
+        "pdf_sha256",
+        "created_by",
+        "created_at",
+        "page_previews",
+    ]
     exclude = ["pdf", "rendered", "previews"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Proof]:

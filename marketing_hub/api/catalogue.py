@@ -80,10 +80,23 @@ class FieldSerializer(serializers.ModelSerializer):
     class Meta:
         model = ArtworkField
         fields = [
-            "key", "label", "kind", "page", "x_mm", "y_mm", "width_mm", "height_mm", "font",
-            "size_min_pt", "size_max_pt", "colour", "align", "max_length", "editable",
+            "key",
+            "label",
+            "kind",
+            "page",
+            "x_mm",
+            "y_mm",
+            "width_mm",
+            "height_mm",
+            "font",
+            "size_min_pt",
+            "size_max_pt",
+            "colour",
+            "align",
+            "max_length",
+            "editable",
             "default_text",
-        ]  # fmt: skip
+        ]
 
 
 class CampaignSerializer(serializers.Serializer):
@@ -103,10 +116,23 @@ class ItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = MarketingItem
         fields = [
-            "id", "reference", "name", "kind", "print_format", "description", "vat_rate_bp",
-            "lead_time_days", "campaign", "orderable_from", "orderable_until", "options",
-            "price_from_cents", "tiers", "pictures", "artwork",
-        ]  # fmt: skip
+            "id",
+            "reference",
+            "name",
+            "kind",
+            "print_format",
+            "description",
+            "vat_rate_bp",
+            "lead_time_days",
+            "campaign",
+            "orderable_from",
+            "orderable_until",
+            "options",
+            "price_from_cents",
+            "tiers",
+            "pictures",
+            "artwork",
+        ]
 
     def get_pictures(self, item: MarketingItem) -> list[str]:
         request = self.context.get("request")
@@ -137,9 +163,18 @@ class ProofSerializer(serializers.ModelSerializer):
     class Meta:
         model = Proof
         fields = [
-            "id", "item", "artwork_version", "number", "values", "rendered", "uses_free_text",
-            "pdf_sha256", "pdf_url", "preview_urls", "created_at",
-        ]  # fmt: skip
+            "id",
+            "item",
+            "artwork_version",
+            "number",
+            "values",
+            "rendered",
+            "uses_free_text",
+            "pdf_sha256",
+            "pdf_url",
+            "preview_urls",
+            "created_at",
+        ]
 
     def _url(self, name: str, proof: Proof, **kwargs: Any) -> str:
         path = reverse(

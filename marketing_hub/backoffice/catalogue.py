@@ -22,8 +22,9 @@ from stores.backoffice import backoffice_store, may_manage
 from stores.models import Store
 from stores.services.images import set_store_images
 
-from ..models import MarketingItem, Proof
+from ..models import ArtworkField, MarketingItem, Proof
 from ..selectors.catalogue import (
+    ProductChoice,
     campaigns_with_items,
     current_artwork,
     latest_proof,
@@ -65,6 +66,15 @@ def _cart_add_url(store: Store) -> str | None:
         return None
 
 
+def _with_skus(store: Store, skus: list[str], *, search: str = "") -> list[ProductChoice]:
+    """The store's offers for the chooser (the first ones, or those the search finds), plus
+    those of `skus` (the one a proof printed, the one posted) wherever they are in the list."""
+    products = product_choices(store=store, search=search)
+    known = {choice.sku for choice in products}
+    missing = [sku for sku in skus if sku not in known]
+    return products + (product_choices(store=store, skus=missing) if missing else [])
+
+
 def _item_page(
     request: HttpRequest,
     store: Store,
@@ -77,7 +87,15 @@ def _item_page(
     artwork = current_artwork(item)
     if artwork is not None and form is None:
         initial = ProofForm.initial_from(proof.values, artwork) if proof is not None else {}
-        form = ProofForm(initial=initial, artwork=artwork, products=product_choices(store=store))
+        chosen = [
+            str(initial[field.key])
+            for field in artwork.fields.all()
+            if field.kind == ArtworkField.Kind.PRODUCT and initial.get(field.key)
+        ]
+        search = request.GET.get("q", "").strip()[:100]
+        form = ProofForm(
+            initial=initial, artwork=artwork, products=_with_skus(store, chosen, search=search)
+        )
     pages = range(1, artwork.page_count + 1) if artwork is not None else range(0)
     return render(
         request,
@@ -93,6 +111,9 @@ def _item_page(
             "options": item.options if isinstance(item.options, dict) else {},
             "cart_add_url": _cart_add_url(store),
             "needs_proof": artwork is not None,
+            "search": request.GET.get("q", ""),
+            "has_product_field": artwork is not None
+            and any(field.kind == ArtworkField.Kind.PRODUCT for field in artwork.fields.all()),
         },
         status=status,
     )
@@ -111,7 +132,15 @@ def item_detail(request: HttpRequest, store: Store, item_id: int) -> HttpRespons
         if artwork is not None and (wanted := request.GET.get("proof", "")).isdigit():
             proof = store_proofs(store).filter(artwork=artwork, pk=int(wanted)).first()
         return _item_page(request, store, item, proof=proof)
-    form = ProofForm(request.POST, artwork=artwork, products=product_choices(store=store))
+    # The product chosen is checked among the store's offers, whatever the list showed.
+    posted = [
+        request.POST.get(field.key, "")
+        for field in artwork.fields.all()
+        if field.editable and field.kind == ArtworkField.Kind.PRODUCT
+    ]
+    form = ProofForm(
+        request.POST, artwork=artwork, products=_with_skus(store, [sku for sku in posted if sku])
+    )
     if form.is_valid():
         try:
             proof = make_proof(

@@ -1,6 +1,6 @@
 """The Lyon owner personalises a spring flyer in a real browser: the catalogue, the item page's
 template, a refused text shown under its field, then the proof with a reduced price and its
-Omnibus line, ready to be added to the cart."""
+Omnibus line, added to the cart with the quantity chosen."""
 
 from __future__ import annotations
 
@@ -127,6 +127,13 @@ def test_lyon_owner_personalises_a_flyer_and_sees_the_proof(
     page.get_by_test_id("proof-preview").click()
     expect(page.get_by_role("heading", name="Épreuve n° 1")).to_be_visible()
     assert Proof.objects.count() == 1
+
+    # The proof goes into the cart with the quantity chosen (the cart is part M2's page)
+    cart.get_by_label("Quantité").select_option("1000")
+    cart.get_by_test_id("cart-add").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Panier marketing")
+    expect(page.get_by_test_id("cart-lines")).to_contain_text(flyer.name)
+    expect(page.get_by_test_id("cart-lines")).to_contain_text("89,00\u00a0€")
 
     # The store's logo and photo page
     page.goto(f"/store/{lyon_store.slug}/marketing/store-images/")

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
-from marketing_hub.artwork.pdf import ArtworkRefused
+from marketing_hub.artwork.pdf import ArtworkRefused, mm_to_pt
 from marketing_hub.artwork.samples import SAMPLES, sample_pdf
 from marketing_hub.models import Artwork, ArtworkField
 from marketing_hub.services.artwork import (
@@ -22,9 +22,10 @@ from marketing_hub.services.artwork import (
     save_artwork_field,
     upload_artwork,
 )
+from marketing_hub.services.proofs import ProofRefused, preview_proof
 from stores.services.images import ImageRefused, set_store_images
 
-from .catalogue_helpers import add_sample_artwork, make_item
+from .catalogue_helpers import add_sample_artwork, make_item, offer, with_hours
 
 
 def encrypted(pdf: bytes) -> bytes:
@@ -191,3 +192,44 @@ def test_a_store_image_over_the_size_limit_is_refused(lyon_store, lyon_owner, se
     assert "trop lourde" in refused.value.message
     lyon_store.refresh_from_db()
     assert not lyon_store.photo
+
+
+# The project's sample artwork (the demo's items) -------------------------------------------------
+
+
+@pytest.mark.parametrize("key", sorted(SAMPLES))
+def test_every_sample_artwork_has_bleed_and_fields_that_fit(lyon_store, key):
+    with_hours(lyon_store)
+    level = offer(lyon_store)
+    artwork = add_sample_artwork(make_item(name=SAMPLES[key].name), key)
+
+    boxes = page_boxes(artwork)
+    assert len(boxes) == SAMPLES[key].pages
+    assert all(box.has_bleed for box in boxes)
+    assert all(check_field(field, boxes) == {} for field in artwork.fields.all())
+    values = {"product": level.variant.sku}
+    proof = preview_proof(store=lyon_store, artwork=artwork, values=values)
+    assert len(proof.previews) == SAMPLES[key].pages
+
+
+def test_a_logo_field_prints_the_store_logo_inside_its_box(lyon_store, lyon_owner):
+    artwork = add_sample_artwork(make_item(), "goodies-tote")
+    ArtworkField.objects.create(
+        artwork=artwork, key="logo", label="Logo du magasin", kind="store_logo", page=1,
+        x_mm=Decimal(20), y_mm=Decimal(20), width_mm=Decimal(40), height_mm=Decimal(40),
+    )  # fmt: skip
+
+    with pytest.raises(ProofRefused) as refused:
+        preview_proof(store=lyon_store, artwork=artwork, values={})
+    assert "pas encore de logo" in refused.value.errors["logo"][0]
+
+    red = SimpleUploadedFile("logo.png", png((200, 200), (220, 20, 20)), content_type="image/png")
+    set_store_images(store=lyon_store, logo=red, actor=lyon_owner)
+    proof = preview_proof(store=lyon_store, artwork=artwork, values={})
+
+    image = Image.open(io.BytesIO(proof.previews[0])).convert("RGB")
+    scale = image.width / mm_to_pt(artwork.pages[0]["media"][0])
+    centre = (mm_to_pt(40) * scale, image.height - mm_to_pt(40) * scale)
+    outside = (mm_to_pt(70) * scale, image.height - mm_to_pt(70) * scale)
+    assert image.getpixel(tuple(map(int, centre))) == (220, 20, 20)
+    assert image.getpixel(tuple(map(int, outside))) != (220, 20, 20)

@@ -150,3 +150,19 @@ def test_the_proof_endpoints_are_documented(client):
     assert {"201", "400", "401", "404"} <= set(create["responses"])
     assert "/api/v1/marketing/items/" in schema["paths"]
     assert "/api/v1/marketing/stores/{store_slug}/proofs/{id}/pages/{page}/" in schema["paths"]
+
+
+def test_hq_reads_one_store_catalogue_and_a_member_reads_their_own(
+    hq_key, lyon_owner, paris_store, flyer_item
+):
+    make_item(name="Succursales", for_franchises=False)
+
+    as_lyon = api_client(key=hq_key).get("/api/v1/marketing/items/", {"store": "lyon-presquile"})
+    member = api_client(user=lyon_owner).get("/api/v1/marketing/items/")
+    not_mine = api_client(user=lyon_owner).get(
+        "/api/v1/marketing/items/", {"store": "paris-bastille"}
+    )
+
+    assert [item["name"] for item in as_lyon.json()["results"]] == ["Flyer A5 Printemps"]
+    assert [item["name"] for item in member.json()["results"]] == ["Flyer A5 Printemps"]
+    assert not_mine.status_code == 404

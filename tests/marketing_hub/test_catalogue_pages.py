@@ -169,3 +169,14 @@ def test_staff_members_may_not_change_the_store_images(client, lyon_staff, lyon_
 
     assert client.get(url).status_code == 200
     assert client.post(url, {}).status_code == 404
+
+
+def test_the_product_chooser_finds_an_offer_by_name(client, lyon_owner, lyon_store, flyer_item):
+    offer(lyon_store, name="Arrosoir galvanisé 10 L")
+    offer(lyon_store, name="Bêche forgée")
+    client.force_login(lyon_owner)
+
+    page = client.get(item_url(lyon_store, flyer_item), {"q": "arrosoir"}).content.decode()
+
+    assert "Arrosoir galvanisé 10 L" in page
+    assert "Bêche forgée" not in page

@@ -4,10 +4,12 @@ their sha256 so that the approved one goes to print byte for byte; a preview wri
 from __future__ import annotations
 
 import hashlib
+import threading
 
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import connection
 
 from marketing_hub.artwork.samples import sample_pdf
 from marketing_hub.models import Proof
@@ -115,3 +117,33 @@ def test_a_replaced_artwork_takes_no_new_proof(lyon_store, flyer):
 
     with pytest.raises(ArtworkReplaced):
         make_proof(store=lyon_store, artwork=flyer, values=values(level), actor="t")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_proofs_of_one_store_get_distinct_versions(lyon_store):
+    with_hours(lyon_store)
+    artwork = add_sample_artwork(make_item(), "flyer-a5")
+    level = offer(lyon_store)
+    numbers, errors, barrier = [], [], threading.Barrier(4)
+
+    def make(index: int) -> None:
+        barrier.wait()
+        try:
+            proof = make_proof(
+                store=lyon_store, artwork=artwork, actor="t",
+                values={"product": level.variant.sku, "message": f"Message {index}"},
+            )  # fmt: skip
+            numbers.append(proof.number)
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=make, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert sorted(numbers) == [1, 2, 3, 4]
