@@ -53,7 +53,9 @@ def _error_text(exc: DomainError) -> str:
 
 
 def _back(request: HttpRequest, store: Store) -> HttpResponse:
-    target = request.POST.get("next", "")
+    """Back where the line was asked (`next`, else the page that posted: the item page), where
+    the message says what to change; the cart otherwise."""
+    target = request.POST.get("next", "") or request.headers.get("Referer", "")
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):

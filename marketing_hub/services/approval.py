@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -149,6 +150,8 @@ def approve_order(*, order: MarketingOrder, actor: Actor, reason: str = "") -> M
             if invoice is not None:
                 MarketingOrderLine.objects.filter(pk=line.pk).update(invoice=invoice)
         notify_suppliers(order=order)
+        if moved.previous == MO.IN_REVIEW:
+            _tell_store(order, "marketing_order_approved")
         return order
 
 
@@ -172,7 +175,7 @@ def reject_order(*, order: MarketingOrder, reason: str, actor: Actor) -> Marketi
         for line in lines:
             transition(MARKETING_LINE_LIFECYCLE, line, ML.REJECTED, actor=actor, reason=reason)
         give_back(order=order, lines=lines)
-        return transition(
+        order = transition(
             MARKETING_ORDER_LIFECYCLE,
             order,
             MO.REJECTED,
@@ -181,6 +184,27 @@ def reject_order(*, order: MarketingOrder, reason: str, actor: Actor) -> Marketi
             locked=True,
             changes={"rejection_reason": reason[:500], **_reviewer(actor)},
         ).row
+        _tell_store(order, "marketing_order_rejected", reason=reason)
+        return order
+
+
+def _tell_store(order: MarketingOrder, template: str, **context: str) -> None:
+    """E-mail the store's owners and managers about HQ's decision (once per order)."""
+    recipients = store_recipients(order)
+    if not recipients:
+        return
+    path = reverse("backoffice:marketing-order", args=[order.store.slug, order.pk])
+    send_templated_email(
+        to=recipients,
+        template=template,
+        context={
+            "number": order.number,
+            "store_name": order.store.name,
+            "order_url": settings.SITE_URL.rstrip("/") + path,
+            **context,
+        },
+        dedupe_key=f"{template}:{order.pk}",
+    )
 
 
 def store_recipients(order: MarketingOrder) -> list[str]:

@@ -541,6 +541,7 @@ def confirm_receipt(
     """The store received `line` (or every shipped line of the order). Raises
     IllegalTransition for a line not shipped yet."""
     with transaction.atomic():
+        order = MarketingOrder.objects.select_for_update().get(pk=order.pk)
         if line is not None:
             if line.order_id != order.pk:
                 raise OrderNotAllowed(_("This line is not one of this order's."))

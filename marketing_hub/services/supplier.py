@@ -192,12 +192,20 @@ def _own_line(supplier: Supplier, line: MarketingOrderLine) -> MarketingOrderLin
     return line
 
 
+def _lock_order(line: MarketingOrderLine) -> MarketingOrderLine:
+    """Lock the line's order first (the order every writer of an order and its lines takes:
+    cancelling, approving, rolling up), then return the line as it is now."""
+    MarketingOrder.objects.select_for_update().filter(pk=line.order_id).first()
+    return MarketingOrderLine.objects.select_related("order").get(pk=line.pk)
+
+
 def mark_produced(
     *, supplier: Supplier, line: MarketingOrderLine, actor: Actor
 ) -> MarketingOrderLine:
     """The supplier started producing the line (approved -> in production)."""
     line = _own_line(supplier, line)
     with transaction.atomic():
+        _lock_order(line)
         moved = transition(
             MARKETING_LINE_LIFECYCLE,
             line,
@@ -229,6 +237,7 @@ def mark_shipped(
     if errors:
         raise ShipmentRefused(_("Give the carrier and the tracking number."), fields=errors)
     with transaction.atomic():
+        line = _lock_order(line)
         now = timezone.now()
         if line.status == ML.APPROVED:
             line = transition(

@@ -85,6 +85,10 @@ def test_rejecting_needs_a_reason_and_books_nothing(lyon_store, lyon_owner, hq_a
     order = approval.reject_order(order=order, reason="Photo floue", actor=hq_admin)
 
     assert (order.status, order.rejection_reason) == (MO.REJECTED, "Photo floue")
+    deliver_due_messages()
+    [email] = mail.outbox
+    assert email.to == [lyon_owner.email]
+    assert "Photo floue" in email.body
     assert order.lines.get().status == ML.REJECTED
     assert not JournalEntry.objects.exists()
     assert not Invoice.objects.exists()

@@ -63,12 +63,16 @@ def test_a_store_adds_to_its_cart_sees_the_shares_and_places(client, lyon_store,
 
 def test_a_bad_quantity_is_refused_with_a_clear_message(client, lyon_store, lyon_owner, flyer):
     client.force_login(lyon_owner)
+    item_page = f"http://testserver/store/{lyon_store.slug}/marketing/catalogue/{flyer.pk}/"
 
-    response = client.post(
+    back = client.post(
         url("marketing-cart-add", lyon_store),
         {"item": flyer.pk, "quantity": 42, "proof": make_proof(lyon_store, flyer).pk},
-        follow=True,
+        HTTP_REFERER=item_page,
     )
+    response = client.get(url("marketing-cart", lyon_store))
+
+    assert back.url == item_page
 
     assert "42" in response.content.decode()
     assert "250, " in response.content.decode()
@@ -127,3 +131,19 @@ def test_the_store_cancels_then_confirms_nothing_else(client, lyon_store, lyon_o
 
     order.refresh_from_db()
     assert order.status == MO.CANCELLED
+
+
+def test_the_orders_list_and_api_read_in_a_fixed_number_of_queries(
+    client, lyon_store, lyon_owner, lyon_key, flyer, django_assert_max_num_queries
+):
+    for _ in range(6):
+        placed_order(lyon_store, lyon_owner, flyer)
+    client.force_login(lyon_owner)
+
+    with django_assert_max_num_queries(15):
+        page = client.get(url("marketing-orders", lyon_store))
+    with django_assert_max_num_queries(15):
+        api = client.get("/api/v1/marketing/orders/", HTTP_AUTHORIZATION=f"Api-Key {lyon_key}")
+
+    assert page.status_code == 200
+    assert len(api.json()["results"]) == 6
