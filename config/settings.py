@@ -373,6 +373,8 @@ CELERY_BEAT_SCHEDULE = {
 # Marketing hub, digital packs (part M3): threads the monthly billing job bills in (each its own
 # database connection; bench/README.md has the figures).
 MARKETING_BILLING_WORKERS = env.int("MARKETING_BILLING_WORKERS", default=4)
+# The network's category in Google Business Profile's list (the GBP pack's listing sheet).
+MARKETING_GBP_PRIMARY_CATEGORY = env("MARKETING_GBP_PRIMARY_CATEGORY", default="Garden center")
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
 

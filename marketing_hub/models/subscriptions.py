@@ -179,10 +179,18 @@ class Deliverable(models.Model):
         SOCIAL_CALENDAR = "social_calendar", _("Social posts calendar")
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.CASCADE, related_name="marketing_deliverables"
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="marketing_deliverables",
+        verbose_name=_("store"),
     )
     subscription = models.ForeignKey(
-        Subscription, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliverables"
+        Subscription,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliverables",
+        verbose_name=_("subscription"),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     period_start = models.DateField(_("period"))
@@ -232,7 +240,10 @@ class SpecialHours(models.Model):
     the "Special hours" of its Google Business Profile listing."""
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.CASCADE, related_name="marketing_special_hours"
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="marketing_special_hours",
+        verbose_name=_("store"),
     )
     day = models.DateField(_("day"))
     closed = models.BooleanField(_("closed all day"), default=True)

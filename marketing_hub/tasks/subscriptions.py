@@ -27,9 +27,11 @@ def bill_subscriptions(period: str | None = None) -> int:
     subscriptions.end_due_subscriptions()
     if report.billed or report.failed:
         logger.info(
-            "subscriptions %s: %d billed, %d failed", report.period, len(report.billed),
+            "subscriptions %s: %d billed, %d failed",
+            report.period,
+            len(report.billed),
             len(report.failed),
-        )  # fmt: skip
+        )
     return len(report.billed)
 
 

@@ -7,16 +7,19 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from datetime import date, time
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import timezone
 from openpyxl import load_workbook
 from PIL import Image
 
+from catalog.models import PriceHistory
 from marketing_hub.models import Deliverable, SocialPostTemplate, SpecialHours
 from marketing_hub.services.deliverables import gbp, generate_deliverables, refresh_deliverables
+from stores.services import update_offer
 from tests.factories import StockLevelFactory, VariantFactory
 
 from .subscriptions_fixtures import make_plans, subscribed
@@ -194,3 +197,29 @@ def test_the_social_calendar_personalises_the_months_posts_for_the_store(lyon, p
     image = Image.open(io.BytesIO(png))
     assert (image.format, image.size) == ("PNG", (1080, 1080))
     assert archive.read(posts[1]["image"].replace(".png", ".txt")).decode().startswith("Offre")
+
+
+def test_the_posts_offer_is_the_stores_running_reduction_against_its_30_day_reference(
+    lyon, plans, stock, lyon_owner
+):
+    _secateur, rake, _gloves = stock
+    PriceHistory.objects.create(
+        variant=rake, store_id=lyon.pk, price_cents=2_450, source="test",
+        started_at=timezone.now() - timedelta(days=20),
+    )  # fmt: skip
+    update_offer(
+        store=lyon, variant=rake, price_cents=1_990, reduction=True, source="backoffice",
+        actor=lyon_owner,
+    )  # fmt: skip
+    SocialPostTemplate.objects.create(
+        month=date(2026, 12, 1), day=12, title="Promo", text="Chez {store} : {offer} !"
+    )
+    subscription = subscribed(lyon, plans.social_posts, on=TODAY)
+
+    (calendar,) = generate_deliverables(subscription=subscription, today=TODAY)
+
+    archive = zipfile.ZipFile(io.BytesIO(read(calendar.file)))
+    (post,) = csv.DictReader(io.StringIO(archive.read("posts.csv").decode()))
+    assert post["text"] == (
+        "Chez Ardoise Lyon Presqu'île : Râteau bois à 19,90 € au lieu de 24,50 € !"
+    )

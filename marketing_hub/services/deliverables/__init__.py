@@ -93,7 +93,13 @@ def build(kind: str, *, subscription: Subscription, period: date, today: date) -
         )
     if kind == K.SOCIAL_CALENDAR:
         templates = social.month_templates(period)
-        posts = social.personalise(store=store, templates=templates, period=period, rows=rows)
+        posts = social.personalise(
+            store=store,
+            templates=templates,
+            period=period,
+            rows=rows,
+            reductions=local_ads.reduced_offers(store, rows),
+        )
         calendar = [
             [post.day, post.title, post.text, post.template.pk, post.template.image.name]
             for post in posts

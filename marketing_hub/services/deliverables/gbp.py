@@ -49,7 +49,6 @@ HEADERS = [
 ]
 # GBP's week starts on Sunday; the store's hours are keyed Monday = 0.
 GBP_WEEK = (6, 0, 1, 2, 3, 4, 5)
-PRIMARY_CATEGORY = "Garden center"
 
 
 def store_page_url(store: Store) -> str:
@@ -96,7 +95,7 @@ def listing_row(store: Store, *, today: date) -> list[str]:
         "Longitude": f"{store.longitude}",
         "Primary phone": store.phone,
         "Website": store_page_url(store),
-        "Primary category": PRIMARY_CATEGORY,
+        "Primary category": settings.MARKETING_GBP_PRIMARY_CATEGORY,
         "Special hours": special_hours(store, today=today),
         "From the business": f"{network} · {services_text(store)}",
         "Labels": network,

@@ -14,13 +14,21 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from stores.models import Store
-from stores.selectors import store_stock
+from stores.selectors import offer_reductions, store_stock
 
 from ...models import Subscription
 from ..periods import next_month
 
-HEADERS = ["store_code", "id", "gtin", "price", "quantity", "availability", "pickup_method",
-           "pickup_sla"]  # fmt: skip
+HEADERS = [
+    "store_code",
+    "id",
+    "gtin",
+    "price",
+    "quantity",
+    "availability",
+    "pickup_method",
+    "pickup_sla",
+]
 # Below this many units an offer is "limited_availability" in Merchant Center's words.
 LIMITED_BELOW = 3
 
@@ -36,13 +44,20 @@ class InventoryRow:
     pickup_method: str
     pickup_sla: str
     product_name: str = ""
+    variant_id: int = 0
 
     def values(self) -> list[str]:
         euros, cents = divmod(self.price_cents, 100)
         return [
-            self.store_code, self.id, self.gtin, f"{euros}.{cents:02d} EUR", str(self.quantity),
-            self.availability, self.pickup_method, self.pickup_sla,
-        ]  # fmt: skip
+            self.store_code,
+            self.id,
+            self.gtin,
+            f"{euros}.{cents:02d} EUR",
+            str(self.quantity),
+            self.availability,
+            self.pickup_method,
+            self.pickup_sla,
+        ]
 
 
 def pickup(store: Store) -> tuple[str, str]:
@@ -78,9 +93,20 @@ def inventory_rows(store: Store) -> list[InventoryRow]:
                 pickup_method=method if level.available > 0 else "not_supported",
                 pickup_sla=sla if level.available > 0 else "",
                 product_name=variant.product.name,
+                variant_id=variant.pk,
             )
         )
     return rows
+
+
+def reduced_offers(store: Store, rows: list[InventoryRow]) -> dict[int, tuple[int, int]]:
+    """The store's running reductions among its offers in stock: variant id -> (price,
+    reference: the lowest price of the 30 days before, the Omnibus rule), in one query."""
+    pairs = [(store.pk, row.variant_id) for row in rows if row.quantity > 0 and row.variant_id]
+    return {
+        variant_id: (reduction.price_cents, reduction.reference_cents)
+        for (_store_id, variant_id), reduction in offer_reductions(pairs).items()
+    }
 
 
 def inventory_tsv(rows: list[InventoryRow]) -> bytes:

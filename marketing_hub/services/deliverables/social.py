@@ -49,25 +49,40 @@ def month_templates(period: date) -> list[SocialPostTemplate]:
 
 
 def personalise(
-    *, store: Store, templates: list[SocialPostTemplate], period: date, rows: list[InventoryRow]
+    *,
+    store: Store,
+    templates: list[SocialPostTemplate],
+    period: date,
+    rows: list[InventoryRow],
+    reductions: dict[int, tuple[int, int]] | None = None,
 ) -> list[Post]:
     """Each template's text with the store's words; products in stock are taken in turn (the
-    best stocked first), so two posts of the month show two products when it has them."""
+    best stocked first), so two posts of the month show two products when it has them. The
+    offer is a running reduction of the store when it has one ("at X instead of Y", Y the
+    lowest price of the 30 days before, as the Omnibus rule wants), else a product's price."""
+    reductions = reductions or {}
     in_stock = sorted(
         (row for row in rows if row.quantity > 0), key=lambda row: (-row.quantity, row.id)
     )
+    reduced = [row for row in in_stock if row.variant_id in reductions]
     posts = []
     for index, template in enumerate(templates):
         product = in_stock[index % len(in_stock)] if in_stock else None
+        if reduced:
+            offer_row = reduced[index % len(reduced)]
+            price, reference = reductions[offer_row.variant_id]
+            offer = f"{offer_row.product_name} à {euros(price)} au lieu de {euros(reference)}"
+        elif product is not None:
+            offer = f"{product.product_name} à {euros(product.price_cents)}"
+        else:
+            offer = store.name
         values = {
             "store": store.name,
             "city": store.city,
             "network": settings.NETWORK_NAME,
             "product": product.product_name if product else "",
             "price": euros(product.price_cents) if product else "",
-            "offer": (
-                f"{product.product_name} à {euros(product.price_cents)}" if product else store.name
-            ),
+            "offer": offer,
         }
         day = period.replace(day=min(max(template.day, 1), days_in_month(period)))
         posts.append(
