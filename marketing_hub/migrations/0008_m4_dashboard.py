@@ -6,9 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        # After the other parts' migrations (the lead renumbers them at merge).
-        ('marketing_hub', '0006_m2_api_idempotency'),
-        ('marketing_hub', '0005_m3_subscriptions_deliverables'),
+        ('marketing_hub', '0007_m3_subscriptions_deliverables'),
     ]
 
     operations = [
