@@ -32,6 +32,7 @@ SHORTCUTS = (
     ("orders", _("Orders"), ("backoffice:marketing-orders",)),
     ("subscriptions", _("Digital packs"), ("backoffice:marketing-subscriptions",)),
     ("invoices", _("Invoices"), ("backoffice:money-invoices",)),
+    ("images", _("Logo and photo"), ("backoffice:marketing-store-images",)),
 )
 
 

@@ -100,6 +100,9 @@ def test_the_overview_page_shows_the_stores_marketing(client, lyon_marketing, ly
     assert "Printemps au jardin 2027" in html
     assert "En validation" in html
     assert "Fiche Google gérée" in html
+    for name in ("catalogue", "cart", "orders", "subscriptions", "store-images"):
+        assert reverse(f"backoffice:marketing-{name}", args=[lyon_marketing.slug]) in html
+    assert reverse("backoffice:money-invoices", args=[lyon_marketing.slug]) in html
     assert "77,77" not in html  # Paris's order
     assert "999,00" not in html  # Paris's budget
 
