@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -225,7 +226,9 @@ class MarketingItemAdmin(admin.ModelAdmin):
 
 class ArtworkFieldForm(forms.ModelForm):
     font = forms.ChoiceField(
-        label=_("font"), required=False, choices=[("", _("Default")), *fonts.font_choices()]
+        label=capfirst(_("font")),
+        required=False,
+        choices=[("", _("Default")), *fonts.font_choices()],
     )
 
     class Meta:

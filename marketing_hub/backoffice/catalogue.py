@@ -188,7 +188,7 @@ def proof_pdf(request: HttpRequest, store: Store, proof_id: int) -> HttpResponse
     except DomainError as error:
         return HttpResponse(error.message, status=409, content_type="text/plain; charset=utf-8")
     response = HttpResponse(data, content_type="application/pdf")
-    name = f"{proof.artwork.item.reference}-v{proof.artwork.version}-epreuve-{proof.number}.pdf"
+    name = f"{proof.artwork.item.reference}-v{proof.artwork.version}-bat-{proof.number}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'
     response["Cache-Control"] = PRIVATE_CACHE
     return response

@@ -130,8 +130,8 @@ class MarketingItem(models.Model):
         _("review above amount (cents, excl. VAT)"), null=True, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
         ordering = ["kind", "name"]
@@ -151,7 +151,9 @@ class MarketingItem(models.Model):
 
 
 class ItemPicture(models.Model):
-    item = models.ForeignKey(MarketingItem, on_delete=models.CASCADE, related_name="pictures")
+    item = models.ForeignKey(
+        MarketingItem, on_delete=models.CASCADE, related_name="pictures", verbose_name=_("item")
+    )
     image = models.ImageField(_("picture"), upload_to="marketing/items/")
     alt = models.CharField(_("description"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -169,7 +171,9 @@ class PriceTier(models.Model):
     """A quantity a store may order and its price (250 flyers: 39 €): quantities outside the
     tiers are refused."""
 
-    item = models.ForeignKey(MarketingItem, on_delete=models.CASCADE, related_name="tiers")
+    item = models.ForeignKey(
+        MarketingItem, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("item")
+    )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
     price_cents = models.PositiveIntegerField(_("price excl. VAT (cents)"))
 
@@ -189,18 +193,25 @@ class Artwork(models.Model):
     """One version of the designer's print-ready PDF (with bleed) for an item, and its fields.
     A new upload is a new version; proofs and order lines keep the version they were made on."""
 
-    item = models.ForeignKey(MarketingItem, on_delete=models.CASCADE, related_name="artworks")
+    item = models.ForeignKey(
+        MarketingItem, on_delete=models.CASCADE, related_name="artworks", verbose_name=_("item")
+    )
     version = models.PositiveIntegerField(_("version"))
     pdf = models.FileField(_("print-ready PDF"), upload_to="private/marketing/artwork/")
-    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    pdf_sha256 = models.CharField(_("PDF fingerprint (SHA-256)"), max_length=64, blank=True)
     page_count = models.PositiveSmallIntegerField(_("pages"), default=1)
     # Per page: {"media": [w, h], "trim": [x0, y0, x1, y1], "bleed": [...]}, in mm.
     pages = models.JSONField(_("page boxes"), default=list, blank=True)
     is_current = models.BooleanField(_("current version"), default=True)
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
         ordering = ["item", "-version"]
@@ -237,7 +248,9 @@ class ArtworkField(models.Model):
         CENTER = "center", _("Centre")
         RIGHT = "right", _("Right")
 
-    artwork = models.ForeignKey(Artwork, on_delete=models.CASCADE, related_name="fields")
+    artwork = models.ForeignKey(
+        Artwork, on_delete=models.CASCADE, related_name="fields", verbose_name=_("artwork")
+    )
     key = models.SlugField(_("key"), max_length=40)
     label = models.CharField(_("label"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -288,21 +301,31 @@ class Proof(models.Model):
     change is a new proof."""
 
     store = models.ForeignKey(
-        "stores.Store", on_delete=models.PROTECT, related_name="marketing_proofs"
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="marketing_proofs",
+        verbose_name=_("store"),
     )
-    artwork = models.ForeignKey(Artwork, on_delete=models.PROTECT, related_name="proofs")
+    artwork = models.ForeignKey(
+        Artwork, on_delete=models.PROTECT, related_name="proofs", verbose_name=_("artwork")
+    )
     number = models.PositiveIntegerField(_("version"))
     values = models.JSONField(_("values"), default=dict)
     # What was printed, resolved at stamping (prices, Omnibus line, fonts and sizes used).
     rendered = models.JSONField(_("rendered"), default=dict, blank=True)
     uses_free_text = models.BooleanField(_("free text used"), default=False)
     pdf = models.FileField(_("proof PDF"), upload_to="private/marketing/proofs/")
-    pdf_sha256 = models.CharField(max_length=64)
+    pdf_sha256 = models.CharField(_("PDF fingerprint (SHA-256)"), max_length=64)
     previews = models.JSONField(_("page previews"), default=list, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("made by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -315,4 +338,4 @@ class Proof(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.artwork} · {self.store_id} · {self.number}"
+        return f"{self.artwork} · {self.store} · #{self.number}"

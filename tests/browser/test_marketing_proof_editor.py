@@ -10,7 +10,9 @@ import pytest
 from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
-from marketing_hub.models import MarketingItem, Proof
+from marketing_hub.artwork.samples import SAMPLES, sample_pdf
+from marketing_hub.models import ArtworkField, MarketingItem, Proof
+from marketing_hub.services.proofs import make_proof
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_pages import log_in
 from tests.marketing_hub.catalogue_helpers import (
@@ -85,7 +87,7 @@ def test_lyon_owner_personalises_a_flyer_and_sees_the_proof(
     screenshot("marketing-item-template")
 
     # A word too wide for its box, even at the smallest size, is refused under its field
-    page.get_by_label("Produit").select_option(secateur.variant.sku)
+    page.get_by_label("Produit", exact=True).select_option(secateur.variant.sku)
     page.get_by_label("Message libre").fill(
         "www.ardoise-jardin.example.fr/lyon-presquile/ateliers-de-printemps/"
         "rempotage-semis-et-boutures/inscription-gratuite"
@@ -101,7 +103,7 @@ def test_lyon_owner_personalises_a_flyer_and_sees_the_proof(
     page.get_by_label("Message libre").fill("Atelier rempotage gratuit samedi 14 mars !")
     page.get_by_label("Annoncer un prix réduit").check()
     page.get_by_test_id("proof-preview").click()
-    expect(page.get_by_role("heading", name="Épreuve n° 1")).to_be_visible()
+    expect(page.get_by_role("heading", name="BAT n° 1")).to_be_visible()
     expect(page.get_by_test_id("proof-page")).to_have_count(2)
     expect(page.locator("#proof")).to_contain_text(
         "prix le plus bas des 30 derniers jours : 34,90\u00a0€"
@@ -125,7 +127,7 @@ def test_lyon_owner_personalises_a_flyer_and_sees_the_proof(
 
     # The same values again: the same proof, no new version
     page.get_by_test_id("proof-preview").click()
-    expect(page.get_by_role("heading", name="Épreuve n° 1")).to_be_visible()
+    expect(page.get_by_role("heading", name="BAT n° 1")).to_be_visible()
     assert Proof.objects.count() == 1
 
     # The proof goes into the cart with the quantity chosen (the cart is part M2's page)
@@ -139,3 +141,44 @@ def test_lyon_owner_personalises_a_flyer_and_sees_the_proof(
     page.goto(f"/store/{lyon_store.slug}/marketing/store-images/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Logo et photo")
     screenshot("marketing-store-images")
+
+
+def test_hq_uploads_the_artwork_and_reads_a_store_proof_in_the_admin(
+    page, screenshot, hq_admin, lyon_store, tmp_path
+):
+    with_hours(lyon_store)
+    item = make_item(name="Affiche A3 Printemps")
+    designer = tmp_path / "affiche-a3.pdf"
+    designer.write_bytes(sample_pdf("poster-a3"))
+    log_in(page, hq_admin.email)
+
+    # A file that is not a PDF is a form error; the designer's PDF becomes version 1
+    page.goto(f"/admin/marketing_hub/marketingitem/{item.pk}/change/")
+    not_a_pdf = tmp_path / "affiche.pdf"
+    not_a_pdf.write_bytes(b"GIF89a")
+    page.get_by_label("Nouvelle maquette (PDF prêt à imprimer)").set_input_files(str(not_a_pdf))
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator(".errorlist")).to_contain_text("Ce fichier n'est pas un PDF.")
+    page.get_by_label("Nouvelle maquette (PDF prêt à imprimer)").set_input_files(str(designer))
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    expect(page.locator(".messagelist")).to_be_visible()
+    artwork = item.artworks.get()
+    assert (artwork.version, artwork.page_count) == (1, 1)
+
+    # The version's page: boxes in mm and the template's preview
+    for row in SAMPLES["poster-a3"].field_rows():
+        ArtworkField.objects.create(artwork=artwork, **row)
+    page.goto(f"/admin/marketing_hub/artwork/{artwork.pk}/change/")
+    expect(page.locator("body")).to_contain_text("303 \u00d7 426 mm")
+    page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth)")
+    screenshot("marketing-admin-artwork")
+
+    # A store's proof, read-only, with its pages
+    proof = make_proof(
+        store=lyon_store, artwork=artwork, actor="test",
+        values={"product": offer(lyon_store).variant.sku},
+    )  # fmt: skip
+    page.goto(f"/admin/marketing_hub/proof/{proof.pk}/change/")
+    expect(page.locator("body")).to_contain_text("Ardoise Lyon Presqu'île")
+    page.wait_for_function("() => [...document.images].every(i => i.complete && i.naturalWidth)")
+    screenshot("marketing-admin-proof")
