@@ -18,10 +18,11 @@ monthly billing (reference of their own, e.g. `subscription:<id>:<period>`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from network_marketplace.audit import Actor
@@ -34,6 +35,8 @@ from payments.postings import (
     reverse_marketing_entry,
 )
 from stores.models import Store
+
+T = TypeVar("T")
 
 
 class ChargeRefused(DomainError):
@@ -79,6 +82,15 @@ def _entry_reference(reference: str, position: int) -> str:
     return f"{reference}.{position}"
 
 
+def _once(book: Callable[..., T], **kwargs: Any) -> T:
+    """Book an entry; when a concurrent charge of the same reference booked it first (the
+    ledger's unique reference refused ours), the second call returns that entry."""
+    try:
+        return book(**kwargs)
+    except IntegrityError:
+        return book(**kwargs)
+
+
 def charge_store(
     *,
     store: Store,
@@ -100,7 +112,8 @@ def charge_store(
             entry_reference = _entry_reference(reference, position)
             line_label = f"{label} · {line.label}" if line.label and line.label != label else label
             if line.hq_share_cents:
-                book_marketing_cofunding(
+                _once(
+                    book_marketing_cofunding,
                     store=store,
                     reference=entry_reference,
                     label=line_label,
@@ -109,7 +122,8 @@ def charge_store(
                 )
             if not line.amount_excl_vat_cents:
                 continue
-            entry = book_marketing_charge(
+            entry = _once(
+                book_marketing_charge,
                 store=store,
                 reference=entry_reference,
                 label=line_label,

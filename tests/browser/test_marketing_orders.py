@@ -5,6 +5,8 @@ charge on its statement and the invoice in its list; an order over budget says w
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -28,7 +30,7 @@ def printer(db):
 
 
 @pytest.fixture
-def flyer_in_cart(lyon_store, lyon_owner, printer):
+def flyer_with_proof(lyon_store, lyon_owner, printer):
     item = make_item(
         reference="FLY-A5-PRINTEMPS", supplier=printer, always_review=True, vat_rate_bp=2000
     )
@@ -43,6 +45,12 @@ def flyer_in_cart(lyon_store, lyon_owner, printer):
     )
     make_budget(lyon_store, 50_000)
     make_rule(item=item, percent_bp=3000, cap_cents=100_000, name="Printemps : HQ paie 30 %")
+    return item, proof
+
+
+@pytest.fixture
+def flyer_in_cart(lyon_store, lyon_owner, flyer_with_proof):
+    item, proof = flyer_with_proof
     orders.add_to_cart(store=lyon_store, item=item, quantity=1000, proof=proof, actor=lyon_owner)
     return item
 
@@ -52,11 +60,17 @@ def sign_out(page):
 
 
 def test_a_flyer_goes_from_the_cart_through_hq_review_to_the_store(
-    page, screenshot, lyon_store, lyon_owner, hq_admin, printer, flyer_in_cart
+    page, screenshot, lyon_store, lyon_owner, hq_admin, printer, flyer_with_proof
 ):
-    # The owner reads the cart: 89 € of which HQ pays 26,70 €, the budget left after
+    # The owner adds the flyer with its proof to the cart from the item page
+    item, proof = flyer_with_proof
     log_in(page, lyon_owner.email)
-    page.goto(f"/store/{lyon_store.slug}/marketing/cart/")
+    page.goto(f"/store/{lyon_store.slug}/marketing/catalogue/{item.pk}/?proof={proof.pk}")
+    page.get_by_test_id("cart-add-form").get_by_label("Quantité").select_option("1000")
+    page.get_by_test_id("cart-add").click()
+
+    # The cart: 89 € of which HQ pays 26,70 €, the budget left after
+    expect(page).to_have_url(re.compile(r"/marketing/cart/$"))
     expect(page.get_by_test_id("cart-hq-share")).to_contain_text("26,70")
     expect(page.get_by_test_id("cart-store-share")).to_contain_text("62,30")
     expect(page.get_by_test_id("cart-budget-after")).to_contain_text("437,70")
@@ -106,6 +120,9 @@ def test_a_flyer_goes_from_the_cart_through_hq_review_to_the_store(
     page.get_by_test_id("receive-all").click()
     expect(page.get_by_test_id("order-status")).to_have_text("Reçue")
     screenshot("marketing-order-received")
+    page.goto(f"/store/{lyon_store.slug}/marketing/orders/")
+    expect(page.get_by_test_id(f"marketing-order-{order.number}")).to_contain_text("Reçue")
+    screenshot("marketing-orders")
     page.goto(f"/store/{lyon_store.slug}/money/statement/")
     expect(page.locator("main")).to_contain_text(order.number)
     screenshot("marketing-statement")

@@ -16,6 +16,8 @@ from payments import ledger, payouts
 from payments.models import Invoice, JournalEntry, Payout, PayoutPolicy
 from tests.payments.money_helpers import book_sale, open_account, pdf_text
 
+from .test_budgets import run_concurrently
+
 TUESDAY = datetime(2026, 12, 1, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
 NEXT_TUESDAY = datetime(2026, 12, 8, 9, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
@@ -195,3 +197,14 @@ def test_the_statement_shows_the_charge_and_the_invoice_list_its_pdf(
     assert invoice.number in pdf_text(
         b"".join(pdf.streaming_content) if pdf.streaming else pdf.content
     )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_charges_of_one_reference_at_once_book_and_invoice_once(lyon_store):
+    results = run_concurrently(2, lambda _i: charge(lyon_store, reference="subscription:7:2026-12"))
+
+    assert all(isinstance(r, Invoice) for r in results), results
+    assert results[0] == results[1]
+    assert Invoice.objects.count() == 1
+    assert ledger.store_balance_cents(lyon_store) == -12_000
+    assert ledger.unbalanced_entries() == []
