@@ -7,12 +7,8 @@ class MarketingHubConfig(AppConfig):
     verbose_name = _("Marketing hub")
 
     def ready(self) -> None:
-        # The lifecycles, and the marketing orders' webhook event types they add to
-        # network_marketplace.webhooks.EVENT_TYPES.
-        # Part M3: the subscriptions' webhook event.
-        from . import (
-            states,  # noqa: F401
-            subscription_webhooks,
-        )
+        # The lifecycles (they add the marketing orders' webhook event types to
+        # network_marketplace.webhooks.EVENT_TYPES), and the subscriptions' event (part M3).
+        from . import states, subscription_webhooks  # noqa: F401
 
         subscription_webhooks.register()

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import connections, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -56,7 +56,15 @@ def billable_subscriptions(period: date) -> QuerySet[Subscription]:
     return (
         Subscription.objects.filter(status__in=BILLABLE, started_on__lt=after)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=first))
-        .exclude(charges__kind=SubscriptionCharge.Kind.PERIOD, charges__period_start=first)
+        .exclude(
+            Exists(
+                SubscriptionCharge.objects.filter(
+                    subscription=OuterRef("pk"),
+                    kind=SubscriptionCharge.Kind.PERIOD,
+                    period_start=first,
+                )
+            )
+        )
         .order_by("pk")
     )
 

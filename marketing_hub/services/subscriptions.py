@@ -95,37 +95,38 @@ def subscribe(
             _("The plan “%(plan)s” is no longer offered.") % {"plan": plan.name}, plan=plan.code
         )
     secret, digest = new_feed_secret()
-    try:
-        with transaction.atomic():
-            subscription = Subscription.objects.create(
-                store=store,
-                plan=plan,
-                status=S.ACTIVE,
-                started_on=today,
-                commitment_ends_on=(
-                    add_months(today, plan.minimum_commitment_months)
-                    if plan.minimum_commitment_months
-                    else None
-                ),
-                feed_token=digest,
-                created_by=actor
-                if getattr(actor, "is_authenticated", False) and actor.pk
-                else None,
-            )
-            record_audit_event(
-                actor=actor,
-                action="subscription.created",
-                target=subscription,
-                store_id=store.pk,
-                data={"plan": plan.code, "price_cents": plan.price_cents},
-            )
-            bill_subscription(subscription=subscription, period=today, actor=actor)
-    except IntegrityError as error:
-        raise AlreadySubscribed(
-            _("%(store)s already subscribes to “%(plan)s”.")
-            % {"store": store.name, "plan": plan.name},
-            plan=plan.code,
-        ) from error
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                subscription = Subscription.objects.create(
+                    store=store,
+                    plan=plan,
+                    status=S.ACTIVE,
+                    started_on=today,
+                    commitment_ends_on=(
+                        add_months(today, plan.minimum_commitment_months)
+                        if plan.minimum_commitment_months
+                        else None
+                    ),
+                    feed_token=digest,
+                    created_by=(
+                        actor if getattr(actor, "is_authenticated", False) and actor.pk else None
+                    ),
+                )
+        except IntegrityError as error:  # the one-live-subscription constraint
+            raise AlreadySubscribed(
+                _("%(store)s already subscribes to “%(plan)s”.")
+                % {"store": store.name, "plan": plan.name},
+                plan=plan.code,
+            ) from error
+        record_audit_event(
+            actor=actor,
+            action="subscription.created",
+            target=subscription,
+            store_id=store.pk,
+            data={"plan": plan.code, "price_cents": plan.price_cents},
+        )
+        bill_subscription(subscription=subscription, period=today, actor=actor)
     subscription.refresh_from_db()
     return subscription, secret
 

@@ -49,6 +49,7 @@ def test_lyon_owner_subscribes_to_packs_and_downloads_the_gbp_sheet(
     page.get_by_test_id("confirm").click()
     feed = page.get_by_test_id("feed-url")
     expect(feed).to_contain_text("/marketing/feeds/")
+    expect(feed.get_by_role("button", name="Copier l\u2019adresse")).to_be_visible()
     screenshot("marketing-packs-feed-url")
     feed_url = page.locator("#feed-url").inner_text()
     assert "SEC-001" in page.request.get(feed_url).text()
@@ -73,6 +74,10 @@ def test_lyon_owner_subscribes_to_packs_and_downloads_the_gbp_sheet(
     page.goto(f"/store/{lyon_store.slug}/marketing/packs/")
     expect(page.get_by_test_id("deliverables-table").locator("tbody tr")).to_have_count(3)
     screenshot("marketing-packs")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # tables scroll inside
+    screenshot("marketing-packs-mobile")
+    page.set_viewport_size({"width": 1280, "height": 900})
     with page.expect_download() as download:
         page.get_by_test_id("download-gbp_sheet").click()
     sheet = load_workbook(io.BytesIO(open(download.value.path(), "rb").read())).active  # noqa: SIM115

@@ -4,10 +4,12 @@ nets the charges once."""
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import date
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connections
 
 from marketing_hub.models import Subscription, SubscriptionCharge
@@ -108,3 +110,19 @@ def test_the_payout_nets_the_packs_charges_exactly_once(plans):
     assert payout.amount_cents == 44_000 - charged
     assert ledger.store_balance_cents(store) == 0
     assert Subscription.objects.filter(store=store).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_billing_command_bills_a_month_once_and_refuses_a_bad_month(plans):
+    subscribed(StoreFactory(), plans.gbp_basic, on=MARCH)
+    out = io.StringIO()
+
+    call_command("bill_subscriptions", "--period", "2026-04", stdout=out)
+    call_command("bill_subscriptions", "--period", "2026-04", stdout=out)
+
+    assert out.getvalue().splitlines() == [
+        "2026-04: 1 billed, 0 skipped, 0 failed",
+        "2026-04: 0 billed, 0 skipped, 0 failed",
+    ]
+    with pytest.raises(CommandError, match="YYYY-MM"):
+        call_command("bill_subscriptions", "--period", "avril")

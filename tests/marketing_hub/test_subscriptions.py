@@ -4,9 +4,11 @@ event row; every refusal changes nothing."""
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pytest
+from django.db import connections
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -278,3 +280,30 @@ def test_each_move_sends_the_subscription_webhook(lyon_store, hq_admin, plans):
         f"marketing.subscription.updated:{subscription.pk}:active:paused",
         f"marketing.subscription.updated:{subscription.pk}:paused:ended",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_subscribes_at_once_make_one_subscription_billed_once(lyon_store, plans):
+    barrier = threading.Barrier(4)
+    outcomes = []
+
+    def subscribe_now():
+        try:
+            barrier.wait(5)
+            subscribe(store=lyon_store, plan=plans.gbp_basic, actor="test", today=MARCH_10)
+            outcomes.append("subscribed")
+        except AlreadySubscribed:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=subscribe_now) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == ["refused", "refused", "refused", "subscribed"]
+    subscription = Subscription.objects.get(store=lyon_store)
+    assert charges(subscription) == [(MARCH_1, 2_129)]  # 22 days of 31 at 30,00 €
+    assert JournalEntry.objects.count() == 1

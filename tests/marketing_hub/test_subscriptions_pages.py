@@ -183,3 +183,21 @@ def test_the_packs_page_reads_in_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="download-') == 4
+
+
+def test_hq_downloads_a_stores_files_from_the_admin(client, hq_admin, lyon_store, plans):
+    subscription, _secret = subscribe(store=lyon_store, plan=plans.gbp_basic, actor="hq")
+    (sheet,) = generate_deliverables(subscription=subscription)
+    client.force_login(hq_admin)
+
+    listing = client.get("/admin/marketing_hub/deliverable/")
+    as_csv = client.get(f"/admin/marketing_hub/deliverable/{sheet.pk}/download/csv/")
+
+    assert listing.status_code == 200
+    assert f"/admin/marketing_hub/deliverable/{sheet.pk}/download/file/" in listing.content.decode()
+    assert as_csv.status_code == 200
+    assert b"".join(as_csv.streaming_content).startswith(b"Store code,Business name")
+    assert (
+        client.get(f"/admin/marketing_hub/subscription/{subscription.pk}/change/").status_code
+        == 200
+    )

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketing_hub', '0006_m2_api_idempotency'),
+        ('marketing_hub', '0007_m1_labels'),
         ('payments', '0007_status_events_share_one_shape'),
         ('stores', '0011_store_logo_photo'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
