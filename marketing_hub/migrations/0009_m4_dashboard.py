@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('marketing_hub', '0007_m3_subscriptions_deliverables'),
+        ('marketing_hub', '0008_m3_subscriptions_deliverables'),
     ]
 
     operations = [
