@@ -14,7 +14,7 @@ import base64
 import hashlib
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -252,7 +252,16 @@ class ItemViewSet(viewsets.ReadOnlyModelViewSet):
         if store is not None:
             return orderable_items(store=store, campaign=campaign, kind=kind)
         items = MarketingItem.objects.filter(is_active=True).prefetch_related("tiers", "pictures")
-        return items.select_related("campaign").order_by("kind", "name", "pk")
+        if campaign:
+            items = items.filter(campaign__slug=campaign)
+        if kind:
+            items = items.filter(kind=kind)
+        cheapest = PriceTier.objects.filter(item=OuterRef("pk")).order_by("price_cents")
+        return (
+            items.select_related("campaign")
+            .annotate(price_from_cents=Subquery(cheapest.values("price_cents")[:1]))
+            .order_by("kind", "name", "pk")
+        )
 
 
 @extend_schema_view(

@@ -25,6 +25,7 @@ from network_marketplace.models import User
 
 from .. import fonts
 from ..artwork.pdf import ArtworkRefused, PageBoxes, read_pdf
+from ..artwork.samples import SAMPLES, sample_pdf
 from ..artwork.stamping import parse_colour, render_previews
 from ..models import Artwork, ArtworkField, MarketingItem
 
@@ -34,6 +35,7 @@ __all__ = [
     "artwork_page_png",
     "check_field",
     "inspect_artwork_pdf",
+    "install_sample_artwork",
     "page_boxes",
     "save_artwork_field",
     "upload_artwork",
@@ -265,3 +267,16 @@ def artwork_page_png(artwork: Artwork, page: int) -> bytes | None:
                 default_storage.save(target, ContentFile(image))
     with default_storage.open(name, "rb") as file:
         return bytes(file.read())
+
+
+def install_sample_artwork(*, item: MarketingItem, sample: str, actor: Any) -> Artwork:
+    """A new artwork version of `item` from the project's sample `sample` (see
+    marketing_hub.artwork.samples.SAMPLES), with its fields, each checked like HQ's: what the
+    demo loader calls for its items."""
+    design = SAMPLES[sample]
+    artwork = upload_artwork(
+        item=item, data=sample_pdf(sample), filename=f"{sample}.pdf", actor=actor, keep_fields=False
+    )
+    for row in design.field_rows():
+        save_artwork_field(field=ArtworkField(artwork=artwork, **row), actor=actor)
+    return artwork

@@ -8,9 +8,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from catalog.models import PriceHistory
-from marketing_hub.artwork.samples import SAMPLES, sample_pdf
 from marketing_hub.models import Artwork, ArtworkField, Campaign, MarketingItem, PriceTier
-from marketing_hub.services.artwork import upload_artwork
+from marketing_hub.services.artwork import install_sample_artwork
 from stores.models import StockLevel, Store
 from stores.services import update_offer
 
@@ -46,12 +45,8 @@ def make_campaign(*, name="Printemps au jardin 2027", slug="printemps-2027", day
 
 
 def add_sample_artwork(item: MarketingItem, sample: str = "flyer-a5", actor="test") -> Artwork:
-    artwork = upload_artwork(
-        item=item, data=sample_pdf(sample), filename=f"{sample}.pdf", actor=actor
-    )
-    for row in SAMPLES[sample].field_rows():
-        ArtworkField.objects.create(artwork=artwork, **row)
-    return artwork
+    """HQ installs the project's sample artwork `sample` on the item (what the demo does)."""
+    return install_sample_artwork(item=item, sample=sample, actor=actor)
 
 
 def field_of(artwork: Artwork, key: str) -> ArtworkField:

@@ -42,6 +42,7 @@ def test_a_store_key_lists_the_items_its_store_may_order(lyon_key, hq_key, flyer
     assert editable == ["product", "message"]
     assert flyer["artwork"]["pages"][0]["media"] == [154.0, 216.0]
     assert {item["name"] for item in everything["results"]} == {"Flyer A5 Printemps", "Succursales"}
+    assert {item["price_from_cents"] for item in everything["results"]} == {3900}
 
 
 def test_a_store_key_makes_a_proof_and_downloads_its_files(lyon_key, lyon_store, flyer_item):
