@@ -203,12 +203,21 @@ def issue_commission_invoices(*, period: date, actor: Actor = SYSTEM_ACTOR) -> l
     return issued
 
 
-def issue_credit_note(*, invoice: Invoice, reason: str, actor: Actor) -> Invoice:
+def issue_credit_note(
+    *, invoice: Invoice, reason: str, actor: Actor, marketing_charge_reversed: bool = False
+) -> Invoice:
     """Cancel `invoice` as a whole with a credit note of its own series that references it
     (its lines, the same amounts). The invoice itself is left as issued. Raises
-    InvoiceNotAllowed for a credit note, or an invoice already credited."""
+    InvoiceNotAllowed for a credit note, or an invoice already credited. A marketing invoice
+    is credited only by the hub, which reverses its charge in the ledger at the same time
+    (`marketing_charge_reversed`): a credit note alone would leave the store charged."""
     if invoice.kind != Invoice.Kind.INVOICE:
         raise InvoiceNotAllowed(_("Only an invoice can be credited."), invoice=invoice.number)
+    if is_marketing_invoice(invoice) and not marketing_charge_reversed:
+        raise InvoiceNotAllowed(
+            _("A marketing invoice is credited by cancelling its order in the marketing hub."),
+            invoice=invoice.number,
+        )
     if not reason.strip():
         raise InvoiceNotAllowed(_("Say why the invoice is credited."), invoice=invoice.number)
     with transaction.atomic():

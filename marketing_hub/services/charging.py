@@ -187,5 +187,8 @@ def credit_charge(*, reference: str, reason: str, actor: Actor) -> Invoice | Non
         if existing is not None:
             return existing
         return issue_credit_note(
-            invoice=invoice, reason=reason or _("Marketing order line cancelled."), actor=actor
+            invoice=invoice,
+            reason=reason or _("Marketing order line cancelled."),
+            actor=actor,
+            marketing_charge_reversed=True,
         )

@@ -13,6 +13,7 @@ from django.urls import reverse
 from marketing_hub.services.charging import ChargeRefused, charge_store, credit_charge
 from network_marketplace.outbox import deliver_due_messages
 from payments import ledger, payouts
+from payments.invoices import InvoiceNotAllowed, issue_commission_invoice, issue_credit_note
 from payments.models import Invoice, JournalEntry, Payout, PayoutPolicy
 from tests.payments.money_helpers import book_sale, open_account, pdf_text
 
@@ -118,8 +119,6 @@ def test_crediting_what_was_never_charged_books_nothing(lyon_store):
 
 
 def test_a_marketing_invoice_does_not_stand_in_for_the_commission_invoice(lyon_store):
-    from payments.invoices import issue_commission_invoice
-
     book_sale(lyon_store, gross=10_000, commission=1_500)
     charge(lyon_store)
 
@@ -208,3 +207,12 @@ def test_two_charges_of_one_reference_at_once_book_and_invoice_once(lyon_store):
     assert Invoice.objects.count() == 1
     assert ledger.store_balance_cents(lyon_store) == -12_000
     assert ledger.unbalanced_entries() == []
+
+
+def test_a_marketing_invoice_is_not_credited_alone_from_the_money_admin(lyon_store):
+    invoice = charge(lyon_store)
+
+    with pytest.raises(InvoiceNotAllowed):
+        issue_credit_note(invoice=invoice, reason="Erreur", actor="hq:test")
+    assert ledger.store_balance_cents(lyon_store) == -12_000
+    assert not invoice.credit_notes.exists()

@@ -59,6 +59,7 @@ def test_every_app_adds_its_sections_to_the_navigation_in_menu_order():
         "stock-import",
         "stock-movements",
         "returns",
+        "marketing",
         "money",
         "api-keys",
         "payment-account",
