@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import textwrap
 import zipfile
 from dataclasses import dataclass
@@ -128,7 +129,9 @@ def post_image(post: Post, *, store: Store) -> bytes:
     draw = ImageDraw.Draw(canvas, "RGBA")
     draw.rectangle((0, 0, SIZE[0], 110), fill=(*BRAND, 230))
     draw.text((48, 30), store.name, font=_font(44, bold=True), fill=INK)
-    lines = textwrap.wrap(post.text, width=42)[:8]
+    # French punctuation keeps its space: a line never starts with ":", "!", "?" or ";".
+    text = re.sub(r" ([:!?;»])", "\u00a0\\1", post.text).replace("« ", "«\u00a0")
+    lines = textwrap.wrap(text, width=42)[:8]
     band_top = SIZE[1] - 60 - 52 * len(lines) - 80
     draw.rectangle((0, band_top, SIZE[0], SIZE[1]), fill=(0, 0, 0, 170))
     draw.text((48, band_top + 30), post.title, font=_font(48, bold=True), fill=INK)
