@@ -21,10 +21,9 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from marketing_hub.artwork.samples import SAMPLES, sample_pdf
+from marketing_hub.artwork.samples import sample_pdf
 from marketing_hub.artwork.stamping import render_previews
 from marketing_hub.models import (
-    ArtworkField,
     Budget,
     Campaign,
     CoFundingRule,
@@ -41,7 +40,7 @@ from marketing_hub.models import (
 )
 from marketing_hub.selectors.catalogue import current_artwork, product_choices
 from marketing_hub.services.approval import approve_order, reject_order
-from marketing_hub.services.artwork import save_artwork_field, upload_artwork
+from marketing_hub.services.artwork import install_sample_artwork
 from marketing_hub.services.billing import bill_subscription
 from marketing_hub.services.deliverables import generate_deliverables
 from marketing_hub.services.orders import (
@@ -180,13 +179,10 @@ def _items(
 
 
 def _artwork(item: MarketingItem, sample_key: str) -> None:
-    """The sample's designer PDF as the item's artwork, its fields, and a picture of page 1."""
-    pdf = sample_pdf(sample_key)
-    artwork = upload_artwork(item=item, data=pdf, filename=f"{sample_key}.pdf", actor=ACTOR)
-    for row in SAMPLES[sample_key].field_rows():
-        save_artwork_field(field=ArtworkField(artwork=artwork, **row), actor=ACTOR)
+    """The sample's designer PDF as the item's artwork with its fields, and a picture of page 1."""
+    install_sample_artwork(item=item, sample=sample_key, actor=ACTOR)
     if not item.pictures.exists():
-        [first, *_rest] = render_previews(pdf, max_px=PICTURE_PX)
+        [first, *_rest] = render_previews(sample_pdf(sample_key), max_px=PICTURE_PX)
         picture = ItemPicture(item=item, alt=item.name, position=0)
         picture.image.save(f"{item.reference.lower()}.png", ContentFile(first), save=False)
         picture.save()
