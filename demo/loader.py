@@ -38,6 +38,7 @@ from orders.services import CustomerDetails
 from stores.models import PostalCode, StockLevel, StockMovement, Store, StoreMembership
 from stores.services import effective_safety_stock, update_offer
 
+from . import marketing
 from .catalogue import categories, demo_products, product_svg, shelf_price
 from .network import WAREHOUSE, network, store_profile, trader_identity
 
@@ -475,3 +476,9 @@ def load_orders() -> int:
     steps.hand_over(fulfilment=collected, code=code, actor=actor)
     order(in_stock[4])
     return Order.objects.count()
+
+
+def load_marketing() -> marketing.MarketingCounts:
+    """The marketing hub's demo (demo/data/marketing.yaml, written by demo/marketing.py through
+    the hub's services), its supplier login made like the other demo logins."""
+    return marketing.load_marketing(user=_user)

@@ -13,6 +13,7 @@ from .catalogue import (
     Proof,
     Supplier,
 )
+from .dashboard import MarketingDashboard
 from .orders import (
     MarketingOrder,
     MarketingOrderEvent,
@@ -41,6 +42,7 @@ __all__ = [
     "CoFundingUsage",
     "Deliverable",
     "ItemPicture",
+    "MarketingDashboard",
     "MarketingItem",
     "MarketingOrder",
     "MarketingOrderEvent",

@@ -1,7 +1,9 @@
 """Reads on orders, by topic: `availability` (what the network's stock can serve before routing),
-`routing_log` (an order's routing record in words), `visibility` (who sees which order). The
-reads that show an order with its fulfilments live in fulfillment (`fulfillment.order_selectors`,
-`fulfillment.routing_candidates`); the cart and the checkout preview in `checkout.selectors`."""
+`routing_log` (an order's routing record in words), `visibility` (who sees which order), `sales`
+(the stores' catchment and click & collect sales over a window, for the marketing dashboard).
+The reads that show an order with its fulfilments live in fulfillment
+(`fulfillment.order_selectors`, `fulfillment.routing_candidates`); the cart and the checkout
+preview in `checkout.selectors`."""
 
 from .availability import (
     CollectChoice,
@@ -17,6 +19,7 @@ from .routing_log import (
     RoutingRecord,
     routing_log_rows,
 )
+from .sales import StoreSales, catchment_sales
 from .visibility import orders_visible_to
 
 __all__ = [
@@ -24,7 +27,9 @@ __all__ = [
     "CollectChoice",
     "DecisionRow",
     "RoutingRecord",
+    "StoreSales",
     "TransferPickup",
+    "catchment_sales",
     "collect_choices",
     "home_delivery_available",
     "orders_visible_to",

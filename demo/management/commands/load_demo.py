@@ -7,11 +7,13 @@ from django.test.utils import override_settings
 from catalog.models import Product, Variant
 from demo.loader import (
     load_catalogue,
+    load_marketing,
     load_network,
     load_orders,
     load_reductions,
     load_stock,
 )
+from demo.marketing import marketing_supplier_logins
 from demo.network import network
 from orders.models import Order
 from stores.models import StockLevel, StockMovement, Store
@@ -38,6 +40,7 @@ class Command(BaseCommand):
         new_stock_rows = load_stock()
         load_reductions()
         load_orders()
+        self.marketing = load_marketing()
         return postal_codes, catalogue, new_stock_rows
 
     def _print_summary(self, postal_codes, catalogue, new_stock_rows):
@@ -49,7 +52,9 @@ class Command(BaseCommand):
             f"{Product.objects.published().count()} published products "
             f"({catalogue.products} in all), {Variant.objects.count()} variants, "
             f"{StockLevel.objects.count()} stock rows ({new_stock_rows} new), "
-            f"{StockMovement.objects.count()} stock movements, {Order.objects.count()} orders."
+            f"{StockMovement.objects.count()} stock movements, {Order.objects.count()} orders; "
+            f"marketing: {self.marketing.items} items, {self.marketing.orders} orders, "
+            f"{self.marketing.subscriptions} subscriptions."
         )
 
     def _print_logins(self):
@@ -60,6 +65,8 @@ class Command(BaseCommand):
         )
         out.write(f"  HQ admin (Django admin at /admin/): {demo.hq.email}")
         out.write(f"  Customer (storefront at /):        {demo.customer.email}")
+        for login in marketing_supplier_logins():
+            out.write(f"  Marketing supplier (portal at /supplier/): {login}")
         out.write("  Store owners (back-office at /store/):")
         for spec in demo.stores:
             out.write(f"    {spec.owner_email:<38} {spec.name}")
