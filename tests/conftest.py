@@ -59,6 +59,18 @@ def second_factor_not_enforced(settings):
 
 
 @pytest.fixture(autouse=True)
+def sign_ins_not_limited_per_address(settings):
+    """Every browser test signs in from 127.0.0.1, dozens a minute: allauth's per-address limits
+    would refuse them. The per-account limits stay as in production; the limits have their own
+    tests (tests/network_marketplace/test_sign_in_limits.py), on addresses of their own."""
+    settings.ACCOUNT_RATE_LIMITS = {
+        **settings.ACCOUNT_RATE_LIMITS,
+        "login": "10000/m/ip",
+        "login_failed": "10000/m/ip,5/5m/key",
+    }
+
+
+@pytest.fixture(autouse=True)
 def notices_not_rate_limited(settings):
     """Every test posts its notices from 127.0.0.1 within the same hour: the per-address limit
     has its own test (tests/compliance/test_notices.py), with an address of its own."""
