@@ -38,7 +38,7 @@ from orders.services import CustomerDetails
 from stores.models import PostalCode, StockLevel, StockMovement, Store, StoreMembership
 from stores.services import effective_safety_stock, update_offer
 
-from . import marketing
+from . import compliance, marketing
 from .catalogue import categories, demo_products, product_svg, shelf_price
 from .network import WAREHOUSE, network, store_profile, trader_identity
 
@@ -476,6 +476,12 @@ def load_orders() -> int:
     steps.hand_over(fulfilment=collected, code=code, actor=actor)
     order(in_stock[4])
     return Order.objects.count()
+
+
+def load_compliance() -> int:
+    """The legal set-up: dispute bodies, a trusted flagger, the mediator, the stores' terms."""
+    hq = network().hq
+    return compliance.load_compliance(hq=_user(hq.email, first_name=hq.first_name, is_staff=True))
 
 
 def load_marketing() -> marketing.MarketingCounts:

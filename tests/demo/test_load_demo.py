@@ -10,6 +10,7 @@ from django.db.models import Count, Sum
 from catalog.models import Category, Product, ProductImage, Variant, VatRate
 from catalog.selectors import category_descendant_ids, price_bounds_for_variants
 from catalog.validators import is_valid_gtin
+from compliance.models import Mediator, OutOfCourtBody, TermsVersion
 from demo.catalogue import demo_products, families
 from demo.network import network
 from stores.models import PostalCode, StockLevel, StockMovement, StockPolicy, Store, StoreMembership
@@ -293,3 +294,20 @@ def test_the_embedded_default_migrates_and_loads_the_demo_on_sqlite(tmp_path):
         )  # fmt: skip
         assert done.returncode == 0, done.stderr[-3000:]
     assert "hq@ardoise.example" in done.stdout
+
+
+def test_the_demo_publishes_the_stores_terms_and_leaves_two_stores_to_decide(client, db):
+    load_demo()
+    load_demo()  # a second run publishes nothing more
+
+    version = TermsVersion.objects.get()
+    undecided = set(
+        Store.objects.exclude(kind=Store.Kind.WAREHOUSE)
+        .exclude(terms_decisions__version=version)
+        .values_list("slug", flat=True)
+    )
+    assert undecided == {"lyon-presquile", "paris-bastille"}
+    assert version.effective_on > version.published_at.date()
+    assert OutOfCourtBody.objects.filter(is_active=True).exists()
+    assert Mediator.objects.filter(is_active=True).exists()
+    assert client.get("/legal/store-terms/").status_code == 200

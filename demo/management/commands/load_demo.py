@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 from catalog.models import Product, Variant
 from demo.loader import (
     load_catalogue,
+    load_compliance,
     load_marketing,
     load_network,
     load_orders,
@@ -41,6 +42,7 @@ class Command(BaseCommand):
         load_reductions()
         load_orders()
         self.marketing = load_marketing()
+        load_compliance()
         return postal_codes, catalogue, new_stock_rows
 
     def _print_summary(self, postal_codes, catalogue, new_stock_rows):

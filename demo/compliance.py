@@ -1,0 +1,54 @@
+"""The demo's legal set-up, read from demo/data/compliance.yaml: the out-of-court body, a trusted
+flagger and the stores' mediator upserted by name or e-mail, and, on a first load only, the first
+version of the stores' terms published through the real service (with its legal notice ahead of
+its date), accepted by every store but a few, so that the back-office shows the banner."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.utils import timezone
+
+from compliance.models import Mediator, OutOfCourtBody, TermsDecision, TermsVersion, TrustedFlagger
+from compliance.services.terms import decide_terms, publish_terms
+from stores.models import Store, StoreMembership
+
+from .files import read_yaml
+
+
+def load_compliance(*, hq: Any) -> int:
+    """Load the legal set-up; returns the number of stores that accepted the terms now."""
+    data = read_yaml("compliance.yaml")
+    for body in data["out_of_court_bodies"]:
+        OutOfCourtBody.objects.update_or_create(name=body["name"], defaults=body)
+    for flagger in data["trusted_flaggers"]:
+        TrustedFlagger.objects.update_or_create(email=flagger["email"], defaults=flagger)
+    for mediator in data["mediators"]:
+        Mediator.objects.update_or_create(name=mediator["name"], defaults=mediator)
+    if TermsVersion.objects.exists():
+        return 0
+    terms = data["terms"]
+    version = publish_terms(
+        title=terms["title"],
+        body=terms["body"],
+        effective_on=timezone.localdate() + timedelta(days=terms["effective_in_days"]),
+        changes_summary=terms["changes_summary"],
+        actor=hq,
+    )
+    accepted = 0
+    stores = Store.objects.exclude(slug__in=terms["undecided"]).exclude(kind=Store.Kind.WAREHOUSE)
+    for store in stores.order_by("slug"):
+        owner = (
+            StoreMembership.objects.filter(store=store, role=StoreMembership.Role.OWNER)
+            .select_related("user")
+            .first()
+        )
+        decide_terms(
+            store=store,
+            version=version,
+            decision=TermsDecision.Decision.ACCEPTED,
+            actor=owner.user if owner else hq,
+        )
+        accepted += 1
+    return accepted
