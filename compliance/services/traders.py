@@ -186,6 +186,37 @@ def update_trader_evidence(
     return evidence
 
 
+def save_trader_data(
+    *,
+    store: Store,
+    actor: Any,
+    legal_representative: str,
+    id_document_reference: str,
+    bank_account_holder: str,
+    bank_evidence_reference: str,
+    certify_with_text_version: str | None = None,
+) -> Measure | None:
+    """What the store's trader page saves, as one change: its evidence references, its
+    certification when it certifies (`certify_with_text_version`, the wording it read), then the
+    suspension for incomplete data applied or lifted once on the result. Returns that measure
+    (None: the data is complete)."""
+    with transaction.atomic():
+        update_trader_evidence(
+            store=store,
+            actor=actor,
+            legal_representative=legal_representative,
+            id_document_reference=id_document_reference,
+            bank_account_holder=bank_account_holder,
+            bank_evidence_reference=bank_evidence_reference,
+            enforce=False,
+        )
+        if certify_with_text_version is not None:
+            certify_trader(
+                store=store, actor=actor, text_version=certify_with_text_version, enforce=False
+            )
+        return enforce_trader_data(store=store, actor=actor)
+
+
 def review_trader_evidence(
     *, evidence: TraderEvidence, accepted: bool, note: str, actor: Any
 ) -> TraderEvidence:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,12 +15,10 @@ from stores.backoffice import backoffice_store, may_manage
 
 from ..models import Measure, TraderCertification, TraderEvidence
 from ..services.traders import (
-    certify_trader,
     current_certification_text,
-    enforce_trader_data,
     is_trader,
     missing_trader_data,
-    update_trader_evidence,
+    save_trader_data,
 )
 
 
@@ -56,24 +53,15 @@ def trader_data(request, store):
         if form.is_valid():
             data = form.cleaned_data
             try:
-                with transaction.atomic():
-                    update_trader_evidence(
-                        store=store,
-                        actor=request.user,
-                        legal_representative=data["legal_representative"],
-                        id_document_reference=data["id_document_reference"],
-                        bank_account_holder=data["bank_account_holder"],
-                        bank_evidence_reference=data["bank_evidence_reference"],
-                        enforce=False,
-                    )
-                    if data["certify"]:
-                        certify_trader(
-                            store=store,
-                            actor=request.user,
-                            text_version=data["text_version"],
-                            enforce=False,
-                        )
-                    enforce_trader_data(store=store, actor=request.user)
+                save_trader_data(
+                    store=store,
+                    actor=request.user,
+                    legal_representative=data["legal_representative"],
+                    id_document_reference=data["id_document_reference"],
+                    bank_account_holder=data["bank_account_holder"],
+                    bank_evidence_reference=data["bank_evidence_reference"],
+                    certify_with_text_version=data["text_version"] if data["certify"] else None,
+                )
             except DomainError as exc:
                 form.add_error(None, exc.message)
             else:

@@ -35,37 +35,43 @@ from ..selectors.subscriptions import (
 from ..services import subscriptions as services
 from ..services.deliverables import content_type_of, generate_deliverables
 from ..services.periods import prorate
+from ..services.special_hours import (
+    SpecialHoursRefused,
+    add_special_hours,
+    remove_special_hours,
+)
 
 S = Subscription.Status
 ACTIONS = ("pause", "resume", "change", "cancel")
 
 
-class SpecialHoursForm(forms.ModelForm):
-    class Meta:
-        model = SpecialHours
-        fields = ["day", "closed", "opens", "closes", "note"]
-        widgets = {
-            "day": forms.DateInput(attrs={"type": "date"}),
-            "opens": forms.TimeInput(attrs={"type": "time"}),
-            "closes": forms.TimeInput(attrs={"type": "time"}),
-        }
+class SpecialHoursForm(forms.Form):
+    """The fields of a special day; its rules are `services.special_hours`'."""
+
+    day = forms.DateField(
+        label=SpecialHours._meta.get_field("day").verbose_name,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    closed = forms.BooleanField(
+        label=SpecialHours._meta.get_field("closed").verbose_name, required=False, initial=True
+    )
+    opens = forms.TimeField(
+        label=SpecialHours._meta.get_field("opens").verbose_name,
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    closes = forms.TimeField(
+        label=SpecialHours._meta.get_field("closes").verbose_name,
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}),
+    )
+    note = forms.CharField(
+        label=SpecialHours._meta.get_field("note").verbose_name, required=False, max_length=100
+    )
 
     def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.store = store
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if not data.get("closed") and not (data.get("opens") and data.get("closes")):
-            raise forms.ValidationError(
-                gettext_lazy("Give the opening and closing times, or tick “closed all day”.")
-            )
-        day = data.get("day")
-        if day and SpecialHours.objects.filter(store=self.store, day=day).exists():
-            self.add_error("day", gettext_lazy("This day already has special hours."))
-        if day and day < timezone.localdate():
-            self.add_error("day", gettext_lazy("Choose today or a day to come."))
-        return data
 
 
 class ChangePlanForm(forms.Form):
@@ -294,17 +300,28 @@ def special_hours(request: HttpRequest, store: Store) -> HttpResponse:
     if request.method != "POST":
         raise Http404
     if "delete" in request.POST:
-        SpecialHours.objects.filter(store=store, pk=request.POST.get("delete") or 0).delete()
+        raw = request.POST.get("delete") or ""
+        if raw.isdigit():
+            remove_special_hours(store=store, special_hours_id=int(raw), actor=request.user)
         messages.success(request, _("The special day was removed."))
         return redirect("backoffice:marketing-subscriptions", slug=store.slug)
     form = SpecialHoursForm(request.POST, store=store)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            add_special_hours(
+                store=store,
+                day=data["day"],
+                closed=data["closed"],
+                opens=data["opens"],
+                closes=data["closes"],
+                note=data["note"],
+                actor=request.user,
+            )
+        except SpecialHoursRefused as refused:
+            form.add_error(None, refused.message)
     if not form.is_valid():
         return _page(request, store, hours_form=form, status=400)
-    special = form.save(commit=False)
-    special.store = store
-    if special.closed:
-        special.opens = special.closes = None
-    special.save()
     messages.success(request, _("The special day was added: your listing carries it."))
     return redirect("backoffice:marketing-subscriptions", slug=store.slug)
 

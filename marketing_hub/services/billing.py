@@ -36,7 +36,7 @@ from network_marketplace.audit import Actor, record_audit_event
 from payments.models import Invoice
 
 from ..models import Subscription, SubscriptionCharge
-from .charges import ChargeLine, charge_store
+from .charging import ChargeLine, charge_store
 from .periods import month_start, next_month, period_fee_cents
 
 logger = logging.getLogger(__name__)

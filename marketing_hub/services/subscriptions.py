@@ -37,7 +37,7 @@ from stores.models import Store
 from ..models import Subscription, SubscriptionCharge, SubscriptionPlan
 from ..states import SUBSCRIPTION_LIFECYCLE
 from .billing import bill_subscription
-from .charges import ChargeLine, charge_store
+from .charging import ChargeLine, charge_store
 from .feed_tokens import new_feed_secret
 from .periods import add_months, month_start, next_month, prorate
 
