@@ -26,8 +26,8 @@ def add(store, day, *, closed=False, opens=None, closes=None):
 @pytest.mark.parametrize(
     ("days_ahead", "closed", "opens", "closes", "message"),
     [
-        (-1, True, None, None, "aujourd’hui ou un jour à venir"),
-        (3, False, time(10), None, "heures d’ouverture et de fermeture"),
+        (-1, True, None, None, "un jour à venir"),
+        (3, False, time(10), None, "et de fermeture, ou cochez"),
         (3, False, time(18), time(9), "fermeture doit être après"),
     ],
 )
