@@ -125,8 +125,10 @@ def test_lyon_owner_personalises_a_flyer_and_sees_the_proof(
             shutil.copyfileobj(source, target)
     assert proof.rendered["product"]["reference_cents"] == 3490
 
-    # The same values again: the same proof, no new version
-    page.get_by_test_id("proof-preview").click()
+    # The same values again: the same proof, no new version (wait for the new page, or the
+    # quantity below would be chosen on the old one and lost when the new one arrives)
+    with page.expect_navigation():
+        page.get_by_test_id("proof-preview").click()
     expect(page.get_by_role("heading", name="BAT n° 1")).to_be_visible()
     assert Proof.objects.count() == 1
 
