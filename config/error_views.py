@@ -1,9 +1,17 @@
 """What Django answers itself when no view does (no route, a refused request, a crash): the
-API's one error shape under /api/, Django's own pages elsewhere."""
+API's one error shape under /api/, the site's own pages (templates/4xx.html, 500.html) in the
+visitor's language elsewhere."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseServerError,
+)
+from django.template import loader
 from django.utils.translation import gettext as _
 from django.views import defaults
 
@@ -19,7 +27,7 @@ def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpR
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api_request(request):
         return json_error(request, 400, "bad_request", _("The request could not be read."))
-    return defaults.bad_request(request, exception)
+    return HttpResponseBadRequest(_standalone_page("400.html"))
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -33,4 +41,10 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return json_error(
             request, 500, "server_error", _("Something went wrong on our side; nothing was saved.")
         )
-    return defaults.server_error(request)
+    return HttpResponseServerError(_standalone_page("500.html"))
+
+
+def _standalone_page(template: str) -> str:
+    """Rendered without the request's context processors (they may be what failed, or the
+    request itself): the page needs only the network's name."""
+    return loader.get_template(template).render({"network_name": settings.NETWORK_NAME})
