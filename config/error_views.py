@@ -9,11 +9,12 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseForbidden,
+    HttpResponseNotFound,
     HttpResponseServerError,
 )
 from django.template import loader
 from django.utils.translation import gettext as _
-from django.views import defaults
 
 from network_marketplace.api.errors import is_api_request, json_error
 
@@ -21,7 +22,7 @@ from network_marketplace.api.errors import is_api_request, json_error
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api_request(request):
         return json_error(request, 404, "not_found", _("Not found."))
-    return defaults.page_not_found(request, exception)
+    return HttpResponseNotFound(_storefront_page(request, "404.html"))
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
@@ -33,7 +34,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if is_api_request(request):
         return json_error(request, 403, "permission_denied", _("You may not do this."))
-    return defaults.permission_denied(request, exception)
+    return HttpResponseForbidden(_storefront_page(request, "403.html"))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -42,6 +43,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
             request, 500, "server_error", _("Something went wrong on our side; nothing was saved.")
         )
     return HttpResponseServerError(_standalone_page("500.html"))
+
+
+def _storefront_page(request: HttpRequest, template: str) -> str:
+    """In the storefront's layout (search, menu: a way on), unless the request was refused
+    before it had a session (that layout reads the cart from it)."""
+    layout = "errors/page.html" if hasattr(request, "session") else "errors/standalone.html"
+    return loader.render_to_string(
+        template, {"layout": layout, "network_name": settings.NETWORK_NAME}, request=request
+    )
 
 
 def _standalone_page(template: str) -> str:
