@@ -589,6 +589,8 @@ if DEMO:
     WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=True)
     if not env("EMAIL_URL", default=""):
         EMAIL_BACKEND = "demo.mailbox.MailboxBackend"
+    # Each in-process task run is not news in a terminal that shows the demo's addresses.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 
 
 # Keep this last: every periodic job, whichever block above added it, runs on the periodic queue
