@@ -15,6 +15,7 @@ import urllib.error
 import urllib.request
 from http.cookiejar import CookieJar
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from django.db import connection
@@ -67,8 +68,11 @@ def make_demo(transactional_db, tmp_path):
         and not key.startswith(("PYTEST", "DJANGO_ALLOW"))
     }
     database = connection.settings_dict
+    login = ":".join(
+        quote(part, safe="") for part in (database["USER"], database["PASSWORD"]) if part
+    )
     env |= {
-        "DATABASE_URL": f"postgres://{database['USER']}@{database['HOST']}:{database['PORT']}/"
+        "DATABASE_URL": f"postgres://{login}@{database['HOST']}:{database['PORT']}/"
         f"{database['NAME']}",
         "STATIC_ROOT": str(tmp_path / "static"),
         "MEDIA_ROOT": str(tmp_path / "media"),
