@@ -51,10 +51,12 @@ gettext:
 services:
 	@bash scripts/ensure-services.sh
 
+# The embedded profile, served as production serves it (DEBUG off, static files collected and
+# served by whitenoise, the site's own error pages). The demo orders' e-mails, sent while loading,
+# link to the address served; serve_embedded prints it and the demo mailbox's at the end.
 demo: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py load_demo
-	@echo "Serving on http://$(ADDRPORT)/ (Ctrl-C to stop)"
+	SITE_URL=$${SITE_URL:-http://$(ADDRPORT)} $(PY) manage.py load_demo
 	$(PY) manage.py serve_embedded $(ADDRPORT)
 
 lint: install

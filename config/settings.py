@@ -1,9 +1,10 @@
 """Settings read from the environment.
 
 With no variable set this is the embedded profile used by `make demo`: a SQLite file, tasks run
-in-process, console e-mail, the dummy payment provider. Production sets DATABASE_URL (PostgreSQL),
-REDIS_URL (cache and Celery broker), SECRET_KEY, DEBUG=false and ALLOWED_HOSTS; nothing else
-differs between the two.
+in-process, the e-mails kept in the demo's mailbox, the dummy payment provider, served as in
+production (DEBUG off) on plain HTTP ("The demo" at the end). Production sets DATABASE_URL
+(PostgreSQL), REDIS_URL (cache and Celery broker), SECRET_KEY, DEBUG=false and ALLOWED_HOSTS;
+nothing else differs between the two.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
+# The embedded profile (no REDIS_URL) is the demo: see "The demo" at the end of this file.
+DEMO = env.bool("DEMO", default=not env("REDIS_URL", default=""))
+DEBUG = env.bool("DEBUG", default=not DEMO)
 SECRET_KEY = env(
     "SECRET_KEY",
     default="embedded-profile-insecure-key-never-use-in-production-0123456789abcdef",
@@ -180,7 +183,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
@@ -198,7 +201,7 @@ STORAGES = {
     },
 }
 
-# E-mail: the console in the embedded profile, SMTP (EMAIL_URL=smtp://...) in production.
+# E-mail: SMTP (EMAIL_URL=smtp://...) in production; the demo keeps them in its mailbox (below).
 _email = env.email_url("EMAIL_URL", default="consolemail://")
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
@@ -274,7 +277,9 @@ SPECTACULAR_SETTINGS = {
 
 # Celery: Redis broker in production; in the embedded profile tasks run in the calling process
 # and the periodic jobs run from a thread of the web process (network_marketplace.embedded_beat).
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# In-process tasks still open a (memory) connection: named, so that kombu does not warn that
+# "No hostname was supplied".
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 CELERY_TASK_ALWAYS_EAGER = EMBEDDED
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -565,6 +570,27 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
+
+
+# --- The demo (`make demo`; issue 18) ---------------------------------------------------------
+# The embedded profile is a first look at the product, served as production serves it: DEBUG
+# off (the site's own error pages, never Django's), static files collected by serve_embedded and
+# served by whitenoise. It differs only where a laptop needs it: plain HTTP at this machine's
+# address (no HTTPS redirect, no secure-only cookies), webhooks to local test receivers, and
+# every e-mail kept in the demo mailbox (/demo/mailbox/, demo.mailbox) instead of being sent.
+# serve_embedded sets SITE_URL to the address it listens on. DEMO=false turns all this off.
+if DEMO:
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
+    WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=True)
+    if not env("EMAIL_URL", default=""):
+        EMAIL_BACKEND = "demo.mailbox.MailboxBackend"
+    # Each in-process task run is not news in a terminal that shows the demo's addresses.
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
 
 
 # Keep this last: every periodic job, whichever block above added it, runs on the periodic queue

@@ -63,6 +63,8 @@ urlpatterns = [
     path("supplier/", include("marketing_hub.supplier_urls")),
     path("marketing/feeds/", include("marketing_hub.feed_urls")),
     path("payments/", include("payments.urls")),
+    # The demo mailbox: every e-mail the embedded demo sent (404 outside the demo).
+    path("demo/", include("demo.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

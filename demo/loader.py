@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from urllib.parse import urlsplit
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
@@ -50,7 +51,8 @@ STORE_PRICE_PERCENTS = (90, 93, 95, 97, 98, 102, 105)
 def load_network() -> None:
     """The site, HQ's and the customer's logins, the stores and their owners' logins."""
     demo = network()
-    Site.objects.update_or_create(pk=1, defaults={"domain": "127.0.0.1:8000", "name": "Ardoise"})
+    domain = urlsplit(settings.SITE_URL).netloc  # the address e-mails link to
+    Site.objects.update_or_create(pk=1, defaults={"domain": domain, "name": settings.NETWORK_NAME})
     _user(demo.hq.email, first_name=demo.hq.first_name, is_staff=True)
     _user(demo.customer.email, first_name=demo.customer.first_name)
     catchments = store_catchments()

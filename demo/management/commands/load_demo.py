@@ -1,5 +1,6 @@
 """`manage.py load_demo`: the demo network of demo/data/, loaded in one transaction."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
@@ -14,22 +15,25 @@ from demo.loader import (
     load_reductions,
     load_stock,
 )
+from demo.mailbox import MAILBOX_BACKEND
 from demo.marketing import marketing_supplier_logins
 from demo.network import network
 from orders.models import Order
 from stores.models import StockLevel, StockMovement, Store
 from stores.postal_codes import load_postal_codes
 
+IN_MEMORY_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
 
 class Command(BaseCommand):
     help = "Load the demo network (idempotent: running it again changes nothing)."
 
     def handle(self, *args, **options):
-        # The demo orders' e-mails (confirmation, ready...) are kept in memory, not printed.
-        with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
-            transaction.atomic(),
-        ):
+        # The demo orders' e-mails (confirmation, ready with its pickup code...) go to the demo
+        # mailbox in the demo; elsewhere (the demo data on a production-shaped install) they
+        # are kept in memory, never sent to the demo's made-up addresses.
+        backend = MAILBOX_BACKEND if settings.DEMO else IN_MEMORY_BACKEND
+        with override_settings(EMAIL_BACKEND=backend), transaction.atomic():
             postal_codes, catalogue, new_stock_rows = self._load()
         self._print_summary(postal_codes, catalogue, new_stock_rows)
         self._print_logins()
