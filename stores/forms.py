@@ -131,6 +131,7 @@ class StockFilterForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=50,
+        initial=50,
         choices=[(25, "25"), (50, "50"), (100, "100")],
     )
 
