@@ -28,14 +28,14 @@ def home(request):
 
 def search(request):
     """The header's search box: products (name, brand, SKU, GTIN, description) first, then
-    stores (name, town, postal code) on the first page of results."""
+    the stores that match (name, town, postal code), if any, on the first page of results."""
     query = clean_search_text(request.GET.get("q", ""))
     page = stores = None
     if query:
         page = Paginator(searched_products(query), SEARCH_RESULTS_PER_PAGE).get_page(
             request.GET.get("page")
         )
-        stores = search_stores(query) if page.number == 1 else []
+        stores = list(search_stores(query)) if page.number == 1 else []
     return render(
         request,
         "storefront/search.html",
