@@ -6,8 +6,8 @@ the search page's queries (the count and the first page of results, with the off
 summary, as stores.home_views.search does) for a few queries, `--rounds` times each, and
 prints the searches per second of one client and the plan of the count query.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nm_bench_search REDIS_URL=redis://127.0.0.1:6379/9 \\
-        python bench/search.py --drafts 50000 --rounds 200
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/nm_bench_search \\
+    REDIS_URL=redis://127.0.0.1:6379/9 python bench/search.py --drafts 50000 --rounds 200
 
 The drafts are added once (their SKUs start with BENCH-DRAFT-); `--remove` takes them away.
 """
@@ -84,7 +84,8 @@ def run(rounds: int) -> None:
         print(f"{query!r:14} {page.paginator.count:5} results  {rounds / elapsed:7.1f} searches/s")
     sql, params = searched_products(QUERIES[0]).query.sql_with_params()
     with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT count(*) FROM ({sql}) s", params)
+        explain = "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) SELECT count(*) FROM ({}) s"
+        cursor.execute(explain.format(sql), params)
         print("\n".join(row[0] for row in cursor.fetchall()))
 
 

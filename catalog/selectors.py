@@ -13,7 +13,6 @@ from django.db.models import (
     BooleanField,
     Case,
     DateTimeField,
-    Exists,
     ExpressionWrapper,
     Min,
     OuterRef,

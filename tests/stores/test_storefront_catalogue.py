@@ -296,9 +296,7 @@ def test_search_falls_back_to_descriptions_when_no_name_matches(client, drills_a
     assert product_names(client.get("/search/", {"q": "auto-perceuse"})) == [
         "Vis à bois tête fraisée"
     ]
-    assert product_names(client.get("/search/", {"q": "filetage"})) == [
-        "Vis à bois tête fraisée"
-    ]
+    assert product_names(client.get("/search/", {"q": "filetage"})) == ["Vis à bois tête fraisée"]
 
 
 def test_search_shows_no_stores_block_when_no_store_matches(client, drills_and_screws):
