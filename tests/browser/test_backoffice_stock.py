@@ -168,6 +168,11 @@ def test_every_rows_save_button_is_on_screen_without_scrolling_sideways(
         log_in(page, lyon_owner.email)
         page.goto(f"/store/{lyon_store.slug}/stock/?per_page=25")
 
+        # The header is the back-office's own: the store's pages, not the customer's orders
+        header = page.get_by_test_id("backoffice-header-menu")
+        expect(header.get_by_role("link", name="Commandes du magasin")).to_be_visible()
+        expect(header.get_by_role("link", name="Mes commandes")).to_have_count(0)
+
         # Then the page does not scroll sideways and every Save and History is within its width
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         rows = page.get_by_test_id("stock-rows").locator("> li")
