@@ -134,6 +134,13 @@ class Product(models.Model):
         indexes = [
             # Category listing pages: published products of a category, by name.
             models.Index(fields=["category", "status", "name"], name="product_listing_idx"),
+            # The storefront's search: only published products, however many drafts the PIM
+            # holds (catalog.selectors.search_products).
+            models.Index(
+                fields=["name"],
+                condition=Q(status="published"),
+                name="product_published_idx",
+            ),
         ]
 
     def __str__(self) -> str:

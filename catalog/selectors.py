@@ -13,7 +13,6 @@ from django.db.models import (
     BooleanField,
     Case,
     DateTimeField,
-    Exists,
     ExpressionWrapper,
     Min,
     OuterRef,
@@ -28,7 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from network_marketplace.search import fold
+from network_marketplace.search import every_word, fold
 
 from .models import Category, PriceHistory, Product, Variant
 
@@ -292,43 +291,43 @@ def brands_of(category_ids: Iterable[int]) -> list[str]:
 
 
 def search_products(query: str) -> QuerySet[Product]:
-    """Published products matching every word of `query` in their name, brand or description,
-    or whose variant has this SKU or GTIN. Exact SKU/GTIN hits come first (with `matched_sku`
-    set), then name hits."""
+    """Published products for the storefront's search, best first: an exact SKU or GTIN (with
+    `matched_sku` set, so the result opens on that very model), then names that start with
+    what was typed, names holding every word, then brands and SKU prefixes. Products that only
+    mention the words in their description come only when nothing matches better: "perceuse"
+    lists drills, not the wood screws whose description says "pointe auto-perceuse".
+
+    Accents, case and hyphens are ignored (network_marketplace.search). The SKU and GTIN
+    lookups use the upper(sku) prefix index and the GTIN's unique index (migration
+    catalog 0004), so draft variants, however many, are never scanned."""
     query = clean_search_text(query)
     if not query:
         return Product.objects.none()
-    exact_variants = Variant.objects.filter(product=OuterRef("pk"), is_active=True).filter(
+    active = Variant.objects.filter(is_active=True)
+    exact_variants = active.filter(product=OuterRef("pk")).filter(
         Q(sku__iexact=query) | Q(gtin=query)
     )
-    exact_code = Exists(exact_variants)
-    matches = Q()
-    for word in query.split():
-        folded = fold(word)
-        matches &= (
-            Q(name__unaccented__icontains=folded)
-            | Q(brand__unaccented__icontains=folded)
-            | Q(description__unaccented__icontains=folded)
-            | Exists(
-                Variant.objects.filter(product=OuterRef("pk"), is_active=True).filter(
-                    Q(sku__istartswith=word) | Q(gtin=word)
-                )
-            )
+    exact_code = Q(pk__in=active.filter(Q(sku__iexact=query) | Q(gtin=query)).values("product"))
+
+    def code_prefix(word: str) -> Q:
+        return Q(pk__in=active.filter(Q(sku__istartswith=word) | Q(gtin=word)).values("product"))
+
+    named = every_word(query, "name", "brand", also=code_prefix)
+    products = published_products().filter(named | exact_code)
+    if not products.exists():
+        products = published_products().filter(
+            every_word(query, "name", "brand", "description", also=code_prefix)
         )
-    return (
-        published_products()
-        .filter(matches | exact_code)
-        .annotate(
-            # The variant a reference designates, so the result opens on that very model.
-            matched_sku=Subquery(exact_variants.values("sku")[:1]),
-            relevance=Case(
-                When(exact_code, then=Value(0)),
-                When(name__icontains=query, then=Value(1)),
-                default=Value(2),
-            ),
-        )
-        .order_by("relevance", "name", "pk")
-    )
+    return products.annotate(
+        matched_sku=Subquery(exact_variants.values("sku")[:1]),
+        relevance=Case(
+            When(exact_code, then=Value(0)),
+            When(name__unaccented__istartswith=fold(query), then=Value(1)),
+            When(every_word(query, "name"), then=Value(2)),
+            When(every_word(query, "name", "brand"), then=Value(3)),
+            default=Value(4),
+        ),
+    ).order_by("relevance", "name", "pk")
 
 
 def published_product_by_slug(slug: str) -> Product | None:

@@ -8,6 +8,7 @@ SKU. Prices are integer cents, VAT included.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import product as cartesian
@@ -246,28 +247,64 @@ def demo_products() -> list[DemoProduct]:
     return products
 
 
-# Illustrations: a tile in the top category's colour, its emblem, the product's initials.
-SMALL_WORDS = {"de", "du", "des", "d", "la", "le", "les", "l", "à", "en", "et", "pour", "avec"}
+# Illustrations: a drawing of the product's kind (illustrations.yaml) in its department's colour.
 
 
-def initials(name: str) -> str:
-    words = [w for w in name.replace("'", " ").replace("-", " ").split() if w.isalpha()]
-    words = [w for w in words if w.lower() not in SMALL_WORDS] or words
-    return "".join(word[0] for word in words[:2]).upper()
+@dataclass(frozen=True)
+class Drawing:
+    match: tuple[str, ...]
+    categories: tuple[str, ...]
+    alt: str
+    svg: str
+
+    def matches_name(self, name: str) -> bool:
+        lowered = name.lower()
+        return any(re.search(r"(^|[\s'-])" + re.escape(word), lowered) for word in self.match)
+
+
+@functools.cache
+def drawings() -> tuple[Drawing, ...]:
+    return tuple(
+        Drawing(
+            match=tuple(row.get("match", ())),
+            categories=tuple(row.get("categories", ())),
+            alt=row["alt"],
+            svg=row["svg"],
+        )
+        for row in read_yaml("illustrations.yaml")["drawings"]
+    )
+
+
+def drawing_for(product: DemoProduct) -> Drawing | None:
+    """The first drawing whose words start a word of the product's name, else the first one
+    drawn for its category, else None (the department's emblem stands in)."""
+    for drawing in drawings():
+        if drawing.matches_name(product.name):
+            return drawing
+    for drawing in drawings():
+        if product.category in drawing.categories:
+            return drawing
+    return None
+
+
+def image_alt(product: DemoProduct) -> str:
+    """The picture's alternative text: what the drawing shows, then the product and brand."""
+    drawing = drawing_for(product)
+    shown = drawing.alt if drawing else "Illustration"
+    return f"{shown}\u00a0: {product.name}, {product.brand}"[:200]
 
 
 def product_svg(product: DemoProduct, top: DemoCategory) -> str:
-    """A 400 x 400 SVG tile: light background, the category's emblem, initials, brand."""
+    """A 400 x 400 SVG: a light tile in the department's colour, the drawing of the product's
+    kind (or the department's emblem), and the brand."""
+    drawing = drawing_for(product)
+    art = drawing.svg if drawing else top.emblem
     return (
         '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" role="img" '
-        f'aria-label="{escape(product.name)}">'
-        f'<rect width="400" height="400" fill="{top.colour}" opacity=".14"/>'
-        f'<g fill="{top.colour}">{top.emblem}</g>'
-        f'<circle cx="200" cy="200" r="78" fill="{top.colour}"/>'
-        '<text x="200" y="200" dy=".35em" text-anchor="middle" fill="#fff" '
-        'font-family="Georgia, serif" font-size="64" font-weight="bold">'
-        f"{escape(initials(product.name))}</text>"
-        f'<text x="200" y="368" text-anchor="middle" fill="{top.colour}" '
-        'font-family="Helvetica, Arial, sans-serif" font-size="22" letter-spacing="3">'
+        f'aria-label="{escape(image_alt(product))}" color="{top.colour}">'
+        f'<rect width="400" height="400" fill="{top.colour}" opacity=".12"/>'
+        f'<g fill="{top.colour}" stroke-linecap="round" stroke-linejoin="round">{art}</g>'
+        f'<text x="200" y="386" text-anchor="middle" fill="{top.colour}" '
+        'font-family="Helvetica, Arial, sans-serif" font-size="20" letter-spacing="3">'
         f"{escape(product.brand.upper())}</text></svg>"
     )

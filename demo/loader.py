@@ -40,7 +40,7 @@ from stores.models import PostalCode, StockLevel, StockMovement, Store, StoreMem
 from stores.services import effective_safety_stock, update_offer
 
 from . import compliance, marketing
-from .catalogue import categories, demo_products, product_svg, shelf_price
+from .catalogue import categories, demo_products, image_alt, product_svg, shelf_price
 from .network import WAREHOUSE, network, store_profile, trader_identity
 
 IMAGE_FOLDER = "products/demo"
@@ -242,14 +242,14 @@ def _upsert_categories() -> None:
 
 
 def _attach_images(products, product_ids: dict[str, int]) -> None:
-    """One SVG per product under MEDIA_ROOT, written only when missing or different."""
+    """One SVG per product under MEDIA_ROOT, written only when missing or different; its
+    alternative text says what the drawing shows (kept up to date on a demo loaded before)."""
     tops = {spec.slug: spec for spec in categories()}
-    has_image = set(
-        ProductImage.objects.filter(product_id__in=product_ids.values()).values_list(
-            "product_id", flat=True
-        )
-    )
-    new_images = []
+    images = {
+        image.product_id: image
+        for image in ProductImage.objects.filter(product_id__in=product_ids.values())
+    }
+    new_images, changed = [], []
     for spec in products:
         top = tops[tops[spec.category].parent or spec.category]
         name = f"{IMAGE_FOLDER}/{spec.slug}.svg"
@@ -257,11 +257,15 @@ def _attach_images(products, product_ids: dict[str, int]) -> None:
         if not default_storage.exists(name) or _read(name) != content:
             default_storage.delete(name)
             default_storage.save(name, ContentFile(content))
-        if product_ids[spec.slug] not in has_image:
-            new_images.append(
-                ProductImage(product_id=product_ids[spec.slug], file=name, alt=spec.name)
-            )
+        alt = image_alt(spec)
+        image = images.get(product_ids[spec.slug])
+        if image is None:
+            new_images.append(ProductImage(product_id=product_ids[spec.slug], file=name, alt=alt))
+        elif image.alt != alt:
+            image.alt = alt
+            changed.append(image)
     ProductImage.objects.bulk_create(new_images, batch_size=500)
+    ProductImage.objects.bulk_update(changed, ["alt"], batch_size=500)
 
 
 def _read(name: str) -> bytes:

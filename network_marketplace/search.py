@@ -9,9 +9,10 @@ the embedded default, gets the same folding as a Python function registered on e
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
-from django.db.models import CharField, TextField, Transform
+from django.db.models import CharField, Q, TextField, Transform
 
 # Letters that are not a base letter plus an accent, so that NFKD leaves them whole.
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "-": " "})
@@ -21,6 +22,22 @@ def fold(text: str) -> str:
     """`text` without accents, ligatures spelled out, hyphens as spaces."""
     decomposed = unicodedata.normalize("NFKD", str(text).translate(_LIGATURES))
     return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def every_word(text: str, *fields: str, also: Callable[[str], Q] | None = None) -> Q:
+    """Rows where each word of `text` is in one of `fields`, accents, case and hyphens ignored
+    (the storefront's search and the back-office's stock search alike). `also(word)` adds
+    another way a word may match (a SKU prefix), given the word as typed."""
+    matches = Q()
+    for word in str(text).split():
+        folded = fold(word)
+        any_field = Q()
+        for name in fields:
+            any_field |= Q(**{f"{name}__unaccented__icontains": folded})
+        if also is not None:
+            any_field |= also(word)
+        matches &= any_field
+    return matches
 
 
 class Unaccented(Transform):

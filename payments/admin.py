@@ -189,6 +189,8 @@ class PayoutAdmin(ReadOnlyModelAdmin):
                 "start": start,
                 "end": end,
                 "on_hold": selectors.stores_not_payable(),
+                "without_account": list(selectors.stores_without_payment_account()[:20]),
+                "without_account_count": selectors.stores_without_payment_account().count(),
                 "policy": PayoutPolicy.current(),
                 "form": form,
             },

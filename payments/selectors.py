@@ -32,6 +32,7 @@ from typing import TypeAlias
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -409,6 +410,17 @@ def stores_not_payable() -> QuerySet[PaymentAccount]:
     )
 
 
+def stores_without_payment_account() -> QuerySet[Store]:
+    """Franchised stores (not HQ's branches or warehouses, which are never paid out) still
+    without an account at the payment provider: they cannot receive payouts yet."""
+    return (
+        Store.objects.exclude(kind__in=HQ_OWN_KINDS)
+        .exclude(status=Store.Status.CLOSED)
+        .filter(payment_account__isnull=True)
+        .order_by("name")
+    )
+
+
 # Commission rates and splits
 
 HQ_OWN_KINDS = {Store.Kind.BRANCH, Store.Kind.WAREHOUSE}
@@ -417,6 +429,40 @@ HQ_OWN_KINDS = {Store.Kind.BRANCH, Store.Kind.WAREHOUSE}
 def is_hq_own(store: Store) -> bool:
     """A company-owned branch or a warehouse: its sales are HQ's, with no commission."""
     return store.kind in HQ_OWN_KINDS
+
+
+@dataclass(frozen=True)
+class OwnSales:
+    """A company-owned location's sales over a period: HQ's own revenue (VAT included)."""
+
+    gross_cents: int
+    sales_count: int
+    refunds_count: int
+
+
+def hq_own_sales(*, store: Store, start: date, end: date) -> OwnSales:
+    """What customers paid for the sales of a branch or warehouse booked from `start` to `end`
+    (local days), refunds deducted. Its money pages show this instead of a commission and
+    payouts, which it has none of. One query."""
+    totals = (
+        in_period(JournalLine.objects.all(), start, end, prefix="entry__")
+        .filter(
+            entry__journal=JournalEntry.Journal.SALES,
+            entry__store=store,
+            account__code=ledger.CUSTOMER_PREPAYMENTS,
+        )
+        .aggregate(
+            debit=Coalesce(Sum("debit_cents"), 0),
+            credit=Coalesce(Sum("credit_cents"), 0),
+            sales=Count("entry", filter=Q(debit_cents__gt=0), distinct=True),
+            refunds=Count("entry", filter=Q(credit_cents__gt=0), distinct=True),
+        )
+    )
+    return OwnSales(
+        gross_cents=totals["debit"] - totals["credit"],
+        sales_count=totals["sales"],
+        refunds_count=totals["refunds"],
+    )
 
 
 def _valid_on(on: date) -> Q:

@@ -29,8 +29,25 @@ def _attachment(content, *, filename: str, content_type: str) -> HttpResponse:
     return response
 
 
+def _own_sales_this_month(store) -> selectors.OwnSales:
+    start, end = selectors.month_bounds(timezone.localdate())
+    return selectors.hq_own_sales(store=store, start=start, end=end)
+
+
 @backoffice_store
 def overview(request, store):
+    if selectors.is_hq_own(store):
+        # A branch's sales are HQ's own: no balance, no commission, no payout to show.
+        return render(
+            request,
+            "backoffice/money.html",
+            {
+                "store": store,
+                "hq_own": True,
+                "own_sales": _own_sales_this_month(store),
+                "invoices": selectors.store_invoices(store)[:3],
+            },
+        )
     policy = PayoutPolicy.current()
     account = PaymentAccount.objects.filter(store=store).first()
     availability = payouts.store_availability(store, policy=policy, account=account)
@@ -124,6 +141,7 @@ def commissions(request, store):
         raise Http404 from exc
     start, end = selectors.month_bounds(month)
     rows = selectors.commission_rows(store=store, start=start, end=end)
+    hq_own = selectors.is_hq_own(store)
     previous = (start.replace(day=1) - timedelta(days=1)).replace(day=1)
     following = end + timedelta(days=1)
     return render(
@@ -132,6 +150,10 @@ def commissions(request, store):
         {
             "store": store,
             "rows": rows,
+            "hq_own": hq_own,
+            "own_sales": selectors.hq_own_sales(store=store, start=start, end=end)
+            if hq_own
+            else None,
             "start": start,
             "end": end,
             "totals": {

@@ -126,6 +126,14 @@ class StockFilterForm(forms.Form):
         queryset=Category.objects.order_by("name"),
         empty_label=_("All categories"),
     )
+    per_page = forms.TypedChoiceField(
+        label=_("Rows per page"),
+        required=False,
+        coerce=int,
+        empty_value=50,
+        initial=50,
+        choices=[(25, "25"), (50, "50"), (100, "100")],
+    )
 
 
 class MovementFilterForm(forms.Form):

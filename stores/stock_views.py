@@ -32,6 +32,9 @@ from .services.stock import UNCHANGED
 from .templatetags.stock_format import euros_input
 
 PAGE_SIZE = 50
+# The stock page's rows per page: the filter offers 25, 50 or 100, never more (each row is a
+# form with its bounds; a longer page is what made Save and History hard to reach).
+MAX_STOCK_PAGE_SIZE = 100
 FEED_TEMPLATE_COLUMNS = ("sku", "on_hand", "price", "sequence")
 
 
@@ -58,10 +61,11 @@ def _row_form(level, *, can_set_prices, data=None) -> StockRowForm:
 
 
 def _filtered_stock(request, store):
-    """The stock rows the page's filters select, and the bound filter form."""
+    """The stock rows the page's filters select, the bound filter form and the page size."""
     filters = StockFilterForm(request.GET or None)
-    query, availability, category_ids = "", "", None
+    query, availability, category_ids, per_page = "", "", None, PAGE_SIZE
     if filters.is_valid():
+        per_page = min(filters.cleaned_data["per_page"] or PAGE_SIZE, MAX_STOCK_PAGE_SIZE)
         query = filters.cleaned_data["q"]
         availability = filters.cleaned_data["availability"]
         category = filters.cleaned_data["category"]
@@ -70,13 +74,13 @@ def _filtered_stock(request, store):
     levels = store_stock(
         store=store, query=query, availability=availability, category_ids=category_ids
     )
-    return filters, levels
+    return filters, levels, per_page
 
 
 def _render_stock_list(request, store, *, bound_form=None, bound_level=None, status=200):
     can_set_prices = _can_set_prices(request, store)
-    filters, levels = _filtered_stock(request, store)
-    page = Paginator(levels, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters, levels, per_page = _filtered_stock(request, store)
+    page = Paginator(levels, per_page).get_page(request.GET.get("page"))
     bounds = price_bounds_for_variants([level.variant for level in page])
     rows = [
         {
@@ -121,7 +125,8 @@ def _querystring(request) -> str:
 
 @backoffice_store
 def stock_list(request, store):
-    """The store's stock rows, searchable and filtered, 50 a page, each editable inline."""
+    """The store's stock rows, searchable and filtered, 25 to 100 a page (50 by default), each
+    editable inline."""
     return _render_stock_list(request, store)
 
 

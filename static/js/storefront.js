@@ -43,6 +43,38 @@
     return box;
   }
 
+  function markerIcon(element) {
+    // Leaflet guesses its images' folder from leaflet.css's URL, which the hashed static
+    // names defeat (404s): name each image instead.
+    if (!element.dataset.markerIcon) return new window.L.Icon.Default();
+    return window.L.icon({
+      iconUrl: element.dataset.markerIcon,
+      iconRetinaUrl: element.dataset.markerIcon2x,
+      shadowUrl: element.dataset.markerShadow,
+      iconSize: [25, 41],
+      iconAnchor: [12, 41],
+      popupAnchor: [1, -34],
+      tooltipAnchor: [16, -28],
+      shadowSize: [41, 41],
+    });
+  }
+
+  function watchTiles(element, tiles) {
+    // No tile at all (offline, blocked): say so; the markers and the list still work.
+    var loaded = false;
+    var note = document.getElementById(element.id + "-offline");
+    tiles.on("tileload", function () {
+      loaded = true;
+      element.classList.remove("store-map--no-tiles");
+      if (note) note.hidden = true;
+    });
+    tiles.on("tileerror", function () {
+      if (loaded) return;
+      element.classList.add("store-map--no-tiles");
+      if (note) note.hidden = false;
+    });
+  }
+
   function initMaps(root) {
     if (!window.L) return; // Leaflet did not load: the list is the whole story.
     root.querySelectorAll("[data-store-map]").forEach(function (element) {
@@ -54,13 +86,16 @@
       element.hidden = false;
       var many = points.length > MANY_MARKERS;
       var map = window.L.map(element, { scrollWheelZoom: false, preferCanvas: many });
-      window.L.tileLayer(TILES, {
+      var tiles = window.L.tileLayer(TILES, {
         maxZoom: 19,
         attribution:
           '&copy; <a href="https://www.openstreetmap.org/copyright">' +
           escapeHtml(element.dataset.attribution) +
           "</a>",
-      }).addTo(map);
+      });
+      watchTiles(element, tiles);
+      tiles.addTo(map);
+      var icon = markerIcon(element);
       var bounds = [];
       var focused = points.some(function (point) {
         return point.focus;
@@ -69,7 +104,7 @@
         var position = [point.lat, point.lng];
         var marker = many
           ? window.L.circleMarker(position, { radius: 6, color: "#22443a", fillColor: "#2f5d50", fillOpacity: 0.85 })
-          : window.L.marker(position, { title: point.name, alt: point.name });
+          : window.L.marker(position, { title: point.name, alt: point.name, icon: icon });
         marker.bindPopup(popupFor(point, element.dataset.linkLabel)).addTo(map);
         if (point.focus || !focused) bounds.push(position);
       });

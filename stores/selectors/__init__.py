@@ -16,6 +16,7 @@ from .availability import (
     quantity_band,
     stores_with_variant_near,
 )
+from .home import HomeShelves, home_shelves, most_sold_product_ids
 from .locations import (
     NEAR_RADIUS_KM,
     POSTAL_CODE_RE,
@@ -50,6 +51,7 @@ __all__ = [
     "POSTAL_CODE_RE",
     "QUANTITY_BANDS",
     "CustomerLocation",
+    "HomeShelves",
     "NearbyOffer",
     "VariantAvailability",
     "active_api_key_for_secret",
@@ -58,10 +60,12 @@ __all__ = [
     "bounding_box",
     "catalogue_products",
     "distance_km_expression",
+    "home_shelves",
     "is_valid_point",
     "locate",
     "may_set_prices",
     "membership_for",
+    "most_sold_product_ids",
     "network_availability",
     "offer_reductions",
     "postal_code_centroid",

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
+from network_marketplace.search import every_word
+
 from ..models import Reservation, StockLevel, StockMovement, Store
 
 
@@ -18,14 +20,19 @@ def store_stock(
     availability: str = "",
     category_ids: Iterable[int] | None = None,
 ) -> QuerySet[StockLevel]:
-    """A store's stock rows for its back-office and the API, filtered; newest changes first."""
+    """A store's stock rows for its back-office and the API, filtered, by product name. Every
+    word of `query` must be in the product's name (accents ignored, as on the storefront) or
+    the SKU; or `query` is the GTIN."""
     levels = StockLevel.objects.for_store(store).select_related("variant__product")
     query = (query or "").strip()
     if query:
         levels = levels.filter(
-            Q(variant__sku__icontains=query)
-            | Q(variant__gtin=query)
-            | Q(variant__product__name__icontains=query)
+            Q(variant__gtin=query)
+            | every_word(
+                query,
+                "variant__product__name",
+                also=lambda word: Q(variant__sku__icontains=word),
+            )
         )
     if availability == "available":
         levels = levels.filter(in_stock=True)

@@ -65,7 +65,7 @@ def with_offer_summary(products: QuerySet[Product]) -> QuerySet[Product]:
     )
 
 
-def _available_near(location: CustomerLocation, radius_km: float = NEAR_RADIUS_KM) -> Exists:
+def available_near(location: CustomerLocation, radius_km: float = NEAR_RADIUS_KM) -> Exists:
     box = {
         f"store__{key}": value
         for key, value in bounding_box(location.latitude, location.longitude, radius_km).items()
@@ -113,7 +113,7 @@ def catalogue_products(
     if in_stock:
         products = products.filter(Exists(_live_offers().filter(variant__product=OuterRef("pk"))))
     if near is not None:
-        products = products.filter(_available_near(near))
+        products = products.filter(available_near(near))
     return products.order_by(*CATALOGUE_SORTS.get(sort, CATALOGUE_SORTS["name"]))
 
 

@@ -1,5 +1,6 @@
 """The Lyon owner manages stock and prices in the back-office, in a real browser."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -141,5 +142,74 @@ def test_stock_page_works_without_javascript_and_on_a_phone(
         expect(page.get_by_role("status").first).to_contain_text("ARD-GAN-M enregistré.")
         assert StockLevel.objects.get(pk=lyon_shelves["ARD-GAN-M"].pk).price_cents == 1550
         page.screenshot(path=str(SCREENSHOTS / "backoffice-stock-phone-no-js.png"), full_page=True)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(1280, 900), (390, 844)], ids=["desktop-1280", "phone-390"]
+)
+def test_every_rows_save_button_is_on_screen_without_scrolling_sideways(
+    browser, live_server, lyon_owner, lyon_store, lyon_shelves, width, height
+):
+    # Given a store with a long stock list (more than one page)
+    product = ProductFactory(name="Vis à bois tête fraisée Pozi")
+    for n in range(60):
+        StockLevelFactory(
+            store=lyon_store,
+            variant=VariantFactory(product=product, sku=f"ARD-VIS-{n:03d}", rrp_cents=690),
+        )
+    context = browser.new_context(
+        base_url=live_server.url, viewport={"width": width, "height": height}
+    )
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        log_in(page, lyon_owner.email)
+        page.goto(f"/store/{lyon_store.slug}/stock/?per_page=25")
+
+        # The header is the back-office's own: the store's pages, not the customer's orders
+        header = page.get_by_test_id("backoffice-header-menu")
+        expect(header.get_by_role("link", name="Commandes du magasin")).to_be_visible()
+        expect(header.get_by_role("link", name="Mes commandes")).to_have_count(0)
+
+        # Then the page does not scroll sideways and every Save and History is within its width
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        rows = page.get_by_test_id("stock-rows").locator("> li")
+        expect(rows).to_have_count(25)
+        for sku in ("ARD-ARR-10", "ARD-SEC-01", "ARD-VIS-000"):
+            save = row(page, sku).get_by_role("button", name="Enregistrer")
+            save.scroll_into_view_if_needed()
+            box = save.bounding_box()
+            assert box is not None
+            assert box["x"] >= 0
+            assert box["x"] + box["width"] <= width
+            history = row(page, sku).get_by_role("link", name="Historique")
+            expect(history).to_be_visible()
+            box = history.bounding_box()
+            assert box["x"] + box["width"] <= width
+        page.screenshot(
+            path=str(SCREENSHOTS / f"backoffice-stock-rows-{width}.png"), full_page=False
+        )
+
+        # When a price is refused, the error shows next to the product's name, still on screen
+        row(page, "ARD-SEC-01").get_by_label("Prix magasin de ARD-SEC-01").fill("99")
+        row(page, "ARD-SEC-01").get_by_role("button", name="Enregistrer").click()
+        expect(row(page, "ARD-SEC-01").get_by_test_id("price-error")).to_contain_text("32,89")
+        name = row(page, "ARD-SEC-01").get_by_text("Sécateur Ardoise")
+        expect(name).to_be_in_viewport()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        row(page, "ARD-SEC-01").screenshot(
+            path=str(SCREENSHOTS / f"backoffice-stock-row-error-{width}.png")
+        )
+
+        # And the pages go on with the filters kept; "secateur" finds the "Sécateur"
+        page.get_by_role("link", name="Suivant").click()
+        expect(page).to_have_url(re.compile(r"per_page=25.*page=2"))
+        expect(rows).to_have_count(25)
+        page.get_by_label("Rechercher").fill("secateur")
+        page.get_by_role("button", name="Filtrer").click()
+        expect(rows).to_have_count(1)
+        expect(row(page, "ARD-SEC-01")).to_be_visible()
     finally:
         context.close()

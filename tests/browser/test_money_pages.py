@@ -11,8 +11,9 @@ from playwright.sync_api import expect
 from fulfillment.models import Return
 from fulfillment.services import request_return
 from payments import invoices, payouts
+from stores.models import StoreMembership
 from tests.browser.test_pages import log_in
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, MembershipFactory, StoreFactory
 from tests.fulfillment.returns_helpers import Sold, all_of, received_order
 from tests.payments.money_helpers import (
     book_marketing_charge,
@@ -20,6 +21,7 @@ from tests.payments.money_helpers import (
     book_sale,
     open_account,
 )
+from tests.payments.test_branch_money import book_branch_sale
 
 pytestmark = pytest.mark.browser
 
@@ -97,3 +99,30 @@ def test_hq_reads_the_network_money_dashboard(page, screenshot, lyon_money, hq_a
     expect(table).to_contain_text("Ardoise Paris Bastille")
     expect(page.get_by_test_id("payouts-on-hold")).to_contain_text("external_account")
     screenshot("hq-money-dashboard")
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(1280, 900), (390, 844)], ids=["desktop-1280", "phone-390"]
+)
+def test_a_branch_manager_reads_what_a_branchs_money_is(page, screenshot, width, height, db):
+    branch = StoreFactory(name="Ardoise Villeurbanne", slug="villeurbanne", kind="branch")
+    for number, gross in enumerate((9_990, 5_608, 5_500)):
+        book_branch_sale(branch, gross=gross, reference=f"sale:fulfilment:{number}")
+    manager = MembershipFactory(
+        store=branch, user__email="manager.villeurbanne@example.com",
+        role=StoreMembership.Role.MANAGER,
+    ).user  # fmt: skip
+    page.set_viewport_size({"width": width, "height": height})
+    log_in(page, manager.email)
+
+    page.goto(f"/store/{branch.slug}/money/")
+    own = page.get_by_test_id("hq-own-money")
+    expect(own).to_contain_text("Une succursale")
+    expect(own.get_by_test_id("own-sales")).to_have_text("210,98\xa0€")
+    expect(page.get_by_test_id("reserve")).to_have_count(0)
+    screenshot(f"backoffice-branch-money-{width}")
+
+    page.get_by_role("link", name="Commission par commande").click()
+    expect(page.get_by_test_id("hq-own-commissions")).to_contain_text("aucune commission")
+    expect(page.get_by_test_id("commissions-table")).to_have_count(0)
+    screenshot(f"backoffice-branch-commissions-{width}")

@@ -1,6 +1,7 @@
 import io
 import time
 
+import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import call_command
@@ -11,7 +12,7 @@ from catalog.models import Category, Product, ProductImage, Variant, VatRate
 from catalog.selectors import category_descendant_ids, price_bounds_for_variants
 from catalog.validators import is_valid_gtin
 from compliance.models import Mediator, OutOfCourtBody, TermsVersion
-from demo.catalogue import demo_products, families
+from demo.catalogue import categories, demo_products, drawing_for, families, image_alt, product_svg
 from demo.network import network
 from stores.models import PostalCode, StockLevel, StockMovement, StockPolicy, Store, StoreMembership
 
@@ -118,8 +119,41 @@ def test_demo_catalogue_has_published_products_with_variants_and_an_image(db):
     assert Variant.objects.values("product").annotate(n=Count("pk")).filter(n__gt=6).count() == 0
     for image in ProductImage.objects.select_related("product"):
         assert default_storage.exists(image.file.name)
-        assert image.alt == image.product.name
+        # The alternative text says what the drawing shows, then the product and its brand
+        assert image.alt.startswith("Dessin d")
+        assert f"\u00a0: {image.product.name}, {image.product.brand}" in image.alt
     assert ProductImage.objects.count() == Product.objects.count()
+
+
+@pytest.mark.parametrize(
+    ("name", "drawn"),
+    [
+        ("Perceuse-visseuse sans fil 12 V", "Dessin d'une perceuse"),
+        ("Vis à bois tête fraisée Pozi", "Dessin de vis"),
+        ("Arrosoir en zinc", "Dessin d'un arrosoir"),
+        ("Sécateur à lame franche", "Dessin d'un sécateur"),
+        ("Serrure en applique 3 points", None),
+    ],
+    ids=["drill", "screws", "watering-can", "secateur", "lock-is-no-lamp"],
+)
+def test_demo_pictures_draw_the_products_kind_not_its_initials(name, drawn):
+    product = next(p for p in demo_products() if p.name == name)
+    top = next(c for c in categories() if c.slug == category_parent(product.category))
+
+    svg = product_svg(product, top)
+
+    if drawn is None:
+        assert not image_alt(product).startswith("Dessin d'une lampe")
+    else:
+        assert image_alt(product).startswith(drawn)
+        assert drawing_for(product).svg in svg
+    assert top.colour in svg
+    assert '<text x="200" y="200"' not in svg  # the initials of the old tiles
+
+
+def category_parent(slug: str) -> str:
+    spec = next(c for c in categories() if c.slug == slug)
+    return spec.parent or spec.slug
 
 
 def test_every_demo_gtin_is_valid_and_every_sku_unique(db):

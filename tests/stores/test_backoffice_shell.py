@@ -102,3 +102,17 @@ def test_only_owners_and_hq_see_the_payment_account_section(
         )
 
     assert seen == {lyon_owner.email: True, lyon_staff.email: False, hq_admin.email: True}
+
+
+def test_the_back_office_header_links_to_the_stores_own_pages_not_the_customers(
+    client, lyon_owner, lyon_store
+):
+    client.force_login(lyon_owner)
+
+    html = client.get(f"/store/{lyon_store.slug}/").content.decode()
+
+    header = html[html.index('data-testid="backoffice-header-menu"') : html.index("</nav>")]
+    assert f'href="/store/{lyon_store.slug}/orders/"' in header
+    assert f'href="/store/{lyon_store.slug}/stock/"' in header
+    assert f'href="{reverse("orders:mine")}"' not in header  # the customer's own orders
+    assert "Mes commandes" not in header

@@ -117,6 +117,50 @@ def test_stock_page_shows_fifty_rows_a_page_with_bounded_queries(
     assert "page=2" in first.content.decode()
 
 
+@pytest.mark.parametrize(
+    "query",
+    ["secateur", "SECATEUR ardoise", "sécateur", "Secat"],
+    ids=["no-accent", "two-words-any-case", "with-accent", "start-of-word"],
+)
+def test_stock_search_ignores_accents_like_the_storefront(
+    client, lyon_owner, lyon_store, lyon_stock, query
+):
+    # Given the secateur is named "Sécateur Ardoise"
+    level = lyon_stock["secateur"]
+    level.variant.product.name = "Sécateur Ardoise"
+    level.variant.product.save(update_fields=["name"])
+    client.force_login(lyon_owner)
+
+    response = client.get(stock_url(lyon_store), {"q": query})
+
+    assert [row["level"].variant.sku for row in response.context["rows"]] == ["ARD-SEC-01"]
+
+
+@pytest.mark.parametrize(
+    ("per_page", "rows", "error"),
+    [("25", 25, False), ("100", 60, False), ("5000", 50, True)],
+    ids=["25", "100", "beyond-the-bound-refused"],
+)
+def test_stock_page_size_is_chosen_within_a_bound_and_keeps_the_filters(
+    client, lyon_owner, lyon_store, garden_tools, per_page, rows, error
+):
+    product = ProductFactory(category=garden_tools)
+    for n in range(60):
+        StockLevelFactory(
+            store=lyon_store, variant=VariantFactory(product=product, sku=f"ARD-P{n:03d}")
+        )
+    client.force_login(lyon_owner)
+
+    response = client.get(stock_url(lyon_store), {"per_page": per_page, "q": "ARD-P"})
+
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == rows
+    assert bool(response.context["filters"].errors) is error
+    if rows < 60:
+        html = response.content.decode()
+        assert f"?per_page={per_page}&amp;q=ARD-P&amp;page=2" in html
+
+
 # Inline edit -------------------------------------------------------------------------------
 
 

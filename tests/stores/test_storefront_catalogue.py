@@ -265,6 +265,47 @@ def test_search_shows_products_first_then_stores(client, network):
     assert escape(network.presquile.name) in html[store_section:]
 
 
+@pytest.fixture
+def drills_and_screws(network):
+    """Two drills, a drill bit and wood screws whose description mentions "auto-perceuse"."""
+    for name, description in [
+        ("Vis à bois tête fraisée", "Vis à bois, pointe auto-perceuse et filetage partiel."),
+        ("Perceuse-visseuse sans fil 18 V", "Deux vitesses, mandrin automatique."),
+        ("Foret pour perceuse", "Foret acier pour bois."),
+        ("Perceuse à percussion", "Pour le béton."),
+    ]:
+        VariantFactory(
+            product=ProductFactory(name=name, description=description, category=network.garden)
+        )
+
+
+def test_search_ranks_names_first_and_leaves_out_mere_description_mentions(
+    client, drills_and_screws
+):
+    names = product_names(client.get("/search/", {"q": "perceuse"}))
+
+    # Names that start with the word first, then names holding it; the screws are not drills
+    assert names == [
+        "Perceuse à percussion",
+        "Perceuse-visseuse sans fil 18 V",
+        "Foret pour perceuse",
+    ]
+
+
+def test_search_falls_back_to_descriptions_when_no_name_matches(client, drills_and_screws):
+    assert product_names(client.get("/search/", {"q": "auto-perceuse"})) == [
+        "Vis à bois tête fraisée"
+    ]
+    assert product_names(client.get("/search/", {"q": "filetage"})) == ["Vis à bois tête fraisée"]
+
+
+def test_search_shows_no_stores_block_when_no_store_matches(client, drills_and_screws):
+    html = html_of(client.get("/search/", {"q": "perceuse"}))
+
+    assert 'id="store-results"' not in html
+    assert "Magasins" not in html[html.index('id="product-results"') :]
+
+
 def test_search_exact_reference_comes_first(client, network):
     VariantFactory(product=ProductFactory(name="Aaa support SEC-PRO-25", category=network.garden))
 
