@@ -228,7 +228,7 @@ STRIPE_ACCOUNT_TYPE = env("STRIPE_ACCOUNT_TYPE", default="express")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "stores.authentication.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "stores.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "network_marketplace.api.pagination.PageNumberPagination",

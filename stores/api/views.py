@@ -92,6 +92,9 @@ def _validated_query(serializer_class, request) -> dict:
 class StoreViewSet(viewsets.ReadOnlyModelViewSet):
     """The network's stores and warehouses: a store key sees its own store, an HQ key all."""
 
+    # Open data: a session without its second factor may read it (stores.authentication).
+    readable_without_second_factor = True
+
     serializer_class = StoreSerializer
     filterset_class = StoreFilter
     lookup_field = "slug"
@@ -391,6 +394,9 @@ class StoreMovementViewSet(StoreScopedViewSet):
 class AvailabilityViewSet(viewsets.ViewSet):
     """Which stores near a point have a variant available."""
 
+    # Open data: a session without its second factor may read it (stores.authentication).
+    readable_without_second_factor = True
+
     @extend_schema(
         summary="Stores near a point that have a SKU available",
         description="Selling stores within `radius_km` that have the SKU available online, "
@@ -426,6 +432,9 @@ class AvailabilityViewSet(viewsets.ViewSet):
 
 class WhoAmIView(APIView):
     """Who the request acts as: a user or an API key, HQ or which stores."""
+
+    # Open data: a session without its second factor may read it (stores.authentication).
+    readable_without_second_factor = True
 
     @extend_schema(responses=WhoAmISerializer)
     def get(self, request):
