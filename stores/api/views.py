@@ -320,8 +320,8 @@ class StoreStockViewSet(StoreScopedViewSet):
                 actor=self.request.user,
                 reference=reference,
             )
-        except StockFeedRejected as rejected:
-            return status.HTTP_400_BAD_REQUEST, {
+        except StockFeedRejected as rejected:  # 400, or 409 for a feed ordered otherwise
+            return rejected.http_status, {
                 "code": rejected.code,
                 "detail": rejected.message,
                 "fields": {},
