@@ -13,6 +13,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_celery_beat",
+    "csp",
     "network_marketplace",
     "catalog",
     "stores",
@@ -74,6 +76,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "network_marketplace.middleware.NetworkLanguageMiddleware",
@@ -477,6 +480,43 @@ CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), enforced in every profile (docs/operations.md):
+# - scripts only from this site's static files, or inline with the request's nonce
+#   (`<script nonce="{{ request.csp_nonce }}">`): no inline event handler, no eval;
+# - style elements likewise (`<style nonce=...>`); style *attributes* are allowed
+#   (style-src-attr): the templates, Django's admin and Swagger UI set them, and they cannot
+#   run code. `style-src` is only the fallback of browsers that predate style-src-elem/-attr;
+# - images from this site, data: URIs (allauth's TOTP QR code, Swagger's icons) and the map's
+#   tile server; forms post to this site, or go on to the payment provider's onboarding (the
+#   back-office's form redirects there); no plugin, no <base>, no framing by any site.
+# CSP_REPORT_ONLY=true sends the same policy as report-only: for trying a change, never for
+# production. CSP_EXTRA_FORM_ACTION and CSP_EXTRA_IMG_SRC add origins (a CDN, another tile server).
+MAP_TILE_ORIGIN = env("MAP_TILE_ORIGIN", default="https://tile.openstreetmap.org")
+# Where the onboarding link goes: Stripe's, or the API base the SDK is pointed at (its tests').
+STRIPE_CONNECT_ORIGIN = STRIPE_API_BASE.rstrip("/") or "https://connect.stripe.com"
+_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "style-src-elem": [SELF, NONCE],
+    "style-src-attr": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:", MAP_TILE_ORIGIN, *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "form-action": [
+        SELF,
+        STRIPE_CONNECT_ORIGIN,
+        *env.list("CSP_EXTRA_FORM_ACTION", default=[]),
+    ],
+    "frame-ancestors": [NONE],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 LOGGING = {
     "version": 1,
