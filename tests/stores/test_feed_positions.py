@@ -57,8 +57,8 @@ def test_a_till_that_sent_timestamps_is_told_why_its_sequences_are_refused(
     assert response.status_code == 409, response.content
     body = response.json()
     assert body["code"] == "feed_positions_conflict"
-    assert "ordered by source timestamps" in body["detail"]
-    assert "reset" in body["detail"]
+    assert "ordonné par horodatages source" in body["detail"]
+    assert "réinitialiser les positions" in body["detail"]
     assert body["errors"][0]["row"] == 0
     assert (levels(lyon_store), StockMovement.objects.count()) == before
     assert levels(lyon_store)["ARD-SEC-01"] == (5, None)
@@ -71,7 +71,7 @@ def test_a_store_fed_by_sequences_refuses_timestamps_too(lyon_store, lyon_stock,
     with pytest.raises(FeedPositionsConflict) as refused:
         feed(lyon_store, [{"sku": "ARD-SEC-01", "on_hand": 1, "source_timestamp": STAMP}])
 
-    assert "ordered by sequences" in refused.value.message
+    assert "ordonné par numéros d'ordre" in refused.value.message
     assert levels(lyon_store)["ARD-SEC-01"] == (5, None)
     lyon_store.refresh_from_db()
     assert lyon_store.feed_positions == Store.FeedPositions.SEQUENCE
@@ -97,8 +97,8 @@ def test_a_batch_that_mixes_sequences_and_timestamps_is_rejected_row_by_row(
         {
             "row": 2,
             "field": "source_timestamp",
-            "message": "Row 1 has a sequence: every row of a batch needs one, not a "
-            "source_timestamp.",
+            "message": "La ligne 1 a un numéro d'ordre (sequence)\u00a0: chaque ligne d'un lot "
+            "en demande un, pas un source_timestamp.",
         }
     ]
     assert levels(lyon_store) == {"ARD-SEC-01": (8, None), "ARD-ARR-10": (0, 1250)}
@@ -132,7 +132,8 @@ def test_after_hq_resets_the_positions_the_till_is_heard_with_sequences(
     )
 
     assert response.status_code == 200
-    assert "the feed&#x27;s positions are reset (1 stock row)" in response.content.decode()
+    told = "les positions du flux sont réinitialisées (1 ligne de stock)"
+    assert told in response.content.decode()
     heard = push(lyon_api_key, lyon_store, [{"sku": "ARD-SEC-01", "on_hand": 2, "sequence": 1}])
     assert heard.status_code == 200, heard.content
     assert levels(lyon_store)["ARD-SEC-01"] == (2, None)

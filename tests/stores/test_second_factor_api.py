@@ -24,7 +24,7 @@ def assert_second_factor_required(response):
     assert response.status_code == 403, response.content
     body = response.json()
     assert body["code"] == "second_factor_required"
-    assert "second factor" in body["detail"]
+    assert "double authentification" in body["detail"]
     assert body["fields"] == {}
 
 
