@@ -402,7 +402,8 @@ CELERY_BEAT_SCHEDULE = {
 # docker-compose.yml), so that a flood of ordinary tasks (webhook deliveries, e-mails) can never
 # make them wait past their expiry. Every job above must therefore stay short: a periodic job
 # with long work nudges a task on the ordinary queue (the outbox sweep does).
-CELERY_PERIODIC_QUEUE = env("CELERY_PERIODIC_QUEUE", default="periodic")  # routed at the end
+# (config/celery.py routes every job of CELERY_BEAT_SCHEDULE there, wherever it is added.)
+CELERY_PERIODIC_QUEUE = env("CELERY_PERIODIC_QUEUE", default="periodic")
 # /healthz answers 503 when the heartbeat job (every 60 s) last ran longer ago than this.
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=180)
 # Marketing hub, digital packs (part M3): threads the monthly billing job bills in (each its own
@@ -467,17 +468,13 @@ MARKETING_IMAGE_MAX_BYTES = env.int("MARKETING_IMAGE_MAX_BYTES", default=5 * 102
 MARKETING_PREVIEW_MAX_PX = env.int("MARKETING_PREVIEW_MAX_PX", default=1200)
 
 # Security: strict by default outside DEBUG; every value can be set from the environment.
-# PLAIN_HTTP=true says the site is reached over plain HTTP (a laptop, a test, the embedded
-# demo): no redirect to HTTPS, no HSTS, cookies not marked Secure (a browser would not send
-# them back over HTTP: no sign-in), no trust in X-Forwarded-Proto. Never for real traffic,
-# which comes through a TLS proxy that sets X-Forwarded-Proto (BEHIND_TLS_PROXY, default on).
+# PLAIN_HTTP=true: the site is reached over plain HTTP (a laptop, a test, the embedded demo): no
+# HTTPS redirect, no HSTS, no Secure cookies (never sent back over HTTP: no sign-in), no trust in
+# X-Forwarded-Proto. Never for real traffic, which comes through a TLS proxy (BEHIND_TLS_PROXY).
 PLAIN_HTTP = env.bool("PLAIN_HTTP", default=EMBEDDED)
 _HTTPS = not DEBUG and not PLAIN_HTTP
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https")
-    if env.bool("BEHIND_TLS_PROXY", default=not PLAIN_HTTP)
-    else None
-)
+_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=not PLAIN_HTTP)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _TLS_PROXY else None
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
@@ -489,19 +486,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# Content-Security-Policy (django-csp), enforced in every profile (docs/operations.md):
-# - scripts only from this site's static files, or inline with the request's nonce
-#   (`<script nonce="{{ request.csp_nonce }}">`): no inline event handler, no eval;
-# - style elements likewise (`<style nonce=...>`); style *attributes* are allowed
-#   (style-src-attr): the templates, Django's admin and Swagger UI set them, and they cannot
-#   run code. `style-src` is only the fallback of browsers that predate style-src-elem/-attr;
-# - images from this site, data: URIs (allauth's TOTP QR code, Swagger's icons) and the map's
-#   tile server; forms post to this site, or go on to the payment provider's onboarding (the
-#   back-office's form redirects there); no plugin, no <base>, no framing by any site.
-# CSP_REPORT_ONLY=true sends the same policy as report-only: for trying a change, never for
-# production. CSP_EXTRA_FORM_ACTION and CSP_EXTRA_IMG_SRC add origins (a CDN, another tile server).
+# Content-Security-Policy (django-csp), enforced in every profile; docs/operations.md says why
+# each directive. Inline code needs the request's nonce (`nonce="{{ request.csp_nonce }}"`).
+# CSP_REPORT_ONLY=true is for trying a change, never for production.
 MAP_TILE_ORIGIN = env("MAP_TILE_ORIGIN", default="https://tile.openstreetmap.org")
-# Where the onboarding link goes: Stripe's, or the API base the SDK is pointed at (its tests').
 STRIPE_CONNECT_ORIGIN = STRIPE_API_BASE.rstrip("/") or "https://connect.stripe.com"
 _CSP_DIRECTIVES = {
     "default-src": [SELF],
@@ -510,13 +498,7 @@ _CSP_DIRECTIVES = {
     "style-src-elem": [SELF, NONCE],
     "style-src-attr": [UNSAFE_INLINE],
     "img-src": [SELF, "data:", MAP_TILE_ORIGIN, *env.list("CSP_EXTRA_IMG_SRC", default=[])],
-    "font-src": [SELF, "data:"],
-    "connect-src": [SELF],
-    "form-action": [
-        SELF,
-        STRIPE_CONNECT_ORIGIN,
-        *env.list("CSP_EXTRA_FORM_ACTION", default=[]),
-    ],
+    "form-action": [SELF, STRIPE_CONNECT_ORIGIN, *env.list("CSP_EXTRA_FORM_ACTION", default=[])],
     "frame-ancestors": [NONE],
     "object-src": [NONE],
     "base-uri": [SELF],
@@ -613,9 +595,3 @@ CELERY_BEAT_SCHEDULE.update(
         },
     }
 )
-
-
-# Keep this last: every periodic job, whichever block above added it, runs on the periodic queue
-# (CELERY_PERIODIC_QUEUE, with its own worker), so a flood of ordinary tasks never delays it.
-for _job in CELERY_BEAT_SCHEDULE.values():
-    _job.setdefault("options", {}).setdefault("queue", CELERY_PERIODIC_QUEUE)
