@@ -5,10 +5,12 @@ sequences were all "older" and silently ignored. Now a batch that mixes the two 
 by row, the store's first batch sets its kind, a batch of the other kind is refused (409
 `feed_positions_conflict`), and HQ can reset the positions for a till that switches."""
 
+import html
 import importlib
 
 import pytest
 from django.apps import apps
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from network_marketplace.models import AuditEvent
@@ -186,3 +188,41 @@ def test_the_migration_gives_fed_stores_the_kind_their_positions_show(
     paris_store.refresh_from_db()
     assert lyon_store.feed_positions == Store.FeedPositions.TIMESTAMP
     assert paris_store.feed_positions == Store.FeedPositions.SEQUENCE
+
+
+@pytest.mark.django_db
+def test_the_stock_file_page_names_the_row_of_the_other_kind_and_why(
+    client, lyon_owner, lyon_store, lyon_stock
+):
+    client.force_login(lyon_owner)
+    mixed = "sku;on_hand;sequence;source_timestamp\nARD-SEC-01;5;3;\nARD-ARR-10;4;;" + STAMP + "\n"
+
+    response = client.post(
+        f"/store/{lyon_store.slug}/stock/import/",
+        {"file": SimpleUploadedFile("stock.csv", mixed.encode(), content_type="text/csv")},
+    )
+
+    assert response.status_code == 400
+    assert [(error.row, error.field) for error in response.context["errors"]] == [
+        (3, "source_timestamp")
+    ]
+    assert "La ligne 2 a un numéro d'ordre" in html.unescape(response.content.decode())
+    assert levels(lyon_store)["ARD-SEC-01"] == (8, None)
+
+
+@pytest.mark.django_db
+def test_the_stock_file_page_says_what_the_store_expects(
+    client, lyon_owner, lyon_store, lyon_stock
+):
+    feed(lyon_store, [{"sku": "ARD-SEC-01", "on_hand": 5, "sequence": 3}])
+    client.force_login(lyon_owner)
+    stamped = "sku;on_hand;source_timestamp\nARD-SEC-01;1;" + STAMP + "\n"
+
+    response = client.post(
+        f"/store/{lyon_store.slug}/stock/import/",
+        {"file": SimpleUploadedFile("stock.csv", stamped.encode(), content_type="text/csv")},
+    )
+
+    assert response.status_code == 400
+    assert "ordonné par numéros d'ordre" in html.unescape(response.content.decode())
+    assert levels(lyon_store)["ARD-SEC-01"] == (5, None)
