@@ -240,7 +240,8 @@ class StoreStockViewSet(StoreScopedViewSet):
         description=(
             "All or nothing: every row is checked first; one bad row rejects the batch (400 "
             "`feed_rejected`, each error with its row number, 1 for the first row, and field) "
-            "and nothing is applied. Each row carries a `sequence` (or `source_timestamp`); a "
+            "and nothing is applied. Each row carries a `sequence` (or `source_timestamp`; a "
+            "store's feed uses one kind, never both: see 409); a "
             "row not newer than the last one applied to its SKU is ignored, so replays and "
             "late deliveries never move stock backwards. Up to 200,000 rows and 64 MB a request "
             "(413 beyond). Rows with prices need a store or HQ key, or an owner's or "
@@ -256,7 +257,11 @@ class StoreStockViewSet(StoreScopedViewSet):
             404: ERRORS[404],
             413: OpenApiResponse(ErrorSerializer, description="The request is too large."),
             409: OpenApiResponse(
-                ErrorSerializer, description="A request with this Idempotency-Key still runs."
+                ErrorSerializer,
+                description="A request with this Idempotency-Key still runs "
+                "(`request_in_progress`), or the rows are ordered by the other kind of position "
+                "than the store's feed (`feed_positions_conflict`: sequences or source "
+                "timestamps, never both; nothing applied).",
             ),
             422: OpenApiResponse(
                 ErrorSerializer, description="The Idempotency-Key was used for another body."
