@@ -3,9 +3,16 @@ a violation (conftest's autouse fixture); these check the pages nothing else ope
 policy really refuses what an injection would add."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
+
+from compliance.models import TermsDecision
+from compliance.services.terms import publish_terms
+from tests.browser.test_pages import log_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -36,3 +43,31 @@ def test_an_injected_inline_script_is_refused(page, no_content_security_policy_v
     expect(page.locator("body")).not_to_have_attribute("data-injected", "yes")
     assert any("script-src" in v for v in no_content_security_policy_violation)
     no_content_security_policy_violation.clear()  # seen, and expected here
+
+
+def test_terminating_the_contract_still_asks_first(
+    page, screenshot, lyon_store, lyon_owner, hq_admin
+):
+    """The question that was an inline `onclick` is asked by static/js/site.js: answered no,
+    nothing is sent; answered yes, the decision is recorded."""
+    publish_terms(
+        title="Conditions magasins 2027", body="Article 1 - Objet", actor=hq_admin,
+        effective_on=timezone.localdate() + timedelta(days=15),
+    )  # fmt: skip
+    log_in(page, lyon_owner.email)
+    page.goto(reverse("backoffice:p2b-terms", args=[lyon_store.slug]))
+    questions = []
+
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.get_by_test_id("terminate-terms").click()
+
+    expect(page.get_by_test_id("terms-decision")).to_be_visible()
+    assert questions == ["Résilier le contrat avec la tête de réseau ?"]
+    assert not TermsDecision.objects.exists()
+    screenshot("csp-terms-confirm-dismissed")
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_test_id("terminate-terms").click()
+
+    expect(page.get_by_test_id("terms-decision")).to_have_count(0)
+    assert TermsDecision.objects.get().decision == TermsDecision.Decision.TERMINATED
