@@ -25,6 +25,17 @@ def test_the_api_docs_work_under_the_policy(page, screenshot):
     screenshot("csp_api_docs")
 
 
+def test_the_browsable_api_works_under_the_policy(page, screenshot, lyon_store, lyon_owner):
+    log_in(page, lyon_owner.email)
+
+    page.goto("/api/v1/stores/")
+
+    expect(page.locator(".response-info")).to_contain_text(lyon_store.slug)
+    page.locator(".format-selection .dropdown-toggle").click()  # jQuery and Bootstrap run
+    expect(page.locator(".format-selection .dropdown-menu")).to_be_visible()
+    screenshot("csp_browsable_api")
+
+
 def test_an_injected_inline_script_is_refused(page, no_content_security_policy_violation):
     """A script smuggled into a page (what a stored XSS would do) does not run, and the
     fixture that every browser test uses sees the violation."""
