@@ -82,3 +82,41 @@ def test_terminating_the_contract_still_asks_first(
 
     expect(page.get_by_test_id("terms-decision")).to_have_count(0)
     assert TermsDecision.objects.get().decision == TermsDecision.Decision.TERMINATED
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/signup/",
+        "/accounts/password/reset/",
+        "/stores/",
+        "/legal/notices/new/",
+        "/legal/transparency/",
+    ],
+)
+def test_pages_a_visitor_opens_work_under_the_policy(page, path, lyon_store):
+    response = page.goto(path)
+
+    assert response.ok, path
+    expect(page.locator("main")).to_be_visible()
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/accounts/2fa/",
+        "/accounts/2fa/totp/activate/",
+        "/store/{store}/stock/import/",
+        "/store/{store}/stock/movements/",
+        "/store/{store}/api-keys/",
+        "/store/{store}/webhooks/",
+        "/store/{store}/money/",
+    ],
+)
+def test_pages_a_store_owner_opens_work_under_the_policy(page, path, lyon_store, lyon_owner):
+    log_in(page, lyon_owner.email)
+
+    response = page.goto(path.format(store=lyon_store.slug))
+
+    assert response.ok, path
+    expect(page.locator("main")).to_be_visible()
