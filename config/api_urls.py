@@ -18,6 +18,9 @@ from stores.api.webhooks import WebhookEndpointViewSet
 class NetworkApiRoot(APIRootView):
     """Network Marketplace API, version 1. Every endpoint below needs an API key or a session."""
 
+    # Open data: a session without its second factor may read it (stores.authentication).
+    readable_without_second_factor = True
+
     permission_classes = [AllowAny]
 
 

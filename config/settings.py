@@ -13,8 +13,10 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
+
+from config.beat_schedule import BEAT_SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -63,6 +65,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "django_celery_beat",
+    "csp",
     "network_marketplace",
     "catalog",
     "stores",
@@ -77,6 +80,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "network_marketplace.middleware.NetworkLanguageMiddleware",
@@ -231,7 +235,7 @@ STRIPE_ACCOUNT_TYPE = env("STRIPE_ACCOUNT_TYPE", default="express")
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "stores.authentication.ApiKeyAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "stores.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "network_marketplace.api.pagination.PageNumberPagination",
@@ -297,114 +301,14 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Tasks sent without a queue go to this one (the test suite gives each worker its own).
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_TASK_DEFAULT_QUEUE", default="celery")
-CELERY_BEAT_SCHEDULE = {
-    "worker-heartbeat": {
-        "task": "network_marketplace.tasks.record_worker_heartbeat",
-        "schedule": timedelta(seconds=60),
-    },
-    # Nudges a delivery when the outbox holds due messages (a lost nudge, a dead worker).
-    "outbox-sweep": {
-        "task": "network_marketplace.tasks.sweep_outbox",
-        "schedule": timedelta(seconds=30),
-    },
-    # Tidies expired holds on stock; an expired hold already stops counting before it runs.
-    "stores-release-expired-reservations": {
-        "task": "stores.tasks.release_expired_reservations",
-        "schedule": timedelta(seconds=60),
-        "options": {"expires": 55},
-    },
-    # Fulfilments not accepted by their deadline time out and go to the next candidate.
-    "fulfillment-time-out-overdue": {
-        "task": "fulfillment.tasks.time_out_overdue_fulfilments",
-        "schedule": timedelta(seconds=60),
-        "options": {"expires": 55},
-    },
-    # Reserve & collect: a reservation ends with its hold on the stock.
-    "fulfillment-expire-reservations": {
-        "task": "fulfillment.tasks.expire_reservations",
-        "schedule": timedelta(seconds=60),
-        "options": {"expires": 55},
-    },
-    # Click & collect orders not collected in time: cancelled, refunded, stock back.
-    "fulfillment-expire-uncollected": {
-        "task": "fulfillment.tasks.expire_uncollected_fulfilments",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 290},
-    },
-    # Reserve & collect: "your reservation ends soon", once, a few hours before.
-    "fulfillment-remind-expiring-reservations": {
-        "task": "fulfillment.tasks.remind_expiring_reservations",
-        "schedule": timedelta(minutes=5),
-        "options": {"expires": 290},
-    },
-    # Returns announced online but never brought back (30 days) are cancelled.
-    "fulfillment-expire-unreturned-returns": {
-        "task": "fulfillment.tasks.expire_unreturned_returns",
-        "schedule": timedelta(hours=1),
-        "options": {"expires": 3500},
-    },
-    # Places or cancels the orders whose payment step never finished (their holds expired).
-    "orders-settle-abandoned-checkouts": {
-        "task": "orders.tasks.settle_abandoned_checkouts",
-        "schedule": timedelta(seconds=60),
-        "options": {"expires": 55},
-    },
-    # Forgets the order API's Idempotency-Keys once they are a day old.
-    "orders-purge-order-requests": {
-        "task": "orders.tasks.purge_order_requests",
-        "schedule": timedelta(hours=1),
-        "options": {"expires": 3300},
-    },
-    # Forgets the other write endpoints' Idempotency-Keys once they are a day old.
-    "purge-idempotency-keys": {
-        "task": "network_marketplace.tasks.purge_idempotency_keys",
-        "schedule": timedelta(hours=1),
-        "options": {"expires": 3300},
-    },
-    # Deletes the guest carts nobody touched for GUEST_CART_DAYS (accounts keep theirs).
-    "orders-delete-stale-guest-carts": {
-        "task": "orders.tasks.delete_stale_guest_carts",
-        "schedule": timedelta(hours=6),
-        "options": {"expires": 60 * 60},
-    },
-    # Pays each store its available balance, on HQ's payout days (PayoutPolicy), once a period.
-    "payments-run-payouts": {
-        "task": "payments.tasks.run_scheduled_payouts",
-        "schedule": timedelta(hours=1),
-        "options": {"expires": 3300},
-    },
-    # HQ's commission invoices of last month, on the 1st (idempotent: once per store and month).
-    "payments-issue-monthly-invoices": {
-        "task": "payments.tasks.issue_monthly_invoices",
-        "schedule": crontab(minute=30, hour=6, day_of_month=1),
-        "options": {"expires": 60 * 60},
-    },
-    # Marketing hub (part M2): orders whose HQ review is overdue: store told, HQ reminded, once.
-    "marketing-remind-overdue-reviews": {
-        "task": "marketing_hub.tasks.orders.remind_overdue_reviews",
-        "schedule": timedelta(minutes=15),
-        "options": {"expires": 800},
-    },
-    # Marketing hub, digital packs (part M3). Billing: each live subscription once a month,
-    # from the 1st; hourly so that a missed or killed run catches up (idempotent per month).
-    "marketing-bill-subscriptions": {
-        "task": "marketing_hub.tasks.subscriptions.bill_subscriptions",
-        "schedule": crontab(minute=15),
-        "options": {"expires": 55 * 60},
-    },
-    # The packs' deliverables (GBP sheet, local inventory feed, brief, social posts) rebuilt
-    # where the store's data changed.
-    "marketing-refresh-deliverables": {
-        "task": "marketing_hub.tasks.subscriptions.refresh_deliverables",
-        "schedule": crontab(minute=40, hour="*/3"),
-        "options": {"expires": 3 * 60 * 60 - 300},
-    },
-}
+# The periodic jobs: config/beat_schedule.py.
+CELERY_BEAT_SCHEDULE = BEAT_SCHEDULE
 # The periodic jobs run on a queue of their own, served by a worker of their own (see
 # docker-compose.yml), so that a flood of ordinary tasks (webhook deliveries, e-mails) can never
-# make them wait past their expiry. Every job above must therefore stay short: a periodic job
+# make them wait past their expiry. Every job must therefore stay short: a periodic job
 # with long work nudges a task on the ordinary queue (the outbox sweep does).
-CELERY_PERIODIC_QUEUE = env("CELERY_PERIODIC_QUEUE", default="periodic")  # routed at the end
+# (config/celery.py routes every job of CELERY_BEAT_SCHEDULE there, wherever it is added.)
+CELERY_PERIODIC_QUEUE = env("CELERY_PERIODIC_QUEUE", default="periodic")
 # /healthz answers 503 when the heartbeat job (every 60 s) last ran longer ago than this.
 HEARTBEAT_MAX_AGE_SECONDS = env.int("HEARTBEAT_MAX_AGE_SECONDS", default=180)
 # Marketing hub, digital packs (part M3): threads the monthly billing job bills in (each its own
@@ -450,18 +354,6 @@ P2B_COMPLAINT_HANDLING_DAYS = env.int("P2B_COMPLAINT_HANDLING_DAYS", default=30)
 P2B_COMPLAINT_WINDOW_DAYS = env.int("P2B_COMPLAINT_WINDOW_DAYS", default=365)
 # A store's data export (art. 9) can be downloaded for this many days.
 P2B_EXPORT_KEEP_DAYS = env.int("P2B_EXPORT_KEEP_DAYS", default=7)
-CELERY_BEAT_SCHEDULE["compliance-end-terminated-stores"] = {
-    # Closes the stores whose termination notice has run out (idempotent).
-    "task": "compliance.tasks.end_terminated_stores",
-    "schedule": timedelta(hours=1),
-    "options": {"expires": 3300},
-}
-CELERY_BEAT_SCHEDULE["compliance-purge-old-exports"] = {
-    # Drops the archives of stores' data exports older than P2B_EXPORT_KEEP_DAYS.
-    "task": "compliance.tasks.purge_old_exports",
-    "schedule": timedelta(hours=6),
-    "options": {"expires": 3600},
-}
 # Marketing hub, catalogue and proofs (part M1): what HQ's designer files and the stores'
 # images may weigh, and how large a proof's page preview is drawn (longer side, pixels).
 MARKETING_ARTWORK_MAX_BYTES = env.int("MARKETING_ARTWORK_MAX_BYTES", default=50 * 1024 * 1024)
@@ -469,19 +361,45 @@ MARKETING_IMAGE_MAX_BYTES = env.int("MARKETING_IMAGE_MAX_BYTES", default=5 * 102
 MARKETING_PREVIEW_MAX_PX = env.int("MARKETING_PREVIEW_MAX_PX", default=1200)
 
 # Security: strict by default outside DEBUG; every value can be set from the environment.
-SECURE_PROXY_SSL_HEADER = (
-    ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=True) else None
-)
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# PLAIN_HTTP=true: the site is reached over plain HTTP (a laptop, a test, the embedded demo): no
+# HTTPS redirect, no HSTS, no Secure cookies (never sent back over HTTP: no sign-in), no trust in
+# X-Forwarded-Proto. Never for real traffic, which comes through a TLS proxy (BEHIND_TLS_PROXY).
+PLAIN_HTTP = env.bool("PLAIN_HTTP", default=EMBEDDED)
+_HTTPS = not DEBUG and not PLAIN_HTTP
+_TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=not PLAIN_HTTP)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _TLS_PROXY else None
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz"]
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31536000)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
-SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
-SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
-CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=_HTTPS)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=_HTTPS)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=_HTTPS)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=_HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp), enforced in every profile; docs/operations.md says why
+# each directive. Inline code needs the request's nonce (`nonce="{{ request.csp_nonce }}"`).
+# CSP_REPORT_ONLY=true is for trying a change, never for production.
+MAP_TILE_ORIGIN = env("MAP_TILE_ORIGIN", default="https://tile.openstreetmap.org")
+STRIPE_CONNECT_ORIGIN = STRIPE_API_BASE.rstrip("/") or "https://connect.stripe.com"
+_CSP_DIRECTIVES = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "style-src-elem": [SELF, NONCE],
+    "style-src-attr": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:", MAP_TILE_ORIGIN, *env.list("CSP_EXTRA_IMG_SRC", default=[])],
+    "form-action": [SELF, STRIPE_CONNECT_ORIGIN, *env.list("CSP_EXTRA_FORM_ACTION", default=[])],
+    "frame-ancestors": [NONE],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
+else:
+    CONTENT_SECURITY_POLICY = {"DIRECTIVES": _CSP_DIRECTIVES}
 
 LOGGING = {
     "version": 1,
@@ -510,22 +428,6 @@ DSA_TRANSPARENCY_DB_URL = env("DSA_TRANSPARENCY_DB_URL", default="")
 DSA_TRANSPARENCY_DB_TOKEN = env("DSA_TRANSPARENCY_DB_TOKEN", default="")
 DSA_TRANSPARENCY_DB_TIMEOUT = env.float("DSA_TRANSPARENCY_DB_TIMEOUT", default=10)
 DSA_TRANSPARENCY_BATCH_SIZE = env.int("DSA_TRANSPARENCY_BATCH_SIZE", default=100)
-CELERY_BEAT_SCHEDULE.update(
-    {
-        # Time-limited measures end at their end date (the store sells again, ...).
-        "compliance-expire-measures": {
-            "task": "compliance.tasks.expire_measures",
-            "schedule": timedelta(minutes=5),
-            "options": {"expires": 290},
-        },
-        # Statements of reasons not yet in the Commission's transparency database.
-        "compliance-submit-statements": {
-            "task": "compliance.tasks.submit_statements",
-            "schedule": timedelta(minutes=15),
-            "options": {"expires": 800},
-        },
-    }
-)
 
 
 # --- DSA: traders, products, transparency (issue 12, part C2) --------------------------------
@@ -548,52 +450,18 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
     "compliance.recipients.ActiveRecipientsMiddleware",
 )
-CELERY_BEAT_SCHEDULE.update(
-    {
-        # Suspends the franchise stores whose trader data became incomplete, lifts when fixed.
-        "compliance-enforce-trader-data": {
-            "task": "compliance.tasks.enforce_trader_data",
-            "schedule": crontab(minute=15, hour=5),
-            "options": {"expires": 60 * 60},
-        },
-        # Anonymises the trader data of stores closed TRADER_DATA_RETENTION_DAYS ago.
-        "compliance-erase-departed-traders": {
-            "task": "compliance.tasks.erase_departed_traders",
-            "schedule": crontab(minute=45, hour=4),
-            "options": {"expires": 60 * 60},
-        },
-        # Keeps last month's count of unique active recipients (art. 24(2)), on the 1st.
-        "compliance-record-active-recipients": {
-            "task": "compliance.tasks.record_monthly_active_recipients",
-            "schedule": crontab(minute=5, hour=0, day_of_month=1),
-            "options": {"expires": 60 * 60},
-        },
-    }
-)
 
 
 # --- The demo (`make demo`; issue 18) ---------------------------------------------------------
 # The embedded profile is a first look at the product, served as production serves it: DEBUG
 # off (the site's own error pages, never Django's), static files collected by serve_embedded and
 # served by whitenoise. It differs only where a laptop needs it: plain HTTP at this machine's
-# address (no HTTPS redirect, no secure-only cookies), webhooks to local test receivers, and
+# address (PLAIN_HTTP, on by default in the embedded profile), webhooks to local test receivers, and
 # every e-mail kept in the demo mailbox (/demo/mailbox/, demo.mailbox) instead of being sent.
 # serve_embedded sets SITE_URL to the address it listens on. DEMO=false turns all this off.
 if DEMO:
-    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
-    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=False)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=False)
     WEBHOOK_ALLOW_PRIVATE_NETWORKS = env.bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", default=True)
     if not env("EMAIL_URL", default=""):
         EMAIL_BACKEND = "demo.mailbox.MailboxBackend"
     # Each in-process task run is not news in a terminal that shows the demo's addresses.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
-
-
-# Keep this last: every periodic job, whichever block above added it, runs on the periodic queue
-# (CELERY_PERIODIC_QUEUE, with its own worker), so a flood of ordinary tasks never delays it.
-for _job in CELERY_BEAT_SCHEDULE.values():
-    _job.setdefault("options", {}).setdefault("queue", CELERY_PERIODIC_QUEUE)

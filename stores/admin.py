@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from network_marketplace.errors import DomainError
 
@@ -19,6 +20,7 @@ from .services import (
     missing_trader_fields,
     refresh_safety_stock,
     release_reservation,
+    reset_feed_positions,
     revoke_api_key,
 )
 
@@ -53,12 +55,13 @@ class StoreAdmin(admin.ModelAdmin):
     list_filter = ["kind", "status", "offers_click_collect", "offers_ship_from_store"]
     search_fields = ["name", "city", "postal_code", "company_name", "registration_number"]
     prepopulated_fields = {"slug": ["name"]}
-    readonly_fields = ["status"]
+    readonly_fields = ["status", "feed_positions"]
     inlines = [StoreMembershipInline]
     actions = [
         _status_action(Store.Status.ACTIVE, _("Activate for selling")),
         _status_action(Store.Status.SUSPENDED, _("Suspend")),
         _status_action(Store.Status.CLOSED, _("Close")),
+        "reset_stock_feed_positions",
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "status"]}),
@@ -93,10 +96,28 @@ class StoreAdmin(admin.ModelAdmin):
                     "daily_capacity",
                     "accept_within_minutes",
                     "safety_stock_override",
+                    "feed_positions",
                 ]
             },
         ),
     ]
+
+    @admin.action(description=_("Reset the stock feed's positions (sequences or timestamps)"))
+    def reset_stock_feed_positions(self, request, queryset):
+        """For a till that switches between sequences and source timestamps."""
+        for store in queryset:
+            rows = reset_feed_positions(store=store, actor=request.user)
+            messages.success(
+                request,
+                ngettext(
+                    "%(store)s: the feed's positions are reset (%(rows)d stock row); its next "
+                    "batch sets sequences or source timestamps again.",
+                    "%(store)s: the feed's positions are reset (%(rows)d stock rows); its next "
+                    "batch sets sequences or source timestamps again.",
+                    rows,
+                )
+                % {"store": store.name, "rows": rows},
+            )
 
     @admin.display(description=_("trader identity"), boolean=True)
     def trader_identity(self, store):

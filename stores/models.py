@@ -37,6 +37,11 @@ class Store(models.Model):
         BRANCH = "branch", _("Branch")
         WAREHOUSE = "warehouse", _("Warehouse")
 
+    class FeedPositions(models.TextChoices):
+        NONE = "", _("none yet")
+        SEQUENCE = "sequence", _("sequences")
+        TIMESTAMP = "timestamp", _("source timestamps")
+
     class Status(models.TextChoices):
         ONBOARDING = "onboarding", _("Onboarding")
         ACTIVE = "active", pgettext_lazy("store status", "Active")
@@ -95,6 +100,19 @@ class Store(models.Model):
     )
     safety_stock_override = models.PositiveIntegerField(
         _("safety stock (overrides HQ's default)"), null=True, blank=True
+    )
+    # What orders the store's stock feed (stores.services.feeds): sequences or source timestamps,
+    # set by its first batch. A batch of the other kind is refused until HQ resets the
+    # positions: a timestamp (microseconds, ~1e15) outranks any sequence, so mixing them would
+    # silently ignore every later sequence. db_default: the bench generator COPYs stores.
+    feed_positions = models.CharField(
+        _("stock feed ordered by"),
+        max_length=10,
+        choices=FeedPositions.choices,
+        blank=True,
+        default=FeedPositions.NONE,
+        db_default=FeedPositions.NONE,
+        editable=False,
     )
 
     created_at = models.DateTimeField(auto_now_add=True)

@@ -4,7 +4,9 @@ HQ staff and store members (owners, managers and staff: all of them count or pri
 have an authenticator app set up (allauth's MFA) before they reach the back-office (/store/)
 or HQ's admin (/admin/): until then every such page sends them to the set-up page, and back
 once it is done. With an authenticator, allauth's sign-in asks for its code; HQ's admin signs in
-through the same page (config/urls.py), so there is no way around it. Customers are not asked.
+through the same page (config/urls.py), so there is no way around it. The API holds a session to
+the same rule (stores.authentication.SessionAuthentication); API keys are not sessions and are
+not asked. Customers are not asked.
 `REQUIRE_SECOND_FACTOR` turns the rule off (the embedded demo, and tests of other features).
 """
 
@@ -40,16 +42,21 @@ def has_second_factor(user: object) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def lacks_required_second_factor(user: object) -> bool:
+    """The rule of this module: the account must set up a second factor before it may reach
+    money or stock (the back-office, the admin, and the API with its session)."""
+    return (
+        settings.REQUIRE_SECOND_FACTOR and needs_second_factor(user) and not has_second_factor(user)
+    )
+
+
 class RequireSecondFactorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if (
-            settings.REQUIRE_SECOND_FACTOR
-            and request.path_info.startswith(GUARDED_PREFIXES)
-            and needs_second_factor(request.user)
-            and not has_second_factor(request.user)
+        if request.path_info.startswith(GUARDED_PREFIXES) and lacks_required_second_factor(
+            request.user
         ):
             request.session[NEXT_SESSION_KEY] = request.get_full_path()
             messages.info(

@@ -69,6 +69,9 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
     """The network catalogue. Everyone authenticated sees published products; HQ may ask for
     drafts or archived products with `?status=`."""
 
+    # Open data: a session without its second factor may read it (stores.authentication).
+    readable_without_second_factor = True
+
     filterset_class = ProductFilter
     lookup_field = "slug"
 
@@ -140,6 +143,9 @@ class VariantFilter(filters.FilterSet):
 class VariantViewSet(viewsets.ReadOnlyModelViewSet):
     """Sellable items by SKU, with the store price bounds that apply. Outside HQ, only active
     variants of published products."""
+
+    # Open data: a session without its second factor may read it (stores.authentication).
+    readable_without_second_factor = True
 
     serializer_class = VariantSerializer
     filterset_class = VariantFilter

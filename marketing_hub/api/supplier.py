@@ -23,6 +23,7 @@ from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
 from stores.api.views import ERRORS
+from stores.authentication import SessionAuthentication
 
 from ..models import MarketingOrderLine, Supplier
 from ..services import supplier as supplier_service
@@ -146,10 +147,7 @@ class SupplierLineViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
 ):
     serializer_class = SupplierLineSerializer
-    authentication_classes = [
-        SupplierKeyAuthentication,
-        authentication.SessionAuthentication,
-    ]
+    authentication_classes = [SupplierKeyAuthentication, SessionAuthentication]
     permission_classes = [IsSupplier]
     filter_backends: list = []
 

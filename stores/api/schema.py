@@ -1,3 +1,4 @@
+from drf_spectacular.authentication import SessionScheme
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 
 
@@ -12,3 +13,10 @@ class ApiKeyAuthenticationScheme(OpenApiAuthenticationExtension):
             "name": "Authorization",
             "description": "`Api-Key <key>`: a store key acts as its store, an HQ key as HQ.",
         }
+
+
+class SecondFactorSessionScheme(SessionScheme):
+    """The site's session (cookie `sessionid`), as drf-spectacular documents Django's; this
+    subclass only adds the second-factor rule (stores.authentication)."""
+
+    target_class = "stores.authentication.SessionAuthentication"

@@ -92,6 +92,9 @@ def _validated_query(serializer_class, request) -> dict:
 class StoreViewSet(viewsets.ReadOnlyModelViewSet):
     """The network's stores and warehouses: a store key sees its own store, an HQ key all."""
 
+    # Open data: a session without its second factor may read it (stores.authentication).
+    readable_without_second_factor = True
+
     serializer_class = StoreSerializer
     filterset_class = StoreFilter
     lookup_field = "slug"
@@ -237,7 +240,8 @@ class StoreStockViewSet(StoreScopedViewSet):
         description=(
             "All or nothing: every row is checked first; one bad row rejects the batch (400 "
             "`feed_rejected`, each error with its row number, 1 for the first row, and field) "
-            "and nothing is applied. Each row carries a `sequence` (or `source_timestamp`); a "
+            "and nothing is applied. Each row carries a `sequence` (or `source_timestamp`; a "
+            "store's feed uses one kind, never both: see 409); a "
             "row not newer than the last one applied to its SKU is ignored, so replays and "
             "late deliveries never move stock backwards. Up to 200,000 rows and 64 MB a request "
             "(413 beyond). Rows with prices need a store or HQ key, or an owner's or "
@@ -253,7 +257,11 @@ class StoreStockViewSet(StoreScopedViewSet):
             404: ERRORS[404],
             413: OpenApiResponse(ErrorSerializer, description="The request is too large."),
             409: OpenApiResponse(
-                ErrorSerializer, description="A request with this Idempotency-Key still runs."
+                ErrorSerializer,
+                description="A request with this Idempotency-Key still runs "
+                "(`request_in_progress`), or the rows are ordered by the other kind of position "
+                "than the store's feed (`feed_positions_conflict`: sequences or source "
+                "timestamps, never both; nothing applied).",
             ),
             422: OpenApiResponse(
                 ErrorSerializer, description="The Idempotency-Key was used for another body."
@@ -317,8 +325,8 @@ class StoreStockViewSet(StoreScopedViewSet):
                 actor=self.request.user,
                 reference=reference,
             )
-        except StockFeedRejected as rejected:
-            return status.HTTP_400_BAD_REQUEST, {
+        except StockFeedRejected as rejected:  # 400, or 409 for a feed ordered otherwise
+            return rejected.http_status, {
                 "code": rejected.code,
                 "detail": rejected.message,
                 "fields": {},
@@ -391,6 +399,9 @@ class StoreMovementViewSet(StoreScopedViewSet):
 class AvailabilityViewSet(viewsets.ViewSet):
     """Which stores near a point have a variant available."""
 
+    # Open data: a session without its second factor may read it (stores.authentication).
+    readable_without_second_factor = True
+
     @extend_schema(
         summary="Stores near a point that have a SKU available",
         description="Selling stores within `radius_km` that have the SKU available online, "
@@ -426,6 +437,9 @@ class AvailabilityViewSet(viewsets.ViewSet):
 
 class WhoAmIView(APIView):
     """Who the request acts as: a user or an API key, HQ or which stores."""
+
+    # Open data: a session without its second factor may read it (stores.authentication).
+    readable_without_second_factor = True
 
     @extend_schema(responses=WhoAmISerializer)
     def get(self, request):

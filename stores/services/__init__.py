@@ -9,7 +9,15 @@ from .api_keys import (
     note_api_key_use,
     revoke_api_key,
 )
-from .feeds import FeedResult, RowError, StockFeedRejected, apply_stock_feed, read_feed_file
+from .feeds import (
+    FeedPositionsConflict,
+    FeedResult,
+    RowError,
+    StockFeedRejected,
+    apply_stock_feed,
+    read_feed_file,
+    reset_feed_positions,
+)
 from .lifecycle import (
     StoreIncomplete,
     change_store_status,
@@ -44,6 +52,7 @@ from .stock import (
 
 __all__ = [
     "API_KEY_SCHEME",
+    "FeedPositionsConflict",
     "FeedResult",
     "InsufficientStock",
     "IssuedApiKey",
@@ -74,6 +83,7 @@ __all__ = [
     "release_reservation",
     "reserve_lines",
     "reserve_stock",
+    "reset_feed_positions",
     "revoke_api_key",
     "set_offer_moderation",
     "set_on_hand",

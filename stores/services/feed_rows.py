@@ -50,6 +50,56 @@ class StockFeedRejected(DomainError):
         self.error_count = count
 
 
+class FeedPositionsConflict(StockFeedRejected):
+    """The batch is ordered by sequences and the store's feed by source timestamps, or the
+    other way round: nothing of it was applied (feeds.apply_stock_feed says why)."""
+
+    code = "feed_positions_conflict"
+    http_status = 409
+
+
+SEQUENCE, TIMESTAMP = "sequence", "timestamp"  # stores.models.Store.FeedPositions
+
+
+def position_kind(raw: Any) -> str | None:
+    """What orders a row: its `sequence` when it has one, else its `source_timestamp`."""
+    if not isinstance(raw, dict):
+        return None
+    if raw.get("sequence") not in (None, ""):
+        return SEQUENCE
+    if raw.get("source_timestamp") not in (None, ""):
+        return TIMESTAMP
+    return None
+
+
+def batch_position_kind(raw_rows: list) -> tuple[str | None, list[RowError]]:
+    """The kind of position the batch's rows carry (the first row that has one says which),
+    and an error for every row that carries the other kind: one batch, one order."""
+    kind, first_row, errors = None, 0, []
+    for index, raw in enumerate(raw_rows, start=1):
+        row_kind = position_kind(raw)
+        if row_kind is None:
+            continue
+        row = raw.get("_row", index)
+        if kind is None:
+            kind, first_row = row_kind, row
+        elif row_kind != kind:
+            message = (
+                _(
+                    "Row %(row)s has a sequence: every row of a batch needs one, not a "
+                    "source_timestamp."
+                )
+                if kind == SEQUENCE
+                else _(
+                    "Row %(row)s has a source_timestamp: every row of a batch needs one, not a "
+                    "sequence."
+                )
+            )
+            field_name = "sequence" if row_kind == SEQUENCE else "source_timestamp"
+            errors.append(RowError(row, field_name, message % {"row": first_row}))
+    return kind, errors
+
+
 @dataclass(frozen=True)
 class FeedRow:
     row: int

@@ -5,7 +5,13 @@ A feed row is `sku, on_hand, price?, sequence | source_timestamp`. The rules:
   error is reported with its row number and field;
 - each stock row remembers the position (sequence, or source timestamp in microseconds) of the last
   row applied to it: a row whose position is not newer is ignored, so replays and out-of-order
-  deliveries never move stock backwards. A store's feed uses sequences or timestamps, not both;
+  deliveries never move stock backwards;
+- a store's feed is ordered by sequences or by source timestamps, never both: a timestamp
+  (~1e15 microseconds) outranks any sequence, so a till that sent one and went back to
+  sequences would be ignored for ever. A batch that mixes the two is rejected row by row; the
+  store's first batch sets its kind (Store.feed_positions), and a batch of the other kind is
+  refused whole (409 `feed_positions_conflict`) until HQ resets the store's positions
+  (reset_feed_positions);
 - on PostgreSQL the batch goes through the bulk path (feed_bulk): COPY into a temporary table,
   then set-based statements, a large batch in SKU ranges applied side by side; elsewhere (the
   embedded SQLite profile) through the ORM in bulk, below.
@@ -32,10 +38,13 @@ from .feed_rows import (
     FEED_COLUMNS,
     MAX_FEED_ROWS,
     MAX_REPORTED_ERRORS,
+    SEQUENCE,
+    FeedPositionsConflict,
     FeedResult,
     FeedRow,
     RowError,
     StockFeedRejected,
+    batch_position_kind,
     validate_feed_rows,
 )
 from .stock import effective_safety_stock
@@ -44,12 +53,14 @@ __all__ = [
     "FEED_COLUMNS",
     "MAX_FEED_ROWS",
     "MAX_REPORTED_ERRORS",
+    "FeedPositionsConflict",
     "FeedResult",
     "FeedRow",
     "RowError",
     "StockFeedRejected",
     "apply_stock_feed",
     "read_feed_file",
+    "reset_feed_positions",
     "use_bulk_path",
     "validate_feed_rows",
 ]
@@ -69,13 +80,20 @@ def apply_stock_feed(
         raise StockFeedRejected(
             [RowError(0, "rows", _("At most %(max)s rows per feed.") % {"max": MAX_FEED_ROWS})]
         )
+    kind, mixed = batch_position_kind(rows)
+    if mixed:
+        raise StockFeedRejected(mixed)
     result = FeedResult(received=len(rows))
     if use_bulk_path() and (parts := parallel_parts(len(rows))) > 1:
+        # The parts commit on their own: the kind is checked before and claimed after them.
+        _check_feed_positions(store, kind)
         apply_bulk_in_parts(store, rows, source, reference, actor, result, parts)
+        _claim_feed_positions(store, kind)
         _record_feed_applied(store, source, reference, actor, result)
         return result
     if use_bulk_path():
         with transaction.atomic():
+            _claim_feed_positions(store, kind)
             apply_bulk_postgresql(store, rows, source, reference, actor, result)
             _record_feed_applied(store, source, reference, actor, result)
         return result
@@ -84,9 +102,71 @@ def apply_stock_feed(
         raise StockFeedRejected(sorted(errors, key=lambda error: error.row))
     ordered = sorted([(refs[r.sku].id, r) for r in feed_rows], key=itemgetter(0))
     with transaction.atomic():
+        _claim_feed_positions(store, kind)
         _apply_portable(store, ordered, source, reference, actor, result)
         _record_feed_applied(store, source, reference, actor, result)
     return result
+
+
+def _check_feed_positions(store: Store, kind: str | None) -> None:
+    """Refuse a batch whose kind of position is not the one the store's feed is ordered by."""
+    current = Store.objects.filter(pk=store.pk).values_list("feed_positions", flat=True).get()
+    if kind is None or current in (Store.FeedPositions.NONE, kind):
+        return
+    if current == SEQUENCE:
+        message = _(
+            "This store's stock feed is ordered by sequences: send a sequence on every row, not "
+            "a source_timestamp. To switch to source timestamps, ask HQ to reset the store's "
+            "feed positions."
+        )
+    else:
+        message = _(
+            "This store's stock feed is ordered by source timestamps: send a source_timestamp "
+            "on every row, not a sequence. To switch to sequences, ask HQ to reset the store's "
+            "feed positions."
+        )
+    raise FeedPositionsConflict([RowError(0, "rows", message)], message)
+
+
+def _claim_feed_positions(store: Store, kind: str | None) -> None:
+    """The store's first batch sets the kind; a conditional UPDATE, so two first batches of
+    different kinds cannot both set it (the second waits for the first's row lock, then sees
+    its kind and is refused)."""
+    if kind is None:  # no row has a position: the rows' checks reject the batch
+        return
+    if not Store.objects.filter(pk=store.pk, feed_positions="").update(feed_positions=kind):
+        _check_feed_positions(store, kind)
+
+
+def reset_feed_positions(*, store: Store, actor: Any) -> int:
+    """Forget the positions of the store's feed, for a till that switches between sequences
+    and source timestamps: the next batch is applied whatever its positions, and sets the kind
+    again. Deliveries still in flight from before would apply too, so the till should be quiet
+    meanwhile. Returns how many stock rows had a position. Locks the rows in variant order,
+    like every stock writer."""
+    with transaction.atomic():
+        previous = (
+            Store.objects.select_for_update()
+            .filter(pk=store.pk)
+            .values_list("feed_positions", flat=True)
+            .get()
+        )
+        levels = list(
+            StockLevel.objects.select_for_update()
+            .filter(store=store, feed_position__gt=0)
+            .order_by("variant_id")
+            .values_list("pk", flat=True)
+        )
+        StockLevel.objects.filter(pk__in=levels).update(feed_position=0)
+        Store.objects.filter(pk=store.pk).update(feed_positions=Store.FeedPositions.NONE)
+        store.feed_positions = Store.FeedPositions.NONE
+        record_audit_event(
+            actor=actor,
+            action="stock.feed_positions_reset",
+            store_id=store.pk,
+            data={"was": previous, "stock_rows": len(levels)},
+        )
+    return len(levels)
 
 
 def _record_feed_applied(

@@ -54,6 +54,45 @@ def page(browser, live_server):
     context.close()
 
 
+# Chromium reports every blocked script, style, image, form target or frame on the console.
+CSP_VIOLATION = re.compile(r"Content[ -]Security[ -]Policy", re.IGNORECASE)
+# And the page's own `securitypolicyviolation` events, for what the console words otherwise.
+REPORT_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", function (event) {
+  console.error("Content Security Policy violation: " + event.violatedDirective + " blocked "
+    + (event.blockedURI || "inline code") + " at " + event.sourceFile + ":" + event.lineNumber);
+});
+"""
+
+
+@pytest.fixture(autouse=True)
+def no_content_security_policy_violation(request):
+    """Every browser test fails on any violation of the Content-Security-Policy seen by any of
+    its pages: a blocked script or style is a page that half works."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+
+    def watch(watched) -> None:
+        watched.on(
+            "console",
+            lambda message: (
+                violations.append(f"{watched.url}: {message.text}")
+                if CSP_VIOLATION.search(message.text)
+                else None
+            ),
+        )
+
+    page.context.add_init_script(REPORT_VIOLATIONS)
+    page.context.on("page", watch)
+    watch(page)
+    yield violations
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations))
+
+
 @pytest.fixture
 def screenshot(page):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

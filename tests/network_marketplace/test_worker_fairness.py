@@ -61,11 +61,11 @@ def test_retries_falling_due_together_share_one_delayed_nudge(queued_nudges):
 
 
 def test_every_periodic_job_runs_on_the_periodic_queue():
-    queues = {
-        name: job.get("options", {}).get("queue")
-        for name, job in settings.CELERY_BEAT_SCHEDULE.items()
-    }
+    """What beat sends (config/celery.py routes the settings' schedule)."""
+    schedule = celery_app.conf.beat_schedule
+    queues = {name: job.get("options", {}).get("queue") for name, job in schedule.items()}
 
+    assert set(queues) == set(settings.CELERY_BEAT_SCHEDULE)
     assert set(queues.values()) == {settings.CELERY_PERIODIC_QUEUE}
     assert settings.CELERY_PERIODIC_QUEUE != settings.CELERY_TASK_DEFAULT_QUEUE
     # The outbox sweep only nudges: the long delivery work stays on the ordinary queue.

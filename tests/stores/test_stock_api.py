@@ -260,7 +260,7 @@ def test_out_of_order_rows_are_ignored(lyon_api_key, lyon_store, lyon_stock):
         lyon_store,
         [
             {"sku": "ARD-SEC-01", "on_hand": 9, "sequence": 19},
-            {"sku": "ARD-ARR-10", "on_hand": 4, "source_timestamp": "2026-03-01T10:00:00+01:00"},
+            {"sku": "ARD-ARR-10", "on_hand": 4, "sequence": 1},
         ],
     )
 
