@@ -21,7 +21,7 @@ from network_marketplace.notifications import send_templated_email
 from network_marketplace.transitions import transition
 from network_marketplace.webhooks import emit_event
 from orders.models import FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
-from orders.services import acceptance_window
+from orders.services import acceptance_deadline
 from orders.states import ORDER_LIFECYCLE
 from payments.models import Payment
 from payments.providers import ProviderUnavailable
@@ -60,7 +60,8 @@ def confirm_order(*, order: Order, actor: Any) -> Order:
             if order.status != Order.Status.PENDING_PAYMENT:
                 return order
             fulfilments = start_acceptance_clocks(
-                order=order, deadline_for=lambda store: now + acceptance_window(store, policy)
+                order=order,
+                deadline_for=lambda store: acceptance_deadline(store, policy, start=now),
             )
             order = _announce_placed(order, fulfilments, now, actor)
             # Stock last: its rows stay locked only until this transaction commits.

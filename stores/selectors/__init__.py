@@ -16,6 +16,7 @@ from .availability import (
     quantity_band,
     stores_with_variant_near,
 )
+from .hours import opening_time_after, special_days, store_pickup_slots
 from .locations import (
     NEAR_RADIUS_KM,
     POSTAL_CODE_RE,
@@ -64,6 +65,7 @@ __all__ = [
     "membership_for",
     "network_availability",
     "offer_reductions",
+    "opening_time_after",
     "postal_code_centroid",
     "product_availability",
     "products_available_in_store",
@@ -73,7 +75,9 @@ __all__ = [
     "search_stores",
     "searched_products",
     "selling_stores",
+    "special_days",
     "store_movements",
+    "store_pickup_slots",
     "store_stock",
     "store_stock_summary",
     "store_structured_data",
