@@ -2,6 +2,7 @@
 (moves, stock), the store's steps, pickup codes, the periodic jobs, returns, and the order's
 status that follows its fulfilments. Callers import from here."""
 
+from .bulk import BulkOutcome, accept_fulfilments
 from .jobs import (
     expire_reservation,
     expire_reservations,
@@ -64,6 +65,7 @@ __all__ = [
     "PICKUP_CODE_DIGITS",
     "RETURN_BRING_BACK_DAYS",
     "Allocation",
+    "BulkOutcome",
     "LineInspection",
     "NotThisStoresReturn",
     "PickupCodeVoid",
@@ -72,6 +74,7 @@ __all__ = [
     "ReturnRequestLine",
     "WrongPickupCode",
     "accept_fulfilment",
+    "accept_fulfilments",
     "after_step",
     "cancel_fulfilment",
     "cancel_return",
