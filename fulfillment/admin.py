@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from network_marketplace.admin import StatusEventInline
 from network_marketplace.errors import DomainError
+from orders.selectors import slot_label
 
 from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnEvent, ReturnLine
+from .selectors import with_pickup_slot
 from .services import cancel_return
 
 
@@ -72,6 +74,7 @@ class FulfilmentAdmin(admin.ModelAdmin):
         "pickup_store",
         "method",
         "status",
+        "pickup_slot",
         "accept_deadline",
         "updated_at",
     ]
@@ -82,8 +85,19 @@ class FulfilmentAdmin(admin.ModelAdmin):
     show_full_result_count = False
     exclude = ["pickup_code_digest"]
 
+    def get_queryset(self, request):
+        return with_pickup_slot(super().get_queryset(request))
+
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Fulfilment._meta.fields if f.name != "pickup_code_digest"]
+        return [
+            *(f.name for f in Fulfilment._meta.fields if f.name != "pickup_code_digest"),
+            "pickup_slot",
+        ]
+
+    @admin.display(description=_("pickup slot"), ordering="slot_starts_at")
+    def pickup_slot(self, obj):
+        """The time the customer chose to collect at this fulfilment's pickup store."""
+        return slot_label(obj.slot_starts_at, obj.slot_ends_at, short=True) or "—"
 
     def has_add_permission(self, request):
         return False
