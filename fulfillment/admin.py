@@ -83,14 +83,14 @@ class FulfilmentAdmin(admin.ModelAdmin):
     list_select_related = ["order", "store", "pickup_store"]
     inlines = [FulfilmentLineInline, FulfilmentEventInline]
     show_full_result_count = False
-    exclude = ["pickup_code_digest"]
+    exclude = ["pickup_code_digest", "pickup_code_salt"]
 
     def get_queryset(self, request):
         return with_pickup_slot(super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
         return [
-            *(f.name for f in Fulfilment._meta.fields if f.name != "pickup_code_digest"),
+            *(f.name for f in Fulfilment._meta.fields if not f.name.startswith("pickup_code_")),
             "pickup_slot",
         ]
 
