@@ -87,6 +87,10 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "parts": parts,
             "placed": timeline(order),
             "can_return": any(part["completed"] for part in parts),
+            # Click & collect only: the address given at checkout is not a delivery address.
+            "ships_home": any(
+                line.method == FulfilmentMethod.HOME_DELIVERY for line in order.lines.all()
+            ),
             "return_path": reverse("returns:start", args=[number]),
         },
     )

@@ -16,7 +16,7 @@ from .availability import (
     quantity_band,
     stores_with_variant_near,
 )
-from .hours import opening_time_after, special_days, store_pickup_slots
+from .hours import HORIZON_DAYS, opening_time_after, special_days, store_pickup_slots
 from .locations import (
     NEAR_RADIUS_KM,
     POSTAL_CODE_RE,
@@ -47,6 +47,7 @@ from .storefront import (
 
 __all__ = [
     "CATALOGUE_SORTS",
+    "HORIZON_DAYS",
     "NEAR_RADIUS_KM",
     "POSTAL_CODE_RE",
     "QUANTITY_BANDS",
