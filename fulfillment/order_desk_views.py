@@ -115,6 +115,7 @@ def order_queue(request, store):
             if counts[bucket.key]
         ]
     context["found"] = counts["open"]
+    context["rows_shown"] = any(rows for _bucket, rows, _total in context["groups"])
     return render(request, "backoffice/order_queue.html", context, status=status)
 
 

@@ -15,13 +15,13 @@ EN_DASH = "\u2013"
 
 
 def slot_label(starts_at: datetime | None, ends_at: datetime | None, *, short: bool = False) -> str:
-    """The day and the times, joined by an en dash ("lun. 2 mars" when short); "" without a
+    """The day and the times, joined by an en dash ("lun 2 mar" when short); "" without a
     slot. In the active language."""
     if starts_at is None or ends_at is None:
         return ""
     start = timezone.localtime(starts_at, STORE_TIME_ZONE)
     end = timezone.localtime(ends_at, STORE_TIME_ZONE)
-    day = formats.date_format(start, "D j M" if short else "l j F")
+    day = formats.date_format(start, "D j b" if short else "l j F")
     return f"{day}, {start:%H:%M}{EN_DASH}{end:%H:%M}"
 
 
