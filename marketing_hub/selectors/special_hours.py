@@ -13,9 +13,10 @@ from ..models import SpecialHours
 
 def special_days_of(*, store: Store, start: date, end: date) -> SpecialDays:
     """{day: (its one range,)} for an exceptional opening, {day: ()} for a closure. One query."""
-    rows = SpecialHours.objects.filter(store=store, day__range=(start, end))
-    return {
-        row.day: () if row.closed else (TimeRange(row.opens, row.closes),)
-        for row in rows
-        if row.closed or (row.opens and row.closes)
-    }
+    found: dict[date, tuple[TimeRange, ...]] = {}
+    for row in SpecialHours.objects.filter(store=store, day__range=(start, end)):
+        if row.closed:
+            found[row.day] = ()
+        elif row.opens is not None and row.closes is not None:
+            found[row.day] = (TimeRange(row.opens, row.closes),)
+    return found
