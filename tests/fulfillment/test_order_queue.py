@@ -4,14 +4,16 @@ bulk steps (accept the selected, their pick lists) through the same service as o
 
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from fulfillment.models import Fulfilment, FulfilmentEvent
-from fulfillment.services import accept_fulfilment, cancel_fulfilment
+from fulfillment.services import accept_fulfilment, accept_fulfilments, cancel_fulfilment
 from orders.models import FulfilmentMethod, PickupSlot
 from stores.opening_hours import STORE_TIME_ZONE
 from tests.factories import MembershipFactory, UserFactory
@@ -270,3 +272,40 @@ def test_the_pick_lists_of_the_selected_orders_print_on_one_page_by_slot(lyon_de
     assert page.index(sooner.order.number) < page.index(later.order.number)
     assert not_chosen.order.number not in page
     assert page.count('data-testid="pickup-slot"') == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_staff_bulk_accepting_the_same_orders_accept_each_once(lyon_store, lyon_staff):
+    # Given ten orders to accept, selected at the same moment on two counters
+    chosen = [awaiting(lyon_store) for _ in range(10)]
+    start = threading.Barrier(2)
+    outcomes = []
+
+    def counter():
+        try:
+            start.wait(10)
+            outcomes.append(
+                accept_fulfilments(
+                    fulfilments=list(Fulfilment.objects.filter(pk__in=[f.pk for f in chosen])),
+                    actor=lyon_staff,
+                    at_store=lyon_store,
+                )
+            )
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=counter) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then every order is accepted once: one event, one e-mail to its customer, nothing refused
+    assert all(not outcome.refused for outcome in outcomes)
+    for fulfilment in chosen:
+        fulfilment.refresh_from_db()
+        assert fulfilment.status == S.ACCEPTED
+        assert (
+            FulfilmentEvent.objects.filter(fulfilment=fulfilment, to_status=S.ACCEPTED).count() == 1
+        )
+    assert len(emails_sent("order_accepted")) == 10
