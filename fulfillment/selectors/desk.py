@@ -334,14 +334,18 @@ def is_overdue(fulfilment: Fulfilment, now: datetime | None = None) -> bool:
 
 
 def with_fulfilment_details(fulfilments: QuerySet[Fulfilment]) -> QuerySet[Fulfilment]:
-    """A fulfilment with its order, store, lines (and their order line) and events: four
-    queries for a page, whatever its length."""
-    return fulfilments.select_related("order", "store", "pickup_store").prefetch_related(
-        Prefetch(
-            "lines",
-            queryset=FulfilmentLine.objects.select_related("order_line").order_by("id"),
-        ),
-        Prefetch("events", queryset=FulfilmentEvent.objects.order_by("created_at", "id")),
+    """A fulfilment with its order, store, lines (and their order line), events and the pickup
+    slot its customer chose: four queries for a page, whatever its length."""
+    return (
+        with_pickup_slot(fulfilments)
+        .select_related("order", "store", "pickup_store")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=FulfilmentLine.objects.select_related("order_line").order_by("id"),
+            ),
+            Prefetch("events", queryset=FulfilmentEvent.objects.order_by("created_at", "id")),
+        )
     )
 
 

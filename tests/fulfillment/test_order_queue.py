@@ -16,6 +16,7 @@ from fulfillment.models import Fulfilment, FulfilmentEvent
 from fulfillment.services import accept_fulfilment, accept_fulfilments, cancel_fulfilment
 from orders.models import FulfilmentMethod, PickupSlot
 from stores.opening_hours import STORE_TIME_ZONE
+from tests.api_clients import api_client
 from tests.factories import MembershipFactory, UserFactory
 from tests.fulfillment.conftest import emails_sent, make_fulfilment
 
@@ -311,3 +312,17 @@ def test_two_staff_bulk_accepting_the_same_orders_accept_each_once(lyon_store, l
             FulfilmentEvent.objects.filter(fulfilment=fulfilment, to_status=S.ACCEPTED).count() == 1
         )
     assert len(emails_sent("order_accepted")) == 10
+
+
+def test_the_pos_reads_the_pickup_slot_with_each_fulfilment(lyon_store, lyon_key):
+    with_slot(awaiting(lyon_store), days_ahead(1, 11, 30))
+    plain = awaiting(lyon_store)
+
+    response = api_client(key=lyon_key).get(f"/api/v1/stores/{lyon_store.slug}/fulfilments/")
+
+    assert response.status_code == 200
+    slots = {row["id"]: row["pickup_slot"] for row in response.json()["results"]}
+    assert slots[plain.pk] is None
+    (chosen,) = [slot for slot in slots.values() if slot]
+    assert datetime.fromisoformat(chosen["starts_at"]) == days_ahead(1, 11, 30)
+    assert datetime.fromisoformat(chosen["ends_at"]) == days_ahead(1, 12)
