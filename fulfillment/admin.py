@@ -70,11 +70,11 @@ class FulfilmentAdmin(admin.ModelAdmin):
 
     list_display = [
         "order",
+        "pickup_slot",
         "store",
         "pickup_store",
         "method",
         "status",
-        "pickup_slot",
         "accept_deadline",
         "updated_at",
     ]

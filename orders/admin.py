@@ -41,8 +41,12 @@ class PickupSlotInline(admin.TabularInline):
     model = PickupSlot
     extra = 0
     can_delete = False
-    fields = ["store", "slot"]
+    fields = ["pickup_store", "slot"]
     readonly_fields = fields
+
+    @admin.display(description=_("pickup store"))
+    def pickup_store(self, obj):
+        return obj.store
 
     @admin.display(description=_("pickup slot"))
     def slot(self, obj):

@@ -16,6 +16,7 @@ from fulfillment.models import Fulfilment
 from fulfillment.services import accept_fulfilment, mark_picked, mark_ready_for_pickup
 from orders.models import FulfilmentMethod, Order, PickupSlot
 from stores.opening_hours import STORE_TIME_ZONE
+from tests.browser.conftest import sign_in_to_admin
 from tests.browser.test_pages import log_in
 from tests.fulfillment.conftest import make_fulfilment
 
@@ -164,3 +165,29 @@ def test_the_customer_finds_the_pickup_code_and_its_qr_on_the_order_page(
     screenshot(f"storefront-order-pickup-code-{width}")
     if width == 390:
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_hq_sees_the_pickup_slot_in_the_admin_and_the_store_its_catchment_card(
+    page, screenshot, hq_admin, lyon_staff, lyon_store, lyon_day
+):
+    noon = lyon_day["noon"]
+    Order.objects.filter(pk__in=[f.order_id for f in lyon_day.values()]).update(
+        attributed_store=lyon_store
+    )
+
+    sign_in_to_admin(page, hq_admin, "/admin/fulfillment/fulfilment/")
+    expect(page.locator("#result_list")).to_contain_text(f"11:30{EN_DASH}12:00")
+    screenshot("admin-fulfilments-slot")
+    page.goto(f"/admin/orders/order/{noon.order_id}/change/")
+    expect(page.locator("body")).to_contain_text(f"11:30{EN_DASH}12:00")
+    screenshot("admin-order-slot")
+
+    # The store's catchment card: four orders counted, four listed, each store named once
+    page.context.clear_cookies()
+    log_in(page, lyon_staff.email)
+    page.goto(f"/store/{lyon_store.slug}/")
+    card = page.get_by_test_id("attributed-card")
+    expect(card.locator("tbody tr")).to_have_count(4)
+    expect(card).to_contain_text("Ces 4 commandes")
+    card.scroll_into_view_if_needed()
+    screenshot("backoffice-dashboard-catchment")
