@@ -5,8 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from network_marketplace.admin import StatusEventInline
 from network_marketplace.errors import DomainError
+from orders.selectors import slot_label
 
 from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnEvent, ReturnLine
+from .selectors import with_pickup_slot
 from .services import cancel_return
 
 
@@ -68,6 +70,7 @@ class FulfilmentAdmin(admin.ModelAdmin):
 
     list_display = [
         "order",
+        "pickup_slot",
         "store",
         "pickup_store",
         "method",
@@ -80,10 +83,21 @@ class FulfilmentAdmin(admin.ModelAdmin):
     list_select_related = ["order", "store", "pickup_store"]
     inlines = [FulfilmentLineInline, FulfilmentEventInline]
     show_full_result_count = False
-    exclude = ["pickup_code_digest"]
+    exclude = ["pickup_code_digest", "pickup_code_salt"]
+
+    def get_queryset(self, request):
+        return with_pickup_slot(super().get_queryset(request))
 
     def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in Fulfilment._meta.fields if f.name != "pickup_code_digest"]
+        return [
+            *(f.name for f in Fulfilment._meta.fields if not f.name.startswith("pickup_code_")),
+            "pickup_slot",
+        ]
+
+    @admin.display(description=_("pickup slot"), ordering="slot_starts_at")
+    def pickup_slot(self, obj):
+        """The time the customer chose to collect at this fulfilment's pickup store."""
+        return slot_label(obj.slot_starts_at, obj.slot_ends_at, short=True) or "—"
 
     def has_add_permission(self, request):
         return False

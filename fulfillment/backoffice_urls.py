@@ -12,6 +12,7 @@ from .selectors import awaiting_count
 urlpatterns = [
     path("orders/", views.order_queue, name="orders"),
     path("orders/pick-list/", views.pick_list, name="pick-list"),
+    path("orders/selected/", views.bulk_action, name="orders-bulk"),
     path("orders/<int:fulfilment_id>/", views.fulfilment_detail, name="fulfilment"),
     path("orders/<int:fulfilment_id>/pick-list/", views.pick_list, name="fulfilment-pick-list"),
     path("orders/<int:fulfilment_id>/handover/", views.handover, name="handover"),
@@ -28,7 +29,9 @@ navigation = [
         label=_("Orders"),
         url_name="backoffice:orders",
         order=20,
-        current_on=frozenset({"fulfilment", "handover", "pick-list", "fulfilment-pick-list"}),
+        current_on=frozenset(
+            {"fulfilment", "handover", "pick-list", "fulfilment-pick-list", "orders-bulk"}
+        ),
         testid="nav-orders",
         badge=awaiting_count,
         badge_title=_("To accept"),

@@ -14,6 +14,7 @@ from typing import Any
 from django.utils import formats, timezone, translation
 
 from network_marketplace.notifications import send_templated_email
+from orders.selectors import pickup_slot_label
 
 from .carriers import carrier_name, tracking_url
 from .models import Fulfilment
@@ -36,6 +37,7 @@ def _context(fulfilment: Fulfilment) -> dict:
         "store_name": store.name,
         "store_address": f"{store.address_line}, {store.postal_code} {store.city}",
         "store_phone": store.phone,
+        "pickup_slot": pickup_slot_label(order, store_id=store.pk, language=order.language),
         "lines": [
             {
                 "name": line.order_line.product_name,

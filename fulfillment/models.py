@@ -85,8 +85,11 @@ class Fulfilment(models.Model):
     # Reserve & collect: when the customer was told the hold ends soon (once).
     expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
-    # Pickup code: only its digest is kept; the customer receives the code itself by e-mail.
+    # Pickup code: only its digest is kept, and a random salt from which the server (with its
+    # SECRET_KEY) derives the code again to show it on the customer's own order page; a copy
+    # of the database alone reveals no code. The customer also receives it by e-mail.
     pickup_code_digest = models.CharField(max_length=64, blank=True)
+    pickup_code_salt = models.CharField(max_length=32, blank=True)
     pickup_code_failures = models.PositiveSmallIntegerField(default=0)
 
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)

@@ -1,5 +1,5 @@
-"""Forms of the store's order desk: reject, ship, hand over. (The endless aisle's order form is
-checkout's: checkout/aisle_views.py.)"""
+"""Forms of the store's order desk: reject, ship, hand over, the queue's filters and its bulk
+steps. (The endless aisle's order form is checkout's: checkout/aisle_views.py.)"""
 
 from __future__ import annotations
 
@@ -8,7 +8,12 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from orders.methods import FulfilmentMethod
+
 from .carriers import KNOWN_CARRIERS, known_carrier, normalised_tracking_number
+from .models import Fulfilment
+from .selectors import QueueFilters
+from .states import OPEN_STATUSES
 
 
 class RejectForm(forms.Form):
@@ -88,3 +93,75 @@ class HandoverForm(forms.Form):
         if not re.fullmatch(r"[0-9]{6}", code):
             raise forms.ValidationError(_("A pickup code is 6 digits."))
         return code
+
+
+class QueueFilterForm(forms.Form):
+    """The order queue's filters (GET). A wrong value is a field error and that filter is left
+    out; the queue still shows."""
+
+    q = forms.CharField(
+        label=_("Order number, customer name or e-mail"), max_length=100, required=False
+    )
+    day = forms.DateField(
+        label=_("Pickup day"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period = forms.ChoiceField(
+        label=_("Pickup time"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("morning", _("Morning (before 12:00)")),
+            ("afternoon", _("Afternoon (12:00 to 17:00)")),
+            ("evening", _("Evening (from 17:00)")),
+            ("none", _("No pickup slot")),
+        ],
+    )
+    method = forms.ChoiceField(
+        label=_("Method"),
+        required=False,
+        choices=[("", _("All methods")), *FulfilmentMethod.choices],
+    )
+    status = forms.ChoiceField(label=_("Status"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("All statuses"))] + [
+            (value, label) for value, label in Fulfilment.Status.choices if value in OPEN_STATUSES
+        ]
+
+    def filters(self) -> QueueFilters:
+        """The valid filters (a field with an error is left out)."""
+        if not self.is_bound:
+            return QueueFilters()
+        self.is_valid()
+        data = {name: v for name, v in self.cleaned_data.items() if name not in self.errors}
+        return QueueFilters(
+            query=(data.get("q") or "").strip(),
+            slot_day=data.get("day"),
+            period=data.get("period") or "",
+            method=data.get("method") or "",
+            status=data.get("status") or "",
+        )
+
+    @property
+    def active(self) -> bool:
+        filters = self.filters()
+        return any(
+            (filters.query, filters.slot_day, filters.period, filters.method, filters.status)
+        )
+
+
+class BulkForm(forms.Form):
+    """The fulfilments selected in the queue and what to do with them."""
+
+    action = forms.ChoiceField(
+        choices=[("accept", _("Accept the selected")), ("pick_list", _("Pick lists"))]
+    )
+    ids = forms.TypedMultipleChoiceField(
+        coerce=int,
+        error_messages={"required": _("Select at least one order.")},
+    )
+
+    def __init__(self, *args, fulfilments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ids"].choices = [(each.pk, each.pk) for each in fulfilments]

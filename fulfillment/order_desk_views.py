@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from network_marketplace.errors import DomainError
@@ -25,11 +26,21 @@ from stores.backoffice import backoffice_store
 
 from . import selectors, services, transfers
 from .models import Fulfilment
-from .order_desk_forms import HandoverForm, RejectForm, ShipForm, ShipTransferForm
+from .order_desk_forms import (
+    BulkForm,
+    HandoverForm,
+    QueueFilterForm,
+    RejectForm,
+    ShipForm,
+    ShipTransferForm,
+)
 from .services import PickupCodeVoid, WrongPickupCode
 
 S = Fulfilment.Status
 HISTORY_PAGE_SIZE = 25
+QUEUE_PAGE_SIZE = 25  # a tab's page
+ALL_TAB_ROWS = 10  # each group's first rows on "All open"
+MAX_BULK = 200  # orders one bulk step or printed pick list takes
 
 
 def _detail_url(store, fulfilment) -> str:
@@ -49,37 +60,111 @@ def _back(request, store, fulfilment):
 
 @backoffice_store
 def order_queue(request, store):
-    """Open fulfilments grouped by what the store has to do; closed ones in the history tab."""
+    """Open fulfilments grouped by what the store has to do, by pickup slot; a tab pages through
+    one group; the filters narrow every tab (a wrong value is a field error, the queue still
+    shows). Closed ones are in the history tab."""
     tab = request.GET.get("tab", "")
-    query = request.GET.get("q", "").strip()[:100]
-    counts = selectors.queue_counts(store)
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    counts = selectors.queue_counts(store, filters)
+    filtering = form.active
+    params = [(key, value) for key, value in request.GET.items() if key != "page" and value]
     context = {
         "store": store,
         "tab": tab,
-        "query": query,
+        "form": form,
+        "query": filters.query,
+        "filtering": filtering,
         "counts": counts,
+        "overdue": selectors.queue_counts(store)["overdue"] if filtering else counts["overdue"],
         "tabs": [(bucket, counts[bucket.key]) for bucket in selectors.BUCKETS],
-        "querystring": urlencode(
-            {key: value for key, value in (("tab", tab), ("q", query)) if value}
-        ),
+        "querystring": urlencode(params),
+        "filter_querystring": urlencode([(k, v) for k, v in params if k != "tab"]),
     }
+    status = 400 if form.errors else 200
     if tab == "history":
         paginator = Paginator(
-            selectors.closed_fulfilments(store=store, query=query), HISTORY_PAGE_SIZE
+            selectors.closed_fulfilments(store=store, query=filters.query), HISTORY_PAGE_SIZE
         )
         context["page"] = paginator.get_page(request.GET.get("page"))
-        return render(request, "backoffice/order_history.html", context)
+        return render(request, "backoffice/order_history.html", context, status=status)
     if tab and tab not in selectors.BUCKET_KEYS:
         tab = context["tab"] = ""
-    fulfilments = list(selectors.open_fulfilments(store=store, bucket=tab, query=query)[:500])
-    groups = [
-        (bucket, [f for f in fulfilments if f.bucket == bucket.key])
-        for bucket in selectors.BUCKETS
-        if not tab or bucket.key == tab
-    ]
-    context["groups"] = groups
-    context["found"] = len(fulfilments)
-    return render(request, "backoffice/order_queue.html", context)
+    if tab:
+        (bucket,) = (each for each in selectors.BUCKETS if each.key == tab)
+        paginator = Paginator(
+            selectors.open_fulfilments(store=store, bucket=tab, filters=filters),
+            QUEUE_PAGE_SIZE,
+        )
+        page = paginator.get_page(request.GET.get("page"))
+        context["page"] = page
+        context["groups"] = [(bucket, list(page.object_list), counts[tab])]
+    else:
+        # Every group's first rows; each links to its tab for the rest.
+        context["groups"] = [
+            (
+                bucket,
+                list(
+                    selectors.open_fulfilments(store=store, bucket=bucket.key, filters=filters)[
+                        :ALL_TAB_ROWS
+                    ]
+                ),
+                counts[bucket.key],
+            )
+            for bucket in selectors.BUCKETS
+            if counts[bucket.key]
+        ]
+    context["found"] = counts["open"]
+    context["rows_shown"] = any(rows for _bucket, rows, _total in context["groups"])
+    return render(request, "backoffice/order_queue.html", context, status=status)
+
+
+@require_POST
+@backoffice_store
+def bulk_action(request, store):
+    """A step on the orders selected in the queue: accept them (each through the same service
+    as one, in its own transaction: fulfillment/services/bulk.py), or print their pick lists."""
+    ids = [int(each) for each in request.POST.getlist("ids") if each.isdigit()][:MAX_BULK]
+    candidates = list(Fulfilment.objects.for_store(store).filter(pk__in=ids))
+    form = BulkForm(request.POST, fulfilments=candidates)
+    back = _queue_back(request, store)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, errors[0])
+        return back
+    chosen = [each for each in candidates if each.pk in set(form.cleaned_data["ids"])]
+    if form.cleaned_data["action"] == "pick_list":
+        query = urlencode([("ids", each.pk) for each in chosen])
+        return redirect(f"{reverse('backoffice:pick-list', args=[store.slug])}?{query}")
+    outcome = services.accept_fulfilments(fulfilments=chosen, actor=request.user, at_store=store)
+    if outcome.done:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s order accepted: pick it now.",
+                "%(count)s orders accepted: pick them now.",
+                len(outcome.done),
+            )
+            % {"count": len(outcome.done)},
+        )
+    for fulfilment, reason in outcome.refused:
+        messages.error(
+            request,
+            _("Order %(number)s not accepted: %(reason)s")
+            % {"number": fulfilment.order, "reason": reason},
+        )
+    return back
+
+
+def _queue_back(request, store):
+    """Back to the queue tab (and filters) the bulk form was sent from."""
+    target = request.POST.get("next", "")
+    prefix = reverse("backoffice:orders", args=[store.slug])
+    if target.startswith(prefix) and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return redirect(target)
+    return redirect(prefix)
 
 
 def _detail_context(request, store, fulfilment, **forms):
@@ -279,12 +364,21 @@ def handover(request, store, fulfilment_id):
 
 @backoffice_store
 def pick_list(request, store, fulfilment_id=None):
-    """A printable list of what to take from the shelves: one order, or every accepted one."""
-    fulfilments = selectors.pick_list(store=store, fulfilment_id=fulfilment_id)
-    if fulfilment_id is not None and not fulfilments:
+    """A printable list of what to take from the shelves: one order, the ones selected in the
+    queue (`?ids=`), or every accepted one."""
+    ids = [int(each) for each in request.GET.getlist("ids") if each.isdigit()][:MAX_BULK]
+    fulfilments = selectors.pick_list(
+        store=store, fulfilment_id=fulfilment_id, fulfilment_ids=ids or None
+    )
+    if (fulfilment_id is not None or ids) and not fulfilments:
         raise Http404
     return render(
         request,
         "backoffice/pick_list.html",
-        {"store": store, "fulfilments": fulfilments, "single": fulfilment_id is not None},
+        {
+            "store": store,
+            "fulfilments": fulfilments,
+            "single": fulfilment_id is not None,
+            "selected": bool(ids),
+        },
     )

@@ -10,9 +10,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from network_marketplace.notifications import qr_svg
 from orders.attempts import OrderAttemptLimit
 from orders.methods import COLLECT_METHODS, FulfilmentMethod
 from orders.models import Order
@@ -21,6 +23,7 @@ from stores.opening_hours import describe_status, opening_status, weekly_hours
 
 from .models import Fulfilment
 from .order_selectors import order_for_tracking, orders_of_customer
+from .services import current_pickup_code
 from .states import COMPLETED_STATUSES
 from .tracking import status_text, status_tone, timeline
 
@@ -72,7 +75,9 @@ def my_orders(request: HttpRequest) -> HttpResponse:
 
 def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     order = visible_order(request, number)
-    parts = order_parts(order)
+    # visible_order let this visitor follow the order (its signed-in customer, or the browser
+    # the tracking link or the look-up was used in): the pickup code may be shown.
+    parts = order_parts(order, with_pickup_code=True)
     return render(
         request,
         "storefront/order_tracking.html",
@@ -82,20 +87,26 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
             "parts": parts,
             "placed": timeline(order),
             "can_return": any(part["completed"] for part in parts),
+            # Click & collect only: the address given at checkout is not a delivery address.
+            "ships_home": any(
+                line.method == FulfilmentMethod.HOME_DELIVERY for line in order.lines.all()
+            ),
             "return_path": reverse("returns:start", args=[number]),
         },
     )
 
 
-def order_parts(order: Order) -> list[dict]:
+def order_parts(order: Order, *, with_pickup_code: bool = False) -> list[dict]:
     """Each part of an order (a fulfilment) as the tracking and confirmation pages show it: its
-    store, status, history, lines, pickup slot and the store's hours."""
+    store, status, history, lines, pickup slot and the store's hours; `with_pickup_code`, the
+    code and its QR once the part is ready (only for a visitor who may follow the order)."""
     slots = {slot.store_id: slot for slot in order.pickup_slots.all()}
     parts = []
     for part in order.fulfilments.all():
         store = part.collect_store  # a transfer: the customer's store, not the one sending it
         collect = part.method in COLLECT_METHODS
         status = opening_status(store.opening_hours) if collect else None
+        code = current_pickup_code(part) if with_pickup_code and collect else None
         parts.append(
             {
                 "fulfilment": part,
@@ -110,6 +121,12 @@ def order_parts(order: Order) -> list[dict]:
                 "open_label": describe_status(status) if status else "",
                 "is_open": bool(status and status.is_open),
                 "ready": part.status == Fulfilment.Status.READY_FOR_PICKUP,
+                "pickup_code": code,
+                "pickup_qr": mark_safe(  # noqa: S308 (segno's SVG of six digits)
+                    qr_svg(code, title=_("QR code of your pickup code %(code)s") % {"code": code})
+                )
+                if code
+                else "",
                 "shipped": part.status == Fulfilment.Status.SHIPPED,
                 "transfer": part.is_transfer,
                 "in_transit": part.is_transfer

@@ -26,7 +26,7 @@ class AttributedOrders:
     count: int
     total_cents: int
     served_elsewhere: int
-    recent: list[Order]
+    recent: list[Order]  # the latest few, each with `served_by`: its locations' names, once each
 
 
 def attributed_orders(*, store: Store, days: int = 30, recent: int = 5) -> AttributedOrders:
@@ -45,6 +45,9 @@ def attributed_orders(*, store: Store, days: int = 30, recent: int = 5) -> Attri
     latest = list(
         orders.order_by("-placed_at", "-pk").prefetch_related("fulfilments__store")[:recent]
     )
+    for order in latest:
+        # Several parts served by one store (a collect line and a parcel) name it once.
+        order.served_by = list(dict.fromkeys(f.store.name for f in order.fulfilments.all()))
     return AttributedOrders(
         days=days,
         count=totals["count"],

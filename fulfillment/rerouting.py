@@ -36,7 +36,7 @@ from orders.routing import (
 )
 from orders.services import (
     CancellationReason,
-    acceptance_window,
+    acceptance_deadline,
     cancel_order_lines,
     record_routing,
     routing_policy,
@@ -213,7 +213,7 @@ def _write_fulfilments(
                     store=store,
                     method=order_line.method,
                     pickup_store=pickup,
-                    accept_deadline=now + acceptance_window(store, policy),
+                    accept_deadline=acceptance_deadline(store, policy, start=now),
                 )
             FulfilmentLine.objects.create(
                 fulfilment=made[key], order_line=order_line, quantity=allocation.quantity

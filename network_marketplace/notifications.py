@@ -114,6 +114,16 @@ def qr_png(text: str) -> bytes:
     return buffer.getvalue()
 
 
+def qr_svg(text: str, *, title: str = "") -> str:
+    """A QR code of `text` as inline SVG markup (a page shows it without a request of its own),
+    scalable, with `title` as its accessible name."""
+    import segno
+
+    return segno.make_qr(text, error="m").svg_inline(
+        scale=6, border=4, dark="#1b1f24", light="#ffffff", title=title or None, svgclass="qr"
+    )
+
+
 def deliver_email(message: OutboxMessage) -> None:
     payload = message.payload
     if payload.get("redacted"):

@@ -5,8 +5,8 @@ from django.utils.translation import pgettext_lazy
 
 from network_marketplace.admin import StatusEventInline
 
-from .models import Order, OrderEvent, OrderLine, OrderPolicy
-from .selectors import routing_log_rows
+from .models import Order, OrderEvent, OrderLine, OrderPolicy, PickupSlot
+from .selectors import routing_log_rows, slot_label, slots_label
 
 
 class OrderLineInline(admin.TabularInline):
@@ -35,6 +35,27 @@ class OrderEventInline(StatusEventInline):
     model = OrderEvent
 
 
+class PickupSlotInline(admin.TabularInline):
+    """The pickup time the customer chose at each store that offers slots."""
+
+    model = PickupSlot
+    extra = 0
+    can_delete = False
+    fields = ["pickup_store", "slot"]
+    readonly_fields = fields
+
+    @admin.display(description=_("pickup store"))
+    def pickup_store(self, obj):
+        return obj.store
+
+    @admin.display(description=_("pickup slot"))
+    def slot(self, obj):
+        return slot_label(obj.starts_at, obj.ends_at)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     """Read-only: orders change through their services (checkout, fulfilment steps, returns)."""
@@ -47,12 +68,13 @@ class OrderAdmin(admin.ModelAdmin):
         "attributed_store",
         "total_cents",
         "placed_at",
+        "pickup",
     ]
     list_filter = ["status", "channel", "attributed_store"]
     search_fields = ["number", "email", "last_name", "lines__sku"]
     date_hierarchy = "created_at"
     list_select_related = ["attributed_store"]
-    inlines = [OrderLineInline, OrderEventInline]
+    inlines = [OrderLineInline, PickupSlotInline, OrderEventInline]
     show_full_result_count = False
     # What the apps above orders show with an order (payments' sale splits), added at start-up
     # through add_inline: orders' admin knows none of them.
@@ -74,6 +96,14 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_fields(self, request, obj=None):
         return self.get_readonly_fields(request, obj)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("pickup_slots")
+
+    @admin.display(description=_("pickup slot"))
+    def pickup(self, obj):
+        """The time the customer chose to collect (one per pickup store)."""
+        return slots_label(list(obj.pickup_slots.all())) or "—"
 
     @admin.display(description=_("routing"))
     def routing(self, obj):

@@ -498,4 +498,6 @@ class PickupSlot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.order} · {self.store_id} · {self.starts_at:%Y-%m-%d %H:%M}"
+        return (
+            f"{self.order} · {self.store_id} · {timezone.localtime(self.starts_at):%Y-%m-%d %H:%M}"
+        )

@@ -9,8 +9,9 @@ Hours are French local time, whatever the server's time zone.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
@@ -146,20 +147,28 @@ def describe_status(status: OpeningStatus, *, now: datetime | None = None) -> st
     }
 
 
-# Opening time ahead: pickup promises and slots --------------------------------------------
+# Opening time ahead: pickup promises and slots, acceptance deadlines ---------------------
+
+# A store's special days (a closed holiday, a late night): {day: its ranges}, () for closed.
+SpecialDays = Mapping[date, tuple[TimeRange, ...]]
 
 
 def opening_intervals(
-    opening_hours, *, start: datetime, days: int
+    opening_hours, *, start: datetime, days: int, special_days: SpecialDays | None = None
 ) -> list[tuple[datetime, datetime]]:
     """The store's opening intervals (local datetimes) that end after `start`, over the next
-    `days` days, in order; back-to-back and overlapping ranges are merged."""
+    `days` days, in order; back-to-back and overlapping ranges are merged. A special day
+    replaces its weekday's hours."""
     local_start = timezone.localtime(start, STORE_TIME_ZONE)
     midnight = local_start.replace(hour=0, minute=0, second=0, microsecond=0)
+    special_days = special_days or {}
     intervals = []
     for offset in range(-1, days + 1):
         day = midnight + timedelta(days=offset)
-        for item in day_ranges(opening_hours, day.weekday()):
+        ranges = special_days.get(day.date())
+        if ranges is None:
+            ranges = day_ranges(opening_hours, day.weekday())
+        for item in ranges:
             opens = datetime.combine(day.date(), item.opens, tzinfo=STORE_TIME_ZONE)
             closes = datetime.combine(
                 day.date() + timedelta(days=1 if item.overnight else 0),
@@ -177,11 +186,18 @@ def opening_intervals(
     return [(o, c) for o, c in merged if c > local_start and o < horizon]
 
 
-def after_opening_time(opening_hours, *, start: datetime, duration: timedelta) -> datetime | None:
+def after_opening_time(
+    opening_hours,
+    *,
+    start: datetime,
+    duration: timedelta,
+    special_days: SpecialDays | None = None,
+) -> datetime | None:
     """When `duration` of the store's opening time will have passed after `start` (a store
     works on orders while it is open). None when it publishes no hours in the coming fortnight."""
     remaining = duration
-    for opens, closes in opening_intervals(opening_hours, start=start, days=14):
+    intervals = opening_intervals(opening_hours, start=start, days=14, special_days=special_days)
+    for opens, closes in intervals:
         begin = max(opens, timezone.localtime(start, STORE_TIME_ZONE))
         if begin + remaining <= closes:
             return begin + remaining
@@ -190,7 +206,12 @@ def after_opening_time(opening_hours, *, start: datetime, duration: timedelta) -
 
 
 def pickup_slots(
-    opening_hours, *, minutes: int, earliest: datetime, days: int
+    opening_hours,
+    *,
+    minutes: int,
+    earliest: datetime,
+    days: int,
+    special_days: SpecialDays | None = None,
 ) -> list[tuple[datetime, datetime]]:
     """Slots of `minutes` within opening hours, starting on the slot grid of each opening
     (09:00, 09:30…) at or after `earliest`, up to `days` days ahead; local datetimes."""
@@ -199,7 +220,10 @@ def pickup_slots(
     length = timedelta(minutes=minutes)
     local_earliest = timezone.localtime(earliest, STORE_TIME_ZONE)
     slots = []
-    for opens, closes in opening_intervals(opening_hours, start=local_earliest, days=days):
+    intervals = opening_intervals(
+        opening_hours, start=local_earliest, days=days, special_days=special_days
+    )
+    for opens, closes in intervals:
         begin = opens
         if begin < local_earliest:
             steps = -(-(local_earliest - opens) // length)  # ceiling division

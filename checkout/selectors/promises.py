@@ -12,7 +12,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from orders.models import FulfilmentMethod, OrderPolicy
-from stores.opening_hours import STORE_TIME_ZONE, after_opening_time, pickup_slots
+from orders.services import acceptance_window
+from stores.opening_hours import STORE_TIME_ZONE
+from stores.selectors import (
+    HORIZON_DAYS,
+    opening_time_after,
+    special_days,
+    store_pickup_slots,
+)
 
 from .carts import CartGroup
 
@@ -43,8 +50,13 @@ def promise_for(group: CartGroup, *, policy: OrderPolicy, now: datetime | None =
             % {"days": days, "date": date_format(by, "l j F")}
         )
     store = group.store
-    window = timedelta(minutes=store.accept_within_minutes or policy.accept_within_minutes)
-    ready = after_opening_time(store.opening_hours, start=now, duration=window)
+    # The store's deadline to accept (orders.services.acceptance_deadline), special days counted.
+    window = acceptance_window(store, policy)
+    # One read of its special days, over the acceptance window and the days slots are offered.
+    known = special_days(
+        store=store, start=now, days=HORIZON_DAYS + max(policy.collect_within_days, 2)
+    )
+    ready = opening_time_after(store=store, start=now, duration=window, known=known)
     if ready is not None:  # promise a round time: the next quarter of an hour
         floor = ready.replace(minute=ready.minute - ready.minute % 15, second=0, microsecond=0)
         ready = floor if floor == ready else floor + timedelta(minutes=15)
@@ -71,12 +83,9 @@ def promise_for(group: CartGroup, *, policy: OrderPolicy, now: datetime | None =
         horizon_days = max(1, -(-policy.reserve_hold_hours // 24))
     slots = []
     if store.pickup_slot_minutes and ready is not None:
-        slots = pickup_slots(
-            store.opening_hours,
-            minutes=store.pickup_slot_minutes,
-            earliest=ready,
-            days=horizon_days,
-        )[:MAX_SLOTS]
+        slots = store_pickup_slots(store=store, earliest=ready, days=horizon_days, known=known)[
+            :MAX_SLOTS
+        ]
     return Promise(text, ready_at=ready, slots=slots)
 
 

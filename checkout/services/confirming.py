@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fulfillment.models import Fulfilment
@@ -20,8 +20,10 @@ from fulfillment.services import start_acceptance_clocks, void_unpaid_fulfilment
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.transitions import transition
 from network_marketplace.webhooks import emit_event
+from orders.methods import COLLECT_METHODS
 from orders.models import FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
-from orders.services import acceptance_window
+from orders.selectors import slot_label
+from orders.services import acceptance_deadline
 from orders.states import ORDER_LIFECYCLE
 from payments.models import Payment
 from payments.providers import ProviderUnavailable
@@ -60,7 +62,8 @@ def confirm_order(*, order: Order, actor: Any) -> Order:
             if order.status != Order.Status.PENDING_PAYMENT:
                 return order
             fulfilments = start_acceptance_clocks(
-                order=order, deadline_for=lambda store: now + acceptance_window(store, policy)
+                order=order,
+                deadline_for=lambda store: acceptance_deadline(store, policy, start=now),
             )
             order = _announce_placed(order, fulfilments, now, actor)
             # Stock last: its rows stay locked only until this transaction commits.
@@ -167,9 +170,26 @@ def _announce_placed(
                 }
                 for line in order.lines.all()
             ],
+            "pickup_slots": _pickup_slots(order, fulfilments),
         },
     )
     return order
+
+
+def _pickup_slots(order: Order, fulfilments: list[Fulfilment]) -> list[dict]:
+    """The pickup times the customer chose, per store, in the order's language (the e-mail's
+    context is JSON, rendered later)."""
+    collect_stores = {
+        f.pickup_store_id or f.store_id: f for f in fulfilments if f.method in COLLECT_METHODS
+    }
+    found = []
+    for slot in order.pickup_slots.select_related("store").order_by("starts_at"):
+        if slot.store_id in collect_stores:
+            with translation.override(order.language):
+                found.append(
+                    {"store": slot.store.name, "slot": slot_label(slot.starts_at, slot.ends_at)}
+                )
+    return found
 
 
 def _transfer_promises(order: Order, fulfilments: list[Fulfilment]) -> dict[int, dict]:

@@ -95,6 +95,11 @@ class TransferSerializer(serializers.Serializer):
         return transfer_carrier_label(fulfilment) if fulfilment.transfer_shipped_at else ""
 
 
+class PickupSlotSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField()
+
+
 class FulfilmentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     store = serializers.CharField(
@@ -114,6 +119,10 @@ class FulfilmentSerializer(serializers.Serializer):
     )
     accept_deadline = serializers.DateTimeField(
         allow_null=True, help_text="Accept before: else the order goes to another store."
+    )
+    pickup_slot = serializers.SerializerMethodField(
+        help_text="The time the customer chose to collect at the pickup store (stores that "
+        "offer pickup slots); null otherwise."
     )
     accepted_at = serializers.DateTimeField(allow_null=True)
     ready_at = serializers.DateTimeField(allow_null=True)
@@ -139,6 +148,15 @@ class FulfilmentSerializer(serializers.Serializer):
     def get_allowed_actions(self, fulfilment) -> list[str]:
         store = self.context.get("store")
         return allowed_actions(fulfilment, store.pk if store is not None else None)
+
+    @extend_schema_field(PickupSlotSerializer(allow_null=True))
+    def get_pickup_slot(self, fulfilment) -> dict | None:
+        starts_at = getattr(fulfilment, "slot_starts_at", None)
+        if starts_at is None:
+            return None
+        return PickupSlotSerializer(
+            {"starts_at": starts_at, "ends_at": fulfilment.slot_ends_at}
+        ).data
 
     @extend_schema_field(TransferSerializer(allow_null=True))
     def get_transfer(self, fulfilment) -> dict | None:

@@ -86,6 +86,10 @@ FULFILMENT_EXAMPLE = {
     "status_label": "Accepted",
     "allowed_actions": ["picked"],
     "accept_deadline": "2026-03-01T16:05:12+01:00",
+    "pickup_slot": {
+        "starts_at": "2026-03-02T11:30:00+01:00",
+        "ends_at": "2026-03-02T12:00:00+01:00",
+    },
     "accepted_at": "2026-03-01T14:31:40+01:00",
     "ready_at": None,
     "collect_before": None,

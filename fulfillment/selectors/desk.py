@@ -10,14 +10,28 @@ A transfer shows at its source until it is sent, and at its pickup store as "inc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
-from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractHour, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
-from orders.models import FulfilmentMethod
+from orders.models import FulfilmentMethod, PickupSlot
 from stores.models import Store
+from stores.opening_hours import STORE_TIME_ZONE
 
 from ..models import Fulfilment, FulfilmentEvent, FulfilmentLine
 from ..states import OPEN_STATUSES, can_move, store_performs
@@ -111,12 +125,30 @@ def _open_for(store: Store) -> QuerySet[Fulfilment]:
     )
 
 
+def with_pickup_slot(queryset: QuerySet[Fulfilment]) -> QuerySet[Fulfilment]:
+    """Annotate `slot_starts_at` and `slot_ends_at`: the pickup time the customer chose at the
+    store where they collect (a transfer's pickup store), None without one. In SQL, so the queue
+    sorts and filters by it."""
+    if "slot_starts_at" in queryset.query.annotations:
+        return queryset
+    slot = PickupSlot.objects.filter(
+        order=OuterRef("order_id"),
+        store=Coalesce(OuterRef("pickup_store_id"), OuterRef("store_id")),
+    )
+    return queryset.annotate(
+        slot_starts_at=Subquery(slot.values("starts_at")[:1]),
+        slot_ends_at=Subquery(slot.values("ends_at")[:1]),
+    )
+
+
 def _with_lines(queryset: QuerySet[Fulfilment]) -> QuerySet[Fulfilment]:
     lines = FulfilmentLine.objects.select_related(
         "order_line", "order_line__variant", "order_line__variant__product"
     ).order_by("order_line_id")
-    return queryset.select_related("order", "store", "pickup_store").prefetch_related(
-        Prefetch("lines", queryset=lines)
+    return with_pickup_slot(
+        queryset.select_related("order", "store", "pickup_store").prefetch_related(
+            Prefetch("lines", queryset=lines)
+        )
     )
 
 
@@ -134,22 +166,68 @@ def _search(queryset: QuerySet[Fulfilment], query: str) -> QuerySet[Fulfilment]:
     return queryset.filter(condition)
 
 
-def open_fulfilments(*, store: Store, bucket: str = "", query: str = "") -> QuerySet[Fulfilment]:
-    """The store's open fulfilments, annotated with their `bucket`, soonest deadline first
-    (the ready ones by the date they must be collected)."""
+# The pickup slot's part of the day, by the local hour it starts: [from, until).
+SLOT_PERIODS = {"morning": (0, 12), "afternoon": (12, 17), "evening": (17, 24)}
+NO_SLOT = "none"
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the order queue is narrowed to: a search, the pickup slot's day and part of the day
+    (`period` one of SLOT_PERIODS, or NO_SLOT for orders without one), a method, a status."""
+
+    query: str = ""
+    slot_day: date | None = None
+    period: str = ""
+    method: str = ""
+    status: str = ""
+
+
+def _filtered(queryset: QuerySet[Fulfilment], filters: QueueFilters) -> QuerySet[Fulfilment]:
+    queryset = _search(queryset, filters.query)
+    if filters.method:
+        queryset = queryset.filter(method=filters.method)
+    if filters.status:
+        queryset = queryset.filter(status=filters.status)
+    if filters.slot_day or filters.period:
+        queryset = with_pickup_slot(queryset)
+    if filters.slot_day:
+        queryset = queryset.annotate(
+            slot_day=TruncDate("slot_starts_at", tzinfo=STORE_TIME_ZONE)
+        ).filter(slot_day=filters.slot_day)
+    if filters.period == NO_SLOT:
+        queryset = queryset.filter(slot_starts_at__isnull=True)
+    elif filters.period in SLOT_PERIODS:
+        start, end = SLOT_PERIODS[filters.period]
+        queryset = queryset.annotate(
+            slot_hour=ExtractHour("slot_starts_at", tzinfo=STORE_TIME_ZONE)
+        ).filter(slot_hour__gte=start, slot_hour__lt=end)
+    return queryset
+
+
+def open_fulfilments(
+    *, store: Store, bucket: str = "", query: str = "", filters: QueueFilters | None = None
+) -> QuerySet[Fulfilment]:
+    """The store's open fulfilments, annotated with their `bucket` and pickup slot, by the slot
+    the customer chose (those without one last), then the soonest deadline."""
+    filters = filters or QueueFilters(query=query)
     queryset = _open_for(store)
     if bucket in BUCKET_KEYS:
         queryset = queryset.filter(bucket=bucket)
-    return _with_lines(_search(queryset, query)).order_by("accept_deadline", "collect_before", "id")
+    return _with_lines(_filtered(queryset, filters)).order_by(
+        F("slot_starts_at").asc(nulls_last=True), "accept_deadline", "collect_before", "id"
+    )
 
 
-def queue_counts(store: Store) -> dict[str, int]:
+def queue_counts(store: Store, filters: QueueFilters | None = None) -> dict[str, int]:
     """How many open fulfilments each tab holds, plus "open" (all) and "overdue"
-    (not accepted by their deadline). One query."""
+    (not accepted by their deadline), within `filters`. One query."""
     now = timezone.now()
+    queryset = _open_for(store)
+    if filters is not None:
+        queryset = _filtered(queryset, filters)
     rows = (
-        _open_for(store)
-        .values("bucket")
+        queryset.values("bucket")
         .annotate(
             n=Count("id"),
             late=Count("id", filter=Q(status=S.AWAITING_ACCEPTANCE, accept_deadline__lt=now)),
@@ -190,15 +268,23 @@ def fulfilment_for_store(*, store: Store, fulfilment_id: int) -> Fulfilment | No
     )
 
 
-def pick_list(*, store: Store, fulfilment_id: int | None = None) -> list[Fulfilment]:
-    """What to take from the shelves: one fulfilment, or every accepted one of the store
-    (oldest deadline first)."""
+def pick_list(
+    *, store: Store, fulfilment_id: int | None = None, fulfilment_ids: list[int] | None = None
+) -> list[Fulfilment]:
+    """What to take from the shelves: one fulfilment, the chosen ones (another store's ids
+    find nothing), or every accepted one of the store; by pickup slot, then oldest deadline."""
     queryset = Fulfilment.objects.for_store(store)
     if fulfilment_id is not None:
         queryset = queryset.filter(pk=fulfilment_id)
+    elif fulfilment_ids is not None:
+        queryset = queryset.filter(pk__in=fulfilment_ids)
     else:
         queryset = queryset.filter(status=S.ACCEPTED)
-    return list(_with_lines(queryset).order_by("accept_deadline", "id"))
+    return list(
+        _with_lines(queryset).order_by(
+            F("slot_starts_at").asc(nulls_last=True), "accept_deadline", "id"
+        )
+    )
 
 
 # What a fulfilment's page offers: the moves states.py allows from its status, for its method.
@@ -248,14 +334,18 @@ def is_overdue(fulfilment: Fulfilment, now: datetime | None = None) -> bool:
 
 
 def with_fulfilment_details(fulfilments: QuerySet[Fulfilment]) -> QuerySet[Fulfilment]:
-    """A fulfilment with its order, store, lines (and their order line) and events: four
-    queries for a page, whatever its length."""
-    return fulfilments.select_related("order", "store", "pickup_store").prefetch_related(
-        Prefetch(
-            "lines",
-            queryset=FulfilmentLine.objects.select_related("order_line").order_by("id"),
-        ),
-        Prefetch("events", queryset=FulfilmentEvent.objects.order_by("created_at", "id")),
+    """A fulfilment with its order, store, lines (and their order line), events and the pickup
+    slot its customer chose: four queries for a page, whatever its length."""
+    return (
+        with_pickup_slot(fulfilments)
+        .select_related("order", "store", "pickup_store")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=FulfilmentLine.objects.select_related("order_line").order_by("id"),
+            ),
+            Prefetch("events", queryset=FulfilmentEvent.objects.order_by("created_at", "id")),
+        )
     )
 
 

@@ -2,6 +2,7 @@
 (moves, stock), the store's steps, pickup codes, the periodic jobs, returns, and the order's
 status that follows its fulfilments. Callers import from here."""
 
+from .bulk import BulkOutcome, accept_fulfilments
 from .jobs import (
     expire_reservation,
     expire_reservations,
@@ -25,6 +26,7 @@ from .pickup_codes import (
     PickupCodeVoid,
     ReadyForPickup,
     WrongPickupCode,
+    current_pickup_code,
     hand_over,
     new_pickup_code,
     pickup_code_digest,
@@ -64,6 +66,7 @@ __all__ = [
     "PICKUP_CODE_DIGITS",
     "RETURN_BRING_BACK_DAYS",
     "Allocation",
+    "BulkOutcome",
     "LineInspection",
     "NotThisStoresReturn",
     "PickupCodeVoid",
@@ -72,9 +75,11 @@ __all__ = [
     "ReturnRequestLine",
     "WrongPickupCode",
     "accept_fulfilment",
+    "accept_fulfilments",
     "after_step",
     "cancel_fulfilment",
     "cancel_return",
+    "current_pickup_code",
     "expire_reservation",
     "expire_reservations",
     "expire_uncollected_fulfilments",

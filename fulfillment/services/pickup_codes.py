@@ -1,8 +1,11 @@
 """The pickup code of a collect fulfilment: made when it is ready, checked at the handover.
 
-Only an HMAC digest of the code is kept (the customer's e-mail carries the code itself). Wrong
-codes are counted on the row; after OrderPolicy.pickup_code_attempts the code is void, so a
-6-digit code can't be found by trying, and the store sends the customer a new one.
+Only an HMAC digest of the code is kept, and a random salt: the code is an HMAC of the salt
+under SECRET_KEY, so the server can show it again on the customer's own order page once it is
+ready (fulfillment/order_pages.py) while a copy of the database alone reveals none. The e-mail
+carries it too. Wrong codes are counted on the row; after OrderPolicy.pickup_code_attempts the
+code is void, so a 6-digit code can't be found by trying, and the store sends the customer a
+new one.
 """
 
 from __future__ import annotations
@@ -61,6 +64,26 @@ def new_pickup_code() -> str:
     return f"{secrets.randbelow(10**PICKUP_CODE_DIGITS):0{PICKUP_CODE_DIGITS}d}"
 
 
+def new_pickup_code_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def pickup_code_from_salt(fulfilment_id: int, salt: str) -> str:
+    """The pickup code a salt stands for (uniform over the 6 digits: 64 bits taken modulo 10^6)."""
+    message = f"pickup-code:{fulfilment_id}:{salt}".encode()
+    digest = hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big") % 10**PICKUP_CODE_DIGITS
+    return f"{number:0{PICKUP_CODE_DIGITS}d}"
+
+
+def current_pickup_code(fulfilment: Fulfilment) -> str | None:
+    """The code of a fulfilment ready for pickup, to show its own customer; None before it is
+    ready, after it is collected, or when it was made before codes had a salt."""
+    if fulfilment.status != S.READY_FOR_PICKUP or not fulfilment.pickup_code_salt:
+        return None
+    return pickup_code_from_salt(fulfilment.pk, fulfilment.pickup_code_salt)
+
+
 def reissue_pickup_code(
     *, fulfilment: Fulfilment, actor: Any, at_store: Store | None = None
 ) -> ReadyForPickup:
@@ -70,10 +93,19 @@ def reissue_pickup_code(
         if locked.status != S.READY_FOR_PICKUP:
             check_fulfilment_transition(locked, S.READY_FOR_PICKUP)
         check_store_performs(locked, at_store.pk if at_store else None, S.READY_FOR_PICKUP)
-        code = new_pickup_code()
+        salt = new_pickup_code_salt()
+        code = pickup_code_from_salt(locked.pk, salt)
+        locked.pickup_code_salt = salt
         locked.pickup_code_digest = pickup_code_digest(locked.pk, code)
         locked.pickup_code_failures = 0
-        locked.save(update_fields=["pickup_code_digest", "pickup_code_failures", "updated_at"])
+        locked.save(
+            update_fields=[
+                "pickup_code_salt",
+                "pickup_code_digest",
+                "pickup_code_failures",
+                "updated_at",
+            ]
+        )
         record_audit_event(
             actor=actor,
             action="fulfilment.pickup_code_reissued",
@@ -123,6 +155,7 @@ def hand_over(
                 actor=actor,
                 closed_at=timezone.now(),
                 pickup_code_digest="",
+                pickup_code_salt="",
             )
             if moved:
                 after_step(locked, actor=actor)

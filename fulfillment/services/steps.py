@@ -24,7 +24,12 @@ from stores.models import Store
 from .. import emails
 from ..models import Fulfilment
 from .moves import after_step, move_fulfilment
-from .pickup_codes import ReadyForPickup, new_pickup_code, pickup_code_digest
+from .pickup_codes import (
+    ReadyForPickup,
+    new_pickup_code_salt,
+    pickup_code_digest,
+    pickup_code_from_salt,
+)
 from .stock import reserve_collect_hold_until
 
 S = Fulfilment.Status
@@ -88,11 +93,12 @@ def mark_ready_for_pickup(
     *, fulfilment: Fulfilment, actor: Any, at_store: Store | None = None
 ) -> ReadyForPickup:
     """Ready on the shelf: a fresh pickup code is made and e-mailed to the customer (text and
-    QR code); only its digest is kept. Click & collect waits OrderPolicy.collect_within_days;
-    reserve & collect waits until its hold on the stock ends."""
+    QR code); only its digest and salt are kept (services/pickup_codes.py). Click & collect
+    waits OrderPolicy.collect_within_days; reserve & collect until its hold on the stock ends."""
     policy = OrderPolicy.current()
     with transaction.atomic():
-        code = new_pickup_code()
+        salt = new_pickup_code_salt()
+        code = pickup_code_from_salt(fulfilment.pk, salt)
         now = timezone.now()
         collect_before = now + timedelta(days=policy.collect_within_days)
         if fulfilment.method == FulfilmentMethod.RESERVE_COLLECT:
@@ -105,6 +111,7 @@ def mark_ready_for_pickup(
             ready_at=now,
             collect_before=collect_before,
             pickup_code_digest=pickup_code_digest(fulfilment.pk, code),
+            pickup_code_salt=salt,
             pickup_code_failures=0,
         )
         if moved:

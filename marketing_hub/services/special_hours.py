@@ -1,6 +1,8 @@
 """A store's exceptional hours (a closed holiday, a late opening), which its Google Business
 Profile listing carries (services/deliverables/gbp.py). The stores app keeps the regular hours;
-these live in the hub until the stores app has them."""
+these live in the hub until the stores app has them, and reach it through the
+stores.hooks.special_days_of hook (selectors/special_hours.py): acceptance deadlines, promises
+and pickup slots count them."""
 
 from __future__ import annotations
 

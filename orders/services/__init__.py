@@ -5,12 +5,13 @@ fulfillment; the order's status roll-up follows its fulfilments (`fulfillment.se
 
 from .cancellation import CancellationReason, LinesCancelled, cancel_order_lines
 from .placing import CustomerDetails, create_order, online_payment_cents, record_pickup_slots
-from .routing import acceptance_window, record_routing, routing_policy
+from .routing import acceptance_deadline, acceptance_window, record_routing, routing_policy
 
 __all__ = [
     "CancellationReason",
     "CustomerDetails",
     "LinesCancelled",
+    "acceptance_deadline",
     "acceptance_window",
     "cancel_order_lines",
     "create_order",

@@ -3,12 +3,13 @@ the record of each routing decision kept with the order."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
 from stores.models import Store
+from stores.selectors import opening_time_after
 
 from ..models import Order, OrderPolicy
 from ..routing import RoutingPolicy, RoutingResult
@@ -18,6 +19,15 @@ def acceptance_window(store: Store, policy: OrderPolicy) -> timedelta:
     """How long a store has to accept a routed fulfilment: its own setting, else HQ's."""
     minutes = store.accept_within_minutes or policy.accept_within_minutes
     return timedelta(minutes=minutes)
+
+
+def acceptance_deadline(store: Store, policy: OrderPolicy, *, start: datetime) -> datetime:
+    """When a store must have accepted a fulfilment routed to it at `start`: its acceptance
+    window counted in its opening time (special days included), so an order placed while it is
+    closed waits for it to open; clock time for a location that publishes no hours (a
+    warehouse). The customer's promise (checkout.selectors.promises) is this moment."""
+    window = acceptance_window(store, policy)
+    return opening_time_after(store=store, start=start, duration=window) or start + window
 
 
 def routing_policy(policy: OrderPolicy) -> RoutingPolicy:

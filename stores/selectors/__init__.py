@@ -17,6 +17,7 @@ from .availability import (
     stores_with_variant_near,
 )
 from .home import HomeShelves, home_shelves, most_sold_product_ids
+from .hours import HORIZON_DAYS, opening_time_after, special_days, store_pickup_slots
 from .locations import (
     NEAR_RADIUS_KM,
     POSTAL_CODE_RE,
@@ -47,6 +48,7 @@ from .storefront import (
 
 __all__ = [
     "CATALOGUE_SORTS",
+    "HORIZON_DAYS",
     "NEAR_RADIUS_KM",
     "POSTAL_CODE_RE",
     "QUANTITY_BANDS",
@@ -68,6 +70,7 @@ __all__ = [
     "most_sold_product_ids",
     "network_availability",
     "offer_reductions",
+    "opening_time_after",
     "postal_code_centroid",
     "product_availability",
     "products_available_in_store",
@@ -77,7 +80,9 @@ __all__ = [
     "search_stores",
     "searched_products",
     "selling_stores",
+    "special_days",
     "store_movements",
+    "store_pickup_slots",
     "store_stock",
     "store_stock_summary",
     "store_structured_data",

@@ -105,10 +105,10 @@ def test_guest_buys_for_click_and_collect_and_follows_the_order(
     fulfilment = order.fulfilments.get()
     accept_fulfilment(fulfilment=fulfilment, actor="staff")
     mark_picked(fulfilment=fulfilment, actor="staff")
-    mark_ready_for_pickup(fulfilment=fulfilment, actor="staff")
+    code = mark_ready_for_pickup(fulfilment=fulfilment, actor="staff").pickup_code
     page.reload()
     expect(page.get_by_test_id("part-status")).to_have_text("Prête à retirer")
-    expect(page.get_by_test_id("pickup-code-sent")).to_contain_text("code de retrait")
+    expect(page.get_by_test_id("pickup-code-digits")).to_have_text(code)
     expect(page.get_by_test_id("timeline").get_by_role("listitem")).to_have_count(4)
     screenshot("order-tracking-ready")
 
