@@ -59,10 +59,13 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # The customer's list of signed-in sessions (each recorded at sign-in; no per-request write).
+    "allauth.usersessions",
     "django_celery_beat",
     "network_marketplace",
     "catalog",
     "stores",
+    "accounts",
     "orders",
     "fulfillment",
     "marketing_hub",
