@@ -32,6 +32,11 @@ def box(locator) -> dict:
     return locator.bounding_box()
 
 
+def centre_y(locator) -> float:
+    found = box(locator)
+    return found["y"] + found["height"] / 2
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_customer_fills_her_account_and_her_store_comes_first(
     page, screenshot, customer, network, width
@@ -113,6 +118,12 @@ def test_allauth_pages_sit_in_the_account_layout_without_collisions(
     page, screenshot, customer, width
 ):
     page.set_viewport_size({"width": width, "height": 900})
+    page.goto("/accounts/login/")
+    remember = page.get_by_label("Se souvenir de moi")
+    remember_label = page.locator("label[for=id_remember]")
+    assert box(remember)["x"] < box(remember_label)["x"]
+    assert abs(centre_y(remember) - centre_y(remember_label)) < 8
+    screenshot(f"account-login-{width}")
     log_in(page, customer.email)
 
     page.goto("/accounts/email/")
