@@ -102,7 +102,7 @@ def customer_location(request, *, param: str = "postal_code") -> LocationLookup:
     store = favourite_store(request)
     if store is not None:
         location = CustomerLocation(
-            float(store.latitude), float(store.longitude), store.name, store.postal_code
+            float(store.latitude), float(store.longitude), _("your store"), store.postal_code
         )
         return LocationLookup(location, query=store.postal_code)
     return LocationLookup(None)

@@ -233,7 +233,8 @@ def test_her_store_is_where_near_me_starts_and_the_first_pickup_offered(signed_i
 
     offers = [offer.store.slug for offer in page.context["offers"]]
     assert offers[0] == "paris-bastille"
-    assert page.context["location"].label == "Ardoise Paris Bastille"
+    assert page.context["location"].label == "votre magasin"
+    assert "à moins de 50 km de votre magasin" in page.content.decode()
     assert 'data-testid="your-store"' in page.content.decode()
 
 
