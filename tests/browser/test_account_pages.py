@@ -104,6 +104,8 @@ def test_customer_fills_her_account_and_her_store_comes_first(
     first = page.get_by_test_id("nearby-stores").locator("li").first
     expect(first).to_contain_text("Ardoise Paris Bastille")
     expect(first.get_by_test_id("your-store")).to_have_text("Votre magasin")
+    expect(page.get_by_test_id("nearby-stores")).to_be_visible()
+    screenshot(f"account-store-first-on-product-{width}")
 
     # The data page holds the place of the export and the closure
     page.goto("/accounts/data/")
