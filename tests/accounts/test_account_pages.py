@@ -297,3 +297,29 @@ def test_the_data_page_says_export_and_closure_are_coming(signed_in):
     assert "Télécharger mes données" in html
     assert "Fermer mon compte" in html
     assert "contact@ardoise.example" in html
+
+
+# Password and e-mail (allauth's own pages, in the account layout) ---------------------------
+
+
+def test_a_wrong_current_password_is_a_form_error_and_keeps_the_password(signed_in, customer):
+    response = signed_in.post(
+        "/accounts/password/change/",
+        {"oldpassword": "not-it", "password1": "Pivoine-2027-x", "password2": "Pivoine-2027-x"},
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["oldpassword"]
+    assert 'class="account-nav"' in response.content.decode()
+    customer.refresh_from_db()
+    assert customer.check_password(PASSWORD)
+
+
+def test_a_malformed_e_mail_address_is_a_form_error_and_adds_none(signed_in, customer):
+    before = list(customer.emailaddress_set.values_list("email", flat=True))
+
+    response = signed_in.post("/accounts/email/", {"action_add": "", "email": "lea@"})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["email"]
+    assert list(customer.emailaddress_set.values_list("email", flat=True)) == before
