@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import favourite_store_of
 from catalog.models import Variant
 from orders.models import COLLECT_METHODS, Cart, FulfilmentMethod, OrderPolicy
 from orders.routing import Point
@@ -80,9 +81,15 @@ def current_cart_count(request: HttpRequest) -> int:
 
 
 def customer_place(request: HttpRequest) -> Point | None:
-    """The customer's remembered place (a postal code, a town or their position), if any."""
+    """The customer's remembered place (a postal code, a town or their position), else her
+    favourite store's, if any."""
     location = CustomerLocation.from_dict(request.session.get(LOCATION_SESSION_KEY) or {})
-    return Point(location.latitude, location.longitude) if location else None
+    if location is not None:
+        return Point(location.latitude, location.longitude)
+    if not hasattr(request, "_favourite_store"):
+        request._favourite_store = favourite_store_of(request.user)
+    store = request._favourite_store
+    return Point(float(store.latitude), float(store.longitude)) if store else None
 
 
 def remember_place(request: HttpRequest, postal_code: str) -> None:
@@ -92,11 +99,11 @@ def remember_place(request: HttpRequest, postal_code: str) -> None:
 
 
 def _customer_point(request, summary) -> tuple[float, float] | None:
-    """Where to look for other pickup stores: the customer's remembered location, else the
-    first pickup store of the cart."""
-    location = CustomerLocation.from_dict(request.session.get(LOCATION_SESSION_KEY) or {})
-    if location is not None:
-        return location.latitude, location.longitude
+    """Where to look for other pickup stores: the customer's remembered location or favourite
+    store, else the first pickup store of the cart."""
+    place = customer_place(request)
+    if place is not None:
+        return place.latitude, place.longitude
     for item in summary.items:
         if item.store is not None:
             return float(item.store.latitude), float(item.store.longitude)

@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.selectors import checkout_details
 from fulfillment.order_pages import order_parts, visible_order
 from orders.models import Cart, Order, OrderPolicy
 from orders.tracking import grant_following, tracking_path
@@ -46,14 +47,18 @@ def _groups_with_promises(
 
 
 def _initial(request: HttpRequest) -> dict:
+    """A signed-in customer's details from her account (name, phone, default address); without
+    a saved address, the last one she had an order delivered to."""
     user = request.user
     if not user.is_authenticated:
         return {}
-    initial = {"email": user.email, "first_name": user.first_name, "last_name": user.last_name}
+    initial = checkout_details(user)
+    if "address_line" in initial:
+        return initial
     last = Order.objects.filter(customer=user).exclude(address_line="").order_by("-id").first()
     if last is not None:
         initial.update(
-            phone=last.phone,
+            phone=initial.get("phone") or last.phone,
             address_line=last.address_line,
             postal_code=last.postal_code,
             city=last.city,

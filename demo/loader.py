@@ -26,6 +26,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from accounts.selectors import address_book, profile_of
+from accounts.services import choose_favourite_store, save_address, update_profile
 from catalog.models import SAFETY_FIELDS, Category, PriceHistory, Product, ProductImage, Variant
 from catalog.selectors import percent_of, price_bounds_for_variants
 from catalog.services import record_hq_price_changes
@@ -41,7 +43,7 @@ from stores.services import effective_safety_stock, update_offer
 
 from . import compliance, marketing
 from .catalogue import categories, demo_products, image_alt, product_svg, shelf_price
-from .network import WAREHOUSE, network, store_profile, trader_identity
+from .network import WAREHOUSE, network, regional_phone, store_profile, trader_identity
 
 IMAGE_FOLDER = "products/demo"
 INITIAL_STOCK_REFERENCE = "demo initial stock"
@@ -53,8 +55,10 @@ def load_network() -> None:
     demo = network()
     domain = urlsplit(settings.SITE_URL).netloc  # the address e-mails link to
     Site.objects.update_or_create(pk=1, defaults={"domain": domain, "name": settings.NETWORK_NAME})
-    _user(demo.hq.email, first_name=demo.hq.first_name, is_staff=True)
-    _user(demo.customer.email, first_name=demo.customer.first_name)
+    _user(demo.hq.email, first_name=demo.hq.first_name, last_name=demo.hq.last_name, is_staff=True)
+    customer = _user(
+        demo.customer.email, first_name=demo.customer.first_name, last_name=demo.customer.last_name
+    )
     catchments = store_catchments()
     for index, spec in enumerate(demo.stores):
         store, _created = Store.objects.update_or_create(
@@ -67,7 +71,7 @@ def load_network() -> None:
                 "postal_code": spec.postal_code,
                 "city": spec.city,
                 "email": spec.owner_email,
-                "phone": f"+33 1 80 00 {index:02d} {index * 3 % 100:02d}",
+                "phone": regional_phone(spec.postal_code, index),
                 **trader_identity(spec, index),
                 **store_profile(spec, index),
                 "catchment_postal_codes": catchments.get(spec.slug, []),
@@ -78,6 +82,31 @@ def load_network() -> None:
             user=owner, store=store, defaults={"role": StoreMembership.Role.OWNER}
         )
         _certify_trader(store, owner)
+    _customer_account(customer, Store.objects.get(slug=demo.orders_store))
+
+
+def _customer_account(customer: User, store: Store) -> None:
+    """Her phone, her home address (the checkout fills it in) and her store; once, so that what
+    a visitor changes on the account page survives a re-run."""
+    if profile_of(customer) is not None or address_book(customer).exists():
+        return
+    update_profile(
+        user=customer,
+        first_name=customer.first_name,
+        last_name=customer.last_name,
+        phone="06 12 34 56 78",
+        actor="demo",
+    )
+    save_address(
+        user=customer,
+        label="Maison",
+        address_line="3 rue Mercière",
+        postal_code=store.postal_code,
+        city=store.city,
+        make_default=True,
+        actor="demo",
+    )
+    choose_favourite_store(user=customer, store=store, actor="demo")
 
 
 def _certify_trader(store: Store, owner: User) -> None:
@@ -109,16 +138,20 @@ def _demo_password_hash() -> str:
     return make_password(network().password)
 
 
-def _user(email: str, *, first_name: str = "", is_staff: bool = False) -> User:
+def _user(email: str, *, first_name: str = "", last_name: str = "", is_staff: bool = False) -> User:
     user, _created = User.objects.get_or_create(
         email=email,
         defaults={
             "first_name": first_name,
+            "last_name": last_name,
             "is_staff": is_staff,
             "is_superuser": is_staff,
             "password": _demo_password_hash(),
         },
     )
+    if last_name and not user.last_name:  # a demo loaded before the name was given
+        user.last_name = last_name
+        user.save(update_fields=["last_name"])
     EmailAddress.objects.update_or_create(
         user=user, email=email, defaults={"verified": True, "primary": True}
     )

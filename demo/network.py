@@ -37,6 +37,7 @@ class DemoStore:
 class Login:
     email: str
     first_name: str
+    last_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +85,24 @@ def luhn_complete(digits: str) -> str:
 def french_vat_number(siren: str) -> str:
     key = (12 + 3 * (int(siren) % 97)) % 97
     return f"FR{key:02d}{siren}"
+
+
+# France's five geographic telephone zones (01 to 05), by the department of the postal code.
+PHONE_ZONES = {
+    1: "75 77 78 91 92 93 94 95",
+    2: "14 18 22 27 28 29 35 36 37 41 44 45 49 50 53 56 61 72 76 85",
+    3: "02 08 10 21 25 39 51 52 54 55 57 58 59 60 62 67 68 70 71 80 88 89 90",
+    5: "09 12 16 17 19 23 24 31 32 33 40 46 47 64 65 79 81 82 86 87",
+}
+
+
+def regional_phone(postal_code: str, index: int) -> str:
+    """A landline number with the prefix of the store's region (Paris 01, Lyon 04…)."""
+    department = postal_code[:2]
+    zone = next((zone for zone, codes in PHONE_ZONES.items() if department in codes.split()), 4)
+    return (
+        f"+33 {zone} {72 + index % 20:02d} {index:02d} {index * 37 % 100:02d} {index * 3 % 100:02d}"
+    )
 
 
 def trader_identity(store: DemoStore, index: int) -> dict:

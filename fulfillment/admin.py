@@ -2,6 +2,7 @@ from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from network_marketplace.admin import StatusEventInline
 from network_marketplace.errors import DomainError
@@ -165,4 +166,8 @@ class ReturnAdmin(admin.ModelAdmin):
             except DomainError as error:
                 self.message_user(request, f"{return_request}: {error.message}", messages.ERROR)
         if done:
-            self.message_user(request, _("%(count)d return(s) cancelled.") % {"count": done})
+            self.message_user(
+                request,
+                ngettext("%(count)d return cancelled.", "%(count)d returns cancelled.", done)
+                % {"count": done},
+            )

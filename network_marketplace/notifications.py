@@ -9,6 +9,7 @@ production). One `dedupe_key` is one e-mail, however often the business code or 
 from __future__ import annotations
 
 import io
+import re
 from email.mime.image import MIMEImage
 from email.utils import parseaddr
 
@@ -92,7 +93,8 @@ def render_email(*, template: str, context: dict, language: str) -> tuple[str, s
             html = render_to_string(f"emails/{template}.html", full_context)
         except TemplateDoesNotExist:
             html = None
-    return " ".join(subject.split()), text.strip() + "\n", html
+    # One line, keeping the no-break spaces of French typography ("Ardoise : …").
+    return re.sub(r"[ \t\r\n]+", " ", subject).strip(), text.strip() + "\n", html
 
 
 def _message_id(message: OutboxMessage) -> str:

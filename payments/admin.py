@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
 from network_marketplace.audit import record_audit_event
@@ -150,7 +151,11 @@ class PayoutAdmin(ReadOnlyModelAdmin):
             except DomainError as exc:
                 messages.warning(request, f"{payout}: {exc.message}")
         if done:
-            messages.success(request, _("%(count)d payout(s) retried.") % {"count": done})
+            messages.success(
+                request,
+                ngettext("%(count)d payout retried.", "%(count)d payouts retried.", done)
+                % {"count": done},
+            )
 
     @admin.action(description=_("Pay out the stores of the selected payouts now"))
     def pay_out_now(self, request, queryset):
@@ -158,7 +163,10 @@ class PayoutAdmin(ReadOnlyModelAdmin):
         report = payouts.run_payouts(actor=request.user, force=True, store_ids=store_ids)
         messages.info(
             request,
-            _("%(paid)d paid, %(already)d already paid this period, %(flagged)d on hold.")
+            _(
+                "Payouts paid: %(paid)d; already paid this period: %(already)d; "
+                "on hold: %(flagged)d."
+            )
             % {
                 "paid": len(report.paid),
                 "already": len(report.already_paid),
@@ -263,7 +271,11 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
         issued = invoices.issue_commission_invoices(
             period=invoices.previous_month(), actor=request.user
         )
-        messages.success(request, _("%(count)d invoice(s) issued.") % {"count": len(issued)})
+        messages.success(
+            request,
+            ngettext("%(count)d invoice issued.", "%(count)d invoices issued.", len(issued))
+            % {"count": len(issued)},
+        )
 
     @admin.action(description=_("Cancel the selected invoices with a credit note"))
     def credit(self, request, queryset):
@@ -279,7 +291,13 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
                 except DomainError as exc:
                     messages.warning(request, f"{invoice}: {exc.message}")
             if done:
-                messages.success(request, _("%(count)d credit note(s) issued.") % {"count": done})
+                messages.success(
+                    request,
+                    ngettext(
+                        "%(count)d credit note issued.", "%(count)d credit notes issued.", done
+                    )
+                    % {"count": done},
+                )
             return None
         return TemplateResponse(
             request,

@@ -249,6 +249,11 @@ class StatementLine:
     credit_cents: int
     balance_cents: int
 
+    @property
+    def journal_label(self) -> str:
+        """The journal in words ("Sales and commissions"): the page shows no internal code."""
+        return str(JournalEntry.Journal(self.journal).label)
+
 
 @dataclass
 class Statement:

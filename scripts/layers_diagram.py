@@ -26,6 +26,7 @@ PURPOSE = {
     "payments": "money: payments, commission, ledger, transfers, payouts, invoices",
     "fulfillment": "each location's work on an order: steps, pickup codes, transfers, returns",
     "orders": "orders and their lines, the routing engine, the order policy",
+    "accounts": "the customer's account: profile, address book, favourite store",
     "stores": "the network: stores, stock, prices, reservations, feeds, back-office shell",
     "catalog": "the PIM: categories, products, variants, VAT, HQ price bounds",
     "network_marketplace": "shared infrastructure: users, audit, outbox, webhooks, transitions",

@@ -41,7 +41,11 @@ def _status_action(status, description):
             except DomainError as error:
                 messages.error(request, error.message)
         if done:
-            messages.success(request, _("%(count)d store(s) updated.") % {"count": done})
+            messages.success(
+                request,
+                ngettext("%(count)d store updated.", "%(count)d stores updated.", done)
+                % {"count": done},
+            )
 
     action.__name__ = f"make_{status}"
     return admin.action(description=description)(action)
@@ -142,7 +146,11 @@ class StockPolicyAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         changed = refresh_safety_stock()
-        messages.info(request, _("%(count)d stock row(s) updated.") % {"count": changed})
+        messages.info(
+            request,
+            ngettext("%(count)d stock row updated.", "%(count)d stock rows updated.", changed)
+            % {"count": changed},
+        )
 
 
 @admin.register(StockLevel)
@@ -241,7 +249,11 @@ class ReservationAdmin(admin.ModelAdmin):
         for reservation in queryset.filter(status=Reservation.Status.ACTIVE):
             release_reservation(reservation=reservation, actor=request.user)
             released += 1
-        messages.success(request, _("%(count)d hold(s) released.") % {"count": released})
+        messages.success(
+            request,
+            ngettext("%(count)d hold released.", "%(count)d holds released.", released)
+            % {"count": released},
+        )
 
 
 @admin.register(PostalCode)
@@ -289,4 +301,8 @@ class ApiKeyAdmin(admin.ModelAdmin):
     def revoke(self, request, queryset):
         for api_key in queryset:
             revoke_api_key(api_key=api_key, actor=request.user)
-        messages.success(request, _("%(count)d key(s) revoked.") % {"count": queryset.count()})
+        count = queryset.count()
+        messages.success(
+            request,
+            ngettext("%(count)d key revoked.", "%(count)d keys revoked.", count) % {"count": count},
+        )

@@ -28,6 +28,7 @@ from catalog.selectors import (
     published_product_by_slug,
 )
 
+from . import hooks
 from .opening_hours import describe_status, opening_status, weekly_hours
 from .selectors import (
     NEAR_RADIUS_KM,
@@ -68,7 +69,8 @@ class LocationLookup:
 
 def customer_location(request, *, param: str = "postal_code") -> LocationLookup:
     """The location given in this request (a postal code or town in `param`, or the `lat`/`lng`
-    of the browser's geolocation), remembered in the session; else the remembered one."""
+    of the browser's geolocation), remembered in the session; else the remembered one; else,
+    for a signed-in customer who chose her store, that store's place."""
     remembered = CustomerLocation.from_dict(request.session.get(LOCATION_SESSION_KEY) or {})
     query = clean_search_text(request.GET.get(param, ""))
     if query:
@@ -97,7 +99,21 @@ def customer_location(request, *, param: str = "postal_code") -> LocationLookup:
         return LocationLookup(location)
     if remembered is not None:
         return LocationLookup(remembered, query=remembered.postal_code or remembered.label)
+    store = favourite_store(request)
+    if store is not None:
+        location = CustomerLocation(
+            float(store.latitude), float(store.longitude), _("your store"), store.postal_code
+        )
+        return LocationLookup(location, query=store.postal_code)
     return LocationLookup(None)
+
+
+def favourite_store(request):
+    """The store the signed-in customer chose as hers (None for a guest), read once a request."""
+    if not hasattr(request, "_favourite_store"):
+        user = request.user
+        request._favourite_store = hooks.customer_store(user) if user.is_authenticated else None
+    return request._favourite_store
 
 
 def _remember(request, location: CustomerLocation) -> None:
@@ -214,6 +230,10 @@ def product_detail(request, slug):
             limit=NEARBY_OFFERS,
         )
     now = timezone.now()
+    mine = favourite_store(request)
+    if mine is not None:
+        # Her store first: the pickup she chose by default.
+        offers = sorted(offers, key=lambda offer: offer.store.pk != mine.pk)
     if offers:
         reductions = offer_reductions([(offer.store.pk, variant.pk) for offer in offers], now=now)
         offers = [
@@ -252,6 +272,7 @@ def product_detail(request, slug):
             "location": lookup.location,
             "location_keep": [("variant", variant.sku)] if len(variants) > 1 else [],
             "offers": offers,
+            "favourite_store": mine,
             "hq_reduction": hq_reduction,
             "near_radius_km": NEAR_RADIUS_KM,
             "map_points": [

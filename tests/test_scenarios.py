@@ -113,7 +113,7 @@ def test_click_and_collect_from_checkout_to_handover(network, lea):
     step(till, lyon, awaiting["id"], "picked")
     step(till, lyon, awaiting["id"], "ready")
     [ready_mail] = inbox("prête")
-    code = re.search(r"code de retrait : (\d{6})", ready_mail.body).group(1)
+    code = re.search(r"code de retrait\s: (\d{6})", ready_mail.body).group(1)
     wrong = till.post(
         f"/api/v1/stores/{lyon.slug}/fulfilments/{awaiting['id']}/handover/",
         {"code": "000000" if code != "000000" else "111111"}, format="json",
@@ -191,7 +191,7 @@ def test_a_web_order_returned_in_another_store_is_restocked_there_and_refunded(n
     [fulfilment] = queue(till, lyon)
     for action in ("accept", "picked", "ready"):
         step(till, lyon, fulfilment["id"], action)
-    code = re.search(r"code de retrait : (\d{6})", inbox("prête")[0].body).group(1)
+    code = re.search(r"code de retrait\s: (\d{6})", inbox("prête")[0].body).group(1)
     step(till, lyon, fulfilment["id"], "handover", code=code)
 
     customer = api_client(user=lea)

@@ -167,7 +167,7 @@ def test_click_and_collect_by_transfer_from_checkout_to_handover(network, lea):
     step(pickup_till, lyon, fulfilment_id, "ready")
     [ready_mail] = inbox("prête")
     assert "Lyon Presqu'île" in ready_mail.body
-    code = re.search(r"code de retrait : (\d{6})", ready_mail.body).group(1)
+    code = re.search(r"code de retrait\s: (\d{6})", ready_mail.body).group(1)
     done = step(pickup_till, lyon, fulfilment_id, "handover", code=code)
 
     # then it is collected, the sale Villeurbanne's, the handover Lyon's

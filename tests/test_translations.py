@@ -147,3 +147,78 @@ def test_django_renders_every_message_in_french_from_the_compiled_catalogue(cata
 
     assert stale == [], "django.mo is older than django.po: `make install` compiles it again"
     assert example == "Network Marketplace Siège"
+
+
+# A plural written "essai(s)" reads "0 essai(s)" or "1 essai(s)": plurals go through ngettext
+# or {% blocktranslate count %}, which give "Encore 1 essai" and "2 essais".
+PARENTHESISED_PLURAL = re.compile(r"[^\W\d_]\((?:s|es|x|e?s)\)", re.IGNORECASE)
+TEMPLATES = ROOT / "templates"
+
+
+def test_no_message_writes_a_plural_with_parentheses(catalogue):
+    found = [
+        text
+        for entry in catalogue
+        if not entry.obsolete
+        for text in (entry.msgid, entry.msgid_plural, entry.msgstr, *entry.msgstr_plural.values())
+        if text and PARENTHESISED_PLURAL.search(text)
+    ]
+
+    assert found == [], "use ngettext (or {% blocktranslate count %}) for these plurals"
+
+
+def test_no_template_writes_a_plural_with_parentheses():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()}"
+        for path in sorted(TEMPLATES.rglob("*"))
+        if path.suffix in {".html", ".txt"}
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if PARENTHESISED_PLURAL.search(line)
+    ]
+
+    assert found == [], "use {% blocktranslate count %} for these plurals"
+
+
+def test_no_french_message_is_its_english_left_as_is(catalogue):
+    """A message "translated" by copying its English: names and codes may stay ("Google
+    Business Profile", "SKU / EAN"), a sentence may not."""
+    copied = [
+        entry.msgid
+        for entry in catalogue.translated_entries()
+        if entry.msgstr == entry.msgid and re.search(r"\b(the|is|are|your|of|to)\b", entry.msgid)
+    ]
+
+    assert copied == []
+
+
+@pytest.mark.parametrize(
+    ("count", "french"),
+    [
+        (1, "Code de retrait erroné. Encore 1 essai."),
+        (2, "Code de retrait erroné. Encore 2 essais."),
+    ],
+    ids=["one", "two"],
+)
+def test_a_count_agrees_with_its_noun_in_french(count, french):
+    with translation.override("fr"):
+        message = translation.ngettext(
+            "Wrong pickup code. %(remaining)s attempt left.",
+            "Wrong pickup code. %(remaining)s attempts left.",
+            count,
+        ) % {"remaining": count}
+
+    assert message == french
+
+
+def test_french_punctuation_has_its_no_break_space(catalogue):
+    """French puts a no-break space before : ; ! ? and €, and inside « »; a plain space lets
+    the sign wrap alone onto the next line."""
+    plain = re.compile(r" [:;!?»€](?=\s|$|[\"'<),.])|« ")
+    found = [
+        text
+        for entry in catalogue.translated_entries()
+        for text in (entry.msgstr, *entry.msgstr_plural.values())
+        if text and plain.search(text)
+    ]
+
+    assert found == []

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.models import Variant
 from orders.models import COLLECT_METHODS, MAX_LINE_QUANTITY, Cart, CartLine, FulfilmentMethod
@@ -79,7 +80,11 @@ def _check_stock(variant: Variant, method: str, store: Store | None, quantity: i
         if available == 0:
             message = _("%(product)s is not available %(where)s right now.")
         else:
-            message = _("Only %(available)s of %(product)s available %(where)s.")
+            message = ngettext(
+                "Only %(available)s of %(product)s available %(where)s.",
+                "Only %(available)s of %(product)s available %(where)s.",
+                available,
+            )
         raise CartInvalid(
             message % {"product": variant, "available": available, "where": where},
             quantity=_("At most %(available)s.") % {"available": available},

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
 from network_marketplace.errors import DomainError
@@ -82,7 +83,7 @@ class StoreComplaintAdmin(ReadOnlyModelAdmin):
         days = (complaint.due_at - timezone.now()).days
         if days < 0:
             return format_html('<strong style="color:#b42318">{}</strong>', _("Overdue"))
-        return _("%(days)s days left") % {"days": days}
+        return ngettext("%(days)s day left", "%(days)s days left", days) % {"days": days}
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

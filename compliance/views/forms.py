@@ -16,7 +16,7 @@ class NoticeForm(forms.Form):
         required=False,
     )
     urls = forms.CharField(
-        label=_("Exact address(es) of the content"),
+        label=_("Exact addresses of the content"),
         help_text=_("One address (URL) of this site per line."),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,

@@ -288,8 +288,8 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
                 status_codes=["400"],
                 value={
                     "code": "wrong_pickup_code",
-                    "detail": "Wrong pickup code. 4 attempt(s) left.",
-                    "fields": {"code": ["Wrong pickup code. 4 attempt(s) left."]},
+                    "detail": "Wrong pickup code. 4 attempts left.",
+                    "fields": {"code": ["Wrong pickup code. 4 attempts left."]},
                     "attempts_left": 4,
                 },
             ),

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
@@ -143,10 +144,15 @@ def hand_over(
                 store_id=locked.store_id,
                 data={"remaining": remaining},
             )
-            wrong = WrongPickupCode(
-                _("Wrong pickup code. %(remaining)s attempt(s) left.") % {"remaining": remaining},
-                remaining=remaining,
-            )
+            if remaining:
+                message = ngettext(
+                    "Wrong pickup code. %(remaining)s attempt left.",
+                    "Wrong pickup code. %(remaining)s attempts left.",
+                    remaining,
+                ) % {"remaining": remaining}
+            else:
+                message = _("Wrong pickup code. No attempt left: send the customer a new code.")
+            wrong = WrongPickupCode(message, remaining=remaining)
         else:
             wrong = None
             locked, moved = move_fulfilment(

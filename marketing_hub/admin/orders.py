@@ -20,7 +20,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
 from network_marketplace.errors import DomainError
@@ -235,7 +235,11 @@ class _OrderAdminBase(ReadOnlyModelAdmin):
             except DomainError as exc:
                 messages.warning(request, f"{order.number}: {exc.message}")
         if done:
-            messages.success(request, _("%(count)d order(s) approved.") % {"count": done})
+            messages.success(
+                request,
+                ngettext("%(count)d order approved.", "%(count)d orders approved.", done)
+                % {"count": done},
+            )
 
     @admin.action(description=gettext_lazy("Reject the selected orders, with a reason"))
     def reject_selected(
@@ -253,7 +257,11 @@ class _OrderAdminBase(ReadOnlyModelAdmin):
                 except DomainError as exc:
                     messages.warning(request, f"{order.number}: {exc.message}")
             if done:
-                messages.success(request, _("%(count)d order(s) rejected.") % {"count": done})
+                messages.success(
+                    request,
+                    ngettext("%(count)d order rejected.", "%(count)d orders rejected.", done)
+                    % {"count": done},
+                )
             return None
         return self._reject_page(request, form, list(queryset))
 

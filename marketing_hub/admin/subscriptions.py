@@ -17,6 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
 
@@ -111,13 +112,18 @@ class SubscriptionAdmin(ReadOnlyModelAdmin):
         )
         if form.is_valid():
             report = billing.run_billing(period=form.cleaned_data["month"], actor=request.user)
+            billed, failed = len(report.billed), len(report.failed)
             messages.success(
                 request,
-                _("%(month)s: %(billed)d subscription(s) billed, %(failed)d failed.")
+                _("%(month)s: %(billed)s, %(failed)s.")
                 % {
                     "month": report.period.strftime("%m/%Y"),
-                    "billed": len(report.billed),
-                    "failed": len(report.failed),
+                    "billed": ngettext(
+                        "%(count)d subscription billed", "%(count)d subscriptions billed", billed
+                    )
+                    % {"count": billed},
+                    "failed": ngettext("%(count)d failed", "%(count)d failed", failed)
+                    % {"count": failed},
                 },
             )
             for subscription_id, error in report.failed.items():

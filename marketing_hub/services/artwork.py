@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from network_marketplace.audit import record_audit_event
@@ -76,7 +77,8 @@ def page_boxes(artwork: Artwork) -> list[PageBoxes]:
 
 
 def _mm(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+    """Millimetres for a message, in the active language's figures ("12,5" in French)."""
+    return number_format(value, 0 if float(value).is_integer() else 1)
 
 
 def check_field(field: ArtworkField, pages: list[PageBoxes]) -> dict[str, list[str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -115,13 +116,13 @@ def _why_won(rows: list[CandidateRow], weights: dict) -> str:
     }
     best = max(gaps, key=gaps.get)
     return _(
-        "%(name)s scored %(total).2f, ahead of %(runner)s (%(runner_total).2f), mostly on "
+        "%(name)s scored %(total)s, ahead of %(runner)s (%(runner_total)s), mostly on "
         "%(component)s."
     ) % {
         "name": chosen.name,
-        "total": chosen.total,
+        "total": number_format(chosen.total, 2),
         "runner": runner.name,
-        "runner_total": runner.total,
+        "runner_total": number_format(runner.total, 2),
         "component": SCORE_LABELS[best],
     }
 

@@ -37,13 +37,19 @@ def read_feed_file(uploaded: Upload) -> list[dict[str, Any]]:
 
 
 def check_header(header: list[str]) -> None:
-    missing = [column for column in ("sku", "on_hand") if column not in header]
+    errors = [
+        RowError(1, column, _("Missing column: %(column)s.") % {"column": column})
+        for column in ("sku", "on_hand")
+        if column not in header
+    ]
     if "sequence" not in header and "source_timestamp" not in header:
-        missing.append("sequence|source_timestamp")
-    if missing:
-        raise StockFeedRejected(
-            [
-                RowError(1, column, _("Missing column: %(column)s.") % {"column": column})
-                for column in missing
-            ]
+        errors.append(
+            RowError(
+                1,
+                "sequence",
+                _("Missing column: %(first)s or %(second)s (one of them is required).")
+                % {"first": "sequence", "second": "source_timestamp"},
+            )
         )
+    if errors:
+        raise StockFeedRejected(errors)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from catalog.money import AmountError, format_cents, parse_euros
 from catalog.selectors import variant_refs_by_sku
@@ -44,7 +45,13 @@ class StockFeedRejected(DomainError):
     ):
         count = len(errors) if error_count is None else error_count
         super().__init__(
-            message or _("%(count)s error(s) in the feed: nothing was applied.") % {"count": count}
+            message
+            or ngettext(
+                "%(count)s error in the feed: nothing was applied.",
+                "%(count)s errors in the feed: nothing was applied.",
+                count,
+            )
+            % {"count": count}
         )
         self.errors = errors[:MAX_REPORTED_ERRORS]
         self.error_count = count
@@ -133,6 +140,8 @@ POSITION_MAX = 2**63 - 1  # positions are PostgreSQL bigints
 # the year 9999 is as far as a date goes.
 EARLIEST_TIMESTAMP = datetime(1970, 1, 1, tzinfo=UTC)
 LATEST_TIMESTAMP = datetime(9999, 1, 1, tzinfo=UTC)
+# Bounds from here up are the columns' own: no one types such a number on purpose.
+DATABASE_LIMITS = INT_MAX
 # More digits than any bound above: refused before Python converts them.
 MAX_DIGITS = 19
 
@@ -167,9 +176,13 @@ def parse_int(
         )
         return None
     if maximum is not None and number > maximum:
-        errors.append(
-            RowError(row, field_name, _("The value must be %(max)s or less.") % {"max": maximum})
+        # A database column's limit (2147483647) means nothing to the person who typed it.
+        message = (
+            _("The number is too large.")
+            if maximum >= DATABASE_LIMITS
+            else _("The value must be %(max)s or less.") % {"max": maximum}
         )
+        errors.append(RowError(row, field_name, message))
         return None
     return number
 

@@ -106,7 +106,7 @@ def test_staff_accept_pick_make_ready_and_hand_over_with_the_code(
     code_field.fill(wrong)
     page.get_by_role("button", name="Vérifier le code et remettre").click()
     expect(page.get_by_test_id("handover-error")).to_contain_text(
-        "Code de retrait erroné. Encore 4 essai(s)."
+        "Code de retrait erroné. Encore 4 essais."
     )
     expect(page.get_by_test_id("attempts-left")).to_have_text(
         "4 essais restants avant que le code ne soit annulé."

@@ -80,7 +80,7 @@ def test_a_guest_buys_for_click_and_collect_and_the_store_hands_it_over(
     deliver_due_messages()
     [ready] = [email for email in mail.outbox if "prête" in email.subject]
     assert ready.to == ["lea@example.com"]
-    code = re.search(r"code de retrait : (\d{6})", ready.body).group(1)
+    code = re.search(r"code de retrait\s: (\d{6})", ready.body).group(1)
     page.goto(tracking_url)
     expect(page.get_by_test_id("part-status")).to_have_text("Prête à retirer")
     screenshot("journey-tracking-ready")

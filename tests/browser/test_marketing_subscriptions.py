@@ -103,7 +103,7 @@ def test_hq_reads_subscriptions_and_bills_a_month_in_admin(
     page.get_by_label("Mois à facturer").fill("2026-04-01")
     screenshot("admin-marketing-bill-month")
     page.locator("input[name=apply]").click()
-    expect(page.locator(".messagelist")).to_contain_text("1 abonnement(s) facturé(s)")
+    expect(page.locator(".messagelist")).to_contain_text("1 abonnement facturé")
     screenshot("admin-marketing-subscriptions")
     assert SubscriptionCharge.objects.filter(period_start=date(2026, 4, 1)).count() == 1
 

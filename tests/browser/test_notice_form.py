@@ -33,7 +33,7 @@ def test_a_visitor_reports_an_offer_hq_removes_it_and_the_store_contests_it(
         "unsafe_products"
     )
     page.get_by_label("L'offre de quel magasin ?").select_option(str(lyon_store.pk))
-    page.get_by_label("Adresse(s) exacte(s) du contenu").fill("https://ailleurs.example.com/x")
+    page.get_by_label("Adresses exactes du contenu").fill("https://ailleurs.example.com/x")
     page.get_by_label("Votre adresse e-mail").fill("camille.martin@example.net")
     page.get_by_role("button", name="Envoyer le signalement").click()
 
@@ -45,7 +45,7 @@ def test_a_visitor_reports_an_offer_hq_removes_it_and_the_store_contests_it(
     assert not Notice.objects.exists()
     screenshot("compliance-notice-form-errors")
 
-    page.get_by_label("Adresse(s) exacte(s) du contenu").fill(
+    page.get_by_label("Adresses exactes du contenu").fill(
         f"{page.url.split('/legal')[0]}/p/{product.slug}/"
     )
     page.get_by_label("Pourquoi est-ce illicite ?").fill("Vendue sans protection de lame.")

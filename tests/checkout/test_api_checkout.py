@@ -170,7 +170,7 @@ def test_a_store_that_does_not_offer_the_method_is_a_field_error(api_network, ly
 
     assert response.status_code == 400
     assert response.json()["fields"]["lines"]["0"]["store"] == [
-        "Ce magasin ne propose pas ce service : réservation en magasin."
+        "Ce magasin ne propose pas ce service\xa0: réservation en magasin."
     ]
 
 

@@ -60,7 +60,7 @@ def test_a_store_lacking_the_stock_refuses_the_line_and_says_how_many_it_has(
             cart=cart, variant=world.secateur, quantity=2, method=CLICK, store=world.part_dieu
         )
 
-    assert "Seulement 1 disponible(s) chez Ardoise Lyon Part-Dieu" in error.value.message
+    assert "Seulement 1 disponible chez Ardoise Lyon Part-Dieu" in error.value.message
     assert not CartLine.objects.exists()
 
 

@@ -51,7 +51,7 @@ def test_the_customer_hears_when_the_store_accepts(network):
 
     email = delivered("en préparation")
     assert email.to == ["lea@example.com"]
-    assert email.subject == f"Ardoise : votre commande {order.number} est en préparation"
+    assert email.subject == f"Ardoise\xa0: votre commande {order.number} est en préparation"
     assert "Ardoise Lyon Presqu'île a accepté votre commande" in email.body
     assert network.secateur.product.name in email.body
 
@@ -78,9 +78,9 @@ def test_ready_for_pickup_gives_the_code_as_text_and_as_an_inline_qr_code(networ
     email = delivered("est prête")
     assert (
         email.subject
-        == f"Ardoise : votre commande {order.number} est prête à Ardoise Lyon Presqu'île"
+        == f"Ardoise\xa0: votre commande {order.number} est prête à Ardoise Lyon Presqu'île"
     )
-    assert f"Votre code de retrait : {code}" in email.body
+    assert f"Votre code de retrait\xa0: {code}" in email.body
     html = html_of(email)
     (image,) = email.attachments
     content_id = image["Content-ID"].strip("<>")
@@ -164,8 +164,8 @@ def test_the_shipping_e_mail_gives_carrier_tracking_number_and_link(network):
     )  # fmt: skip
 
     email = delivered("en route")
-    assert "Transporteur : Colissimo" in email.body
-    assert "Numéro de suivi : 6A12345678901" in email.body
+    assert "Transporteur\xa0: Colissimo" in email.body
+    assert "Numéro de suivi\xa0: 6A12345678901" in email.body
     link = "https://www.laposte.fr/outils/suivre-vos-envois?code=6A12345678901"
     assert link in email.body
     assert f'href="{link}"' in html_of(email)
@@ -177,6 +177,6 @@ def test_the_cancellation_e_mail_says_why_and_what_is_refunded(network):
     reject_fulfilment(fulfilment=order.fulfilments.get(), actor="store", reason="Abîmé")
 
     email = delivered("est annulée")
-    assert email.subject == f"Ardoise : votre commande {order.number} est annulée"
+    assert email.subject == f"Ardoise\xa0: votre commande {order.number} est annulée"
     assert "Le magasin que vous avez choisi ne peut pas préparer ces articles." in email.body
     assert f"Nous vous remboursons {format_cents(2990)} sur votre moyen de paiement" in email.body

@@ -375,7 +375,7 @@ def test_a_wrong_code_says_how_many_attempts_are_left(lyon_desk, lyon_store):
 
     page = response.content.decode()
     assert response.status_code == 400
-    assert "Code de retrait erroné. Encore 4 essai(s)." in page
+    assert "Code de retrait erroné. Encore 4 essais." in page
     assert "4 essais restants" in page
     fulfilment.refresh_from_db()
     assert (fulfilment.status, fulfilment.pickup_code_failures) == (S.READY_FOR_PICKUP, 1)
@@ -458,8 +458,8 @@ def test_the_pick_list_of_accepted_orders_says_what_to_take_and_where_it_goes(
     assert line.sku in page
     assert line.variant.gtin in page
     assert '<td class="qty">3</td>' in page
-    assert "Retrait en magasin : au rayon des retraits" in page
-    assert "Livrer à : 3 rue Mercière, 69002 Lyon" in page
+    assert "Retrait en magasin\xa0: au rayon des retraits" in page
+    assert "Livrer à\xa0: 3 rue Mercière, 69002 Lyon" in page
     assert 'href="/static/css/backoffice_orders.css"' in page  # its @media print hides the chrome
 
 

@@ -119,7 +119,7 @@ def test_a_field_box_outside_its_page_is_refused_naming_the_field(db):
         save_artwork_field(field=field, actor="hq")
 
     assert refused.value.errors["x_mm"] == [
-        "« Bandeau promo » : le cadre (120, 10, 60 \u00d7 20 mm) sort de la page 1 "
+        "«\xa0Bandeau promo\xa0»\xa0: le cadre (120, 10, 60 \u00d7 20 mm) sort de la page 1 "
         "(154 \u00d7 216 mm)."
     ]
     assert not artwork.fields.filter(key="promo").exists()

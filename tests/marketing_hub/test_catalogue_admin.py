@@ -82,7 +82,7 @@ def test_a_field_outside_its_page_is_an_error_on_the_inline(hq, db):
     saved = hq.post(url, data)
 
     assert refused.status_code == 200
-    assert "« Bandeau promo » : le cadre" in refused.content.decode()
+    assert "«\xa0Bandeau promo\xa0»\xa0: le cadre" in refused.content.decode()
     assert saved.status_code == 302
     assert artwork.fields.get().key == "promo"
 

@@ -41,7 +41,7 @@ def test_the_catalogue_lists_the_items_with_price_and_lead_time(client, lyon_own
     assert "Flyer A5 Printemps" in html
     assert "Tote bag" in html
     assert "À partir de 39,00\xa0€ HT" in html
-    assert "Délai : 6 jours" in html
+    assert "Délai\xa0: 6 jours" in html
     assert "Printemps au jardin 2027" in html
 
     goodies = client.get(

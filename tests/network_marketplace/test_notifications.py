@@ -37,7 +37,7 @@ def test_email_is_rendered_in_french_by_default(customer, django_capture_on_comm
     email = mail.outbox[0]
     assert email.to == ["lea.customer@example.com"]
     assert email.from_email == "Ardoise <no-reply@ardoise.example>"
-    assert email.subject == "Ardoise : e-mail de test"
+    assert email.subject == "Ardoise\xa0: e-mail de test"
     assert "Bonjour Léa," in email.body
     assert "ses e-mails vous parviennent" in email.body
     assert "https://shop.ardoise.example/" in email.body

@@ -78,7 +78,7 @@ def test_moving_to_the_status_a_row_has_changes_nothing(lyon_payout, hq_admin):
 def test_a_move_the_table_does_not_allow_is_refused_and_changes_nothing(lyon_payout, hq_admin):
     transition(PAYOUT_LIFECYCLE, lyon_payout, Payout.Status.FAILED, actor=hq_admin)
 
-    with pytest.raises(IllegalTransition, match="« Échoué » à « Payé »") as refused:
+    with pytest.raises(IllegalTransition, match="«\xa0Échoué\xa0» à «\xa0Payé\xa0»") as refused:
         transition(PAYOUT_LIFECYCLE, lyon_payout, Payout.Status.PAID, actor=hq_admin)
 
     assert refused.value.facts == {"current": "failed", "target": "paid"}

@@ -356,7 +356,7 @@ def test_a_delivery_to_a_private_address_is_refused_when_sent(
 
 
 def test_unknown_event_types_are_refused(lyon_store):
-    with pytest.raises(InvalidWebhookEndpoint, match=r"Événements inconnus : order\.teleported"):
+    with pytest.raises(InvalidWebhookEndpoint, match=r"Événements inconnus\s: order\.teleported"):
         _endpoint(lyon_store, events=["order.teleported"])
     with pytest.raises(InvalidWebhookEndpoint, match="au moins un événement"):
         _endpoint(lyon_store, events=[])

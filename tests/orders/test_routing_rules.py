@@ -1,6 +1,7 @@
 """HQ's routing rules: the order policy's weights and limits reach the routing engine, and the
 candidates carry each store's real load, fairness count and capacity."""
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -174,7 +175,7 @@ def test_the_routing_rules_page_explains_each_setting(hq_client):
 
     text = page.content.decode()
     assert page.status_code == 200
-    assert "Attribution : quel magasin expédie une livraison à domicile" in text
+    assert "Attribution\xa0: quel magasin expédie une livraison à domicile" in text
     assert "Poids de la profondeur de stock" in text
     assert "ces 7 derniers jours" in text
     assert "Limites de l" in text
@@ -233,6 +234,8 @@ def test_the_order_admin_shows_why_the_chosen_store_won(
     assert "1 \u00d7 " + secateur.product.name in routing
     assert "Un seul site peut expédier toutes les lignes" in routing
     assert f"{near.name} a obtenu" in routing
+    # French figures: "0,93", never "0.93"
+    assert re.search(rf"{re.escape(near.name)} a obtenu \d,\d\d, devant .* \(\d,\d\d\)", routing)
     assert f"devant {far.name}" in routing
     assert "surtout grâce à la distance" in routing
     chosen_row = routing.split("✔ ")[1].split("</tr>")[0]

@@ -81,7 +81,7 @@ def collect_at(store, order_number):
         step(till, store, part["id"], action)
     deliver_due_messages()
     [ready] = [m for m in mail.outbox if "prête" in m.subject and store.name in m.subject]
-    code = re.search(r"code de retrait : (\d{6})", ready.body).group(1)
+    code = re.search(r"code de retrait\s: (\d{6})", ready.body).group(1)
     step(till, store, part["id"], "handover", code=code)
     deliver_due_messages()  # the outbox tells Stripe: the store's transfer
 

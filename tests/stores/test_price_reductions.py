@@ -213,7 +213,7 @@ def test_the_product_page_shows_a_store_reduction_with_its_30_day_lowest_price(c
 
     assert 'data-testid="reduced-price"' in html
     assert "\N{MINUS SIGN}10 %" in html
-    assert "Prix le plus bas des 30 derniers jours : 27,90" in html
+    assert "Prix le plus bas des 30 derniers jours\xa0: 27,90" in html
 
 
 def test_the_product_page_and_listing_show_hq_reductions(client, network):
@@ -223,7 +223,7 @@ def test_the_product_page_and_listing_show_hq_reductions(client, network):
     product = client.get("/p/secateur-pro-20/").content.decode()
     listing = client.get("/c/jardin/")
 
-    assert "Prix le plus bas des 30 derniers jours : 29,90" in product
+    assert "Prix le plus bas des 30 derniers jours\xa0: 29,90" in product
     assert "\N{MINUS SIGN}16 %" in product
     cards = {item.slug: item.reduction for item in listing.context["page"].object_list}
     assert cards["secateur-pro-20"].reference_cents == 2990

@@ -146,7 +146,7 @@ def test_reserving_more_than_available_is_refused_clearly_and_changes_nothing(
     assert refused.value.code == "insufficient_stock"
     assert refused.value.message == (
         "Sécateur Ardoise n'est plus disponible dans cette quantité chez Ardoise Lyon "
-        "Presqu'île : il en reste 2, 3 demandé(s)."
+        "Presqu'île\xa0: il en reste 2, vous en demandez 3."
     )
     assert refused.value.facts["available"] == 2
     assert level_of(lyon_store, secateur).reserved == 6

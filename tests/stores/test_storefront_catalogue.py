@@ -88,7 +88,7 @@ def test_product_card_shows_the_lowest_live_price_or_the_recommended_price(clien
     assert cards["Arrosoir 10 L"].from_price_cents == 1590
     assert cards["Arrosoir 10 L"].store_count == 0
     assert "à partir de" in html
-    assert "27,90 €" in html
+    assert "27,90\xa0€" in html
     assert "En stock dans 4 magasins" in html
     assert "Livrable à domicile" in html
     assert "Actuellement indisponible" in html
@@ -352,8 +352,8 @@ def test_product_page_shows_recommended_price_store_range_and_vat(client, networ
     html = html_of(client.get("/p/secateur-pro-20/"))
 
     assert "Sécateur Pro 20" in html
-    assert "29,90 €" in html  # HQ's recommended price of the first variant
-    assert "En magasin : de 27,90 € à 29,90 €" in html
+    assert "29,90\xa0€" in html  # HQ's recommended price of the first variant
+    assert "En magasin\xa0: de 27,90\xa0€ à 29,90\xa0€" in html
     assert "TVA de 20 % incluse" in html
     assert "Acier trempé" in html
     assert "Indiquez votre code postal" in html
@@ -365,8 +365,8 @@ def test_product_page_variant_is_chosen_by_sku(client, network):
 
     assert response.context["variant"] == network.pruner_25
     assert re.search(r'value="SEC-PRO-25"\s+checked', html)
-    assert "34,90 €" in html
-    assert "En magasin : 32,90 €" in html
+    assert "34,90\xa0€" in html
+    assert "En magasin\xa0: 32,90\xa0€" in html
 
 
 def test_unknown_variant_falls_back_to_the_first_one(client, network):
@@ -421,7 +421,7 @@ def test_unknown_postal_code_gets_a_clear_message(client, network):
     html = html_of(response)
 
     assert response.context["offers"] == []
-    assert "Nous ne connaissons pas « 99999 »" in html
+    assert "Nous ne connaissons pas «\xa099999\xa0»" in html
 
 
 def test_malformed_postal_code_gets_a_clear_message(client, network):
@@ -506,7 +506,7 @@ def test_store_locator_with_an_unknown_place_says_so_and_lists_all_stores(client
     response = client.get("/stores/", {"q": "Atlantide"})
     html = html_of(response)
 
-    assert "Nous ne connaissons pas « Atlantide »" in html
+    assert "Nous ne connaissons pas «\xa0Atlantide\xa0»" in html
     assert len(response.context["stores"]) == 4
     assert 'id="stores-map"' in html
 

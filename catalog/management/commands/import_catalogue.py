@@ -41,7 +41,8 @@ class Command(BaseCommand):
             self.stderr.write(f"row {error.row}{column}: {error.message}")
         if not report.ok:
             raise CommandError(
-                f"{report.error_count} error(s) in {file.name}: nothing was imported."
+                f"{report.error_count} error{'' if report.error_count == 1 else 's'} in "
+                f"{file.name}: nothing was imported."
             )
         counts = report.counts()
         self.stdout.write(

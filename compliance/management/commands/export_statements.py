@@ -32,4 +32,5 @@ class Command(BaseCommand):
         batch = export_batch(statements)
         with open(output, "w", encoding="utf-8") as file:
             json.dump(batch, file, ensure_ascii=False, indent=2)
-        self.stdout.write(f"{len(batch['statements'])} statement(s) written to {output}")
+        count = len(batch["statements"])
+        self.stdout.write(f"{count} statement{'' if count == 1 else 's'} written to {output}")
