@@ -54,6 +54,12 @@ def _redis() -> Any:
     return client_of(None, write=True) if client_of is not None else None
 
 
+def _raw(key: str) -> str:
+    """The key as the cache writes it (CACHE_KEY_PREFIX and version), so that two sites, or two
+    test workers, sharing a Redis never count each other's recipients."""
+    return cache.make_key(key)
+
+
 def add_members(month: date, part: str, members: Iterable[str]) -> None:
     members = list(members)
     if not members:
@@ -62,8 +68,8 @@ def add_members(month: date, part: str, members: Iterable[str]) -> None:
     client = _redis()
     if client is not None:
         pipeline = client.pipeline(transaction=False)  # one round trip per page view
-        pipeline.pfadd(key, *members)
-        pipeline.expire(key, KEEP_SECONDS)
+        pipeline.pfadd(_raw(key), *members)
+        pipeline.expire(_raw(key), KEEP_SECONDS)
         pipeline.execute()
         return
     known = set(cache.get(key) or ())
@@ -75,7 +81,7 @@ def count_members(month: date, *parts: str) -> int:
     keys = [month_key(month, part) for part in parts]
     client = _redis()
     if client is not None:
-        return int(client.pfcount(*keys))
+        return int(client.pfcount(*map(_raw, keys)))
     union: set[str] = set()
     for key in keys:
         union |= set(cache.get(key) or ())
@@ -87,7 +93,7 @@ def clear_month(month: date) -> None:
     keys = [month_key(month, part) for part in ("visitors", "accounts", "in_store")]
     client = _redis()
     if client is not None:
-        client.delete(*keys)
+        client.delete(*map(_raw, keys))
     else:
         cache.delete_many(keys)
 

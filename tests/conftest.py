@@ -3,10 +3,12 @@ a customer. Tests read like the scenarios they check."""
 
 from __future__ import annotations
 
+import os
 from decimal import Decimal
 
 import pytest
 from celery._state import _set_task_join_will_block
+from django.conf import settings as django_settings
 
 from config.celery import app as celery_app
 from stores.models import StoreMembership
@@ -14,6 +16,16 @@ from stores.services import issue_api_key
 
 from .factories import MembershipFactory, StoreFactory, UserFactory
 from .payments.stripe_server import stripe_server, stripe_server_session  # noqa: F401 (fixtures)
+
+
+def pytest_configure(config):
+    """pytest-xdist's workers share one Redis database: each keeps its cache keys (rate-limit
+    counters, the recipients' monthly counts) under a prefix of its own, so that no worker counts
+    another's visits or sign-in attempts. Set before any cache is opened."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        for cache in django_settings.CACHES.values():
+            cache["KEY_PREFIX"] = f"{cache.get('KEY_PREFIX', '')}-{worker}"
 
 
 @pytest.fixture(autouse=True)

@@ -73,7 +73,7 @@ def test_terminating_the_contract_still_asks_first(
     page.get_by_test_id("terminate-terms").click()
 
     expect(page.get_by_test_id("terms-decision")).to_be_visible()
-    assert questions == ["Résilier le contrat avec la tête de réseau ?"]
+    assert questions == ["Résilier le contrat avec la tête de réseau\u00a0?"]
     assert not TermsDecision.objects.exists()
     screenshot("csp-terms-confirm-dismissed")
 

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 
 from compliance.models import Measure, Notice, StatementOfReasons, TrustedFlagger
@@ -17,13 +16,6 @@ from network_marketplace.outbox import deliver_due_messages
 from tests.factories import StockLevelFactory
 
 SITE = "http://testserver"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def form_data(product, **changes):

@@ -121,4 +121,4 @@ def test_bad_row_error_speaks_french_by_default(db, tmp_path):
     with pytest.raises(PostalCodeFileError) as caught:
         load_postal_codes(write_csv(tmp_path, "code,city,latitude,longitude\n6900,Lyon,45,4\n"))
 
-    assert caught.value.message == "Ligne 2 : le code postal '6900' n'a pas cinq chiffres."
+    assert caught.value.message == "Ligne 2\u00a0: le code postal '6900' n'a pas cinq chiffres."
