@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from catalog.models import Product
 from catalog.selectors import variants_by_sku
+from network_marketplace.api.fields import JsonCharField
 from orders.models import COLLECT_METHODS, MAX_LINE_QUANTITY, FulfilmentMethod, Order
 from orders.routing import Point, UnavailableReason
 from stores.models import Store
@@ -159,7 +160,7 @@ class PlaceOrderInputSerializer(CheckoutLinesSerializer):
     delivery_address = DeliveryAddressInputSerializer(
         required=False, allow_null=True, help_text="Required when a line is home_delivery."
     )
-    payment_token = serializers.CharField(
+    payment_token = JsonCharField(
         max_length=255,
         required=False,
         allow_blank=True,

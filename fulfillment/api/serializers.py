@@ -231,10 +231,30 @@ class OutcomeSerializer(serializers.Serializer):
 
 
 class PickupCodeErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["wrong_pickup_code", "pickup_code_void"])
+    """What a handover refuses: a 400 (`invalid`, `parse_error`, `bad_request`, or
+    `wrong_pickup_code` with `attempts_left`) or a 409 (`pickup_code_void`, or
+    `illegal_transition` with `facts`)."""
+
+    code = serializers.ChoiceField(
+        choices=[
+            "invalid",
+            "parse_error",
+            "bad_request",
+            "wrong_pickup_code",
+            "pickup_code_void",
+            "illegal_transition",
+        ]
+    )
     detail = serializers.CharField()
     fields = serializers.DictField()
-    attempts_left = serializers.IntegerField()
+    attempts_left = serializers.IntegerField(
+        required=False, help_text="`wrong_pickup_code`: the tries left before the code is void."
+    )
+    facts = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="`illegal_transition`: the `current` state and the `target` one.",
+    )
 
 
 class DeliverySerializer(serializers.Serializer):

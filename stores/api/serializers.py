@@ -194,8 +194,13 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class FeedRejectedSerializer(ErrorSerializer):
-    errors = RowErrorSerializer(many=True, help_text="The first 500 errors.")
-    error_count = serializers.IntegerField()
+    """A batch refused: `feed_rejected` with its rows' errors, or `invalid` (a body that is not a
+    batch, such as no rows), which has only `fields`."""
+
+    errors = RowErrorSerializer(
+        many=True, required=False, help_text="`feed_rejected`: the first 500 errors."
+    )
+    error_count = serializers.IntegerField(required=False, help_text="`feed_rejected` only.")
 
 
 class StockMovementSerializer(serializers.Serializer):

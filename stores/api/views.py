@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +11,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -266,8 +266,13 @@ class StoreStockViewSet(StoreScopedViewSet):
                 value={
                     "reference": "till-2026-03-01-1405",
                     "rows": [
-                        {"sku": "ARD-SEC-01", "on_hand": 7, "price_cents": 2790, "sequence": 41},
-                        {"sku": "ARD-ARR-10", "on_hand": 0, "sequence": 41},
+                        {
+                            "sku": "ARD-JAR-0001-1",
+                            "on_hand": 7,
+                            "price_cents": 1890,
+                            "sequence": 41,
+                        },
+                        {"sku": "ARD-JAR-0069-1", "on_hand": 0, "sequence": 41},
                     ],
                 },
             )

@@ -9,7 +9,6 @@ shared infrastructure below the apps does not know.
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,8 +19,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from network_marketplace.api.fields import JsonBooleanField, JsonCharField, JsonSlugRelatedField
 from network_marketplace.models import WebhookDelivery, WebhookEndpoint
 from network_marketplace.webhooks import (
     ALL_EVENTS,
@@ -53,7 +54,7 @@ ERRORS = {
 
 
 class WebhookEndpointSerializer(serializers.ModelSerializer):
-    store = serializers.SlugRelatedField(
+    store = JsonSlugRelatedField(
         slug_field="slug",
         queryset=Store.objects.none(),
         required=False,
@@ -62,6 +63,8 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         "own store); HQ leaves it null for an endpoint that receives every store's events.",
     )
     url = serializers.URLField(max_length=500, validators=[validate_endpoint_url])
+    description = JsonCharField(required=False, allow_blank=True, max_length=200)
+    active = JsonBooleanField(required=False)
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_CHOICES),
         allow_empty=False,
