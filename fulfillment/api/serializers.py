@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from network_marketplace.api.fields import JsonTyped
 from orders.models import FulfilmentMethod, OrderPolicy
 
 from ..models import Fulfilment
@@ -184,7 +185,7 @@ class FulfilmentQuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(JsonTyped, serializers.Serializer):
     reason = serializers.CharField(
         max_length=300, help_text="Why the store can't serve it (kept in the order's history)."
     )
@@ -195,7 +196,7 @@ class RejectSerializer(serializers.Serializer):
         return value.strip()
 
 
-class HandoverSerializer(serializers.Serializer):
+class HandoverSerializer(JsonTyped, serializers.Serializer):
     code = serializers.RegexField(
         r"^\s*\d[\d ]*\s*$",
         max_length=20,
@@ -204,12 +205,12 @@ class HandoverSerializer(serializers.Serializer):
     )
 
 
-class ShipSerializer(serializers.Serializer):
+class ShipSerializer(JsonTyped, serializers.Serializer):
     carrier = serializers.CharField(max_length=50)
     tracking_number = serializers.CharField(max_length=100)
 
 
-class ShipTransferSerializer(serializers.Serializer):
+class ShipTransferSerializer(JsonTyped, serializers.Serializer):
     carrier = serializers.CharField(
         max_length=50,
         required=False,
@@ -257,7 +258,7 @@ class PickupCodeErrorSerializer(serializers.Serializer):
     )
 
 
-class DeliverySerializer(serializers.Serializer):
+class DeliverySerializer(JsonTyped, serializers.Serializer):
     delivered_at = serializers.DateTimeField(
         required=False, help_text="When the parcel was delivered; default now."
     )

@@ -32,6 +32,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from network_marketplace.api.fields import JsonTyped
 from network_marketplace.api.schema import file_responses
 from network_marketplace.errors import DomainError
 from stores.api.serializers import ErrorSerializer
@@ -200,7 +201,7 @@ class MarketingProofSerializer(serializers.ModelSerializer):
         return [self._url("page", proof, page=page) for page in range(1, len(proof.previews) + 1)]
 
 
-class ProofInputSerializer(serializers.Serializer):
+class ProofInputSerializer(JsonTyped, serializers.Serializer):
     item = serializers.IntegerField(help_text="The marketing item's id.")
     values = serializers.DictField(
         required=False,

@@ -29,6 +29,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from network_marketplace.api.fields import JsonTyped
 from network_marketplace.api.schema import file_responses
 from network_marketplace.errors import DomainError
 from network_marketplace.idempotency import fingerprint
@@ -140,7 +141,7 @@ class MarketingOrderSerializer(serializers.ModelSerializer):
         ]
 
 
-class LineRequestSerializer(serializers.Serializer):
+class LineRequestSerializer(JsonTyped, serializers.Serializer):
     item = serializers.CharField(help_text="The item's reference (e.g. FLY-A5).")
     quantity = serializers.IntegerField(min_value=1, help_text="One of the item's tiers.")
     proof = serializers.IntegerField(
@@ -151,7 +152,7 @@ class LineRequestSerializer(serializers.Serializer):
     )
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(JsonTyped, serializers.Serializer):
     store = serializers.SlugField(
         required=False, help_text="HQ keys: the store ordered for. A store key: its own."
     )
@@ -162,7 +163,7 @@ class OrderCreateSerializer(serializers.Serializer):
     )
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(JsonTyped, serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 

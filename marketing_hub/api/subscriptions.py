@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from network_marketplace.api.fields import JsonTyped
 from network_marketplace.api.schema import file_responses
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import ERRORS
@@ -95,14 +96,14 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         return next_billing_day(subscription)
 
 
-class SubscribeSerializer(serializers.Serializer):
+class SubscribeSerializer(JsonTyped, serializers.Serializer):
     plan = serializers.SlugRelatedField(slug_field="code", queryset=SubscriptionPlan.objects.all())
     store = serializers.SlugField(
         required=False, help_text="HQ: the store to subscribe. A store key: its own (default)."
     )
 
 
-class ChangePlanSerializer(serializers.Serializer):
+class ChangePlanSerializer(JsonTyped, serializers.Serializer):
     plan = serializers.SlugRelatedField(slug_field="code", queryset=SubscriptionPlan.objects.all())
 
 

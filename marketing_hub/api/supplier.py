@@ -22,6 +22,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from network_marketplace.api.fields import JsonTyped
 from stores.api.views import ERRORS
 
 from ..models import MarketingOrderLine, Supplier
@@ -128,7 +129,7 @@ class SupplierLineSerializer(serializers.ModelSerializer):
         return supplier_service.print_file_url(line) if line.proof_id else ""
 
 
-class ShipmentSerializer(serializers.Serializer):
+class ShipmentSerializer(JsonTyped, serializers.Serializer):
     carrier = serializers.CharField(max_length=60)
     tracking_number = serializers.CharField(max_length=80)
 

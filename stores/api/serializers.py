@@ -3,6 +3,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.selectors import price_bounds_for
+from network_marketplace.api.fields import JsonTyped
 from stores.models import StockMovement, Store
 from stores.selectors import postal_code_centroid
 from stores.services.feeds import MAX_FEED_ROWS
@@ -86,7 +87,7 @@ class StockQuerySerializer(serializers.Serializer):
     sku = serializers.CharField(required=False, max_length=64, help_text="One SKU exactly.")
 
 
-class StockOfferUpdateSerializer(serializers.Serializer):
+class StockOfferUpdateSerializer(JsonTyped, serializers.Serializer):
     on_hand = serializers.IntegerField(
         required=False, min_value=0, max_value=1_000_000_000, help_text="Counted quantity."
     )
@@ -167,7 +168,7 @@ class _RowsField(serializers.ListField):
         return data
 
 
-class StockBatchInputSerializer(serializers.Serializer):
+class StockBatchInputSerializer(JsonTyped, serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     rows = _RowsField(allow_empty=False, min_length=1, max_length=MAX_FEED_ROWS)
 

@@ -22,7 +22,7 @@ from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
-from network_marketplace.api.fields import JsonBooleanField, JsonCharField, JsonSlugRelatedField
+from network_marketplace.api.fields import JsonSlugRelatedField, JsonTyped
 from network_marketplace.models import WebhookDelivery, WebhookEndpoint
 from network_marketplace.webhooks import (
     ALL_EVENTS,
@@ -53,7 +53,7 @@ ERRORS = {
 }
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
+class WebhookEndpointSerializer(JsonTyped, serializers.ModelSerializer):
     store = JsonSlugRelatedField(
         slug_field="slug",
         queryset=Store.objects.none(),
@@ -63,8 +63,6 @@ class WebhookEndpointSerializer(serializers.ModelSerializer):
         "own store); HQ leaves it null for an endpoint that receives every store's events.",
     )
     url = serializers.URLField(max_length=500, validators=[validate_endpoint_url])
-    description = JsonCharField(required=False, allow_blank=True, max_length=200)
-    active = JsonBooleanField(required=False)
     event_types = serializers.ListField(
         child=serializers.ChoiceField(choices=EVENT_CHOICES),
         allow_empty=False,
