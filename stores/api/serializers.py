@@ -6,6 +6,7 @@ from catalog.selectors import price_bounds_for
 from network_marketplace.api.fields import JsonTyped
 from stores.models import StockMovement, Store
 from stores.selectors import postal_code_centroid
+from stores.services.feed_rows import INT_MAX, POSITION_MAX
 from stores.services.feeds import MAX_FEED_ROWS
 
 
@@ -120,18 +121,22 @@ class StockFeedRowSerializer(serializers.Serializer):
     """One row of a stock batch (documentation: rows are checked by the feed service)."""
 
     sku = serializers.CharField()
-    on_hand = serializers.IntegerField(min_value=0)
+    on_hand = serializers.IntegerField(min_value=0, max_value=INT_MAX)
     price_cents = serializers.IntegerField(
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=10**15,  # the feed service's bound
         help_text="Null or absent: the price does not change.",
     )
     price = serializers.CharField(
         required=False, allow_null=True, help_text='Instead of price_cents: euros, e.g. "12,90".'
     )
     sequence = serializers.IntegerField(
-        required=False, min_value=0, help_text="Grows with each update; or source_timestamp."
+        required=False,
+        min_value=0,
+        max_value=POSITION_MAX,
+        help_text="Grows with each update; or source_timestamp.",
     )
     source_timestamp = serializers.DateTimeField(
         required=False, help_text="ISO 8601 with a time zone; instead of sequence."

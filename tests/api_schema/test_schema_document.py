@@ -137,3 +137,10 @@ def test_examples_name_what_the_demo_has(schema):
     ]["examples"]["AnOrder"]["value"]["lines"]
 
     assert {line["sku"] for line in lines} <= demo_skus
+
+
+def test_a_stock_rows_numbers_show_the_columns_ranges(schema):
+    row = schema["components"]["schemas"]["StockFeedRowRequest"]["properties"]
+
+    assert row["on_hand"]["maximum"] == 2**31 - 1
+    assert row["sequence"]["maximum"] == 2**63 - 1
