@@ -223,7 +223,8 @@ class OrderViewSet(viewsets.GenericViewSet):
                 "this Idempotency-Key is still running.",
             ),
             422: OpenApiResponse(
-                ErrorSerializer, description="The Idempotency-Key was used for another body."
+                ErrorSerializer,
+                description="`idempotency_key_reused`: the key was used for another body.",
             ),
         },
         examples=[

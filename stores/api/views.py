@@ -247,16 +247,21 @@ class StoreStockViewSet(StoreScopedViewSet):
         request=StockBatchSerializer,
         responses={
             200: FeedResultSerializer,
-            400: OpenApiResponse(FeedRejectedSerializer, description="Rejected: nothing applied."),
+            400: OpenApiResponse(
+                FeedRejectedSerializer,
+                description="`feed_rejected` (each row's error, nothing applied) or `invalid`.",
+            ),
             401: ERRORS[401],
             403: OpenApiResponse(ErrorSerializer, description="Your role can't change prices."),
             404: ERRORS[404],
             413: OpenApiResponse(ErrorSerializer, description="The request is too large."),
             409: OpenApiResponse(
-                ErrorSerializer, description="A request with this Idempotency-Key still runs."
+                ErrorSerializer,
+                description="`request_in_progress`: a request with this key still runs.",
             ),
             422: OpenApiResponse(
-                ErrorSerializer, description="The Idempotency-Key was used for another body."
+                ErrorSerializer,
+                description="`idempotency_key_reused`: the key was used for another body.",
             ),
         },
         examples=[
