@@ -267,6 +267,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The answers every operation can give (401, 403, 404, 413, 415 in the one error shape),
+    # nested bodies JSON-only: network_marketplace/api/schema.py.
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "network_marketplace.api.schema.postprocess_schema",
+    ],
     # Several models have a `status` or a `kind`: name each enum after its model.
     "ENUM_NAME_OVERRIDES": {
         "ProductStatusEnum": "catalog.models.Product.Status",

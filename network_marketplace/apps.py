@@ -10,6 +10,7 @@ class NetworkMarketplaceConfig(AppConfig):
     def ready(self) -> None:
         # The outbox handlers for e-mails and webhooks, in every process (web and worker).
         from . import notifications, webhooks  # noqa: F401
+        from .api import schema  # noqa: F401 - the schema's list bounds (a field extension)
         from .search import register_sqlite_fold
 
         # Database plumbing, not business flow: SQLite connections learn accent folding.

@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from catalog.models import Product
 from catalog.selectors import variants_by_sku
+from network_marketplace.api.fields import JsonTyped
 from orders.models import COLLECT_METHODS, MAX_LINE_QUANTITY, FulfilmentMethod, Order
 from orders.routing import Point, UnavailableReason
 from stores.models import Store
@@ -33,7 +34,7 @@ UNAVAILABLE_REASONS = [str(reason) for reason in UnavailableReason]
 # Input -------------------------------------------------------------------------------------
 
 
-class CheckoutLineInputSerializer(serializers.Serializer):
+class CheckoutLineInputSerializer(JsonTyped, serializers.Serializer):
     sku = serializers.CharField(max_length=64)
     quantity = serializers.IntegerField(min_value=1, max_value=MAX_LINE_QUANTITY)
     method = serializers.ChoiceField(choices=FulfilmentMethod.choices)
@@ -58,7 +59,7 @@ class CheckoutLineInputSerializer(serializers.Serializer):
         return attrs
 
 
-class CheckoutLinesSerializer(serializers.Serializer):
+class CheckoutLinesSerializer(JsonTyped, serializers.Serializer):
     """Resolves each line's SKU and pickup store in two queries; a line's errors come back
     under its index, as DRF gives them: `{"lines": {"1": {"sku": ["Unknown SKU."]}}}`."""
 
@@ -131,7 +132,7 @@ class QuoteInputSerializer(CheckoutLinesSerializer):
     )
 
 
-class CustomerInputSerializer(serializers.Serializer):
+class CustomerInputSerializer(JsonTyped, serializers.Serializer):
     email = serializers.EmailField(
         max_length=254,
         required=False,
@@ -148,7 +149,7 @@ class CustomerInputSerializer(serializers.Serializer):
     )
 
 
-class DeliveryAddressInputSerializer(serializers.Serializer):
+class DeliveryAddressInputSerializer(JsonTyped, serializers.Serializer):
     address_line = serializers.CharField(max_length=200)
     postal_code = serializers.CharField(max_length=10)
     city = serializers.CharField(max_length=100)

@@ -9,7 +9,6 @@ by its store) and reads those. The rules are in checkout.services, orders.select
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -19,6 +18,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from fulfillment.order_selectors import filter_orders, with_order_details, with_order_summary
@@ -223,7 +223,8 @@ class OrderViewSet(viewsets.GenericViewSet):
                 "this Idempotency-Key is still running.",
             ),
             422: OpenApiResponse(
-                ErrorSerializer, description="The Idempotency-Key was used for another body."
+                ErrorSerializer,
+                description="`idempotency_key_reused`: the key was used for another body.",
             ),
         },
         examples=[
@@ -240,9 +241,9 @@ class OrderViewSet(viewsets.GenericViewSet):
                 status_codes=["409"],
                 value={
                     "code": "no_longer_available",
-                    "detail": "No longer available as chosen: ARD-SEC-01. Nothing was ordered.",
+                    "detail": "No longer available as chosen: ARD-JAR-0001-1. Nothing was ordered.",
                     "fields": {},
-                    "skus": ["ARD-SEC-01"],
+                    "skus": ["ARD-JAR-0001-1"],
                 },
             ),
             OpenApiExample(

@@ -10,7 +10,6 @@ unchanged (the refund is made once).
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -21,9 +20,11 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from network_marketplace.api.fields import JsonTyped
 from orders.models import Order
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import STORE_SLUG, StoreScopedViewSet
@@ -157,14 +158,14 @@ class ReturnSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReturnRequestLineSerializer(serializers.Serializer):
+class ReturnRequestLineSerializer(JsonTyped, serializers.Serializer):
     fulfilment_line = serializers.IntegerField(
         help_text="The id of the order's fulfilment line (see `returnable`)."
     )
     quantity = serializers.IntegerField(min_value=1)
 
 
-class ReturnCreateSerializer(serializers.Serializer):
+class ReturnCreateSerializer(JsonTyped, serializers.Serializer):
     order = serializers.CharField(help_text="The order number.")
     lines = ReturnRequestLineSerializer(many=True, allow_empty=False)
     reason = serializers.ChoiceField(choices=Return.Reason.choices)
@@ -189,7 +190,7 @@ class ReturnableLineSerializer(serializers.Serializer):
     refusal = serializers.CharField(help_text="Why nothing may be returned; empty when some may.")
 
 
-class InspectionLineSerializer(serializers.Serializer):
+class InspectionLineSerializer(JsonTyped, serializers.Serializer):
     line = serializers.IntegerField(help_text="The return line's id.")
     condition = serializers.ChoiceField(
         choices=[ReturnLine.Condition.RESALABLE, ReturnLine.Condition.DAMAGED]
@@ -204,11 +205,11 @@ class InspectionLineSerializer(serializers.Serializer):
     )
 
 
-class InspectionSerializer(serializers.Serializer):
+class InspectionSerializer(JsonTyped, serializers.Serializer):
     lines = InspectionLineSerializer(many=True, allow_empty=False)
 
 
-class DeskReturnCreateSerializer(serializers.Serializer):
+class DeskReturnCreateSerializer(JsonTyped, serializers.Serializer):
     order = serializers.CharField(help_text="The order number.")
     email = serializers.EmailField(help_text="The e-mail the order was placed with.")
     lines = ReturnRequestLineSerializer(many=True, allow_empty=False)

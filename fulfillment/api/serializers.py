@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from network_marketplace.api.fields import JsonTyped
 from orders.models import FulfilmentMethod, OrderPolicy
 
 from ..models import Fulfilment
@@ -202,7 +203,7 @@ class FulfilmentQuerySerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-class RejectSerializer(serializers.Serializer):
+class RejectSerializer(JsonTyped, serializers.Serializer):
     reason = serializers.CharField(
         max_length=300, help_text="Why the store can't serve it (kept in the order's history)."
     )
@@ -213,7 +214,7 @@ class RejectSerializer(serializers.Serializer):
         return value.strip()
 
 
-class HandoverSerializer(serializers.Serializer):
+class HandoverSerializer(JsonTyped, serializers.Serializer):
     code = serializers.RegexField(
         r"^\s*\d[\d ]*\s*$",
         max_length=20,
@@ -222,12 +223,12 @@ class HandoverSerializer(serializers.Serializer):
     )
 
 
-class ShipSerializer(serializers.Serializer):
+class ShipSerializer(JsonTyped, serializers.Serializer):
     carrier = serializers.CharField(max_length=50)
     tracking_number = serializers.CharField(max_length=100)
 
 
-class ShipTransferSerializer(serializers.Serializer):
+class ShipTransferSerializer(JsonTyped, serializers.Serializer):
     carrier = serializers.CharField(
         max_length=50,
         required=False,
@@ -249,13 +250,33 @@ class OutcomeSerializer(serializers.Serializer):
 
 
 class PickupCodeErrorSerializer(serializers.Serializer):
-    code = serializers.ChoiceField(choices=["wrong_pickup_code", "pickup_code_void"])
+    """What a handover refuses: a 400 (`invalid`, `parse_error`, `bad_request`, or
+    `wrong_pickup_code` with `attempts_left`) or a 409 (`pickup_code_void`, or
+    `illegal_transition` with `facts`)."""
+
+    code = serializers.ChoiceField(
+        choices=[
+            "invalid",
+            "parse_error",
+            "bad_request",
+            "wrong_pickup_code",
+            "pickup_code_void",
+            "illegal_transition",
+        ]
+    )
     detail = serializers.CharField()
     fields = serializers.DictField()
-    attempts_left = serializers.IntegerField()
+    attempts_left = serializers.IntegerField(
+        required=False, help_text="`wrong_pickup_code`: the tries left before the code is void."
+    )
+    facts = serializers.DictField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="`illegal_transition`: the `current` state and the `target` one.",
+    )
 
 
-class DeliverySerializer(serializers.Serializer):
+class DeliverySerializer(JsonTyped, serializers.Serializer):
     delivered_at = serializers.DateTimeField(
         required=False, help_text="When the parcel was delivered; default now."
     )

@@ -9,7 +9,6 @@ returns the fulfilment unchanged.
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -20,6 +19,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
 from network_marketplace.errors import DomainError
@@ -101,11 +101,11 @@ FULFILMENT_EXAMPLE = {
     "shipping_address": None,
     "lines": [
         {
-            "sku": "ARD-SEC-01",
-            "product_name": "Sécateur Ardoise",
+            "sku": "ARD-JAR-0001-1",
+            "product_name": "Sécateur à lame franche",
             "options_label": "",
             "quantity": 2,
-            "unit_price_cents": 2790,
+            "unit_price_cents": 1899,
         }
     ],
     "events": [
@@ -273,7 +273,8 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
         extra={
             400: OpenApiResponse(
                 PickupCodeErrorSerializer,
-                description="Invalid fields, or `wrong_pickup_code` with `attempts_left`.",
+                description="`invalid` (a field's errors in `fields`), `parse_error` (not JSON), "
+                "or `wrong_pickup_code` with `attempts_left`.",
             ),
             409: OpenApiResponse(
                 PickupCodeErrorSerializer,

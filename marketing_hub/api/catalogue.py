@@ -16,7 +16,6 @@ from typing import Any
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -28,10 +27,13 @@ from drf_spectacular.utils import (
 )
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from network_marketplace.api.fields import JsonTyped
+from network_marketplace.api.schema import file_responses
 from network_marketplace.errors import DomainError
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import ERRORS, STORE_SLUG, StoreScopedViewSet
@@ -62,7 +64,15 @@ STORE_QUERY = OpenApiParameter(
     "whatever this says; HQ without it reads every active item.",
 )
 PAGE = OpenApiParameter("page", OpenApiTypes.INT, OpenApiParameter.PATH, description="From 1.")
-FILE = {200: OpenApiResponse(OpenApiTypes.BINARY, description="The file."), **ERRORS}
+PROOF_PDF: dict[Any, OpenApiResponse] = {
+    **file_responses("application/pdf", description="The print PDF."),
+    409: OpenApiResponse(ErrorSerializer, description="The proof can no longer be printed."),
+    **ERRORS,
+}
+PAGE_PNG: dict[Any, OpenApiResponse] = {
+    **file_responses("image/png", description="The page, as PNG."),
+    **ERRORS,
+}
 REFUSED = OpenApiResponse(
     ErrorSerializer,
     description="`proof_refused`: `fields.values` says, by field key, why each field cannot be "
@@ -139,7 +149,7 @@ class MarketingItemSerializer(serializers.ModelSerializer):
         urls = [picture.image.url for picture in item.pictures.all()]
         return [request.build_absolute_uri(url) for url in urls] if request else urls
 
-    @extend_schema_field(OpenApiTypes.OBJECT)
+    @extend_schema_field({"type": "object", "additionalProperties": {}, "nullable": True})
     def get_artwork(self, item: MarketingItem) -> dict[str, Any] | None:
         """The current artwork: version, pages (boxes in mm) and fields; null when the item
         is not personalised."""
@@ -191,7 +201,7 @@ class MarketingProofSerializer(serializers.ModelSerializer):
         return [self._url("page", proof, page=page) for page in range(1, len(proof.previews) + 1)]
 
 
-class ProofInputSerializer(serializers.Serializer):
+class ProofInputSerializer(JsonTyped, serializers.Serializer):
     item = serializers.IntegerField(help_text="The marketing item's id.")
     values = serializers.DictField(
         required=False,
@@ -360,7 +370,7 @@ class StoreProofViewSet(
             }
         )
 
-    @extend_schema(summary="The proof's print PDF", parameters=[STORE_SLUG], responses=FILE)
+    @extend_schema(summary="The proof's print PDF", parameters=[STORE_SLUG], responses=PROOF_PDF)
     @action(detail=True, methods=["get"])
     def pdf(self, request: Request, store_slug: str | None = None, pk: str | None = None) -> Any:
         proof = self.get_object()
@@ -373,7 +383,7 @@ class StoreProofViewSet(
         return response
 
     @extend_schema(
-        summary="A page of the proof, as PNG", parameters=[STORE_SLUG, PAGE], responses=FILE
+        summary="A page of the proof, as PNG", parameters=[STORE_SLUG, PAGE], responses=PAGE_PNG
     )
     @action(detail=True, methods=["get"], url_path=r"pages/(?P<page>[0-9]+)")
     def page(

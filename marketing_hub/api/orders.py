@@ -15,8 +15,6 @@ from typing import Any
 from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -26,10 +24,13 @@ from drf_spectacular.utils import (
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from network_marketplace.api.fields import JsonTyped
+from network_marketplace.api.schema import file_responses
 from network_marketplace.errors import DomainError
 from network_marketplace.idempotency import fingerprint
 from stores.api.serializers import ErrorSerializer
@@ -140,7 +141,7 @@ class MarketingOrderSerializer(serializers.ModelSerializer):
         ]
 
 
-class LineRequestSerializer(serializers.Serializer):
+class LineRequestSerializer(JsonTyped, serializers.Serializer):
     item = serializers.CharField(help_text="The item's reference (e.g. FLY-A5).")
     quantity = serializers.IntegerField(min_value=1, help_text="One of the item's tiers.")
     proof = serializers.IntegerField(
@@ -151,7 +152,7 @@ class LineRequestSerializer(serializers.Serializer):
     )
 
 
-class OrderCreateSerializer(serializers.Serializer):
+class OrderCreateSerializer(JsonTyped, serializers.Serializer):
     store = serializers.SlugField(
         required=False, help_text="HQ keys: the store ordered for. A store key: its own."
     )
@@ -162,7 +163,7 @@ class OrderCreateSerializer(serializers.Serializer):
     )
 
 
-class CancelSerializer(serializers.Serializer):
+class CancelSerializer(JsonTyped, serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=300)
 
 
@@ -377,7 +378,7 @@ class MarketingOrderViewSet(
 
     @extend_schema(
         summary="A line's proof PDF (the file sent to print)",
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY, description="PDF"), **ERRORS},
+        responses={**file_responses("application/pdf", description="The PDF."), **ERRORS},
     )
     @action(detail=True, methods=["get"], url_path=r"lines/(?P<line_pk>\d+)/proof")
     def proof(self, request: Request, pk: str, line_pk: str) -> HttpResponse:

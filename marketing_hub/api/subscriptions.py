@@ -17,7 +17,6 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -26,6 +25,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from network_marketplace.api.fields import JsonTyped
+from network_marketplace.api.schema import file_responses
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import ERRORS
 from stores.models import Store
@@ -39,7 +40,7 @@ from ..selectors.subscriptions import (
     subscriptions_visible_to,
 )
 from ..services import subscriptions as services
-from ..services.deliverables import content_type_of, generate_deliverables
+from ..services.deliverables import CONTENT_TYPES, content_type_of, generate_deliverables
 
 WRITE_ERRORS = {
     **ERRORS,
@@ -71,7 +72,7 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         slug_field="code", read_only=True
     )
     next_plan: serializers.SlugRelatedField[SubscriptionPlan] = serializers.SlugRelatedField(
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     next_billing_on = serializers.SerializerMethodField()
 
@@ -95,14 +96,14 @@ class SubscriptionSerializer(serializers.ModelSerializer):
         return next_billing_day(subscription)
 
 
-class SubscribeSerializer(serializers.Serializer):
+class SubscribeSerializer(JsonTyped, serializers.Serializer):
     plan = serializers.SlugRelatedField(slug_field="code", queryset=SubscriptionPlan.objects.all())
     store = serializers.SlugField(
         required=False, help_text="HQ: the store to subscribe. A store key: its own (default)."
     )
 
 
-class ChangePlanSerializer(serializers.Serializer):
+class ChangePlanSerializer(JsonTyped, serializers.Serializer):
     plan = serializers.SlugRelatedField(slug_field="code", queryset=SubscriptionPlan.objects.all())
 
 
@@ -282,7 +283,13 @@ class DeliverableViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         summary="Download the file (`file=csv`: its CSV, for the GBP sheet)",
-        responses={200: OpenApiResponse(OpenApiTypes.BINARY), **ERRORS},
+        responses={
+            **file_responses(
+                *sorted({kind.split(";")[0] for kind in CONTENT_TYPES.values()}),
+                description="The file, in the content type of its kind.",
+            ),
+            **ERRORS,
+        },
     )
     @action(detail=True, methods=["get"], url_name="download")
     def download(self, request: Request, pk: str | None = None) -> Any:

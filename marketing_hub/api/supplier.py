@@ -11,17 +11,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import authentication, exceptions, mixins, serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
 
+from network_marketplace.api.fields import JsonTyped
 from stores.api.views import ERRORS
 from stores.authentication import SessionAuthentication
 
@@ -129,7 +130,7 @@ class SupplierLineSerializer(serializers.ModelSerializer):
         return supplier_service.print_file_url(line) if line.proof_id else ""
 
 
-class ShipmentSerializer(serializers.Serializer):
+class ShipmentSerializer(JsonTyped, serializers.Serializer):
     carrier = serializers.CharField(max_length=60)
     tracking_number = serializers.CharField(max_length=80)
 

@@ -75,7 +75,7 @@ class InvoiceSerializer(serializers.ModelSerializer):
         slug_field="slug", read_only=True
     )
     credited_invoice: serializers.SlugRelatedField[Invoice] = serializers.SlugRelatedField(
-        slug_field="number", read_only=True
+        slug_field="number", read_only=True, allow_null=True
     )
     lines = InvoiceLineSerializer(many=True, read_only=True)
 

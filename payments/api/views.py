@@ -10,15 +10,15 @@ from __future__ import annotations
 import io
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from network_marketplace.api.schema import file_responses
 from payments import exports, payouts, selectors
 from payments.models import PayoutPolicy
 from payments.pdf import invoice_pdf, statement_pdf
@@ -35,7 +35,8 @@ from .serializers import (
     StatementSerializer,
 )
 
-FILE = {200: OpenApiResponse(OpenApiTypes.BINARY, description="The file."), **ERRORS}
+CSV = file_responses("text/csv", description="The CSV file (UTF-8, comma-separated).")
+PDF = file_responses("application/pdf", description="The PDF.")
 
 
 class IsHQ(BasePermission):
@@ -107,7 +108,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
             queryset = queryset.filter(store__slug=store)
         return queryset
 
-    @extend_schema(summary="The invoice as PDF", responses=FILE)
+    @extend_schema(summary="The invoice as PDF", responses={**PDF, **ERRORS})
     @action(detail=True, methods=["get"])
     def pdf(self, request, number=None):
         invoice = self.get_object()
@@ -150,7 +151,7 @@ class StoreMoneyViewSet(StoreScopedViewSet):
     @extend_schema(
         summary="HQ's commission on each of a store's sales (download=csv: a file)",
         parameters=[STORE_SLUG, PeriodQuerySerializer],
-        responses={200: CommissionSerializer(many=True), **ERRORS},
+        responses={(200, "application/json"): CommissionSerializer(many=True), **CSV, **ERRORS},
     )
     @action(detail=False, methods=["get"])
     def commissions(self, request, store_slug=None):
@@ -169,7 +170,7 @@ class StoreMoneyViewSet(StoreScopedViewSet):
         summary="A store's statement: opening balance, entries, closing balance "
         "(download=csv or pdf: a file)",
         parameters=[STORE_SLUG, PeriodQuerySerializer],
-        responses={200: StatementSerializer, **ERRORS},
+        responses={(200, "application/json"): StatementSerializer, **CSV, **PDF, **ERRORS},
     )
     @action(detail=False, methods=["get"])
     def statement(self, request, store_slug=None):
@@ -210,7 +211,11 @@ class ExportViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="The FEC (accounting entries) of a period; HQ only",
         parameters=[PeriodQuerySerializer],
-        responses={**FILE, 403: OpenApiResponse(ErrorSerializer)},
+        responses={
+            **file_responses("text/plain", description="The FEC: tab-separated, UTF-8."),
+            **ERRORS,
+            403: OpenApiResponse(ErrorSerializer),
+        },
     )
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated, IsHQ])
     def fec(self, request):
@@ -226,7 +231,7 @@ class ExportViewSet(viewsets.ViewSet):
     @extend_schema(
         summary="Orders placed in a period (CSV); HQ only",
         parameters=[PeriodQuerySerializer],
-        responses={**FILE, 403: OpenApiResponse(ErrorSerializer)},
+        responses={**CSV, **ERRORS, 403: OpenApiResponse(ErrorSerializer)},
     )
     @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated, IsHQ])
     def orders(self, request):
@@ -239,7 +244,9 @@ class ExportViewSet(viewsets.ViewSet):
         )
 
     @extend_schema(
-        summary="Commissions of a period (CSV)", parameters=[PeriodQuerySerializer], responses=FILE
+        summary="Commissions of a period (CSV)",
+        parameters=[PeriodQuerySerializer],
+        responses={**CSV, **ERRORS},
     )
     @action(detail=False, methods=["get"])
     def commissions(self, request):
@@ -253,7 +260,9 @@ class ExportViewSet(viewsets.ViewSet):
         )
 
     @extend_schema(
-        summary="Payouts made in a period (CSV)", parameters=[PeriodQuerySerializer], responses=FILE
+        summary="Payouts made in a period (CSV)",
+        parameters=[PeriodQuerySerializer],
+        responses={**CSV, **ERRORS},
     )
     @action(detail=False, methods=["get"])
     def payouts(self, request):

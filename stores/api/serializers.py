@@ -3,8 +3,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.selectors import price_bounds_for
+from network_marketplace.api.fields import JsonTyped
 from stores.models import StockMovement, Store
 from stores.selectors import postal_code_centroid
+from stores.services.feed_rows import INT_MAX, POSITION_MAX
 from stores.services.feeds import MAX_FEED_ROWS
 
 
@@ -86,7 +88,7 @@ class StockQuerySerializer(serializers.Serializer):
     sku = serializers.CharField(required=False, max_length=64, help_text="One SKU exactly.")
 
 
-class StockOfferUpdateSerializer(serializers.Serializer):
+class StockOfferUpdateSerializer(JsonTyped, serializers.Serializer):
     on_hand = serializers.IntegerField(
         required=False, min_value=0, max_value=1_000_000_000, help_text="Counted quantity."
     )
@@ -119,18 +121,22 @@ class StockFeedRowSerializer(serializers.Serializer):
     """One row of a stock batch (documentation: rows are checked by the feed service)."""
 
     sku = serializers.CharField()
-    on_hand = serializers.IntegerField(min_value=0)
+    on_hand = serializers.IntegerField(min_value=0, max_value=INT_MAX)
     price_cents = serializers.IntegerField(
         required=False,
         allow_null=True,
         min_value=1,
+        max_value=10**15,  # the feed service's bound
         help_text="Null or absent: the price does not change.",
     )
     price = serializers.CharField(
         required=False, allow_null=True, help_text='Instead of price_cents: euros, e.g. "12,90".'
     )
     sequence = serializers.IntegerField(
-        required=False, min_value=0, help_text="Grows with each update; or source_timestamp."
+        required=False,
+        min_value=0,
+        max_value=POSITION_MAX,
+        help_text="Grows with each update; or source_timestamp.",
     )
     source_timestamp = serializers.DateTimeField(
         required=False, help_text="ISO 8601 with a time zone; instead of sequence."
@@ -167,7 +173,7 @@ class _RowsField(serializers.ListField):
         return data
 
 
-class StockBatchInputSerializer(serializers.Serializer):
+class StockBatchInputSerializer(JsonTyped, serializers.Serializer):
     reference = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
     rows = _RowsField(allow_empty=False, min_length=1, max_length=MAX_FEED_ROWS)
 
@@ -194,8 +200,13 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class FeedRejectedSerializer(ErrorSerializer):
-    errors = RowErrorSerializer(many=True, help_text="The first 500 errors.")
-    error_count = serializers.IntegerField()
+    """A batch refused: `feed_rejected` with its rows' errors, or `invalid` (a body that is not a
+    batch, such as no rows), which has only `fields`."""
+
+    errors = RowErrorSerializer(
+        many=True, required=False, help_text="`feed_rejected`: the first 500 errors."
+    )
+    error_count = serializers.IntegerField(required=False, help_text="`feed_rejected` only.")
 
 
 class StockMovementSerializer(serializers.Serializer):

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -12,6 +11,7 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -251,20 +251,24 @@ class StoreStockViewSet(StoreScopedViewSet):
         request=StockBatchSerializer,
         responses={
             200: FeedResultSerializer,
-            400: OpenApiResponse(FeedRejectedSerializer, description="Rejected: nothing applied."),
+            400: OpenApiResponse(
+                FeedRejectedSerializer,
+                description="`feed_rejected` (each row's error, nothing applied) or `invalid`.",
+            ),
             401: ERRORS[401],
             403: OpenApiResponse(ErrorSerializer, description="Your role can't change prices."),
             404: ERRORS[404],
             413: OpenApiResponse(ErrorSerializer, description="The request is too large."),
             409: OpenApiResponse(
                 ErrorSerializer,
-                description="A request with this Idempotency-Key still runs "
-                "(`request_in_progress`), or the rows are ordered by the other kind of position "
-                "than the store's feed (`feed_positions_conflict`: sequences or source "
-                "timestamps, never both; nothing applied).",
+                description="`request_in_progress`: a request with this key still runs; "
+                "`feed_positions_conflict`: the rows are ordered by the other kind of position "
+                "than the store's feed (sequences or source timestamps, never both; nothing "
+                "applied).",
             ),
             422: OpenApiResponse(
-                ErrorSerializer, description="The Idempotency-Key was used for another body."
+                ErrorSerializer,
+                description="`idempotency_key_reused`: the key was used for another body.",
             ),
         },
         examples=[
@@ -274,8 +278,13 @@ class StoreStockViewSet(StoreScopedViewSet):
                 value={
                     "reference": "till-2026-03-01-1405",
                     "rows": [
-                        {"sku": "ARD-SEC-01", "on_hand": 7, "price_cents": 2790, "sequence": 41},
-                        {"sku": "ARD-ARR-10", "on_hand": 0, "sequence": 41},
+                        {
+                            "sku": "ARD-JAR-0001-1",
+                            "on_hand": 7,
+                            "price_cents": 1890,
+                            "sequence": 41,
+                        },
+                        {"sku": "ARD-JAR-0069-1", "on_hand": 0, "sequence": 41},
                     ],
                 },
             )

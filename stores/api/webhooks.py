@@ -9,7 +9,6 @@ shared infrastructure below the apps does not know.
 
 from __future__ import annotations
 
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -20,8 +19,10 @@ from drf_spectacular.utils import (
 )
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 
+from network_marketplace.api.fields import JsonSlugRelatedField, JsonTyped
 from network_marketplace.models import WebhookDelivery, WebhookEndpoint
 from network_marketplace.webhooks import (
     ALL_EVENTS,
@@ -52,8 +53,8 @@ ERRORS = {
 }
 
 
-class WebhookEndpointSerializer(serializers.ModelSerializer):
-    store = serializers.SlugRelatedField(
+class WebhookEndpointSerializer(JsonTyped, serializers.ModelSerializer):
+    store = JsonSlugRelatedField(
         slug_field="slug",
         queryset=Store.objects.none(),
         required=False,
