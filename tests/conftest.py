@@ -24,8 +24,11 @@ def pytest_configure(config):
     another's visits or sign-in attempts. Set before any cache is opened."""
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if worker:
+        prefix = f"{django_settings.CACHES['default'].get('KEY_PREFIX', '')}-{worker}"
         for cache in django_settings.CACHES.values():
-            cache["KEY_PREFIX"] = f"{cache.get('KEY_PREFIX', '')}-{worker}"
+            cache["KEY_PREFIX"] = prefix
+        # The real Celery workers and servers the tests start read it from the environment.
+        os.environ["CACHE_KEY_PREFIX"] = prefix
 
 
 @pytest.fixture(autouse=True)
