@@ -12,6 +12,8 @@ from rest_framework.throttling import SimpleRateThrottle
 
 
 class ClientRateThrottle(SimpleRateThrottle):
+    scope: str
+
     def get_rate(self) -> str | None:
         return settings.API_THROTTLE_RATES.get(self.scope)
 
