@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "network_marketplace.middleware.NetworkLanguageMiddleware",
+    "network_marketplace.middleware.RefuseLongAddressMiddleware",
     "network_marketplace.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -251,8 +252,20 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
-    "DEFAULT_THROTTLE_RATES": {"anon": "60/min"},
+    "DEFAULT_THROTTLE_CLASSES": [
+        "network_marketplace.api.throttles.ApiClientThrottle",
+        "network_marketplace.api.throttles.AnonymousThrottle",
+    ],
 }
+# Requests per minute before a 429 (`throttled`, with Retry-After): per API key or account, and
+# per address for anonymous callers (network_marketplace/api/throttles.py).
+API_THROTTLE_RATES = {
+    "client": env("API_THROTTLE_CLIENT", default="1200/min"),
+    "anonymous": env("API_THROTTLE_ANONYMOUS", default="300/min"),
+}
+# An address longer than this is refused with a 414 (in the API's error shape under /api/);
+# gunicorn.conf.py lets longer request lines through to Django, up to its own limit.
+MAX_URL_LENGTH = env.int("MAX_URL_LENGTH", default=4096)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Network Marketplace API",
     "DESCRIPTION": (
@@ -377,6 +390,9 @@ PLAIN_HTTP = env.bool("PLAIN_HTTP", default=EMBEDDED)
 _HTTPS = not DEBUG and not PLAIN_HTTP
 _TLS_PROXY = env.bool("BEHIND_TLS_PROXY", default=not PLAIN_HTTP)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if _TLS_PROXY else None
+# Behind the TLS proxy, the caller's address is the last one it adds to X-Forwarded-For (the API's
+# per-address budget); without it, the connection's own.
+REST_FRAMEWORK["NUM_PROXIES"] = env.int("API_NUM_PROXIES", default=1 if _TLS_PROXY else 0)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=_HTTPS)
 SECURE_REDIRECT_EXEMPT = [r"^healthz"]
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if _HTTPS else 0)

@@ -1,7 +1,7 @@
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseNotFound, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.http.response import HttpResponseBase
 from django.utils import translation
 
@@ -29,6 +29,26 @@ class NetworkLanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class RefuseLongAddressMiddleware:
+    """An address longer than MAX_URL_LENGTH is refused with a 414 before anything reads it: in
+    the API's error shape under /api/, a short page elsewhere. gunicorn.conf.py lets request
+    lines up to twice that through, so that the refusal is ours, not the web server's HTML."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        length = len(request.get_full_path())
+        if length <= settings.MAX_URL_LENGTH:
+            return self.get_response(request)
+        detail = translation.gettext(
+            "The address is %(length)s characters long; at most %(limit)s are read."
+        ) % {"length": length, "limit": settings.MAX_URL_LENGTH}
+        if request.path_info.startswith("/api/"):
+            return _api_error(414, "uri_too_long", detail)
+        return HttpResponse(detail, status=414, content_type="text/plain; charset=utf-8")
 
 
 class RefuseNulMiddleware:

@@ -93,6 +93,13 @@ def notices_not_rate_limited(settings):
 
 
 @pytest.fixture(autouse=True)
+def api_not_throttled(settings):
+    """Tests and the schema's fuzzing call the API far faster than any client may: the rates
+    have their own tests (tests/network_marketplace/test_api_limits.py)."""
+    settings.API_THROTTLE_RATES = {"client": "100000/min", "anonymous": "100000/min"}
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Factories hash a password for every user: a fast hasher keeps the suite quick. What is
     tested is who may sign in, not how hard a hash is to crack."""

@@ -206,6 +206,11 @@ def test_the_readmes_production_recipe_serves_and_signs_in_over_plain_http(
     assert failing <= {"worker"}, report
     assert health.status == (503 if failing else 200), report
 
+    # A long address reaches the application (gunicorn.conf.py), which answers its own 414
+    too_long = visitor.get("/api/v1/products/?search=" + "x" * 6000)
+    assert too_long.status == 414, too_long.text[:500]
+    assert json.loads(too_long.text)["code"] == "uri_too_long"
+
     sign_in = visitor.get("/accounts/login/?next=/store/")
     assert sign_in.status == 200
     csrf_cookie = next(cookie for cookie in visitor.cookies if cookie.name == "csrftoken")

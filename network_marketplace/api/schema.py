@@ -34,11 +34,16 @@ COMMON_ERRORS = {
     "401": "`not_authenticated` (no API key and no session) or `authentication_failed` "
     "(an unknown or revoked key).",
     "403": "`permission_denied`: your role may not do this (a session that writes must also "
-    "send its CSRF token in `X-CSRFToken`).",
+    "send its CSRF token in `X-CSRFToken`); `second_factor_required`: a session of an HQ or "
+    "store account that has not set up its second factor, where one is required.",
     "404": "`not_found`: no such object, or one you may not see (another store's is a 404 "
     "too), or a page past the last.",
     "413": "`request_too_large`: the body is over the size limit.",
+    "414": "`uri_too_long`: the address (path and query) is over MAX_URL_LENGTH characters "
+    "(4096 by default).",
     "415": "`unsupported_media_type`: a body in a content type this operation does not read.",
+    "429": "`throttled`: more requests this minute than the API key, account or address may "
+    "send (API_THROTTLE_RATES); `Retry-After` says in how many seconds to try again.",
 }
 
 
