@@ -29,12 +29,16 @@ class CustomerDataAdmin(ReadOnlyModelAdmin):
     def customer(self, obj) -> str:
         return obj.user.email
 
+    @admin.display(description=_("last updated"), ordering="updated_at")
+    def last_updated(self, obj):
+        return obj.updated_at
+
 
 @admin.register(CustomerProfile)
 class CustomerProfileAdmin(CustomerDataAdmin):
-    list_display = ["customer", "phone", "favourite_store", "addresses", "updated_at"]
+    list_display = ["customer", "phone", "favourite_store", "addresses", "last_updated"]
     list_select_related = ["user", "favourite_store"]
-    fields = ["customer", "phone", "favourite_store", "addresses", "updated_at"]
+    fields = ["customer", "phone", "favourite_store", "addresses", "last_updated"]
     readonly_fields = fields
 
     @admin.display(description=_("address book"))
@@ -46,7 +50,7 @@ class CustomerProfileAdmin(CustomerDataAdmin):
 
 @admin.register(Address)
 class AddressAdmin(CustomerDataAdmin):
-    list_display = ["customer", "label", "address_line", "postal_code", "city", "is_default"]
+    list_display = ["customer", "label", "address_line", "postal_code", "city", "default"]
     list_filter = ["is_default"]
     fields = [
         "customer",
@@ -55,7 +59,15 @@ class AddressAdmin(CustomerDataAdmin):
         "postal_code",
         "city",
         "is_default",
-        "created_at",
-        "updated_at",
+        "created",
+        "last_updated",
     ]
     readonly_fields = fields
+
+    @admin.display(description=_("created"), ordering="created_at")
+    def created(self, obj):
+        return obj.created_at
+
+    @admin.display(description=_("default"), boolean=True, ordering="is_default")
+    def default(self, obj) -> bool:
+        return obj.is_default
