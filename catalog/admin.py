@@ -12,7 +12,7 @@ from django.urls import path, reverse
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST
 
 from network_marketplace.errors import DomainError
@@ -36,6 +36,25 @@ EN_DASH = "\u2013"  # between the two ends of a range
 
 def _percent(value) -> str:
     return "—" if value is None else f"{number_format(value.normalize())} %"
+
+
+def imported_message(filename: str, counts: dict[str, int]) -> str:
+    """What an applied import did to the variants, each count agreeing with its words ("1
+    variante créée", "2 mises à jour")."""
+    created, updated, unchanged = (
+        counts["variants_created"],
+        counts["variants_updated"],
+        counts["variants_unchanged"],
+    )
+    return _("Catalogue imported from %(filename)s: %(created)s, %(updated)s, %(unchanged)s.") % {
+        "filename": filename,
+        "created": ngettext("%(count)d variant created", "%(count)d variants created", created)
+        % {"count": created},
+        "updated": npgettext("variants", "%(count)d updated", "%(count)d updated", updated)
+        % {"count": updated},
+        "unchanged": npgettext("variants", "%(count)d unchanged", "%(count)d unchanged", unchanged)
+        % {"count": unchanged},
+    }
 
 
 def _bounds_label(bounds) -> str:
@@ -361,20 +380,7 @@ class ProductAdmin(admin.ModelAdmin):
             return self._report_response(request, report, token=token)
         uploads.discard_upload(request, token)
         counts = report.counts()
-        self.message_user(
-            request,
-            _(
-                "Catalogue imported from %(filename)s: %(created)d variants created, "
-                "%(updated)d updated, %(unchanged)d unchanged."
-            )
-            % {
-                "filename": filename,
-                "created": counts["variants_created"],
-                "updated": counts["variants_updated"],
-                "unchanged": counts["variants_unchanged"],
-            },
-            level=messages.SUCCESS,
-        )
+        self.message_user(request, imported_message(filename, counts), level=messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:catalog_product_changelist"))
 
     def _report_response(self, request, report, *, token):

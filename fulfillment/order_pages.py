@@ -18,6 +18,7 @@ from network_marketplace.notifications import qr_svg
 from orders.attempts import OrderAttemptLimit
 from orders.methods import COLLECT_METHODS, FulfilmentMethod
 from orders.models import Order
+from orders.selectors import pickup_slot_label
 from orders.tracking import check_tracking_token, grant_following, may_follow, order_status_text
 from stores.opening_hours import describe_status, opening_status, weekly_hours
 
@@ -63,7 +64,14 @@ def my_orders(request: HttpRequest) -> HttpResponse:
                     "order": order,
                     "status": order_status_text(order),
                     "parts": [
-                        (part, status_text(part), status_tone(part))
+                        (
+                            part,
+                            status_text(part),
+                            status_tone(part),
+                            pickup_slot_label(order, store_id=part.collect_store.pk)
+                            if part.method in COLLECT_METHODS
+                            else "",
+                        )
                         for part in order.fulfilments.all()
                     ],
                 }

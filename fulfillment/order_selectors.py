@@ -125,6 +125,7 @@ def orders_of_customer(user: Any) -> QuerySet[Order]:
         Order.objects.filter(customer=user, placed_at__isnull=False)
         .prefetch_related(
             Prefetch("fulfilments", queryset=_fulfilments().order_by("id")),
+            Prefetch("pickup_slots", queryset=PickupSlot.objects.all()),
         )
         .order_by("-created_at", "-id")
     )

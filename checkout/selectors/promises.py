@@ -46,7 +46,11 @@ def promise_for(group: CartGroup, *, policy: OrderPolicy, now: datetime | None =
         days = max(policy.warehouse_delivery_days, policy.store_delivery_days)
         by = timezone.localtime(now).date() + timedelta(days=days)
         return Promise(
-            _("Delivered within %(days)s days, by %(date)s.")
+            ngettext(
+                "Delivered within %(days)s day, by %(date)s.",
+                "Delivered within %(days)s days, by %(date)s.",
+                days,
+            )
             % {"days": days, "date": date_format(by, "l j F")}
         )
     store = group.store
@@ -62,9 +66,12 @@ def promise_for(group: CartGroup, *, policy: OrderPolicy, now: datetime | None =
         ready = floor if floor == ready else floor + timedelta(minutes=15)
     hours = _duration(window)
     if group.method == FulfilmentMethod.CLICK_COLLECT:
-        text = _(
+        text = ngettext(
             "Ready within %(window)s of the store's opening hours%(when)s. Kept for you "
-            "%(days)s days; we e-mail you a pickup code when it is ready."
+            "%(days)s day; we e-mail you a pickup code when it is ready.",
+            "Ready within %(window)s of the store's opening hours%(when)s. Kept for you "
+            "%(days)s days; we e-mail you a pickup code when it is ready.",
+            policy.collect_within_days,
         ) % {
             "window": hours,
             "when": _(", by %(moment)s") % {"moment": _moment(ready)} if ready else "",
@@ -72,9 +79,12 @@ def promise_for(group: CartGroup, *, policy: OrderPolicy, now: datetime | None =
         }
         horizon_days = policy.collect_within_days
     else:
-        text = _(
+        text = ngettext(
             "The store confirms within %(window)s of its opening hours%(when)s, then holds it "
-            "for you %(hours)s hours. Nothing to pay now: you pay in store, only if you buy."
+            "for you %(hours)s hour. Nothing to pay now: you pay in store, only if you buy.",
+            "The store confirms within %(window)s of its opening hours%(when)s, then holds it "
+            "for you %(hours)s hours. Nothing to pay now: you pay in store, only if you buy.",
+            policy.reserve_hold_hours,
         ) % {
             "window": hours,
             "when": _(" (by %(moment)s)") % {"moment": _moment(ready)} if ready else "",

@@ -20,7 +20,7 @@ from typing import cast
 from django.db.models import Field
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from orders.models import OrderPolicy
 from orders.routing import RoutingPolicy
@@ -127,7 +127,12 @@ def ranking_disclosure() -> RankingDisclosure:
         ),
         _("A store farther than %(km)s km from the customer does not ship to them.")
         % {"km": f"{engine.max_distance_km:g}"},
-        _("An order is split into at most %(parcels)s parcels.") % {"parcels": engine.max_parcels},
+        ngettext(
+            "An order is split into at most %(parcels)s parcel.",
+            "An order is split into at most %(parcels)s parcels.",
+            engine.max_parcels,
+        )
+        % {"parcels": engine.max_parcels},
         _(
             "Click & collect and reserve & collect go to the store the customer chose; "
             "routing applies to home delivery."
@@ -136,9 +141,12 @@ def ranking_disclosure() -> RankingDisclosure:
     ]
     if engine.transfer_for_collect:
         rules.append(
-            _(
+            ngettext(
                 "When the chosen store lacks an item, another location may send it there "
-                "(%(days)s days more)."
+                "(%(days)s day more).",
+                "When the chosen store lacks an item, another location may send it there "
+                "(%(days)s days more).",
+                engine.transfer_delay_days,
             )
             % {"days": engine.transfer_delay_days}
         )

@@ -28,7 +28,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from catalog.money import format_cents
 from network_marketplace.audit import Actor, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.transitions import transition
@@ -71,11 +73,6 @@ def _today(today: date | None) -> date:
 
 def format_day(value: date | None) -> str:
     return date_format(value, "SHORT_DATE_FORMAT") if value is not None else "—"
-
-
-def _euros(cents: int) -> str:
-    whole, part = divmod(cents, 100)
-    return f"{whole},{part:02d} €"
 
 
 def in_commitment(subscription: Subscription, *, today: date | None = None) -> bool:
@@ -286,16 +283,19 @@ def change_plan(
                 _("The plan was already changed today: change it again tomorrow."),
             )
         reference = f"subscription:{row.pk}:proration:{today:%Y-%m-%d}"
-        line_label = _(
+        line_label = ngettext(
+            "%(new)s from %(day)s (%(days)d day: %(charge)s), less the unused day of "
+            "%(old)s (%(credit)s)",
             "%(new)s from %(day)s (%(days)d days: %(charge)s), less the unused days of "
-            "%(old)s (%(credit)s)"
+            "%(old)s (%(credit)s)",
+            proration.days,
         ) % {
             "new": plan.name,
             "old": current.name,
             "day": format_day(today),
             "days": proration.days,
-            "charge": _euros(proration.charge_cents),
-            "credit": _euros(proration.credit_cents),
+            "charge": format_cents(proration.charge_cents),
+            "credit": format_cents(proration.credit_cents),
         }
         invoice = None
         if proration.net_cents > 0:
@@ -406,7 +406,11 @@ def preview_action(*, subscription: Subscription, action: str, today: date | Non
             return _(
                 "Your commitment runs until %(day)s: the pack ends then, and is billed until then."
             ) % {"day": format_day(subscription.commitment_ends_on)}
-        return _("With the plan's %(days)d days' notice, the pack ends on %(day)s.") % {
+        return ngettext(
+            "With the plan's %(days)d day's notice, the pack ends on %(day)s.",
+            "With the plan's %(days)d days' notice, the pack ends on %(day)s.",
+            plan.notice_days,
+        ) % {
             "days": plan.notice_days,
             "day": format_day(end),
         }

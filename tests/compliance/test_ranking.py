@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from compliance.services.ranking import (
     ORDERING_KEYS,
@@ -71,6 +72,28 @@ def test_hq_s_own_locations_treatment_follows_the_policy(lyon_store):
     assert "Entrepôt en premier" not in disclosure.own_locations[0]
     assert any("80 km" in line for line in disclosure.own_locations)
     assert any("80 km" in rule for rule in disclosure.routing_rules)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("count", "parcels", "days"),
+    [
+        (1, "en 1 colis au plus", "(1 jour de plus)"),
+        (2, "en 2 colis au plus", "(2 jours de plus)"),
+    ],
+    ids=["one", "two"],
+)
+def test_the_routing_rules_count_parcels_and_days_in_agreeing_words(count, parcels, days):
+    policy = OrderPolicy.current()
+    policy.max_parcels = policy.transfer_delay_days = count
+    policy.transfer_for_collect = True
+    policy.save()
+
+    with translation.override("fr"):
+        rules = ranking_disclosure().routing_rules
+
+    assert any(parcels in rule for rule in rules)
+    assert any(days in rule for rule in rules)
 
 
 @pytest.mark.django_db

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 import pytest
 from django.core import mail
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 
 from checkout.services import CheckoutLine, place_order
 from fulfillment.services import accept_fulfilment, mark_picked, mark_ready_for_pickup
@@ -87,3 +89,27 @@ def test_hq_sees_the_pickup_time_in_the_admin_lists_and_pages(client, hq_admin, 
     for name, response in pages.items():
         assert response.status_code == 200, name
         assert f"11:30{EN_DASH}12:00" in response.content.decode(), name
+
+
+def test_the_customer_sees_her_pickup_time_on_her_orders_list(
+    client, network, customer, django_assert_max_num_queries
+):
+    start = tomorrow_at(11, 30)
+    lines = [CheckoutLine(network.secateur, 1, FulfilmentMethod.CLICK_COLLECT, network.lyon)]
+    for slot in ({network.lyon.pk: (start, start + timedelta(minutes=30))}, None):
+        place_order(
+            customer=replace(LEA, user=customer),
+            lines=lines,
+            actor="storefront",
+            pickup_slots=slot,
+        )
+    client.force_login(customer)
+    client.get(reverse("orders:mine"))
+
+    with django_assert_max_num_queries(12):
+        page = client.get(reverse("orders:mine")).content.decode()
+
+    # One line for the order with a slot, none for the one without
+    assert page.count('data-testid="pickup-slot"') == 1
+    day = formats.date_format(start, "l j F")
+    assert f"Retrait\u00a0: {day}, 11:30{EN_DASH}12:00" in page
