@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "payments",
     "compliance",
     "checkout",
+    "hq",
     "demo",
 ]
 

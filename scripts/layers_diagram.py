@@ -22,6 +22,7 @@ BEGIN, END = "<!-- layers:begin -->", "<!-- layers:end -->"
 # What each layer is for, in a few words: shown beside it.
 PURPOSE = {
     "config": "assembly: settings, URLs, Celery, WSGI; the demo network",
+    "hq": "HQ's view of the network: control tower, scorecards, fair routing",
     "checkout": "what a customer, HQ's legal team and a store's marketing do across the core",
     "payments": "money: payments, commission, ledger, transfers, payouts, invoices",
     "fulfillment": "each location's work on an order: steps, pickup codes, transfers, returns",
