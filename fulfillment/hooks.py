@@ -2,11 +2,11 @@
 
 A fulfilment's goods leaving the store books the sale; a return refunded gives the customer their
 money back and reverses the sellers' shares; a return taken back by another location, or a
-store-to-store transfer that ended, settles the money between the stores. Payments owns both, and fulfillment must not import
-it: these hooks name the calls with their signatures, and `payments/apps.py` registers the
-implementations at start-up (network_marketplace/hooks.py). Each is called inside the
-transaction of the move that causes it, which holds the fulfilment's (or return's) row lock and,
-for a sale, the order's.
+store-to-store transfer that ended, settles the money between the stores. Payments owns all of
+it, and fulfillment must not import it: these hooks name the calls with their signatures, and
+`payments/apps.py` registers the implementations at start-up (network_marketplace/hooks.py).
+Each is called inside the transaction of the move that causes it, which holds the fulfilment's
+(or return's) row lock and, for a sale, the order's.
 """
 
 from __future__ import annotations

@@ -235,7 +235,11 @@ def entry_description(reference: str, label: str, *, credited: bool = True) -> s
     if kind == "settlement":
         what, _sep, detail = label.partition(" · ")
         described = SETTLEMENT_DESCRIPTIONS.get((what, credited))
-        return f"{described} · {detail}" if described else label
+        if described is None:
+            return label
+        if reference.startswith("settlement:return:"):
+            detail = _("return %(number)s") % {"number": detail}
+        return f"{described} · {detail}"
     if kind == "payout":
         if reference.endswith(":failed"):
             return _("Payout failed: back in your balance")

@@ -19,7 +19,7 @@ to another without a sale between them, and each is settled by HQ's rules
 
 **Transfer price**: the unit price the customer paid (VAT included) times HQ's transfer price
 rate, per line, half up to the cent (payments/commission.py's `half_up`, the one rounding
-rule): `half_up(unit_price × quantity × rate_bp / 10,000)`. Fees are fixed amounts per event.
+rule): `half_up(unit_price * quantity * rate_bp / 10,000)`. Fees are fixed amounts per event.
 
 **Parties**: a franchise store is paid and charged through its own account (what the network
 owes it, 467100[store]); HQ's own locations are HQ (`HQ`, None here): what HQ pays or gets is

@@ -71,7 +71,7 @@ def _book(
     post_entry(
         journal="OD",
         reference=reference,
-        label=label,
+        label=f"Settlement · {label}",
         postings=postings,
         order=order,
         store=store,
@@ -126,7 +126,7 @@ def settle_return(*, return_request: Return, actor: Actor) -> list[Settlement]:
     return _book(
         settlements,
         reference=f"settlement:return:{return_request.pk}",
-        label=f"Return {return_request.number} · {return_request.order.number}",
+        label=return_request.number,
         order=return_request.order,
         store=handler,
         actor=actor,
@@ -158,7 +158,7 @@ def settle_transfer(*, fulfilment: Fulfilment, actor: Actor) -> list[Settlement]
     return _book(
         settlements,
         reference=f"settlement:transfer:{fulfilment.pk}",
-        label=f"Transfer {fulfilment.order.number} · {fulfilment.store.slug} → {pickup.slug}",
+        label=f"{fulfilment.store.name} → {pickup.name}",
         order=fulfilment.order,
         store=pickup,
         actor=actor,
