@@ -1,0 +1,56 @@
+"""A demo return that shows money between stores: the demo customer's collected order at Lyon
+Presqu'île brought back to the nearest other franchise store, which restocks it; both stores'
+statements show the settlement (docs/settlement.md). Through the real services, once."""
+
+from __future__ import annotations
+
+from fulfillment import services as steps
+from fulfillment.models import Fulfilment, Return
+from stores.models import Store
+
+from .network import network
+
+
+def load_settled_return() -> int:
+    """Returns 1 when the return was made, 0 when there is one already or nothing to return."""
+    if Return.objects.exists():
+        return 0
+    seller = Store.objects.filter(slug=network().orders_store).first()
+    collected = (
+        Fulfilment.objects.filter(store=seller, status=Fulfilment.Status.COLLECTED)
+        .select_related("order")
+        .order_by("pk")
+        .first()
+    )
+    if seller is None or collected is None:
+        return 0
+    others = Store.objects.filter(
+        kind=Store.Kind.FRANCHISE, status=Store.Status.ACTIVE, accepts_returns=True
+    ).exclude(pk=seller.pk)
+    # A store of the same city, as a customer would choose; any other one otherwise.
+    receiver = (
+        others.filter(city=seller.city).order_by("slug").first() or others.order_by("slug").first()
+    )
+    if receiver is None:
+        return 0
+    actor = f"{receiver.slug}@demo"
+    made = steps.request_return(
+        order=collected.order,
+        lines=[steps.ReturnRequestLine(line, line.quantity) for line in collected.lines.all()],
+        reason=Return.Reason.CHANGED_MIND,
+        method=Return.Method.IN_STORE,
+        store=receiver,
+        actor="customer",
+    )
+    steps.receive_return(return_request=made, store=receiver, actor=actor)
+    steps.inspect_return(
+        return_request=made,
+        store=receiver,
+        actor=actor,
+        inspections=[
+            steps.LineInspection(line, "resalable", True, line.max_refund_cents)
+            for line in made.lines.all()
+        ],
+    )
+    steps.refund_return(return_request=made, store=receiver, actor=actor)
+    return 1
