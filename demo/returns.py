@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from fulfillment import services as steps
 from fulfillment.models import Fulfilment, Return
-from stores.models import Store
+from stores.models import StockLevel, Store
 
 from .network import network
 
@@ -24,12 +24,26 @@ def load_settled_return() -> int:
     )
     if seller is None or collected is None:
         return 0
-    others = Store.objects.filter(
-        kind=Store.Kind.FRANCHISE, status=Store.Status.ACTIVE, accepts_returns=True
-    ).exclude(pk=seller.pk)
-    # A store of the same city, as a customer would choose; any other one otherwise.
-    receiver = (
-        others.filter(city=seller.city).order_by("slug").first() or others.order_by("slug").first()
+    variants = [line.order_line.variant_id for line in collected.lines.select_related("order_line")]
+    others = (
+        Store.objects.filter(
+            kind=Store.Kind.FRANCHISE, status=Store.Status.ACTIVE, accepts_returns=True
+        )
+        .exclude(pk=seller.pk)
+        .order_by("slug")
+    )
+    # A store of the same city that sells the item already (it restocks it beside its own
+    # units, so the demo's other offers stay as they were), as a customer would choose.
+    receiver = next(
+        (
+            store
+            for store in [*others.filter(city=seller.city), *others.exclude(city=seller.city)]
+            if StockLevel.objects.filter(
+                store=store, variant_id__in=variants, on_hand__gt=0
+            ).count()
+            == len(set(variants))
+        ),
+        None,
     )
     if receiver is None:
         return 0

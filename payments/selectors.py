@@ -234,12 +234,12 @@ def entry_description(reference: str, label: str, *, credited: bool = True) -> s
     kind = reference.split(":", 1)[0]
     if kind == "settlement":
         what, _sep, detail = label.partition(" · ")
-        described = SETTLEMENT_DESCRIPTIONS.get((what, credited))
-        if described is None:
+        settled = SETTLEMENT_DESCRIPTIONS.get((what, credited))
+        if settled is None:
             return label
         if reference.startswith("settlement:return:"):
             detail = _("return %(number)s") % {"number": detail}
-        return f"{described} · {detail}"
+        return f"{settled} · {detail}"
     if kind == "payout":
         if reference.endswith(":failed"):
             return _("Payout failed: back in your balance")

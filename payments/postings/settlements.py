@@ -12,6 +12,7 @@ from django.db.models import Sum
 from fulfillment.models import Fulfilment, Return
 from fulfillment.states import S
 from network_marketplace.audit import Actor, record_audit_event
+from orders.models import Order
 from stores.models import Store
 
 from .. import ledger
@@ -63,7 +64,13 @@ def settlement_postings(settlement: Settlement, *, label: str) -> list[Posting]:
 
 
 def _book(
-    settlements: list[Settlement], *, reference: str, label: str, order, store, actor: Actor
+    settlements: list[Settlement],
+    *,
+    reference: str,
+    label: str,
+    order: Order,
+    store: Store,
+    actor: Actor,
 ) -> list[Settlement]:
     if not settlements or JournalEntry.objects.filter(reference=reference).exists():
         return []
