@@ -1,11 +1,12 @@
 """What fulfillment sets off in payments, the app above it (docs/architecture.md).
 
 A fulfilment's goods leaving the store books the sale; a return refunded gives the customer their
-money back and reverses the sellers' shares. Payments owns both, and fulfillment must not import
-it: these hooks name the calls with their signatures, and `payments/apps.py` registers the
-implementations at start-up (network_marketplace/hooks.py). Each is called inside the
-transaction of the move that causes it, which holds the fulfilment's (or return's) row lock and,
-for a sale, the order's.
+money back and reverses the sellers' shares; a return taken back by another location, or a
+store-to-store transfer that ended, settles the money between the stores. Payments owns all of
+it, and fulfillment must not import it: these hooks name the calls with their signatures, and
+`payments/apps.py` registers the implementations at start-up (network_marketplace/hooks.py).
+Each is called inside the transaction of the move that causes it, which holds the fulfilment's
+(or return's) row lock and, for a sale, the order's.
 """
 
 from __future__ import annotations
@@ -44,6 +45,19 @@ class ReverseReturnSales(Protocol):
         """Take back from the returned units' sale splits what the refund gives back."""
 
 
+class SettleReturn(Protocol):
+    def __call__(self, *, return_request: Return, actor: Any) -> Any:
+        """Settle between the seller and the location that took its return back (idempotent)."""
+
+
+class SettleTransfer(Protocol):
+    def __call__(self, *, fulfilment: Fulfilment, actor: Any) -> Any:
+        """Settle between the source and the pickup store of a transfer that ended
+        (idempotent; nothing for a fulfilment that is no transfer or did not end)."""
+
+
 record_sale: Hook[RecordSale] = Hook("fulfillment.record_sale")
 refund_payment: Hook[RefundPayment] = Hook("fulfillment.refund_payment")
 reverse_return_sales: Hook[ReverseReturnSales] = Hook("fulfillment.reverse_return_sales")
+settle_return: Hook[SettleReturn] = Hook("fulfillment.settle_return")
+settle_transfer: Hook[SettleTransfer] = Hook("fulfillment.settle_transfer")

@@ -19,3 +19,6 @@ class PaymentsConfig(AppConfig):
         fulfillment_hooks.record_sale.register(postings.record_sale)
         fulfillment_hooks.refund_payment.register(services.refund_payment)
         fulfillment_hooks.reverse_return_sales.register(postings.reverse_return_sales)
+        # Money between stores: a return taken back elsewhere, a transfer that ended.
+        fulfillment_hooks.settle_return.register(postings.settle_return)
+        fulfillment_hooks.settle_transfer.register(postings.settle_transfer)

@@ -22,6 +22,9 @@ The chart (French PCG numbers, so that the FEC export needs no mapping):
 - 708500 delivery fees of HQ's own shipments, excl. VAT — revenue
 - 622200 catchment shares HQ pays on its own locations' sales — expense
 - 623100 HQ's co-funding of the stores' marketing orders — expense
+- 607100 goods bought back into (or sold out of) the network's stock by settlement — expense
+- 622800 handling fees HQ pays stores for work on its own locations' sales — expense
+- 708800 handling fees stores pay HQ's own locations for work on their sales — revenue
 
 Debit increases assets and expenses; credit increases liabilities and revenue.
 
@@ -46,6 +49,11 @@ the money pages read them; `<id>` is our row's primary key):
   incl. VAT / Cr 706100 excl. VAT / Cr 445710 VAT; HQ's co-funded share: OD
   `marketing-cofunding:<hub reference>`: Dr 623100 / Cr 706100; a credit of either:
   `marketing-credit:...` / `marketing-cofunding-credit:...`, the original's lines the other way.
+- money between stores (payments/settlement.py's rules): OD `settlement:return:<return id>`
+  when a return is inspected at another location than the seller's, OD
+  `settlement:transfer:<fulfilment id>` when a store-to-store transfer ends: per settlement,
+  Dr the payer (467100[store], or HQ's 607100 for a buy-back, 622800 for a fee) / Cr the
+  payee (467100[store], or HQ's 607100 for a buy-back, 708800 for a fee).
 
 So 419100 holds what customers paid for goods not handed over (nor refunded), 467100[store]
 what the network owes the store (payouts take it down), 512200[store] what sits in its
@@ -80,6 +88,9 @@ HQ_GOODS_SALES = "707000"
 HQ_DELIVERY_SALES = "708500"
 CATCHMENT_EXPENSE = "622200"
 MARKETING_COFUNDING = "623100"
+NETWORK_STOCK = "607100"
+HANDLING_FEES_PAID = "622800"
+HANDLING_FEES_EARNED = "708800"
 
 K = LedgerAccount.Kind
 CHART: dict[str, tuple[str, str, bool]] = {
@@ -96,6 +107,9 @@ CHART: dict[str, tuple[str, str, bool]] = {
     HQ_DELIVERY_SALES: ("Delivery fees of HQ's own shipments", K.REVENUE, False),
     CATCHMENT_EXPENSE: ("Catchment shares paid on HQ's own sales", K.EXPENSE, False),
     MARKETING_COFUNDING: ("HQ's co-funding of stores' marketing", K.EXPENSE, False),
+    NETWORK_STOCK: ("Goods settled into or out of the network's stock", K.EXPENSE, False),
+    HANDLING_FEES_PAID: ("Handling fees paid to stores", K.EXPENSE, False),
+    HANDLING_FEES_EARNED: ("Handling fees from stores", K.REVENUE, False),
 }
 # Accounts whose balance is read as credit - debit (what is owed or earned).
 CREDIT_NORMAL = {K.LIABILITY, K.REVENUE}

@@ -153,4 +153,6 @@ def after_step(fulfilment: Fulfilment, *, actor: Any, why: str | None = None) ->
             # The customer was in the store and chose not to buy: nothing to tell them.
             notify=fulfilment.status != S.NOT_PURCHASED,
         )
+    if fulfilment.pickup_store_id is not None:
+        hooks.settle_transfer(fulfilment=fulfilment, actor=actor)
     roll_up_order_status(order=fulfilment.order, actor=actor)

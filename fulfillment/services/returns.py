@@ -420,6 +420,7 @@ def inspect_return(
                     actor=actor,
                     reference=locked.number,
                 )
+        hooks.settle_return(return_request=locked, actor=actor)
         locked, _moved = _move_return(
             locked,
             R.INSPECTED,

@@ -11,6 +11,7 @@ captures.py   the charge captured, the provider's fee, a refund sent back (BQ)
 sales.py      the sale's split when the goods leave (VT) and the transfers it queues
 returns.py    a refund of what was sold reversing the splits (VT) and their transfers
 transfers.py  the outbox handlers that make and reverse transfers at the provider (BQ)
+settlements.py money between stores: a return taken back elsewhere, a transfer that ended (OD)
 marketing.py  the marketing hub's charges to a store (VT), HQ's co-funding (OD), their credits
 """
 
@@ -31,6 +32,7 @@ from .sales import (
     sale_postings,
     split_totals,
 )
+from .settlements import settle_return, settle_transfer
 from .transfers import (
     SYSTEM,
     TRANSFER_KIND,
@@ -62,5 +64,7 @@ __all__ = [
     "sale_postings",
     "send_transfer",
     "send_transfer_reversal",
+    "settle_return",
+    "settle_transfer",
     "split_totals",
 ]

@@ -208,7 +208,12 @@ def test_every_demo_stock_level_is_explained_by_its_movements(db):
     reasons = set(StockMovement.objects.values_list("reason", "source", "reference").distinct())
     initial = {row for row in reasons if row[0] == "adjustment"}
     assert initial == {("adjustment", "system", "demo initial stock")}
-    assert {row[0] for row in reasons - initial} <= {"sale"}  # the demo order collected
+    # The demo order collected, and the one brought back to another store, which restocked it
+    # and settled with Lyon (docs/settlement.md).
+    assert {row[0] for row in reasons - initial} <= {"sale", "return"}
+    from payments.models import JournalEntry
+
+    assert JournalEntry.objects.filter(reference__startswith="settlement:return:").count() == 1
 
 
 def test_the_demo_fills_lyon_presquiles_order_desk_at_every_step(db):

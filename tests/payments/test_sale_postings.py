@@ -161,9 +161,12 @@ def test_a_partial_return_reverses_the_right_amounts_on_the_right_store(
         (lyon_store, Transfer.Kind.CATCHMENT): 60,
     }
     assert all(r.status == TransferReversal.Status.DONE for r in TransferReversal.objects.all())
-    assert (owed_to(paris_store), in_account_of(paris_store)) == (1_712, 1_712)
+    # Lyon restocked Paris's item: it buys it at the transfer price (60 % of 20,00 €) and Paris
+    # pays it the 3,00 € handling fee (docs/settlement.md), on their accounts, not at the provider.
+    settled = 1_200 - 300
+    assert (owed_to(paris_store), in_account_of(paris_store)) == (1_712 + settled, 1_712)
     assert owed_to(marseille_store) == 4_280
-    assert owed_to(lyon_store) == 2_568 + 120 - 60 + 150
+    assert owed_to(lyon_store) == 2_568 + 120 - 60 + 150 - settled
     assert ledger.account_balance_cents(ledger.COMMISSION_REVENUE) == 1_170 - 180
     assert held_for_customers() == 0
     assert ledger.account_balance_cents(ledger.PLATFORM_BALANCE) == (
@@ -308,5 +311,9 @@ def test_a_reversal_waits_for_its_transfer_to_be_made(plan, paris_store, lyon_st
         deliver_due_messages(now=timezone.now() + timedelta(hours=hours))
 
     assert TransferReversal.objects.get().status == TransferReversal.Status.DONE
-    assert in_account_of(paris_store) == owed_to(paris_store) == (10_000 - 1_200 - 240) // 2
+    kept = (10_000 - 1_200 - 240) // 2
+    assert in_account_of(paris_store) == kept
+    # Lyon restocked the unit: it buys it from Paris at 60 % of 50,00 €, less the 3,00 € fee
+    # Paris pays for the work (docs/settlement.md), on the accounts, not at the provider.
+    assert owed_to(paris_store) == kept + 3_000 - 300
     assert_ledger_balanced()

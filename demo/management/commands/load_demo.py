@@ -18,6 +18,7 @@ from demo.loader import (
 from demo.mailbox import MAILBOX_BACKEND
 from demo.marketing import marketing_supplier_logins
 from demo.network import network
+from demo.returns import load_settled_return
 from orders.models import Order
 from stores.models import StockLevel, StockMovement, Store
 from stores.postal_codes import load_postal_codes
@@ -45,6 +46,7 @@ class Command(BaseCommand):
         new_stock_rows = load_stock()
         load_reductions()
         load_orders()
+        load_settled_return()
         self.marketing = load_marketing()
         load_compliance()
         return postal_codes, catalogue, new_stock_rows
