@@ -71,3 +71,20 @@ __all__ += [
     "TraderEvidence",
     "TransparencyReport",
 ]
+
+# GDPR for customers (issue 13, part F): exports, data kept by law, retention.
+from .gdpr import (
+    InactiveAccountWarning,
+    PersonalDataExport,
+    PersonalDataExportEvent,
+    RetainedPersonalData,
+    RetentionRun,
+)
+
+__all__ += [
+    "InactiveAccountWarning",
+    "PersonalDataExport",
+    "PersonalDataExportEvent",
+    "RetainedPersonalData",
+    "RetentionRun",
+]
