@@ -3,6 +3,13 @@
 from .bodies import DisputeRecord, OutOfCourtBody
 from .complaints import Complaint, ComplaintEvent
 from .exports import StoreDataExport, StoreDataExportEvent
+from .gdpr import (
+    InactiveAccountWarning,
+    PersonalDataExport,
+    PersonalDataExportEvent,
+    RetainedPersonalData,
+    RetentionRun,
+)
 from .measures import (
     KIND_TARGET,
     Measure,
@@ -73,14 +80,6 @@ __all__ += [
 ]
 
 # GDPR for customers (issue 13, part F): exports, data kept by law, retention.
-from .gdpr import (
-    InactiveAccountWarning,
-    PersonalDataExport,
-    PersonalDataExportEvent,
-    RetainedPersonalData,
-    RetentionRun,
-)
-
 __all__ += [
     "InactiveAccountWarning",
     "PersonalDataExport",

@@ -71,9 +71,7 @@ class PersonalDataExport(models.Model):
 
 
 class PersonalDataExportEvent(StatusEvent):
-    export = models.ForeignKey(
-        PersonalDataExport, on_delete=models.CASCADE, related_name="events"
-    )
+    export = models.ForeignKey(PersonalDataExport, on_delete=models.CASCADE, related_name="events")
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("event")
@@ -128,6 +126,9 @@ class InactiveAccountWarning(models.Model):
     class Meta:
         verbose_name = _("inactive account warning")
         verbose_name_plural = _("inactive account warnings")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.warned_at:%Y-%m-%d}"
 
 
 class RetentionRun(models.Model):

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 @dataclass(frozen=True)
@@ -70,8 +71,23 @@ CLOCKS: list[Clock] = [
 ]
 
 
+def period_label(days: int) -> str:
+    """ "3 years", "30 days": whole years when the clock is a number of years (leap days aside)."""
+    years, rest = divmod(days, 365)
+    if years and rest <= years // 4 + 1:
+        return ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
+    return ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
+
+
 def retention_table() -> list[dict[str, Any]]:
     """Each clock with its days, for the cover page, HQ's pages and the docs."""
     return [
-        {"key": c.key, "label": c.label, "basis": c.basis, "days": days_of(c.key)} for c in CLOCKS
+        {
+            "key": c.key,
+            "label": c.label,
+            "basis": c.basis,
+            "days": days_of(c.key),
+            "period": period_label(days_of(c.key)),
+        }
+        for c in CLOCKS
     ]
