@@ -40,7 +40,7 @@ from network_marketplace.transitions import lifecycles
 from orders.models import Cart, Order
 from orders.services import clear_customer_details
 
-from ...models import RetainedPersonalData
+from ...models import PersonalDataExport, RetainedPersonalData
 from .export import drop_exports_of
 from .sections import (
     complaints_of,
@@ -188,6 +188,7 @@ def close_account(*, user: User, actor: Any, now: datetime | None = None) -> Clo
                 ).update(actor_label=erased_email)
         Return.objects.filter(created_by=user).update(created_by_label=erased_email)
         erased["exports"] = drop_exports_of(user=user, actor=actor)
+        PersonalDataExport.objects.filter(user=user).update(requested_by_label=erased_email)
         erased["addresses"] = Address.objects.filter(user=user).delete()[0]
         erased["profile"] = CustomerProfile.objects.filter(user=user).delete()[0]
         erased["cart"] = Cart.objects.filter(customer=user).delete()[0]
