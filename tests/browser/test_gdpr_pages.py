@@ -7,13 +7,16 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from compliance.models import PersonalDataExport
 from compliance.services.gdpr import build_personal_data_export
 from fulfillment.models import Fulfilment
+from tests.browser.conftest import sign_in_to_admin
 from tests.browser.test_pages import log_in
 from tests.compliance.gdpr.conftest import bob, lea, orders  # noqa: F401 (fixtures)
 from tests.factories import PASSWORD
@@ -92,3 +95,30 @@ def test_she_asks_for_her_data_downloads_it_and_closes_her_account(
     page.goto(f"/store/{lyon_store.slug}/orders/{fulfilment.pk}/")
     expect(page.get_by_test_id("customer-name")).to_have_text("Client supprimé")
     screenshot(f"gdpr-order-desk-deleted-customer-{width}")
+
+
+def test_hq_sees_the_export_requests_with_their_deadline_overdue_ones_highlighted(
+    transactional_db,
+    page,
+    screenshot,
+    hq_admin,
+    lea,  # noqa: F811
+    bob,  # noqa: F811
+):
+    now = timezone.now()
+    PersonalDataExport.objects.create(
+        user=lea, requested_by_label=lea.email, due_at=now - timedelta(days=2)
+    )
+    PersonalDataExport.objects.create(
+        user=bob, requested_by_label=bob.email, due_at=now + timedelta(days=20, hours=1),
+    )  # fmt: skip
+
+    sign_in_to_admin(page, hq_admin, "/admin/compliance/personaldataexport/")
+
+    rows = page.locator("#result_list tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.filter(has_text=lea.email)).to_contain_text("En retard")
+    expect(rows.filter(has_text=bob.email)).to_contain_text("20 jours restants")
+    page.get_by_role("link", name="En retard").first.click()
+    expect(page.locator("#result_list tbody tr")).to_have_count(1)
+    screenshot("gdpr-admin-export-requests")
