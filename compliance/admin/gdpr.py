@@ -84,9 +84,6 @@ class RetainedPersonalDataAdmin(ReadOnlyModelAdmin):
     readonly_fields = ["order", "purpose", "legal_basis", "kept", "retained_at", "delete_after"]
     fields = readonly_fields
 
-    def has_view_permission(self, request, obj=None):
-        return request.user.is_superuser or super().has_view_permission(request, obj)
-
     @admin.display(description=_("personal data kept"))
     def kept(self, row):
         return format_html_join(
