@@ -50,7 +50,6 @@ class PersonalDataExportAdmin(ReadOnlyModelAdmin):
         "deadline",
         "status",
         "finished_at",
-        "downloads",
     ]
     list_filter = [ExportDeadlineFilter, "status"]
     search_fields = ["requested_by_label", "user__email"]
