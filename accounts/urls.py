@@ -11,5 +11,4 @@ urlpatterns = [
     path("addresses/<int:pk>/default/", views.default_address, name="default-address"),
     path("addresses/<int:pk>/remove/", views.remove_address, name="remove-address"),
     path("store/", views.favourite_store, name="store"),
-    path("data/", views.your_data, name="data"),
 ]

@@ -1,4 +1,5 @@
-"""The customer's account pages: profile, address book, her store, and her data.
+"""The customer's account pages: profile, address book, her store. "My data" (the export and
+the closing of the account) is compliance's, mounted at /accounts/data/ (config/urls.py).
 
 E-mail addresses, the password and the sessions are allauth's own views, framed by the same
 account layout (`templates/allauth/layouts/manage.html`).
@@ -153,10 +154,3 @@ def favourite_store(request: HttpRequest) -> HttpResponse:
         "accounts/store.html",
         {"form": form, "favourite_store": current, "section": "store"},
     )
-
-
-@login_required
-def your_data(request: HttpRequest) -> HttpResponse:
-    """Where the export of her data and the closing of her account will be: the page says what
-    will come, and what she can do until then."""
-    return render(request, "accounts/data.html", {"section": "data"})

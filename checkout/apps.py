@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from network_marketplace import retention
 from payments import hooks as payments_hooks
 
 
@@ -12,8 +13,10 @@ class CheckoutConfig(AppConfig):
     verbose_name = _("Checkout")
 
     def ready(self) -> None:
-        from .services import finish_order_payment
+        from .services import delete_stale_guest_carts, finish_order_payment
 
         # A payment settled later (the provider's webhook, the sweeper, "check again") places
         # or cancels its order.
         payments_hooks.order_payment_settled.register(finish_order_payment)
+        # The retention job (compliance) deletes the guest carts past their clock.
+        retention.register_purpose("abandoned_carts", lambda now: delete_stale_guest_carts(now=now))

@@ -46,8 +46,9 @@ def purge_order_requests() -> int:
     ignore_result=True,
 )
 def delete_stale_guest_carts() -> int:
-    """Every few hours: delete the guest carts left untouched (a guest's session is gone long
-    before). Idempotent."""
+    """Delete the guest carts left untouched (a guest's session is gone long before).
+    Idempotent. The retention job (compliance.tasks.apply_retention) runs the same purge on its
+    beat; this task stays for schedules written before it."""
     deleted = services.delete_stale_guest_carts()
     if deleted:
         logger.info("deleted %d stale guest cart(s)", deleted)

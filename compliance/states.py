@@ -15,6 +15,8 @@ from .models import (
     MeasureEvent,
     Notice,
     NoticeEvent,
+    PersonalDataExport,
+    PersonalDataExportEvent,
     StoreComplaint,
     StoreComplaintEvent,
     StoreDataExport,
@@ -120,5 +122,24 @@ STORE_EXPORT_LIFECYCLE = Lifecycle(
     event_model=StoreDataExportEvent,
     event_parent="export",
     store_of=lambda export: export.store_id,
+    illegal_message=gettext_lazy("An export can't go from “%(current)s” to “%(target)s”."),
+)
+
+# GDPR (issue 13, part F): a customer's data export.
+
+PE = PersonalDataExport.Status
+
+PERSONAL_EXPORT_LIFECYCLE = Lifecycle(
+    name="personal_export",
+    model=PersonalDataExport,
+    moves={
+        PE.PENDING: {PE.RUNNING, PE.FAILED},
+        PE.RUNNING: {PE.READY, PE.FAILED},
+        PE.READY: {PE.EXPIRED},
+        PE.FAILED: set(),
+        PE.EXPIRED: set(),
+    },
+    event_model=PersonalDataExportEvent,
+    event_parent="export",
     illegal_message=gettext_lazy("An export can't go from “%(current)s” to “%(target)s”."),
 )

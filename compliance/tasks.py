@@ -10,12 +10,14 @@ from network_marketplace.outbox import register_handler
 from . import transparency_db
 from .services import (
     data_access,
+    gdpr,
     illegal_products,
     measures,
     p2b_measures,
     traders,
     transparency_report,
 )
+from .services.gdpr import export as gdpr_export
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -77,3 +79,25 @@ def notify_illegal_product_buyers(case_id: int) -> int:
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def record_monthly_active_recipients() -> int:
     return transparency_report.record_monthly_active_recipients().recipients
+
+
+# GDPR for customers (issue 13, part F): the export of her data, the retention engine.
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def build_personal_data_export(export_id: int) -> None:
+    """Build a customer's data export (safe twice: a finished export is left as it is)."""
+    gdpr.build_personal_data_export(export_id=export_id)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def apply_retention() -> dict:
+    """Periodic: every retention clock applied once; what each removed (also a RetentionRun)."""
+    return gdpr.apply_retention().removed
+
+
+def _dispatch_personal_export(message: OutboxMessage) -> None:
+    build_personal_data_export.delay(message.payload["export"])
+
+
+register_handler(gdpr_export.EXPORT_KIND, _dispatch_personal_export)

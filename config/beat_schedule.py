@@ -72,12 +72,6 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 3300},
     },
-    # Deletes the guest carts nobody touched for GUEST_CART_DAYS (accounts keep theirs).
-    "orders-delete-stale-guest-carts": {
-        "task": "orders.tasks.delete_stale_guest_carts",
-        "schedule": timedelta(hours=6),
-        "options": {"expires": 60 * 60},
-    },
     # Pays each store its available balance, on HQ's payout days (PayoutPolicy), once a period.
     "payments-run-payouts": {
         "task": "payments.tasks.run_scheduled_payouts",
@@ -144,6 +138,13 @@ BEAT_SCHEDULE = {
     "compliance-erase-departed-traders": {
         "task": "compliance.tasks.erase_departed_traders",
         "schedule": crontab(minute=45, hour=4),
+        "options": {"expires": 60 * 60},
+    },
+    # GDPR retention: every purpose's clock (settings.GDPR_RETENTION_DAYS) applied in one run,
+    # guest carts included; each purpose idempotent, the run recorded (RetentionRun).
+    "compliance-apply-retention": {
+        "task": "compliance.tasks.apply_retention",
+        "schedule": crontab(minute=20, hour=3),
         "options": {"expires": 60 * 60},
     },
     # Keeps last month's count of unique active recipients (art. 24(2)), on the 1st.

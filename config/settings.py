@@ -491,3 +491,41 @@ if DEMO:
         EMAIL_BACKEND = "demo.mailbox.MailboxBackend"
     # Each in-process task run is not news in a terminal that shows the demo's addresses.
     LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}
+
+
+# --- GDPR (issue 13, part F): the export, the closing of an account, the retention clocks ------
+# Every clock of the retention engine (compliance.services.gdpr.retention), in days, in this one
+# table; docs/gdpr.md gives the legal ground of each default. Each is set from the environment
+# as GDPR_RETENTION_<KEY>_DAYS (GDPR_RETENTION_INACTIVE_ACCOUNTS_DAYS=1095, ...).
+_GDPR_RETENTION_DEFAULTS = {
+    # A customer account nobody signed in to for 3 years is closed (CNIL: 3 years after the
+    # last contact), after a warning e-mail GDPR_INACTIVE_WARNING_DAYS before.
+    "inactive_accounts": 3 * 365,
+    # A guest cart nobody touched (a signed-in customer's cart goes with her account).
+    "abandoned_carts": 30,
+    # E-mails sent to customers and stores, as the outbox keeps them (address, content).
+    "notifications": 365,
+    # The pickup code's digest and salt on a fulfilment once it is closed.
+    "pickup_code_digests": 30,
+    # The payload of a webhook delivered (or given up) to a store's or HQ's endpoint.
+    "webhook_payloads": 90,
+    # The audit rows of changes to a customer's personal data (profile, addresses, exports).
+    "personal_data_audit": 365,
+    # A data export's ZIP (its signed link stops working at the same time).
+    "data_exports": 7,
+    # What a legal obligation kept of a closed account (orders, invoices: Code de commerce
+    # L123-22; consumer contracts of 120 EUR or more: Code de la consommation L213-1).
+    "retained_legal_data": 10 * 365 + 3,
+}
+GDPR_RETENTION_DAYS = {
+    key: env.int(f"GDPR_RETENTION_{key.upper()}_DAYS", default=days)
+    for key, days in _GDPR_RETENTION_DEFAULTS.items()
+}
+# The warning before an inactive account is closed (days before).
+GDPR_INACTIVE_WARNING_DAYS = env.int("GDPR_INACTIVE_WARNING_DAYS", default=30)
+# A customer's data export is answered within one month (art. 12(3)); HQ sees the deadline.
+GDPR_EXPORT_DEADLINE_DAYS = env.int("GDPR_EXPORT_DEADLINE_DAYS", default=30)
+# How long the e-mailed, signed download link of an export stays valid (days).
+GDPR_EXPORT_LINK_DAYS = env.int(
+    "GDPR_EXPORT_LINK_DAYS", default=GDPR_RETENTION_DAYS["data_exports"]
+)

@@ -37,6 +37,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/live", health.liveness, name="healthz-live"),
     path("i18n/", include("django.conf.urls.i18n")),
+    # The customer's data (export, closing the account): compliance's pages in her account.
+    path("accounts/data/", include("compliance.gdpr_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("stores.catalogue_urls")),

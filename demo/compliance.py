@@ -1,7 +1,8 @@
 """The demo's legal set-up, read from demo/data/compliance.yaml: the out-of-court body, a trusted
 flagger and the stores' mediator upserted by name or e-mail, and, on a first load only, the first
 version of the stores' terms published through the real service (with its legal notice ahead of
-its date), accepted by every store but a few, so that the back-office shows the banner."""
+its date), accepted by every store but a few, so that the back-office shows the banner; the demo
+customer's data export and a first retention run (GDPR)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,20 @@ from typing import Any
 
 from django.utils import timezone
 
-from compliance.models import Mediator, OutOfCourtBody, TermsDecision, TermsVersion, TrustedFlagger
+from compliance.models import (
+    Mediator,
+    OutOfCourtBody,
+    PersonalDataExport,
+    RetentionRun,
+    TermsDecision,
+    TermsVersion,
+    TrustedFlagger,
+)
+from compliance.services.gdpr import (
+    apply_retention,
+    build_personal_data_export,
+    request_personal_data_export,
+)
 from compliance.services.terms import decide_terms, publish_terms
 from stores.models import Store, StoreMembership
 
@@ -52,3 +66,14 @@ def load_compliance(*, hq: Any) -> int:
         )
         accepted += 1
     return accepted
+
+
+def load_customer_data(*, customer: Any) -> None:
+    """On a first load: the demo customer's data export, asked and built through the real
+    services (her "Mes données" offers the file, its link is in the demo mailbox, HQ sees the
+    request with its deadline), and a first retention run for HQ's admin."""
+    if customer is not None and not PersonalDataExport.objects.filter(user=customer).exists():
+        export = request_personal_data_export(user=customer, actor=customer)
+        build_personal_data_export(export_id=export.pk)
+    if not RetentionRun.objects.exists():
+        apply_retention(actor="demo")

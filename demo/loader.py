@@ -518,9 +518,16 @@ def load_orders() -> int:
 
 
 def load_compliance() -> int:
-    """The legal set-up: dispute bodies, a trusted flagger, the mediator, the stores' terms."""
+    """The legal set-up: dispute bodies, a trusted flagger, the mediator, the stores' terms;
+    the demo customer's data export and a first retention run."""
     hq = network().hq
-    return compliance.load_compliance(hq=_user(hq.email, first_name=hq.first_name, is_staff=True))
+    accepted = compliance.load_compliance(
+        hq=_user(hq.email, first_name=hq.first_name, is_staff=True)
+    )
+    compliance.load_customer_data(
+        customer=User.objects.filter(email=network().customer.email).first()
+    )
+    return accepted
 
 
 def load_marketing() -> marketing.MarketingCounts:

@@ -64,7 +64,7 @@ class OrderAdmin(admin.ModelAdmin):
         "number",
         "status",
         "channel",
-        "email",
+        "customer_label",
         "attributed_store",
         "total_cents",
         "placed_at",
@@ -90,6 +90,7 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return [
+            "customer_label",
             *(f.name for f in Order._meta.fields if f.name != "routing_log"),
             "routing",
         ]
@@ -99,6 +100,11 @@ class OrderAdmin(admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("pickup_slots")
+
+    @admin.display(description=_("customer"), ordering="email")
+    def customer_label(self, obj):
+        """Her e-mail address; "Deleted customer" once she closed her account."""
+        return obj.customer_name if obj.customer_erased_at else obj.email
 
     @admin.display(description=_("pickup slot"))
     def pickup(self, obj):

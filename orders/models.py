@@ -263,6 +263,10 @@ class Order(models.Model):
     routing_log = models.JSONField(_("routing decisions"), default=list, blank=True)
 
     placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
+    # When the customer closed her account: her name and contact details were cleared from the
+    # order (what the law keeps is apart, in compliance's RetainedPersonalData); pages show
+    # "Deleted customer" where she was (`customer_name`).
+    customer_erased_at = models.DateTimeField(_("customer's data erased at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -294,6 +298,18 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number or f"#{self.pk}"
+
+    @property
+    def customer_name(self) -> str:
+        """Who the order is for, as pages show it: "Deleted customer" once her account closed."""
+        if self.customer_erased_at:
+            return str(_("Deleted customer"))
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def customer_email(self) -> str:
+        """The e-mail address pages show: none once her account closed."""
+        return "" if self.customer_erased_at else self.email
 
 
 class OrderLine(models.Model):

@@ -7,7 +7,6 @@ from orders.services import CustomerDetails
 
 from ..errors import CartInvalid, CheckoutInvalid, NoLongerAvailable
 from .carts import (
-    GUEST_CART_DAYS,
     add_to_cart,
     clear_cart,
     delete_stale_guest_carts,
@@ -26,7 +25,6 @@ from .confirming import (
 from .placing import SERVED_KINDS, CheckoutLine, place_order, route_lines
 
 __all__ = [
-    "GUEST_CART_DAYS",
     "MAX_LINE_QUANTITY",
     "SERVED_KINDS",
     "CartInvalid",

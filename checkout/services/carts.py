@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -207,13 +208,12 @@ def join_guest_cart(*, guest: Cart, user: Any) -> Cart:
         return merge_carts(source=guest, target=cart)
 
 
-GUEST_CART_DAYS = 30
-
-
 def delete_stale_guest_carts(*, now: datetime | None = None) -> int:
-    """Delete the guest carts untouched for GUEST_CART_DAYS days (a customer's cart stays with
-    their account). Uses the cart_updated_idx index. Returns how many carts went."""
-    cutoff = (now or timezone.now()) - timedelta(days=GUEST_CART_DAYS)
+    """Delete the guest carts untouched for GDPR_RETENTION_DAYS["abandoned_carts"] days (a
+    customer's cart stays with their account); the retention job runs it. Uses the
+    cart_updated_idx index. Returns how many carts went."""
+    days = settings.GDPR_RETENTION_DAYS["abandoned_carts"]
+    cutoff = (now or timezone.now()) - timedelta(days=days)
     stale = Cart.objects.filter(customer__isnull=True, updated_at__lt=cutoff)
     ids = list(stale.values_list("pk", flat=True)[:5000])  # a bounded batch per run
     _total, by_model = Cart.objects.filter(pk__in=ids).delete()

@@ -3,6 +3,13 @@
 from .bodies import DisputeRecord, OutOfCourtBody
 from .complaints import Complaint, ComplaintEvent
 from .exports import StoreDataExport, StoreDataExportEvent
+from .gdpr import (
+    InactiveAccountWarning,
+    PersonalDataExport,
+    PersonalDataExportEvent,
+    RetainedPersonalData,
+    RetentionRun,
+)
 from .measures import (
     KIND_TARGET,
     Measure,
@@ -70,4 +77,13 @@ __all__ += [
     "TraderCertification",
     "TraderEvidence",
     "TransparencyReport",
+]
+
+# GDPR for customers (issue 13, part F): exports, data kept by law, retention.
+__all__ += [
+    "InactiveAccountWarning",
+    "PersonalDataExport",
+    "PersonalDataExportEvent",
+    "RetainedPersonalData",
+    "RetentionRun",
 ]

@@ -14,10 +14,12 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,7 +31,7 @@ from stores.models import Store
 
 from .. import emails
 from ..models import Fulfilment
-from ..states import check_fulfilment_transition, check_store_performs
+from ..states import OPEN_STATUSES, check_fulfilment_transition, check_store_performs
 from .moves import after_step, move_fulfilment
 
 S = Fulfilment.Status
@@ -169,3 +171,14 @@ def hand_over(
     if wrong is not None:
         raise wrong
     return locked
+
+
+def forget_pickup_codes(*, before: datetime) -> int:
+    """Blank the digest and salt of the fulfilments no longer open, last changed before
+    `before` (the retention engine's `pickup_code_digests` clock); returns how many."""
+    return (
+        Fulfilment.objects.exclude(status__in=OPEN_STATUSES)
+        .filter(updated_at__lt=before)
+        .filter(~Q(pickup_code_digest="") | ~Q(pickup_code_salt=""))
+        .update(pickup_code_digest="", pickup_code_salt="")
+    )

@@ -4,6 +4,7 @@ the routing record), `cancellation` (units that will not be served). Placing an 
 fulfillment; the order's status roll-up follows its fulfilments (`fulfillment.services`)."""
 
 from .cancellation import CancellationReason, LinesCancelled, cancel_order_lines
+from .customers import clear_customer_details
 from .placing import CustomerDetails, create_order, online_payment_cents, record_pickup_slots
 from .routing import acceptance_deadline, acceptance_window, record_routing, routing_policy
 
@@ -14,6 +15,7 @@ __all__ = [
     "acceptance_deadline",
     "acceptance_window",
     "cancel_order_lines",
+    "clear_customer_details",
     "create_order",
     "online_payment_cents",
     "record_pickup_slots",

@@ -289,14 +289,15 @@ def test_a_sign_in_is_listed_among_her_signed_in_devices(client, customer):
     assert "Cet appareil" in html
 
 
-def test_the_data_page_says_export_and_closure_are_coming(signed_in):
+def test_the_data_page_offers_the_export_and_the_closure(signed_in):
     response = signed_in.get("/accounts/data/")
 
     html = response.content.decode()
     assert response.status_code == 200
     assert "Télécharger mes données" in html
-    assert "Fermer mon compte" in html
-    assert "contact@ardoise.example" in html
+    assert 'action="/accounts/data/export/"' in html
+    assert 'href="/accounts/data/close/"' in html
+    assert 'aria-current="page">Mes données' in html
 
 
 # Password and e-mail (allauth's own pages, in the account layout) ---------------------------

@@ -107,10 +107,10 @@ def test_customer_fills_her_account_and_her_store_comes_first(
     expect(page.get_by_test_id("nearby-stores")).to_be_visible()
     screenshot(f"account-store-first-on-product-{width}")
 
-    # The data page holds the place of the export and the closure
+    # The data page offers the export and the closure (tests/browser/test_gdpr_pages.py)
     page.goto("/accounts/data/")
-    expect(page.get_by_test_id("data-export")).to_contain_text("Bientôt disponible")
-    expect(page.get_by_test_id("account-closure")).to_contain_text("Bientôt disponible")
+    expect(page.get_by_test_id("data-export")).to_contain_text("Télécharger mes données")
+    expect(page.get_by_test_id("account-closure")).to_contain_text("Fermer mon compte")
     assert no_sideways_scroll(page)
     screenshot(f"account-data-{width}")
 

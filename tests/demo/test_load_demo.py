@@ -350,3 +350,17 @@ def test_the_demo_publishes_the_stores_terms_and_leaves_two_stores_to_decide(cli
     assert OutOfCourtBody.objects.filter(is_active=True).exists()
     assert Mediator.objects.filter(is_active=True).exists()
     assert client.get("/legal/store-terms/").status_code == 200
+
+
+def test_the_demo_customer_s_data_export_is_ready_and_retention_ran_once(client, db):
+    from compliance.models import PersonalDataExport, RetentionRun
+
+    load_demo()
+    load_demo()  # a second run asks for nothing more
+
+    export = PersonalDataExport.objects.get()
+    assert export.user.email == DEMO.customer.email
+    assert export.status == PersonalDataExport.Status.READY
+    assert RetentionRun.objects.count() == 1
+    assert client.login(email=DEMO.customer.email, password=DEMO.password)
+    assert 'data-testid="download-export"' in client.get("/accounts/data/").content.decode()
