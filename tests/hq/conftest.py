@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from fulfillment.models import Fulfilment, Return
+from compliance.services.measures import apply_measure
+from fulfillment.models import Return
 from fulfillment.services import (
     ReturnRequestLine,
     accept_fulfilment,
@@ -25,7 +26,6 @@ from fulfillment.services import (
     time_out_overdue_fulfilments,
 )
 from orders.models import Order
-from payments import payouts
 from stores.services import apply_stock_feed
 from tests.fulfillment.conftest import (  # noqa: F401 (the network fixture)
     LEA,
@@ -105,18 +105,18 @@ def week(network, hq_admin):  # noqa: F811
         _travel(traveller, MONDAY + timedelta(days=2))
         mark_picked(fulfilment=parcel, actor="wms")
         ship_fulfilment(fulfilment=parcel, carrier="Colissimo", tracking_number="6A1", actor="wms")
-        payouts.hold_payouts(
-            store=caluire, reference="compliance.measure:1", reason="Enquête en cours",
-            actor=hq_admin,
+        # HQ holds Caluire's payouts (a compliance measure, with its statement of reasons)
+        apply_measure(
+            kind="payouts_held", target=caluire, source="own_initiative",
+            facts="Ventes de produits non conformes en cours d'examen.",
+            legal_ground="Conditions générales, article 12", actor=hq_admin,
         )  # fmt: skip
 
         # Later on: the pickup kept for 5 days is not collected
         _travel(traveller, MONDAY + timedelta(days=7))
         expire_uncollected_fulfilments()
         today = order_for(click_and_collect(item, lyon))
-    return Week(
-        network, collected, shipped_late, timed_out, refused, uncollected, today, returned
-    )
+    return Week(network, collected, shipped_late, timed_out, refused, uncollected, today, returned)
 
 
 @pytest.fixture
