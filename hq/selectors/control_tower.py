@@ -448,13 +448,13 @@ class Ranked:
 
 
 def rank(rows: list[Ranked], *, higher_is_worse: bool) -> tuple[list[Ranked], list[Ranked]]:
-    """The worst and the best RANKING_SIZE rows, store id breaking ties; a store in the worst
-    is not repeated in the best."""
+    """The worst and the best RANKING_SIZE rows (store id breaking ties), best first in its
+    list; with fewer than twice that many, the worse half and the better half."""
     ordered = sorted(
         rows, key=lambda row: (-row.value if higher_is_worse else row.value, row.store_id)
     )
-    worst = ordered[:RANKING_SIZE]
-    best = [row for row in reversed(ordered) if row not in worst][:RANKING_SIZE]
+    worst = ordered[: min(RANKING_SIZE, (len(ordered) + 1) // 2)]
+    best = ordered[len(worst) :][::-1][:RANKING_SIZE]
     return worst, best
 
 

@@ -123,3 +123,21 @@ def week(network, hq_admin):  # noqa: F811
 def at_now():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
+
+
+@pytest.fixture
+def ranked_week(week):
+    """The same week, with enough cases to rank stores: on Tuesday Lyon accepts three more
+    pickups within ten minutes, Villeurbanne lets two more time out."""
+    stores, item = week.network, week.network.secateur
+    tuesday = MONDAY + timedelta(days=1)
+    with time_machine.travel(tuesday, tick=False) as traveller:
+        lyon = [order_for(click_and_collect(item, stores.lyon)) for _n in range(3)]
+        for _n in range(2):
+            order_for(reserve_and_collect(item, stores.villeurbanne))
+        _travel(traveller, tuesday + timedelta(minutes=10))
+        for order in lyon:
+            accept_fulfilment(fulfilment=order.fulfilments.get(), actor="lyon")
+        _travel(traveller, tuesday + timedelta(hours=8))
+        time_out_overdue_fulfilments()
+    return week

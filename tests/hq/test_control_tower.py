@@ -110,11 +110,9 @@ def test_stock_feeds_late_after_hq_s_limit(week, at_now):
     }
     assert late[network.caluire.pk] is None
 
-    # Lyon's till sends today, and HQ allows 8 days: only the never-fed are late
-    apply_stock_feed(
-        store=network.villeurbanne, rows=[{"sku": network.secateur.sku, "on_hand": 3, "sequence": 1}],
-        source="api", actor="villeurbanne-pos",
-    )  # fmt: skip
+    # Villeurbanne's till sends today, and HQ allows 8 days: only the never-fed are late
+    rows = [{"sku": network.secateur.sku, "on_hand": 3, "sequence": 1}]
+    apply_stock_feed(store=network.villeurbanne, rows=rows, source="api", actor="pos")
     StockPolicy.objects.filter(pk=1).update(feed_max_age_hours=8 * 24)
     tower = tower_now()
     assert {store_id for store_id, _at in tower.feeds.late} == {
@@ -266,3 +264,29 @@ def test_the_tower_costs_the_same_queries_whatever_the_number_of_stores(
     with django_assert_max_num_queries(40) as large:
         assert admin_client.get(HOME).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_the_worst_and_best_stores_on_each_figure(admin_client, ranked_week, at_now):
+    network = ranked_week.network
+    rankings = {
+        ranking.key: ranking
+        for ranking in admin_client.get(HOME).context["control_tower"]["rankings"]
+    }
+
+    acceptance = rankings["acceptance"]
+    # Villeurbanne answered none of its three in time; Lyon accepted its five
+    assert [(row.name, row.value) for row in acceptance.worst] == [
+        (network.villeurbanne.name, "0,0\xa0%")
+    ]
+    assert [(row.name, row.value) for row in acceptance.best] == [(network.lyon.name, "100,0\xa0%")]
+    assert [row.name for row in rankings["timeouts"].worst] == [network.villeurbanne.name]
+    # Only Lyon accepted three or more: it is the one store ranked on its speed
+    [slowest] = rankings["speed"].worst
+    assert (slowest.name, slowest.value) == (network.lyon.name, "10\xa0min")
+    assert rankings["speed"].best == []
+    # Caluire (one case) is not ranked on rates; the warehouse never is
+    assert network.caluire.name not in {row.name for row in acceptance.worst}
+    # Its row links to the store's own list
+    timed_out = listed(admin_client, rankings["timeouts"].worst[0].url)
+    assert {f.store for f in timed_out} == {network.villeurbanne}
+    assert len(timed_out) == 3
