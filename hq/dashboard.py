@@ -260,10 +260,11 @@ def quality_figures(tower: ControlTower) -> list[Figure]:
         ),
         Figure(
             "timeouts",
-            _("Not accepted in time"),
+            _("Acceptance deadlines missed"),
             fmt.count(quality.timed_out),
             links.timed_out(period),
-            _("%(rejected)s refused") % {"rejected": fmt.count(quality.rejected)},
+            ngettext("%(count)s refused", "%(count)s refused", quality.rejected)
+            % {"count": fmt.count(quality.rejected)},
             alert=quality.timed_out > 0,
         ),
         Figure(
@@ -323,7 +324,7 @@ def ranking_label(key: str) -> str:
     return {
         "acceptance": _("Acceptance rate"),
         "speed": _("Median acceptance time"),
-        "timeouts": _("Not accepted in time"),
+        "timeouts": _("Acceptance deadlines missed"),
         "reroutings": _("Re-routings away from the store"),
         "stock_outs": _("Refused (stock missing)"),
         "late": _("Late shipments"),
