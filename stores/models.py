@@ -233,9 +233,11 @@ class StockPolicy(SingletonSettings):
 
     default_safety_stock = models.PositiveIntegerField(_("default safety stock"), default=1)
     # HQ's control tower flags the stores whose last stock feed is older than this.
+    # db_default: the bench generator inserts the policy row with SQL.
     feed_max_age_hours = models.PositiveIntegerField(
         _("a stock feed is late after (hours)"),
         default=24,
+        db_default=24,
         validators=[MinValueValidator(1)],
         help_text=_(
             "A location whose last stock feed is older than this is shown as late on HQ's "

@@ -14,6 +14,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='stockpolicy',
             name='feed_max_age_hours',
-            field=models.PositiveIntegerField(default=24, help_text="A location whose last stock feed is older than this is shown as late on HQ's control tower: its online stock may be wrong.", validators=[django.core.validators.MinValueValidator(1)], verbose_name='a stock feed is late after (hours)'),
+            field=models.PositiveIntegerField(db_default=24, default=24, help_text="A location whose last stock feed is older than this is shown as late on HQ's control tower: its online stock may be wrong.", validators=[django.core.validators.MinValueValidator(1)], verbose_name='a stock feed is late after (hours)'),
         ),
     ]
