@@ -73,7 +73,8 @@ SELECT row_number() OVER (ORDER BY o.id, k) AS id, o.id AS order_id, o.placed_at
        random() AS r_return, 1 + floor(random() * 2)::int AS quantity,
        (500 + floor(random() * 195) * 100 + 90)::bigint AS unit_price,
        1 + floor(random() * %(variants)s)::int AS variant_index
-FROM gen_order o CROSS JOIN LATERAL generate_series(1, CASE WHEN o.r_lines < 0.3 THEN 2 ELSE 1 END) k;
+FROM gen_order o
+CROSS JOIN LATERAL generate_series(1, CASE WHEN o.r_lines < 0.3 THEN 2 ELSE 1 END) k;
 
 INSERT INTO orders_order (id, number, status, channel, email, first_name, last_name, phone,
     language, address_line, postal_code, city, country, currency, subtotal_cents,

@@ -24,7 +24,7 @@ from django.db.models import (
     Q,
     Sum,
 )
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import TruncDate
 
 from fulfillment.models import Fulfilment, Return, ReturnLine
 from fulfillment.selectors import late_to_ship_q, shipped_late_q, shipping_window
@@ -32,14 +32,11 @@ from fulfillment.states import COMPLETED_STATUSES
 from network_marketplace.models import AuditEvent
 from orders.models import FulfilmentMethod, Order, OrderLine
 from orders.services import CancellationReason
-from payments import ledger
-from payments.models import JournalLine, Payout, PayoutHold
-from payments.selectors import stores_not_payable, stores_without_payment_account
-from stores.models import StockPolicy, Store
+from stores.models import Store
 from stores.opening_hours import STORE_TIME_ZONE
-from stores.selectors.feeds import fed_locations, feed_late_before, late_feed_q, with_last_feed
 
-from .periods import Period
+from .feeds_and_payouts import FeedFreshness, PayoutsHeld, feed_freshness, payouts_held
+from .periods import Period, within
 
 S = Fulfilment.Status
 HOME = FulfilmentMethod.HOME_DELIVERY
@@ -67,10 +64,6 @@ class Median(Aggregate):
     output_field = DurationField()
 
 
-def _in(period: Period, name: str) -> Q:
-    return Q(**{f"{name}__gte": period.start, f"{name}__lt": period.end})
-
-
 # Sales ------------------------------------------------------------------------------------
 
 
@@ -89,22 +82,25 @@ class Sales:
 def sales_by_channel(period: Period, today: Period) -> dict[str, Sales]:
     """Placed orders by channel (web shop, endless aisle, API). One query."""
     rows = (
-        Order.objects.filter(_in(period, "placed_at") | _in(today, "placed_at"))
+        Order.objects.filter(within(period, "placed_at") | within(today, "placed_at"))
         .values("channel")
         .annotate(
-            orders=Count("id", filter=_in(period, "placed_at")),
-            gmv=Sum("subtotal_cents", filter=_in(period, "placed_at")),
-            today_orders=Count("id", filter=_in(today, "placed_at")),
-            today_gmv=Sum("subtotal_cents", filter=_in(today, "placed_at")),
+            orders=Count("id", filter=within(period, "placed_at")),
+            gmv=Sum("subtotal_cents", filter=within(period, "placed_at")),
+            today_orders=Count("id", filter=within(today, "placed_at")),
+            today_gmv=Sum("subtotal_cents", filter=within(today, "placed_at")),
         )
         .order_by()
     )
     sales = {key: Sales(key) for key in Order.Channel.values}
     for row in rows:
         sales[row["channel"]] = Sales(
-            row["channel"], row["orders"], row["gmv"] or 0, row["today_orders"],
+            row["channel"],
+            row["orders"],
+            row["gmv"] or 0,
+            row["today_orders"],
             row["today_gmv"] or 0,
-        )  # fmt: skip
+        )
     return sales
 
 
@@ -113,22 +109,25 @@ def sales_by_method(period: Period, today: Period) -> dict[str, Sales]:
     value. An order with two methods counts once in each. One query."""
     placed = "order__placed_at"
     rows = (
-        OrderLine.objects.filter(_in(period, placed) | _in(today, placed))
+        OrderLine.objects.filter(within(period, placed) | within(today, placed))
         .values("method")
         .annotate(
-            orders=Count("order_id", distinct=True, filter=_in(period, placed)),
-            gmv=Sum("total_cents", filter=_in(period, placed)),
-            today_orders=Count("order_id", distinct=True, filter=_in(today, placed)),
-            today_gmv=Sum("total_cents", filter=_in(today, placed)),
+            orders=Count("order_id", distinct=True, filter=within(period, placed)),
+            gmv=Sum("total_cents", filter=within(period, placed)),
+            today_orders=Count("order_id", distinct=True, filter=within(today, placed)),
+            today_gmv=Sum("total_cents", filter=within(today, placed)),
         )
         .order_by()
     )
     sales = {key: Sales(key) for key in FulfilmentMethod.values}
     for row in rows:
         sales[row["method"]] = Sales(
-            row["method"], row["orders"], row["gmv"] or 0, row["today_orders"],
+            row["method"],
+            row["orders"],
+            row["gmv"] or 0,
+            row["today_orders"],
             row["today_gmv"] or 0,
-        )  # fmt: skip
+        )
     return sales
 
 
@@ -137,7 +136,9 @@ def home_deliveries_by_location(period: Period) -> dict[str, int]:
     of location serving them: ship-from-store (franchises and branches) against the warehouse.
     One query."""
     rows = (
-        Fulfilment.objects.filter(_in(period, "created_at"), method=HOME, status__in=KEPT_STATUSES)
+        Fulfilment.objects.filter(
+            within(period, "created_at"), method=HOME, status__in=KEPT_STATUSES
+        )
         .values("store__kind")
         .annotate(count=Count("id"))
         .order_by()
@@ -154,7 +155,7 @@ def daily_sales(period: Period) -> list[tuple[object, int, int]]:
     """(local day, orders, GMV) for every day of the period, days without orders included.
     One query."""
     rows = (
-        Order.objects.filter(_in(period, "placed_at"))
+        Order.objects.filter(within(period, "placed_at"))
         .annotate(day=TruncDate("placed_at", tzinfo=STORE_TIME_ZONE))
         .values("day")
         .annotate(orders=Count("id"), gmv=Sum("subtotal_cents"))
@@ -177,7 +178,7 @@ class Attribution:
 def attributed_web_sales(period: Period) -> Attribution:
     """One query: web orders placed in the period grouped by attributed store."""
     rows = (
-        Order.objects.filter(_in(period, "placed_at"), channel=Order.Channel.WEB)
+        Order.objects.filter(within(period, "placed_at"), channel=Order.Channel.WEB)
         .values("attributed_store_id")
         .annotate(orders=Count("id"), gmv=Sum("subtotal_cents"))
         .order_by()
@@ -223,9 +224,9 @@ class Quality:
 def fulfilment_quality(period: Period, *, window: timedelta) -> tuple[Quality, dict[int, Quality]]:
     """The network's figures and each location's. Two queries on PostgreSQL (per store, then
     the network's median acceptance time); elsewhere the medians are computed here."""
-    closed = _in(period, "closed_at")
+    closed = within(period, "closed_at")
     counts = {
-        "accepted": Count("id", filter=_in(period, "accepted_at")),
+        "accepted": Count("id", filter=within(period, "accepted_at")),
         "rejected": Count("id", filter=closed & Q(status=S.REJECTED)),
         "timed_out": Count("id", filter=closed & Q(status=S.TIMED_OUT)),
         "shipped": Count("id", filter=closed & Q(method=HOME, status__in=[S.SHIPPED, S.DELIVERED])),
@@ -237,8 +238,8 @@ def fulfilment_quality(period: Period, *, window: timedelta) -> tuple[Quality, d
     waited = ExpressionWrapper(F("accepted_at") - F("created_at"), output_field=DurationField())
     postgres = connection.vendor == "postgresql"
     if postgres:
-        counts["median_accept"] = Median(waited, filter=_in(period, "accepted_at"))
-    scope = Fulfilment.objects.filter(_in(period, "accepted_at") | closed)
+        counts["median_accept"] = Median(waited, filter=within(period, "accepted_at"))
+    scope = Fulfilment.objects.filter(within(period, "accepted_at") | closed)
     by_store: dict[int, Quality] = {}
     network = Quality()
     for row in scope.values("store_id").annotate(**counts).order_by():
@@ -247,7 +248,7 @@ def fulfilment_quality(period: Period, *, window: timedelta) -> tuple[Quality, d
         for name in counts:
             if name != "median_accept":
                 setattr(network, name, getattr(network, name) + getattr(quality, name))
-    accepted = Fulfilment.objects.filter(_in(period, "accepted_at"))
+    accepted = Fulfilment.objects.filter(within(period, "accepted_at"))
     if postgres:
         network.median_accept = accepted.aggregate(median=Median(waited))["median"]
     else:
@@ -304,7 +305,7 @@ def reroutings(period: Period) -> Rerouting:
     and the cancellations for stock-outs."""
     result = Rerouting()
     rows = (
-        AuditEvent.objects.filter(_in(period, "created_at"), action=REROUTED)
+        AuditEvent.objects.filter(within(period, "created_at"), action=REROUTED)
         .values("store_id")
         .annotate(count=Count("id"))
         .order_by()
@@ -314,7 +315,7 @@ def reroutings(period: Period) -> Rerouting:
         if row["store_id"] is not None:
             result.by_store[row["store_id"]] = row["count"]
     cancelled = AuditEvent.objects.filter(
-        _in(period, "created_at"), action=LINES_CANCELLED, data__why__in=STOCK_OUT_REASONS
+        within(period, "created_at"), action=LINES_CANCELLED, data__why__in=STOCK_OUT_REASONS
     ).aggregate(events=Count("id"), orders=Count("target_id", distinct=True))
     result.stock_out_cancellations = cancelled["events"]
     result.stock_out_orders = cancelled["orders"]
@@ -334,7 +335,7 @@ class Returns:
 def returns(period: Period) -> Returns:
     """Returns started in the period (not cancelled), by reason and by the store that sold the
     goods. Two queries."""
-    started = Return.objects.filter(_in(period, "created_at")).exclude(
+    started = Return.objects.filter(within(period, "created_at")).exclude(
         status=Return.Status.CANCELLED
     )
     result = Returns(by_reason=dict.fromkeys(Return.Reason.values, 0))
@@ -348,89 +349,6 @@ def returns(period: Period) -> Returns:
         .order_by()
     )
     result.by_seller = {row["seller_store_id"]: row["count"] for row in sellers}
-    return result
-
-
-# Stock feeds and payouts --------------------------------------------------------------------
-
-
-@dataclass
-class FeedFreshness:
-    max_age_hours: int
-    cutoff: datetime
-    locations: int = 0
-    late: list[tuple[int, datetime | None]] = field(default_factory=list)  # stalest first
-
-
-def feed_freshness(*, now: datetime) -> FeedFreshness:
-    """Active locations whose last stock feed is older than HQ's limit (StockPolicy), never fed
-    first. Three queries (the policy, the count, the late ones with their last feed)."""
-    policy = StockPolicy.current()
-    cutoff = feed_late_before(now=now, policy=policy)
-    locations = fed_locations()
-    late = (
-        with_last_feed(locations)
-        .filter(late_feed_q(cutoff))
-        .order_by(F("last_feed_at").asc(nulls_first=True), "name")
-        .values_list("pk", "last_feed_at")
-    )
-    return FeedFreshness(
-        max_age_hours=policy.feed_max_age_hours,
-        cutoff=cutoff,
-        locations=locations.count(),
-        late=list(late),
-    )
-
-
-@dataclass
-class PayoutsHeld:
-    held: list[tuple[int, str, datetime, int]] = field(default_factory=list)  # id, why, since, owed
-    held_owed_cents: int = 0
-    failed: int = 0
-    failed_cents: int = 0
-    reserve_cents: int = 0
-    not_payable: int = 0
-    without_account: int = 0
-
-
-def payouts_held(period: Period) -> PayoutsHeld:
-    """Stores whose payouts HQ holds (compliance measures) with what the network owes them,
-    payouts that failed in the period, what payouts of the period held back for returns, and
-    stores that cannot be paid yet. Five queries."""
-    result = PayoutsHeld()
-    holds = list(
-        PayoutHold.objects.active()
-        .order_by("created_at")
-        .values_list("store_id", "reason", "created_at")
-    )
-    owed: dict[int, int] = {}
-    if holds:
-        balances = (
-            JournalLine.objects.filter(
-                account__code=ledger.STORE_PAYABLE,
-                account__store_id__in={store_id for store_id, _r, _c in holds},
-            )
-            .values("account__store_id")
-            .annotate(balance=Coalesce(Sum("credit_cents"), 0) - Coalesce(Sum("debit_cents"), 0))
-            .order_by()
-        )
-        owed = {row["account__store_id"]: row["balance"] for row in balances}
-    seen: set[int] = set()
-    for store_id, reason, since in holds:
-        if store_id in seen:
-            continue
-        seen.add(store_id)
-        result.held.append((store_id, reason, since, owed.get(store_id, 0)))
-        result.held_owed_cents += max(owed.get(store_id, 0), 0)
-    payouts = Payout.objects.filter(_in(period, "created_at")).aggregate(
-        failed=Count("id", filter=Q(status=Payout.Status.FAILED)),
-        failed_cents=Coalesce(Sum("amount_cents", filter=Q(status=Payout.Status.FAILED)), 0),
-        reserve=Coalesce(Sum("reserve_cents", filter=~Q(status=Payout.Status.FAILED)), 0),
-    )
-    result.failed, result.failed_cents = payouts["failed"], payouts["failed_cents"]
-    result.reserve_cents = payouts["reserve"]
-    result.not_payable = stores_not_payable().count()
-    result.without_account = stores_without_payment_account().count()
     return result
 
 
@@ -503,9 +421,10 @@ class ControlTower:
     def rankings(self) -> dict[str, tuple[list[Ranked], list[Ranked]]]:
         """The worst and best stores on each figure that a store answers for."""
         quality = {
-            store_id: q for store_id, q in self.quality_by_store.items()
+            store_id: q
+            for store_id, q in self.quality_by_store.items()
             if self.stores.get(store_id, {}).get("kind") != Store.Kind.WAREHOUSE
-        }  # fmt: skip
+        }
         acceptance = rate_rows({sid: (q.accepted, q.decided) for sid, q in quality.items()})
         speed = [
             Ranked(sid, q.median_accept.total_seconds(), q.accepted, q.accepted)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -63,3 +64,8 @@ def preset_period(preset: str, *, today: date | None = None) -> Period:
 
 def today_period(*, today: date | None = None) -> Period:
     return preset_period(TODAY, today=today)
+
+
+def within(period: Period, name: str) -> Q:
+    """Rows whose datetime field `name` falls in the period."""
+    return Q(**{f"{name}__gte": period.start, f"{name}__lt": period.end})
