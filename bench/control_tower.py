@@ -61,11 +61,12 @@ def say(text: str) -> None:
 # Generation ----------------------------------------------------------------------------------
 
 ORDERS_SQL = """
+-- Ids follow the time of placing, as a live table's rows do (appended as orders come).
 CREATE TEMP TABLE gen_order AS
-SELECT n AS id,
-       now() - random() * interval '365 days' AS placed_at,
-       random() AS r_channel, random() AS r_lines, random() AS r_attr
-FROM generate_series(1, %(orders)s) n;
+SELECT row_number() OVER (ORDER BY placed_at) AS id, placed_at, r_channel, r_lines, r_attr
+FROM (SELECT now() - random() * interval '365 days' AS placed_at, random() AS r_channel,
+             random() AS r_lines, random() AS r_attr
+      FROM generate_series(1, %(orders)s) n) drawn;
 
 CREATE TEMP TABLE gen_line AS
 SELECT row_number() OVER (ORDER BY o.id, k) AS id, o.id AS order_id, o.placed_at, k,
@@ -193,12 +194,12 @@ WHERE m.happened;
 
 INSERT INTO fulfillment_fulfilmentevent (from_status, to_status, actor_label, reason,
     created_at, fulfilment_id)
-SELECT from_status, to_status, 'bench', '', at, fulfilment_id FROM gen_move;
+SELECT from_status, to_status, 'bench', '', at, fulfilment_id FROM gen_move ORDER BY at;
 
 INSERT INTO network_marketplace_auditevent (created_at, actor_label, action, target_id,
     store_id, data)
 SELECT at, 'bench', 'fulfilment.' || to_status, fulfilment_id::text, store_id, '{}'::jsonb
-FROM gen_move;
+FROM gen_move ORDER BY at;
 
 -- A refused or timed-out fulfilment goes back to routing; a third of them end cancelled.
 INSERT INTO network_marketplace_auditevent (created_at, actor_label, action, target_id,
