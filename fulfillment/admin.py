@@ -105,6 +105,7 @@ class FulfilmentAdmin(admin.ModelAdmin):
         "method",
         "store__kind",
         "store",
+        ("order__placed_at", admin.DateFieldListFilter),
     ]
     search_fields = ["order__number", "order__email", "tracking_number"]
     list_select_related = ["order", "store", "pickup_store"]

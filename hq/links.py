@@ -98,7 +98,7 @@ def completed(period: Period, store_id: int | None = None) -> str:
 def home_deliveries(period: Period, *, warehouse: bool) -> str:
     return changelist(
         "fulfillment_fulfilment",
-        **_range("created_at", period),
+        **_range("order__placed_at", period),
         method__exact="home_delivery",
         status__in=_in(KEPT_STATUSES),
         store__kind__in="warehouse" if warehouse else "franchise,branch",
