@@ -15,6 +15,7 @@ from compliance import p2b_backoffice_urls as p2b_pages
 from compliance import trader_backoffice_urls as trader_data
 from fulfillment import backoffice_urls as order_desk
 from fulfillment import desk_urls as returns_desk
+from hq.dashboard import with_control_tower
 from marketing_hub import backoffice_urls as marketing
 from network_marketplace import views as health
 from payments import account_urls as payment_account
@@ -28,6 +29,8 @@ admin.site.site_header = _("Network Marketplace · HQ")
 # HQ signs in to the admin through the site's sign-in page, which asks for the second factor:
 # the admin's own login form would skip it.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+# The admin home is HQ's control tower (hq/dashboard.py).
+admin.site.index = with_control_tower(admin.site.index)  # type: ignore[method-assign]
 admin.site.site_title = _("Network Marketplace HQ")
 admin.site.index_title = _("Head office")
 

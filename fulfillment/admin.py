@@ -9,7 +9,7 @@ from network_marketplace.errors import DomainError
 from orders.selectors import slot_label
 
 from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnEvent, ReturnLine
-from .selectors import with_pickup_slot
+from .selectors import late_to_ship_q, shipped_late_q, shipping_window, with_pickup_slot
 from .services import cancel_return
 
 
@@ -47,6 +47,24 @@ class StuckFilter(admin.SimpleListFilter):
         )
 
 
+class LateShipmentFilter(admin.SimpleListFilter):
+    """Home deliveries that left, or have still to leave, after the customer's promise allows
+    (fulfillment.selectors.shipping): the list behind the control tower's late shipments."""
+
+    title = _("late shipment")
+    parameter_name = "late"
+
+    def lookups(self, request, model_admin):
+        return [("shipped", _("Shipped late")), ("to_ship", _("Late, not shipped yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "shipped":
+            return queryset.filter(shipped_late_q(shipping_window()))
+        if self.value() == "to_ship":
+            return queryset.filter(late_to_ship_q(shipping_window(), now=timezone.now()))
+        return queryset
+
+
 class TransferFilter(admin.SimpleListFilter):
     """Store-to-store transfers: `store` sold and sends, `pickup_store` receives and hands
     over."""
@@ -79,7 +97,16 @@ class FulfilmentAdmin(admin.ModelAdmin):
         "accept_deadline",
         "updated_at",
     ]
-    list_filter = [StuckFilter, TransferFilter, "status", "method", "store"]
+    list_filter = [
+        StuckFilter,
+        LateShipmentFilter,
+        TransferFilter,
+        "status",
+        "method",
+        "store__kind",
+        "store",
+        ("order__placed_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["order__number", "order__email", "tracking_number"]
     list_select_related = ["order", "store", "pickup_store"]
     inlines = [FulfilmentLineInline, FulfilmentEventInline]
@@ -136,7 +163,7 @@ class ReturnAdmin(admin.ModelAdmin):
     cancel a return not received yet (e.g. a customer who asked by phone)."""
 
     list_display = ["number", "order", "store", "method", "status", "refunded_cents", "created_at"]
-    list_filter = ["status", "method", "reason", "store"]
+    list_filter = ["status", "method", "reason", "store", "lines__seller_store"]
     search_fields = ["number", "order__number", "order__email"]
     list_select_related = ["order", "store"]
     inlines = [ReturnLineInline, ReturnEventInline]

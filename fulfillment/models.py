@@ -128,6 +128,17 @@ class Fulfilment(models.Model):
                 condition=Q(status="ready_for_pickup"),
                 name="fulfilment_ready_idx",
             ),
+            # HQ's control tower (hq.selectors.control_tower): what was accepted, and what
+            # ended, in a period; the network's open work now.
+            models.Index(fields=["accepted_at"], name="fulfilment_accepted_idx"),
+            models.Index(fields=["closed_at"], name="fulfilment_closed_idx"),
+            models.Index(
+                fields=["status"],
+                condition=Q(
+                    status__in=["awaiting_acceptance", "accepted", "picked", "ready_for_pickup"]
+                ),
+                name="fulfilment_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -281,6 +292,8 @@ class Return(models.Model):
         indexes = [
             # The returns desk: a location's returns by status, newest first.
             models.Index(fields=["store", "status", "-created_at"], name="return_desk_idx"),
+            # HQ's control tower: the returns started in a period.
+            models.Index(fields=["created_at"], name="return_started_idx"),
         ]
 
     def __str__(self) -> str:

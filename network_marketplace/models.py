@@ -127,6 +127,15 @@ class AuditEvent(models.Model):
             # A store's trail, newest first (store back-office and compliance reports).
             models.Index(fields=["store_id", "-created_at"], name="audit_store_recent_idx"),
             models.Index(fields=["target_type", "target_id"], name="audit_target_idx"),
+            # One kind of event in a period: HQ's control tower counts re-routings and
+            # cancellations (hq.selectors.control_tower).
+            models.Index(fields=["action", "created_at"], name="audit_action_recent_idx"),
+            # A location's last stock feed (stores.selectors.feeds), one probe per location.
+            models.Index(
+                fields=["store_id", "-created_at"],
+                condition=models.Q(action="stock.feed_applied"),
+                name="audit_feed_recent_idx",
+            ),
         ]
 
     def __str__(self) -> str:

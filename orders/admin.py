@@ -70,7 +70,7 @@ class OrderAdmin(admin.ModelAdmin):
         "placed_at",
         "pickup",
     ]
-    list_filter = ["status", "channel", "attributed_store"]
+    list_filter = ["status", "channel", "lines__method", "attributed_store"]
     search_fields = ["number", "email", "last_name", "lines__sku"]
     date_hierarchy = "created_at"
     list_select_related = ["attributed_store"]

@@ -294,6 +294,8 @@ class Order(models.Model):
             models.Index(fields=["customer", "-created_at"], name="order_customer_recent_idx"),
             # A store's attributed orders (store dashboards, commission share).
             models.Index(fields=["attributed_store", "-created_at"], name="order_attributed_idx"),
+            # HQ's control tower: the orders placed in a period (hq.selectors.control_tower).
+            models.Index(fields=["placed_at"], name="order_placed_idx"),
         ]
 
     def __str__(self) -> str:

@@ -14,6 +14,7 @@ from .models import (
     Store,
     StoreMembership,
 )
+from .selectors.feeds import feed_late_before, late_feed_q, with_last_feed
 from .services import (
     change_store_status,
     issue_api_key,
@@ -51,12 +52,36 @@ def _status_action(status, description):
     return admin.action(description=description)(action)
 
 
+class StockFeedFilter(admin.SimpleListFilter):
+    """Locations whose last stock feed is older than HQ's limit (StockPolicy), or never came:
+    the list behind the control tower's feed freshness."""
+
+    title = _("stock feed")
+    parameter_name = "feed"
+
+    def lookups(self, request, model_admin):
+        return [("late", _("Late or never received")), ("fresh", _("Up to date"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("late", "fresh"):
+            return queryset
+        late = late_feed_q(feed_late_before())
+        fed = with_last_feed(queryset)
+        return fed.filter(late) if self.value() == "late" else fed.exclude(late)
+
+
 @admin.register(Store)
 class StoreAdmin(admin.ModelAdmin):
     """Status changes only through the actions: they check the lifecycle and the DSA data."""
 
     list_display = ["name", "kind", "status", "city", "postal_code", "trader_identity"]
-    list_filter = ["kind", "status", "offers_click_collect", "offers_ship_from_store"]
+    list_filter = [
+        "kind",
+        "status",
+        StockFeedFilter,
+        "offers_click_collect",
+        "offers_ship_from_store",
+    ]
     search_fields = ["name", "city", "postal_code", "company_name", "registration_number"]
     prepopulated_fields = {"slug": ["name"]}
     readonly_fields = ["status", "feed_positions"]
@@ -135,7 +160,7 @@ class StoreAdmin(admin.ModelAdmin):
 
 @admin.register(StockPolicy)
 class StockPolicyAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "default_safety_stock", "updated_at"]
+    list_display = ["__str__", "default_safety_stock", "feed_max_age_hours", "updated_at"]
 
     def has_add_permission(self, request):
         return not StockPolicy.objects.exists()

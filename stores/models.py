@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import Greatest
@@ -231,6 +232,18 @@ class StockPolicy(SingletonSettings):
     """HQ's network-wide stock settings (a single row)."""
 
     default_safety_stock = models.PositiveIntegerField(_("default safety stock"), default=1)
+    # HQ's control tower flags the stores whose last stock feed is older than this.
+    # db_default: the bench generator inserts the policy row with SQL.
+    feed_max_age_hours = models.PositiveIntegerField(
+        _("a stock feed is late after (hours)"),
+        default=24,
+        db_default=24,
+        validators=[MinValueValidator(1)],
+        help_text=_(
+            "A location whose last stock feed is older than this is shown as late on HQ's "
+            "control tower: its online stock may be wrong."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -32,6 +32,7 @@ from catalog.services import record_offer_prices
 from network_marketplace.audit import actor_label, record_audit_event
 
 from ..models import StockLevel, StockMovement, Store
+from ..selectors.feeds import FEED_APPLIED
 from .feed_bulk import apply_bulk_in_parts, apply_bulk_postgresql, parallel_parts
 from .feed_files import read_feed_file
 from .feed_rows import (
@@ -177,7 +178,7 @@ def _record_feed_applied(
     result.ignored_stale = result.received - result.applied
     record_audit_event(
         actor=actor,
-        action="stock.feed_applied",
+        action=FEED_APPLIED,
         store_id=store.pk,
         data={"source": source, "reference": reference, **result.as_dict()},
     )

@@ -1,0 +1,53 @@
+"""When a home delivery ships late: the one definition HQ's control tower and the fulfilments'
+admin filter share.
+
+The customer is promised delivery within the longer of the warehouse's and a store's delivery
+days (checkout.selectors.promises, OrderPolicy); carriers deliver the day after a parcel leaves,
+so a parcel must leave within that promise less `CARRIER_DAYS` of the order being placed. One
+that left later (shipped or delivered), or that has not left and is already past it, is late.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db.models import F, Q
+
+from orders.models import FulfilmentMethod, OrderPolicy
+
+from ..models import Fulfilment
+
+S = Fulfilment.Status
+CARRIER_DAYS = 1
+SHIPPED_STATUSES = (S.SHIPPED, S.DELIVERED)
+# Home deliveries still to leave the location.
+TO_SHIP_STATUSES = (S.AWAITING_ACCEPTANCE, S.ACCEPTED, S.PICKED)
+
+
+def shipping_window(policy: OrderPolicy | None = None) -> timedelta:
+    """How long after the order is placed its parcel may leave and still arrive as promised."""
+    policy = policy or OrderPolicy.current()
+    days = max(policy.warehouse_delivery_days, policy.store_delivery_days) - CARRIER_DAYS
+    return timedelta(days=max(days, 0))
+
+
+def shipped_late_q(window: timedelta, *, prefix: str = "") -> Q:
+    """Home deliveries that left (`closed_at` is the shipping time) after the window."""
+    return Q(
+        **{
+            f"{prefix}method": FulfilmentMethod.HOME_DELIVERY,
+            f"{prefix}status__in": SHIPPED_STATUSES,
+            f"{prefix}closed_at__gt": F(f"{prefix}order__placed_at") + window,
+        }
+    )
+
+
+def late_to_ship_q(window: timedelta, *, now: datetime, prefix: str = "") -> Q:
+    """Home deliveries not shipped yet whose window has already passed at `now`."""
+    return Q(
+        **{
+            f"{prefix}method": FulfilmentMethod.HOME_DELIVERY,
+            f"{prefix}status__in": TO_SHIP_STATUSES,
+            f"{prefix}order__placed_at__lt": now - window,
+        }
+    )
