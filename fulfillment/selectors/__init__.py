@@ -49,6 +49,7 @@ from .shipping import (
     SHIPPED_STATUSES,
     TO_SHIP_STATUSES,
     late_to_ship_q,
+    order_placed_at,
     shipped_late_q,
     shipping_window,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "late_to_ship_q",
     "open_fulfilments",
     "order_for_guest",
+    "order_placed_at",
     "pick_list",
     "queue_counts",
     "return_exposure",
