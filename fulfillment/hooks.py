@@ -44,6 +44,14 @@ class ReverseReturnSales(Protocol):
         """Take back from the returned units' sale splits what the refund gives back."""
 
 
+class CustomerInvoices(Protocol):
+    def __call__(self, *, order: Order) -> list[dict[str, Any]]:
+        """The selling stores' invoices and credit notes to the customer for `order`, as the
+        order page lists them: {"number", "kind", "label", "issued_at", "total_cents",
+        "fulfilment_id", "url"} (the URL downloads the PDF for whoever may follow the order)."""
+
+
 record_sale: Hook[RecordSale] = Hook("fulfillment.record_sale")
 refund_payment: Hook[RefundPayment] = Hook("fulfillment.refund_payment")
 reverse_return_sales: Hook[ReverseReturnSales] = Hook("fulfillment.reverse_return_sales")
+customer_invoices: Hook[CustomerInvoices] = Hook("fulfillment.customer_invoices")

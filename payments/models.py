@@ -488,4 +488,9 @@ from .commission_models import (  # noqa: E402, F401
     TransferEvent,
     TransferReversal,
 )
+from .customer_invoice_models import (  # noqa: E402, F401
+    CustomerInvoice,
+    CustomerInvoiceLine,
+    CustomerInvoiceSeries,
+)
 from .invoice_models import Invoice, InvoiceLine, InvoiceNumberSeries  # noqa: E402, F401

@@ -136,10 +136,9 @@ def returning_quantities(fulfilment_line_ids: Iterable[int]) -> dict[int, int]:
 
 
 def period_over_text(period: PartDeadline) -> str:
-    assert period.ends_at is not None
     return _("The %(days)s-day withdrawal period ended on %(date)s.") % {
         "days": withdrawal_days(),
-        "date": local_date(period.ends_at),
+        "date": local_date(period.ends_at) if period.ends_at else "",
     }
 
 
