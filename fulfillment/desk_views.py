@@ -23,6 +23,8 @@ from .forms import DeskReturnForm, InspectionForm, OrderLookupForm
 from .models import Return
 from .selectors import (
     DESK_VIEWS,
+    late_refunds,
+    late_return_ids,
     order_for_guest,
     return_for_desk,
     return_summary,
@@ -48,12 +50,17 @@ def desk(request, store):
     page = Paginator(store_returns(store=store, view=view), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    # Withdrawals whose refund is late against the 14-day rule (goods back, not refunded).
+    late = late_return_ids(item.pk for item in page)
+    for item in page:
+        item.refund_late = item.pk in late
     return render(
         request,
         "backoffice/returns.html",
         {
             "store": store,
             "page": page,
+            "late_refunds": late_refunds(store=store).count(),
             "view": view,
             "query": query,
             "querystring": f"view={view}",

@@ -180,6 +180,13 @@ def _detail_context(request, store, fulfilment, **forms):
         "ship_form": forms.get("ship_form") or ShipForm(),
         "ship_transfer_form": forms.get("ship_transfer_form") or ShipTransferForm(),
         "transfer_carrier": transfers.transfer_carrier_label(fulfilment),
+        "withdrawal_period": selectors.part_deadlines([fulfilment])[fulfilment.pk],
+        # This store's invoices and credit notes to the customer for this part (payments).
+        "invoices": [
+            doc
+            for doc in hooks.customer_invoices(order=fulfilment.order)
+            if doc["fulfilment_id"] == fulfilment.pk and doc["store_id"] == store.pk
+        ],
     }
 
 
