@@ -24,7 +24,7 @@ from network_marketplace.errors import DomainError
 from orders.models import OrderPolicy
 from stores.backoffice import backoffice_store
 
-from . import selectors, services, transfers
+from . import hooks, selectors, services, transfers
 from .models import Fulfilment
 from .order_desk_forms import (
     BulkForm,

@@ -118,7 +118,7 @@ def test_the_same_units_cannot_be_withdrawn_twice(lyon_store):
     # Even once the return is cancelled, the withdrawn units stay withdrawn
     Return.objects.filter(order=order).update(status=Return.Status.CANCELLED)
 
-    with pytest.raises(WithdrawalRefused, match="Déjà rétracté|Already withdrawn"):
+    with pytest.raises(WithdrawalRefused, match=r"Déjà rétracté|Already withdrawn"):
         withdraw(order=order, lines=[ReturnRequestLine(line, 1)], method=Return.Method.IN_STORE,
                  store=lyon_store, actor="customer")  # fmt: skip
 
@@ -200,7 +200,7 @@ def test_the_order_page_shows_each_parts_deadline_and_the_button(client, lyon_st
     page = client.get(f"/orders/{order.number}/").content.decode()
 
     assert page.count('data-testid="withdrawal-period"') == 2
-    assert "Vous pouvez vous rétracter jusqu’au" in page
+    assert "Vous pouvez vous rétracter jusqu\u2019au" in page
     assert "pas une vente à distance" in page
     assert page.count('data-testid="withdraw-button"') == 1
     assert withdrawable_lines(order)[0].quantity == 1
