@@ -175,7 +175,7 @@ def test_numbers_stay_gapless_when_a_store_issues_at_once(lyon_store):
             barrier.wait()
             with transaction.atomic():
                 book(order)
-        except Exception as error:  # noqa: BLE001 (reported below)
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
