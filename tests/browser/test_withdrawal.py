@@ -90,7 +90,7 @@ def test_a_customer_withdraws_with_the_button_and_gets_the_acknowledgement(
     # The e-mail carries the acknowledgement as a PDF with the date and time
     deliver_due_messages()
     (ack,) = [m for m in mail.outbox if made.reference in m.subject]
-    ((filename, content, _mimetype),) = ack.attachments
+    ((_filename, content, _mimetype),) = ack.attachments
     text = "\n".join(p.extract_text() for p in PdfReader(BytesIO(content)).pages)
     assert "Nous avons reçu votre rétractation du contrat le" in text
     assert made.return_request.number in text

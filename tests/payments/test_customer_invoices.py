@@ -117,8 +117,10 @@ def test_a_partial_refund_gets_a_partial_credit_note(lyon_legal, lyon_owner):
     order = received_order(Sold(lyon_legal, quantity=2, unit_price_cents=3000))
     book(order)
     invoice = CustomerInvoice.objects.get(order=order)
-    made = request_return(order=order, lines=all_of(order), reason=Return.Reason.DAMAGED,
-                          method=Return.Method.IN_STORE, store=lyon_legal, actor="customer")  # fmt: skip
+    made = request_return(
+        order=order, lines=all_of(order), reason=Return.Reason.DAMAGED,
+        method=Return.Method.IN_STORE, store=lyon_legal, actor="customer",
+    )  # fmt: skip
     receive_return(return_request=made, store=lyon_legal, actor=lyon_owner)
     (line,) = made.lines.all()
     made = inspect_return(return_request=made, store=lyon_legal, actor=lyon_owner, inspections=[
