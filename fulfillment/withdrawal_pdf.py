@@ -43,9 +43,14 @@ def acknowledgement_pdf(withdrawal: Withdrawal) -> bytes:
         "reference": withdrawal.reference
     }
     doc = SimpleDocTemplate(
-        buffer, pagesize=A4, title=title, leftMargin=18 * mm, rightMargin=18 * mm,
-        topMargin=16 * mm, bottomMargin=16 * mm,
-    )  # fmt: skip
+        buffer,
+        pagesize=A4,
+        title=title,
+        leftMargin=18 * mm,
+        rightMargin=18 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+    )
     order = withdrawal.order
     return_request = withdrawal.return_request
     operator = settings.NETWORK_OPERATOR

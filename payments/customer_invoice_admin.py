@@ -21,7 +21,7 @@ class CustomerInvoiceLineInline(admin.TabularInline):
     model = CustomerInvoiceLine
     extra = 0
     fields = ["position", "label", "sku", "quantity", "total", "vat_rate", "vat"]
-    readonly_fields = fields
+    readonly_fields = ["position", "label", "sku", "quantity", "total", "vat_rate", "vat"]
 
     def has_add_permission(self, request, obj=None):
         return False

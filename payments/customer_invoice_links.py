@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from fulfillment.views import order_if_allowed
 from orders.models import Order
 from stores.backoffice import backoffice_store
+from stores.models import Store
 
 from .customer_invoice_pdf import customer_invoice_pdf
 from .models import CustomerInvoice
@@ -66,7 +67,7 @@ def customer_download(request: HttpRequest, number: str, invoice: str) -> HttpRe
 
 
 @backoffice_store
-def store_download(request: HttpRequest, store, number: str) -> HttpResponse:
+def store_download(request: HttpRequest, store: Store, number: str) -> HttpResponse:
     """The selling store's copy, from its back-office (another store's is a 404)."""
     found = get_object_or_404(
         CustomerInvoice.objects.select_related("credited_invoice").prefetch_related("lines"),

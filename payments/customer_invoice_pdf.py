@@ -7,6 +7,7 @@ and who sold: "Vendu par <store> via <network>"."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from io import BytesIO
 
 from django.utils import timezone
@@ -21,7 +22,7 @@ from .models import CustomerInvoice
 from .pdf import TABLE_STYLE, _document, _p, _styles, euros, rate
 
 
-def _day(value) -> str:
+def _day(value: datetime) -> str:
     return date_format(timezone.localtime(value).date(), "SHORT_DATE_FORMAT")
 
 

@@ -49,7 +49,10 @@ from .postings import record_sale, reverse_return_sales
 
 # The delivery fee's VAT rate, as the sale's split counts it (payments/commission.py).
 DELIVERY_VAT_PERCENT = Decimal(20)
-SERIES_LETTER = {CustomerInvoice.Kind.INVOICE: "F", CustomerInvoice.Kind.CREDIT_NOTE: "A"}
+SERIES_LETTER: dict[str, str] = {
+    CustomerInvoice.Kind.INVOICE: "F",
+    CustomerInvoice.Kind.CREDIT_NOTE: "A",
+}
 
 
 def vat_in(gross_cents: int, percent: Decimal) -> int:

@@ -18,6 +18,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import Product
 from orders.models import FulfilmentMethod, Order
 from stores.models import Store
 
@@ -72,7 +73,7 @@ def withdrawn_quantities(fulfilment_line_ids: Iterable[int]) -> dict[int, int]:
     return {row["fulfilment_line_id"]: row["units"] for row in rows}
 
 
-def exemption_text(product) -> str:
+def exemption_text(product: Product) -> str:
     ground = product.get_withdrawal_exemption_display() if product.withdrawal_exemption else ""
     if ground:
         return _("No right of withdrawal for this product: %(ground)s.") % {

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import override
+from django.utils.translation import ngettext, override
 
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
@@ -84,8 +84,10 @@ def withdraw(
                     _("This item is not part of the order."), lines=_("Unknown item.")
                 )
             if quantity > line.quantity:
-                message = line.refusal or _(
-                    "Only %(count)s of %(sku)s can still be withdrawn from."
+                message = line.refusal or ngettext(
+                    "Only %(count)s unit of %(sku)s can still be withdrawn from.",
+                    "Only %(count)s units of %(sku)s can still be withdrawn from.",
+                    line.quantity,
                 ) % {"count": line.quantity, "sku": line.order_line.sku}
                 raise WithdrawalRefused(
                     message, lines=message, sku=line.order_line.sku, withdrawable=line.quantity
