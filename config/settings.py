@@ -341,6 +341,10 @@ MARKETING_BILLING_WORKERS = env.int("MARKETING_BILLING_WORKERS", default=4)
 MARKETING_GBP_PRIMARY_CATEGORY = env("MARKETING_GBP_PRIMARY_CATEGORY", default="Garden center")
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
+# The right of withdrawal (Code de la consommation L221-18, fulfillment/withdrawal.py): days
+# from the day after the goods reached the customer, and days the refund is due within.
+WITHDRAWAL_DAYS = env.int("WITHDRAWAL_DAYS", default=14)
+WITHDRAWAL_REFUND_DAYS = env.int("WITHDRAWAL_REFUND_DAYS", default=14)
 
 # Marketing hub orders (part M2). HQ reviews an order within this many working days (Mon-Fri)
 # of its placing; after that the store is told and HQ reminded (MARKETING_HQ_EMAIL).

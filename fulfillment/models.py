@@ -240,6 +240,8 @@ class Return(models.Model):
         WRONG_ITEM = "wrong_item", _("I received the wrong item")
         NOT_AS_DESCRIBED = "not_as_described", _("It is not as described")
         OTHER = "other", _("Another reason")
+        # Opened by a withdrawal (the withdrawal button): the customer gives no reason here.
+        WITHDRAWAL = "withdrawal", _("Withdrawal from the contract")
 
     number = models.CharField(_("number"), max_length=20, unique=True, default=new_return_number)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
@@ -376,3 +378,8 @@ class ReturnEvent(StatusEvent):
     class Meta(StatusEvent.Meta):
         verbose_name = _("return event")
         verbose_name_plural = _("return events")
+
+
+# Withdrawals (fulfillment/withdrawal_models.py): re-exported, so that the app has one models
+# module.
+from .withdrawal_models import Withdrawal, WithdrawalLine  # noqa: E402, F401

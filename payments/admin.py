@@ -591,3 +591,7 @@ class ProviderEventAdmin(ReadOnlyModelAdmin):
     list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
     search_fields = ["event_id", "account", "type"]
     date_hierarchy = "received_at"
+
+
+# The stores' invoices to customers (payments/customer_invoice_admin.py) register themselves.
+from .customer_invoice_admin import CustomerInvoiceAdmin  # noqa: E402, F401
