@@ -235,6 +235,9 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # The kind of connected account opened for a store: "express" (Stripe-hosted dashboard) or
 # "custom" (the platform shows everything).
 STRIPE_ACCOUNT_TYPE = env("STRIPE_ACCOUNT_TYPE", default="express")
+# HQ's Factur-X invoices to the stores go to this certified e-invoicing platform (PDP/PA), a
+# payments.einvoicing.Platform class; the default keeps what it "sent" in the media storage.
+EINVOICING_PLATFORM = env("EINVOICING_PLATFORM", default="payments.einvoicing.LocalPlatform")
 
 # REST API
 REST_FRAMEWORK = {

@@ -43,7 +43,7 @@ from .models import (
     TransferEvent,
     TransferReversal,
 )
-from .pdf import invoice_pdf
+from .facturx import facturx_pdf
 
 
 class PaymentEventInline(StatusEventInline):
@@ -262,7 +262,7 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
 
     def pdf_view(self, request, pk):
         invoice = get_object_or_404(Invoice.objects.prefetch_related("lines"), pk=pk)
-        response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+        response = HttpResponse(facturx_pdf(invoice), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
         return response
 

@@ -10,8 +10,10 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        # The outbox handlers (refunds, payouts, transfers and their reversals, provider events).
+        # The outbox handlers (refunds, payouts, transfers and their reversals, provider events,
+        # e-invoices to the platform).
         from . import payouts, postings, provider_events, services  # noqa: F401
+        from .einvoicing import transmission  # noqa: F401
 
         # What the apps below ask of payments (docs/architecture.md, "Calls up the layers"):
         # the refund of cancelled units; the sale booked, a return refunded and reversed.

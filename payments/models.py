@@ -489,3 +489,4 @@ from .commission_models import (  # noqa: E402, F401
     TransferReversal,
 )
 from .invoice_models import Invoice, InvoiceLine, InvoiceNumberSeries  # noqa: E402, F401
+from .einvoicing_models import EInvoiceTransmission, EInvoiceTransmissionEvent  # noqa: E402, F401
