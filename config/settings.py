@@ -459,6 +459,17 @@ DSA_TRANSPARENCY_DB_TIMEOUT = env.float("DSA_TRANSPARENCY_DB_TIMEOUT", default=1
 DSA_TRANSPARENCY_BATCH_SIZE = env.int("DSA_TRANSPARENCY_BATCH_SIZE", default=100)
 
 
+# --- DAC7 tax reporting (issue 13; compliance.services.dac7, docs/dac7.md) ---------------------
+# A franchise store missing its tax data is reminded on these days ("MM-DD") of the reporting
+# year, then its payouts are held DAC7_HOLD_AFTER_DAYS after the second reminder.
+DAC7_REMINDER_DATES = env.list("DAC7_REMINDER_DATES", default=["12-01", "12-15"])
+DAC7_HOLD_AFTER_DAYS = env.int("DAC7_HOLD_AFTER_DAYS", default=15)
+# Last year's declaration and the stores' copies are prepared in this month (copies are due by
+# 31 January). "PROD" files for real; "TEST" makes the DGFiP's test-environment document codes.
+DAC7_DECLARATION_MONTH = env.int("DAC7_DECLARATION_MONTH", default=1)
+DAC7_ENVIRONMENT = env("DAC7_ENVIRONMENT", default="PROD")
+
+
 # --- DSA: traders, products, transparency (issue 12, part C2) --------------------------------
 # The wording a franchise store certifies (art. 30(1)(e)); a new version asks every store to
 # certify again (compliance.services.traders holds the texts by version).
