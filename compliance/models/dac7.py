@@ -120,6 +120,18 @@ class Dac7SellerReport(models.Model):
     def total(self, name: str) -> int:
         return sum(quarter[name] for quarter in self.quarters)
 
+    @property
+    def consideration_cents(self) -> int:
+        return self.total("consideration_cents")
+
+    @property
+    def activities(self) -> int:
+        return self.total("activities")
+
+    @property
+    def fees_cents(self) -> int:
+        return self.total("fees_cents")
+
 
 class Dac7Notice(models.Model):
     """What a store was told about its missing DAC7 data, once each per year."""
