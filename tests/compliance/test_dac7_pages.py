@@ -110,7 +110,7 @@ def test_the_store_reads_its_copy(client, store, owner):
     assert "DPIDAC7_2026_912345678_001_" in page
     assert "T2" in page and "30" in page
     flat = page.replace("\u202f", " ").replace("\u00a0", " ")
-    assert "2 460,00 €" in flat  # 30 sales × 82,00 € net, in the second quarter
+    assert "2460,00 €" in flat  # 30 sales × 82,00 € net, in the second quarter
 
 
 def test_the_banner_shows_on_every_back_office_page_after_a_reminder(client, store, owner, settings):

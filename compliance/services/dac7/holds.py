@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from network_marketplace.notifications import send_templated_email
 from payments.models import PayoutHold
@@ -21,7 +22,7 @@ from stores.models import Store, StoreMembership
 from ...models import Dac7Notice
 
 SYSTEM_ACTOR = "compliance: DAC7"
-LEGAL_GROUND = (
+LEGAL_GROUND = gettext_lazy(
     "Code général des impôts, art. 1649 ter B and ter E; Council Directive (EU) 2021/514 "
     "(DAC7), annex V, section III.F"
 )
