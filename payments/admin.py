@@ -43,6 +43,7 @@ from .models import (
     TransferEvent,
     TransferReversal,
 )
+from .einvoicing.transmission import send_again
 from .facturx import facturx_pdf
 
 
@@ -239,13 +240,14 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
         "vat_cents",
         "total_incl_vat_cents",
         "pdf_link",
+        "einvoice_status",
     ]
-    list_filter = ["kind", "period_start"]
+    list_filter = ["kind", "period_start", "einvoice__status"]
     search_fields = ["number", "store__name", "store__slug"]
-    list_select_related = ["store"]
+    list_select_related = ["store", "einvoice"]
     date_hierarchy = "issued_at"
     inlines = [InvoiceLineInline]
-    actions = ["credit", "issue_last_month"]
+    actions = ["credit", "issue_last_month", "send_einvoices_again"]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -275,6 +277,28 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
             request,
             ngettext("%(count)d invoice issued.", "%(count)d invoices issued.", len(issued))
             % {"count": len(issued)},
+        )
+
+    @admin.display(description=_("e-invoicing platform"))
+    def einvoice_status(self, invoice):
+        transmission = getattr(invoice, "einvoice", None)
+        if transmission is None:
+            return "—"
+        text = transmission.get_status_display()
+        return f"{text} · {transmission.message}" if transmission.message else text
+
+    @admin.action(description=_("Send the selected rejected e-invoices to the platform again"))
+    def send_einvoices_again(self, request, queryset):
+        sent = 0
+        for invoice in queryset.select_related("einvoice"):
+            transmission = getattr(invoice, "einvoice", None)
+            if transmission is not None and transmission.status == "rejected":
+                send_again(transmission=transmission, actor=request.user)
+                sent += 1
+        messages.success(
+            request,
+            ngettext("%(count)d e-invoice sent again.", "%(count)d e-invoices sent again.", sent)
+            % {"count": sent},
         )
 
     @admin.action(description=_("Cancel the selected invoices with a credit note"))

@@ -5,6 +5,7 @@ store complaints, store exports)."""
 from . import (
     bodies,
     complaints,
+    dac7,
     illegal_products,
     measures,
     misuse,
@@ -18,6 +19,7 @@ from . import (
 __all__ = [
     "bodies",
     "complaints",
+    "dac7",
     "illegal_products",
     "measures",
     "misuse",
