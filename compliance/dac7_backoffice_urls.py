@@ -10,9 +10,7 @@ from .views import dac7 as dac7_views
 
 urlpatterns = [
     path("compliance/tax-data/", dac7_views.tax_data, name="compliance-tax-data"),
-    path(
-        "compliance/tax-data/copy/<int:pk>/", dac7_views.tax_copy, name="compliance-tax-copy"
-    ),
+    path("compliance/tax-data/copy/<int:pk>/", dac7_views.tax_copy, name="compliance-tax-copy"),
 ]
 
 navigation = [

@@ -21,6 +21,8 @@ from network_marketplace.errors import DomainError
 from orders.admin import OrderAdmin
 
 from . import invoices, payouts, selectors
+from .einvoicing.transmission import send_again
+from .facturx import facturx_pdf
 from .forms import PeriodForm
 from .models import (
     CommissionPlan,
@@ -43,8 +45,6 @@ from .models import (
     TransferEvent,
     TransferReversal,
 )
-from .einvoicing.transmission import send_again
-from .facturx import facturx_pdf
 
 
 class PaymentEventInline(StatusEventInline):

@@ -216,9 +216,7 @@ def _notes(invoice: Invoice) -> list[tuple[str, str]]:
     notes = [
         (
             "REG",
-            " · ".join(
-                filter(None, [seller.get("legal_form"), seller.get("registration_number")])
-            ),
+            " · ".join(filter(None, [seller.get("legal_form"), seller.get("registration_number")])),
         ),
         ("PMT", invoice.payment_terms),
     ]

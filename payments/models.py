@@ -488,5 +488,5 @@ from .commission_models import (  # noqa: E402, F401
     TransferEvent,
     TransferReversal,
 )
-from .invoice_models import Invoice, InvoiceLine, InvoiceNumberSeries  # noqa: E402, F401
 from .einvoicing_models import EInvoiceTransmission, EInvoiceTransmissionEvent  # noqa: E402, F401
+from .invoice_models import Invoice, InvoiceLine, InvoiceNumberSeries  # noqa: E402, F401

@@ -16,9 +16,9 @@ from django.utils import timezone
 from stores.backoffice import backoffice_store
 
 from . import exports, payouts, selectors
+from .facturx import facturx_pdf
 from .forms import PeriodForm
 from .models import PaymentAccount, PayoutPolicy
-from .facturx import facturx_pdf
 from .pdf import statement_pdf
 
 PAGE_SIZE = 25

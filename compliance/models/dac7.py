@@ -96,9 +96,7 @@ class Dac7SellerReport(models.Model):
     declaration = models.ForeignKey(
         Dac7Declaration, on_delete=models.CASCADE, related_name="reports"
     )
-    store = models.ForeignKey(
-        "stores.Store", on_delete=models.PROTECT, related_name="dac7_reports"
-    )
+    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="dac7_reports")
     reported = models.BooleanField(_("reported"))
     excluded_reason = models.CharField(_("left out because"), max_length=300, blank=True)
     quarters = models.JSONField(_("figures per quarter"), default=list)
@@ -143,9 +141,7 @@ class Dac7Notice(models.Model):
         PAYOUTS_RELEASED = "payouts_released", _("Payouts released")
         COPY = "copy", _("Copy of the declaration")
 
-    store = models.ForeignKey(
-        "stores.Store", on_delete=models.CASCADE, related_name="dac7_notices"
-    )
+    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="dac7_notices")
     year = models.PositiveIntegerField(_("reporting year"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("text"))

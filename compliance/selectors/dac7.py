@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from payments import ledger
 from payments.models import JournalEntry, JournalLine
+from payments.pdf import euros
 from payments.selectors import in_period
 from stores.models import Store
 
@@ -78,13 +79,16 @@ class SellerYear:
         )
 
     def exclusion_reason(self) -> str:
-        return _(
+        return ngettext(
+            "%(activities)d sale (fewer than %(max)d) and %(amount)s of consideration (at most "
+            "2 000,00 €) in %(year)d: under the DAC7 thresholds.",
             "%(activities)d sales (fewer than %(max)d) and %(amount)s of consideration (at most "
-            "2 000,00 €) in %(year)d: under the DAC7 thresholds."
+            "2 000,00 €) in %(year)d: under the DAC7 thresholds.",
+            self.activities,
         ) % {
             "activities": self.activities,
             "max": EXCLUSION_MAX_ACTIVITIES,
-            "amount": f"{self.consideration_cents / 100:.2f}".replace(".", ",") + " €",
+            "amount": euros(self.consideration_cents),
             "year": self.year,
         }
 
@@ -112,9 +116,13 @@ def seller_year(store: Store, year: int) -> SellerYear:
             account__code__in=SALE_ACCOUNTS,
         )
         .values(
-            "entry_id", "entry__occurred_at", "account__code", "account__store_id",
-            "debit_cents", "credit_cents",
-        )  # fmt: skip
+            "entry_id",
+            "entry__occurred_at",
+            "account__code",
+            "account__store_id",
+            "debit_cents",
+            "credit_cents",
+        )
     )
     by_entry: dict[int, list[dict]] = defaultdict(list)
     for line in lines:

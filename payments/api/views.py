@@ -20,8 +20,8 @@ from rest_framework.response import Response
 
 from network_marketplace.api.schema import file_responses
 from payments import exports, payouts, selectors
-from payments.models import PayoutPolicy
 from payments.facturx import facturx_pdf
+from payments.models import PayoutPolicy
 from payments.pdf import statement_pdf
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import ERRORS, STORE_SLUG, StoreScopedViewSet

@@ -88,8 +88,8 @@ __all__ = [
     "reset_feed_positions",
     "revoke_api_key",
     "set_offer_moderation",
-    "update_legal_identity",
     "set_on_hand",
     "set_store_price",
+    "update_legal_identity",
     "update_offer",
 ]

@@ -24,9 +24,7 @@ def update_legal_identity(*, store: Store, actor: Any, **values: str) -> list[st
         raise ValueError(f"Not a legal identity field: {sorted(unknown)}")
     with transaction.atomic():
         locked = Store.objects.select_for_update().get(pk=store.pk)
-        changed = [
-            name for name, value in values.items() if getattr(locked, name) != value.strip()
-        ]
+        changed = [name for name, value in values.items() if getattr(locked, name) != value.strip()]
         if not changed:
             return []
         for name in changed:

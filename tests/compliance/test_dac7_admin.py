@@ -26,7 +26,8 @@ def test_hq_prepares_a_year_and_downloads_the_xml(admin_client):
     declaration = Dac7Declaration.objects.get()
     assert response.status_code == 302
     page = admin_client.get(response["Location"]).content.decode()
-    assert "Ardoise Chambéry" in page and declaration.filename in page
+    assert "Ardoise Chambéry" in page
+    assert declaration.filename in page
     download = admin_client.get(reverse("admin:compliance_dac7_xml", args=[declaration.pk]))
     assert download["Content-Disposition"] == f'attachment; filename="{declaration.filename}"'
     xmlschema.XMLSchema10(DAC7_SCHEMA).validate(download.content.decode())
@@ -45,4 +46,6 @@ def test_a_future_year_or_a_store_without_data_is_refused_with_the_reason(admin_
     assert "Ardoise Aix-les-Bains" in missing.content.decode()
     assert not Dac7Declaration.objects.exists()
     assert admin_client.get(url).status_code == 200
-    assert admin_client.get(reverse("admin:compliance_dac7declaration_changelist")).status_code == 200
+    assert (
+        admin_client.get(reverse("admin:compliance_dac7declaration_changelist")).status_code == 200
+    )

@@ -38,7 +38,12 @@ def test_the_demo_year_s_declaration_is_valid_and_its_figures_are_the_ledger_s(d
     small = [s for s in franchises if s not in big]
     for store in big:
         for n in range(32):
-            book_sale(store, gross=4_990 + n * 10, commission=600, occurred_at=at(2026, 1 + n % 12, 1 + n % 28))
+            book_sale(
+                store,
+                gross=4_990 + n * 10,
+                commission=600,
+                occurred_at=at(2026, 1 + n % 12, 1 + n % 28),
+            )
         book_reversal(store, gross=4_990, commission=600, occurred_at=at(2026, 12, 30))
     for store in small:
         for n in range(3):
@@ -68,7 +73,9 @@ def test_the_demo_year_s_declaration_is_valid_and_its_figures_are_the_ledger_s(d
             entry__journal="VT",
         ).values("entry__occurred_at", "credit_cents", "debit_cents")  # fmt: skip
         for line in lines:
-            quarter = (line["entry__occurred_at"].astimezone(at(2026, 1, 1).tzinfo).month - 1) // 3 + 1
+            quarter = (
+                line["entry__occurred_at"].astimezone(at(2026, 1, 1).tzinfo).month - 1
+            ) // 3 + 1
             by_quarter[quarter] += line["credit_cents"] - line["debit_cents"]
         for quarter in (1, 2, 3, 4):
             declared = int(seller.xpath(f"string(.//dpi:ConsQ{quarter})", namespaces=NS))
@@ -79,6 +86,7 @@ def test_the_demo_year_s_declaration_is_valid_and_its_figures_are_the_ledger_s(d
         copy = Dac7SellerReport.objects.get(declaration=declaration, store=store)
         assert copy.fees_cents == fees["credit"] - fees["debit"]
         assert copy.activities == 32
-        assert sum(
-            int(seller.xpath(f"string(.//dpi:NumbQ{q})", namespaces=NS)) for q in (1, 2, 3, 4)
-        ) == 32
+        assert (
+            sum(int(seller.xpath(f"string(.//dpi:NumbQ{q})", namespaces=NS)) for q in (1, 2, 3, 4))
+            == 32
+        )

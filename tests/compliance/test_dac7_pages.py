@@ -62,7 +62,9 @@ def test_a_wrong_key_is_a_400_with_the_error_under_its_field_and_nothing_changes
         value = wrong_key(siren_of(store))
     before = (store.company_name, store.vat_number)
 
-    response = client.post(url(store), form_data(store, company_name="Nouveau nom", **{field: value}))
+    response = client.post(
+        url(store), form_data(store, company_name="Nouveau nom", **{field: value})
+    )
 
     assert response.status_code == 400
     page = response.content.decode()
@@ -108,12 +110,14 @@ def test_the_store_reads_its_copy(client, store, owner):
     page = client.get(f"{url(store)}copy/{copy.pk}/").content.decode()
 
     assert "DPIDAC7_2026_912345678_001_" in page
-    assert "T2" in page and "30" in page
+    assert "<td>T2</td>" in page
     flat = page.replace("\u202f", " ").replace("\u00a0", " ")
-    assert "2460,00 €" in flat  # 30 sales × 82,00 € net, in the second quarter
+    assert "2460,00 €" in flat  # 30 sales of 82,00 € net, in the second quarter
 
 
-def test_the_banner_shows_on_every_back_office_page_after_a_reminder(client, store, owner, settings):
+def test_the_banner_shows_on_every_back_office_page_after_a_reminder(
+    client, store, owner, settings
+):
     settings.DAC7_REMINDER_DATES = ["12-01", "12-15"]
     client.force_login(owner)
     assert 'data-testid="dac7-banner"' not in client.get(f"/store/{store.slug}/").content.decode()

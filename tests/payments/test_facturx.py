@@ -8,13 +8,13 @@ from __future__ import annotations
 import threading
 from datetime import date, datetime
 from decimal import Decimal
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import facturx
-from io import BytesIO
 import pytest
-from drafthorse.models.document import Document
 from django.db import connection
+from drafthorse.models.document import Document
 from lxml import etree
 from pypdf import PdfReader
 
@@ -147,9 +147,9 @@ def test_the_xml_says_what_the_invoice_says(commission_invoice):
     assert text(tree, f"{summation}/ram:TaxTotalAmount") == "6.00"
     assert text(tree, f"{summation}/ram:GrandTotalAmount") == "36.00"
     assert text(tree, f"{summation}/ram:DuePayableAmount") == "36.00"
-    assert text(tree, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString") == (
-        commission_invoice.due_date.strftime("%Y%m%d")
-    )
+    assert text(
+        tree, "//ram:SpecifiedTradePaymentTerms/ram:DueDateDateTime/udt:DateTimeString"
+    ) == (commission_invoice.due_date.strftime("%Y%m%d"))
     assert "40" in text(tree, "//ram:SpecifiedTradePaymentTerms/ram:Description")
 
 
@@ -173,7 +173,8 @@ def test_a_plain_pdf_is_not_taken_for_a_factur_x(commission_invoice):
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
-        ("12 rue de la République, 69002 Lyon, France", ("12 rue de la République", "69002", "Lyon", "FR")),
+        ("12 rue de la République, 69002 Lyon, France",
+         ("12 rue de la République", "69002", "Lyon", "FR")),
         ("1 place Bellecour, 69002 Lyon", ("1 place Bellecour", "69002", "Lyon", "FR")),
         ("Rue Neuve 5, 1000 Bruxelles, BE", ("Rue Neuve 5", "1000", "Bruxelles", "BE")),
         ("Zone artisanale des Prés", ("Zone artisanale des Prés", "", "", "FR")),

@@ -83,9 +83,7 @@ def run_dac7_calendar(*, today: date | None = None) -> Dac7Run:
     return run
 
 
-def _remind_or_hold(
-    store: Store, year: int, today: date, missing: list[str], run: Dac7Run
-) -> None:
+def _remind_or_hold(store: Store, year: int, today: date, missing: list[str], run: Dac7Run) -> None:
     first, second = reminder_dates(year)
     if today < first:
         return
@@ -108,7 +106,7 @@ def _remind_or_hold(
             run.reminded.append((store.slug, K.SECOND_REMINDER))
         return
     second_sent = timezone.localdate(sent[K.SECOND_REMINDER].sent_at)
-    if today >= second_sent + timedelta(days=settings.DAC7_HOLD_AFTER_DAYS):
-        if K.PAYOUTS_HELD not in sent:
-            hold_for_dac7(store=store, year=year, missing=missing, sent_at=at)
-            run.held.append(store.slug)
+    due = second_sent + timedelta(days=settings.DAC7_HOLD_AFTER_DAYS)
+    if today >= due and K.PAYOUTS_HELD not in sent:
+        hold_for_dac7(store=store, year=year, missing=missing, sent_at=at)
+        run.held.append(store.slug)

@@ -28,9 +28,35 @@ from stdnum.fr import tva as fr_tva
 from payments.facturx import split_address
 
 # The EU's member states: DAC7 reports the sellers resident in one of them.
-EU_COUNTRIES = (
-    "AT BE BG CY CZ DE DK EE ES FI FR GR HR HU IE IT LT LU LV MT NL PL PT RO SE SI SK"
-).split()
+EU_COUNTRIES = [
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+]
 
 # The TIN of a legal entity and of an individual, per issuing state, where python-stdnum has
 # its check (module under stdnum.<country>). A state not listed: the TIN is kept as given.
@@ -83,7 +109,9 @@ def check_seller_data(values: dict[str, Any], *, today: date | None = None) -> C
     registration_number, iban, bic, account_holder, and for an individual first_name,
     last_name, birth_date, birth_city, birth_country."""
     today = today or timezone.localdate()
-    out = {name: (value.strip() if isinstance(value, str) else value) for name, value in values.items()}
+    out = {
+        name: (value.strip() if isinstance(value, str) else value) for name, value in values.items()
+    }
     errors: dict[str, str] = {}
     kind = out.get("seller_kind") or ENTITY
     country = (out.get("tin_country") or "").upper()
@@ -194,7 +222,4 @@ def _tin_error(country: str, kind: str, exc: ValidationError) -> str:
         return _("This SIREN is not valid: its key (last digit) does not match the others.")
     if country == "FR":
         return _("This tax number (numéro fiscal) is not valid: it has 13 digits and a key.")
-    return _("This tax identification number is not valid for %(country)s.") % {
-        "country": country
-    }
-
+    return _("This tax identification number is not valid for %(country)s.") % {"country": country}

@@ -46,6 +46,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
@@ -257,11 +258,16 @@ def prepare_declaration(*, year: int, actor: Any = SYSTEM_ACTOR) -> Dac7Declarat
                 store=f.store,
                 year=year,
                 kind=Dac7Notice.Kind.COPY,
-                text=_(
+                text=ngettext(
+                    "HQ declared to the tax administration (DGFiP) what the store earned on the "
+                    "marketplace in %(year)d (DAC7): %(amount)s of consideration for %(count)d "
+                    "sale, %(fees)s of fees withheld. The store's copy, quarter by quarter, is "
+                    "in its back-office; keep it for its own tax return.",
                     "HQ declared to the tax administration (DGFiP) what the store earned on the "
                     "marketplace in %(year)d (DAC7): %(amount)s of consideration for %(count)d "
                     "sales, %(fees)s of fees withheld. The store's copy, quarter by quarter, is "
-                    "in its back-office; keep it for its own tax return."
+                    "in its back-office; keep it for its own tax return.",
+                    f.activities,
                 )
                 % {
                     "year": year,

@@ -64,7 +64,10 @@ def notify(
     """Record notice `kind` of `year` for the store (once: a second call returns the first)
     and e-mail it to the store, after commit through the outbox."""
     notice, created = Dac7Notice.objects.get_or_create(
-        store=store, year=year, kind=kind, defaults={"text": text, "missing": missing, "sent_at": sent_at or timezone.now()},
+        store=store,
+        year=year,
+        kind=kind,
+        defaults={"text": text, "missing": missing, "sent_at": sent_at or timezone.now()},
     )
     recipients = store_recipients(store)
     if created and recipients:
