@@ -232,8 +232,11 @@ def cii_xml(invoice: Invoice) -> bytes:
 
 def facturx_pdf(invoice: Invoice) -> bytes:
     """The invoice's PDF (payments/pdf.py) as a Factur-X PDF/A-3 with its CII XML embedded."""
-    title = (_("Credit note %(number)s") if invoice.kind == Invoice.Kind.CREDIT_NOTE else
-             _("Invoice %(number)s")) % {"number": invoice.number}  # fmt: skip
+    title = (
+        _("Credit note %(number)s")
+        if invoice.kind == Invoice.Kind.CREDIT_NOTE
+        else _("Invoice %(number)s")
+    ) % {"number": invoice.number}
     return facturx.generate_from_binary(
         invoice_pdf(invoice),
         cii_xml(invoice),

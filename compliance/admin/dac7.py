@@ -57,13 +57,25 @@ class Dac7SellerReportInline(admin.TabularInline):
 @admin.register(Dac7Declaration)
 class Dac7DeclarationAdmin(admin.ModelAdmin):
     list_display = [
-        "year", "declaration_id", "filename", "reported_count", "excluded_count", "created_at",
+        "year",
+        "declaration_id",
+        "filename",
+        "reported_count",
+        "excluded_count",
+        "created_at",
         "download",
-    ]  # fmt: skip
+    ]
     readonly_fields = [
-        "year", "declaration_id", "filename", "message_ref_id", "reported_count",
-        "excluded_count", "created_by_label", "created_at", "download",
-    ]  # fmt: skip
+        "year",
+        "declaration_id",
+        "filename",
+        "message_ref_id",
+        "reported_count",
+        "excluded_count",
+        "created_by_label",
+        "created_at",
+        "download",
+    ]
     fields = readonly_fields
     inlines = [Dac7SellerReportInline]
     change_list_template = "admin/compliance/dac7declaration/change_list.html"
@@ -137,10 +149,21 @@ class Dac7SellerDataAdmin(admin.ModelAdmin):
     list_filter = ["seller_kind", "tin_country"]
     search_fields = ["store__name", "store__slug", "tin"]
     readonly_fields = [
-        "store", "seller_kind", "tin", "tin_country", "iban", "bic", "account_holder",
-        "first_name", "last_name", "birth_date", "birth_city", "birth_country",
-        "updated_by_label", "updated_at",
-    ]  # fmt: skip
+        "store",
+        "seller_kind",
+        "tin",
+        "tin_country",
+        "iban",
+        "bic",
+        "account_holder",
+        "first_name",
+        "last_name",
+        "birth_date",
+        "birth_city",
+        "birth_country",
+        "updated_by_label",
+        "updated_at",
+    ]
     fields = readonly_fields
 
     def has_add_permission(self, request):

@@ -93,16 +93,28 @@ def _remind_or_hold(store: Store, year: int, today: date, missing: list[str], ru
     K = Dac7Notice.Kind
     if K.FIRST_REMINDER not in sent:
         hold_on = today + gap + timedelta(days=settings.DAC7_HOLD_AFTER_DAYS)
-        notify(store=store, year=year, kind=K.FIRST_REMINDER,
-               text=_reminder_text(year, 1, hold_on), missing=missing, sent_at=at)  # fmt: skip
+        notify(
+            store=store,
+            year=year,
+            kind=K.FIRST_REMINDER,
+            text=_reminder_text(year, 1, hold_on),
+            missing=missing,
+            sent_at=at,
+        )
         run.reminded.append((store.slug, K.FIRST_REMINDER))
         return
     first_sent = timezone.localdate(sent[K.FIRST_REMINDER].sent_at)
     if K.SECOND_REMINDER not in sent:
         if today >= second and today >= first_sent + gap:
             hold_on = today + timedelta(days=settings.DAC7_HOLD_AFTER_DAYS)
-            notify(store=store, year=year, kind=K.SECOND_REMINDER,
-                   text=_reminder_text(year, 2, hold_on), missing=missing, sent_at=at)  # fmt: skip
+            notify(
+                store=store,
+                year=year,
+                kind=K.SECOND_REMINDER,
+                text=_reminder_text(year, 2, hold_on),
+                missing=missing,
+                sent_at=at,
+            )
             run.reminded.append((store.slug, K.SECOND_REMINDER))
         return
     second_sent = timezone.localdate(sent[K.SECOND_REMINDER].sent_at)

@@ -54,8 +54,10 @@ def current_values(store: Store) -> dict[str, Any]:
         values[name] = getattr(data, name) if data is not None else None
     values["seller_kind"] = values["seller_kind"] or Dac7SellerData.SellerKind.ENTITY
     values["tin_country"] = values["tin_country"] or "FR"
-    return {name: "" if value is None and name != "birth_date" else value
-            for name, value in values.items()}  # fmt: skip
+    return {
+        name: "" if value is None and name != "birth_date" else value
+        for name, value in values.items()
+    }
 
 
 def missing_dac7_data(store: Store) -> list[str]:
