@@ -66,7 +66,7 @@ def test_a_siren_with_a_wrong_key_is_a_field_error_and_nothing_changes(db):
         save_dac7_data(store=store, actor="owner", values=values)
 
     assert set(caught.value.errors) == {"tin", "registration_number"}
-    assert "key" in caught.value.errors["tin"]
+    assert "clé" in caught.value.errors["tin"]
     assert not Dac7SellerData.objects.exists()
     store.refresh_from_db()
     assert store.company_name == before.company_name  # the store's identity untouched
@@ -216,7 +216,7 @@ def test_the_declaration_is_valid_against_the_xsd_and_leaves_out_who_dac7_leaves
     assert copies[big.pk].reported
     assert copies[big.pk].total("activities") == 31
     assert not copies[small.pk].reported
-    assert "1 sale (fewer than 30)" in copies[small.pk].excluded_reason
+    assert "1 vente (moins de 30)" in copies[small.pk].excluded_reason
     assert (declaration.reported_count, declaration.excluded_count) == (1, 2)
     # The reported store is told its copy is ready
     assert Dac7Notice.objects.filter(store=big, kind="copy").exists()
