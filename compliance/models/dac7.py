@@ -94,7 +94,10 @@ class Dac7SellerReport(models.Model):
     reason in `excluded_reason`."""
 
     declaration = models.ForeignKey(
-        Dac7Declaration, on_delete=models.CASCADE, related_name="reports"
+        Dac7Declaration,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("DAC7 declaration"),
     )
     store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="dac7_reports")
     reported = models.BooleanField(_("reported"))

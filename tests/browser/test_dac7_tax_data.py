@@ -8,13 +8,15 @@ import pytest
 from playwright.sync_api import expect
 
 from compliance.models import Dac7SellerData, Dac7SellerReport
-from compliance.services.dac7 import prepare_declaration
+from compliance.services.dac7 import prepare_declaration, save_dac7_data
 from stores.models import StoreMembership
+from tests.browser.conftest import sign_in_to_admin
 from tests.browser.test_pages import log_in
 from tests.compliance.dac7_helpers import (
     BAD_KEY_IBAN,
     IBAN,
     at,
+    dac7_values,
     franchise_store,
     siren_of,
     wrong_key,
@@ -71,3 +73,25 @@ def test_the_owner_gives_the_tax_data_and_reads_the_copy(page, screenshot, db):
     expect(page.get_by_test_id("dac7-copy-quarters")).to_contain_text("2460,00")
     assert Dac7SellerReport.objects.get(store=store).reported
     screenshot("dac7-copy")
+
+
+def test_hq_prepares_the_declaration_in_the_admin_and_downloads_the_xml(page, screenshot, hq_admin):
+    store = franchise_store(name="Ardoise Chambéry", slug="chambery")
+    save_dac7_data(store=store, actor="owner", values=dac7_values(store))
+    for day in range(30):
+        book_sale(store, gross=10_000, commission=1_500, occurred_at=at(2025, 10, 1 + day))
+    sign_in_to_admin(page, hq_admin, "/admin/compliance/dac7declaration/")
+
+    page.get_by_role("link", name="Préparer une déclaration").click()
+    page.get_by_label("Année déclarée").fill("2999")
+    page.get_by_role("button", name="Préparer").click()
+    expect(page.locator(".errorlist")).to_contain_text("année écoulée")
+    page.get_by_label("Année déclarée").fill("2025")
+    page.get_by_role("button", name="Préparer").click()
+
+    expect(page.locator(".messagelist")).to_contain_text("La déclaration est préparée et valide")
+    expect(page.locator("#content")).to_contain_text("Ardoise Chambéry")
+    screenshot("dac7-admin-declaration")
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Télécharger le XML").first.click()
+    assert download.value.suggested_filename.startswith("DPIDAC7_2025_912345678_001_")
