@@ -68,7 +68,7 @@ class Migration(migrations.Migration):
                 ('text', models.TextField(verbose_name='text')),
                 ('missing', models.JSONField(default=list, verbose_name='missing data')),
                 ('sent_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='sent at')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dac7_notices', to='stores.store')),
+                ('store', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='dac7_notices', to='stores.store', verbose_name='store')),
             ],
             options={
                 'verbose_name': 'DAC7 notice to a store',
@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                 ('quarters', models.JSONField(default=list, verbose_name='figures per quarter')),
                 ('identity', models.JSONField(default=dict, verbose_name='identity reported')),
                 ('declaration', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='compliance.dac7declaration', verbose_name='DAC7 declaration')),
-                ('store', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dac7_reports', to='stores.store')),
+                ('store', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='dac7_reports', to='stores.store', verbose_name='store')),
             ],
             options={
                 'verbose_name': 'DAC7 store copy',

@@ -99,7 +99,12 @@ class Dac7SellerReport(models.Model):
         related_name="reports",
         verbose_name=_("DAC7 declaration"),
     )
-    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="dac7_reports")
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="dac7_reports",
+        verbose_name=_("store"),
+    )
     reported = models.BooleanField(_("reported"))
     excluded_reason = models.CharField(_("left out because"), max_length=300, blank=True)
     quarters = models.JSONField(_("figures per quarter"), default=list)
@@ -144,7 +149,12 @@ class Dac7Notice(models.Model):
         PAYOUTS_RELEASED = "payouts_released", _("Payouts released")
         COPY = "copy", _("Copy of the declaration")
 
-    store = models.ForeignKey("stores.Store", on_delete=models.CASCADE, related_name="dac7_notices")
+    store = models.ForeignKey(
+        "stores.Store",
+        on_delete=models.CASCADE,
+        related_name="dac7_notices",
+        verbose_name=_("store"),
+    )
     year = models.PositiveIntegerField(_("reporting year"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     text = models.TextField(_("text"))
