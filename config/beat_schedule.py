@@ -110,6 +110,13 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 3300},
     },
+    # DAC7: reminders to stores missing their tax data, payouts held then released, and in
+    # January last year's declaration with the stores' copies (idempotent, daily).
+    "compliance-dac7-calendar": {
+        "task": "compliance.tasks.run_dac7_calendar",
+        "schedule": crontab(hour=6, minute=15),
+        "options": {"expires": 3600},
+    },
     # Drops the archives of stores' data exports older than P2B_EXPORT_KEEP_DAYS.
     "compliance-purge-old-exports": {
         "task": "compliance.tasks.purge_old_exports",

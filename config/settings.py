@@ -235,6 +235,9 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # The kind of connected account opened for a store: "express" (Stripe-hosted dashboard) or
 # "custom" (the platform shows everything).
 STRIPE_ACCOUNT_TYPE = env("STRIPE_ACCOUNT_TYPE", default="express")
+# HQ's Factur-X invoices to the stores go to this certified e-invoicing platform (PDP/PA), a
+# payments.einvoicing.Platform class; the default keeps what it "sent" in the media storage.
+EINVOICING_PLATFORM = env("EINVOICING_PLATFORM", default="payments.einvoicing.LocalPlatform")
 
 # REST API
 REST_FRAMEWORK = {
@@ -458,6 +461,17 @@ DSA_TRANSPARENCY_DB_URL = env("DSA_TRANSPARENCY_DB_URL", default="")
 DSA_TRANSPARENCY_DB_TOKEN = env("DSA_TRANSPARENCY_DB_TOKEN", default="")
 DSA_TRANSPARENCY_DB_TIMEOUT = env.float("DSA_TRANSPARENCY_DB_TIMEOUT", default=10)
 DSA_TRANSPARENCY_BATCH_SIZE = env.int("DSA_TRANSPARENCY_BATCH_SIZE", default=100)
+
+
+# --- DAC7 tax reporting (issue 13; compliance.services.dac7, docs/dac7.md) ---------------------
+# A franchise store missing its tax data is reminded on these days ("MM-DD") of the reporting
+# year, then its payouts are held DAC7_HOLD_AFTER_DAYS after the second reminder.
+DAC7_REMINDER_DATES = env.list("DAC7_REMINDER_DATES", default=["12-01", "12-15"])
+DAC7_HOLD_AFTER_DAYS = env.int("DAC7_HOLD_AFTER_DAYS", default=15)
+# Last year's declaration and the stores' copies are prepared in this month (copies are due by
+# 31 January). "PROD" files for real; "TEST" makes the DGFiP's test-environment document codes.
+DAC7_DECLARATION_MONTH = env.int("DAC7_DECLARATION_MONTH", default=1)
+DAC7_ENVIRONMENT = env("DAC7_ENVIRONMENT", default="PROD")
 
 
 # --- DSA: traders, products, transparency (issue 12, part C2) --------------------------------

@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from checkout import backoffice_urls as endless_aisle
 from compliance import backoffice_urls as compliance_pages
+from compliance import dac7_backoffice_urls as tax_data
 from compliance import p2b_backoffice_urls as p2b_pages
 from compliance import trader_backoffice_urls as trader_data
 from fulfillment import backoffice_urls as order_desk
@@ -62,6 +63,7 @@ urlpatterns = [
             compliance_pages,
             p2b_pages,
             trader_data,
+            tax_data,
         ),
     ),
     path("orders/", include("fulfillment.urls")),

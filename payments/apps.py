@@ -10,7 +10,8 @@ class PaymentsConfig(AppConfig):
     verbose_name = _("Payments")
 
     def ready(self) -> None:
-        # The outbox handlers (refunds, payouts, transfers and their reversals, provider events).
+        # The outbox handlers (refunds, payouts, transfers and their reversals, provider events,
+        # e-invoices to the platform).
         from . import (  # noqa: F401
             customer_invoice_links,
             customer_invoices,
@@ -19,6 +20,7 @@ class PaymentsConfig(AppConfig):
             provider_events,
             services,
         )
+        from .einvoicing import transmission  # noqa: F401
 
         # What the apps below ask of payments (docs/architecture.md, "Calls up the layers"):
         # the refund of cancelled units; the sale booked, a return refunded and reversed.

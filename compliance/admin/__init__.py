@@ -5,6 +5,7 @@ store complaints, store exports; GDPR: customers' exports, data kept by law, ret
 from . import (
     bodies,
     complaints,
+    dac7,
     gdpr,
     illegal_products,
     measures,
@@ -19,6 +20,7 @@ from . import (
 __all__ = [
     "bodies",
     "complaints",
+    "dac7",
     "gdpr",
     "illegal_products",
     "measures",

@@ -61,6 +61,9 @@ __all__ = [
     "TrustedFlagger",
 ]
 
+# DAC7 (tax reporting): due-diligence data, declarations and their store copies, notices.
+from .dac7 import Dac7Declaration, Dac7Notice, Dac7SellerData, Dac7SellerReport
+
 # Traders (art. 30), illegal products (art. 32), misuse (art. 23), transparency (art. 15, 24).
 from .illegal_products import IllegalProductBuyer, IllegalProductCase
 from .misuse import MisuseKind, MisuseRecord, NotifierSuspension
@@ -68,6 +71,10 @@ from .reports import MonthlyActiveRecipients, TransparencyReport
 from .traders import TraderCertification, TraderEvidence
 
 __all__ += [
+    "Dac7Declaration",
+    "Dac7Notice",
+    "Dac7SellerData",
+    "Dac7SellerReport",
     "IllegalProductBuyer",
     "IllegalProductCase",
     "MisuseKind",

@@ -18,6 +18,7 @@ from .feeds import (
     read_feed_file,
     reset_feed_positions,
 )
+from .identity import LEGAL_IDENTITY_FIELDS, update_legal_identity
 from .lifecycle import (
     StoreIncomplete,
     change_store_status,
@@ -52,6 +53,7 @@ from .stock import (
 
 __all__ = [
     "API_KEY_SCHEME",
+    "LEGAL_IDENTITY_FIELDS",
     "FeedPositionsConflict",
     "FeedResult",
     "InsufficientStock",
@@ -88,5 +90,6 @@ __all__ = [
     "set_offer_moderation",
     "set_on_hand",
     "set_store_price",
+    "update_legal_identity",
     "update_offer",
 ]
