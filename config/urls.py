@@ -15,6 +15,7 @@ from compliance import p2b_backoffice_urls as p2b_pages
 from compliance import trader_backoffice_urls as trader_data
 from fulfillment import backoffice_urls as order_desk
 from fulfillment import desk_urls as returns_desk
+from hq import backoffice_urls as scorecard
 from marketing_hub import backoffice_urls as marketing
 from network_marketplace import views as health
 from payments import account_urls as payment_account
@@ -57,6 +58,7 @@ urlpatterns = [
             compliance_pages,
             p2b_pages,
             trader_data,
+            scorecard,
         ),
     ),
     path("orders/", include("fulfillment.urls")),
