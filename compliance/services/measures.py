@@ -8,7 +8,8 @@ The API that every part of compliance calls (notices, complaints, misuse, trader
                   automated_detection=False, automated_decision="not_automated",
                   notice=None, now=None) -> Measure
         kind:   a MeasureKind ("offer_disabled", "product_listing_disabled", "offer_demoted",
-                "store_selling_suspended", "home_delivery_suspended", "payouts_held", "account_suspended", "warning",
+                "store_selling_suspended", "home_delivery_suspended", "payouts_held",
+                "account_suspended", "warning",
                 "store_terminated" (closes the store for good; can't be lifted)).
         target: a stores.StockLevel (offer_*), a catalog.Product (product_listing_disabled),
                 a stores.Store (store_selling_suspended, home_delivery_suspended,

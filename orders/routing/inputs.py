@@ -130,8 +130,8 @@ class Location:
     stock). `open_orders` is the load: orders open today, against `daily_capacity`.
     `recent_routed` is how many orders were routed here recently (fairness). `is_selling` is
     false for a suspended or closed location; `home_delivery_suspended` true for a store HQ took
-    out of home-delivery routing (it is no home-delivery candidate, and nothing else changes). A warehouse always ships; the three service flags
-    are the store's.
+    out of home-delivery routing (it is no home-delivery candidate, and nothing else changes).
+    A warehouse always ships; the three service flags are the store's.
     """
 
     store_id: int

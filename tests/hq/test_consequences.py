@@ -80,7 +80,8 @@ def test_a_store_that_times_out_is_warned_then_out_of_home_delivery_then_back(
         lyon.refresh_from_db()
         assert lyon.home_delivery_suspended
         measure = Measure.objects.get(store=lyon, kind=MeasureKind.HOME_DELIVERY_SUSPENDED)
-        assert measure.is_active and standing.measure == measure
+        assert measure.is_active
+        assert standing.measure == measure
         statement = StatementOfReasons.objects.get(measure=measure)
         assert "Pas acceptées à temps : 3 (seuil : 3)" in statement.facts
         assert statement.automated_decision == StatementOfReasons.AutomatedDecision.FULLY
@@ -107,7 +108,8 @@ def test_a_store_that_times_out_is_warned_then_out_of_home_delivery_then_back(
         apply_consequences()
 
         standing = standing_of(lyon)
-        assert standing.status == GOOD and standing.measure is None
+        assert standing.status == GOOD
+        assert standing.measure is None
         lyon.refresh_from_db()
         assert not lyon.home_delivery_suspended
         measure.refresh_from_db()
@@ -220,7 +222,8 @@ def test_hq_lifts_a_suspension_with_its_reason_recorded(lyon_network, thresholds
 
     lifted = StandingEvent.objects.filter(standing__store=lyon).order_by("pk").last()
     assert (lifted.from_status, lifted.to_status) == ("suspended", "good")
-    assert lifted.overridden and lifted.actor_label == hq_admin.email
+    assert lifted.overridden
+    assert lifted.actor_label == hq_admin.email
     assert lifted.reason == "Panne de caisse le 3 mars, vérifiée."
     assert emails_sent("hq_standing")[-1].payload["context"]["hq_reason"] == lifted.reason
 
@@ -236,7 +239,8 @@ def test_hq_imposes_a_suspension_with_its_reason(lyon_network, thresholds, hq_ad
         assert standing.suspended_until == MONDAY + timedelta(days=3)
         assert served_by(lyon_network.home_order()) == {"villeurbanne"}
     event = StandingEvent.objects.get(standing__store=lyon)
-    assert event.overridden and event.reason == "Colis abîmés signalés."
+    assert event.overridden
+    assert event.reason == "Colis abîmés signalés."
     statement = StatementOfReasons.objects.get(measure=standing.measure)
     assert "Colis abîmés signalés." in statement.facts
     assert statement.automated_decision == StatementOfReasons.AutomatedDecision.NOT_AUTOMATED
