@@ -191,8 +191,8 @@ class StoreStanding(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = _("store standing")
-        verbose_name_plural = _("store standings")
+        verbose_name = _("store's scorecard")
+        verbose_name_plural = _("stores' scorecards")
         indexes = [models.Index(fields=["status", "store"], name="hq_standing_status_idx")]
 
     def __str__(self) -> str:
@@ -236,3 +236,12 @@ class RoutingWeightsChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} · {self.actor_label}"
+
+
+class FairRouting(RoutingWeightsChange):
+    """HQ's fair-routing page in the admin (the report, the simulation, the changes applied)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("fair routing")
+        verbose_name_plural = _("fair routing")

@@ -8,10 +8,12 @@ from .consequences import (
     lift_standing,
     standing_of,
 )
+from .routing_weights import apply_routing_weights
 
 __all__ = [
     "ReasonRequired",
     "apply_consequences",
+    "apply_routing_weights",
     "impose_suspension",
     "lift_standing",
     "standing_of",
