@@ -164,7 +164,7 @@ class OrderPolicyAdmin(admin.ModelAdmin):
                     "Each weight is between 0 and 1 and only their ratios matter "
                     "(0.4/0.2/0.25/0.15 is the same as 0.8/0.4/0.5/0.3). Each routing decision "
                     "is kept with the order (see an order's “routing”). Try new weights on the "
-                    "last days' orders first: Head office › Fair routing."
+                    "last days' orders first: Head office, “Fair routing”."
                 ),
                 "fields": [
                     "warehouse_first",

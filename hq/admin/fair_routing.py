@@ -1,4 +1,4 @@
-"""Fair routing in HQ's admin (Head office › Fair routing): how home-delivery orders were spread
+"""Fair routing in HQ's admin (Head office, Fair routing): how home-delivery orders were spread
 over the stores of each area against their capacity and stock, the simulation of other weights
 on the last days' orders (nothing written), and "apply", which saves them in the order policy
 with HQ's reason (hq.services.apply_routing_weights); the changes applied are listed below."""
