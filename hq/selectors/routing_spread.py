@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Sum
+from django.db.models import Avg, Count, Sum
 from django.utils import timezone
 
 from fulfillment.models import Fulfilment
@@ -39,7 +39,7 @@ from orders.routing import (
 )
 from orders.services import routing_policy
 from stores.geo import distance_km
-from stores.models import StockLevel, Store
+from stores.models import PostalCode, StockLevel, Store
 
 from .scorecards import percent
 
@@ -235,33 +235,47 @@ class ReplayedOrder:
     lines: tuple[tuple[int, int], ...]  # (variant id, quantity)
 
 
+def _centroids(codes: set[str]) -> dict[str, Point]:
+    """The centre of each postal code (as the checkout routes to it), in one query."""
+    return {
+        code: Point(float(latitude), float(longitude))
+        for code, latitude, longitude in PostalCode.objects.filter(code__in=codes)
+        .order_by()
+        .values("code")
+        .annotate(latitude=Avg("latitude"), longitude=Avg("longitude"))
+        .values_list("code", "latitude", "longitude")
+    }
+
+
 def _replayed_orders(start: datetime, end: datetime) -> list[ReplayedOrder]:
-    """The placed orders of (start, end] with home-delivery lines and a delivery point, oldest
-    first (the most recent MAX_REPLAYED_ORDERS)."""
-    orders = list(
+    """The placed orders of (start, end] with home-delivery lines, oldest first (the most
+    recent MAX_REPLAYED_ORDERS), each to the centre of its delivery postal code as at checkout
+    (an order whose code is unknown is left out)."""
+    rows = list(
         Order.objects.filter(
             placed_at__gt=start,
             placed_at__lte=end,
-            latitude__isnull=False,
-            longitude__isnull=False,
             lines__method=FulfilmentMethod.HOME_DELIVERY,
         )
+        .exclude(postal_code="")
         .distinct()
         .order_by("-placed_at", "-pk")
-        .values_list("pk", "placed_at", "latitude", "longitude")[:MAX_REPLAYED_ORDERS]
+        .values_list("pk", "placed_at", "postal_code")[:MAX_REPLAYED_ORDERS]
     )
+    points = _centroids({code.strip().replace(" ", "") for _pk, _at, code in rows})
+    orders = [
+        (pk, placed_at, points[code.strip().replace(" ", "")])
+        for pk, placed_at, code in rows
+        if code.strip().replace(" ", "") in points
+    ]
     lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for order_id, variant_id, quantity in OrderLine.objects.filter(
         order_id__in=[order[0] for order in orders], method=FulfilmentMethod.HOME_DELIVERY
     ).values_list("order_id", "variant_id", "quantity"):
         lines[order_id].append((variant_id, quantity))
     return [
-        ReplayedOrder(
-            placed_at=placed_at,
-            point=Point(float(latitude), float(longitude)),
-            lines=tuple(lines[order_id]),
-        )
-        for order_id, placed_at, latitude, longitude in reversed(orders)
+        ReplayedOrder(placed_at=placed_at, point=point, lines=tuple(lines[order_id]))
+        for order_id, placed_at, point in reversed(orders)
         if lines[order_id]
     ]
 

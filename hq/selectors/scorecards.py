@@ -31,6 +31,7 @@ from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from fulfillment.models import Fulfilment, FulfilmentEvent, Return, ReturnLine
 from orders.models import FulfilmentMethod
@@ -56,8 +57,8 @@ FIGURES: tuple[Figure, ...] = (
     Figure("routed", _("Orders routed"), "count"),
     Figure("acceptance_rate", _("Acceptance rate"), "percent"),
     Figure("median_acceptance_minutes", _("Median acceptance time"), "minutes"),
-    Figure("timeouts", _("Not accepted in time"), "count"),
-    Figure("rejected", _("Rejected"), "count"),
+    Figure("timeouts", pgettext_lazy("scorecard figure", "Not accepted in time"), "count"),
+    Figure("rejected", pgettext_lazy("scorecard figure", "Rejected"), "count"),
     Figure("rerouted_away", _("Re-routed to another location"), "count"),
     Figure("late_shipments", _("Late shipments"), "count"),
     Figure("late_rate", _("Share of late shipments"), "percent"),

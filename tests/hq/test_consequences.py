@@ -64,7 +64,10 @@ def test_a_store_that_times_out_is_warned_then_out_of_home_delivery_then_back(
         warning = emails_sent("hq_standing")[-1]
         assert warning.payload["to"] == [lyon_owner.email]
         assert warning.payload["context"]["step"] == "warned"
-        assert "Pas acceptées à temps : 2 (seuil : 2)" in warning.payload["context"]["lines"][0]
+        assert (
+            "Non acceptées à temps\u00a0: 2 (seuil\u00a0: 2)"
+            in warning.payload["context"]["lines"][0]
+        )
         lyon.refresh_from_db()
         assert not lyon.home_delivery_suspended  # a warning takes nothing away
 
@@ -83,7 +86,7 @@ def test_a_store_that_times_out_is_warned_then_out_of_home_delivery_then_back(
         assert measure.is_active
         assert standing.measure == measure
         statement = StatementOfReasons.objects.get(measure=measure)
-        assert "Pas acceptées à temps : 3 (seuil : 3)" in statement.facts
+        assert "Non acceptées à temps\u00a0: 3 (seuil\u00a0: 3)" in statement.facts
         assert statement.automated_decision == StatementOfReasons.AutomatedDecision.FULLY
         assert emails_sent("hq_standing")[-1].payload["context"]["step"] == "suspended"
         assert set(emails_sent("compliance/statement_of_reasons")[-1].payload["to"]) == {
