@@ -355,7 +355,7 @@ def replay(
             locations=locations,
             policy=policy,
         )
-        parcels = set(result.parcels())
+        parcels = set(result.parcels)
         if not parcels:
             unserved += 1
         for location_id in parcels:

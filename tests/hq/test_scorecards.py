@@ -157,6 +157,6 @@ def test_the_page_says_each_figure_in_words(lyon_store):
         page = scorecard_page(store=lyon_store)
     values = {row.key: row.value for row in page.rows}
     assert values["acceptance_rate"] == "100\u00a0%"
-    assert values["median_acceptance_minutes"] == "1 h 15 min"
+    assert values["median_acceptance_minutes"] == "1\u00a0h\u00a015\u00a0min"
     thresholds = {row.key: row.warning for row in page.rows}
     assert thresholds["acceptance_rate"] == "<\u00a090\u00a0%"
