@@ -60,10 +60,12 @@ def test_a_simulation_replays_the_orders_with_other_weights_and_writes_nothing(
 ):
     network = three_home_orders
     policy_before = OrderPolicy.current().updated_at
-    with time_machine.travel(MONDAY + timedelta(hours=4), tick=False):
-        with CaptureQueriesContext(connection) as queries:
-            nearest = simulate_routing(days=2, candidate=weights(distance="1"))
-            fairest = simulate_routing(days=2, candidate=weights(fairness="1"))
+    with (
+        time_machine.travel(MONDAY + timedelta(hours=4), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        nearest = simulate_routing(days=2, candidate=weights(distance="1"))
+        fairest = simulate_routing(days=2, candidate=weights(fairness="1"))
 
     writes = [
         query["sql"] for query in queries.captured_queries
