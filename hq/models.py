@@ -211,7 +211,7 @@ class StandingEvent(StatusEvent):
     figures = models.JSONField(_("figures"), default=dict)
     thresholds = models.JSONField(_("thresholds"), default=dict)
     breaches = models.JSONField(_("thresholds crossed"), default=list)
-    overridden = models.BooleanField(_("HQ's decision"), default=False)
+    overridden = models.BooleanField(_("decided by HQ"), default=False)
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("standing event")

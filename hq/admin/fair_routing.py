@@ -73,6 +73,7 @@ class WeightsForm(forms.ModelForm):
     class Meta:
         model = OrderPolicy
         fields = list(FIELDS)
+        localized_fields = list(FIELDS)
 
     def weights(self) -> Weights:
         data = self.cleaned_data
@@ -135,9 +136,8 @@ class FairRoutingAdmin(admin.ModelAdmin):
                 by = report_form.cleaned_data["by"] or AREA_DEPARTMENT
             else:
                 invalid = True
-        report = routing_spread(
-            **dict(zip(("start", "end"), _bounds(start, end), strict=True)), by=by
-        )
+        since, until = _bounds(start, end)
+        report = routing_spread(start=since, end=until, by=by)
 
         simulation = None
         apply_form = None
@@ -192,6 +192,8 @@ class FairRoutingAdmin(admin.ModelAdmin):
                 "apply_form": apply_form,
                 "changes": RoutingWeightsChange.objects.all()[:20],
                 "by": by,
+                "start_date": start,
+                "end_date": end,
             },
             status=400 if invalid else 200,
         )
