@@ -66,7 +66,7 @@ def test_the_lyon_owner_reads_the_scorecard_of_the_store(
     expect(page.get_by_test_id("figure-acceptance_rate")).to_contain_text("0\u00a0%")
     expect(page.get_by_test_id("standing-history").locator("tbody tr")).to_have_count(2)
     expect(
-        page.get_by_role("link", name="L’exposé des motifs, et comment le contester")
+        page.get_by_role("link", name="L\u2019exposé des motifs, et comment le contester")
     ).to_be_visible()
     assert not ENGLISH.search(page.locator("main").inner_text())
     assert no_sideways_scroll(page)
