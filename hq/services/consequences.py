@@ -26,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -76,7 +77,7 @@ def standing_of(store: Store, *, now: datetime | None = None) -> StoreStanding:
     return standing
 
 
-def evaluated_stores():
+def evaluated_stores() -> QuerySet[Store]:
     """The stores the consequences apply to: selling stores (not the warehouse)."""
     return Store.objects.filter(status=Store.Status.ACTIVE).exclude(kind=Store.Kind.WAREHOUSE)
 
