@@ -10,6 +10,8 @@ a simulation (`RoutingWeightsChange`).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -29,13 +31,13 @@ class RecoveryRule(models.TextChoices):
     TIME = "time", _("At the end of the suspension, whatever the figures")
 
 
-def _count(label: str, default: int, help_text: str = "") -> models.PositiveSmallIntegerField:
+def _count(label: Any, default: int, help_text: Any = "") -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MaxValueValidator(1000)], help_text=help_text
     )
 
 
-def _percent(label: str, default: int, help_text: str = "") -> models.PositiveSmallIntegerField:
+def _percent(label: Any, default: int, help_text: Any = "") -> models.PositiveSmallIntegerField:
     return models.PositiveSmallIntegerField(
         label, default=default, validators=[MaxValueValidator(100)], help_text=help_text
     )

@@ -153,8 +153,10 @@ class FairRoutingAdmin(admin.ModelAdmin):
                         simulated_days=apply_form.cleaned_data["days"],
                         simulated_orders=int(request.POST.get("simulated_orders") or 0),
                     )
-                except (DomainError, ValidationError) as error:
-                    apply_form.add_error(None, getattr(error, "message", None) or error)
+                except DomainError as error:
+                    apply_form.add_error(None, error.message)
+                except ValidationError as error:
+                    apply_form.add_error(None, error)
                 else:
                     messages.success(
                         request, _("The new routing weights apply to the next orders.")

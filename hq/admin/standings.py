@@ -23,7 +23,7 @@ from ..models import MAX_SUSPENSION_DAYS, ScorecardSettings, StoreStanding
 from ..selectors.standings import scorecard_page
 from ..services import impose_suspension, lift_standing
 
-BADGE_CLASSES = {
+BADGE_CLASSES: dict[str, str] = {
     StoreStanding.Status.GOOD: "hq-badge hq-badge--ok",
     StoreStanding.Status.WARNED: "hq-badge hq-badge--warn",
     StoreStanding.Status.SUSPENDED: "hq-badge hq-badge--danger",
@@ -150,7 +150,8 @@ class StoreStandingAdmin(admin.ModelAdmin):
         if not self.has_change_permission(request):
             raise PermissionDenied
         standing = get_object_or_404(StoreStanding.objects.select_related("store"), pk=object_id)
-        lift_form, impose_form = LiftForm(prefix="lift"), ImposeForm(prefix="impose")
+        lift_form: forms.Form = LiftForm(prefix="lift")
+        impose_form: forms.Form = ImposeForm(prefix="impose")
         status = 200
         if request.method == "POST":
             action = request.POST.get("action")

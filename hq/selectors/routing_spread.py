@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, Sum
 from django.utils import timezone
@@ -131,10 +132,11 @@ def _stores() -> dict[int, dict]:
         "offers_ship_from_store",
         "home_delivery_suspended",
     )
-    stores = {}
+    stores: dict[int, dict[str, Any]] = {}
     for row in rows:
-        row["capacity_per_day"] = row["daily_capacity"] or policy_capacity
-        stores[row["pk"]] = row
+        store: dict[str, Any] = dict(row)
+        store["capacity_per_day"] = row["daily_capacity"] or policy_capacity
+        stores[row["pk"]] = store
     return stores
 
 
@@ -195,14 +197,14 @@ def _build(
             ships=ships,
         )
         areas.setdefault(area, AreaSpread(area=area)).stores.append(row)
-    for area in areas.values():
-        orders = area.orders
-        capacity = sum(store.capacity for store in area.stores)
-        units = sum(store.stock_units for store in area.stores)
-        for store in area.stores:
-            store.orders_share = percent(store.orders, orders)
-            store.capacity_share = percent(store.capacity, capacity)
-            store.stock_share = percent(store.stock_units, units)
+    for spread in areas.values():
+        orders = spread.orders
+        capacity = sum(each.capacity for each in spread.stores)
+        units = sum(each.stock_units for each in spread.stores)
+        for each in spread.stores:
+            each.orders_share = percent(each.orders, orders)
+            each.capacity_share = percent(each.capacity, capacity)
+            each.stock_share = percent(each.stock_units, units)
     return Spread(
         start=start,
         end=end,
@@ -266,7 +268,7 @@ def _replayed_orders(start: datetime, end: datetime) -> list[ReplayedOrder]:
     orders = [
         (pk, placed_at, points[code.strip().replace(" ", "")])
         for pk, placed_at, code in rows
-        if code.strip().replace(" ", "") in points
+        if placed_at is not None and code.strip().replace(" ", "") in points
     ]
     lines: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for order_id, variant_id, quantity in OrderLine.objects.filter(

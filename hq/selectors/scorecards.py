@@ -21,12 +21,12 @@ missing stock is a miss. The accuracy is the share of its routed orders without 
 from __future__ import annotations
 
 import statistics
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.formats import number_format
@@ -42,6 +42,12 @@ S = Fulfilment.Status
 DECISIONS = (S.ACCEPTED, S.REJECTED, S.TIMED_OUT)
 SHIPPED = (S.SHIPPED, S.DELIVERED)
 WAITING_TO_SHIP = (S.ACCEPTED, S.PICKED)
+
+
+# A family's query limited to the stores asked (by the field naming the store), and the card of
+# a store (made on first use).
+Scoped = Callable[[QuerySet, str], QuerySet]
+CardOf = Callable[[int], "Scorecard"]
 
 
 @dataclass(frozen=True)
@@ -157,7 +163,7 @@ def store_scorecards(
     for store_id in store_ids or ():
         card(store_id)
 
-    def scoped(queryset, store_field: str):
+    def scoped(queryset: QuerySet, store_field: str) -> QuerySet:
         return (
             queryset if store_ids is None else queryset.filter(**{f"{store_field}__in": store_ids})
         )
@@ -181,12 +187,12 @@ def store_scorecard(
     ]
 
 
-def _decisions(scoped, card, start: datetime, end: datetime) -> None:
+def _decisions(scoped: Scoped, card: CardOf, start: datetime, end: datetime) -> None:
     later_elsewhere = Fulfilment.objects.filter(
         order_id=OuterRef("fulfilment__order_id"), pk__gt=OuterRef("fulfilment_id")
     ).exclude(store_id=OuterRef("fulfilment__store_id"))
     rows = (
-        scoped(FulfilmentEvent.objects, "fulfilment__store_id")
+        scoped(FulfilmentEvent.objects.all(), "fulfilment__store_id")
         .filter(
             from_status=S.AWAITING_ACCEPTANCE,
             to_status__in=DECISIONS,
@@ -216,9 +222,9 @@ def _decisions(scoped, card, start: datetime, end: datetime) -> None:
             scorecard.rerouted_away += row["rerouted"]
 
 
-def _acceptance_times(scoped, card, start: datetime, end: datetime) -> None:
+def _acceptance_times(scoped: Scoped, card: CardOf, start: datetime, end: datetime) -> None:
     rows = (
-        scoped(Fulfilment.objects, "store_id")
+        scoped(Fulfilment.objects.all(), "store_id")
         .filter(accepted_at__gt=start, accepted_at__lte=end, order__placed_at__isnull=False)
         .annotate(routed_at=Greatest("created_at", "order__placed_at"))
         .values_list("store_id", "routed_at", "accepted_at")
@@ -228,9 +234,11 @@ def _acceptance_times(scoped, card, start: datetime, end: datetime) -> None:
         card(store_id)._durations.append(minutes)
 
 
-def _shipments(scoped, card, start: datetime, end: datetime, ship_within: timedelta) -> None:
+def _shipments(
+    scoped: Scoped, card: CardOf, start: datetime, end: datetime, ship_within: timedelta
+) -> None:
     rows = (
-        scoped(Fulfilment.objects, "store_id")
+        scoped(Fulfilment.objects.all(), "store_id")
         .filter(method=FulfilmentMethod.HOME_DELIVERY, order__placed_at__isnull=False)
         .filter(
             Q(status__in=SHIPPED, closed_at__gt=start, closed_at__lte=end)
@@ -251,7 +259,7 @@ def _shipments(scoped, card, start: datetime, end: datetime, ship_within: timede
             scorecard.late_shipments += 1
 
 
-def _uncollected(scoped, card, start: datetime, end: datetime) -> None:
+def _uncollected(scoped: Scoped, card: CardOf, start: datetime, end: datetime) -> None:
     collect_store = Coalesce("fulfilment__pickup_store_id", "fulfilment__store_id")
     rows = (
         FulfilmentEvent.objects.filter(
@@ -267,9 +275,9 @@ def _uncollected(scoped, card, start: datetime, end: datetime) -> None:
         card(row["collect_store"]).uncollected += row["n"]
 
 
-def _returns(scoped, card, start: datetime, end: datetime) -> None:
+def _returns(scoped: Scoped, card: CardOf, start: datetime, end: datetime) -> None:
     rows = (
-        scoped(ReturnLine.objects, "seller_store_id")
+        scoped(ReturnLine.objects.all(), "seller_store_id")
         .filter(
             return_request__created_at__gt=start,
             return_request__created_at__lte=end,
