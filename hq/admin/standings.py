@@ -107,7 +107,7 @@ class StoreStandingAdmin(admin.ModelAdmin):
     """The stores by standing; a row opens the store's scorecard (figures, thresholds,
     history) with HQ's overrides."""
 
-    list_display = ["store", "standing", "since", "suspended_until", "store_city"]
+    list_display = ["store", "standing", "since", "suspended_until"]
     list_filter = ["status", "store__kind", "store__home_delivery_suspended"]
     search_fields = ["store__name", "store__city", "store__postal_code"]
     list_select_related = ["store"]
@@ -119,10 +119,6 @@ class StoreStandingAdmin(admin.ModelAdmin):
         return format_html(
             '<span class="{}">{}</span>', BADGE_CLASSES[obj.status], obj.get_status_display()
         )
-
-    @admin.display(description=gettext_lazy("city"), ordering="store__city")
-    def store_city(self, obj: StoreStanding) -> str:
-        return obj.store.city
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
