@@ -13,6 +13,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,12 +109,24 @@ class StoreStandingAdmin(admin.ModelAdmin):
     """The stores by standing; a row opens the store's scorecard (figures, thresholds,
     history) with HQ's overrides."""
 
-    list_display = ["store", "standing", "since", "suspended_until"]
+    list_display = ["store", "standing", "since_short", "until_short"]
     list_filter = ["status", "store__kind", "store__home_delivery_suspended"]
     search_fields = ["store__name", "store__city", "store__postal_code"]
     list_select_related = ["store"]
     ordering = ["store__name"]
     change_list_template = "admin/hq/storestanding_change_list.html"
+
+    @admin.display(description=gettext_lazy("since"), ordering="since")
+    def since_short(self, obj: StoreStanding) -> str:
+        return date_format(timezone.localtime(obj.since), "SHORT_DATETIME_FORMAT")
+
+    @admin.display(
+        description=gettext_lazy("out of home delivery until"), ordering="suspended_until"
+    )
+    def until_short(self, obj: StoreStanding) -> str:
+        if obj.suspended_until is None:
+            return "—"
+        return date_format(timezone.localtime(obj.suspended_until), "SHORT_DATETIME_FORMAT")
 
     @admin.display(description=gettext_lazy("standing"), ordering="status")
     def standing(self, obj: StoreStanding) -> str:
