@@ -120,9 +120,7 @@ class StoreStandingAdmin(admin.ModelAdmin):
     def since_short(self, obj: StoreStanding) -> str:
         return date_format(timezone.localtime(obj.since), "SHORT_DATETIME_FORMAT")
 
-    @admin.display(
-        description=gettext_lazy("out of home delivery until"), ordering="suspended_until"
-    )
+    @admin.display(description=gettext_lazy("until"), ordering="suspended_until")
     def until_short(self, obj: StoreStanding) -> str:
         if obj.suspended_until is None:
             return "—"
