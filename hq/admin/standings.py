@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from network_marketplace.errors import DomainError
 
@@ -120,7 +120,7 @@ class StoreStandingAdmin(admin.ModelAdmin):
     def since_short(self, obj: StoreStanding) -> str:
         return date_format(timezone.localtime(obj.since), "SHORT_DATETIME_FORMAT")
 
-    @admin.display(description=gettext_lazy("until"), ordering="suspended_until")
+    @admin.display(description=pgettext_lazy("until a date", "until"), ordering="suspended_until")
     def until_short(self, obj: StoreStanding) -> str:
         if obj.suspended_until is None:
             return "—"
