@@ -9,6 +9,13 @@ from datetime import timedelta
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # The stores' scorecards against HQ's thresholds: warnings, out of home-delivery routing,
+    # back in (hq.services.consequences).
+    "hq-apply-scorecard-consequences": {
+        "task": "hq.tasks.apply_scorecard_consequences",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3500},
+    },
     "worker-heartbeat": {
         "task": "network_marketplace.tasks.record_worker_heartbeat",
         "schedule": timedelta(seconds=60),

@@ -16,6 +16,7 @@ from compliance import p2b_backoffice_urls as p2b_pages
 from compliance import trader_backoffice_urls as trader_data
 from fulfillment import backoffice_urls as order_desk
 from fulfillment import desk_urls as returns_desk
+from hq import backoffice_urls as scorecard
 from hq.dashboard import with_control_tower
 from marketing_hub import backoffice_urls as marketing
 from network_marketplace import views as health
@@ -64,6 +65,7 @@ urlpatterns = [
             p2b_pages,
             trader_data,
             tax_data,
+            scorecard,
         ),
     ),
     path("orders/", include("fulfillment.urls")),

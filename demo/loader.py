@@ -41,7 +41,7 @@ from orders.services import CustomerDetails
 from stores.models import PostalCode, StockLevel, StockMovement, Store, StoreMembership
 from stores.services import effective_safety_stock, update_offer
 
-from . import compliance, marketing
+from . import compliance, marketing, scorecards
 from .catalogue import categories, demo_products, image_alt, product_svg, shelf_price
 from .network import WAREHOUSE, network, regional_phone, store_profile, trader_identity
 
@@ -534,3 +534,8 @@ def load_marketing() -> marketing.MarketingCounts:
     """The marketing hub's demo (demo/data/marketing.yaml, written by demo/marketing.py through
     the hub's services), its supplier login made like the other demo logins."""
     return marketing.load_marketing(user=_user)
+
+
+def load_scorecards() -> int:
+    """A store warned for its timeouts, through the real services (demo/scorecards.py)."""
+    return scorecards.load_scorecards(customer_email=network().customer.email)

@@ -95,6 +95,11 @@ class Fulfilment(models.Model):
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     rejection_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The store rejected it because the goods were not there, though its stock said they were:
+    # a miss of its stock accuracy (HQ's scorecards, hq.selectors.scorecards).
+    rejected_for_missing_stock = models.BooleanField(
+        _("rejected for missing stock"), default=False, db_default=False
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -233,6 +233,7 @@ def fulfilment_action(request, store, fulfilment_id, action):
                 actor=user,
                 reason=form.cleaned_data["reason"],
                 at_store=store,
+                missing_stock=form.cleaned_data["missing_stock"],
             )
             messages.success(request, _("Order %(number)s rejected.") % {"number": order})
             return redirect("backoffice:orders", slug=store.slug)

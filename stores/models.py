@@ -82,6 +82,13 @@ class Store(models.Model):
     offers_ship_from_store = models.BooleanField(_("ship from store"), default=True)
     offers_reserve_collect = models.BooleanField(_("reserve & collect"), default=True)
     accepts_returns = models.BooleanField(_("returns"), default=True)
+    # Taken out of home-delivery routing by HQ for its quality figures (the hq app's scorecard
+    # consequences, through a compliance measure with its statement of reasons): it ships no
+    # home delivery meanwhile; its click & collect, reserve & collect and page stay. Written
+    # only by stores.services.set_home_delivery_suspension. db_default: the bench COPYs stores.
+    home_delivery_suspended = models.BooleanField(
+        _("out of home-delivery routing"), default=False, db_default=False, editable=False
+    )
     # Catchment: the customers this store is the local store of (postal codes, else a radius).
     catchment_postal_codes = models.JSONField(_("catchment postal codes"), default=list, blank=True)
     catchment_radius_km = models.PositiveIntegerField(_("catchment radius (km)"), default=15)

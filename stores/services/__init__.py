@@ -24,6 +24,7 @@ from .lifecycle import (
     change_store_status,
     erase_trader_identity,
     missing_trader_fields,
+    set_home_delivery_suspension,
 )
 from .moderation import set_offer_moderation
 from .reservations import (
@@ -87,6 +88,7 @@ __all__ = [
     "reserve_stock",
     "reset_feed_positions",
     "revoke_api_key",
+    "set_home_delivery_suspension",
     "set_offer_moderation",
     "set_on_hand",
     "set_store_price",

@@ -13,6 +13,7 @@ from demo.loader import (
     load_network,
     load_orders,
     load_reductions,
+    load_scorecards,
     load_stock,
 )
 from demo.mailbox import MAILBOX_BACKEND
@@ -51,6 +52,7 @@ class Command(BaseCommand):
         self.marketing = load_marketing()
         load_compliance()
         load_tax_data()
+        load_scorecards()
         return postal_codes, catalogue, new_stock_rows
 
     def _print_summary(self, postal_codes, catalogue, new_stock_rows):
