@@ -37,6 +37,7 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("healthz/live", health.liveness, name="healthz-live"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/consents/", include("compliance.account_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("stores.catalogue_urls")),

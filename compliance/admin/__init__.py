@@ -1,10 +1,11 @@
 """The compliance admin, one module by topic (DSA: notices, measures, complaints, bodies;
 traders, illegal products, misuse, transparency reports; P2B: terms, terminations, mediators,
-store complaints, store exports)."""
+store complaints, store exports; GDPR: consent ledger, breaches, records of processing)."""
 
 from . import (
     bodies,
     complaints,
+    gdpr_records,
     illegal_products,
     measures,
     misuse,
@@ -18,6 +19,7 @@ from . import (
 __all__ = [
     "bodies",
     "complaints",
+    "gdpr_records",
     "illegal_products",
     "measures",
     "misuse",

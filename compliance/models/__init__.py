@@ -71,3 +71,25 @@ __all__ += [
     "TraderEvidence",
     "TransparencyReport",
 ]
+
+# GDPR (issue 13): the consent ledger (art. 7), the breach register (art. 33), art. 30 records.
+from .breaches import Breach, RecordsOfProcessing
+from .consents import (
+    COOKIE_PURPOSES,
+    PER_STORE_PURPOSES,
+    ConsentBasis,
+    ConsentChannel,
+    ConsentPurpose,
+    ConsentRecord,
+)
+
+__all__ += [
+    "COOKIE_PURPOSES",
+    "PER_STORE_PURPOSES",
+    "Breach",
+    "ConsentBasis",
+    "ConsentChannel",
+    "ConsentPurpose",
+    "ConsentRecord",
+    "RecordsOfProcessing",
+]
