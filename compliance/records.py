@@ -77,6 +77,12 @@ ACTIVITIES: tuple[Activity, ...] = (
                 3 * 365,
                 _("after the last sign-in, with a warning e-mail before"),
             ),
+            Retention(
+                _("Audit trail of changes to personal data"),
+                "personal_data_audit",
+                365,
+                _("after the change"),
+            ),
         ),
     ),
     Activity(
@@ -193,10 +199,10 @@ ACTIVITIES: tuple[Activity, ...] = (
         ),
         retention=(
             Retention(
-                _("Personal data of your data requests"),
-                "personal_data_audit",
-                365,
-                _("after the change"),
+                _("Notices, decisions and complaints"),
+                "DSA_CASE_RETENTION_DAYS",
+                5 * 365 + 1,
+                _("after the decision"),
             ),
         ),
     ),
