@@ -183,8 +183,8 @@ def test_her_account_page_lists_each_store_and_records_each_toggle(client, world
     )
     assert rows == [
         (STORE, True, "checkout"),
-        (STORE, False, "account_page"),
         (NETWORK, True, "account_page"),
+        (STORE, False, "account_page"),
     ]
     assert may_email_for_store(store=world.bellecour, user=customer) is False
     assert may_email(user=customer) is True
