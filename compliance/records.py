@@ -42,7 +42,11 @@ class Retention:
             period = ngettext("%(count)d year", "%(count)d years", years) % {"count": years}
         else:
             period = ngettext("%(count)d day", "%(count)d days", days) % {"count": days}
-        return f"{self.what}: {period} {self.start}"
+        return _("%(what)s: %(period)s %(start)s") % {
+            "what": self.what,
+            "period": period,
+            "start": self.start,
+        }
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ its 72-hour deadline (art. 33), and the records of processing (art. 30), generat
 
 from __future__ import annotations
 
+from copy import copy
 from datetime import timedelta
 
 from django import forms
@@ -80,15 +81,23 @@ class BreachForm(forms.ModelForm):
         model = Breach
         exclude = ["recorded_by"]
 
-    def _post_clean(self):
-        super()._post_clean()
-        if self.errors:
-            return
+    def clean(self):
+        """The register's rules (compliance.services.breaches), on the field they concern."""
+        cleaned = super().clean()
+        probe = copy(self.instance)
+        for name, value in cleaned.items():
+            setattr(probe, name, value)
         try:
-            check_breach(self.instance)
+            check_breach(probe)
         except InvalidBreach as error:
             field = error.facts.get("field")
             self.add_error(field if field in self.fields else None, error.message)
+        return cleaned
+
+    def _post_clean(self):
+        # A rule already said no on its field: the database constraints would only repeat it.
+        if not self.errors:
+            super()._post_clean()
 
 
 def deadline_label(breach: Breach) -> str:

@@ -66,6 +66,7 @@ def check_breach(breach: Breach) -> None:
             raise InvalidBreach(_("This is before the breach was detected."), field=name)
     if (
         breach.notified_to_cnil_at
+        and breach.detected_at
         and breach.notified_to_cnil_at > breach.notification_deadline
         and not breach.late_notification_reason.strip()
     ):
