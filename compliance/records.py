@@ -9,7 +9,7 @@ is the system as it runs. Change an activity here; docs/consents.md says when.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,6 +49,13 @@ class Retention:
         }
 
 
+NO_TRANSFER = _("None outside the European Union.")
+SECURITY = _(
+    "Access by role (HQ, store members, customers), second factor for HQ and stores, "
+    "HTTPS, passwords hashed, audit trail of changes, daily backups."
+)
+
+
 @dataclass(frozen=True)
 class Activity:
     name: Promise | str
@@ -58,12 +65,8 @@ class Activity:
     data: Promise | str
     recipients: Promise | str
     retention: tuple[Retention, ...]
-    transfers: Promise | str = _("None outside the European Union.")
-    security: Promise | str = _(
-        "Access by role (HQ, store members, customers), second factor for HQ and stores, "
-        "HTTPS, passwords hashed, audit trail of changes, daily backups."
-    )
-    extra_retention: tuple[Promise | str, ...] = field(default_factory=tuple)
+    transfers: Promise | str = NO_TRANSFER
+    security: Promise | str = SECURITY
 
 
 ACTIVITIES: tuple[Activity, ...] = (
@@ -112,9 +115,7 @@ ACTIVITIES: tuple[Activity, ...] = (
                 10 * 365 + 3,
                 _("after the sale (Code de commerce L123-22, Code de la consommation L213-1)"),
             ),
-            Retention(
-                _("Abandoned carts"), "abandoned_carts", 30, _("after their last change")
-            ),
+            Retention(_("Abandoned carts"), "abandoned_carts", 30, _("after their last change")),
             Retention(
                 _("Pickup code digests"),
                 "pickup_code_digests",

@@ -10,7 +10,15 @@ from typing import Any
 
 from django.utils import timezone
 
-from compliance.models import Mediator, OutOfCourtBody, TermsDecision, TermsVersion, TrustedFlagger
+from compliance.models import (
+    Breach,
+    Mediator,
+    OutOfCourtBody,
+    TermsDecision,
+    TermsVersion,
+    TrustedFlagger,
+)
+from compliance.services.breaches import save_breach
 from compliance.services.terms import decide_terms, publish_terms
 from stores.models import Store, StoreMembership
 
@@ -26,6 +34,7 @@ def load_compliance(*, hq: Any) -> int:
         TrustedFlagger.objects.update_or_create(email=flagger["email"], defaults=flagger)
     for mediator in data["mediators"]:
         Mediator.objects.update_or_create(name=mediator["name"], defaults=mediator)
+    _load_breaches(data.get("breaches", []), hq=hq)
     if TermsVersion.objects.exists():
         return 0
     terms = data["terms"]
@@ -52,3 +61,25 @@ def load_compliance(*, hq: Any) -> int:
         )
         accepted += 1
     return accepted
+
+
+def _load_breaches(breaches: list[dict], *, hq: Any) -> None:
+    """The breach register's examples (GDPR art. 33), recorded through the register's service on
+    a first load: dates are counted back from now, so the 72-hour deadline reads as in life."""
+    if Breach.objects.exists():
+        return
+    now = timezone.now()
+    for entry in breaches:
+        fields = dict(entry)
+        detected = now - timedelta(hours=fields.pop("detected_hours_ago"))
+        notified_after = fields.pop("notified_after_hours", None)
+        save_breach(
+            breach=Breach(
+                detected_at=detected,
+                notified_to_cnil_at=(
+                    detected + timedelta(hours=notified_after) if notified_after else None
+                ),
+                **fields,
+            ),
+            actor=hq,
+        )

@@ -79,7 +79,23 @@ class ConsentRecordAdmin(admin.ModelAdmin):
 class BreachForm(forms.ModelForm):
     class Meta:
         model = Breach
-        exclude = ["recorded_by"]
+        fields = [
+            "detected_at",
+            "occurred_at",
+            "nature",
+            "data_categories",
+            "people_categories",
+            "approx_people",
+            "approx_records",
+            "likely_consequences",
+            "measures",
+            "notified_to_cnil_at",
+            "cnil_reference",
+            "late_notification_reason",
+            "people_informed_at",
+            "not_notified",
+            "not_notified_reason",
+        ]
 
     def clean(self):
         """The register's rules (compliance.services.breaches), on the field they concern."""
@@ -194,7 +210,9 @@ class BreachAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("deadline (72 hours)"), ordering="detected_at")
     def notification_deadline_at(self, breach: Breach) -> str:
-        return date_format(timezone.localtime(breach.notification_deadline), "SHORT_DATETIME_FORMAT")
+        return date_format(
+            timezone.localtime(breach.notification_deadline), "SHORT_DATETIME_FORMAT"
+        )
 
     @admin.display(description=_("notification to the CNIL"))
     def deadline(self, breach: Breach) -> str:

@@ -55,6 +55,16 @@ __all__ = [
 ]
 
 # Traders (art. 30), illegal products (art. 32), misuse (art. 23), transparency (art. 15, 24).
+# GDPR (issue 13): the consent ledger (art. 7), the breach register (art. 33), art. 30 records.
+from .breaches import Breach, RecordsOfProcessing
+from .consents import (
+    COOKIE_PURPOSES,
+    PER_STORE_PURPOSES,
+    ConsentBasis,
+    ConsentChannel,
+    ConsentPurpose,
+    ConsentRecord,
+)
 from .illegal_products import IllegalProductBuyer, IllegalProductCase
 from .misuse import MisuseKind, MisuseRecord, NotifierSuspension
 from .reports import MonthlyActiveRecipients, TransparencyReport
@@ -72,16 +82,6 @@ __all__ += [
     "TransparencyReport",
 ]
 
-# GDPR (issue 13): the consent ledger (art. 7), the breach register (art. 33), art. 30 records.
-from .breaches import Breach, RecordsOfProcessing
-from .consents import (
-    COOKIE_PURPOSES,
-    PER_STORE_PURPOSES,
-    ConsentBasis,
-    ConsentChannel,
-    ConsentPurpose,
-    ConsentRecord,
-)
 
 __all__ += [
     "COOKIE_PURPOSES",

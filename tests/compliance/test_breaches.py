@@ -69,9 +69,7 @@ def form_data(**changes) -> dict:
         ),
     ],
 )
-def test_the_list_shows_the_time_left_or_overdue_in_red(
-    admin_client, db, now, expected, overdue
-):
+def test_the_list_shows_the_time_left_or_overdue_in_red(admin_client, db, now, expected, overdue):
     breach()
     with time_machine.travel(now, tick=False):
         page = admin_client.get(LIST).content.decode()
@@ -143,12 +141,15 @@ def test_hq_records_a_breach_and_each_change_is_audited(client, hq_admin):
         ),
         pytest.param({"approx_people": "-3"}, "approx_people", "", id="negative-count"),
         pytest.param(
-            {"detected_at_0": "", "notified_to_cnil_at_0": "05/05/2026",
-             "notified_to_cnil_at_1": "09:00:00"},
+            {
+                "detected_at_0": "",
+                "notified_to_cnil_at_0": "05/05/2026",
+                "notified_to_cnil_at_1": "09:00:00",
+            },
             "detected_at",
             "",
             id="no-detection-date",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_a_bad_entry_is_refused_on_its_field_and_nothing_is_saved(

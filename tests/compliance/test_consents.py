@@ -140,9 +140,7 @@ def test_the_soft_opt_in_at_checkout_covers_only_the_store_that_sold(client, wor
     assert may_email(email="lea@example.com") is False  # the network needs a real opt-in
 
 
-def test_an_objection_at_checkout_is_recorded_and_a_later_purchase_does_not_undo_it(
-    client, world
-):
+def test_an_objection_at_checkout_is_recorded_and_a_later_purchase_does_not_undo_it(client, world):
     buy_at(client, world, world.bellecour, refuse_store_offers="on")
     buy_at(client, world, world.bellecour)
 
@@ -178,9 +176,7 @@ def test_her_account_page_lists_each_store_and_records_each_toggle(client, world
     again = client.post(reverse("consents:mine"), {NETWORK: "on"}, follow=True)
 
     assert [str(message) for message in again.context["messages"]][-1] == "Rien n'a changé."
-    rows = list(
-        ConsentRecord.objects.order_by("id").values_list("purpose", "granted", "channel")
-    )
+    rows = list(ConsentRecord.objects.order_by("id").values_list("purpose", "granted", "channel"))
     assert rows == [
         (STORE, True, "checkout"),
         (NETWORK, True, "account_page"),
@@ -196,9 +192,7 @@ def test_the_consents_page_is_for_a_signed_in_customer(client, db):
     assert reverse("account_login") in response.url
 
 
-def test_withdraw_all_withdraws_every_current_consent_including_a_guest_soft_opt_in(
-    client, world
-):
+def test_withdraw_all_withdraws_every_current_consent_including_a_guest_soft_opt_in(client, world):
     buy_at(client, world, world.bellecour, network_offers="on")  # as a guest
     lea = UserFactory(email="lea@example.com")
     assert may_email_for_store(store=world.bellecour, user=lea) is True
