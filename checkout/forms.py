@@ -143,11 +143,11 @@ class CheckoutForm(forms.Form):
     # Marketing (docs/consents.md): the selling store's offers under the soft opt-in, which
     # she may refuse here (unticked: no objection); the network's offers only if she ticks.
     refuse_store_offers = forms.BooleanField(
-        label=_("I don't want to receive offers by e-mail from the store(s) selling this order."),
+        label=_("I don't want to receive the offers of the store(s) selling this order."),
         required=False,
     )
     network_offers = forms.BooleanField(
-        label=_("I'd like to receive the network's newsletter and offers by e-mail."),
+        label=_("I'd like to receive the network's newsletter and offers."),
         required=False,
     )
 

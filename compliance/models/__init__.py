@@ -54,7 +54,7 @@ __all__ = [
     "TrustedFlagger",
 ]
 
-# Traders (art. 30), illegal products (art. 32), misuse (art. 23), transparency (art. 15, 24).
+# Traders (art. 30), illegal products (art. 32), misuse (art. 23), transparency (art. 15, 24);
 # GDPR (issue 13): the consent ledger (art. 7), the breach register (art. 33), art. 30 records.
 from .breaches import Breach, RecordsOfProcessing
 from .consents import (
@@ -81,8 +81,6 @@ __all__ += [
     "TraderEvidence",
     "TransparencyReport",
 ]
-
-
 __all__ += [
     "COOKIE_PURPOSES",
     "PER_STORE_PURPOSES",
