@@ -98,6 +98,7 @@ def test_tiles_wait_for_the_visitors_consent_then_load_once_she_accepts(
     screenshot("cookie-consent-map-with-tiles")
 
     # Next page: no banner, the map loads at once
+    page.wait_for_load_state("networkidle")
     tile_requests.clear()
     page.goto("/stores/villeurbanne-gratte-ciel/")
     expect(page.get_by_test_id("cookie-banner")).to_be_hidden()
@@ -108,7 +109,11 @@ def test_tiles_wait_for_the_visitors_consent_then_load_once_she_accepts(
 def test_refused_the_placeholder_loads_the_tiles_once_and_can_remember(
     page, screenshot, network, tile_requests
 ):
+    # On a phone: the banner's answers stack, nothing scrolls sideways
+    page.set_viewport_size({"width": 390, "height": 844})
     page.goto("/stores/?q=69100")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    screenshot("cookie-banner-phone-390")
     page.get_by_test_id("cookie-banner").get_by_role("button", name="Tout refuser").click()
     expect(page.get_by_test_id("cookie-banner")).to_be_hidden()
     page.wait_for_load_state("networkidle")
@@ -118,22 +123,27 @@ def test_refused_the_placeholder_loads_the_tiles_once_and_can_remember(
 
     # Once: a click loads this page's tiles, and records nothing
     placeholder = page.get_by_role("group", name="Fond de carte")
+    expect(placeholder).to_be_visible()
+    screenshot("map-placeholder-phone-390")
     placeholder.get_by_role("button", name="Afficher la carte").click()
     expect(page.locator("img.leaflet-tile").first).to_be_visible()
     assert len(tile_requests) > 0
     assert ConsentRecord.objects.count() == 1
 
     # The next page asks again, and this time she asks to remember
+    page.wait_for_load_state("networkidle")
     tile_requests.clear()
     page.goto("/stores/villeurbanne-gratte-ciel/")
     page.wait_for_load_state("networkidle")
     assert tile_requests == []
     placeholder = page.get_by_role("group", name="Fond de carte")
     placeholder.get_by_label("Toujours afficher les cartes").check()
-    placeholder.get_by_role("button", name="Afficher la carte").click()
+    with page.expect_response(lambda response: "/legal/cookies/choice/" in response.url) as saved:
+        placeholder.get_by_role("button", name="Afficher la carte").click()
+    assert saved.value.status == 200
     expect(page.locator("img.leaflet-tile").first).to_be_visible()
     assert len(tile_requests) > 0
-    page.wait_for_function("document.cookie.indexOf('|maps|') !== -1")
+    assert any("|maps|" in c["value"] for c in page.context.cookies() if c["name"] == "nm_consent")
     remembered = ConsentRecord.objects.order_by("-id").first()
     assert (remembered.granted, remembered.channel) == (True, ConsentChannel.MAP_PLACEHOLDER)
     assert remembered.visitor_id == refusal.visitor_id
@@ -158,6 +168,7 @@ def test_the_footer_reopens_the_banner_and_a_new_notice_asks_again(
         True,
         False,
     ]
+    page.wait_for_load_state("networkidle")
     tile_requests.clear()
     page.reload()
     page.wait_for_load_state("networkidle")
