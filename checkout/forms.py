@@ -143,7 +143,7 @@ class CheckoutForm(forms.Form):
     # Marketing (docs/consents.md): the selling store's offers under the soft opt-in, which
     # she may refuse here (unticked: no objection); the network's offers only if she ticks.
     refuse_store_offers = forms.BooleanField(
-        label=_("I don't want to receive the offers of the store(s) selling this order."),
+        label=_("I don't want to receive the offers of the stores selling this order."),
         required=False,
     )
     network_offers = forms.BooleanField(
