@@ -416,6 +416,9 @@ X_FRAME_OPTIONS = "DENY"
 # each directive. Inline code needs the request's nonce (`nonce="{{ request.csp_nonce }}"`).
 # CSP_REPORT_ONLY=true is for trying a change, never for production.
 MAP_TILE_ORIGIN = env("MAP_TILE_ORIGIN", default="https://tile.openstreetmap.org")
+# The tiles' address ({z}/{x}/{y}); no tile is asked for before the visitor allows maps
+# (the cookie banner or the map's placeholder: docs/consents.md).
+MAP_TILE_URL = env("MAP_TILE_URL", default=f"{MAP_TILE_ORIGIN}/{{z}}/{{x}}/{{y}}.png")
 STRIPE_CONNECT_ORIGIN = STRIPE_API_BASE.rstrip("/") or "https://connect.stripe.com"
 _CSP_DIRECTIVES = {
     "default-src": [SELF],
@@ -547,3 +550,15 @@ GDPR_EXPORT_DEADLINE_DAYS = env.int("GDPR_EXPORT_DEADLINE_DAYS", default=30)
 GDPR_EXPORT_LINK_DAYS = env.int(
     "GDPR_EXPORT_LINK_DAYS", default=GDPR_RETENTION_DAYS["data_exports"]
 )
+
+# --- GDPR: consents, records of processing, breaches (issue 13, part G; docs/consents.md) ----
+# The version of the privacy notice (marketing consents) and of the cookie notice (cookie
+# choices) each consent is recorded under; a new cookie notice version asks every visitor again.
+PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-01")
+COOKIE_NOTICE_VERSION = env("COOKIE_NOTICE_VERSION", default="2026-01")
+# How long a visitor's cookie choice is kept before the banner asks again (CNIL: 6 months).
+COOKIE_CONSENT_MAX_AGE_DAYS = env.int("COOKIE_CONSENT_MAX_AGE_DAYS", default=182)
+# Art. 33(1): a breach is notified to the CNIL within this many hours of becoming aware.
+BREACH_NOTIFICATION_HOURS = env.int("BREACH_NOTIFICATION_HOURS", default=72)
+# Art. 30: the data protection officer (or the privacy contact) the records name.
+DPO_CONTACT = env("DPO_CONTACT", default="dpo@ardoise.example")

@@ -44,6 +44,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The customer's data (export, closing the account): compliance's pages in her account.
     path("accounts/data/", include("compliance.gdpr_urls")),
+    # Her consents (marketing per purpose and store, cookies): compliance's page in her account.
+    path("accounts/consents/", include("compliance.account_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("stores.catalogue_urls")),

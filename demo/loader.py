@@ -33,6 +33,7 @@ from catalog.selectors import percent_of, price_bounds_for_variants
 from catalog.services import record_hq_price_changes
 from checkout.services import CheckoutLine, place_order
 from compliance.models import TraderCertification, TraderEvidence
+from compliance.services.consents import record_checkout_choices
 from compliance.services.traders import certify_trader, is_trader, update_trader_evidence
 from fulfillment import services as steps
 from network_marketplace.models import User
@@ -502,7 +503,12 @@ def load_orders() -> int:
         )
 
     actor = f"{store.slug}@demo"
-    order(in_stock[0], quantity=2)  # waits for the store's acceptance
+    first = order(in_stock[0], quantity=2)  # waits for the store's acceptance
+    # Her checkout's marketing boxes: no objection to the store's offers (soft opt-in), and
+    # she asked for the network's (docs/consents.md); "Mes consentements" shows both.
+    record_checkout_choices(
+        order=first, refuse_store_offers=False, network_offers=True, actor="demo"
+    )
     ready = order(in_stock[1]).fulfilments.get()
     for step in (steps.accept_fulfilment, steps.mark_picked, steps.mark_ready_for_pickup):
         step(fulfilment=ready, actor=actor)

@@ -229,6 +229,22 @@ def test_the_demo_fills_lyon_presquiles_order_desk_at_every_step(db):
     assert not Order.objects.filter(placed_at__isnull=True).exists()
 
 
+def test_the_demo_shows_consents_and_the_breach_register(db):
+    from compliance.models import Breach
+    from compliance.selectors.consents import may_email, may_email_for_store
+
+    load_demo()
+
+    customer = get_user_model().objects.get(email=DEMO.customer.email)
+    lyon = Store.objects.get(slug=DEMO.orders_store)
+    other = Store.objects.exclude(pk=lyon.pk).exclude(kind=Store.Kind.WAREHOUSE).first()
+    assert may_email_for_store(store=lyon, user=customer) is True  # soft opt-in at checkout
+    assert may_email_for_store(store=other, user=customer) is False
+    assert may_email(user=customer) is True  # she ticked the network's box
+    assert Breach.objects.count() == 2
+    assert Breach.objects.filter(notified_to_cnil_at__isnull=False).count() == 1
+
+
 def test_each_store_stocks_part_of_the_range_and_the_warehouse_nearly_all(db):
     load_demo()
 
