@@ -9,6 +9,8 @@ from typing import Any, cast
 from django import forms
 from django.conf import settings
 from django.utils.dates import WEEKDAYS
+from django.utils.formats import number_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .models import Store, StoreMembership, StoreSpecialDay
@@ -83,24 +85,24 @@ class OpeningHoursForm(forms.Form):
 
 class SpecialDayForm(forms.Form):
     day = forms.DateField(
-        label=StoreSpecialDay._meta.get_field("day").verbose_name,
+        label=capfirst(StoreSpecialDay._meta.get_field("day").verbose_name),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     closed = forms.BooleanField(
-        label=StoreSpecialDay._meta.get_field("closed").verbose_name, required=False
+        label=capfirst(StoreSpecialDay._meta.get_field("closed").verbose_name), required=False
     )
     opens = forms.TimeField(
-        label=StoreSpecialDay._meta.get_field("opens").verbose_name,
+        label=capfirst(StoreSpecialDay._meta.get_field("opens").verbose_name),
         required=False,
         widget=_time_input(),
     )
     closes = forms.TimeField(
-        label=StoreSpecialDay._meta.get_field("closes").verbose_name,
+        label=capfirst(StoreSpecialDay._meta.get_field("closes").verbose_name),
         required=False,
         widget=_time_input(),
     )
     note = forms.CharField(
-        label=StoreSpecialDay._meta.get_field("note").verbose_name,
+        label=capfirst(StoreSpecialDay._meta.get_field("note").verbose_name),
         required=False,
         max_length=100,
         help_text=_("e.g. “Inventory”, “Christmas Eve”"),
@@ -129,7 +131,7 @@ class ServicesForm(forms.Form):
         help_text=_("Online orders bought anywhere in the network can be returned here."),
     )
     daily_capacity = forms.IntegerField(
-        label=Store._meta.get_field("daily_capacity").verbose_name,
+        label=capfirst(Store._meta.get_field("daily_capacity").verbose_name),
         required=False,
         min_value=0,
         max_value=1_000_000,
@@ -147,13 +149,13 @@ class ServicesForm(forms.Form):
 
 class PresentationForm(forms.Form):
     description = forms.CharField(
-        label=Store._meta.get_field("description").verbose_name,
+        label=capfirst(Store._meta.get_field("description").verbose_name),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5, "maxlength": MAX_DESCRIPTION_CHARS}),
         help_text=_("A few words on the store page: your team, your specialities, parking."),
     )
     photo = forms.FileField(
-        label=Store._meta.get_field("photo").verbose_name,
+        label=capfirst(Store._meta.get_field("photo").verbose_name),
         required=False,
         widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
@@ -162,7 +164,7 @@ class PresentationForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["photo"].help_text = _("PNG or JPEG, %(size)s MB at most.") % {
-            "size": round(settings.MARKETING_IMAGE_MAX_BYTES / 1_000_000, 1)
+            "size": number_format(settings.MARKETING_IMAGE_MAX_BYTES / 1_000_000, 1)
         }
 
 

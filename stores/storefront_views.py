@@ -42,10 +42,11 @@ from .selectors import (
     offer_reductions,
     products_available_in_store,
     selling_stores,
-    special_days_between,
+    special_days_from,
     store_structured_data,
     stores_near,
     stores_with_variant_near,
+    upcoming_special_days,
 )
 from .storefront_forms import CatalogueFilterForm, euros_to_cents
 from .templatetags.storefront import distance, euros
@@ -354,11 +355,12 @@ def store_detail(request, slug):
     # Its special days (closures, holiday hours) over the coming weeks: the status now, the list
     # on the page and the structured data all read them. One query.
     today = timezone.localdate(timezone=STORE_TIME_ZONE)
-    special = special_days_between(
-        store=store,
-        start=today - timedelta(days=1),
-        end=today + timedelta(days=SPECIAL_DAYS_SHOWN),
+    coming = list(
+        upcoming_special_days(store=store, today=today - timedelta(days=1)).filter(
+            day__lte=today + timedelta(days=SPECIAL_DAYS_SHOWN)
+        )
     )
+    special = special_days_from(coming)
     status = opening_status(store.opening_hours, special_days=special)
     url = request.build_absolute_uri(reverse("stores:detail", args=[store.slug]))
     photo_url = request.build_absolute_uri(store.photo.url) if store.photo else ""
@@ -382,9 +384,7 @@ def store_detail(request, slug):
         {
             "store": store,
             "hours": weekly_hours(store.opening_hours),
-            "special_days": [
-                (day, ranges) for day, ranges in sorted(special.items()) if day >= today
-            ],
+            "special_days": [row for row in coming if row.day >= today],
             "photo_url": photo_url,
             "status": status,
             "status_label": describe_status(status),

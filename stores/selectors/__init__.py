@@ -22,6 +22,7 @@ from .hours import (
     opening_time_after,
     special_days,
     special_days_between,
+    special_days_from,
     store_pickup_slots,
     upcoming_special_days,
 )
@@ -89,6 +90,7 @@ __all__ = [
     "selling_stores",
     "special_days",
     "special_days_between",
+    "special_days_from",
     "store_movements",
     "store_pickup_slots",
     "store_stock",

@@ -5,6 +5,7 @@ structured data and its Google Business Profile listing show them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from django.db.models import QuerySet
@@ -23,16 +24,21 @@ from ..opening_hours import (
 HORIZON_DAYS = 15
 
 
-def special_days_between(*, store: Store, start: date, end: date) -> SpecialDays:
-    """`store`'s special days from `start` to `end` (both included): {day: (its range,)} for
-    other hours, {day: ()} for a closure. One query."""
+def special_days_from(rows: Iterable[StoreSpecialDay]) -> SpecialDays:
+    """Special day rows as opening_hours reads them: {day: (its range,)} for other hours,
+    {day: ()} for a closure."""
     found: dict[date, tuple[TimeRange, ...]] = {}
-    for row in StoreSpecialDay.objects.filter(store=store, day__range=(start, end)):
+    for row in rows:
         if row.closed:
             found[row.day] = ()
         elif row.opens is not None and row.closes is not None:
             found[row.day] = (TimeRange(row.opens, row.closes),)
     return found
+
+
+def special_days_between(*, store: Store, start: date, end: date) -> SpecialDays:
+    """`store`'s special days from `start` to `end` (both included). One query."""
+    return special_days_from(StoreSpecialDay.objects.filter(store=store, day__range=(start, end)))
 
 
 def special_days(*, store: Store, start: datetime, days: int = HORIZON_DAYS) -> SpecialDays:
