@@ -65,7 +65,9 @@ def test_the_owner_edits_the_store_profile(page, screenshot, lyon_owner, lyon_st
     ):
         page.get_by_label(label, exact=True).fill(value)
     page.get_by_role("button", name="Enregistrer les horaires").click()
-    expect(page.locator(".messages")).to_contain_text("Les horaires d’ouverture sont enregistrés.")
+    expect(page.locator(".messages")).to_contain_text(
+        "Les horaires d\u2019ouverture sont enregistrés."
+    )
     lyon_store.refresh_from_db()
     assert lyon_store.opening_hours["tue"] == [["09:00", "12:30"], ["14:00", "19:00"]]
 
@@ -74,7 +76,7 @@ def test_the_owner_edits_the_store_profile(page, screenshot, lyon_owner, lyon_st
     page.get_by_label("Mercredi · ferme à (1)", exact=True).fill("09:00")
     page.get_by_role("button", name="Enregistrer les horaires").click()
     expect(page.get_by_test_id("hours-wed")).to_contain_text(
-        "L’heure de fermeture doit être après l’heure d’ouverture."
+        "L\u2019heure de fermeture doit être après l\u2019heure d\u2019ouverture."
     )
     screenshot("store-profile-hours-error")
     lyon_store.refresh_from_db()
@@ -150,9 +152,9 @@ def test_the_owner_invites_a_manager_who_joins(
     expect(page.get_by_role("heading", level=1)).to_have_text("Équipe")
     page.get_by_label("E-mail").fill("chloe.responsable@example.com")
     page.get_by_label("Rôle", exact=True).select_option(label="Responsable")
-    page.get_by_role("button", name="Envoyer l’invitation").click()
+    page.get_by_role("button", name="Envoyer l\u2019invitation").click()
     expect(page.locator(".messages")).to_contain_text(
-        "L’invitation part vers chloe.responsable@example.com."
+        "L\u2019invitation part vers chloe.responsable@example.com."
     )
     expect(page.get_by_test_id("invitation")).to_contain_text("chloe.responsable@example.com")
     # The staff member becomes a manager
@@ -175,7 +177,7 @@ def test_the_owner_invites_a_manager_who_joins(
     invitee = context.new_page()
     invitee.goto(path)
     expect(invitee.get_by_role("heading", level=1)).to_have_text(
-        "Invitation dans l’équipe d’un magasin"
+        "Invitation dans l\u2019équipe d\u2019un magasin"
     )
     expect(invitee.get_by_text("en tant que Responsable")).to_be_visible()
     assert no_sideways_scroll(invitee)
@@ -185,8 +187,8 @@ def test_the_owner_invites_a_manager_who_joins(
     invitee.get_by_label(PASSWORD_LABEL).fill("Un-mot-de-passe-long-42")
     invitee.get_by_label("Mot de passe (confirmation)").fill("Un-mot-de-passe-long-42")
     invitee.get_by_role("button", name="Création de compte").click()
-    invitee.get_by_role("button", name="Rejoindre l’équipe").click()
-    expect(invitee.locator(".messages")).to_contain_text("Bienvenue dans l’équipe")
+    invitee.get_by_role("button", name="Rejoindre l\u2019équipe").click()
+    expect(invitee.locator(".messages")).to_contain_text("Bienvenue dans l\u2019équipe")
     context.close()
 
     joined = StoreMembership.objects.get(user__email="chloe.responsable@example.com")

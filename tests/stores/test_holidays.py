@@ -55,7 +55,8 @@ def test_alsace_and_moselle_add_good_friday_and_saint_stephens_day():
     national = {h.day for h in french_public_holidays(2027)}
 
     assert local - national == {date(2027, 3, 26), date(2027, 12, 26)}
-    assert is_alsace_moselle("67000") and is_alsace_moselle("57100")
+    assert is_alsace_moselle("67000")
+    assert is_alsace_moselle("57100")
     assert not is_alsace_moselle("69002")
 
 

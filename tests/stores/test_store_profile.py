@@ -145,9 +145,7 @@ def test_services_and_capacity_within_hqs_bounds(client, owner, lyon_store):
     }
 
 
-def test_a_photo_that_is_not_an_image_changes_nothing_not_even_the_text(
-    client, owner, lyon_store
-):
+def test_a_photo_that_is_not_an_image_changes_nothing_not_even_the_text(client, owner, lyon_store):
     lyon_store.description = "Avant"
     lyon_store.save()
     fake = SimpleUploadedFile("photo.png", b"%PDF-1.4 pas une image", content_type="image/png")
@@ -263,7 +261,8 @@ def test_special_days_add_list_delete_with_past_ones_hidden(client, owner, lyon_
     removed = client.post(url(lyon_store, "special-days/"), {"delete": str(row.pk)})
 
     assert added.status_code == 302
-    assert "Braderie" in page and "Passé" not in page
+    assert "Braderie" in page
+    assert "Passé" not in page
     assert removed.status_code == 302
     assert list(StoreSpecialDay.objects.all()) == [past]
     actions = list(AuditEvent.objects.order_by("pk").values_list("action", "data"))
@@ -304,9 +303,7 @@ def test_a_bad_special_day_is_refused_and_nothing_saved(
     assert not StoreSpecialDay.objects.exists()
 
 
-def test_a_day_given_twice_is_refused_and_another_store_cannot_remove_it(
-    lyon_store, paris_store
-):
+def test_a_day_given_twice_is_refused_and_another_store_cannot_remove_it(lyon_store, paris_store):
     day = date(timezone.localdate().year + 1, 1, 1)
     row = add_special_day(store=lyon_store, day=day, closed=True, actor="t")
 
@@ -365,7 +362,8 @@ def test_staff_read_the_profile_but_change_nothing(client, lyon_staff, lyon_stor
     assert 'type="file"' not in page.content.decode()
     assert [response.status_code for response in posts] == [404] * 4
     lyon_store.refresh_from_db()
-    assert lyon_store.opening_hours == WEEK and lyon_store.description == ""
+    assert lyon_store.opening_hours == WEEK
+    assert lyon_store.description == ""
     assert not StoreSpecialDay.objects.exists()
 
 
