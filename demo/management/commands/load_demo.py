@@ -18,6 +18,7 @@ from demo.loader import (
 from demo.mailbox import MAILBOX_BACKEND
 from demo.marketing import marketing_supplier_logins
 from demo.network import network
+from demo.profiles import load_store_profiles
 from orders.models import Order
 from stores.models import StockLevel, StockMovement, Store
 from stores.postal_codes import load_postal_codes
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         load_orders()
         self.marketing = load_marketing()
         load_compliance()
+        load_store_profiles()
         return postal_codes, catalogue, new_stock_rows
 
     def _print_summary(self, postal_codes, catalogue, new_stock_rows):
