@@ -20,6 +20,7 @@ from stores.holidays import upcoming_public_holidays
 from stores.models import StoreProfilePolicy, StoreSpecialDay
 from stores.profile_views import HOLIDAYS_SHOWN_DAYS
 from stores.services.profile import ProfileRefused, add_special_day, remove_special_day
+from tests.api_clients import api_client
 
 pytestmark = pytest.mark.django_db
 
@@ -393,3 +394,31 @@ def test_the_profile_page_reads_in_a_bounded_number_of_queries(
 
     assert response.status_code == 200
     assert response.content.decode().count('data-testid="special-day"') == 5
+
+
+def test_the_stores_api_reads_hours_and_special_days_to_come(lyon_store, lyon_key):
+    lyon_store.opening_hours = WEEK
+    lyon_store.description = "Atelier d'affûtage le samedi."
+    lyon_store.save()
+    day = timezone.localdate() + timedelta(days=3)
+    add_special_day(
+        store=lyon_store, day=day, closed=False, opens=time(10), closes=time(13), actor="t"
+    )
+    StoreSpecialDay.objects.create(store=lyon_store, day=timezone.localdate() - timedelta(days=2))
+
+    response = api_client(key=lyon_key).get(f"/api/v1/stores/{lyon_store.slug}/")
+
+    assert response.status_code == 200
+    data = response.json()
+    assert data["opening_hours"]["tue"] == [["09:00", "12:30"], ["14:00", "19:00"]]
+    assert data["opening_hours"]["sun"] == []
+    assert data["description"] == "Atelier d'affûtage le samedi."
+    assert data["special_days"] == [
+        {
+            "day": day.isoformat(),
+            "closed": False,
+            "opens": "10:00:00",
+            "closes": "13:00:00",
+            "note": "",
+        }
+    ]
