@@ -332,7 +332,7 @@ def set_store_presentation(
         if photo is not None:
             locked.photo.save(f"{locked.slug}-photo.{extension}", photo, save=False)
         elif clear_photo:
-            locked.photo = ""  # type: ignore[assignment]
+            locked.photo = ""
         locked.description = description
         after = {"description": locked.description, "photo": locked.photo.name or ""}
         if before == after and photo is None:
