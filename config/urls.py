@@ -22,7 +22,7 @@ from marketing_hub import backoffice_urls as marketing
 from network_marketplace import views as health
 from payments import account_urls as payment_account
 from payments import backoffice_urls as money
-from stores import backoffice, home_views
+from stores import backoffice, home_views, team_views
 from stores import backoffice_urls as store_pages
 
 from . import views
@@ -70,6 +70,8 @@ urlpatterns = [
             scorecard,
         ),
     ),
+    # An invitation to a store's team opens outside the store until it is accepted.
+    path("team/invitations/<str:token>/", team_views.invitation, name="store_invitation"),
     path("orders/", include("fulfillment.urls")),
     path("legal/", include("compliance.urls")),
     path("supplier/", include("marketing_hub.supplier_urls")),

@@ -78,6 +78,8 @@ class Store(models.Model):
     # db_default: the bench generator COPYs stores without these columns.
     logo = models.ImageField(_("logo"), upload_to="stores/logos/", blank=True, db_default="")
     photo = models.ImageField(_("photo"), upload_to="stores/photos/", blank=True, db_default="")
+    # The store's words on its page, written by its owner or manager (stores.services.profile).
+    description = models.TextField(_("description"), blank=True, db_default="")
     offers_click_collect = models.BooleanField(_("click & collect"), default=True)
     offers_ship_from_store = models.BooleanField(_("ship from store"), default=True)
     offers_reserve_collect = models.BooleanField(_("reserve & collect"), default=True)
@@ -543,3 +545,7 @@ class PostalCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.city}"
+
+
+# The profile a franchisee runs (special days, team invitations, HQ's bounds): their own module.
+from .profile_models import StoreInvitation, StoreProfilePolicy, StoreSpecialDay  # noqa: E402, F401

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from catalog.models import Category, Product, ProductImage, Variant, VatRate
 from catalog.selectors import category_descendant_ids, price_bounds_for_variants
@@ -14,7 +15,17 @@ from catalog.validators import is_valid_gtin
 from compliance.models import Mediator, OutOfCourtBody, TermsVersion
 from demo.catalogue import categories, demo_products, drawing_for, families, image_alt, product_svg
 from demo.network import network
-from stores.models import PostalCode, StockLevel, StockMovement, StockPolicy, Store, StoreMembership
+from stores.holidays import upcoming_public_holidays
+from stores.models import (
+    PostalCode,
+    StockLevel,
+    StockMovement,
+    StockPolicy,
+    Store,
+    StoreInvitation,
+    StoreMembership,
+    StoreSpecialDay,
+)
 
 DEMO = network()
 
@@ -380,3 +391,21 @@ def test_the_demo_customer_s_data_export_is_ready_and_retention_ran_once(client,
     assert RetentionRun.objects.count() == 1
     assert client.login(email=DEMO.customer.email, password=DEMO.password)
     assert 'data-testid="download-export"' in client.get("/accounts/data/").content.decode()
+
+
+def test_the_demo_shows_franchisees_profiles_holidays_and_a_pending_invitation(db):
+    load_demo()
+    lyon = Store.objects.get(slug="lyon-presquile")
+    counts = (StoreSpecialDay.objects.count(), StoreInvitation.objects.count())
+
+    load_demo()
+
+    assert "atelier d'affûtage" in lyon.description
+    holidays = {h.day for h in upcoming_public_holidays(today=timezone.localdate())}
+    closed = StoreSpecialDay.objects.filter(store=lyon, closed=True)
+    assert set(closed.values_list("day", flat=True)) == holidays
+    stores_closed = StoreSpecialDay.objects.values("store").distinct().count()
+    assert stores_closed == Store.objects.selling().count()
+    (invitation,) = StoreInvitation.objects.pending()
+    assert (invitation.store, invitation.role) == (lyon, "staff")
+    assert (StoreSpecialDay.objects.count(), StoreInvitation.objects.count()) == counts

@@ -19,6 +19,7 @@ from demo.loader import (
 from demo.mailbox import MAILBOX_BACKEND
 from demo.marketing import marketing_supplier_logins
 from demo.network import network
+from demo.profiles import load_store_profiles
 from demo.returns import load_settled_return
 from demo.tax import load_tax_data
 from orders.models import Order
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         load_compliance()
         load_tax_data()
         load_scorecards()
+        load_store_profiles()
         return postal_codes, catalogue, new_stock_rows
 
     def _print_summary(self, postal_codes, catalogue, new_stock_rows):
