@@ -212,7 +212,7 @@ class ProductAdmin(admin.ModelAdmin):
     form = ProductAdminForm
     change_list_template = "admin/catalog/product/change_list.html"
     list_display = ["name", "category", "brand", "status", "variant_count", "last_updated"]
-    list_filter = ["status", CategoryTreeFilter, "brand"]
+    list_filter = ["status", CategoryTreeFilter, "brand", "withdrawal_exempt"]
     list_select_related = ["category"]
     search_fields = ["name", "brand", "slug", "variants__sku", "variants__gtin"]
     autocomplete_fields = ["category"]
@@ -237,6 +237,16 @@ class ProductAdmin(admin.ModelAdmin):
                 "description": _(
                     "Shown on the product page (GPSR art. 19, DSA art. 31). All are required "
                     "before the product can be published."
+                ),
+            },
+        ),
+        (
+            _("Right of withdrawal"),
+            {
+                "fields": ["withdrawal_exempt", "withdrawal_exemption"],
+                "description": _(
+                    "A product the law exempts (Code de la consommation, art. L221-28) has no "
+                    "14-day withdrawal period: customers can't withdraw from it online."
                 ),
             },
         ),

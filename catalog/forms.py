@@ -106,6 +106,8 @@ class ProductAdminForm(forms.ModelForm):
             "description",
             "attributes",
             *SAFETY_FIELDS,
+            "withdrawal_exempt",
+            "withdrawal_exemption",
         ]
         widgets = {
             "eu_responsible_person": forms.Textarea(attrs={"rows": 2}),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -71,6 +72,17 @@ class ProductQuerySet(models.QuerySet):
         return self.filter(status=Product.Status.PUBLISHED)
 
 
+class WithdrawalExemption(models.TextChoices):
+    """The grounds of Code de la consommation art. L221-28 that apply to goods."""
+
+    PERSONALISED = "personalised", _("Made to the customer's specifications or personalised")
+    PERISHABLE = "perishable", _("Liable to deteriorate or expire rapidly")
+    SEALED_HYGIENE = "sealed_hygiene", _("Sealed for health or hygiene, unsealed after delivery")
+    SEALED_MEDIA = "sealed_media", _("Sealed audio, video or software, unsealed after delivery")
+    MIXED = "mixed", _("Inseparably mixed with other items after delivery")
+    NEWSPAPER = "newspaper", _("Newspaper, periodical or magazine")
+
+
 class Product(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -122,6 +134,18 @@ class Product(models.Model):
         db_default="",
         help_text=_("In French, as on the product or its packaging."),
     )
+    # The right of withdrawal (Code de la consommation, art. L221-28): HQ flags a product the
+    # law exempts; its lines then have no withdrawal period (fulfillment/withdrawal.py).
+    withdrawal_exempt = models.BooleanField(
+        _("exempt from the right of withdrawal"), default=False, db_default=False
+    )
+    withdrawal_exemption = models.CharField(
+        _("ground of the exemption"),
+        max_length=30,
+        choices=WithdrawalExemption.choices,
+        blank=True,
+        db_default="",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -145,6 +169,14 @@ class Product(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.withdrawal_exempt and not self.withdrawal_exemption:
+            raise ValidationError(
+                {"withdrawal_exemption": _("Say on which ground the product is exempt.")}
+            )
+        if not self.withdrawal_exempt:
+            self.withdrawal_exemption = ""
 
     def missing_safety_fields(self) -> list[str]:
         """The product-safety fields still blank, in SAFETY_FIELDS order."""

@@ -140,6 +140,16 @@ class CheckoutForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "cc-csc", "inputmode": "numeric", "size": 4}),
     )
     accept_terms = forms.BooleanField(label=_("I have read and accept the terms of sale."))
+    # Marketing (docs/consents.md): the selling store's offers under the soft opt-in, which
+    # she may refuse here (unticked: no objection); the network's offers only if she ticks.
+    refuse_store_offers = forms.BooleanField(
+        label=_("I don't want to receive the offers of the stores selling this order."),
+        required=False,
+    )
+    network_offers = forms.BooleanField(
+        label=_("I'd like to receive the network's newsletter and offers."),
+        required=False,
+    )
 
     def __init__(self, *args, home_delivery=False, pay_online=False, slot_groups=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.selectors import checkout_details
 from fulfillment.order_pages import order_parts, visible_order
+from orders.hooks import record_marketing_choices
 from orders.models import Cart, Order, OrderPolicy
 from orders.tracking import grant_following, tracking_path
 from payments.providers import DECLINED_TEST_TOKEN, DELAYED_TEST_TOKEN, get_provider
@@ -204,6 +205,12 @@ def _place(
         return "declined"
     except PaymentUnavailable:
         return "unavailable"
+    record_marketing_choices(
+        order=order,
+        refuse_store_offers=data["refuse_store_offers"],
+        network_offers=data["network_offers"],
+        actor=_actor(request),
+    )
     clear_cart(cart=cart)
     grant_following(request, order.number)
     return order

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from orders import hooks as orders_hooks
 from stores import hooks as stores_hooks
 
 
@@ -19,3 +20,7 @@ class ComplianceConfig(AppConfig):
 
         # What the store lifecycle asks of compliance before a store's first activation (C2).
         stores_hooks.trader_records_missing.register(missing_trader_records)
+        # GDPR (issue 13): the checkout's marketing boxes go to the consent ledger.
+        from .services.consents import record_checkout_choices
+
+        orders_hooks.record_marketing_choices.register(record_checkout_choices)

@@ -9,6 +9,7 @@ from network_marketplace.outbox import register_handler
 
 from . import transparency_db
 from .services import (
+    dac7,
     data_access,
     gdpr,
     illegal_products,
@@ -41,6 +42,19 @@ def build_store_export(export_id: int) -> None:
 def end_terminated_stores() -> int:
     """Periodic: close the stores whose termination notice has run out."""
     return len(p2b_measures.end_due_terminations())
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def run_dac7_calendar() -> dict:
+    """Daily: DAC7 reminders, payout holds and releases, January's declaration."""
+    run = dac7.run_dac7_calendar()
+    return {
+        "reminded": len(run.reminded),
+        "held": len(run.held),
+        "released": len(run.released),
+        "declaration": run.declaration,
+        "problem": run.problem,
+    }
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

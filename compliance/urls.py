@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import complaints, legal, notices, p2b_public, public_reports
+from .views import complaints, consents, legal, notices, p2b_public, public_reports
 
 app_name = "legal"
 urlpatterns = [
@@ -21,5 +21,8 @@ urlpatterns = [
         name="transparency-download",
     ),
     path("illegal-products/", public_reports.illegal_products, name="illegal-products"),
+    # GDPR (issue 13): the cookie notice with the visitor's choice, and the choice itself.
+    path("cookies/", consents.cookies_page, name="cookies"),
+    path("cookies/choice/", consents.cookie_choice, name="cookie-choice"),
     path("<slug:page>/", legal.legal_page, name="page"),
 ]

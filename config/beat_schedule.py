@@ -9,6 +9,13 @@ from datetime import timedelta
 from celery.schedules import crontab
 
 BEAT_SCHEDULE = {
+    # The stores' scorecards against HQ's thresholds: warnings, out of home-delivery routing,
+    # back in (hq.services.consequences).
+    "hq-apply-scorecard-consequences": {
+        "task": "hq.tasks.apply_scorecard_consequences",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 3500},
+    },
     "worker-heartbeat": {
         "task": "network_marketplace.tasks.record_worker_heartbeat",
         "schedule": timedelta(seconds=60),
@@ -109,6 +116,13 @@ BEAT_SCHEDULE = {
         "task": "compliance.tasks.end_terminated_stores",
         "schedule": timedelta(hours=1),
         "options": {"expires": 3300},
+    },
+    # DAC7: reminders to stores missing their tax data, payouts held then released, and in
+    # January last year's declaration with the stores' copies (idempotent, daily).
+    "compliance-dac7-calendar": {
+        "task": "compliance.tasks.run_dac7_calendar",
+        "schedule": crontab(hour=6, minute=15),
+        "options": {"expires": 3600},
     },
     # Drops the archives of stores' data exports older than P2B_EXPORT_KEEP_DAYS.
     "compliance-purge-old-exports": {

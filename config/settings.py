@@ -235,6 +235,9 @@ STRIPE_API_BASE = env("STRIPE_API_BASE", default="")
 # The kind of connected account opened for a store: "express" (Stripe-hosted dashboard) or
 # "custom" (the platform shows everything).
 STRIPE_ACCOUNT_TYPE = env("STRIPE_ACCOUNT_TYPE", default="express")
+# HQ's Factur-X invoices to the stores go to this certified e-invoicing platform (PDP/PA), a
+# payments.einvoicing.Platform class; the default keeps what it "sent" in the media storage.
+EINVOICING_PLATFORM = env("EINVOICING_PLATFORM", default="payments.einvoicing.LocalPlatform")
 
 # REST API
 REST_FRAMEWORK = {
@@ -341,6 +344,10 @@ MARKETING_BILLING_WORKERS = env.int("MARKETING_BILLING_WORKERS", default=4)
 MARKETING_GBP_PRIMARY_CATEGORY = env("MARKETING_GBP_PRIMARY_CATEGORY", default="Garden center")
 # How long before a reserve & collect hold ends its customer is reminded (hours).
 RESERVE_COLLECT_REMINDER_HOURS = env.int("RESERVE_COLLECT_REMINDER_HOURS", default=6)
+# The right of withdrawal (Code de la consommation L221-18, fulfillment/withdrawal.py): days
+# from the day after the goods reached the customer, and days the refund is due within.
+WITHDRAWAL_DAYS = env.int("WITHDRAWAL_DAYS", default=14)
+WITHDRAWAL_REFUND_DAYS = env.int("WITHDRAWAL_REFUND_DAYS", default=14)
 
 # Marketing hub orders (part M2). HQ reviews an order within this many working days (Mon-Fri)
 # of its placing; after that the store is told and HQ reminded (MARKETING_HQ_EMAIL).
@@ -409,6 +416,9 @@ X_FRAME_OPTIONS = "DENY"
 # each directive. Inline code needs the request's nonce (`nonce="{{ request.csp_nonce }}"`).
 # CSP_REPORT_ONLY=true is for trying a change, never for production.
 MAP_TILE_ORIGIN = env("MAP_TILE_ORIGIN", default="https://tile.openstreetmap.org")
+# The tiles' address ({z}/{x}/{y}); no tile is asked for before the visitor allows maps
+# (the cookie banner or the map's placeholder: docs/consents.md).
+MAP_TILE_URL = env("MAP_TILE_URL", default=f"{MAP_TILE_ORIGIN}/{{z}}/{{x}}/{{y}}.png")
 STRIPE_CONNECT_ORIGIN = STRIPE_API_BASE.rstrip("/") or "https://connect.stripe.com"
 _CSP_DIRECTIVES = {
     "default-src": [SELF],
@@ -454,6 +464,17 @@ DSA_TRANSPARENCY_DB_URL = env("DSA_TRANSPARENCY_DB_URL", default="")
 DSA_TRANSPARENCY_DB_TOKEN = env("DSA_TRANSPARENCY_DB_TOKEN", default="")
 DSA_TRANSPARENCY_DB_TIMEOUT = env.float("DSA_TRANSPARENCY_DB_TIMEOUT", default=10)
 DSA_TRANSPARENCY_BATCH_SIZE = env.int("DSA_TRANSPARENCY_BATCH_SIZE", default=100)
+
+
+# --- DAC7 tax reporting (issue 13; compliance.services.dac7, docs/dac7.md) ---------------------
+# A franchise store missing its tax data is reminded on these days ("MM-DD") of the reporting
+# year, then its payouts are held DAC7_HOLD_AFTER_DAYS after the second reminder.
+DAC7_REMINDER_DATES = env.list("DAC7_REMINDER_DATES", default=["12-01", "12-15"])
+DAC7_HOLD_AFTER_DAYS = env.int("DAC7_HOLD_AFTER_DAYS", default=15)
+# Last year's declaration and the stores' copies are prepared in this month (copies are due by
+# 31 January). "PROD" files for real; "TEST" makes the DGFiP's test-environment document codes.
+DAC7_DECLARATION_MONTH = env.int("DAC7_DECLARATION_MONTH", default=1)
+DAC7_ENVIRONMENT = env("DAC7_ENVIRONMENT", default="PROD")
 
 
 # --- DSA: traders, products, transparency (issue 12, part C2) --------------------------------
@@ -529,3 +550,15 @@ GDPR_EXPORT_DEADLINE_DAYS = env.int("GDPR_EXPORT_DEADLINE_DAYS", default=30)
 GDPR_EXPORT_LINK_DAYS = env.int(
     "GDPR_EXPORT_LINK_DAYS", default=GDPR_RETENTION_DAYS["data_exports"]
 )
+
+# --- GDPR: consents, records of processing, breaches (issue 13, part G; docs/consents.md) ----
+# The version of the privacy notice (marketing consents) and of the cookie notice (cookie
+# choices) each consent is recorded under; a new cookie notice version asks every visitor again.
+PRIVACY_NOTICE_VERSION = env("PRIVACY_NOTICE_VERSION", default="2026-01")
+COOKIE_NOTICE_VERSION = env("COOKIE_NOTICE_VERSION", default="2026-01")
+# How long a visitor's cookie choice is kept before the banner asks again (CNIL: 6 months).
+COOKIE_CONSENT_MAX_AGE_DAYS = env.int("COOKIE_CONSENT_MAX_AGE_DAYS", default=182)
+# Art. 33(1): a breach is notified to the CNIL within this many hours of becoming aware.
+BREACH_NOTIFICATION_HOURS = env.int("BREACH_NOTIFICATION_HOURS", default=72)
+# Art. 30: the data protection officer (or the privacy contact) the records name.
+DPO_CONTACT = env("DPO_CONTACT", default="dpo@ardoise.example")

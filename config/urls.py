@@ -11,16 +11,18 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from checkout import backoffice_urls as endless_aisle
 from compliance import backoffice_urls as compliance_pages
+from compliance import dac7_backoffice_urls as tax_data
 from compliance import p2b_backoffice_urls as p2b_pages
 from compliance import trader_backoffice_urls as trader_data
 from fulfillment import backoffice_urls as order_desk
 from fulfillment import desk_urls as returns_desk
+from hq import backoffice_urls as scorecard
 from hq.dashboard import with_control_tower
 from marketing_hub import backoffice_urls as marketing
 from network_marketplace import views as health
 from payments import account_urls as payment_account
 from payments import backoffice_urls as money
-from stores import backoffice, home_views
+from stores import backoffice, home_views, team_views
 from stores import backoffice_urls as store_pages
 
 from . import views
@@ -42,6 +44,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     # The customer's data (export, closing the account): compliance's pages in her account.
     path("accounts/data/", include("compliance.gdpr_urls")),
+    # Her consents (marketing per purpose and store, cookies): compliance's page in her account.
+    path("accounts/consents/", include("compliance.account_urls")),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("stores.catalogue_urls")),
@@ -62,8 +66,12 @@ urlpatterns = [
             compliance_pages,
             p2b_pages,
             trader_data,
+            tax_data,
+            scorecard,
         ),
     ),
+    # An invitation to a store's team opens outside the store until it is accepted.
+    path("team/invitations/<str:token>/", team_views.invitation, name="store_invitation"),
     path("orders/", include("fulfillment.urls")),
     path("legal/", include("compliance.urls")),
     path("supplier/", include("marketing_hub.supplier_urls")),

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from compliance.models import (
+    Breach,
     Mediator,
     OutOfCourtBody,
     PersonalDataExport,
@@ -20,6 +21,7 @@ from compliance.models import (
     TermsVersion,
     TrustedFlagger,
 )
+from compliance.services.breaches import save_breach
 from compliance.services.gdpr import (
     apply_retention,
     build_personal_data_export,
@@ -40,6 +42,7 @@ def load_compliance(*, hq: Any) -> int:
         TrustedFlagger.objects.update_or_create(email=flagger["email"], defaults=flagger)
     for mediator in data["mediators"]:
         Mediator.objects.update_or_create(name=mediator["name"], defaults=mediator)
+    _load_breaches(data.get("breaches", []), hq=hq)
     if TermsVersion.objects.exists():
         return 0
     terms = data["terms"]
@@ -77,3 +80,25 @@ def load_customer_data(*, customer: Any) -> None:
         build_personal_data_export(export_id=export.pk)
     if not RetentionRun.objects.exists():
         apply_retention(actor="demo")
+
+
+def _load_breaches(breaches: list[dict], *, hq: Any) -> None:
+    """The breach register's examples (GDPR art. 33), recorded through the register's service on
+    a first load: dates are counted back from now, so the 72-hour deadline reads as in life."""
+    if Breach.objects.exists():
+        return
+    now = timezone.now()
+    for entry in breaches:
+        fields = dict(entry)
+        detected = now - timedelta(hours=fields.pop("detected_hours_ago"))
+        notified_after = fields.pop("notified_after_hours", None)
+        save_breach(
+            breach=Breach(
+                detected_at=detected,
+                notified_to_cnil_at=(
+                    detected + timedelta(hours=notified_after) if notified_after else None
+                ),
+                **fields,
+            ),
+            actor=hq,
+        )

@@ -33,6 +33,7 @@ from catalog.selectors import percent_of, price_bounds_for_variants
 from catalog.services import record_hq_price_changes
 from checkout.services import CheckoutLine, place_order
 from compliance.models import TraderCertification, TraderEvidence
+from compliance.services.consents import record_checkout_choices
 from compliance.services.traders import certify_trader, is_trader, update_trader_evidence
 from fulfillment import services as steps
 from network_marketplace.models import User
@@ -41,7 +42,7 @@ from orders.services import CustomerDetails
 from stores.models import PostalCode, StockLevel, StockMovement, Store, StoreMembership
 from stores.services import effective_safety_stock, update_offer
 
-from . import compliance, marketing
+from . import compliance, marketing, scorecards
 from .catalogue import categories, demo_products, image_alt, product_svg, shelf_price
 from .network import WAREHOUSE, network, regional_phone, store_profile, trader_identity
 
@@ -502,7 +503,12 @@ def load_orders() -> int:
         )
 
     actor = f"{store.slug}@demo"
-    order(in_stock[0], quantity=2)  # waits for the store's acceptance
+    first = order(in_stock[0], quantity=2)  # waits for the store's acceptance
+    # Her checkout's marketing boxes: no objection to the store's offers (soft opt-in), and
+    # she asked for the network's (docs/consents.md); "Mes consentements" shows both.
+    record_checkout_choices(
+        order=first, refuse_store_offers=False, network_offers=True, actor="demo"
+    )
     ready = order(in_stock[1]).fulfilments.get()
     for step in (steps.accept_fulfilment, steps.mark_picked, steps.mark_ready_for_pickup):
         step(fulfilment=ready, actor=actor)
@@ -534,3 +540,8 @@ def load_marketing() -> marketing.MarketingCounts:
     """The marketing hub's demo (demo/data/marketing.yaml, written by demo/marketing.py through
     the hub's services), its supplier login made like the other demo logins."""
     return marketing.load_marketing(user=_user)
+
+
+def load_scorecards() -> int:
+    """A store warned for its timeouts, through the real services (demo/scorecards.py)."""
+    return scorecards.load_scorecards(customer_email=network().customer.email)

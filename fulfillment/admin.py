@@ -9,8 +9,15 @@ from network_marketplace.errors import DomainError
 from orders.selectors import slot_label
 
 from .models import Fulfilment, FulfilmentEvent, FulfilmentLine, Return, ReturnEvent, ReturnLine
-from .selectors import late_to_ship_q, shipped_late_q, shipping_window, with_pickup_slot
+from .selectors import (
+    late_to_ship_q,
+    part_deadlines,
+    shipped_late_q,
+    shipping_window,
+    with_pickup_slot,
+)
 from .services import cancel_return
+from .withdrawal_admin import WithdrawalAdmin  # noqa: F401 (registers the withdrawals' admin)
 
 
 class FulfilmentLineInline(admin.TabularInline):
@@ -120,7 +127,20 @@ class FulfilmentAdmin(admin.ModelAdmin):
         return [
             *(f.name for f in Fulfilment._meta.fields if not f.name.startswith("pickup_code_")),
             "pickup_slot",
+            "withdrawal_period",
         ]
+
+    @admin.display(description=_("withdrawal period"))
+    def withdrawal_period(self, obj):
+        """The last moment the customer may withdraw (fulfillment/withdrawal.py)."""
+        period = part_deadlines([obj])[obj.pk]
+        if not period.has_right:
+            return _("None: reserve & collect, paid in store")
+        if period.waiting_for_other_parcels:
+            return _("Starts when the order's last parcel arrives")
+        if period.ends_at is None:
+            return _("Starts when the customer receives the goods")
+        return timezone.localtime(period.ends_at).strftime("%d/%m/%Y %H:%M")
 
     @admin.display(description=_("pickup slot"), ordering="slot_starts_at")
     def pickup_slot(self, obj):

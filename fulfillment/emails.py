@@ -18,6 +18,7 @@ from orders.selectors import pickup_slot_label
 
 from .carriers import carrier_name, tracking_url
 from .models import Fulfilment
+from .withdrawal import withdrawal_days
 
 
 def _when(value: datetime | None, language: str) -> str:
@@ -111,3 +112,24 @@ def send_reservation_reminder(fulfilment: Fulfilment) -> None:
         f"reservation-expiring:{fulfilment.pk}",
         context={"hold_until": _when(fulfilment.collect_before, fulfilment.order.language)},
     )
+
+
+def send_received(fulfilment: Fulfilment, *, withdraw_until: datetime | None) -> None:
+    """The customer has the goods (handed over, or delivered): until when she may withdraw
+    (empty while the order's last parcel is on its way), and where to do it."""
+    _send(
+        fulfilment,
+        "order_received",
+        f"fulfilment-received:{fulfilment.pk}",
+        context={
+            "withdraw_until": _day(withdraw_until, fulfilment.order.language),
+            "withdrawal_days": withdrawal_days(),
+        },
+    )
+
+
+def _day(value: datetime | None, language: str) -> str:
+    if value is None:
+        return ""
+    with translation.override(language):
+        return formats.date_format(timezone.localtime(value), "l j F Y")

@@ -62,8 +62,14 @@ class ReturnLinesMixin:
             raise ValidationError(_("Choose at least one item to return."), code="no_line")
 
 
+# The reasons a customer or a desk picks; "withdrawal" is set by the withdrawal button only.
+RETURN_REASONS = [
+    (value, label) for value, label in Return.Reason.choices if value != Return.Reason.WITHDRAWAL
+]
+
+
 class ReturnRequestForm(ReturnLinesMixin, forms.Form):
-    reason = forms.ChoiceField(label=_("Why do you return it?"), choices=Return.Reason.choices)
+    reason = forms.ChoiceField(label=_("Why do you return it?"), choices=RETURN_REASONS)
     comment = forms.CharField(
         label=_("Anything to add? (optional)"),
         max_length=500,
@@ -103,7 +109,7 @@ class ReturnRequestForm(ReturnLinesMixin, forms.Form):
 class DeskReturnForm(ReturnLinesMixin, forms.Form):
     """A walk-in customer's return, made at the desk: lines and a reason."""
 
-    reason = forms.ChoiceField(label=_("Reason"), choices=Return.Reason.choices)
+    reason = forms.ChoiceField(label=_("Reason"), choices=RETURN_REASONS)
     comment = forms.CharField(label=_("Note"), max_length=500, required=False)
 
     def __init__(self, *args, returnable, **kwargs):

@@ -56,8 +56,16 @@ class SettleTransfer(Protocol):
         (idempotent; nothing for a fulfilment that is no transfer or did not end)."""
 
 
+class CustomerInvoices(Protocol):
+    def __call__(self, *, order: Order) -> list[dict[str, Any]]:
+        """The selling stores' invoices and credit notes to the customer for `order`, as the
+        order page lists them: {"number", "kind", "label", "issued_at", "total_cents",
+        "fulfilment_id", "url"} (the URL downloads the PDF for whoever may follow the order)."""
+
+
 record_sale: Hook[RecordSale] = Hook("fulfillment.record_sale")
 refund_payment: Hook[RefundPayment] = Hook("fulfillment.refund_payment")
 reverse_return_sales: Hook[ReverseReturnSales] = Hook("fulfillment.reverse_return_sales")
 settle_return: Hook[SettleReturn] = Hook("fulfillment.settle_return")
 settle_transfer: Hook[SettleTransfer] = Hook("fulfillment.settle_transfer")
+customer_invoices: Hook[CustomerInvoices] = Hook("fulfillment.customer_invoices")

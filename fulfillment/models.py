@@ -98,6 +98,11 @@ class Fulfilment(models.Model):
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
     rejection_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    # The store rejected it because the goods were not there, though its stock said they were:
+    # a miss of its stock accuracy (HQ's scorecards, hq.selectors.scorecards).
+    rejected_for_missing_stock = models.BooleanField(
+        _("rejected for missing stock"), default=False, db_default=False
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -257,6 +262,8 @@ class Return(models.Model):
         WRONG_ITEM = "wrong_item", _("I received the wrong item")
         NOT_AS_DESCRIBED = "not_as_described", _("It is not as described")
         OTHER = "other", _("Another reason")
+        # Opened by a withdrawal (the withdrawal button): the customer gives no reason here.
+        WITHDRAWAL = "withdrawal", _("Withdrawal from the contract")
 
     number = models.CharField(_("number"), max_length=20, unique=True, default=new_return_number)
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
@@ -393,3 +400,8 @@ class ReturnEvent(StatusEvent):
     class Meta(StatusEvent.Meta):
         verbose_name = _("return event")
         verbose_name_plural = _("return events")
+
+
+# Withdrawals (fulfillment/withdrawal_models.py): re-exported, so that the app has one models
+# module.
+from .withdrawal_models import Withdrawal, WithdrawalLine  # noqa: E402, F401

@@ -24,6 +24,11 @@ class RejectForm(forms.Form):
         help_text=_("The order goes to another store when it can; HQ sees your reason."),
         error_messages={"required": _("Say why the fulfilment is rejected.")},
     )
+    missing_stock = forms.BooleanField(
+        label=_("The goods are not in the store, though our stock said they were"),
+        required=False,
+        help_text=_("HQ's scorecard counts it against your stock accuracy."),
+    )
 
     def clean_reason(self):
         reason = self.cleaned_data["reason"].strip()

@@ -24,7 +24,7 @@ from network_marketplace.errors import DomainError
 from orders.models import OrderPolicy
 from stores.backoffice import backoffice_store
 
-from . import selectors, services, transfers
+from . import hooks, selectors, services, transfers
 from .models import Fulfilment
 from .order_desk_forms import (
     BulkForm,
@@ -180,6 +180,13 @@ def _detail_context(request, store, fulfilment, **forms):
         "ship_form": forms.get("ship_form") or ShipForm(),
         "ship_transfer_form": forms.get("ship_transfer_form") or ShipTransferForm(),
         "transfer_carrier": transfers.transfer_carrier_label(fulfilment),
+        "withdrawal_period": selectors.part_deadlines([fulfilment])[fulfilment.pk],
+        # This store's invoices and credit notes to the customer for this part (payments).
+        "invoices": [
+            doc
+            for doc in hooks.customer_invoices(order=fulfilment.order)
+            if doc["fulfilment_id"] == fulfilment.pk and doc["store_id"] == store.pk
+        ],
     }
 
 
@@ -226,6 +233,7 @@ def fulfilment_action(request, store, fulfilment_id, action):
                 actor=user,
                 reason=form.cleaned_data["reason"],
                 at_store=store,
+                missing_stock=form.cleaned_data["missing_stock"],
             )
             messages.success(request, _("Order %(number)s rejected.") % {"number": order})
             return redirect("backoffice:orders", slug=store.slug)

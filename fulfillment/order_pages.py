@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -22,11 +23,14 @@ from orders.selectors import pickup_slot_label
 from orders.tracking import check_tracking_token, grant_following, may_follow, order_status_text
 from stores.opening_hours import describe_status, opening_status, weekly_hours
 
+from . import hooks
 from .models import Fulfilment
 from .order_selectors import order_for_tracking, orders_of_customer
+from .selectors import withdrawable_lines, withdrawals_of_order
 from .services import current_pickup_code
-from .states import COMPLETED_STATUSES
+from .states import COMPLETED_STATUSES, RETURNABLE_STATUSES
 from .tracking import status_text, status_tone, timeline
+from .withdrawal import withdrawal_days
 
 
 class TrackOrderForm(forms.Form):
@@ -86,6 +90,13 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     # visible_order let this visitor follow the order (its signed-in customer, or the browser
     # the tracking link or the look-up was used in): the pickup code may be shown.
     parts = order_parts(order, with_pickup_code=True)
+    add_withdrawal_periods(order, parts)
+    # The selling stores' invoices and credit notes to the customer (payments, via its hook).
+    invoices = hooks.customer_invoices(order=order)
+    for part in parts:
+        part["invoices"] = [
+            doc for doc in invoices if doc["fulfilment_id"] == part["fulfilment"].pk
+        ]
     return render(
         request,
         "storefront/order_tracking.html",
@@ -100,8 +111,30 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
                 line.method == FulfilmentMethod.HOME_DELIVERY for line in order.lines.all()
             ),
             "return_path": reverse("returns:start", args=[number]),
+            "withdrawals": withdrawals_of_order(order),
+            "withdrawal_days": withdrawal_days(),
         },
     )
+
+
+def add_withdrawal_periods(order: Order, parts: list[dict]) -> None:
+    """Each part's withdrawal period (fulfillment/withdrawal.py) as the order page shows it,
+    the lines exempt from it, and whether the withdrawal button is offered (some unit of the
+    part may still be withdrawn from)."""
+    now = timezone.now()
+    lines = withdrawable_lines(order, now=now)
+    for part in parts:
+        fulfilment = part["fulfilment"]
+        own = [line for line in lines if line.fulfilment_line.fulfilment_id == fulfilment.pk]
+        period = own[0].period if own else None
+        part["withdrawal"] = {
+            "period": period,
+            "expired": bool(period and period.expired_at(now)),
+            "received": fulfilment.status in RETURNABLE_STATUSES,
+            "exempt": [line.order_line.product_name for line in own if line.line.exempt],
+            "can_withdraw": any(line.quantity for line in own),
+            "path": reverse("returns:withdraw", args=[order.number, fulfilment.pk]),
+        }
 
 
 def order_parts(order: Order, *, with_pickup_code: bool = False) -> list[dict]:

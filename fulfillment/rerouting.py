@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db import transaction
@@ -102,6 +103,7 @@ def reroute_lost_fulfilment(*, fulfilment: Fulfilment, actor: Any) -> Rerouted:
             include_store_ids={
                 line.order_line.chosen_store_id for line in lines if line.order_line.chosen_store_id
             },
+            fairness_window=timedelta(days=policy.fairness_window_days),
         )
         result = reroute(
             request=request,

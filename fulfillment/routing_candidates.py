@@ -31,18 +31,26 @@ STORE_FIELDS = (
     "offers_click_collect",
     "offers_reserve_collect",
     "daily_capacity",
+    "home_delivery_suspended",
 )
 COUNT_FIELDS = ("open_orders", "recent_routed", "capacity")
 
 
-# Home deliveries routed to a store within this window count against it for fairness.
+# Home deliveries routed to a store within this window count against it for fairness: HQ's
+# setting (OrderPolicy.fairness_window_days), which the callers pass; this is its default.
 FAIRNESS_WINDOW = timedelta(days=7)
 # A store's load: its open fulfilments, but a transfer it has sent (in transit, received at the
 # pickup store) is no longer its work.
 LOAD_STATUSES = sorted(OPEN_STATUSES - {Fulfilment.Status.IN_TRANSIT, Fulfilment.Status.RECEIVED})
 
 
-def _store_counts(*, now: datetime, store_ref: str = "store_id", prefix: str = "store__") -> dict:
+def _store_counts(
+    *,
+    now: datetime,
+    fairness_window: timedelta,
+    store_ref: str = "store_id",
+    prefix: str = "store__",
+) -> dict:
     """Per stock row, its store's open fulfilments (load), the home deliveries routed to it in
     the fairness window, and its daily capacity (its own, else HQ's default): correlated
     subqueries, so the candidates stay one query whatever the number of stores."""
@@ -56,7 +64,7 @@ def _store_counts(*, now: datetime, store_ref: str = "store_id", prefix: str = "
     )
     recent_count = (
         fulfilments.filter(
-            method=FulfilmentMethod.HOME_DELIVERY, created_at__gte=now - FAIRNESS_WINDOW
+            method=FulfilmentMethod.HOME_DELIVERY, created_at__gte=now - fairness_window
         )
         .order_by()
         .values("store_id")
@@ -82,6 +90,7 @@ def routing_candidates(
     radius_km: float,
     include_store_ids: Iterable[int] = (),
     now: datetime | None = None,
+    fairness_window: timedelta = FAIRNESS_WINDOW,
 ) -> list[Location]:
     """The locations that may serve these variants to a customer at `point`, for route_order.
 
@@ -94,12 +103,12 @@ def routing_candidates(
 
     Load and fairness are counted here: `open_orders` is the store's open fulfilments (against
     its daily capacity, HQ's default when it set none), `recent_routed` the home deliveries
-    routed to it in the last 7 days.
+    routed to it within `fairness_window` (pass HQ's `OrderPolicy.fairness_window_days`).
 
     One query; two when an included store holds none of the variants.
     """
     now = now or timezone.now()
-    counts = _store_counts(now=now)
+    counts = _store_counts(now=now, fairness_window=fairness_window)
     variant_ids = sorted(set(variant_ids))
     include = set(include_store_ids)
     box = {
@@ -134,7 +143,9 @@ def routing_candidates(
         available[store_id][variant_id] = units
     missing = include - stores.keys()
     if missing:
-        store_counts = _store_counts(now=now, store_ref="pk", prefix="")
+        store_counts = _store_counts(
+            now=now, fairness_window=fairness_window, store_ref="pk", prefix=""
+        )
         for store_id, *fields in (
             Store.objects.filter(pk__in=missing)
             .annotate(**store_counts)
@@ -158,6 +169,7 @@ def routing_candidates(
             daily_capacity=store["capacity"],
             recent_routed=store["recent_routed"],
             is_selling=store["status"] == Store.Status.ACTIVE,
+            home_delivery_suspended=store["home_delivery_suspended"],
         )
         for store_id, store in sorted(stores.items())
     ]

@@ -35,7 +35,8 @@ SESSION_KEY = "return_orders"
 logger = logging.getLogger(__name__)
 
 
-def _order_if_allowed(request, number: str) -> Order | None:
+def order_if_allowed(request, number: str) -> Order | None:
+    """The order `number` if this visitor may act on it as its customer, else None."""
     order = Order.objects.filter(number__iexact=number).exclude(status=Order.Status.PENDING_PAYMENT)
     order = order.first()
     if order is None:
@@ -98,7 +99,7 @@ def _nearest_stores(request):
 
 
 def start_return(request, number):
-    order = _order_if_allowed(request, number)
+    order = order_if_allowed(request, number)
     if order is None:
         return _guest_gate(request, number)
     returnable = returnable_lines(order)
@@ -156,7 +157,7 @@ def start_return(request, number):
 
 
 def return_detail(request, number, return_number):
-    order = _order_if_allowed(request, number)
+    order = order_if_allowed(request, number)
     if order is None:
         return redirect("returns:start", number=number)
     return_request = get_object_or_404(
@@ -173,7 +174,7 @@ def return_detail(request, number, return_number):
 
 @require_POST
 def cancel(request, number, return_number):
-    order = _order_if_allowed(request, number)
+    order = order_if_allowed(request, number)
     if order is None:
         raise Http404
     return_request = get_object_or_404(Return, order=order, number=return_number.upper())

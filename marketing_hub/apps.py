@@ -1,8 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
-from stores import hooks as stores_hooks
-
 
 class MarketingHubConfig(AppConfig):
     name = "marketing_hub"
@@ -14,8 +12,3 @@ class MarketingHubConfig(AppConfig):
         from . import states, subscription_webhooks  # noqa: F401
 
         subscription_webhooks.register()
-
-        # Special days count in the stores' opening time (deadlines, pickup slots).
-        from .selectors.special_hours import special_days_of
-
-        stores_hooks.special_days_of.register(special_days_of)

@@ -8,6 +8,7 @@ production). One `dedupe_key` is one e-mail, however often the business code or 
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 from email.mime.image import MIMEImage
@@ -34,6 +35,7 @@ def send_templated_email(
     dedupe_key: str,
     inline_qr: dict[str, str] | None = None,
     redact_after_send: list[str] | None = None,
+    attachments: list[tuple[str, bytes, str]] | None = None,
 ) -> OutboxMessage:
     """Enqueue the e-mail `emails/<template>` to `to`, rendered in `language` (default French).
 
@@ -46,6 +48,9 @@ def send_templated_email(
     attaches it inline (Content-ID) and gives the HTML template `<name>_src` ("cid:...") for
     `<img src>`. `redact_after_send` names context keys that must not outlive the delivery (a
     pickup code): once the e-mail is sent they are blanked in the stored payload.
+    `attachments`: (file name, content, MIME type) of documents made at the time of the event
+    (a withdrawal's acknowledgement PDF), stored with the message so the worker sends exactly
+    what was made.
     """
     recipients = [to] if isinstance(to, str) else list(to)
     if not recipients or not all("@" in parseaddr(address)[1] for address in recipients):
@@ -61,6 +66,20 @@ def send_templated_email(
             "language": _supported_language(language),
             **({"inline_qr": dict(inline_qr)} if inline_qr else {}),
             **({"redact": list(redact_after_send)} if redact_after_send else {}),
+            **(
+                {
+                    "attachments": [
+                        {
+                            "filename": name,
+                            "mimetype": mimetype,
+                            "content": base64.b64encode(content).decode("ascii"),
+                        }
+                        for name, content, mimetype in attachments
+                    ]
+                }
+                if attachments
+                else {}
+            ),
         },
         dedupe_key=f"{EMAIL_KIND}:{dedupe_key}",
     )
@@ -165,6 +184,12 @@ def deliver_email(message: OutboxMessage) -> None:
             image.add_header("Content-ID", f"<{content_id}>")
             image.add_header("Content-Disposition", "inline", filename=f"{name}.png")
             email.attach(image)
+    for attachment in payload.get("attachments") or []:
+        email.attach(
+            attachment["filename"],
+            base64.b64decode(attachment["content"]),
+            attachment["mimetype"],
+        )
     email.send(fail_silently=False)
     if payload.get("redact"):
         _redact(message, payload)

@@ -167,9 +167,10 @@ class OrderPolicyAdmin(admin.ModelAdmin):
                     "The warehouse ships first when it has every line (if “warehouse first” is "
                     "on). Otherwise each store that has the items is scored: every component is "
                     "between 0 and 1, the total is the weighted sum, the highest total ships. "
-                    "Only the weights' ratios matter (0.4/0.2/0.25/0.15 is the same as "
-                    "40/20/25/15). Each routing decision is kept with the order (see an "
-                    "order's “routing”)."
+                    "Each weight is between 0 and 1 and only their ratios matter "
+                    "(0.4/0.2/0.25/0.15 is the same as 0.8/0.4/0.5/0.3). Each routing decision "
+                    "is kept with the order (see an order's “routing”). Try new weights on the "
+                    "last days' orders first: Head office, “Fair routing”."
                 ),
                 "fields": [
                     "warehouse_first",
@@ -177,6 +178,7 @@ class OrderPolicyAdmin(admin.ModelAdmin):
                     "stock_depth_weight",
                     "load_weight",
                     "fairness_weight",
+                    "fairness_window_days",
                 ],
             },
         ),

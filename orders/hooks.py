@@ -26,3 +26,17 @@ class RefundOrder(Protocol):
 
 # Cancelled units of an order are refunded (orders.services.cancel_order_lines).
 refund_order: Hook[RefundOrder] = Hook("orders.refund_order")
+
+
+class RecordMarketingChoices(Protocol):
+    def __call__(
+        self, *, order: Order, refuse_store_offers: bool, network_offers: bool, actor: Any
+    ) -> Any:
+        """Record what the checkout's marketing boxes said for `order`'s customer: the
+        selling stores' soft opt-in unless she objected, the network's offers if she asked."""
+        ...
+
+
+# The checkout (above orders, beside compliance) hands the customer's marketing choices to the
+# consent ledger: compliance.services.consents.record_checkout_choices.
+record_marketing_choices: Hook[RecordMarketingChoices] = Hook("orders.record_marketing_choices")

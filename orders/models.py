@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -28,6 +28,8 @@ from .methods import FulfilmentMethod as FulfilmentMethod
 # The most units of one item on a cart line or an order line: the cart, the checkout form, the
 # endless aisle and the orders API all refuse more.
 MAX_LINE_QUANTITY = 99
+# The longest fairness window HQ may set (OrderPolicy.fairness_window_days).
+MAX_FAIRNESS_WINDOW_DAYS = 90
 
 
 def fulfilment_holder(fulfilment_id: int) -> str:
@@ -76,7 +78,7 @@ class OrderPolicy(SingletonSettings):
         max_digits=4,
         decimal_places=2,
         default=Decimal("0.40"),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_(
             "Nearer to the customer scores higher: 1 on the spot, 0 at the maximum distance."
         ),
@@ -86,7 +88,7 @@ class OrderPolicy(SingletonSettings):
         max_digits=4,
         decimal_places=2,
         default=Decimal("0.20"),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_(
             "The share of its stock a location keeps after the order: taking a "
             "store's last unit scores 0."
@@ -97,7 +99,7 @@ class OrderPolicy(SingletonSettings):
         max_digits=4,
         decimal_places=2,
         default=Decimal("0.25"),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_(
             "The room left in the store's daily capacity: its open fulfilments "
             "against the orders it can handle a day."
@@ -108,10 +110,18 @@ class OrderPolicy(SingletonSettings):
         max_digits=4,
         decimal_places=2,
         default=Decimal("0.15"),
-        validators=[MinValueValidator(0)],
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
         help_text=_(
-            "Spreads the work: a store that was routed fewer home deliveries in the "
-            "last 7 days than the busiest candidate scores higher."
+            "Spreads the work: a store that was routed fewer home deliveries within the "
+            "fairness window than the busiest candidate scores higher."
+        ),
+    )
+    fairness_window_days = models.PositiveSmallIntegerField(
+        _("fairness window (days)"),
+        default=7,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_FAIRNESS_WINDOW_DAYS)],
+        help_text=_(
+            "The home deliveries routed to a store over these last days count for fairness."
         ),
     )
     max_distance_km = models.PositiveIntegerField(
@@ -176,6 +186,15 @@ class OrderPolicy(SingletonSettings):
             models.CheckConstraint(
                 condition=Q(max_parcels__gte=1) & Q(max_distance_km__gte=1),
                 name="order_policy_routing_limits",
+            ),
+            models.CheckConstraint(
+                condition=Q(distance_weight__lte=1)
+                & Q(stock_depth_weight__lte=1)
+                & Q(load_weight__lte=1)
+                & Q(fairness_weight__lte=1)
+                & Q(fairness_window_days__gte=1)
+                & Q(fairness_window_days__lte=MAX_FAIRNESS_WINDOW_DAYS),
+                name="order_policy_weights_and_window_bounded",
             ),
         ]
 

@@ -21,6 +21,8 @@ from network_marketplace.errors import DomainError
 from orders.admin import OrderAdmin
 
 from . import invoices, payouts, selectors
+from .einvoicing.transmission import send_again
+from .facturx import facturx_pdf
 from .forms import PeriodForm
 from .models import (
     CommissionPlan,
@@ -39,12 +41,10 @@ from .models import (
     Refund,
     RefundEvent,
     SaleSplit,
-    SettlementPolicy,
     Transfer,
     TransferEvent,
     TransferReversal,
 )
-from .pdf import invoice_pdf
 
 
 class PaymentEventInline(StatusEventInline):
@@ -106,34 +106,6 @@ class PayoutPolicyAdmin(admin.ModelAdmin):
         record_audit_event(
             actor=request.user,
             action="payout_policy.changed",
-            target=obj,
-            data={name: str(form.cleaned_data[name]) for name in form.changed_data},
-        )
-
-
-@admin.register(SettlementPolicy)
-class SettlementPolicyAdmin(admin.ModelAdmin):
-    """HQ's rules for money between stores (docs/settlement.md). One row; changes audited."""
-
-    list_display = [
-        "__str__",
-        "transfer_price_rate_bp",
-        "return_handling_fee_cents",
-        "transfer_handover_fee_cents",
-        "updated_at",
-    ]
-
-    def has_add_permission(self, request):
-        return not SettlementPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_audit_event(
-            actor=request.user,
-            action="settlement_policy.changed",
             target=obj,
             data={name: str(form.cleaned_data[name]) for name in form.changed_data},
         )
@@ -268,13 +240,14 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
         "vat_cents",
         "total_incl_vat_cents",
         "pdf_link",
+        "einvoice_status",
     ]
-    list_filter = ["kind", "period_start"]
+    list_filter = ["kind", "period_start", "einvoice__status"]
     search_fields = ["number", "store__name", "store__slug"]
-    list_select_related = ["store"]
+    list_select_related = ["store", "einvoice"]
     date_hierarchy = "issued_at"
     inlines = [InvoiceLineInline]
-    actions = ["credit", "issue_last_month"]
+    actions = ["credit", "issue_last_month", "send_einvoices_again"]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -291,7 +264,7 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
 
     def pdf_view(self, request, pk):
         invoice = get_object_or_404(Invoice.objects.prefetch_related("lines"), pk=pk)
-        response = HttpResponse(invoice_pdf(invoice), content_type="application/pdf")
+        response = HttpResponse(facturx_pdf(invoice), content_type="application/pdf")
         response["Content-Disposition"] = f'attachment; filename="{invoice.number}.pdf"'
         return response
 
@@ -304,6 +277,28 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
             request,
             ngettext("%(count)d invoice issued.", "%(count)d invoices issued.", len(issued))
             % {"count": len(issued)},
+        )
+
+    @admin.display(description=_("e-invoicing platform"))
+    def einvoice_status(self, invoice):
+        transmission = getattr(invoice, "einvoice", None)
+        if transmission is None:
+            return "—"
+        text = transmission.get_status_display()
+        return f"{text} · {transmission.message}" if transmission.message else text
+
+    @admin.action(description=_("Send the selected rejected e-invoices to the platform again"))
+    def send_einvoices_again(self, request, queryset):
+        sent = 0
+        for invoice in queryset.select_related("einvoice"):
+            transmission = getattr(invoice, "einvoice", None)
+            if transmission is not None and transmission.status == "rejected":
+                send_again(transmission=transmission, actor=request.user)
+                sent += 1
+        messages.success(
+            request,
+            ngettext("%(count)d e-invoice sent again.", "%(count)d e-invoices sent again.", sent)
+            % {"count": sent},
         )
 
     @admin.action(description=_("Cancel the selected invoices with a credit note"))
@@ -591,3 +586,9 @@ class ProviderEventAdmin(ReadOnlyModelAdmin):
     list_filter = ["type", ("processed_at", admin.EmptyFieldListFilter)]
     search_fields = ["event_id", "account", "type"]
     date_hierarchy = "received_at"
+
+
+# The stores' invoices to customers (payments/customer_invoice_admin.py) register themselves.
+# HQ's rules between stores, in a module of their own (docs/settlement.md).
+from . import settlement_admin  # noqa: E402, F401
+from .customer_invoice_admin import CustomerInvoiceAdmin  # noqa: E402, F401

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from stores.backoffice import Section
 
-from . import views
+from . import customer_invoice_links, views
 
 urlpatterns = [
     path("money/", views.overview, name="money"),
@@ -14,6 +14,12 @@ urlpatterns = [
     path("money/invoices/", views.invoice_list, name="money-invoices"),
     path("money/invoices/<str:number>.pdf", views.invoice_download, name="money-invoice"),
     path("money/commissions/", views.commissions, name="money-commissions"),
+    # The store's own invoices and credit notes to its customers (payments/customer_invoices.py).
+    path(
+        "money/customer-invoices/<str:number>.pdf",
+        customer_invoice_links.store_download,
+        name="customer-invoice",
+    ),
 ]
 
 navigation = [

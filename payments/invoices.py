@@ -30,6 +30,7 @@ from network_marketplace.errors import DomainError
 from network_marketplace.webhooks import emit_event
 from stores.models import Store
 
+from .einvoicing.transmission import queue_transmission
 from .models import Invoice, InvoiceLine, InvoiceNumberSeries, JournalEntry, LedgerAccount
 from .selectors import commission_rows, month_bounds, vat_breakdown
 
@@ -89,6 +90,7 @@ def buyer_identity(store: Store) -> dict:
         "vat_number": store.vat_number,
         "legal_address": store.legal_address
         or f"{store.address_line}, {store.postal_code} {store.city}",
+        "country": store.country,
     }
 
 
@@ -363,6 +365,8 @@ def issue_marketing_invoice(
 
 
 def _issued(invoice: Invoice, actor: Actor) -> None:
+    # Issued as Factur-X: the worker sends it to the e-invoicing platform after commit.
+    queue_transmission(invoice=invoice)
     record_audit_event(
         actor=actor,
         action=f"{invoice.kind}.issued",

@@ -488,5 +488,11 @@ from .commission_models import (  # noqa: E402, F401
     TransferEvent,
     TransferReversal,
 )
+from .customer_invoice_models import (  # noqa: E402, F401
+    CustomerInvoice,
+    CustomerInvoiceLine,
+    CustomerInvoiceSeries,
+)
+from .einvoicing_models import EInvoiceTransmission, EInvoiceTransmissionEvent  # noqa: E402, F401
 from .invoice_models import Invoice, InvoiceLine, InvoiceNumberSeries  # noqa: E402, F401
 from .settlement_models import SettlementPolicy  # noqa: E402, F401

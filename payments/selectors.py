@@ -53,6 +53,7 @@ from .models import (
     PaymentAccount,
     Payout,
 )
+from .settlement import settlement_description
 
 # Who asks: a signed-in person (HQ or a store's team) or a store's API key.
 Principal: TypeAlias = User | AnonymousUser | ApiKeyPrincipal
@@ -216,30 +217,12 @@ def vat_breakdown(rows: Iterable[CommissionRow]) -> list[VatGroup]:
 # Statements
 
 
-# A settlement line of a store's account (payments/postings/settlements.py), by what its label
-# starts with and whether the store was paid (credit) or paid (debit).
-SETTLEMENT_DESCRIPTIONS = {
-    ("Goods bought back", True): _("Your goods kept by another location, at the transfer price"),
-    ("Goods bought back", False): _("Goods of another store you kept, at the transfer price"),
-    ("Return handling fee", True): _("Handling fee: a return of another store you took back"),
-    ("Return handling fee", False): _("Handling fee: your return taken back by another location"),
-    ("Transfer handover fee", True): _("Handover fee: a transfer you handed over"),
-    ("Transfer handover fee", False): _("Handover fee: your transfer handed over elsewhere"),
-}
-
-
 def entry_description(reference: str, label: str, *, credited: bool = True) -> str:
     """What an entry of a store's account is, in the reader's language, from its reference
     (the ledger's labels are the booking code's): a sale, a refund, a payout..."""
     kind = reference.split(":", 1)[0]
     if kind == "settlement":
-        what, _sep, detail = label.partition(" · ")
-        settled = SETTLEMENT_DESCRIPTIONS.get((what, credited))
-        if settled is None:
-            return label
-        if reference.startswith("settlement:return:"):
-            detail = _("return %(number)s") % {"number": detail}
-        return f"{settled} · {detail}"
+        return settlement_description(reference, label, credited=credited)
     if kind == "payout":
         if reference.endswith(":failed"):
             return _("Payout failed: back in your balance")

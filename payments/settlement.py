@@ -36,6 +36,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from .commission import half_up
 
 # HQ as a party: its own locations' money is HQ's.
@@ -133,3 +136,37 @@ def net_by_party(settlements: list[Settlement]) -> dict[int | None, int]:
         net[s.payee] = net.get(s.payee, 0) + s.amount_cents
         net[s.payer] = net.get(s.payer, 0) - s.amount_cents
     return net
+
+
+# The words of a settlement line on a store's statement, by what its label starts with and
+# whether the store was paid (credit) or paid out (debit).
+SETTLEMENT_DESCRIPTIONS = {
+    ("Goods bought back", True): gettext_lazy(
+        "Your goods kept by another location, at the transfer price"
+    ),
+    ("Goods bought back", False): gettext_lazy(
+        "Goods of another store you kept, at the transfer price"
+    ),
+    ("Return handling fee", True): gettext_lazy(
+        "Handling fee: a return of another store you took back"
+    ),
+    ("Return handling fee", False): gettext_lazy(
+        "Handling fee: your return taken back by another location"
+    ),
+    ("Transfer handover fee", True): gettext_lazy("Handover fee: a transfer you handed over"),
+    ("Transfer handover fee", False): gettext_lazy(
+        "Handover fee: your transfer handed over elsewhere"
+    ),
+}
+
+
+def settlement_description(reference: str, label: str, *, credited: bool) -> str:
+    """A settlement line of a store's statement in the reader's language: what it is, and the
+    return's number or the two stores of the transfer."""
+    what, _sep, detail = label.partition(" · ")
+    settled = SETTLEMENT_DESCRIPTIONS.get((what, credited))
+    if settled is None:
+        return label
+    if reference.startswith("settlement:return:"):
+        detail = _("return %(number)s") % {"number": detail}
+    return f"{settled} · {detail}"

@@ -27,6 +27,11 @@ pending → failed   the provider refused it: its money goes back to the store's
 paid → failed      the bank sent it back later (Stripe's `payout.failed` after `paid`)
 
 A failed payout is never revived: HQ retries it as a new attempt (a new Payout row).
+
+E-invoice transmission (an invoice's Factur-X at the certified platform, payments/einvoicing/)
+pending → deposited   the platform took it (its reference recorded)
+pending → rejected    the platform refused it (its message recorded)
+rejected → pending    HQ sends it again once the cause is fixed
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ from django.utils.translation import gettext_lazy
 from network_marketplace.transitions import Lifecycle, WebhookEvent
 
 from .models import (
+    EInvoiceTransmission,
+    EInvoiceTransmissionEvent,
     Payment,
     PaymentEvent,
     Payout,
@@ -160,4 +167,30 @@ PAYOUT_LIFECYCLE = Lifecycle(
     store_of=lambda payout: payout.store_id,
     webhooks=_payout_webhooks,
     illegal_message=gettext_lazy("A payout can't go from “%(current)s” to “%(target)s”."),
+)
+
+
+E = EInvoiceTransmission.Status
+
+EINVOICE_TRANSITIONS: dict[str, set[str]] = {
+    E.PENDING: {E.DEPOSITED, E.REJECTED},
+    E.REJECTED: {E.PENDING},
+    E.DEPOSITED: set(),
+}
+
+EINVOICE_LIFECYCLE = Lifecycle(
+    name="einvoice",
+    model=EInvoiceTransmission,
+    moves=EINVOICE_TRANSITIONS,
+    event_model=EInvoiceTransmissionEvent,
+    event_parent="transmission",
+    store_of=lambda transmission: transmission.invoice.store_id,
+    audit_data=lambda transmission: {
+        "invoice": transmission.invoice.number,
+        "platform": transmission.platform,
+        "reference": transmission.platform_reference,
+    },
+    illegal_message=gettext_lazy(
+        "An e-invoice transmission can't go from “%(current)s” to “%(target)s”."
+    ),
 )

@@ -16,9 +16,10 @@ from django.utils import timezone
 from stores.backoffice import backoffice_store
 
 from . import exports, payouts, selectors
+from .facturx import facturx_pdf
 from .forms import PeriodForm
 from .models import PaymentAccount, PayoutPolicy
-from .pdf import invoice_pdf, statement_pdf
+from .pdf import statement_pdf
 
 PAGE_SIZE = 25
 
@@ -128,7 +129,7 @@ def invoice_download(request, store, number):
         selectors.store_invoices(store).prefetch_related("lines"), number=number
     )
     return _attachment(
-        invoice_pdf(invoice), filename=f"{invoice.number}.pdf", content_type="application/pdf"
+        facturx_pdf(invoice), filename=f"{invoice.number}.pdf", content_type="application/pdf"
     )
 
 

@@ -1,9 +1,11 @@
 from django.contrib import admin, messages
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from network_marketplace.errors import DomainError
 
+from .holidays import is_alsace_moselle, upcoming_public_holidays
 from .models import (
     ApiKey,
     PostalCode,
@@ -12,7 +14,10 @@ from .models import (
     StockMovement,
     StockPolicy,
     Store,
+    StoreInvitation,
     StoreMembership,
+    StoreProfilePolicy,
+    StoreSpecialDay,
 )
 from .selectors.feeds import feed_late_before, late_feed_q, with_last_feed
 from .services import (
@@ -24,6 +29,7 @@ from .services import (
     reset_feed_positions,
     revoke_api_key,
 )
+from .services.profile import close_on_public_holidays
 
 
 class StoreMembershipInline(admin.TabularInline):
@@ -91,6 +97,7 @@ class StoreAdmin(admin.ModelAdmin):
         _status_action(Store.Status.SUSPENDED, _("Suspend")),
         _status_action(Store.Status.CLOSED, _("Close")),
         "reset_stock_feed_positions",
+        "close_on_public_holidays",
     ]
     fieldsets = [
         (None, {"fields": ["name", "slug", "kind", "status"]}),
@@ -99,6 +106,7 @@ class StoreAdmin(admin.ModelAdmin):
             {"fields": ["address_line", "postal_code", "city", "country", "latitude", "longitude"]},
         ),
         (_("Contact"), {"fields": ["email", "phone"]}),
+        (_("Presentation"), {"fields": ["description", "photo", "logo"]}),
         (
             _("Trader identity"),
             {"fields": ["company_name", "registration_number", "vat_number", "legal_address"]},
@@ -148,6 +156,26 @@ class StoreAdmin(admin.ModelAdmin):
                 % {"store": store.name, "rows": rows},
             )
 
+    @admin.action(description=_("Close on the public holidays of the coming year"))
+    def close_on_public_holidays(self, request, queryset):
+        """Each selected store is closed all day on every French public holiday of the next 12
+        months that has no special hours yet (the store can reopen one from its profile)."""
+        today = timezone.localdate()
+        added = 0
+        for store in queryset:
+            days = [
+                holiday.day
+                for holiday in upcoming_public_holidays(
+                    today=today, alsace_moselle=is_alsace_moselle(store.postal_code)
+                )
+            ]
+            added += len(close_on_public_holidays(store=store, days=days, actor=request.user))
+        messages.success(
+            request,
+            ngettext("%(count)d closed day added.", "%(count)d closed days added.", added)
+            % {"count": added},
+        )
+
     @admin.display(description=_("trader identity"), boolean=True)
     def trader_identity(self, store):
         return not missing_trader_fields(store)
@@ -176,6 +204,50 @@ class StockPolicyAdmin(admin.ModelAdmin):
             ngettext("%(count)d stock row updated.", "%(count)d stock rows updated.", changed)
             % {"count": changed},
         )
+
+
+@admin.register(StoreProfilePolicy)
+class StoreProfilePolicyAdmin(admin.ModelAdmin):
+    """HQ's bounds on what a franchisee sets in the back-office's store profile."""
+
+    list_display = [
+        "__str__",
+        "min_daily_capacity",
+        "max_daily_capacity",
+        "invitation_valid_days",
+        "updated_at",
+    ]
+
+    def has_add_permission(self, request):
+        return not StoreProfilePolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(StoreSpecialDay)
+class StoreSpecialDayAdmin(admin.ModelAdmin):
+    list_display = ["store", "day", "closed", "opens", "closes", "note"]
+    list_filter = ["closed"]
+    search_fields = ["store__name", "note"]
+    date_hierarchy = "day"
+    autocomplete_fields = ["store"]
+
+
+@admin.register(StoreInvitation)
+class StoreInvitationAdmin(admin.ModelAdmin):
+    """Read-only: stores invite from their back-office's team page (stores.services.team)."""
+
+    list_display = ["email", "store", "role", "created_at", "expires_at", "accepted_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "store__name"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(StockLevel)

@@ -1,10 +1,11 @@
-"""The stores app's pages in the back-office (dashboard, stock, API keys, webhooks), relative to
-/store/<slug>/, and their entries in its navigation; mounted by config/urls.py."""
+"""The stores app's pages in the back-office (dashboard, stock, the store's profile and team,
+API keys, webhooks), relative to /store/<slug>/, and their entries in its navigation; mounted by
+config/urls.py."""
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from . import stock_views, views, webhook_views
+from . import profile_views, stock_views, team_views, views, webhook_views
 from .backoffice import Section
 
 urlpatterns = [
@@ -32,6 +33,20 @@ urlpatterns = [
         name="webhook-toggle",
     ),
     path("webhooks/<int:endpoint_id>/test/", webhook_views.test_webhook, name="webhook-test"),
+    path("profile/", profile_views.store_profile, name="store-profile"),
+    path("profile/hours/", profile_views.opening_hours, name="store-profile-hours"),
+    path("profile/special-days/", profile_views.special_days, name="store-profile-special-days"),
+    path("profile/services/", profile_views.services, name="store-profile-services"),
+    path("profile/presentation/", profile_views.presentation, name="store-profile-presentation"),
+    path("team/", team_views.team, name="store-team"),
+    path("team/invite/", team_views.invite, name="store-team-invite"),
+    path("team/<int:membership_id>/role/", team_views.change_role, name="store-team-role"),
+    path("team/<int:membership_id>/remove/", team_views.remove, name="store-team-remove"),
+    path(
+        "team/invitations/<int:invitation_id>/withdraw/",
+        team_views.revoke,
+        name="store-team-revoke",
+    ),
 ]
 
 navigation = [
@@ -55,6 +70,14 @@ navigation = [
         url_name="backoffice:stock-movements",
         order=60,
     ),
+    Section(
+        key="store-profile",
+        label=_("Store profile"),
+        url_name="backoffice:store-profile",
+        order=84,
+        testid="nav-store-profile",
+    ),
+    Section(key="store-team", label=_("Team"), url_name="backoffice:store-team", order=86),
     Section(key="api-keys", label=_("API keys"), url_name="backoffice:api-keys", order=90),
     Section(key="webhooks", label=_("Webhooks"), url_name="backoffice:webhooks", order=110),
     Section(key="store-page", label=_("Store page"), url_name="stores:detail", order=120),

@@ -1,5 +1,5 @@
 """What the stores app asks of the apps above it (docs/architecture.md): compliance's trader
-records, the marketing hub's special days, the customer's own store (accounts).
+records, the customer's own store (accounts).
 
 A franchise store is a trader on HQ's marketplace: before it first sells, the marketplace must
 hold its trader records (DSA art. 30: evidence of identity and bank account, self-certification)
@@ -14,7 +14,6 @@ then starts "near me" from it and lists it first where she can collect. Accounts
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Protocol
 
 from network_marketplace.hooks import Hook
@@ -23,7 +22,6 @@ if TYPE_CHECKING:
     from network_marketplace.models import User
 
     from .models import Store
-    from .opening_hours import SpecialDays
 
 
 class TraderRecordsMissing(Protocol):
@@ -33,18 +31,6 @@ class TraderRecordsMissing(Protocol):
 
 
 trader_records_missing: Hook[TraderRecordsMissing] = Hook("stores.trader_records_missing")
-
-
-class SpecialDaysOf(Protocol):
-    def __call__(self, *, store: Store, start: date, end: date) -> SpecialDays:
-        """`store`'s special days from `start` to `end` (both included): {day: its opening
-        ranges}, an empty tuple for a day it is closed."""
-        ...
-
-
-# A store's special days (a closed holiday, a late opening) are kept by the marketing hub, which
-# publishes them to the store's listing; deadlines and pickup slots count them too.
-special_days_of: Hook[SpecialDaysOf] = Hook("stores.special_days_of")
 
 
 class CustomerStore(Protocol):

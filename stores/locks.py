@@ -1,7 +1,10 @@
-"""Row locks on stock, taken in one order by every writer so that no two writers deadlock.
+"""Row locks on stores and stock, taken in one order by every writer so that no two writers
+deadlock.
 
-The order: stock rows first, by (store_id, variant_id); then the reservation rows of those stock
-rows. A conditional UPDATE of a stock row counts as taking its lock.
+The order: the store row first (a change of its profile or team: stores.services.profile and
+team, which lock nothing else of the store but its memberships and invitations after it); then
+stock rows, by (store_id, variant_id); then the reservation rows of those stock rows. A
+conditional UPDATE of a stock row counts as taking its lock.
 """
 
 from __future__ import annotations
@@ -12,7 +15,14 @@ from operator import or_
 
 from django.db.models import Q
 
-from .models import StockLevel
+from .models import StockLevel, Store
+
+
+def lock_store(store_id: int) -> Store:
+    """Lock the store's row until the end of the caller's transaction (which must be open) and
+    return it as it is now. Writers of a store's profile and team take it first: two owners
+    removing each other queue here, and the second sees the first's change."""
+    return Store.objects.select_for_update(of=("self",)).get(pk=store_id)
 
 
 def lock_stock_levels(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int], StockLevel]:

@@ -78,10 +78,19 @@ class Store(models.Model):
     # db_default: the bench generator COPYs stores without these columns.
     logo = models.ImageField(_("logo"), upload_to="stores/logos/", blank=True, db_default="")
     photo = models.ImageField(_("photo"), upload_to="stores/photos/", blank=True, db_default="")
+    # The store's words on its page, written by its owner or manager (stores.services.profile).
+    description = models.TextField(_("description"), blank=True, db_default="")
     offers_click_collect = models.BooleanField(_("click & collect"), default=True)
     offers_ship_from_store = models.BooleanField(_("ship from store"), default=True)
     offers_reserve_collect = models.BooleanField(_("reserve & collect"), default=True)
     accepts_returns = models.BooleanField(_("returns"), default=True)
+    # Taken out of home-delivery routing by HQ for its quality figures (the hq app's scorecard
+    # consequences, through a compliance measure with its statement of reasons): it ships no
+    # home delivery meanwhile; its click & collect, reserve & collect and page stay. Written
+    # only by stores.services.set_home_delivery_suspension. db_default: the bench COPYs stores.
+    home_delivery_suspended = models.BooleanField(
+        _("out of home-delivery routing"), default=False, db_default=False, editable=False
+    )
     # Catchment: the customers this store is the local store of (postal codes, else a radius).
     catchment_postal_codes = models.JSONField(_("catchment postal codes"), default=list, blank=True)
     catchment_radius_km = models.PositiveIntegerField(_("catchment radius (km)"), default=15)
@@ -536,3 +545,7 @@ class PostalCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.city}"
+
+
+# The profile a franchisee runs (special days, team invitations, HQ's bounds): their own module.
+from .profile_models import StoreInvitation, StoreProfilePolicy, StoreSpecialDay  # noqa: E402, F401

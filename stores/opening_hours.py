@@ -34,6 +34,10 @@ class TimeRange:
         return self.closes <= self.opens
 
 
+# A store's special days (a closed holiday, a late night): {day: its ranges}, () for closed.
+SpecialDays = Mapping[date, tuple[TimeRange, ...]]
+
+
 @dataclass(frozen=True)
 class DayHours:
     weekday: int  # 0 = Monday
@@ -82,11 +86,16 @@ def weekly_hours(opening_hours, *, now: datetime | None = None) -> list[DayHours
     ]
 
 
-def _intervals(opening_hours, start_day: datetime):
-    """Opening intervals as local datetimes from the day before `start_day` for 8 days."""
+def _intervals(opening_hours, start_day: datetime, special_days: SpecialDays | None = None):
+    """Opening intervals as local datetimes from the day before `start_day` for 8 days; a
+    special day replaces its weekday's hours."""
+    special_days = special_days or {}
     for offset in range(-1, 8):
         day = start_day + timedelta(days=offset)
-        for item in day_ranges(opening_hours, day.weekday()):
+        ranges = special_days.get(day.date())
+        if ranges is None:
+            ranges = day_ranges(opening_hours, day.weekday())
+        for item in ranges:
             opens = datetime.combine(day.date(), item.opens, tzinfo=STORE_TIME_ZONE)
             closes = datetime.combine(
                 day.date() + timedelta(days=1 if item.overnight else 0),
@@ -96,12 +105,16 @@ def _intervals(opening_hours, start_day: datetime):
             yield opens, closes
 
 
-def opening_status(opening_hours, *, now: datetime | None = None) -> OpeningStatus:
+def opening_status(
+    opening_hours, *, now: datetime | None = None, special_days: SpecialDays | None = None
+) -> OpeningStatus:
+    """Open or closed at `now`, and when that changes; `special_days` (a closed holiday, a
+    late night) replace their weekday's hours."""
     local_now = timezone.localtime(now or timezone.now(), STORE_TIME_ZONE)
     if not has_hours(opening_hours):
         return OpeningStatus(is_open=False, changes_at=None, known=False)
     midnight = local_now.replace(hour=0, minute=0, second=0, microsecond=0)
-    intervals = sorted(_intervals(opening_hours, midnight))
+    intervals = sorted(_intervals(opening_hours, midnight, special_days))
     for opens, closes in intervals:
         if opens <= local_now < closes:
             # Back-to-back ranges ("09:00-12:00", "12:00-19:00") close at the last one's end.
@@ -113,10 +126,14 @@ def opening_status(opening_hours, *, now: datetime | None = None) -> OpeningStat
     return OpeningStatus(is_open=False, changes_at=min(upcoming) if upcoming else None)
 
 
-def opening_hours_specification(opening_hours) -> list[dict]:
+def opening_hours_specification(
+    opening_hours, special_days: SpecialDays | None = None
+) -> list[dict]:
     """schema.org OpeningHoursSpecification entries (an overnight range closes the next day,
-    which schema.org expresses with `closes` earlier than `opens`)."""
-    return [
+    which schema.org expresses with `closes` earlier than `opens`). Each special day follows
+    the week as an entry valid that day only; a closed day opens and closes at 00:00 (how
+    schema.org and Google's local search read a closure)."""
+    week = [
         {
             "@type": "OpeningHoursSpecification",
             "dayOfWeek": f"https://schema.org/{SCHEMA_DAYS[day]}",
@@ -126,6 +143,19 @@ def opening_hours_specification(opening_hours) -> list[dict]:
         for day in range(7)
         for item in day_ranges(opening_hours, day)
     ]
+    special = []
+    for day, ranges in sorted((special_days or {}).items()):
+        for opens, closes in [(r.opens, r.closes) for r in ranges] or [(time(0), time(0))]:
+            special.append(
+                {
+                    "@type": "OpeningHoursSpecification",
+                    "validFrom": day.isoformat(),
+                    "validThrough": day.isoformat(),
+                    "opens": f"{opens:%H:%M}",
+                    "closes": f"{closes:%H:%M}",
+                }
+            )
+    return week + special
 
 
 def describe_status(status: OpeningStatus, *, now: datetime | None = None) -> str:
@@ -148,9 +178,6 @@ def describe_status(status: OpeningStatus, *, now: datetime | None = None) -> st
 
 
 # Opening time ahead: pickup promises and slots, acceptance deadlines ---------------------
-
-# A store's special days (a closed holiday, a late night): {day: its ranges}, () for closed.
-SpecialDays = Mapping[date, tuple[TimeRange, ...]]
 
 
 def opening_intervals(

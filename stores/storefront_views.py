@@ -8,6 +8,7 @@ availability panel, the "near me" filter and the store locator share it.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -29,7 +30,7 @@ from catalog.selectors import (
 )
 
 from . import hooks
-from .opening_hours import describe_status, opening_status, weekly_hours
+from .opening_hours import STORE_TIME_ZONE, describe_status, opening_status, weekly_hours
 from .selectors import (
     NEAR_RADIUS_KM,
     POSTAL_CODE_RE,
@@ -41,9 +42,11 @@ from .selectors import (
     offer_reductions,
     products_available_in_store,
     selling_stores,
+    special_days_from,
     store_structured_data,
     stores_near,
     stores_with_variant_near,
+    upcoming_special_days,
 )
 from .storefront_forms import CatalogueFilterForm, euros_to_cents
 from .templatetags.storefront import distance, euros
@@ -55,6 +58,8 @@ NEAREST_ON_MAP = 3
 # The store locator lists the nearest stores whatever their distance: mainland France fits.
 LOCATOR_RADIUS_KM = 1000
 LOCATION_SESSION_KEY = "storefront_location"
+# The store page lists (and its structured data carries) the special days of the coming weeks.
+SPECIAL_DAYS_SHOWN = 60
 
 
 # The customer's location ------------------------------------------------------------------
@@ -347,8 +352,18 @@ def _locator_points(stores, nearest) -> list[dict]:
 
 def store_detail(request, slug):
     store = get_object_or_404(selling_stores(), slug=slug)
-    status = opening_status(store.opening_hours)
+    # Its special days (closures, holiday hours) over the coming weeks: the status now, the list
+    # on the page and the structured data all read them. One query.
+    today = timezone.localdate(timezone=STORE_TIME_ZONE)
+    coming = list(
+        upcoming_special_days(store=store, today=today - timedelta(days=1)).filter(
+            day__lte=today + timedelta(days=SPECIAL_DAYS_SHOWN)
+        )
+    )
+    special = special_days_from(coming)
+    status = opening_status(store.opening_hours, special_days=special)
     url = request.build_absolute_uri(reverse("stores:detail", args=[store.slug]))
+    photo_url = request.build_absolute_uri(store.photo.url) if store.photo else ""
     services = [
         (store.offers_click_collect, _("Click & collect"), _("Order online, collect here.")),
         (
@@ -369,12 +384,18 @@ def store_detail(request, slug):
         {
             "store": store,
             "hours": weekly_hours(store.opening_hours),
+            "special_days": [row for row in coming if row.day >= today],
+            "photo_url": photo_url,
             "status": status,
             "status_label": describe_status(status),
             "services": [(label, help_text) for offered, label, help_text in services if offered],
             "products": products_available_in_store(store=store),
             "structured_data": store_structured_data(
-                store, url=url, network_name=settings.NETWORK_NAME
+                store,
+                url=url,
+                network_name=settings.NETWORK_NAME,
+                special_days={day: r for day, r in special.items() if day >= today},
+                image_url=photo_url,
             ),
             "map_points": [_store_point(store)],
         },

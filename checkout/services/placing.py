@@ -106,6 +106,7 @@ def route_lines(
         point=point,
         radius_km=rules.max_distance_km,
         include_store_ids={line.store.pk for line in lines if line.store},
+        fairness_window=timedelta(days=policy.fairness_window_days),
     )
     return route_order(request=request, locations=locations, policy=rules)
 

@@ -20,6 +20,9 @@ class MeasureKind(models.TextChoices):
     PRODUCT_LISTING_DISABLED = "product_listing_disabled", _("Product listing disabled")
     OFFER_DEMOTED = "offer_demoted", _("Offer demoted")
     STORE_SELLING_SUSPENDED = "store_selling_suspended", _("Store's selling suspended")
+    # HQ's scorecard consequence: the store ships no home delivery (P2B art. 4 restriction);
+    # it still sells, for click & collect and reserve & collect.
+    HOME_DELIVERY_SUSPENDED = "home_delivery_suspended", _("Store out of home-delivery routing")
     PAYOUTS_HELD = "payouts_held", _("Store's payouts held")
     ACCOUNT_SUSPENDED = "account_suspended", _("Account suspended")
     # The store leaves the network for good (P2B art. 4(1): 30 days' notice, kept by the caller).
@@ -46,6 +49,7 @@ KIND_TARGET: dict[str, str] = {
     MeasureKind.OFFER_DEMOTED: TargetKind.OFFER,
     MeasureKind.PRODUCT_LISTING_DISABLED: TargetKind.PRODUCT,
     MeasureKind.STORE_SELLING_SUSPENDED: TargetKind.STORE,
+    MeasureKind.HOME_DELIVERY_SUSPENDED: TargetKind.STORE,
     MeasureKind.PAYOUTS_HELD: TargetKind.STORE,
     MeasureKind.STORE_TERMINATED: TargetKind.STORE,
     MeasureKind.ACCOUNT_SUSPENDED: TargetKind.ACCOUNT,

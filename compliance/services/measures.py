@@ -8,10 +8,12 @@ The API that every part of compliance calls (notices, complaints, misuse, trader
                   automated_detection=False, automated_decision="not_automated",
                   notice=None, now=None) -> Measure
         kind:   a MeasureKind ("offer_disabled", "product_listing_disabled", "offer_demoted",
-                "store_selling_suspended", "payouts_held", "account_suspended", "warning",
+                "store_selling_suspended", "home_delivery_suspended", "payouts_held",
+                "account_suspended", "warning",
                 "store_terminated" (closes the store for good; can't be lifted)).
         target: a stores.StockLevel (offer_*), a catalog.Product (product_listing_disabled),
-                a stores.Store (store_selling_suspended, payouts_held, store_terminated,
+                a stores.Store (store_selling_suspended, home_delivery_suspended,
+                payouts_held, store_terminated,
                 warning) or a User
                 (account_suspended, warning).
         source: a MeasureSource ("notice", "trusted_flagger", "own_initiative", "misuse",
@@ -58,7 +60,11 @@ from network_marketplace.transitions import transition
 from network_marketplace.webhooks import EVENT_TYPES, emit_event
 from payments.payouts import hold_payouts, release_payouts
 from stores.models import StockLevel, Store, StoreMembership
-from stores.services import change_store_status, set_offer_moderation
+from stores.services import (
+    change_store_status,
+    set_home_delivery_suspension,
+    set_offer_moderation,
+)
 
 from ..models import (
     KIND_TARGET,
@@ -235,6 +241,8 @@ def _take_effect(measure: Measure, target: Any, actor: Any) -> dict:
                 store=target, status=Store.Status.SUSPENDED, actor=actor, reason=reference
             )
         return {"status": previous}
+    elif measure.kind == K.HOME_DELIVERY_SUSPENDED:
+        set_home_delivery_suspension(store=target, suspended=True, actor=actor, reference=reference)
     elif measure.kind == K.STORE_TERMINATED:
         previous = target.status
         change_store_status(store=target, status=Store.Status.CLOSED, actor=actor, reason=reference)
@@ -290,6 +298,9 @@ def _undo_effect(measure: Measure, actor: Any) -> None:
             change_store_status(
                 store=store, status=Store.Status.ACTIVE, actor=actor, reason=reference
             )
+    elif measure.kind == K.HOME_DELIVERY_SUSPENDED:
+        store = Store.objects.get(pk=measure.target_id)
+        set_home_delivery_suspension(store=store, suspended=False, actor=actor, reference=reference)
     elif measure.kind == K.ACCOUNT_SUSPENDED and measure.restore.get("is_active", True):
         user = User.objects.get(pk=measure.target_id)
         User.objects.filter(pk=user.pk).update(is_active=True)

@@ -27,7 +27,14 @@ from network_marketplace.errors import DomainError
 from network_marketplace.transitions import transition
 from stores.models import StockLevel, Store
 
-from ..models import Art44Ground, Measure, MeasureKind, MeasureSource, StoreTermination
+from ..models import (
+    Art44Ground,
+    Measure,
+    MeasureKind,
+    MeasureSource,
+    StatementOfReasons,
+    StoreTermination,
+)
 from ..states import STORE_TERMINATION_LIFECYCLE
 from .measures import InvalidMeasure, apply_measure, lift_measure
 
@@ -77,6 +84,31 @@ def suspend_store(
         terms_clause=terms_clause,
         actor=actor,
         ends_at=ends_at,
+    )
+
+
+def suspend_home_delivery(
+    *,
+    store: Store,
+    facts: str,
+    terms_clause: str,
+    actor: Any,
+    automated: bool = False,
+) -> Measure:
+    """Take the store out of home-delivery routing (it still sells for collection), with its
+    statement of reasons; lifted by `lift_suspension`. `automated`: decided by a rule on the
+    store's figures (HQ's scorecards), which the statement says."""
+    return apply_measure(
+        kind=MeasureKind.HOME_DELIVERY_SUSPENDED,
+        target=store,
+        source=MeasureSource.P2B,
+        facts=facts,
+        terms_clause=terms_clause,
+        actor=actor,
+        automated_detection=automated,
+        automated_decision=StatementOfReasons.AutomatedDecision.FULLY
+        if automated
+        else StatementOfReasons.AutomatedDecision.NOT_AUTOMATED,
     )
 
 

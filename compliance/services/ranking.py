@@ -138,6 +138,17 @@ def ranking_disclosure() -> RankingDisclosure:
             "routing applies to home delivery."
         ),
         _("A tie between equal scores goes to the location created first."),
+        ngettext(
+            "Fairness counts the home deliveries routed to each store over the last %(days)s day.",
+            "Fairness counts the home deliveries routed to each store over the last %(days)s days.",
+            settings_row.fairness_window_days,
+        )
+        % {"days": settings_row.fairness_window_days},
+        _(
+            "A store HQ took out of home-delivery routing for its quality figures (with a "
+            "statement of reasons) is not a candidate for home delivery; it stays a pickup "
+            "store."
+        ),
     ]
     if engine.transfer_for_collect:
         rules.append(

@@ -51,6 +51,7 @@ RESTRICTION = {
     K.PRODUCT_LISTING_DISABLED: "decision_visibility: content removed",
     K.OFFER_DEMOTED: "decision_visibility: content demoted",
     K.STORE_SELLING_SUSPENDED: "decision_provision: partial suspension of the service",
+    K.HOME_DELIVERY_SUSPENDED: "decision_provision: partial suspension of the service",
     K.STORE_TERMINATED: "decision_provision: total termination of the service",
     K.PAYOUTS_HELD: "decision_monetary: suspension of monetary payments",
     K.ACCOUNT_SUSPENDED: "decision_account: account suspended",

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 
@@ -10,7 +11,7 @@ LEGAL_PAGES = ("notice", "terms", "privacy", "cookies", "report")
 def legal_page(request, page):
     if page not in LEGAL_PAGES:
         raise Http404
-    context = {"legal_page": page}
+    context = {"legal_page": page, "privacy_notice_version": settings.PRIVACY_NOTICE_VERSION}
     if page == "report":
         # The out-of-court settlement bodies every decision's redress names (DSA art. 21).
         context["bodies"] = list(OutOfCourtBody.objects.filter(is_active=True))

@@ -98,6 +98,12 @@ def _request_lines(order: Order, given: list[dict]) -> list[ReturnRequestLine]:
 # Serializers ------------------------------------------------------------------------------
 
 
+# "withdrawal" is the reason of the returns the withdrawal button opens, not one to choose.
+RETURN_REASON_CHOICES = [
+    (value, label) for value, label in Return.Reason.choices if value != Return.Reason.WITHDRAWAL
+]
+
+
 class ReturnLineSerializer(serializers.ModelSerializer):
     sku = serializers.CharField(source="order_line.sku")
     product = serializers.CharField(source="order_line.product_name")
@@ -168,7 +174,7 @@ class ReturnRequestLineSerializer(JsonTyped, serializers.Serializer):
 class ReturnCreateSerializer(JsonTyped, serializers.Serializer):
     order = serializers.CharField(help_text="The order number.")
     lines = ReturnRequestLineSerializer(many=True, allow_empty=False)
-    reason = serializers.ChoiceField(choices=Return.Reason.choices)
+    reason = serializers.ChoiceField(choices=RETURN_REASON_CHOICES)
     method = serializers.ChoiceField(choices=Return.Method.choices)
     store = serializers.SlugField(
         required=False,
@@ -213,7 +219,7 @@ class DeskReturnCreateSerializer(JsonTyped, serializers.Serializer):
     order = serializers.CharField(help_text="The order number.")
     email = serializers.EmailField(help_text="The e-mail the order was placed with.")
     lines = ReturnRequestLineSerializer(many=True, allow_empty=False)
-    reason = serializers.ChoiceField(choices=Return.Reason.choices)
+    reason = serializers.ChoiceField(choices=RETURN_REASON_CHOICES)
     comment = serializers.CharField(required=False, allow_blank=True, max_length=500)
 
 

@@ -207,6 +207,11 @@ class RejectSerializer(JsonTyped, serializers.Serializer):
     reason = serializers.CharField(
         max_length=300, help_text="Why the store can't serve it (kept in the order's history)."
     )
+    missing_stock = serializers.BooleanField(
+        default=False,
+        help_text="The goods are not in the store though its stock said they were (HQ's "
+        "scorecard counts it against the store's stock accuracy).",
+    )
 
     def validate_reason(self, value):
         if not value.strip():

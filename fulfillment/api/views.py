@@ -233,10 +233,14 @@ class StoreFulfilmentViewSet(StoreScopedViewSet):
     @action(detail=True, methods=["post"])
     def reject(self, request, store_slug, pk):
         fulfilment = self.get_object()
-        reason = self._body(RejectSerializer)["reason"]
+        body = self._body(RejectSerializer)
         return self._answer(
             services.reject_fulfilment(
-                fulfilment=fulfilment, actor=request.user, reason=reason, at_store=self.get_store()
+                fulfilment=fulfilment,
+                actor=request.user,
+                reason=body["reason"],
+                at_store=self.get_store(),
+                missing_stock=body["missing_stock"],
             )
         )
 

@@ -2,22 +2,22 @@
 return (the customer, the receiving desk, the seller store), and the value of a store's sales
 still at risk of a return (what payouts hold back).
 
-The withdrawal period (14 days, Code de la consommation art. L221-18) runs from the day the
-goods reached the customer: the handover for click & collect, the carrier's delivery for home
-delivery. When a carrier never reported the delivery, it is counted from the shipping day plus
-DELIVERY_ALLOWANCE (the usual delivery time), so a customer is never cut short by a missing scan.
-The period ends at the end of its 14th day, in the network's time zone.
+The withdrawal period of each part (14 days from the day after receipt, a split order's parcels
+from the last one, none for reserve & collect or an exempt product, extended past weekends and
+public holidays) is counted by fulfillment/withdrawal.py; here the rows are read for it.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum, When
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from network_marketplace.models import User
@@ -26,12 +26,14 @@ from stores.models import Store
 
 from ..models import Fulfilment, FulfilmentLine, Return, ReturnLine
 from ..states import COUNTED_RETURN_STATUSES, OPEN_STATUSES, RETURNABLE_STATUSES
+from ..withdrawal import DELIVERY_ALLOWANCE, PartDeadline, part_deadline, withdrawal_days
 
 S = Fulfilment.Status
 
+# Kept for the callers that read the default; the period itself is settings.WITHDRAWAL_DAYS.
 WITHDRAWAL_DAYS = 14
-# Added to the shipping time when the carrier did not report the delivery.
-DELIVERY_ALLOWANCE = timedelta(days=3)
+# The parts of an order that count for the "last parcel" rule: on their way, or received.
+COUNTED_PART_STATUSES = OPEN_STATUSES | RETURNABLE_STATUSES
 
 
 def goods_received_at(fulfilment: Fulfilment) -> datetime | None:
@@ -45,24 +47,65 @@ def goods_received_at(fulfilment: Fulfilment) -> datetime | None:
     return None
 
 
+def _deadline(fulfilment: Fulfilment, siblings: Iterable[Fulfilment]) -> PartDeadline:
+    others = (
+        [
+            goods_received_at(other)
+            for other in siblings
+            if other.pk != fulfilment.pk
+            and other.method == FulfilmentMethod.HOME_DELIVERY
+            and other.status in COUNTED_PART_STATUSES
+        ]
+        if fulfilment.method == FulfilmentMethod.HOME_DELIVERY
+        else []
+    )
+    return part_deadline(
+        reserve_and_collect=fulfilment.method == FulfilmentMethod.RESERVE_COLLECT,
+        received_at=goods_received_at(fulfilment),
+        other_parcels=others,
+    )
+
+
+def part_deadlines(fulfilments: Iterable[Fulfilment]) -> dict[int, PartDeadline]:
+    """The withdrawal period of each fulfilment, by id. A home-delivery part counts from the
+    last parcel of its order: the order's other parcels are read (one query, none when no
+    part is a parcel)."""
+    fulfilments = list(fulfilments)
+    parcel_orders = {
+        part.order_id for part in fulfilments if part.method == FulfilmentMethod.HOME_DELIVERY
+    }
+    siblings: dict[int, list[Fulfilment]] = defaultdict(list)
+    if parcel_orders:
+        for other in Fulfilment.objects.filter(
+            order_id__in=parcel_orders, method=FulfilmentMethod.HOME_DELIVERY
+        ).only("pk", "order_id", "method", "status", "closed_at", "delivered_at"):
+            siblings[other.order_id].append(other)
+    return {part.pk: _deadline(part, siblings.get(part.order_id, [])) for part in fulfilments}
+
+
 def withdrawal_deadline(fulfilment: Fulfilment) -> datetime | None:
-    """The last moment a return may be started: the end of the 14th day after receipt."""
-    received = goods_received_at(fulfilment)
-    if received is None:
-        return None
-    last_day = timezone.localtime(received).date() + timedelta(days=WITHDRAWAL_DAYS)
-    return timezone.make_aware(datetime.combine(last_day, time.max))
+    """The last moment of the fulfilment's withdrawal period (None: none, or not started)."""
+    return part_deadlines([fulfilment])[fulfilment.pk].ends_at
+
+
+def local_date(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment).date(), "SHORT_DATE_FORMAT")
 
 
 @dataclass(frozen=True)
 class ReturnableLine:
-    """One fulfilment line of an order, as the return form shows it."""
+    """One fulfilment line of an order, as the return and withdrawal forms show it."""
 
     fulfilment_line: FulfilmentLine
     received_quantity: int
     returning_quantity: int  # already in a return that is not cancelled
-    deadline: datetime | None
+    period: PartDeadline
     refusal: str  # why none of it can be returned now; "" when some can
+    exempt: bool = False  # HQ flagged the product as exempt from the right of withdrawal
+
+    @property
+    def deadline(self) -> datetime | None:
+        return self.period.ends_at
 
     @property
     def order_line(self) -> OrderLine:
@@ -92,24 +135,32 @@ def returning_quantities(fulfilment_line_ids: Iterable[int]) -> dict[int, int]:
     return {row["fulfilment_line_id"]: row["units"] for row in rows}
 
 
+def period_over_text(period: PartDeadline) -> str:
+    return _("The %(days)s-day withdrawal period ended on %(date)s.") % {
+        "days": withdrawal_days(),
+        "date": local_date(period.ends_at) if period.ends_at else "",
+    }
+
+
 def returnable_lines(order: Order, *, now: datetime | None = None) -> list[ReturnableLine]:
     """Every fulfilment line of `order` with what may still be returned of it and, when
     nothing may, why (not received yet, paid in store, period over, all already returned).
-    Three queries."""
+    Four queries."""
     now = now or timezone.now()
     lines = list(
         FulfilmentLine.objects.filter(fulfilment__order=order)
         # A part that ended without a sale (rejected and re-routed, cancelled, not collected)
         # was never the customer's: it is not shown at all.
         .filter(fulfilment__status__in=OPEN_STATUSES | RETURNABLE_STATUSES | {S.PURCHASED_IN_STORE})
-        .select_related("fulfilment__store", "order_line")
+        .select_related("fulfilment__store", "order_line__variant__product")
         .order_by("order_line_id", "fulfilment_id")
     )
     returning = returning_quantities(line.pk for line in lines)
+    periods = part_deadlines({line.fulfilment_id: line.fulfilment for line in lines}.values())
     result = []
     for line in lines:
         fulfilment = line.fulfilment
-        deadline = withdrawal_deadline(fulfilment)
+        period = periods[fulfilment.pk]
         if fulfilment.method == FulfilmentMethod.RESERVE_COLLECT:
             refusal = _(
                 "Reserved and paid in store: it is not a distance sale, so it can't be returned "
@@ -117,10 +168,8 @@ def returnable_lines(order: Order, *, now: datetime | None = None) -> list[Retur
             )
         elif fulfilment.status not in RETURNABLE_STATUSES:
             refusal = _("Not received yet: it can be returned once you have it.")
-        elif deadline is not None and now > deadline:
-            refusal = _("The 14-day return period ended on %(date)s.") % {
-                "date": timezone.localtime(deadline).strftime("%d/%m/%Y")
-            }
+        elif period.expired_at(now):
+            refusal = period_over_text(period)
         elif returning.get(line.pk, 0) >= line.quantity:
             refusal = _("Already being returned.")
         else:
@@ -130,8 +179,9 @@ def returnable_lines(order: Order, *, now: datetime | None = None) -> list[Retur
                 fulfilment_line=line,
                 received_quantity=line.quantity,
                 returning_quantity=returning.get(line.pk, 0),
-                deadline=deadline,
+                period=period,
                 refusal=refusal,
+                exempt=line.order_line.variant.product.withdrawal_exempt,
             )
         )
     return result
@@ -275,22 +325,27 @@ def return_exposure(store: Store, *, now: datetime | None = None) -> ReturnExpos
         ),
         returns=Count("return_request", distinct=True),
     )
-    # Goods received more than the period (and the shipping allowance) ago are out of it.
-    horizon = now - timedelta(days=WITHDRAWAL_DAYS + 1) - DELIVERY_ALLOWANCE
+    # Goods whose order's last part was received more than the period (with the shipping
+    # allowance and a week for weekends and holidays) ago are out of it.
+    horizon = now - timedelta(days=withdrawal_days() + 8) - DELIVERY_ALLOWANCE
+    recent = Fulfilment.objects.filter(order_id=OuterRef("fulfilment__order_id")).filter(
+        Q(closed_at__gte=horizon) | Q(delivered_at__gte=horizon)
+    )
     lines = list(
         FulfilmentLine.objects.filter(
             fulfilment__store=store,
             fulfilment__status__in=RETURNABLE_STATUSES,
         )
-        .filter(Q(fulfilment__closed_at__gte=horizon) | Q(fulfilment__delivered_at__gte=horizon))
+        .filter(Exists(recent))
         .select_related("fulfilment", "order_line")
     )
     returning = returning_quantities(line.pk for line in lines)
+    periods = part_deadlines({line.fulfilment_id: line.fulfilment for line in lines}.values())
     at_risk_cents, sales = 0, set()
     for line in lines:
-        deadline = withdrawal_deadline(line.fulfilment)
+        period = periods[line.fulfilment_id]
         units = line.quantity - returning.get(line.pk, 0)
-        if deadline is None or deadline < now or units <= 0:
+        if not period.has_right or period.expired_at(now) or units <= 0:
             continue
         at_risk_cents += units * line.order_line.unit_price_cents
         sales.add(line.fulfilment_id)

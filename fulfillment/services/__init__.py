@@ -59,6 +59,7 @@ from .steps import (
     ship_fulfilment,
 )
 from .stock import GIVES_STOCK_BACK, reserve_collect_hold_until, settle_transfer_stock
+from .withdrawals import WithdrawalRefused, acknowledgement_filename, withdraw
 
 __all__ = [
     "ENDS_WITHOUT_SALE",
@@ -74,9 +75,11 @@ __all__ = [
     "ReadyForPickup",
     "ReturnInvalid",
     "ReturnRequestLine",
+    "WithdrawalRefused",
     "WrongPickupCode",
     "accept_fulfilment",
     "accept_fulfilments",
+    "acknowledgement_filename",
     "after_step",
     "cancel_fulfilment",
     "cancel_return",
@@ -115,4 +118,5 @@ __all__ = [
     "time_out_fulfilment",
     "time_out_overdue_fulfilments",
     "void_unpaid_fulfilments",
+    "withdraw",
 ]

@@ -22,18 +22,21 @@ from typing import Any
 
 from network_marketplace.transitions import transition
 from network_marketplace.webhooks import emit_event
-from orders.models import Order
+from orders.models import FulfilmentMethod, Order
 from orders.services import cancel_order_lines
 from stores.models import Store
 
-from .. import hooks
+from .. import emails, hooks
 from ..models import Fulfilment
 from ..rerouting import reroute_lost_fulfilment
+from ..selectors import part_deadlines
 from ..states import COMPLETED_STATUSES, FULFILMENT_LIFECYCLE, LOST_STATUSES, check_store_performs
 from .order_status import roll_up_order_status
 from .stock import settle_stock
 
 S = Fulfilment.Status
+# The goods are in the customer's hands: the withdrawal period starts.
+RECEIVED_BY_CUSTOMER = {S.COLLECTED, S.DELIVERED}
 
 # The webhook event each move emits, for POS/ERP systems that follow orders.
 EVENT_OF_STATUS = {
@@ -96,6 +99,9 @@ def move_fulfilment(
     if target in COMPLETED_STATUSES:
         # The goods left: the sale is split and booked, the store's share transferred.
         hooks.record_sale(fulfilment=locked, actor=actor)
+    if target in RECEIVED_BY_CUSTOMER and locked.method != FulfilmentMethod.RESERVE_COLLECT:
+        # The withdrawal period starts: the customer is told until when it runs.
+        emails.send_received(locked, withdraw_until=part_deadlines([locked])[locked.pk].ends_at)
     _emit_step(locked, EVENT_OF_STATUS[target])
     return locked, True
 

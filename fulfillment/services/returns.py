@@ -170,6 +170,7 @@ def request_return(
     comment: str = "",
     now: datetime | None = None,
     instructions: bool = True,
+    withdrawal: bool = False,
 ) -> Return:
     """Start a return of received units of `order`, to be brought to `store` (any active store
     that accepts returns) or sent by post to the warehouse. The customer gets the instructions
@@ -181,7 +182,8 @@ def request_return(
     inspection may lower that.
     """
     errors = {}
-    if reason not in Return.Reason.values:
+    if reason not in Return.Reason.values or (reason == Return.Reason.WITHDRAWAL) != withdrawal:
+        # "Withdrawal" is the reason of the returns the withdrawal button opens, and only theirs.
         errors["reason"] = _("Choose a reason.")
     if method not in Return.Method.values:
         errors["method"] = _("Choose how you return the items.")

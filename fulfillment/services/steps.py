@@ -58,10 +58,17 @@ def accept_fulfilment(
 
 
 def reject_fulfilment(
-    *, fulfilment: Fulfilment, actor: Any, reason: str, at_store: Store | None = None
+    *,
+    fulfilment: Fulfilment,
+    actor: Any,
+    reason: str,
+    at_store: Store | None = None,
+    missing_stock: bool = False,
 ) -> Fulfilment:
     """The store can't serve it: in the same transaction, its lines go to the next candidate
-    (home delivery) or are cancelled and refunded (collect, or no candidate left)."""
+    (home delivery) or are cancelled and refunded (collect, or no candidate left).
+    `missing_stock`: the goods were not there though its stock said so (its scorecard counts
+    it against its stock accuracy)."""
     if not reason.strip():
         raise DomainError(_("Say why the fulfilment is rejected."))
     with transaction.atomic():
@@ -71,6 +78,7 @@ def reject_fulfilment(
             actor=actor,
             reason=reason,
             rejection_reason=reason,
+            rejected_for_missing_stock=missing_stock,
             closed_at=timezone.now(),
             at_store=at_store,
         )

@@ -24,7 +24,6 @@ from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
 from ..models import (
     Deliverable,
     SocialPostTemplate,
-    SpecialHours,
     Subscription,
     SubscriptionCharge,
     SubscriptionEvent,
@@ -223,12 +222,3 @@ class DeliverableAdmin(ReadOnlyModelAdmin):
         return FileResponse(
             field.open("rb"), as_attachment=True, filename=name, content_type=content_type_of(name)
         )
-
-
-@admin.register(SpecialHours)
-class SpecialHoursAdmin(admin.ModelAdmin):
-    list_display = ["store", "day", "closed", "opens", "closes", "note"]
-    list_filter = ["closed"]
-    search_fields = ["store__name"]
-    date_hierarchy = "day"
-    autocomplete_fields = ["store"]

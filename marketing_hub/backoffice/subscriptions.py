@@ -3,7 +3,8 @@
 The plans a store may subscribe to, its subscriptions (state, next billing, commitment) and
 their actions, each confirmed on a page that says what will happen (pause, resume, change plan
 with its proration, cancel with its end day), the deliverables to download, the special hours
-its listing carries. The feed URL's secret is shown once, on the response that made it.
+its listing carries (set on the store's profile page, stores.profile_views). The feed URL's
+secret is shown once, on the response that made it.
 Everyone of the store sees and downloads; owners, managers and HQ act (else 404).
 """
 
@@ -24,8 +25,9 @@ from django.utils.translation import gettext_lazy
 from network_marketplace.errors import DomainError
 from stores.backoffice import backoffice_store, may_manage
 from stores.models import Store
+from stores.selectors import upcoming_special_days
 
-from ..models import Deliverable, SpecialHours, Subscription, SubscriptionPlan
+from ..models import Deliverable, Subscription, SubscriptionPlan
 from ..selectors.subscriptions import (
     next_billing_day,
     offered_plans,
@@ -35,43 +37,9 @@ from ..selectors.subscriptions import (
 from ..services import subscriptions as services
 from ..services.deliverables import content_type_of, generate_deliverables
 from ..services.periods import prorate
-from ..services.special_hours import (
-    SpecialHoursRefused,
-    add_special_hours,
-    remove_special_hours,
-)
 
 S = Subscription.Status
 ACTIONS = ("pause", "resume", "change", "cancel")
-
-
-class SpecialHoursForm(forms.Form):
-    """The fields of a special day; its rules are `services.special_hours`'."""
-
-    day = forms.DateField(
-        label=SpecialHours._meta.get_field("day").verbose_name,
-        widget=forms.DateInput(attrs={"type": "date"}),
-    )
-    closed = forms.BooleanField(
-        label=SpecialHours._meta.get_field("closed").verbose_name, required=False, initial=True
-    )
-    opens = forms.TimeField(
-        label=SpecialHours._meta.get_field("opens").verbose_name,
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
-    )
-    closes = forms.TimeField(
-        label=SpecialHours._meta.get_field("closes").verbose_name,
-        required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}),
-    )
-    note = forms.CharField(
-        label=SpecialHours._meta.get_field("note").verbose_name, required=False, max_length=100
-    )
-
-    def __init__(self, *args: Any, store: Store, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.store = store
 
 
 class ChangePlanForm(forms.Form):
@@ -107,7 +75,6 @@ def _page(
     *,
     feed_secret: str = "",
     feed_for: Subscription | None = None,
-    hours_form: SpecialHoursForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     today = timezone.localdate()
@@ -130,8 +97,7 @@ def _page(
             "live_plans": live_plans,
             "rows": _rows(store, today),
             "deliverables": store_deliverables(store)[:60],
-            "special_hours": SpecialHours.objects.filter(store=store, day__gte=today),
-            "hours_form": hours_form or SpecialHoursForm(store=store),
+            "special_hours": upcoming_special_days(store=store, today=today),
             "can_manage": may_manage(request),
             "feed_url": feed_url,
             "feed_for": feed_for,
@@ -293,39 +259,6 @@ def download(request: HttpRequest, store: Store, deliverable_id: int) -> HttpRes
     return response
 
 
-@backoffice_store
-def special_hours(request: HttpRequest, store: Store) -> HttpResponse:
-    """Add a special day (POST), or remove one (POST `delete`)."""
-    _managed(request)
-    if request.method != "POST":
-        raise Http404
-    if "delete" in request.POST:
-        raw = request.POST.get("delete") or ""
-        if raw.isdigit():
-            remove_special_hours(store=store, special_hours_id=int(raw), actor=request.user)
-        messages.success(request, _("The special day was removed."))
-        return redirect("backoffice:marketing-subscriptions", slug=store.slug)
-    form = SpecialHoursForm(request.POST, store=store)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            add_special_hours(
-                store=store,
-                day=data["day"],
-                closed=data["closed"],
-                opens=data["opens"],
-                closes=data["closes"],
-                note=data["note"],
-                actor=request.user,
-            )
-        except SpecialHoursRefused as refused:
-            form.add_error(None, refused.message)
-    if not form.is_valid():
-        return _page(request, store, hours_form=form, status=400)
-    messages.success(request, _("The special day was added: your listing carries it."))
-    return redirect("backoffice:marketing-subscriptions", slug=store.slug)
-
-
 urlpatterns = [
     path("marketing/packs/", subscription_list, name="marketing-subscriptions"),
     path(
@@ -353,5 +286,4 @@ urlpatterns = [
         download,
         name="marketing-deliverable",
     ),
-    path("marketing/packs/special-hours/", special_hours, name="marketing-special-hours"),
 ]

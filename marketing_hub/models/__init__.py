@@ -25,7 +25,6 @@ from .orders import (
 from .subscriptions import (
     Deliverable,
     SocialPostTemplate,
-    SpecialHours,
     Subscription,
     SubscriptionCharge,
     SubscriptionEvent,
@@ -52,7 +51,6 @@ __all__ = [
     "PriceTier",
     "Proof",
     "SocialPostTemplate",
-    "SpecialHours",
     "Subscription",
     "SubscriptionCharge",
     "SubscriptionEvent",

@@ -233,35 +233,3 @@ class SocialPostTemplate(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-
-class SpecialHours(models.Model):
-    """A day a store opens differently from its week (a closure, a holiday, a late night):
-    the "Special hours" of its Google Business Profile listing."""
-
-    store = models.ForeignKey(
-        "stores.Store",
-        on_delete=models.CASCADE,
-        related_name="marketing_special_hours",
-        verbose_name=_("store"),
-    )
-    day = models.DateField(_("day"))
-    closed = models.BooleanField(_("closed all day"), default=True)
-    opens = models.TimeField(_("opens"), null=True, blank=True)
-    closes = models.TimeField(_("closes"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=100, blank=True)
-
-    class Meta:
-        ordering = ["store", "day"]
-        verbose_name = _("special hours")
-        verbose_name_plural = _("special hours")
-        constraints = [
-            models.UniqueConstraint(fields=["store", "day"], name="special_hours_one_per_day"),
-            models.CheckConstraint(
-                condition=Q(closed=True) | Q(opens__isnull=False, closes__isnull=False),
-                name="special_hours_open_has_times",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.store_id} · {self.day}"

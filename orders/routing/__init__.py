@@ -26,8 +26,9 @@ The rules, as HQ sets them in a `RoutingPolicy`:
   deterministic.
 - A location is not a home-delivery candidate when it was excluded (it refused or let this
   order time out), does not sell (suspended, closed), does not ship from store, is farther than
-  the maximum distance (stores only: a warehouse ships anywhere) or has reached its daily
-  capacity.
+  the maximum distance (stores only: a warehouse ships anywhere), has reached its daily
+  capacity, or HQ took it out of home-delivery routing for its quality figures (the hq app's
+  scorecards; only home delivery: it stays a pickup store and a transfer source).
 
 Stock is counted once per order: units given to one line are not available to the next.
 Collect lines are routed first (the customer chose their store), then home-delivery lines.

@@ -10,6 +10,7 @@ from stores.geo import distance_km
 from .inputs import (
     DecisionKind,
     HomeDeliveryPlan,
+    Ineligibility,
     Location,
     Point,
     RequestLine,
@@ -48,6 +49,8 @@ def route_home_delivery(
             customer.latitude, customer.longitude, location.latitude, location.longitude
         )
         reason = shipping_ineligibility(location, excluded, distance, policy)
+        if reason is None and location.home_delivery_suspended and not location.is_warehouse:
+            reason = Ineligibility.HOME_DELIVERY_SUSPENDED
         if reason is None:
             eligible.append((location, distance))
             held[location.store_id] = units

@@ -52,6 +52,9 @@ class Ineligibility(StrEnum):
     TOO_FAR = "too_far"
     AT_CAPACITY = "at_capacity"
     NOT_ENOUGH_STOCK = "not_enough_stock"
+    # HQ took the store out of home-delivery routing for its quality figures (its scorecard):
+    # it still serves click & collect and reserve & collect, and may send transfers.
+    HOME_DELIVERY_SUSPENDED = "home_delivery_suspended"
 
 
 class HomeDeliveryPlan(StrEnum):
@@ -126,8 +129,9 @@ class Location:
     `available` maps variant id to units available for sale (on hand - reserved - safety
     stock). `open_orders` is the load: orders open today, against `daily_capacity`.
     `recent_routed` is how many orders were routed here recently (fairness). `is_selling` is
-    false for a suspended or closed location. A warehouse always ships; the three service flags
-    are the store's.
+    false for a suspended or closed location; `home_delivery_suspended` true for a store HQ took
+    out of home-delivery routing (it is no home-delivery candidate, and nothing else changes).
+    A warehouse always ships; the three service flags are the store's.
     """
 
     store_id: int
@@ -142,6 +146,7 @@ class Location:
     daily_capacity: int = 50
     recent_routed: int = 0
     is_selling: bool = True
+    home_delivery_suspended: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "kind", LocationKind(self.kind))

@@ -37,6 +37,9 @@ INELIGIBILITY_LABELS = {
     "too_far": gettext_lazy("too far from the customer"),
     "at_capacity": gettext_lazy("at its daily capacity"),
     "not_enough_stock": gettext_lazy("not enough stock"),
+    "home_delivery_suspended": gettext_lazy(
+        "taken out of home-delivery routing by HQ (its scorecard)"
+    ),
 }
 UNAVAILABLE_LABELS = {
     "out_of_stock": gettext_lazy("out of stock in the network"),

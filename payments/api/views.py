@@ -20,8 +20,9 @@ from rest_framework.response import Response
 
 from network_marketplace.api.schema import file_responses
 from payments import exports, payouts, selectors
+from payments.facturx import facturx_pdf
 from payments.models import PayoutPolicy
-from payments.pdf import invoice_pdf, statement_pdf
+from payments.pdf import statement_pdf
 from stores.api.serializers import ErrorSerializer
 from stores.api.views import ERRORS, STORE_SLUG, StoreScopedViewSet
 from stores.selectors import stores_visible_to
@@ -113,7 +114,7 @@ class InvoiceViewSet(viewsets.ReadOnlyModelViewSet):
     def pdf(self, request, number=None):
         invoice = self.get_object()
         return _file(
-            invoice_pdf(invoice), filename=f"{invoice.number}.pdf", content_type="application/pdf"
+            facturx_pdf(invoice), filename=f"{invoice.number}.pdf", content_type="application/pdf"
         )
 
 

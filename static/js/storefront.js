@@ -4,8 +4,11 @@
 (function () {
   "use strict";
 
-  var TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png";
   var MANY_MARKERS = 200;
+  // The visitor allowed the tiles on this page (the placeholder's button, or her cookie
+  // choice): a map drawn afterwards (another variant) loads them too.
+  var tilesAllowedHere = false;
+  var pendingTiles = [];
 
   function readJson(id) {
     var element = id && document.getElementById(id);
@@ -75,6 +78,55 @@
     });
   }
 
+  function addTiles(element, map) {
+    // The only place a tile is asked for: after the visitor allowed it.
+    if (element.dataset.tilesLoaded) return;
+    element.dataset.tilesLoaded = "1";
+    var tiles = window.L.tileLayer(element.dataset.tiles, {
+      maxZoom: 19,
+      attribution:
+        '&copy; <a href="https://www.openstreetmap.org/copyright">' +
+        escapeHtml(element.dataset.attribution) +
+        "</a>",
+    });
+    watchTiles(element, tiles);
+    tiles.addTo(map);
+    var placeholder = document.getElementById(element.id + "-consent");
+    if (placeholder) placeholder.hidden = true;
+  }
+
+  function loadAllTiles() {
+    tilesAllowedHere = true;
+    pendingTiles.splice(0).forEach(function (pending) {
+      addTiles(pending.element, pending.map);
+    });
+  }
+
+  function askForTiles(element, map) {
+    // The markers show on a blank background; the placeholder offers the tiles, once or
+    // for good (recorded as her cookie choice).
+    pendingTiles.push({ element: element, map: map });
+    var placeholder = document.getElementById(element.id + "-consent");
+    if (!placeholder) return;
+    placeholder.hidden = false;
+    var button = placeholder.querySelector("[data-load-tiles]");
+    var remember = placeholder.querySelector("[data-remember-maps]");
+    button.addEventListener("click", function () {
+      if (remember && remember.checked && window.NMConsent) {
+        window.NMConsent.save({ choice: "custom", maps: "on", source: "map" }).catch(function () {
+          return null;
+        });
+      }
+      loadAllTiles();
+    });
+  }
+
+  document.addEventListener("nm:cookie-choice", function (event) {
+    if (event.detail && event.detail.granted && event.detail.granted.indexOf("maps") !== -1) {
+      loadAllTiles();
+    }
+  });
+
   function initMaps(root) {
     if (!window.L) return; // Leaflet did not load: the list is the whole story.
     root.querySelectorAll("[data-store-map]").forEach(function (element) {
@@ -86,15 +138,11 @@
       element.hidden = false;
       var many = points.length > MANY_MARKERS;
       var map = window.L.map(element, { scrollWheelZoom: false, preferCanvas: many });
-      var tiles = window.L.tileLayer(TILES, {
-        maxZoom: 19,
-        attribution:
-          '&copy; <a href="https://www.openstreetmap.org/copyright">' +
-          escapeHtml(element.dataset.attribution) +
-          "</a>",
-      });
-      watchTiles(element, tiles);
-      tiles.addTo(map);
+      if (element.dataset.tilesAllowed || tilesAllowedHere) {
+        addTiles(element, map);
+      } else {
+        askForTiles(element, map);
+      }
       var icon = markerIcon(element);
       var bounds = [];
       var focused = points.some(function (point) {

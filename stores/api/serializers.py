@@ -4,7 +4,8 @@ from rest_framework import serializers
 
 from catalog.selectors import price_bounds_for
 from network_marketplace.api.fields import JsonTyped
-from stores.models import StockMovement, Store
+from stores.models import StockMovement, Store, StoreSpecialDay
+from stores.opening_hours import DAY_KEYS, day_ranges
 from stores.selectors import postal_code_centroid
 from stores.services.feed_rows import INT_MAX, POSITION_MAX
 from stores.services.feeds import MAX_FEED_ROWS
@@ -29,6 +30,64 @@ class StoreSerializer(serializers.ModelSerializer):
             "phone",
         ]
         read_only_fields = fields
+
+
+class SpecialDaySerializer(serializers.ModelSerializer):
+    """A day the store opens differently from its week: closed, or open from `opens` to
+    `closes` (local time, Europe/Paris)."""
+
+    class Meta:
+        model = StoreSpecialDay
+        fields = ["day", "closed", "opens", "closes", "note"]
+        read_only_fields = fields
+
+
+class StoreProfileSerializer(StoreSerializer):
+    """A store with what its owner keeps on its profile (read-only here): weekly hours, special
+    days to come, services, daily capacity and description."""
+
+    opening_hours = serializers.SerializerMethodField(
+        help_text='Local time (Europe/Paris), by weekday: {"mon": [["09:00", "12:30"], '
+        '["14:00", "19:00"]], ..., "sun": []}; an empty list is a closed day.'
+    )
+    special_days = SpecialDaySerializer(
+        many=True,
+        read_only=True,
+        source="upcoming_special_days",
+        help_text="From today on, in date order; they replace the week's hours that day.",
+    )
+
+    class Meta(StoreSerializer.Meta):
+        fields = [
+            *StoreSerializer.Meta.fields,
+            "description",
+            "offers_click_collect",
+            "offers_ship_from_store",
+            "offers_reserve_collect",
+            "accepts_returns",
+            "daily_capacity",
+            "opening_hours",
+            "special_days",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(
+        {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {"type": "array", "items": {"type": "string"}},
+            },
+        }
+    )
+    def get_opening_hours(self, store: Store) -> dict:
+        return {
+            day: [
+                [f"{r.opens:%H:%M}", f"{r.closes:%H:%M}"]
+                for r in day_ranges(store.opening_hours, n)
+            ]
+            for n, day in enumerate(DAY_KEYS)
+        }
 
 
 class WhoAmISerializer(serializers.Serializer):

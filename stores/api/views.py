@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
@@ -18,7 +20,8 @@ from rest_framework.views import APIView
 from catalog.models import Product
 from catalog.selectors import price_bounds_for_variants, variants_by_sku
 from network_marketplace import idempotency
-from stores.models import StockLevel, StockMovement, Store
+from stores.models import StockLevel, StockMovement, Store, StoreSpecialDay
+from stores.opening_hours import STORE_TIME_ZONE
 from stores.selectors import (
     may_set_prices,
     store_movements,
@@ -45,7 +48,7 @@ from .serializers import (
     StockMovementSerializer,
     StockOfferUpdateSerializer,
     StockQuerySerializer,
-    StoreSerializer,
+    StoreProfileSerializer,
     WhoAmISerializer,
 )
 
@@ -95,12 +98,20 @@ class StoreViewSet(viewsets.ReadOnlyModelViewSet):
     # Open data: a session without its second factor may read it (stores.authentication).
     readable_without_second_factor = True
 
-    serializer_class = StoreSerializer
+    serializer_class = StoreProfileSerializer
     filterset_class = StoreFilter
     lookup_field = "slug"
 
     def get_queryset(self):
-        return stores_visible_to(self.request.user).order_by("name")
+        # The special days to come, in one query for the page of stores.
+        coming = StoreSpecialDay.objects.filter(
+            day__gte=timezone.localdate(timezone=STORE_TIME_ZONE)
+        ).order_by("day")
+        return (
+            stores_visible_to(self.request.user)
+            .order_by("name")
+            .prefetch_related(Prefetch("special_days", coming, to_attr="upcoming_special_days"))
+        )
 
     @extend_schema(
         summary="Stores near a point",

@@ -17,7 +17,15 @@ from .availability import (
     stores_with_variant_near,
 )
 from .home import HomeShelves, home_shelves, most_sold_product_ids
-from .hours import HORIZON_DAYS, opening_time_after, special_days, store_pickup_slots
+from .hours import (
+    HORIZON_DAYS,
+    opening_time_after,
+    special_days,
+    special_days_between,
+    special_days_from,
+    store_pickup_slots,
+    upcoming_special_days,
+)
 from .locations import (
     NEAR_RADIUS_KM,
     POSTAL_CODE_RE,
@@ -81,6 +89,8 @@ __all__ = [
     "searched_products",
     "selling_stores",
     "special_days",
+    "special_days_between",
+    "special_days_from",
     "store_movements",
     "store_pickup_slots",
     "store_stock",
@@ -89,5 +99,6 @@ __all__ = [
     "stores_near",
     "stores_visible_to",
     "stores_with_variant_near",
+    "upcoming_special_days",
     "with_offer_summary",
 ]

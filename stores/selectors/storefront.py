@@ -21,7 +21,7 @@ from catalog.selectors import published_products, search_products
 
 from ..geo import bounding_box, distance_km_expression
 from ..models import StockLevel, Store
-from ..opening_hours import opening_hours_specification
+from ..opening_hours import SpecialDays, opening_hours_specification
 from .locations import NEAR_RADIUS_KM, CustomerLocation
 
 
@@ -141,8 +141,16 @@ def products_available_in_store(*, store: Store, limit: int = 8) -> list[Product
     )
 
 
-def store_structured_data(store: Store, *, url: str, network_name: str) -> dict:
-    """The store as schema.org `Store` JSON-LD, for local search engines."""
+def store_structured_data(
+    store: Store,
+    *,
+    url: str,
+    network_name: str,
+    special_days: SpecialDays | None = None,
+    image_url: str = "",
+) -> dict:
+    """The store as schema.org `Store` JSON-LD, for local search engines: its week's hours and
+    its coming special days (hours.special_days_between), its words and photo."""
     data = {
         "@context": "https://schema.org",
         "@type": "Store",
@@ -167,7 +175,11 @@ def store_structured_data(store: Store, *, url: str, network_name: str) -> dict:
         data["telephone"] = store.phone
     if store.email:
         data["email"] = store.email
-    specification = opening_hours_specification(store.opening_hours)
+    if store.description:
+        data["description"] = store.description
+    if image_url:
+        data["image"] = image_url
+    specification = opening_hours_specification(store.opening_hours, special_days)
     if specification:
         data["openingHoursSpecification"] = specification
     return data

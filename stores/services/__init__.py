@@ -18,11 +18,13 @@ from .feeds import (
     read_feed_file,
     reset_feed_positions,
 )
+from .identity import LEGAL_IDENTITY_FIELDS, update_legal_identity
 from .lifecycle import (
     StoreIncomplete,
     change_store_status,
     erase_trader_identity,
     missing_trader_fields,
+    set_home_delivery_suspension,
 )
 from .moderation import set_offer_moderation
 from .reservations import (
@@ -52,6 +54,7 @@ from .stock import (
 
 __all__ = [
     "API_KEY_SCHEME",
+    "LEGAL_IDENTITY_FIELDS",
     "FeedPositionsConflict",
     "FeedResult",
     "InsufficientStock",
@@ -85,8 +88,10 @@ __all__ = [
     "reserve_stock",
     "reset_feed_positions",
     "revoke_api_key",
+    "set_home_delivery_suspension",
     "set_offer_moderation",
     "set_on_hand",
     "set_store_price",
+    "update_legal_identity",
     "update_offer",
 ]

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
+from django.utils import timezone
+
 from network_marketplace.audit import record_audit_event
 from network_marketplace.transitions import transition
 
@@ -16,6 +19,7 @@ __all__ = [
     "change_store_status",
     "erase_trader_identity",
     "missing_trader_fields",
+    "set_home_delivery_suspension",
 ]
 
 
@@ -49,4 +53,30 @@ def erase_trader_identity(*, store: Store, actor: Any) -> Store:
             store_id=store.pk,
             data={"fields": changed},
         )
+    return store
+
+
+def set_home_delivery_suspension(
+    *, store: Store, suspended: bool, actor: Any, reference: str = ""
+) -> Store:
+    """Take the store out of home-delivery routing (`suspended`) or put it back: the routing
+    candidates read the flag (fulfillment.routing_candidates), nothing else changes (its click &
+    collect, reserve & collect and page stay). Called by compliance's measure of that kind, which
+    carries the statement of reasons. Idempotent; the audit row
+    `store.home_delivery_suspended` / `store.home_delivery_restored` says who and why."""
+    with transaction.atomic():
+        changed = Store.objects.filter(pk=store.pk, home_delivery_suspended=not suspended).update(
+            home_delivery_suspended=suspended, updated_at=timezone.now()
+        )
+        store.home_delivery_suspended = suspended
+        if changed:
+            record_audit_event(
+                actor=actor,
+                action="store.home_delivery_suspended"
+                if suspended
+                else "store.home_delivery_restored",
+                target=store,
+                store_id=store.pk,
+                data={"reference": reference},
+            )
     return store

@@ -198,6 +198,7 @@ def test_every_measure_that_takes_effect_has_one_statement(kind, lyon_offer, cus
         "offer_demoted": lyon_offer,
         "product_listing_disabled": lyon_offer.variant.product,
         "store_selling_suspended": lyon_offer.store,
+        "home_delivery_suspended": lyon_offer.store,
         "payouts_held": lyon_offer.store,
         "account_suspended": customer,
         "warning": lyon_offer.store,

@@ -7,6 +7,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from catalog.models import Category, Product, ProductImage, Variant, VatRate
 from catalog.selectors import category_descendant_ids, price_bounds_for_variants
@@ -14,7 +15,17 @@ from catalog.validators import is_valid_gtin
 from compliance.models import Mediator, OutOfCourtBody, TermsVersion
 from demo.catalogue import categories, demo_products, drawing_for, families, image_alt, product_svg
 from demo.network import network
-from stores.models import PostalCode, StockLevel, StockMovement, StockPolicy, Store, StoreMembership
+from stores.holidays import upcoming_public_holidays
+from stores.models import (
+    PostalCode,
+    StockLevel,
+    StockMovement,
+    StockPolicy,
+    Store,
+    StoreInvitation,
+    StoreMembership,
+    StoreSpecialDay,
+)
 
 DEMO = network()
 
@@ -229,6 +240,22 @@ def test_the_demo_fills_lyon_presquiles_order_desk_at_every_step(db):
     assert not Order.objects.filter(placed_at__isnull=True).exists()
 
 
+def test_the_demo_shows_consents_and_the_breach_register(db):
+    from compliance.models import Breach
+    from compliance.selectors.consents import may_email, may_email_for_store
+
+    load_demo()
+
+    customer = get_user_model().objects.get(email=DEMO.customer.email)
+    lyon = Store.objects.get(slug=DEMO.orders_store)
+    other = Store.objects.exclude(pk=lyon.pk).exclude(kind=Store.Kind.WAREHOUSE).first()
+    assert may_email_for_store(store=lyon, user=customer) is True  # soft opt-in at checkout
+    assert may_email_for_store(store=other, user=customer) is False
+    assert may_email(user=customer) is True  # she ticked the network's box
+    assert Breach.objects.count() == 2
+    assert Breach.objects.filter(notified_to_cnil_at__isnull=False).count() == 1
+
+
 def test_each_store_stocks_part_of_the_range_and_the_warehouse_nearly_all(db):
     load_demo()
 
@@ -364,3 +391,21 @@ def test_the_demo_customer_s_data_export_is_ready_and_retention_ran_once(client,
     assert RetentionRun.objects.count() == 1
     assert client.login(email=DEMO.customer.email, password=DEMO.password)
     assert 'data-testid="download-export"' in client.get("/accounts/data/").content.decode()
+
+
+def test_the_demo_shows_franchisees_profiles_holidays_and_a_pending_invitation(db):
+    load_demo()
+    lyon = Store.objects.get(slug="lyon-presquile")
+    counts = (StoreSpecialDay.objects.count(), StoreInvitation.objects.count())
+
+    load_demo()
+
+    assert "atelier d'affûtage" in lyon.description
+    holidays = {h.day for h in upcoming_public_holidays(today=timezone.localdate())}
+    closed = StoreSpecialDay.objects.filter(store=lyon, closed=True)
+    assert set(closed.values_list("day", flat=True)) == holidays
+    stores_closed = StoreSpecialDay.objects.values("store").distinct().count()
+    assert stores_closed == Store.objects.selling().count()
+    (invitation,) = StoreInvitation.objects.pending()
+    assert (invitation.store, invitation.role) == (lyon, "staff")
+    assert (StoreSpecialDay.objects.count(), StoreInvitation.objects.count()) == counts

@@ -12,8 +12,8 @@ from checkout.selectors import cart_summary, promise_for
 from checkout.services import add_to_cart, get_or_create_cart
 from fulfillment import tasks
 from fulfillment.models import Fulfilment
-from marketing_hub.models import SpecialHours
 from orders.models import FulfilmentMethod, OrderPolicy
+from stores.models import StoreSpecialDay
 from stores.opening_hours import STORE_TIME_ZONE
 
 from .conftest import click_and_collect, home, order_for
@@ -87,8 +87,8 @@ def test_the_timeout_job_waits_for_the_deadline_counted_in_opening_time(lyon_ope
 def test_a_special_day_counts_in_the_deadline(lyon_opens_monday_0930):
     network = lyon_opens_monday_0930
     # Given the store closed on Monday (a holiday) and opening late, at 14:00, on Tuesday
-    SpecialHours.objects.create(store=network.lyon, day=date(2026, 3, 2), closed=True)
-    SpecialHours.objects.create(
+    StoreSpecialDay.objects.create(store=network.lyon, day=date(2026, 3, 2), closed=True)
+    StoreSpecialDay.objects.create(
         store=network.lyon, day=date(2026, 3, 3), closed=False, opens=time(14), closes=time(19)
     )
 

@@ -1,8 +1,10 @@
 """Returns: the withdrawal period, what may be returned, receiving, inspecting and restocking."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from fulfillment.models import Fulfilment, FulfilmentLine, Return, ReturnEvent, ReturnLine
@@ -29,6 +31,10 @@ from .returns_helpers import M, Sold, all_of, fulfilment_lines, received_order
 
 R = Return.Status
 C = ReturnLine.Condition
+
+
+# A day whose 14-day periods end on working days (no weekend or holiday extension).
+A_WEDNESDAY = datetime(2026, 6, 17, 12, 0, tzinfo=ZoneInfo("Europe/Paris"))
 
 
 def start(order, store, *, lines=None, method=Return.Method.IN_STORE, actor="customer"):
@@ -139,6 +145,7 @@ def test_a_store_that_does_not_take_returns_cannot_be_chosen(lyon_store, store_f
     ids=["collected-13d", "collected-14d", "collected-15d", "delivered-14d", "delivered-15d",
          "shipped-16d-no-scan", "shipped-18d-no-scan"],
 )  # fmt: skip
+@time_machine.travel(A_WEDNESDAY, tick=False)
 def test_the_withdrawal_period_is_14_days_from_receipt(
     lyon_store, method, days_ago, delivered, returnable
 ):
@@ -154,6 +161,7 @@ def test_the_withdrawal_period_is_14_days_from_receipt(
             start(order, lyon_store)
 
 
+@time_machine.travel(A_WEDNESDAY, tick=False)
 def test_the_period_ends_at_the_end_of_the_14th_day(lyon_store):
     order = received_order(Sold(lyon_store, method=M.CLICK_COLLECT))
     fulfilment = order.fulfilments.get()
@@ -418,6 +426,7 @@ def test_return_events_go_to_the_seller_and_the_receiving_store(lyon_store, pari
 # Delivery ---------------------------------------------------------------------------------
 
 
+@time_machine.travel(A_WEDNESDAY, tick=False)
 def test_a_carrier_marks_a_parcel_delivered(lyon_store):
     fulfilment = make_fulfilment(
         store=lyon_store, method=M.HOME_DELIVERY, status=Fulfilment.Status.SHIPPED,

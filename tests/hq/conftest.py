@@ -141,3 +141,7 @@ def ranked_week(week):
         _travel(traveller, tuesday + timedelta(hours=8))
         time_out_overdue_fulfilments()
     return week
+
+
+# The scorecards' small network and HQ's thresholds (tests/hq/scorecard_network.py).
+from .scorecard_network import lyon_network, thresholds  # noqa: E402, F401

@@ -17,8 +17,9 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from catalog.models import PriceHistory
-from marketing_hub.models import Deliverable, SocialPostTemplate, SpecialHours
+from marketing_hub.models import Deliverable, SocialPostTemplate
 from marketing_hub.services.deliverables import gbp, generate_deliverables, refresh_deliverables
+from stores.models import StoreSpecialDay
 from stores.services import update_offer
 from tests.factories import StockLevelFactory, VariantFactory
 
@@ -50,11 +51,11 @@ def lyon(lyon_store):
     lyon_store.catchment_radius_km = 12
     lyon_store.offers_reserve_collect = False
     lyon_store.save()
-    SpecialHours.objects.create(store=lyon_store, day=date(2026, 12, 25), closed=True)
-    SpecialHours.objects.create(
+    StoreSpecialDay.objects.create(store=lyon_store, day=date(2026, 12, 25), closed=True)
+    StoreSpecialDay.objects.create(
         store=lyon_store, day=date(2026, 12, 31), closed=False, opens=time(9), closes=time(16)
     )
-    SpecialHours.objects.create(store=lyon_store, day=date(2026, 1, 1), closed=True)  # past
+    StoreSpecialDay.objects.create(store=lyon_store, day=date(2026, 1, 1), closed=True)  # past
     return lyon_store
 
 

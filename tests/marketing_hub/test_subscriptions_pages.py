@@ -11,9 +11,10 @@ import pytest
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from marketing_hub.models import Deliverable, SpecialHours, Subscription
+from marketing_hub.models import Deliverable, Subscription
 from marketing_hub.services.deliverables import generate_deliverables
 from marketing_hub.services.subscriptions import subscribe
+from stores.services.profile import add_special_day
 
 from .subscriptions_fixtures import make_plans
 
@@ -152,22 +153,20 @@ def test_another_stores_packs_and_files_are_404(client, paris_owner, lyon_store,
     assert subscription.status == S.ACTIVE
 
 
-def test_the_owner_adds_a_closure_and_a_bad_one_is_refused(client, lyon_owner, lyon_store):
-    client.force_login(lyon_owner)
+def test_the_packs_page_lists_the_special_days_set_on_the_stores_profile(
+    client, lyon_owner, lyon_store
+):
+    # The special days moved to the store's profile (stores.StoreSpecialDay): the packs page
+    # shows those the listing carries, and sends the owner to the profile to change them.
     christmas = date(timezone.localdate().year + 1, 12, 25)
+    add_special_day(store=lyon_store, day=christmas, closed=True, note="Noël", actor="test")
+    client.force_login(lyon_owner)
 
-    added = client.post(
-        page("lyon-presquile", "special-hours/"), {"day": christmas.isoformat(), "closed": "on"}
-    )
-    refused = client.post(
-        page("lyon-presquile", "special-hours/"),
-        {"day": (christmas + timedelta(days=1)).isoformat()},
-    )
+    content = client.get(page("lyon-presquile")).content.decode()
 
-    assert added.status_code == 302
-    assert refused.status_code == 400
-    assert "Indiquez les heures d\u2019ouverture et de fermeture" in refused.content.decode()
-    assert list(SpecialHours.objects.values_list("day", "closed")) == [(christmas, True)]
+    assert "Noël" in content
+    assert "/store/lyon-presquile/profile/#special-days" in content
+    assert client.post(page("lyon-presquile", "special-hours/")).status_code == 404
 
 
 def test_the_packs_page_reads_in_a_bounded_number_of_queries(

@@ -124,7 +124,6 @@ OBJECT_PAGES: dict[str, tuple[str, Any]] = {
         lambda m: {"subscription_id": m.subscription.pk, "action": "pause"},
     ),
     "marketing-deliverable": ("get", lambda m: {"deliverable_id": m.deliverable.pk}),
-    "marketing-special-hours": ("get", None),
     "marketing-catalogue": ("get", None),
     "marketing-item": ("get", lambda m: {"item_id": m.line.item_id}),
     "marketing-artwork-page": ("get", lambda m: {"item_id": m.line.item_id, "page": 1}),

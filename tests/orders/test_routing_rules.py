@@ -177,7 +177,7 @@ def test_the_routing_rules_page_explains_each_setting(hq_client):
     assert page.status_code == 200
     assert "Attribution\xa0: quel magasin expédie une livraison à domicile" in text
     assert "Poids de la profondeur de stock" in text
-    assert "ces 7 derniers jours" in text
+    assert "pendant la fenêtre d\u2019équité" in text
     assert "Limites de l" in text
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checkout.services import CheckoutLine, CustomerDetails, place_order
@@ -92,6 +92,7 @@ rules = st.builds(
 )
 
 
+@settings(suppress_health_check=[HealthCheck.too_slow])  # nested lists, on a busy machine
 @given(rules, st.lists(st.tuples(parties, parties, lines, st.booleans()), max_size=12))
 def test_settlements_move_money_between_parties_and_create_none(rules, events):
     everything = []

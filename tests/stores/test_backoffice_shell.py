@@ -61,6 +61,8 @@ def test_every_app_adds_its_sections_to_the_navigation_in_menu_order():
         "returns",
         "marketing",
         "money",
+        "store-profile",
+        "store-team",
         "api-keys",
         "payment-account",
         "webhooks",

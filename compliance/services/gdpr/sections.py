@@ -2,8 +2,8 @@
 
 Each section is a function of the user giving rows (flat dicts of JSON values): the ZIP holds
 every section as `<key>.csv` and all of them in `donnees.json`. Another part of compliance adds
-its own section with `register_export_section` (the consent ledger: `consentements`), and what
-closing an account must also erase with `register_erasure_step` (erasure.py calls them).
+its own section with `register_export_section`, and what closing an account must also erase
+with `register_erasure_step` (erasure.py calls them); the consent ledger's are registered here.
 
 Only the orders placed through the account are hers here: a guest order that merely carries her
 e-mail address may be someone else's (an address is not proof of identity); HQ answers such a
@@ -28,7 +28,9 @@ from network_marketplace.models import OutboxMessage, User
 from network_marketplace.notifications import EMAIL_KIND, render_email
 from orders.models import Order
 
-from ...models import Complaint, Notice
+from ...models import Complaint, ConsentChannel, Notice
+from ...selectors.consents import consents_of
+from ..consents import withdraw_all
 
 Row = dict[str, Any]
 SectionBuilder = Callable[[User], Iterable[Row]]
@@ -276,9 +278,10 @@ def complaint_rows(user: User) -> Iterable[Row]:
         }
 
 
-def _no_consents(user: User) -> Iterable[Row]:
-    """Until the consent ledger registers its own section: no consent is recorded."""
-    return []
+def _withdraw_consents(*, user: User, actor: Any) -> int:
+    """Closing her account withdraws every marketing consent she still gives (the ledger keeps
+    the record of each, as art. 7(1) requires proof of what was given)."""
+    return len(withdraw_all(user=user, channel=ConsentChannel.ACCOUNT_CLOSURE, actor=actor))
 
 
 register_export_section("compte", _("Your account"), account_rows)
@@ -287,7 +290,8 @@ register_export_section("commandes", _("Your orders and the stores that sold the
 register_export_section("articles", _("The items of your orders"), order_line_rows)
 register_export_section("preparations", _("Each store's part of your orders"), fulfilment_rows)
 register_export_section("retours", _("Your returns"), return_rows)
-register_export_section("consentements", _("Your consents"), _no_consents)
+register_export_section("consentements", _("Your consents"), consents_of)
+register_erasure_step("consents", _withdraw_consents)
 register_export_section("messages", _("The e-mails we sent you"), message_rows)
 register_export_section("signalements", _("The notices of illegal content you sent"), notice_rows)
 register_export_section("reclamations", _("Your complaints about our decisions"), complaint_rows)

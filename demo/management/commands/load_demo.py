@@ -13,12 +13,15 @@ from demo.loader import (
     load_network,
     load_orders,
     load_reductions,
+    load_scorecards,
     load_stock,
 )
 from demo.mailbox import MAILBOX_BACKEND
 from demo.marketing import marketing_supplier_logins
 from demo.network import network
+from demo.profiles import load_store_profiles
 from demo.returns import load_settled_return
+from demo.tax import load_tax_data
 from orders.models import Order
 from stores.models import StockLevel, StockMovement, Store
 from stores.postal_codes import load_postal_codes
@@ -49,6 +52,9 @@ class Command(BaseCommand):
         load_settled_return()
         self.marketing = load_marketing()
         load_compliance()
+        load_tax_data()
+        load_scorecards()
+        load_store_profiles()
         return postal_codes, catalogue, new_stock_rows
 
     def _print_summary(self, postal_codes, catalogue, new_stock_rows):

@@ -16,8 +16,7 @@ from openpyxl.styles import Font
 
 from stores.models import Store
 from stores.opening_hours import day_ranges
-
-from ...models import SpecialHours
+from stores.selectors import upcoming_special_days
 
 HEADERS = [
     "Store code",
@@ -61,7 +60,7 @@ def day_hours(opening_hours: dict, weekday: int) -> str:
 
 def special_hours(store: Store, *, today: date) -> str:
     """The store's special days from today on, in GBP's format."""
-    days = SpecialHours.objects.filter(store=store, day__gte=today).order_by("day")
+    days = upcoming_special_days(store=store, today=today)
     parts = []
     for special in days:
         if special.closed or special.opens is None or special.closes is None:
