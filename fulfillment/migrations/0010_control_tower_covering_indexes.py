@@ -11,8 +11,8 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("fulfillment", "0007_control_tower_indexes"),
-        ("orders", "0009_control_tower_covering_indexes"),
+        ("fulfillment", "0009_rejected_for_missing_stock"),
+        ("orders", "0010_control_tower_covering_indexes"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orders", "0008_control_tower_indexes"),
+        ("orders", "0009_fairness_window_and_weight_bounds"),
     ]
 
     operations = [
