@@ -527,7 +527,7 @@ def plan_without_jit() -> None:
 
 
 def control_tower(*, period: Period, today: Period, now: datetime) -> ControlTower:
-    """Every figure of the control tower: 22 queries whatever the network's size, in one
+    """Every figure of the control tower: 20 queries whatever the network's size, in one
     transaction planned without JIT (`plan_without_jit`)."""
     with transaction.atomic():
         plan_without_jit()
