@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.db.models import Expression, F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.expressions import Combinable
 
 from orders.models import FulfilmentMethod, Order, OrderPolicy
 
@@ -32,7 +33,7 @@ def shipping_window(policy: OrderPolicy | None = None) -> timedelta:
 
 
 def shipped_late_q(
-    window: timedelta, *, prefix: str = "", placed_at: Expression | None = None
+    window: timedelta, *, prefix: str = "", placed_at: Combinable | None = None
 ) -> Q:
     """Home deliveries that left (`closed_at` is the shipping time) after the window.
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from statistics import median
+from datetime import date, datetime, timedelta
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.db.models import (
@@ -66,6 +66,13 @@ COLLECT_ENDS = (S.COLLECTED, S.UNCOLLECTED, S.PURCHASED_IN_STORE, S.NOT_PURCHASE
 KEPT_STATUSES = tuple(
     status for status in S.values if status not in {S.REJECTED, S.TIMED_OUT, S.CANCELLED}
 )
+
+
+def median(waits: list[timedelta]) -> timedelta:
+    """The middle wait, or the mean of the two middle ones (statistics.median, for durations)."""
+    ordered = sorted(waits)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 class Median(Aggregate):
@@ -165,7 +172,7 @@ def home_deliveries_by_location(period: Period) -> dict[str, int]:
     return counts
 
 
-def daily_sales(period: Period) -> list[tuple[object, int, int]]:
+def daily_sales(period: Period) -> list[tuple[date, int, int]]:
     """(local day, orders, GMV) for every day of the period, days without orders included.
     One query."""
     rows = (
@@ -254,11 +261,12 @@ def fulfilment_quality(period: Period, *, window: timedelta) -> tuple[Quality, d
         rows = accepted.values("store_id").annotate(
             accepted=Count("*"), median=Median(waited), network_median=network_median
         )
-        for row in rows:
-            quality = by_store[row["store_id"]]
-            quality.accepted, quality.median_accept = row["accepted"], row["median"]
-            network.accepted += row["accepted"]
-            network.median_accept = row["network_median"]
+        for accepted_row in rows:
+            quality = by_store[accepted_row["store_id"]]
+            quality.accepted = accepted_row["accepted"]
+            quality.median_accept = accepted_row["median"]
+            network.accepted += accepted_row["accepted"]
+            network.median_accept = accepted_row["network_median"]
     else:
         durations: dict[int, list[timedelta]] = defaultdict(list)
         for store_id, wait in accepted.annotate(wait=waited).values_list("store_id", "wait"):
@@ -281,13 +289,14 @@ def fulfilment_quality(period: Period, *, window: timedelta) -> tuple[Quality, d
         "collect_ended": Count("closed_at", filter=Q(status__in=COLLECT_ENDS)),
         "uncollected": Count("closed_at", filter=Q(status=S.UNCOLLECTED)),
     }
-    rows = (
+    ended_rows = (
         Fulfilment.objects.filter(within(period, "closed_at"))
         .values("store_id")
         .annotate(**ended)
         .order_by()
     )
-    for row in rows:
+    for ended_row in ended_rows:
+        row = cast(dict[str, Any], ended_row)
         quality = by_store[row["store_id"]]
         for name in ended:
             setattr(quality, name, row[name])
@@ -429,7 +438,7 @@ class ControlTower:
     by_channel: dict[str, Sales]
     by_method: dict[str, Sales]
     home_by_location: dict[str, int]
-    daily: list[tuple[object, int, int]]
+    daily: list[tuple[date, int, int]]
     attribution: Attribution
     quality: Quality
     quality_by_store: dict[int, Quality]
@@ -556,7 +565,7 @@ def _control_tower(*, period: Period, today: Period, now: datetime) -> ControlTo
         payouts=payouts_held(period, counts=counts),
         shipping_window=window,
         stores={
-            row["id"]: row
+            row["id"]: dict(row)
             for row in Store.objects.order_by().values("id", "name", "slug", "kind", "status")
         },
     )

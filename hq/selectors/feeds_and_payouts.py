@@ -59,7 +59,7 @@ def feed_freshness(*, now: datetime, counts: StoreCounts) -> FeedFreshness:
         with_last_feed(locations)
         .filter(late_feed_q(cutoff))
         .order_by(F("last_feed_at").asc(nulls_first=True), "name")
-        .values_list("pk", "last_feed_at")
+        .values_list("pk", F("last_feed_at"))
     )
     return FeedFreshness(
         max_age_hours=policy.feed_max_age_hours,
