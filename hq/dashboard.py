@@ -14,6 +14,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -41,7 +42,7 @@ class Figure:
 
 @dataclass
 class Bar:
-    label: str
+    label: str | Promise
     value: str
     url: str
     share: float  # 0..100, the bar's width against the largest of its chart
@@ -64,7 +65,7 @@ class Ranking:
     best: list[RankedStore] = field(default_factory=list)
 
 
-def _bars(items: list[tuple[str, int, str, str, str]]) -> list[Bar]:
+def _bars(items: list[tuple[str | Promise, int, str, str, str]]) -> list[Bar]:
     """(label, amount to scale on, value shown, url, detail) into bars scaled on the largest."""
     top = max((amount for _l, amount, _v, _u, _d in items), default=0) or 1
     return [
@@ -91,7 +92,7 @@ def sales_section(tower: ControlTower) -> dict[str, Any]:
             for key, sales in tower.by_channel.items()
         ]
     )
-    methods = []
+    methods: list[tuple[str | Promise, int, str, str, str]] = []
     for key, sales in tower.by_method.items():
         methods.append(
             (

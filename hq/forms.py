@@ -28,7 +28,8 @@ class PeriodForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         preset = cleaned.get("period") or DEFAULT_PRESET
         start, end = cleaned.get("start"), cleaned.get("end")
         if preset != CUSTOM and (start or end) and not self.errors:

@@ -313,8 +313,13 @@ class Order(models.Model):
             models.Index(fields=["customer", "-created_at"], name="order_customer_recent_idx"),
             # A store's attributed orders (store dashboards, commission share).
             models.Index(fields=["attributed_store", "-created_at"], name="order_attributed_idx"),
-            # HQ's control tower: the orders placed in a period (hq.selectors.control_tower).
-            models.Index(fields=["placed_at"], name="order_placed_idx"),
+            # HQ's control tower: the orders placed in a period (hq.selectors.control_tower),
+            # read from the index alone (the columns its sales figures group and add up).
+            models.Index(
+                fields=["placed_at"],
+                include=["id", "channel", "subtotal_cents", "attributed_store"],
+                name="order_placed_idx",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -334,7 +339,8 @@ class Order(models.Model):
 
 
 class OrderLine(models.Model):
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    # Indexed by `orderline_order_idx` below, which also carries the method and the total.
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", db_index=False)
     variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
     product_name = models.CharField(_("product"), max_length=200)
     sku = models.CharField(_("SKU"), max_length=64)
@@ -376,6 +382,13 @@ class OrderLine(models.Model):
             models.CheckConstraint(
                 condition=Q(method=FulfilmentMethod.HOME_DELIVERY) | Q(chosen_store__isnull=False),
                 name="order_line_collect_has_store",
+            ),
+        ]
+        indexes = [
+            # An order's lines; HQ's control tower adds up the lines of a period's orders by
+            # method from this index alone (hq.selectors.control_tower.sales_by_method).
+            models.Index(
+                fields=["order"], include=["method", "total_cents"], name="orderline_order_idx"
             ),
         ]
 

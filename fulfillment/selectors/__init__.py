@@ -50,6 +50,7 @@ from .shipping import (
     SHIPPED_STATUSES,
     TO_SHIP_STATUSES,
     late_to_ship_q,
+    order_placed_at,
     shipped_late_q,
     shipping_window,
 )
@@ -100,6 +101,7 @@ __all__ = [
     "late_to_ship_q",
     "open_fulfilments",
     "order_for_guest",
+    "order_placed_at",
     "part_deadlines",
     "pick_list",
     "queue_counts",

@@ -69,3 +69,11 @@ def today_period(*, today: date | None = None) -> Period:
 def within(period: Period, name: str) -> Q:
     """Rows whose datetime field `name` falls in the period."""
     return Q(**{f"{name}__gte": period.start, f"{name}__lt": period.end})
+
+
+def within_either(period: Period, other: Period, name: str) -> Q:
+    """Rows whose datetime field `name` falls in either period: one range when `other` lies
+    inside `period` (today inside a preset), so that the database reads one index range."""
+    if period.start <= other.start and other.end <= period.end:
+        return within(period, name)
+    return within(period, name) | within(other, name)
