@@ -1,5 +1,4 @@
 import io
-import time
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -308,13 +307,12 @@ def test_reloading_the_demo_keeps_stock_that_moved_since(db):
     assert StockMovement.objects.count() == movements
 
 
-def test_demo_loads_in_reasonable_time_on_postgresql(db):
-    started = time.monotonic()
+def test_demo_loads_on_postgresql(db):
+    # How long it takes is no test's business (a loaded machine makes it flaky): `make demo`
+    # prints it, and bench/ measures what must be fast.
     output = load_demo()
-    elapsed = time.monotonic() - started
 
     assert connection.vendor == "postgresql"
-    assert elapsed < 60, f"load_demo took {elapsed:.1f} s"
     assert "published products" in output
 
 
