@@ -299,6 +299,8 @@ SPECTACULAR_SETTINGS = {
         "FulfilmentStatusEnum": "fulfillment.models.Fulfilment.Status",
         "ReturnStatusEnum": "fulfillment.models.Return.Status",
         "ReturnReasonEnum": "fulfillment.models.Return.Reason",
+        # What a customer may give as a return's reason: all but the withdrawal (its own flow).
+        "ReturnRequestReasonEnum": "fulfillment.api.returns.RETURN_REASON_CHOICES",
         "ReturnMethodEnum": "fulfillment.models.Return.Method",
         "FulfilmentMethodEnum": "orders.models.FulfilmentMethod",
         "MarketingOrderLineStatusEnum": "marketing_hub.models.MarketingOrderLine.Status",

@@ -186,8 +186,8 @@ def test_the_records_of_processing_follow_the_retention_settings_and_processors(
 
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Comptes inactifs\xa0: 2 ans après la dernière connexion" in text
-    assert "Paniers abandonnés\xa0: 45 jours après leur dernière modification" in text
+    assert "Comptes inactifs\xa0: 2\xa0ans après la dernière connexion" in text
+    assert "Paniers abandonnés\xa0: 45\xa0jours après leur dernière modification" in text
     assert "Stripe Payments Europe" in text
     assert "tiles.example.net" in text
     assert text.count('data-testid="processing-activity"') == 7

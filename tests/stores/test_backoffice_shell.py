@@ -62,6 +62,7 @@ def test_every_app_adds_its_sections_to_the_navigation_in_menu_order():
         "marketing",
         "money",
         "store-profile",
+        "scorecard",
         "store-team",
         "api-keys",
         "payment-account",
@@ -70,6 +71,7 @@ def test_every_app_adds_its_sections_to_the_navigation_in_menu_order():
         "p2b-terms",
         "compliance-trader",
         "p2b-complaints",
+        "compliance-tax-data",
         "store-page",
     ]
 
