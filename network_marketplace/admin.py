@@ -1,5 +1,10 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -7,7 +12,18 @@ from django.utils.html import format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_celery_beat.admin import PeriodicTaskForm, TaskSelectWidget
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
+from .admin_base import ModelAdmin, ReadOnlyModelAdmin
 from .errors import DomainError
 from .forms import WebhookEndpointAdminForm
 from .models import AuditEvent, OutboxMessage, User, WebhookDelivery, WebhookEndpoint
@@ -22,7 +38,13 @@ from .webhooks import (
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin, ModelAdmin):
+    """HQ's accounts: staff, store members and customers, found by e-mail (unfold's forms)."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
@@ -38,34 +60,6 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"classes": ["wide"], "fields": ["email", "password1", "password2"]}),
     ]
-
-
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """For records that only services write (audit, payments): HQ reads, never edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StatusEventInline(admin.TabularInline):
-    """A lifecycle's event rows (network_marketplace.models.StatusEvent) under its row, read-only:
-    who moved it, when, from, to, why. Each app's admin sets `model` (and may add fields)."""
-
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor_label", "reason"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AuditEvent)
@@ -87,7 +81,7 @@ def _retry_button_message(count: int) -> str:
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ModelAdmin):
     """What the platform still has to do after commit. Read-only: dead messages are retried
     with the action once their cause is fixed."""
 
@@ -140,7 +134,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(ModelAdmin):
     """HQ's and stores' webhook endpoints. The signing secret is shown once, after creation."""
 
     form = WebhookEndpointAdminForm
@@ -258,7 +252,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ModelAdmin):
     """The log of webhook deliveries, one row per event and endpoint (attempts counted)."""
 
     list_display = [
@@ -306,3 +300,42 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The admins of the libraries' models (groups, sites, periodic jobs, accounts' e-mail addresses,
+# second factors and sessions), on the same base as ours: they live under "settings".
+
+
+class _PeriodicTaskForm(PeriodicTaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].widget = UnfoldAdminTextInputWidget()
+        self.fields["regtask"].widget = _TaskSelectWidget()
+
+
+class _TaskSelectWidget(UnfoldAdminSelectWidget, TaskSelectWidget):
+    pass
+
+
+def _on_our_base(model, **attrs) -> None:
+    """Register `model` again with its library's admin class on top of our base."""
+    library_admin = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(
+        model,
+        type(
+            library_admin.__name__, (library_admin, ModelAdmin), {"__module__": __name__, **attrs}
+        ),
+    )
+
+
+_on_our_base(Group)
+_on_our_base(Site)
+_on_our_base(EmailAddress)
+_on_our_base(Authenticator, search_fields=["user__email"])
+_on_our_base(UserSession)
+_on_our_base(PeriodicTask, form=_PeriodicTaskForm)
+_on_our_base(CrontabSchedule, search_fields=["minute", "hour", "day_of_week", "timezone"])
+_on_our_base(IntervalSchedule, list_filter=["period"])
+_on_our_base(SolarSchedule)
+_on_our_base(ClockedSchedule, search_fields=["clocked_time"])

@@ -3,13 +3,13 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from network_marketplace.admin import StatusEventInline
+from network_marketplace.admin_base import ModelAdmin, StatusEventInline, TabularInline
 
 from .models import Order, OrderEvent, OrderLine, OrderPolicy, PickupSlot
 from .selectors import routing_log_rows, slot_label, slots_label
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
@@ -35,7 +35,7 @@ class OrderEventInline(StatusEventInline):
     model = OrderEvent
 
 
-class PickupSlotInline(admin.TabularInline):
+class PickupSlotInline(TabularInline):
     """The pickup time the customer chose at each store that offers slots."""
 
     model = PickupSlot
@@ -57,7 +57,7 @@ class PickupSlotInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ModelAdmin):
     """Read-only: orders change through their services (checkout, fulfilment steps, returns)."""
 
     list_display = [
@@ -127,7 +127,7 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderPolicy)
-class OrderPolicyAdmin(admin.ModelAdmin):
+class OrderPolicyAdmin(ModelAdmin):
     """HQ's order rules, the routing rules among them: one row, edited in place."""
 
     list_display = [

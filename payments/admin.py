@@ -15,7 +15,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+from network_marketplace.admin_base import (
+    ModelAdmin,
+    ReadOnlyModelAdmin,
+    StatusEventInline,
+    TabularInline,
+)
 from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
 from orders.admin import OrderAdmin
@@ -81,7 +86,7 @@ class RefundAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(PayoutPolicy)
-class PayoutPolicyAdmin(admin.ModelAdmin):
+class PayoutPolicyAdmin(ModelAdmin):
     """HQ's payout schedule, minimum and reserve. One row; changes are audited."""
 
     list_display = [
@@ -207,7 +212,7 @@ class PayoutAdmin(ReadOnlyModelAdmin):
         )
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
@@ -337,7 +342,7 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
         )
 
 
-class JournalLineInline(admin.TabularInline):
+class JournalLineInline(TabularInline):
     model = JournalLine
     extra = 0
     can_delete = False
@@ -379,7 +384,7 @@ class CreditNoteForm(forms.Form):
 
 
 @admin.register(CommissionPlan)
-class CommissionPlanAdmin(admin.ModelAdmin):
+class CommissionPlanAdmin(ModelAdmin):
     """The network's plan: one row, edited in place. Rates by category and store are below."""
 
     list_display = [
@@ -412,7 +417,7 @@ class CommissionPlanAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommissionRate)
-class CommissionRateAdmin(admin.ModelAdmin):
+class CommissionRateAdmin(ModelAdmin):
     """Rates by category (inherited down the tree) and store, per period; two rates of one
     store and category may not overlap (CommissionRate.clean)."""
 
@@ -472,7 +477,7 @@ class TransferReversalAdmin(ReadOnlyModelAdmin):
     search_fields = ["reference", "idempotency_key"]
 
 
-class SaleSplitInline(admin.TabularInline):
+class SaleSplitInline(TabularInline):
     """Each line's split as booked when its goods left (the order admin shows it)."""
 
     model = SaleSplit

@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from network_marketplace.admin_base import ModelAdmin, TabularInline
 from network_marketplace.errors import DomainError
 
 from .holidays import is_alsace_moselle, upcoming_public_holidays
@@ -32,7 +33,7 @@ from .services import (
 from .services.profile import close_on_public_holidays
 
 
-class StoreMembershipInline(admin.TabularInline):
+class StoreMembershipInline(TabularInline):
     model = StoreMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -77,7 +78,7 @@ class StockFeedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(ModelAdmin):
     """Status changes only through the actions: they check the lifecycle and the DSA data."""
 
     list_display = ["name", "kind", "status", "city", "postal_code", "trader_identity"]
@@ -187,7 +188,7 @@ class StoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockPolicy)
-class StockPolicyAdmin(admin.ModelAdmin):
+class StockPolicyAdmin(ModelAdmin):
     list_display = ["__str__", "default_safety_stock", "feed_max_age_hours", "updated_at"]
 
     def has_add_permission(self, request):
@@ -251,7 +252,7 @@ class StoreInvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(admin.ModelAdmin):
+class StockLevelAdmin(ModelAdmin):
     """Read-only here: stock changes go through feeds, the back-office or the API (movements)."""
 
     list_display = [
@@ -280,7 +281,7 @@ class StockLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ModelAdmin):
     list_display = [
         "created_at",
         "store",
@@ -308,7 +309,7 @@ class StockMovementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(ModelAdmin):
     """Holds on stock, to find a stuck one; they change only through stores.services."""
 
     list_display = [
@@ -354,13 +355,13 @@ class ReservationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostalCode)
-class PostalCodeAdmin(admin.ModelAdmin):
+class PostalCodeAdmin(ModelAdmin):
     list_display = ["code", "city", "latitude", "longitude"]
     search_fields = ["code", "city"]
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ModelAdmin):
     """HQ issues store or HQ keys here; the secret appears once, in the confirmation message."""
 
     list_display = ["name", "store", "prefix", "created_at", "last_used_at", "revoked_at"]
