@@ -20,6 +20,7 @@ from network_marketplace.admin_base import (
     ReadOnlyModelAdmin,
     StatusEventInline,
     TabularInline,
+    euros,
 )
 from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
@@ -514,9 +515,9 @@ class SaleSplitInline(TabularInline):
             .prefetch_related("reversals")
         )
 
-    @admin.display(description=_("refunded (cents)"))
+    @admin.display(description=_("refunded"))
     def reversed(self, obj):
-        return sum(reversal.gross_cents for reversal in obj.reversals.all())
+        return euros(sum(reversal.gross_cents for reversal in obj.reversals.all()))
 
 
 OrderAdmin.add_inline(SaleSplitInline)
