@@ -239,9 +239,7 @@ class Variant(models.Model):
     options = models.JSONField(_("options"), default=dict, blank=True)
     rrp_cents = models.BigIntegerField(_("recommended retail price"))
     min_price_cents = models.BigIntegerField(_("lowest store price"), null=True, blank=True)
-    max_price_cents = models.BigIntegerField(
-        _("highest store price"), null=True, blank=True
-    )
+    max_price_cents = models.BigIntegerField(_("highest store price"), null=True, blank=True)
     position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
     is_active = models.BooleanField(_("active"), default=True)
     # HQ announcing a reduction of its own price (the RRP, used for home delivery): shown as

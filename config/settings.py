@@ -190,7 +190,9 @@ LOGIN_URL = "account_login"
 # Languages: French is the network's language, English the second one.
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first; then the French of the libraries' words they leave in English
+# (the admin theme django-unfold ships no French).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Paris")
 USE_I18N = True
 USE_TZ = True

@@ -96,13 +96,12 @@ class FulfilmentAdmin(ModelAdmin):
 
     list_display = [
         "order",
-        "pickup_slot",
         "store",
         "pickup_store",
         "method",
         "status",
         "accept_deadline",
-        "updated_at",
+        "pickup_slot",
     ]
     list_filter = [
         StuckFilter,

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -66,8 +67,16 @@ class UserAdmin(BaseUserAdmin, ModelAdmin):
 class AuditEventAdmin(ReadOnlyModelAdmin):
     """The audit trail is read-only: it is written by services, never edited."""
 
-    list_display = ["created_at", "actor_label", "action", "target_type", "target_id", "store_id"]
-    list_filter = ["action"]
+    list_display = ["created_at", "actor_label", "action", "target", "store_id"]
+    list_filter = ["action", ("target_type", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["target_type"]
+
+    @admin.display(description=_("target"))
+    def target(self, event: AuditEvent) -> str:
+        if not event.target_type_id:
+            return event.target_id or "—"
+        return f"{capfirst(event.target_type.name)} {event.target_id}"
+
     search_fields = ["actor_label", "action", "target_id"]
     date_hierarchy = "created_at"
 
@@ -88,7 +97,6 @@ class OutboxMessageAdmin(ModelAdmin):
     list_display = [
         "id",
         "kind",
-        "dedupe_key",
         "status",
         "attempts",
         "next_attempt_at",
@@ -333,7 +341,44 @@ _on_our_base(Group)
 _on_our_base(Site)
 _on_our_base(EmailAddress)
 _on_our_base(Authenticator, search_fields=["user__email"])
-_on_our_base(UserSession)
+
+
+@admin.display(description=_("account"), ordering="user__email")
+def _session_account(session: UserSession) -> str:
+    return session.user.email
+
+
+@admin.display(description=_("signed in at"), ordering="created_at")
+def _session_started(session: UserSession):
+    return session.created_at
+
+
+@admin.display(description=_("last seen at"), ordering="last_seen_at")
+def _session_last_seen(session: UserSession):
+    return session.last_seen_at
+
+
+@admin.display(description=_("IP address"))
+def _session_ip(session: UserSession) -> str:
+    return session.ip or "—"
+
+
+@admin.display(description=_("browser"))
+def _session_browser(session: UserSession) -> str:
+    return session.user_agent[:80]
+
+
+_on_our_base(
+    UserSession,
+    list_display=[
+        _session_account,
+        _session_started,
+        _session_last_seen,
+        _session_ip,
+        _session_browser,
+    ],
+    list_select_related=["user"],
+)
 _on_our_base(PeriodicTask, form=_PeriodicTaskForm)
 _on_our_base(CrontabSchedule, search_fields=["minute", "hour", "day_of_week", "timezone"])
 _on_our_base(IntervalSchedule, list_filter=["period"])

@@ -63,7 +63,6 @@ class OrderAdmin(ModelAdmin):
     list_display = [
         "number",
         "status",
-        "channel",
         "customer_label",
         "attributed_store",
         "total_cents",
@@ -134,8 +133,6 @@ class OrderPolicyAdmin(ModelAdmin):
         "__str__",
         "accept_within_minutes",
         "max_parcels",
-        "max_distance_km",
-        "default_daily_capacity",
         "updated_at",
     ]
     fieldsets = [

@@ -64,9 +64,7 @@ class OrderPolicy(SingletonSettings):
     pickup_code_attempts = models.PositiveSmallIntegerField(
         _("wrong pickup codes before the code is void"), default=5
     )
-    home_delivery_fee_cents = models.PositiveIntegerField(
-        _("home delivery fee"), default=490
-    )
+    home_delivery_fee_cents = models.PositiveIntegerField(_("home delivery fee"), default=490)
     free_delivery_from_cents = models.PositiveIntegerField(
         _("free home delivery from (value of items)"), default=5000
     )

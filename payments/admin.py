@@ -93,11 +93,8 @@ class PayoutPolicyAdmin(ModelAdmin):
     list_display = [
         "__str__",
         "frequency",
-        "weekday",
-        "day_of_month",
         "minimum_payout_cents",
         "hold_open_returns",
-        "hold_withdrawal_period",
         "updated_at",
     ]
 

@@ -314,14 +314,12 @@ class ReservationAdmin(ModelAdmin):
 
     list_display = [
         "created_at",
-        "holder",
         "kind",
         "status",
         "store",
         "variant",
         "quantity",
         "expires_at",
-        "actor_label",
     ]
     list_filter = ["status", "kind"]
     search_fields = ["holder", "variant__sku", "store__name"]

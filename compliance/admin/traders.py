@@ -29,8 +29,6 @@ class TraderEvidenceAdmin(ModelAdmin):
     list_display = [
         "store",
         "legal_representative",
-        "id_document_reference",
-        "bank_evidence_reference",
         "hq_check",
         "checked_at",
         "what_is_missing",

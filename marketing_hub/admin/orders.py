@@ -405,16 +405,12 @@ class SupplierLineAdmin(ReadOnlyModelAdmin):
     list_display = [
         "order_number",
         "store",
-        "item_reference",
         "item_name",
         "quantity",
         "supplier",
         "status",
-        "carrier",
         "tracking_number",
-        "produced_at",
         "shipped_at",
-        "received_at",
     ]
     list_filter = ["status", "supplier", "order__placed_at"]
     search_fields = ["order__number", "item_reference", "tracking_number", "order__store__name"]
@@ -516,10 +512,8 @@ class CoFundingRuleAdmin(ModelAdmin):
         "name",
         "percent",
         "item",
-        "item_kind",
         "campaign",
         "cap",
-        "starts_on",
         "ends_on",
         "is_active",
     ]
