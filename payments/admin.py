@@ -204,6 +204,7 @@ class PayoutAdmin(ReadOnlyModelAdmin):
                 "without_account": list(selectors.stores_without_payment_account()[:20]),
                 "without_account_count": selectors.stores_without_payment_account().count(),
                 "policy": PayoutPolicy.current(),
+                "readiness": selectors.payout_readiness(),
                 "form": form,
             },
             status=400 if form.is_bound and not form.is_valid() else 200,
