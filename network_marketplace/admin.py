@@ -337,50 +337,69 @@ def _on_our_base(model, **attrs) -> None:
     )
 
 
+admin.site.unregister(Authenticator)
+admin.site.unregister(UserSession)
 _on_our_base(Group)
 _on_our_base(Site)
 _on_our_base(EmailAddress)
-_on_our_base(Authenticator, search_fields=["user__email"])
 
 
-@admin.display(description=_("account"), ordering="user__email")
-def _session_account(session: UserSession) -> str:
-    return session.user.email
+class _AccountRecordAdmin(ReadOnlyModelAdmin):
+    """A sign-in record of allauth's (a second factor, a session): HQ's support reads it and may
+    delete it (a lost phone's second factor, a session to end); the library's fields have no
+    translated names, hence the displays."""
+
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(f"{self.opts.app_label}.delete_{self.opts.model_name}")
+
+    @admin.display(description=_("account"), ordering="user__email")
+    def account(self, record) -> str:
+        return record.user.email
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created(self, record):
+        return record.created_at
 
 
-@admin.display(description=_("signed in at"), ordering="created_at")
-def _session_started(session: UserSession):
-    return session.created_at
+@admin.register(Authenticator)
+class AuthenticatorAdmin(_AccountRecordAdmin):
+    list_display = ["account", "kind", "created", "last_used"]
+    list_filter = ["type"]
+    fields = list_display
+
+    @admin.display(description=_("kind"), ordering="type")
+    def kind(self, authenticator: Authenticator) -> str:
+        return authenticator.get_type_display()
+
+    @admin.display(description=_("last used at"), ordering="last_used_at")
+    def last_used(self, authenticator: Authenticator):
+        return authenticator.last_used_at
 
 
-@admin.display(description=_("last seen at"), ordering="last_seen_at")
-def _session_last_seen(session: UserSession):
-    return session.last_seen_at
+@admin.register(UserSession)
+class UserSessionAdmin(_AccountRecordAdmin):
+    list_display = ["account", "created", "last_seen", "ip_address", "browser"]
+    list_filter = ["last_seen_at"]
+    fields = list_display
+
+    @admin.display(description=_("last seen at"), ordering="last_seen_at")
+    def last_seen(self, session: UserSession):
+        return session.last_seen_at
+
+    @admin.display(description=_("IP address"))
+    def ip_address(self, session: UserSession) -> str:
+        return session.ip or "—"
+
+    @admin.display(description=_("browser"))
+    def browser(self, session: UserSession) -> str:
+        return session.user_agent[:80]
 
 
-@admin.display(description=_("IP address"))
-def _session_ip(session: UserSession) -> str:
-    return session.ip or "—"
-
-
-@admin.display(description=_("browser"))
-def _session_browser(session: UserSession) -> str:
-    return session.user_agent[:80]
-
-
-_on_our_base(
-    UserSession,
-    list_display=[
-        _session_account,
-        _session_started,
-        _session_last_seen,
-        _session_ip,
-        _session_browser,
-    ],
-    list_select_related=["user"],
-)
 _on_our_base(PeriodicTask, form=_PeriodicTaskForm)
 _on_our_base(CrontabSchedule, search_fields=["minute", "hour", "day_of_week", "timezone"])
 _on_our_base(IntervalSchedule, list_filter=["period"])
-_on_our_base(SolarSchedule)
+_on_our_base(SolarSchedule, list_filter=["event"])
 _on_our_base(ClockedSchedule, search_fields=["clocked_time"])

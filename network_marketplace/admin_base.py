@@ -278,6 +278,7 @@ class StatusEventInline(TabularInline):
 
     extra = 0
     can_delete = False
+    hide_title = True  # a row's own name is its codes: the "move" column names it instead
     fields = ["created_at", "move", "actor_label", "reason"]
     verbose_name = _("state change")
     verbose_name_plural = _("history of states")

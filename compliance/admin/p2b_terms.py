@@ -202,6 +202,8 @@ class MediatorAdmin(ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "website", "email", "languages", "is_active", "position"]
     list_editable = ["is_active", "position"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "email"]
 
 
 class TerminationForm(forms.ModelForm):

@@ -38,6 +38,7 @@ class GenerateReportForm(forms.Form):
 @admin.register(TransparencyReport)
 class TransparencyReportAdmin(ModelAdmin):
     list_display = ["year", "generated_at", "published_at", "downloads"]
+    list_filter = [("published_at", admin.EmptyFieldListFilter)]
     readonly_fields = [
         "year",
         "generated_at",
@@ -143,6 +144,8 @@ class TransparencyReportAdmin(ModelAdmin):
 @admin.register(MonthlyActiveRecipients)
 class MonthlyActiveRecipientsAdmin(ModelAdmin):
     list_display = ["month", "recipients", "visitors", "signed_in", "computed_at"]
+    date_hierarchy = "month"
+    list_filter = ["month"]
     readonly_fields = ["month", "recipients", "visitors", "signed_in", "method", "computed_at"]
 
     def has_add_permission(self, request):
