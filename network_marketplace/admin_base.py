@@ -264,7 +264,9 @@ class _InlineConventions(HouseConventionsMixin):
 
 
 class TabularInline(_InlineConventions, UnfoldTabularInline):
-    """Rows under their parent, as a table."""
+    """Rows under their parent, as a table (its columns name each row: no title line above)."""
+
+    hide_title = True
 
 
 class StackedInline(_InlineConventions, UnfoldStackedInline):

@@ -16,10 +16,8 @@ class OrderLineInline(TabularInline):
     fields = [
         "sku",
         "product_name",
-        "options_label",
         "quantity",
         "unit_price_cents",
-        "vat_percent",
         "total_cents",
         "method",
         "chosen_store",

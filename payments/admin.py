@@ -485,9 +485,7 @@ class SaleSplitInline(TabularInline):
     can_delete = False
     verbose_name_plural = _("commission split per line")
     fields = (
-        "fulfilment",
         "order_line",
-        "kind",
         "seller_store",
         "quantity",
         "rate_percent",
@@ -495,7 +493,6 @@ class SaleSplitInline(TabularInline):
         "commission_cents",
         "commission_vat_cents",
         "catchment_cents",
-        "attributed_store",
         "fee_cents",
         "net_cents",
         "reversed",

@@ -1,0 +1,93 @@
+"""HQ works in the admin in a real browser at 1280 px, in French (issue 15, acceptance 1): the
+home page, the orders, an order with its history, the money dashboard. No page scrolls sideways,
+no English word of the stock admin, no amount in raw cents, no state by its code."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from network_marketplace.admin_base import euros
+from orders.models import Order
+from tests.browser.conftest import sign_in_to_admin
+from tests.factories import PASSWORD
+from tests.fulfillment.conftest import home, network, order_for  # noqa: F401 (fixture)
+from tests.payments.money_helpers import open_account
+
+pytestmark = pytest.mark.browser
+
+ENGLISH = re.compile(
+    r"\b(Created at|Updated at|Currency|Status|Actor label|From status|To status|Type to search|"
+    r"Search apps|Select value|Network marketplace|Add|Change|Delete|History|Filters)\b"
+)
+STATE_CODES = re.compile(r"\b(pending_payment|placed|in_progress|awaiting_acceptance|succeeded)\b")
+
+
+@pytest.fixture
+def hq_with_an_order(network, paris_store, hq_admin):  # noqa: F811
+    hq_admin.set_password(PASSWORD)
+    hq_admin.save()
+    open_account(paris_store)
+    order = order_for(home(network.secateur))
+    return hq_admin, order
+
+
+def fits_and_speaks_french(page, *, cents: list[int] = ()) -> str:
+    """The page's text, once checked: no sideways scroll (nor in its table of results), none of
+    the stock admin's English, no raw cents, no state code."""
+    widths = page.evaluate(
+        "() => { const t = document.querySelector('#result_list');"
+        " return [document.documentElement.scrollWidth, innerWidth,"
+        " t ? t.getBoundingClientRect().right : 0]; }"
+    )
+    assert widths[0] <= widths[1], f"the page scrolls sideways: {widths}"
+    assert widths[2] <= widths[1], f"the list is wider than the screen: {widths}"
+    text = page.locator("body").inner_text()
+    assert not ENGLISH.search(text), ENGLISH.search(text)
+    assert not STATE_CODES.search(text), STATE_CODES.search(text)
+    assert "centimes" not in text.lower()
+    for amount in cents:
+        assert not re.search(rf"\b{amount}\b", text), f"{amount} cents shown raw"
+    return text
+
+
+def test_hq_works_in_the_admin_at_1280_px_in_french(page, screenshot, hq_with_an_order):
+    hq_admin, order = hq_with_an_order
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+    # The home page: HQ's jobs, grouped as in the sidebar, nothing technical
+    sign_in_to_admin(page, hq_admin)
+    expect(page.get_by_test_id("control-tower")).to_be_visible()
+    home_text = fits_and_speaks_french(page)
+    assert "Tableau de bord financier" in home_text
+    for technical in ("Sites", "Crontabs", "Intervalles", "solaire"):
+        assert technical not in page.get_by_test_id("admin-home").inner_text()
+    screenshot("admin_home_1280")
+
+    # The orders: from the sidebar, the total in euros and the state by its name
+    page.get_by_test_id("admin-home").get_by_role("link", name="Commandes", exact=True).click()
+    expect(page.locator("#result_list")).to_be_visible()
+    list_text = fits_and_speaks_french(page, cents=[order.total_cents])
+    assert euros(order.total_cents) in list_text
+    assert order.get_status_display().upper() in list_text.upper()
+    screenshot("admin_orders_1280")
+
+    # An order: its history in the states' names
+    page.get_by_role("link", name=order.number).click()
+    expect(page.get_by_text("En attente de paiement → Enregistrée")).to_be_attached()
+    fits_and_speaks_french(page, cents=[order.total_cents])
+    screenshot("admin_order_1280")
+
+    # The money dashboard: from the sidebar, in euros, who can be paid said truthfully
+    page.locator("#nav-sidebar-apps h2", has_text="Finances").click()
+    page.locator("#nav-sidebar-apps").get_by_role("link", name="Tableau de bord financier").click()
+    expect(page.get_by_role("heading", name="Tableau de bord financier")).to_be_visible()
+    money_text = fits_and_speaks_french(page)
+    # one franchised store of the four has its payment account
+    assert "pouvant recevoir des virements aujourd'hui\u00a0: 1 sur 4." in money_text
+    expect(page.get_by_test_id("every-store-payable")).to_have_count(0)
+    screenshot("admin_money_dashboard_1280")
+
+    assert Order.objects.filter(pk=order.pk).exists()
