@@ -73,7 +73,7 @@ class AuditEventAdmin(ReadOnlyModelAdmin):
 
     @admin.display(description=_("target"))
     def target(self, event: AuditEvent) -> str:
-        if not event.target_type_id:
+        if event.target_type is None:
             return event.target_id or "—"
         return f"{capfirst(event.target_type.name)} {event.target_id}"
 

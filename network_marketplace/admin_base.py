@@ -125,7 +125,7 @@ def is_state_field(field: models.Field) -> bool:
 
 
 def money_label(field: models.Field) -> str:
-    return capfirst(field.verbose_name)
+    return str(capfirst(field.verbose_name))
 
 
 def _money_display(field: models.Field) -> Callable[[models.Model], str]:
@@ -151,7 +151,6 @@ class HouseConventionsMixin:
     """Money in euros and states as badges, for a ModelAdmin or an inline (see the module)."""
 
     model: type[models.Model]
-    list_editable: Sequence[str] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -168,8 +167,10 @@ class HouseConventionsMixin:
             self._displays[field.name] = name
         # Read-only fields are shown through the displays whoever declares them: a subclass's
         # own get_readonly_fields() (several decide by the object) is wrapped, not replaced.
-        self._declared_readonly_fields = self.get_readonly_fields
-        self.get_readonly_fields = self._shown_readonly_fields  # type: ignore[method-assign]
+        self._declared_readonly_fields: Callable[..., Sequence[Any]] = getattr(  # noqa: B009
+            self, "get_readonly_fields"
+        )
+        setattr(self, "get_readonly_fields", self._shown_readonly_fields)  # noqa: B010
 
     def _shown(self, names: Iterable[Any], keep: Iterable[str] = ()) -> list[Any]:
         kept = set(keep)
@@ -197,7 +198,7 @@ class HouseConventionsMixin:
 
     def get_list_display(self, request):
         names = super().get_list_display(request)  # type: ignore[misc]
-        return self._shown(names, keep=self.list_editable)
+        return self._shown(names, keep=getattr(self, "list_editable", ()))
 
     def _shown_readonly_fields(self, request, obj=None) -> list[Any]:
         return self._shown(self._declared_readonly_fields(request, obj))

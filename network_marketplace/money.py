@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django import forms
 from django.utils.formats import number_format
@@ -73,19 +74,19 @@ class CentsField(forms.CharField):
     amount (an adjustment) be typed with a leading minus sign, and then `min_cents` is not
     checked."""
 
-    def __init__(self, *, min_cents: int = 0, allow_negative: bool = False, **kwargs):
+    def __init__(self, *, min_cents: int = 0, allow_negative: bool = False, **kwargs: Any) -> None:
         self.min_cents = min_cents
         self.allow_negative = allow_negative
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 9}))
         kwargs.setdefault("help_text", gettext_lazy("In euros, e.g. 12,90."))
         super().__init__(**kwargs)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             return number_format(Decimal(value) / 100, 2)
         return value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:  # type: ignore[override]
         value = super().to_python(value)
         if value in self.empty_values:
             return None
@@ -107,7 +108,7 @@ class CentsField(forms.CharField):
             )
         return cents
 
-    def has_changed(self, initial, data):
+    def has_changed(self, initial: Any, data: Any) -> bool:
         try:
             return self.to_python(data) != initial
         except forms.ValidationError:
