@@ -26,7 +26,7 @@ from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
 from orders.admin import OrderAdmin
 
-from . import invoices, payouts, selectors
+from . import accounts, invoices, payouts, selectors
 from .einvoicing.transmission import send_again
 from .facturx import facturx_pdf
 from .forms import PeriodForm
@@ -204,7 +204,7 @@ class PayoutAdmin(ReadOnlyModelAdmin):
                 "without_account": list(selectors.stores_without_payment_account()[:20]),
                 "without_account_count": selectors.stores_without_payment_account().count(),
                 "policy": PayoutPolicy.current(),
-                "readiness": selectors.payout_readiness(),
+                "readiness": accounts.payout_readiness(),
                 "form": form,
             },
             status=400 if form.is_bound and not form.is_valid() else 200,

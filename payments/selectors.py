@@ -420,27 +420,6 @@ def stores_not_payable() -> QuerySet[PaymentAccount]:
     )
 
 
-@dataclass(frozen=True)
-class PayoutReadiness:
-    """How many franchised stores (open, not HQ's own) can receive a payout today, of how many."""
-
-    payable: int
-    franchised: int
-
-    @property
-    def all_payable(self) -> bool:
-        return self.franchised > 0 and self.payable == self.franchised
-
-
-def payout_readiness() -> PayoutReadiness:
-    """The money dashboard's panel: it says every store can be paid only when it is true."""
-    franchised = Store.objects.exclude(kind__in=HQ_OWN_KINDS).exclude(status=Store.Status.CLOSED)
-    payable = franchised.filter(
-        payment_account__payouts_enabled=True, payment_account__past_due=[]
-    ).count()
-    return PayoutReadiness(payable=payable, franchised=franchised.count())
-
-
 def stores_without_payment_account() -> QuerySet[Store]:
     """Franchised stores (not HQ's branches or warehouses, which are never paid out) still
     without an account at the payment provider: they cannot receive payouts yet."""
