@@ -95,11 +95,10 @@ class OutboxMessageAdmin(ModelAdmin):
     with the action once their cause is fixed."""
 
     list_display = [
-        "id",
         "kind",
+        "dedupe_key",
         "status",
         "attempts",
-        "next_attempt_at",
         "created_at",
         "sent_at",
     ]
