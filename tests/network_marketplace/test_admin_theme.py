@@ -55,6 +55,16 @@ def admin_pages(client: Client) -> Iterator[str]:
             yield reverse("admin:{}_{}_change".format(*info), args=[newest.pk])
 
 
+def form_as_shown(client: Client, url: str) -> dict:
+    """The values of the admin form at `url`, as HQ would send them back unchanged."""
+    form = client.get(url).context["adminform"].form
+    return {
+        name: value
+        for name, value in form.initial.items()
+        if name in form.fields and value is not None
+    }
+
+
 @pytest.fixture
 def hq_client(client, hq_admin):
     client.force_login(hq_admin)
@@ -184,12 +194,7 @@ def test_an_order_s_history_names_its_states(hq_client, busy_network):
 def test_hq_types_an_amount_in_euros_and_it_is_kept_in_cents(hq_client):
     policy = OrderPolicy.current()
     url = reverse("admin:orders_orderpolicy_change", args=[policy.pk])
-    form = hq_client.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if name in form.fields and value is not None
-    }
+    data = form_as_shown(hq_client, url)
 
     response = hq_client.post(url, {**data, "home_delivery_fee_cents": "5,90"})
 
@@ -202,12 +207,7 @@ def test_an_amount_that_is_not_euros_is_refused_with_its_reason(hq_client):
     policy = OrderPolicy.current()
     before = policy.home_delivery_fee_cents
     url = reverse("admin:orders_orderpolicy_change", args=[policy.pk])
-    form = hq_client.get(url).context["adminform"].form
-    data = {
-        name: value
-        for name, value in form.initial.items()
-        if name in form.fields and value is not None
-    }
+    data = form_as_shown(hq_client, url)
 
     response = hq_client.post(url, {**data, "home_delivery_fee_cents": "5,999"})
 
