@@ -33,6 +33,7 @@ from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.admin import StackedInline as UnfoldStackedInline
 from unfold.admin import TabularInline as UnfoldTabularInline
 
+from .audit import record_audit_event
 from .money import CentsField, format_cents
 
 MONEY_SUFFIX = "_cents"
@@ -64,9 +65,11 @@ STATE_COLOURS: dict[str, str] = {
     "sent": SUCCESS,
     "succeeded": SUCCESS,
     "upheld": SUCCESS,
+    "good": SUCCESS,
     "action_taken": SUCCESS,
     # waiting for someone
     "awaiting_acceptance": WARNING,
+    "warned": WARNING,
     "cancelling": WARNING,
     "in_review": WARNING,
     "onboarding": WARNING,
@@ -106,14 +109,18 @@ def euros(cents: int | None) -> str:
     return "—" if cents is None else format_cents(cents)
 
 
+def badge(label: Any, colour: str) -> SafeString:
+    """`label` in a badge of `colour` (SUCCESS, WARNING, DANGER, INFO or ENDED)."""
+    return render_to_string(
+        "unfold/helpers/label.html", {"text": label, "type": colour, "size": "md"}
+    )
+
+
 def state_badge(code: str | None, label: Any) -> SafeString:
     """The state `code` as a coloured badge reading `label` (its human name)."""
     if not code:
         return format_html("{}", "—")
-    return render_to_string(
-        "unfold/helpers/label.html",
-        {"text": label, "type": STATE_COLOURS.get(str(code), ENDED), "size": "md"},
-    )
+    return badge(label, STATE_COLOURS.get(str(code), ENDED))
 
 
 def is_money_field(field: models.Field) -> bool:
@@ -316,3 +323,27 @@ class StatusEventInline(TabularInline):
         )
 
     move.short_description = _("change of state")  # type: ignore[attr-defined]
+
+
+class SingletonModelAdmin(ModelAdmin):
+    """HQ's one-row settings (order, stock, payout, settlement policies, scorecard thresholds...):
+    the row is added once, never deleted, and, when `audit_action` is set, every save leaves an
+    audit row naming the fields changed (who changed HQ's rules, when, to what)."""
+
+    audit_action: str = ""
+
+    def has_add_permission(self, request) -> bool:
+        return not self.model._default_manager.exists()
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if self.audit_action:
+            record_audit_event(
+                actor=request.user,
+                action=self.audit_action,
+                target=obj,
+                data={name: str(form.cleaned_data[name]) for name in form.changed_data},
+            )

@@ -3,7 +3,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from network_marketplace.admin_base import ModelAdmin, StatusEventInline, TabularInline
+from network_marketplace.admin_base import (
+    ModelAdmin,
+    SingletonModelAdmin,
+    StatusEventInline,
+    TabularInline,
+)
 
 from .models import Order, OrderEvent, OrderLine, OrderPolicy, PickupSlot
 from .selectors import routing_log_rows, slot_label, slots_label
@@ -124,7 +129,7 @@ class OrderAdmin(ModelAdmin):
 
 
 @admin.register(OrderPolicy)
-class OrderPolicyAdmin(ModelAdmin):
+class OrderPolicyAdmin(SingletonModelAdmin):
     """HQ's order rules, the routing rules among them: one row, edited in place."""
 
     list_display = [
@@ -200,9 +205,3 @@ class OrderPolicyAdmin(ModelAdmin):
             },
         ),
     ]
-
-    def has_add_permission(self, request):
-        return not OrderPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from network_marketplace.admin_base import (
     ModelAdmin,
     ReadOnlyModelAdmin,
+    SingletonModelAdmin,
     StatusEventInline,
     TabularInline,
     euros,
@@ -87,7 +88,7 @@ class RefundAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(PayoutPolicy)
-class PayoutPolicyAdmin(ModelAdmin):
+class PayoutPolicyAdmin(SingletonModelAdmin):
     """HQ's payout schedule, minimum and reserve. One row; changes are audited."""
 
     list_display = [
@@ -98,20 +99,7 @@ class PayoutPolicyAdmin(ModelAdmin):
         "updated_at",
     ]
 
-    def has_add_permission(self, request):
-        return not PayoutPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_audit_event(
-            actor=request.user,
-            action="payout_policy.changed",
-            target=obj,
-            data={name: str(form.cleaned_data[name]) for name in form.changed_data},
-        )
+    audit_action = "payout_policy.changed"
 
 
 class PayoutEventInline(StatusEventInline):
@@ -383,7 +371,7 @@ class CreditNoteForm(forms.Form):
 
 
 @admin.register(CommissionPlan)
-class CommissionPlanAdmin(ModelAdmin):
+class CommissionPlanAdmin(SingletonModelAdmin):
     """The network's plan: one row, edited in place. Rates by category and store are below."""
 
     list_display = [
@@ -399,20 +387,7 @@ class CommissionPlanAdmin(ModelAdmin):
         plan = CommissionPlan.current()
         return redirect(reverse("admin:payments_commissionplan_change", args=[plan.pk]))
 
-    def has_add_permission(self, request):
-        return not CommissionPlan.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_audit_event(
-            actor=request.user,
-            action="payments.commission_plan_changed",
-            target=obj,
-            data={name: str(form.cleaned_data[name]) for name in form.changed_data},
-        )
+    audit_action = "payments.commission_plan_changed"
 
 
 @admin.register(CommissionRate)

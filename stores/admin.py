@@ -3,7 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_marketplace.admin_base import ModelAdmin, TabularInline
+from network_marketplace.admin_base import (
+    ModelAdmin,
+    ReadOnlyModelAdmin,
+    SingletonModelAdmin,
+    TabularInline,
+)
 from network_marketplace.errors import DomainError
 
 from .holidays import is_alsace_moselle, upcoming_public_holidays
@@ -188,14 +193,8 @@ class StoreAdmin(ModelAdmin):
 
 
 @admin.register(StockPolicy)
-class StockPolicyAdmin(ModelAdmin):
+class StockPolicyAdmin(SingletonModelAdmin):
     list_display = ["__str__", "default_safety_stock", "feed_max_age_hours", "updated_at"]
-
-    def has_add_permission(self, request):
-        return not StockPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -208,7 +207,7 @@ class StockPolicyAdmin(ModelAdmin):
 
 
 @admin.register(StoreProfilePolicy)
-class StoreProfilePolicyAdmin(admin.ModelAdmin):
+class StoreProfilePolicyAdmin(SingletonModelAdmin):
     """HQ's bounds on what a franchisee sets in the back-office's store profile."""
 
     list_display = [
@@ -219,15 +218,9 @@ class StoreProfilePolicyAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
-    def has_add_permission(self, request):
-        return not StoreProfilePolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StoreSpecialDay)
-class StoreSpecialDayAdmin(admin.ModelAdmin):
+class StoreSpecialDayAdmin(ModelAdmin):
     list_display = ["store", "day", "closed", "opens", "closes", "note"]
     list_filter = ["closed"]
     search_fields = ["store__name", "note"]
@@ -236,7 +229,7 @@ class StoreSpecialDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoreInvitation)
-class StoreInvitationAdmin(admin.ModelAdmin):
+class StoreInvitationAdmin(ReadOnlyModelAdmin):
     """Read-only: stores invite from their back-office's team page (stores.services.team)."""
 
     list_display = ["email", "store", "role", "created_at", "expires_at", "accepted_at"]

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+from network_marketplace.admin_base import ReadOnlyModelAdmin, StatusEventInline
 
 from ..models import PersonalDataExport, PersonalDataExportEvent, RetainedPersonalData, RetentionRun
 from ..services.gdpr.clocks import CLOCKS
