@@ -68,6 +68,23 @@ def page(title: Any, url_name: str, icon: str, *, permission_of: str) -> dict[st
 
 NAVIGATION: list[dict[str, Any]] = [
     {
+        # HQ's own desk: the control tower (the admin home), the stores' scorecards and their
+        # thresholds, fair routing (report, simulation, apply).
+        "title": _("Head office"),
+        "collapsible": True,
+        "items": [
+            page(
+                _("Control tower"),
+                "admin:index",
+                "monitoring",
+                permission_of="orders.Order",
+            ),
+            model("hq.StoreStanding", "leaderboard"),
+            model("hq.ScorecardSettings", "rule_settings"),
+            model("hq.FairRouting", "balance"),
+        ],
+    },
+    {
         "title": _("Network"),
         "collapsible": True,
         "items": [
@@ -76,6 +93,7 @@ NAVIGATION: list[dict[str, Any]] = [
             model("stores.StockMovement", "swap_vert"),
             model("stores.Reservation", "lock_clock"),
             model("stores.StoreSpecialDay", "event_busy"),
+            model("stores.StoreInvitation", "person_add"),
             model("stores.ApiKey", "key"),
             model("stores.PostalCode", "pin_drop"),
             model("accounts.CustomerProfile", "person"),
@@ -110,6 +128,7 @@ NAVIGATION: list[dict[str, Any]] = [
                 query="transfer=yes",
             ),
             model("fulfillment.Return", "assignment_return"),
+            model("fulfillment.Withdrawal", "undo"),
         ],
     },
     {
@@ -129,6 +148,13 @@ NAVIGATION: list[dict[str, Any]] = [
             model("payments.Payout", "payments"),
             model("payments.PaymentAccount", "account_balance"),
             model("payments.Invoice", "receipt_long"),
+            model("payments.CustomerInvoice", "receipt"),
+            model(
+                "payments.JournalEntry",
+                "sync_alt",
+                title=_("Settlements between stores"),
+                query="reference__startswith=settlement%3A",
+            ),
             model("payments.JournalEntry", "menu_book"),
             model("payments.JournalLine", "format_list_bulleted"),
             model("payments.CommissionRate", "percent"),
@@ -188,6 +214,15 @@ NAVIGATION: list[dict[str, Any]] = [
             model("compliance.StoreDataExport", "download"),
             model("compliance.TransparencyReport", "query_stats"),
             model("compliance.MonthlyActiveRecipients", "groups"),
+            model("compliance.PersonalDataExport", "folder_zip"),
+            model("compliance.RetainedPersonalData", "lock"),
+            model("compliance.RetentionRun", "auto_delete"),
+            model("compliance.ConsentRecord", "how_to_reg"),
+            model("compliance.Breach", "crisis_alert"),
+            model("compliance.RecordsOfProcessing", "list_alt"),
+            model("compliance.Dac7Declaration", "account_balance_wallet"),
+            model("compliance.Dac7SellerData", "badge"),
+            model("compliance.Dac7Notice", "mail"),
         ],
     },
     {
@@ -200,6 +235,8 @@ NAVIGATION: list[dict[str, Any]] = [
             model("stores.StockPolicy", "inventory"),
             model("payments.PayoutPolicy", "schedule"),
             model("payments.CommissionPlan", "percent"),
+            model("payments.SettlementPolicy", "handshake"),
+            model("stores.StoreProfilePolicy", "store"),
             model("network_marketplace.User", "manage_accounts"),
             model("auth.Group", "group"),
             model("account.EmailAddress", "alternate_email"),

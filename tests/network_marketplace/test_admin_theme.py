@@ -136,6 +136,7 @@ def test_the_sidebar_is_grouped_by_job_with_settings_last(hq_client):
 
     titles = [str(group["title"]) for group in page.context["sidebar_navigation"]]
     assert titles == [
+        "Siège",
         "Réseau",
         "Catalogue",
         "Commandes",
