@@ -77,6 +77,8 @@ class Dac7DeclarationAdmin(ReadOnlyModelAdmin):
         "download",
     ]
     fields = readonly_fields
+    list_filter = ["year"]
+    search_fields = ["declaration_id", "filename"]
     inlines = [Dac7SellerReportInline]
     change_list_template = "admin/compliance/dac7declaration/change_list.html"
 

@@ -95,6 +95,8 @@ class RetainedPersonalDataAdmin(ReadOnlyModelAdmin):
 @admin.register(RetentionRun)
 class RetentionRunAdmin(ReadOnlyModelAdmin):
     list_display = ["started_at", "finished_at", "total", "summary", "actor_label"]
+    search_fields = ["actor_label"]
+    date_hierarchy = "started_at"
     readonly_fields = ["started_at", "finished_at", "total", "per_purpose", "actor_label"]
     fields = readonly_fields
 

@@ -7,10 +7,15 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.text import slugify
 from playwright.sync_api import expect
 
+from config.unfold import NAVIGATION
 from network_marketplace.admin_base import euros
-from orders.models import Order
+from orders.models import Order, OrderPolicy
+from payments.models import PayoutPolicy
 from tests.browser.conftest import sign_in_to_admin
 from tests.factories import PASSWORD
 from tests.fulfillment.conftest import home, network, order_for  # noqa: F401 (fixture)
@@ -91,3 +96,67 @@ def test_hq_works_in_the_admin_at_1280_px_in_french(page, screenshot, hq_with_an
     screenshot("admin_money_dashboard_1280")
 
     assert Order.objects.filter(pk=order.pk).exists()
+
+
+def admin_urls(user) -> list[str]:
+    """The list, the add form (where HQ may add) and the newest row's form of every admin."""
+    request = type("Request", (), {"user": user})()
+    urls = []
+    for model, model_admin in admin.site._registry.items():
+        info = (model._meta.app_label, model._meta.model_name)
+        urls.append(reverse("admin:{}_{}_changelist".format(*info)))
+        if model_admin.has_add_permission(request):
+            urls.append(reverse("admin:{}_{}_add".format(*info)))
+        newest = model._default_manager.order_by("-pk").first()
+        if newest is not None:
+            urls.append(reverse("admin:{}_{}_change".format(*info), args=[newest.pk]))
+    return urls
+
+
+def page_faults(page) -> list[str]:
+    """What is wrong with the page as HQ sees it: sideways scroll, English, codes, raw cents."""
+    faults = []
+    widths = page.evaluate(
+        "() => { const t = document.querySelector('#result_list');"
+        " return [document.documentElement.scrollWidth, innerWidth,"
+        " t ? Math.round(t.getBoundingClientRect().right) : 0]; }"
+    )
+    if widths[0] > widths[1] or widths[2] > widths[1]:
+        faults.append(f"wider than the screen {widths}")
+    text = page.locator("body").inner_text()
+    for pattern in (ENGLISH, STATE_CODES):
+        if found := pattern.search(text):
+            faults.append(f"shows {found.group(0)!r}")
+    if "centimes" in text.lower():
+        faults.append("shows cents")
+    return faults
+
+
+def test_every_admin_list_and_form_fits_1280_px_in_french(page, screenshot, hq_with_an_order):
+    """Every changelist, add form and change form of the admin, walked in the browser: each fits
+    the screen and reads in French, with amounts in euros and states by name. One list per job
+    (the first of each sidebar group) is kept as a screenshot."""
+    hq_admin, _order = hq_with_an_order
+    OrderPolicy.current()
+    PayoutPolicy.current()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in_to_admin(page, hq_admin)
+    shots = {
+        reverse("admin:{}_{}_changelist".format(*item["model"].lower().split("."))): group
+        for group in NAVIGATION
+        for item in group["items"][:2]
+        if "model" in item and "query" not in str(item["link"])
+    }
+
+    failures = []
+    for url in admin_urls(hq_admin):
+        response = page.goto(url)
+        if response is None or response.status != 200:
+            failures.append(f"{url}: {response.status if response else 'no answer'}")
+            continue
+        failures.extend(f"{url}: {fault}" for fault in page_faults(page))
+        if url in shots:
+            group = shots.pop(url)
+            screenshot(f"admin_job_{slugify(str(group['title']))}_1280")
+
+    assert failures == [], "\n".join(failures)
