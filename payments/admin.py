@@ -525,7 +525,6 @@ class PaymentAccountAdmin(ReadOnlyModelAdmin):
         "reference",
         "payout_state",
         "can_receive_payouts_column",
-        "charges_enabled",
         "past_due",
         "state_as_of",
     ]
