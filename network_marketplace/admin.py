@@ -363,6 +363,15 @@ class _AccountRecordAdmin(ReadOnlyModelAdmin):
         return record.created_at
 
 
+# allauth names these models by their class (no verbose_name, nothing to translate): HQ reads
+# them in its language. Set on _meta, not on Meta: migrations read Meta only (no allauth
+# migration to make).
+Authenticator._meta.verbose_name = _("second factor")
+Authenticator._meta.verbose_name_plural = _("second factors")
+UserSession._meta.verbose_name = _("signed-in session")
+UserSession._meta.verbose_name_plural = _("signed-in sessions")
+
+
 @admin.register(Authenticator)
 class AuthenticatorAdmin(_AccountRecordAdmin):
     list_display = ["account", "kind", "created", "last_used"]
