@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.lock | $(BIN)/activate
 # Its django.mo is build output, compiled here (so by `make demo` and `make test` too, and by the
 # Dockerfile) with polib, a pure-Python dependency of the project: a fresh clone gets French
 # without installing gettext's msgfmt, and no merge ever has to reconcile two binary catalogues.
-PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po)
+PO_FILES := $(wildcard locale/*/LC_MESSAGES/django.po locale/*/*/LC_MESSAGES/django.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
 %.mo: %.po | $(VENV)/.installed

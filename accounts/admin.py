@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from network_marketplace.admin import ReadOnlyModelAdmin
+from network_marketplace.admin_base import ReadOnlyModelAdmin
 
 from .models import Address, CustomerProfile
 

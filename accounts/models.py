@@ -20,7 +20,10 @@ class CustomerProfile(models.Model):
     """One per customer who saved anything on her account page (made on first save)."""
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_profile"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="customer_profile",
+        verbose_name=_("user"),
     )
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     favourite_store = models.ForeignKey(
@@ -31,7 +34,7 @@ class CustomerProfile(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("customer profile")
@@ -45,15 +48,18 @@ class Address(models.Model):
     """A delivery address of the customer's address book; the default one fills the checkout."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="addresses"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="addresses",
+        verbose_name=_("user"),
     )
     label = models.CharField(_("name of the address"), max_length=60, blank=True)
     address_line = models.CharField(_("address"), max_length=200)
     postal_code = models.CharField(_("postal code"), max_length=10)
     city = models.CharField(_("town"), max_length=100)
     is_default = models.BooleanField(_("default address"), default=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("address")

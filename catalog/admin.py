@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST
 
+from network_marketplace.admin_base import ModelAdmin, TabularInline
 from network_marketplace.errors import DomainError
 
 from . import importing, uploads
@@ -92,7 +93,7 @@ class VariantCategoryTreeFilter(CategoryTreeFilter):
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ModelAdmin):
     form = CategoryAdminForm
     list_display = [
         "tree_label",
@@ -185,7 +186,7 @@ class CategoryAdmin(admin.ModelAdmin):
         return getattr(category, "product_total", "")
 
 
-class VariantInline(admin.TabularInline):
+class VariantInline(TabularInline):
     model = Variant
     form = VariantAdminForm
     extra = 0
@@ -201,14 +202,14 @@ class VariantInline(admin.TabularInline):
     ]
 
 
-class ProductImageInline(admin.TabularInline):
+class ProductImageInline(TabularInline):
     model = ProductImage
     extra = 0
     fields = ["file", "alt", "position"]
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(ModelAdmin):
     form = ProductAdminForm
     change_list_template = "admin/catalog/product/change_list.html"
     list_display = ["name", "category", "brand", "status", "variant_count", "last_updated"]
@@ -426,7 +427,7 @@ class ProductAdmin(admin.ModelAdmin):
 
 
 @admin.register(Variant)
-class VariantAdmin(admin.ModelAdmin):
+class VariantAdmin(ModelAdmin):
     form = VariantAdminForm
     list_display = [
         "sku",

@@ -2,52 +2,19 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 from django import forms
-from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
+from network_marketplace.money import CentsField
+
 from .models import SAFETY_FIELDS, Category, Product, Variant
-from .money import AmountError, parse_euros
 from .selectors import category_descendant_ids
 
 MAX_IMPORT_FILE_BYTES = 20 * 1024 * 1024
 IMPORT_SUFFIXES = (".csv", ".xlsx")
-
-
-class CentsField(forms.CharField):
-    """An amount typed in euros ("12,90" or "12.90") kept as integer cents."""
-
-    def __init__(self, *, min_cents: int = 0, **kwargs):
-        self.min_cents = min_cents
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal", "size": 7}))
-        kwargs.setdefault("help_text", _("In euros, VAT included, e.g. 12,90."))
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        if isinstance(value, int):
-            return number_format(Decimal(value) / 100, 2)
-        return value
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if value in self.empty_values:
-            return None
-        try:
-            cents = parse_euros(value)
-        except AmountError as exc:
-            raise forms.ValidationError(str(exc), code="invalid") from exc
-        if cents < self.min_cents:
-            raise forms.ValidationError(_("The amount must be above zero."), code="min_value")
-        return cents
-
-    def has_changed(self, initial, data):
-        try:
-            return self.to_python(data) != initial
-        except forms.ValidationError:
-            return True
+VAT_INCLUDED_HELP = _("In euros, VAT included, e.g. 12,90.")
 
 
 class CategoryAdminForm(forms.ModelForm):
@@ -126,9 +93,21 @@ class ProductAdminForm(forms.ModelForm):
 
 
 class VariantAdminForm(forms.ModelForm):
-    rrp_cents = CentsField(label=_("Recommended retail price (€)"), min_cents=1)
-    min_price_cents = CentsField(label=_("Lowest store price (€)"), required=False, min_cents=1)
-    max_price_cents = CentsField(label=_("Highest store price (€)"), required=False, min_cents=1)
+    rrp_cents = CentsField(
+        label=_("Recommended retail price (€)"), min_cents=1, help_text=VAT_INCLUDED_HELP
+    )
+    min_price_cents = CentsField(
+        label=_("Lowest store price (€)"),
+        required=False,
+        min_cents=1,
+        help_text=VAT_INCLUDED_HELP,
+    )
+    max_price_cents = CentsField(
+        label=_("Highest store price (€)"),
+        required=False,
+        min_cents=1,
+        help_text=VAT_INCLUDED_HELP,
+    )
 
     class Meta:
         model = Variant

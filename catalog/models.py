@@ -39,7 +39,12 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     position = models.PositiveIntegerField(_("position"), default=0)
     description = models.TextField(_("description"), blank=True)
@@ -146,8 +151,8 @@ class Product(models.Model):
         blank=True,
         db_default="",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ProductQuerySet.as_manager()
 
@@ -196,10 +201,12 @@ SAFETY_FIELDS = (
 
 
 class ProductImage(models.Model):
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="images")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
+    )
     file = models.FileField(_("image"), upload_to="products/")
     alt = models.CharField(_("alternative text"), max_length=200, blank=True)
-    position = models.PositiveIntegerField(default=0)
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
 
     class Meta:
         ordering = ["position", "id"]
@@ -217,7 +224,9 @@ class Variant(models.Model):
     for store prices of this variant; when both are empty the category's bounds apply.
     """
 
-    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="variants")
+    product = models.ForeignKey(
+        Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product")
+    )
     sku = models.CharField(_("SKU"), max_length=64, unique=True)
     gtin = models.CharField(
         _("GTIN / EAN"),
@@ -228,12 +237,10 @@ class Variant(models.Model):
         validators=[validate_gtin],
     )
     options = models.JSONField(_("options"), default=dict, blank=True)
-    rrp_cents = models.BigIntegerField(_("recommended retail price (cents)"))
-    min_price_cents = models.BigIntegerField(_("lowest store price (cents)"), null=True, blank=True)
-    max_price_cents = models.BigIntegerField(
-        _("highest store price (cents)"), null=True, blank=True
-    )
-    position = models.PositiveIntegerField(default=0)
+    rrp_cents = models.BigIntegerField(_("recommended retail price"))
+    min_price_cents = models.BigIntegerField(_("lowest store price"), null=True, blank=True)
+    max_price_cents = models.BigIntegerField(_("highest store price"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0, verbose_name=_("position"))
     is_active = models.BooleanField(_("active"), default=True)
     # HQ announcing a reduction of its own price (the RRP, used for home delivery): shown as
     # reduced, against the lowest price of the 30 days before `promotion_started_at` (Omnibus).
@@ -280,9 +287,15 @@ class PriceHistory(models.Model):
     `store_id` is a stores.Store without a foreign key: the catalogue sits below the stores in
     the dependency order (stores are archived, never deleted)."""
 
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+", db_index=False)
+    variant = models.ForeignKey(
+        Variant,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        verbose_name=_("variant"),
+    )
     store_id = models.BigIntegerField(_("store"), null=True, blank=True)
-    price_cents = models.BigIntegerField(_("price (cents)"))
+    price_cents = models.BigIntegerField(_("price"))
     started_at = models.DateTimeField(_("applied from"), default=timezone.now)
     source = models.CharField(_("source"), max_length=20, blank=True)
 

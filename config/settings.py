@@ -13,10 +13,11 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
-from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
+from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config.beat_schedule import BEAT_SCHEDULE
+from config.unfold import UNFOLD  # noqa: F401  (HQ's admin theme and its sidebar)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -48,6 +49,8 @@ NETWORK_OPERATOR = {
 }
 
 INSTALLED_APPS = [
+    # HQ's admin theme (config/unfold.py): before django.contrib.admin, whose templates it replaces.
+    "unfold",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,6 +88,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "network_marketplace.middleware.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "network_marketplace.middleware.NetworkLanguageMiddleware",
@@ -186,7 +190,9 @@ LOGIN_URL = "account_login"
 # Languages: French is the network's language, English the second one.
 LANGUAGE_CODE = env("LANGUAGE_CODE", default="fr")
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The project's catalogue first; then the French of the libraries' words they leave in English
+# (the admin theme django-unfold ships no French).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "vendor"]
 TIME_ZONE = env("TIME_ZONE", default="Europe/Paris")
 USE_I18N = True
 USE_TZ = True
@@ -434,6 +440,11 @@ _CSP_DIRECTIVES = {
     "object-src": [NONE],
     "base-uri": [SELF],
 }
+# Under /admin/ only (network_marketplace.middleware.AdminContentSecurityPolicyMiddleware): the
+# admin theme's Alpine.js evaluates its attributes, and its own <style> elements carry no nonce.
+ADMIN_URL_PREFIX = "admin/"
+ADMIN_CSP_UPDATE = {"script-src": [UNSAFE_EVAL]}
+ADMIN_CSP_REPLACE = {"style-src-elem": [SELF, UNSAFE_INLINE]}
 if env.bool("CSP_REPORT_ONLY", default=False):
     CONTENT_SECURITY_POLICY_REPORT_ONLY = {"DIRECTIVES": _CSP_DIRECTIVES}
 else:

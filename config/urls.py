@@ -79,7 +79,7 @@ urlpatterns = [
     path("payments/", include("payments.urls")),
     # The demo mailbox: every e-mail the embedded demo sent (404 outside the demo).
     path("demo/", include("demo.urls")),
-    path("admin/", admin.site.urls),
+    path(settings.ADMIN_URL_PREFIX, admin.site.urls),
     path("api/v1/", include("config.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

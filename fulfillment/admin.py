@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_marketplace.admin import StatusEventInline
+from network_marketplace.admin_base import ModelAdmin, StatusEventInline, TabularInline
 from network_marketplace.errors import DomainError
 from orders.selectors import slot_label
 
@@ -20,7 +20,7 @@ from .services import cancel_return
 from .withdrawal_admin import WithdrawalAdmin  # noqa: F401 (registers the withdrawals' admin)
 
 
-class FulfilmentLineInline(admin.TabularInline):
+class FulfilmentLineInline(TabularInline):
     model = FulfilmentLine
     extra = 0
     can_delete = False
@@ -91,18 +91,17 @@ class TransferFilter(admin.SimpleListFilter):
 
 
 @admin.register(Fulfilment)
-class FulfilmentAdmin(admin.ModelAdmin):
+class FulfilmentAdmin(ModelAdmin):
     """Read-only for HQ: stores act on fulfilments in their back-office or through the API."""
 
     list_display = [
         "order",
-        "pickup_slot",
         "store",
         "pickup_store",
         "method",
         "status",
         "accept_deadline",
-        "updated_at",
+        "pickup_slot",
     ]
     list_filter = [
         StuckFilter,
@@ -154,7 +153,7 @@ class FulfilmentAdmin(admin.ModelAdmin):
         return False
 
 
-class ReturnLineInline(admin.TabularInline):
+class ReturnLineInline(TabularInline):
     model = ReturnLine
     extra = 0
     can_delete = False
@@ -178,7 +177,7 @@ class ReturnEventInline(StatusEventInline):
 
 
 @admin.register(Return)
-class ReturnAdmin(admin.ModelAdmin):
+class ReturnAdmin(ModelAdmin):
     """HQ sees every return of the network; stores handle them at their returns desk. HQ may
     cancel a return not received yet (e.g. a customer who asked by phone)."""
 

@@ -53,7 +53,11 @@ class Fulfilment(models.Model):
 
     # Indexed by `fulfilment_order_idx` below, which also carries method, status and location.
     order = models.ForeignKey(
-        Order, on_delete=models.CASCADE, related_name="fulfilments", db_index=False
+        Order,
+        on_delete=models.CASCADE,
+        related_name="fulfilments",
+        db_index=False,
+        verbose_name=_("order"),
     )
     store = models.ForeignKey(
         Store, on_delete=models.PROTECT, related_name="fulfilments", verbose_name=_("location")
@@ -74,10 +78,10 @@ class Fulfilment(models.Model):
         _("status"), max_length=30, choices=Status.choices, default=Status.AWAITING_ACCEPTANCE
     )
     accept_deadline = models.DateTimeField(_("accept before"), null=True, blank=True)
-    accepted_at = models.DateTimeField(null=True, blank=True)
-    ready_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True, verbose_name=_("accepted at"))
+    ready_at = models.DateTimeField(null=True, blank=True, verbose_name=_("ready at"))
     collect_before = models.DateTimeField(_("collect before"), null=True, blank=True)
-    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("closed at"))
     # Transfer: when the source store sent the goods, when the pickup store received them.
     transfer_shipped_at = models.DateTimeField(
         _("sent to the pickup store at"), null=True, blank=True
@@ -86,14 +90,22 @@ class Fulfilment(models.Model):
     # When the carrier delivered a home-delivery parcel (the withdrawal period starts then).
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
     # Reserve & collect: when the customer was told the hold ends soon (once).
-    expiry_reminder_sent_at = models.DateTimeField(null=True, blank=True)
+    expiry_reminder_sent_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("expiry reminder sent at")
+    )
 
     # Pickup code: only its digest is kept, and a random salt from which the server (with its
     # SECRET_KEY) derives the code again to show it on the customer's own order page; a copy
     # of the database alone reveals no code. The customer also receives it by e-mail.
-    pickup_code_digest = models.CharField(max_length=64, blank=True)
-    pickup_code_salt = models.CharField(max_length=32, blank=True)
-    pickup_code_failures = models.PositiveSmallIntegerField(default=0)
+    pickup_code_digest = models.CharField(
+        max_length=64, blank=True, verbose_name=_("pickup code digest")
+    )
+    pickup_code_salt = models.CharField(
+        max_length=32, blank=True, verbose_name=_("pickup code salt")
+    )
+    pickup_code_failures = models.PositiveSmallIntegerField(
+        default=0, verbose_name=_("pickup code failures")
+    )
 
     carrier = models.CharField(_("carrier"), max_length=50, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=100, blank=True)
@@ -104,8 +116,8 @@ class Fulfilment(models.Model):
         _("rejected for missing stock"), default=False, db_default=False
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = FulfilmentQuerySet.as_manager()
 
@@ -184,8 +196,12 @@ class Fulfilment(models.Model):
 
 
 class FulfilmentLine(models.Model):
-    fulfilment = models.ForeignKey(Fulfilment, on_delete=models.CASCADE, related_name="lines")
-    order_line = models.ForeignKey(OrderLine, on_delete=models.CASCADE, related_name="+")
+    fulfilment = models.ForeignKey(
+        Fulfilment, on_delete=models.CASCADE, related_name="lines", verbose_name=_("fulfilment")
+    )
+    order_line = models.ForeignKey(
+        OrderLine, on_delete=models.CASCADE, related_name="+", verbose_name=_("order line")
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
 
     class Meta:
@@ -207,7 +223,9 @@ class FulfilmentLine(models.Model):
 class FulfilmentEvent(StatusEvent):
     """A change of a fulfilment's status: who, when, from, to, why."""
 
-    fulfilment = models.ForeignKey(Fulfilment, on_delete=models.CASCADE, related_name="events")
+    fulfilment = models.ForeignKey(
+        Fulfilment, on_delete=models.CASCADE, related_name="events", verbose_name=_("fulfilment")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("fulfilment event")
@@ -266,7 +284,9 @@ class Return(models.Model):
         WITHDRAWAL = "withdrawal", _("Withdrawal from the contract")
 
     number = models.CharField(_("number"), max_length=20, unique=True, default=new_return_number)
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="returns")
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="returns", verbose_name=_("order")
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.REQUESTED
     )
@@ -282,15 +302,16 @@ class Return(models.Model):
     comment = models.CharField(_("comment"), max_length=500, blank=True)
     # The standard delivery fee, refunded when the whole order comes back (Code de la
     # consommation, art. L221-24).
-    shipping_refund_cents = models.BigIntegerField(_("delivery fee refunded (cents)"), default=0)
-    refunded_cents = models.BigIntegerField(_("refunded (cents)"), default=0)
-    currency = models.CharField(max_length=3, default="EUR")
+    shipping_refund_cents = models.BigIntegerField(_("delivery fee refunded"), default=0)
+    refunded_cents = models.BigIntegerField(_("refunded"), default=0)
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        verbose_name=_("created by"),
     )
     created_by_label = models.CharField(_("started by"), max_length=200, blank=True)
 
@@ -299,7 +320,7 @@ class Return(models.Model):
     inspected_at = models.DateTimeField(_("inspected at"), null=True, blank=True)
     refunded_at = models.DateTimeField(_("refunded at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = ReturnQuerySet.as_manager()
 
@@ -345,9 +366,14 @@ class ReturnLine(models.Model):
     return_request = models.ForeignKey(
         Return, on_delete=models.CASCADE, related_name="lines", verbose_name=_("return")
     )
-    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="+")
+    order_line = models.ForeignKey(
+        OrderLine, on_delete=models.PROTECT, related_name="+", verbose_name=_("order line")
+    )
     fulfilment_line = models.ForeignKey(
-        FulfilmentLine, on_delete=models.PROTECT, related_name="return_lines"
+        FulfilmentLine,
+        on_delete=models.PROTECT,
+        related_name="return_lines",
+        verbose_name=_("fulfilment line"),
     )
     seller_store = models.ForeignKey(
         Store,
@@ -361,7 +387,7 @@ class ReturnLine(models.Model):
     )
     restocked_quantity = models.PositiveIntegerField(_("put back in stock"), default=0)
     # At most the price paid for these units; the inspection may lower it (partial refund).
-    refund_cents = models.BigIntegerField(_("refund (cents)"), default=0)
+    refund_cents = models.BigIntegerField(_("refund"), default=0)
 
     class Meta:
         ordering = ["return_request", "id"]
@@ -392,10 +418,18 @@ class ReturnLine(models.Model):
 class ReturnEvent(StatusEvent):
     """A change of a return's status: who, when, from, to, why, and the store that acted."""
 
-    return_request = models.ForeignKey(Return, on_delete=models.CASCADE, related_name="events")
-    from_status = models.CharField(max_length=20, blank=True, choices=Return.Status.choices)
-    to_status = models.CharField(max_length=20, choices=Return.Status.choices)
-    store = models.ForeignKey(Store, null=True, blank=True, on_delete=models.SET_NULL)
+    return_request = models.ForeignKey(
+        Return, on_delete=models.CASCADE, related_name="events", verbose_name=_("return request")
+    )
+    from_status = models.CharField(
+        max_length=20, blank=True, choices=Return.Status.choices, verbose_name=_("from state")
+    )
+    to_status = models.CharField(
+        max_length=20, choices=Return.Status.choices, verbose_name=_("to state")
+    )
+    store = models.ForeignKey(
+        Store, null=True, blank=True, on_delete=models.SET_NULL, verbose_name=_("store")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("return event")

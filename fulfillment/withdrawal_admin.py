@@ -6,14 +6,24 @@ from __future__ import annotations
 from django.contrib import admin
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+from network_marketplace.admin_base import (
+    DANGER,
+    INFO,
+    SUCCESS,
+    WARNING,
+    ModelAdmin,
+    TabularInline,
+    badge,
+    state_badge,
+)
 
 from .models import Return, Withdrawal, WithdrawalLine
 from .selectors import GOODS_BACK_STATUSES, is_refund_late, was_refunded_late
 
 
-class WithdrawalLineInline(admin.TabularInline):
+class WithdrawalLineInline(TabularInline):
     model = WithdrawalLine
     extra = 0
     fields = ["order_line", "seller_store", "quantity", "period_ends_at"]
@@ -56,7 +66,7 @@ class RefundStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Withdrawal)
-class WithdrawalAdmin(admin.ModelAdmin):
+class WithdrawalAdmin(ModelAdmin):
     list_display = [
         "reference",
         "order",
@@ -84,16 +94,16 @@ class WithdrawalAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("return"), ordering="return_request__status")
     def return_status(self, obj):
-        return obj.return_request.get_status_display()
+        return state_badge(obj.return_request.status, obj.return_request.get_status_display())
 
     @admin.display(description=_("refund"))
     def refund_state(self, obj):
         if is_refund_late(obj):
-            return format_html('<strong class="refund-late">{}</strong>', _("Late"))
+            return badge(_("Late"), DANGER)
         if was_refunded_late(obj):
-            return format_html('<strong class="refund-late">{}</strong>', _("Refunded late"))
+            return badge(_("Refunded late"), DANGER)
         if obj.return_request.status == Return.Status.REFUNDED:
-            return _("Refunded")
+            return badge(_("Refunded"), SUCCESS)
         if obj.return_request.status == Return.Status.REQUESTED:
-            return _("Waiting for the goods")
-        return _("On time")
+            return badge(_("Waiting for the goods"), WARNING)
+        return badge(_("On time"), INFO)

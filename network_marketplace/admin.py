@@ -1,13 +1,30 @@
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.contrib.sites.models import Site
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
+from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django_celery_beat.admin import PeriodicTaskForm, TaskSelectWidget
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    IntervalSchedule,
+    PeriodicTask,
+    SolarSchedule,
+)
+from unfold.forms import AdminPasswordChangeForm, UserChangeForm, UserCreationForm
+from unfold.widgets import UnfoldAdminSelectWidget, UnfoldAdminTextInputWidget
 
+from .admin_base import ModelAdmin, ReadOnlyModelAdmin
 from .errors import DomainError
 from .forms import WebhookEndpointAdminForm
 from .models import AuditEvent, OutboxMessage, User, WebhookDelivery, WebhookEndpoint
@@ -22,7 +39,13 @@ from .webhooks import (
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(BaseUserAdmin, ModelAdmin):
+    """HQ's accounts: staff, store members and customers, found by e-mail (unfold's forms)."""
+
+    form = UserChangeForm
+    add_form = UserCreationForm
+    change_password_form = AdminPasswordChangeForm
+    list_filter = ["is_staff", "is_superuser", "is_active", "groups"]
     ordering = ["email"]
     list_display = ["email", "first_name", "last_name", "is_staff", "is_active", "date_joined"]
     search_fields = ["email", "first_name", "last_name"]
@@ -40,40 +63,20 @@ class UserAdmin(BaseUserAdmin):
     ]
 
 
-class ReadOnlyModelAdmin(admin.ModelAdmin):
-    """For records that only services write (audit, payments): HQ reads, never edits."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class StatusEventInline(admin.TabularInline):
-    """A lifecycle's event rows (network_marketplace.models.StatusEvent) under its row, read-only:
-    who moved it, when, from, to, why. Each app's admin sets `model` (and may add fields)."""
-
-    extra = 0
-    can_delete = False
-    fields = ["created_at", "from_status", "to_status", "actor_label", "reason"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return self.fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(AuditEvent)
 class AuditEventAdmin(ReadOnlyModelAdmin):
     """The audit trail is read-only: it is written by services, never edited."""
 
-    list_display = ["created_at", "actor_label", "action", "target_type", "target_id", "store_id"]
-    list_filter = ["action"]
+    list_display = ["created_at", "actor_label", "action", "target", "store_id"]
+    list_filter = ["action", ("target_type", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["target_type"]
+
+    @admin.display(description=_("target"))
+    def target(self, event: AuditEvent) -> str:
+        if event.target_type is None:
+            return event.target_id or "—"
+        return f"{capfirst(event.target_type.name)} {event.target_id}"
+
     search_fields = ["actor_label", "action", "target_id"]
     date_hierarchy = "created_at"
 
@@ -87,17 +90,15 @@ def _retry_button_message(count: int) -> str:
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(ModelAdmin):
     """What the platform still has to do after commit. Read-only: dead messages are retried
     with the action once their cause is fixed."""
 
     list_display = [
-        "id",
         "kind",
         "dedupe_key",
         "status",
         "attempts",
-        "next_attempt_at",
         "created_at",
         "sent_at",
     ]
@@ -140,7 +141,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookEndpoint)
-class WebhookEndpointAdmin(admin.ModelAdmin):
+class WebhookEndpointAdmin(ModelAdmin):
     """HQ's and stores' webhook endpoints. The signing secret is shown once, after creation."""
 
     form = WebhookEndpointAdminForm
@@ -258,7 +259,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(admin.ModelAdmin):
+class WebhookDeliveryAdmin(ModelAdmin):
     """The log of webhook deliveries, one row per event and endpoint (attempts counted)."""
 
     list_display = [
@@ -306,3 +307,109 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The admins of the libraries' models (groups, sites, periodic jobs, accounts' e-mail addresses,
+# second factors and sessions), on the same base as ours: they live under "settings".
+
+
+class _PeriodicTaskForm(PeriodicTaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["task"].widget = UnfoldAdminTextInputWidget()
+        self.fields["regtask"].widget = _TaskSelectWidget()
+
+
+class _TaskSelectWidget(UnfoldAdminSelectWidget, TaskSelectWidget):
+    pass
+
+
+def _on_our_base(model, **attrs) -> None:
+    """Register `model` again with its library's admin class on top of our base."""
+    library_admin = type(admin.site._registry[model])
+    admin.site.unregister(model)
+    admin.site.register(
+        model,
+        type(
+            library_admin.__name__, (library_admin, ModelAdmin), {"__module__": __name__, **attrs}
+        ),
+    )
+
+
+admin.site.unregister(Authenticator)
+admin.site.unregister(UserSession)
+_on_our_base(Group)
+_on_our_base(Site)
+_on_our_base(EmailAddress)
+
+
+class _AccountRecordAdmin(ReadOnlyModelAdmin):
+    """A sign-in record of allauth's (a second factor, a session): HQ's support reads it and may
+    delete it (a lost phone's second factor, a session to end); the library's fields have no
+    translated names, hence the displays."""
+
+    search_fields = ["user__email"]
+    list_select_related = ["user"]
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm(f"{self.opts.app_label}.delete_{self.opts.model_name}")
+
+    @admin.display(description=_("account"), ordering="user__email")
+    def account(self, record) -> str:
+        return record.user.email
+
+    @admin.display(description=_("created at"), ordering="created_at")
+    def created(self, record):
+        return record.created_at
+
+
+# allauth names these models by their class (no verbose_name, nothing to translate): HQ reads
+# them in its language. Set on _meta, not on Meta: migrations read Meta only (no allauth
+# migration to make).
+Authenticator._meta.verbose_name = _("second factor")
+Authenticator._meta.verbose_name_plural = _("second factors")
+UserSession._meta.verbose_name = _("signed-in session")
+UserSession._meta.verbose_name_plural = _("signed-in sessions")
+
+
+@admin.register(Authenticator)
+class AuthenticatorAdmin(_AccountRecordAdmin):
+    list_display = ["account", "kind", "created", "last_used"]
+    list_filter = ["type"]
+    fields = list_display
+
+    @admin.display(description=_("kind"), ordering="type")
+    def kind(self, authenticator: Authenticator) -> str:
+        return authenticator.get_type_display()
+
+    @admin.display(description=_("last used at"), ordering="last_used_at")
+    def last_used(self, authenticator: Authenticator):
+        return authenticator.last_used_at
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(_AccountRecordAdmin):
+    list_display = ["account", "created", "last_seen", "ip_address", "browser"]
+    list_filter = ["last_seen_at"]
+    fields = list_display
+
+    @admin.display(description=_("last seen at"), ordering="last_seen_at")
+    def last_seen(self, session: UserSession):
+        return session.last_seen_at
+
+    @admin.display(description=_("IP address"))
+    def ip_address(self, session: UserSession) -> str:
+        return session.ip or "—"
+
+    @admin.display(description=_("browser"))
+    def browser(self, session: UserSession) -> str:
+        return session.user_agent[:80]
+
+
+# The library's form template adds an inline script (an English crontab hint) the admin's CSP
+# refuses: the stock change form instead.
+_on_our_base(PeriodicTask, form=_PeriodicTaskForm, change_form_template="admin/change_form.html")
+_on_our_base(CrontabSchedule, search_fields=["minute", "hour", "day_of_week", "timezone"])
+_on_our_base(IntervalSchedule, list_filter=["period"])
+_on_our_base(SolarSchedule, list_filter=["event"])
+_on_our_base(ClockedSchedule, search_fields=["clocked_time"])

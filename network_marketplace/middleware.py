@@ -82,3 +82,31 @@ def _has_nul(request: HttpRequest) -> bool:
 
 def _api_error(status: int, code: str, detail: str) -> JsonResponse:
     return JsonResponse({"code": code, "detail": detail, "fields": {}}, status=status)
+
+
+class AdminContentSecurityPolicyMiddleware:
+    """The admin's policy differs from the site's in two directives, and only under /admin/.
+
+    HQ's admin theme (django-unfold) runs on Alpine.js, whose standard build evaluates its
+    `x-data` / `x-on` attributes with `new Function` ('unsafe-eval'), and writes a few `<style>`
+    elements of its own (the theme's colours, htmx's indicator) that carry no nonce. Scripts still
+    come only from this site or carry the response's nonce; no inline script or handler is
+    allowed anywhere. Placed after django-csp's middleware, so that its answer is read by it.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+        self.prefix = f"/{settings.ADMIN_URL_PREFIX}"
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if request.path_info.startswith(self.prefix):
+            response._csp_update = {  # type: ignore[attr-defined]
+                **(getattr(response, "_csp_update", None) or {}),
+                **settings.ADMIN_CSP_UPDATE,
+            }
+            response._csp_replace = {  # type: ignore[attr-defined]
+                **(getattr(response, "_csp_replace", None) or {}),
+                **settings.ADMIN_CSP_REPLACE,
+            }
+        return response

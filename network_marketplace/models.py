@@ -85,11 +85,11 @@ class StatusEvent(models.Model):
     shows an event labels them with its model's choices.
     """
 
-    from_status = models.CharField(max_length=30, blank=True)
-    to_status = models.CharField(max_length=30)
-    actor_label = models.CharField(max_length=200)
-    reason = models.CharField(max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    from_status = models.CharField(max_length=30, blank=True, verbose_name=_("from state"))
+    to_status = models.CharField(max_length=30, verbose_name=_("to state"))
+    actor_label = models.CharField(max_length=200, verbose_name=_("by"))
+    reason = models.CharField(max_length=300, blank=True, verbose_name=_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         abstract = True
@@ -105,19 +105,31 @@ class AuditEvent(models.Model):
     `store_id` is the store the action concerns (no foreign key: this app sits below `stores`).
     """
 
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
     actor_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by (account)"),
     )
-    actor_label = models.CharField(max_length=200)
-    action = models.CharField(max_length=100)
+    actor_label = models.CharField(max_length=200, verbose_name=_("by"))
+    action = models.CharField(max_length=100, verbose_name=_("action"))
     target_type = models.ForeignKey(
-        ContentType, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        ContentType,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("target type"),
     )
-    target_id = models.CharField(max_length=64, blank=True)
+    target_id = models.CharField(max_length=64, blank=True, verbose_name=_("target ID"))
     target = GenericForeignKey("target_type", "target_id")
-    store_id = models.BigIntegerField(null=True, blank=True)
-    data = models.JSONField(default=dict, blank=True)
+    store_id = models.BigIntegerField(null=True, blank=True, verbose_name=_("store"))
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -176,7 +188,9 @@ class OutboxMessage(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)
     locked_until = models.DateTimeField(_("claimed until"), null=True, blank=True)
-    claim_token = models.CharField(max_length=32, blank=True, editable=False)
+    claim_token = models.CharField(
+        max_length=32, blank=True, editable=False, verbose_name=_("claim token")
+    )
     last_error = models.TextField(_("last error"), blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
@@ -226,7 +240,7 @@ class WebhookEndpoint(models.Model):
     url = models.URLField(_("URL"), max_length=500)
     description = models.CharField(_("description"), max_length=200, blank=True)
     event_types = models.JSONField(_("events"), default=list)
-    secret = models.CharField(max_length=100, editable=False)
+    secret = models.CharField(max_length=100, editable=False, verbose_name=_("secret"))
     active = models.BooleanField(_("active"), default=True)
     # Deliveries failed in a row (any success resets it): past a few the endpoint backs off,
     # past WEBHOOK_PAUSE_AFTER_FAILURES it is paused and its owner told.
@@ -234,10 +248,15 @@ class WebhookEndpoint(models.Model):
     last_failure_at = models.DateTimeField(_("last failure"), null=True, blank=True)
     paused_reason = models.CharField(_("why it was paused"), max_length=200, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -255,12 +274,22 @@ class WebhookDelivery(models.Model):
     """One event for one endpoint: the log of its attempts. Its id is the `X-Network-Delivery`
     header, the same on every retry, so that a receiver can drop a repeat."""
 
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    id = models.UUIDField(
+        primary_key=True, default=uuid.uuid4, editable=False, verbose_name=_("ID")
+    )
     endpoint = models.ForeignKey(
-        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+        WebhookEndpoint,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("endpoint"),
     )
     message = models.OneToOneField(
-        OutboxMessage, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        OutboxMessage,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("message"),
     )
     event_id = models.CharField(_("event"), max_length=200)
     event_type = models.CharField(_("event type"), max_length=100)
@@ -310,15 +339,25 @@ class IdempotencyKey(models.Model):
     The unique row makes one of two simultaneous requests the owner. The orders API keeps its
     own table (orders.OrderRequest), which also remembers the order it wrote."""
 
-    scope = models.CharField(max_length=80)
-    principal = models.CharField(max_length=40)  # "k<api key id>" or "u<user id>"
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request's data
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    response = models.TextField(blank=True)  # the answer's JSON as sent
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    attempt_started_at = models.DateTimeField(default=timezone.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    scope = models.CharField(max_length=80, verbose_name=_("scope"))
+    principal = models.CharField(
+        max_length=40, verbose_name=_("principal")
+    )  # "k<api key id>" or "u<user id>"
+    key = models.CharField(max_length=255, verbose_name=_("key"))
+    fingerprint = models.CharField(
+        max_length=64, verbose_name=_("fingerprint")
+    )  # SHA-256 of the request's data
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("HTTP status")
+    )
+    response = models.TextField(blank=True, verbose_name=_("response"))  # the answer's JSON as sent
+    created_at = models.DateTimeField(
+        auto_now_add=True, db_index=True, verbose_name=_("created at")
+    )
+    attempt_started_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("attempt started at")
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
 
     class Meta:
         verbose_name = _("idempotency key")

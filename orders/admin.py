@@ -3,23 +3,26 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from network_marketplace.admin import StatusEventInline
+from network_marketplace.admin_base import (
+    ModelAdmin,
+    SingletonModelAdmin,
+    StatusEventInline,
+    TabularInline,
+)
 
 from .models import Order, OrderEvent, OrderLine, OrderPolicy, PickupSlot
 from .selectors import routing_log_rows, slot_label, slots_label
 
 
-class OrderLineInline(admin.TabularInline):
+class OrderLineInline(TabularInline):
     model = OrderLine
     extra = 0
     can_delete = False
     fields = [
         "sku",
         "product_name",
-        "options_label",
         "quantity",
         "unit_price_cents",
-        "vat_percent",
         "total_cents",
         "method",
         "chosen_store",
@@ -35,7 +38,7 @@ class OrderEventInline(StatusEventInline):
     model = OrderEvent
 
 
-class PickupSlotInline(admin.TabularInline):
+class PickupSlotInline(TabularInline):
     """The pickup time the customer chose at each store that offers slots."""
 
     model = PickupSlot
@@ -57,13 +60,12 @@ class PickupSlotInline(admin.TabularInline):
 
 
 @admin.register(Order)
-class OrderAdmin(admin.ModelAdmin):
+class OrderAdmin(ModelAdmin):
     """Read-only: orders change through their services (checkout, fulfilment steps, returns)."""
 
     list_display = [
         "number",
         "status",
-        "channel",
         "customer_label",
         "attributed_store",
         "total_cents",
@@ -127,15 +129,13 @@ class OrderAdmin(admin.ModelAdmin):
 
 
 @admin.register(OrderPolicy)
-class OrderPolicyAdmin(admin.ModelAdmin):
+class OrderPolicyAdmin(SingletonModelAdmin):
     """HQ's order rules, the routing rules among them: one row, edited in place."""
 
     list_display = [
         "__str__",
         "accept_within_minutes",
         "max_parcels",
-        "max_distance_km",
-        "default_daily_capacity",
         "updated_at",
     ]
     fieldsets = [
@@ -205,9 +205,3 @@ class OrderPolicyAdmin(admin.ModelAdmin):
             },
         ),
     ]
-
-    def has_add_permission(self, request):
-        return not OrderPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False

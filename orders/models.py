@@ -64,11 +64,9 @@ class OrderPolicy(SingletonSettings):
     pickup_code_attempts = models.PositiveSmallIntegerField(
         _("wrong pickup codes before the code is void"), default=5
     )
-    home_delivery_fee_cents = models.PositiveIntegerField(
-        _("home delivery fee (cents)"), default=490
-    )
+    home_delivery_fee_cents = models.PositiveIntegerField(_("home delivery fee"), default=490)
     free_delivery_from_cents = models.PositiveIntegerField(
-        _("free home delivery from (cents of items)"), default=5000
+        _("free home delivery from (value of items)"), default=5000
     )
 
     # Routing of home-delivery lines (orders/routing/ RoutingPolicy). Weights: only their
@@ -168,7 +166,7 @@ class OrderPolicy(SingletonSettings):
             "many open fulfilments gets no more home deliveries."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     WEIGHTS = ("distance_weight", "stock_depth_weight", "load_weight", "fairness_weight")
 
@@ -247,8 +245,12 @@ class Order(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=2, default="FR")
-    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    latitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("latitude")
+    )
+    longitude = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, verbose_name=_("longitude")
+    )
 
     # The customer's local store, credited with the order whoever serves it (catchment).
     attributed_store = models.ForeignKey(
@@ -269,13 +271,13 @@ class Order(models.Model):
         verbose_name=_("placed in store"),
     )
 
-    currency = models.CharField(max_length=3, default="EUR")
-    subtotal_cents = models.BigIntegerField(_("items (cents)"), default=0)
-    shipping_cents = models.BigIntegerField(_("delivery (cents)"), default=0)
-    total_cents = models.BigIntegerField(_("total (cents)"), default=0)
-    vat_cents = models.BigIntegerField(_("of which VAT (cents)"), default=0)
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    subtotal_cents = models.BigIntegerField(_("items"), default=0)
+    shipping_cents = models.BigIntegerField(_("delivery"), default=0)
+    total_cents = models.BigIntegerField(_("total"), default=0)
+    vat_cents = models.BigIntegerField(_("of which VAT"), default=0)
     # What is paid online at checkout: the total less the reserve & collect lines (paid in store).
-    online_payment_cents = models.BigIntegerField(_("paid online (cents)"), default=0)
+    online_payment_cents = models.BigIntegerField(_("paid online"), default=0)
 
     # Why each line went where it went: the placement's routing record, then each re-route's,
     # as {"at", "reason", "result": orders.routing.RoutingResult.as_dict()}.
@@ -286,8 +288,8 @@ class Order(models.Model):
     # order (what the law keeps is apart, in compliance's RetainedPersonalData); pages show
     # "Deleted customer" where she was (`customer_name`).
     customer_erased_at = models.DateTimeField(_("customer's data erased at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -340,16 +342,24 @@ class Order(models.Model):
 
 class OrderLine(models.Model):
     # Indexed by `orderline_order_idx` below, which also carries the method and the total.
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines", db_index=False)
-    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        Order,
+        on_delete=models.CASCADE,
+        related_name="lines",
+        db_index=False,
+        verbose_name=_("order"),
+    )
+    variant = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="+", verbose_name=_("variant")
+    )
     product_name = models.CharField(_("product"), max_length=200)
     sku = models.CharField(_("SKU"), max_length=64)
     options_label = models.CharField(_("options"), max_length=200, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
-    unit_price_cents = models.BigIntegerField(_("unit price (cents)"))
+    unit_price_cents = models.BigIntegerField(_("unit price"))
     vat_percent = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=1)
-    total_cents = models.BigIntegerField(_("line total (cents)"))
-    vat_cents = models.BigIntegerField(_("of which VAT (cents)"))
+    total_cents = models.BigIntegerField(_("line total"))
+    vat_cents = models.BigIntegerField(_("of which VAT"))
     method = models.CharField(
         _("fulfilment method"), max_length=20, choices=FulfilmentMethod.choices
     )
@@ -399,7 +409,9 @@ class OrderLine(models.Model):
 class OrderEvent(StatusEvent):
     """A change of an order's status: who, when, from, to, why."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="events", verbose_name=_("order")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("order event")
@@ -416,19 +428,32 @@ class OrderRequest(models.Model):
     (checkout/api/idempotency.py). Kept for a day, after which the key may be used again.
     """
 
-    principal = models.CharField(max_length=40)  # "k<api key id>" or "u<user id>"
-    key = models.CharField(max_length=255)
-    fingerprint = models.CharField(max_length=64)  # SHA-256 of the request body
-    status_code = models.PositiveSmallIntegerField(null=True, blank=True)
-    # The answer's JSON as sent (text, not jsonb: a replay keeps the keys' order).
-    response = models.TextField(blank=True)
-    order = models.ForeignKey(
-        Order, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    principal = models.CharField(
+        max_length=40, verbose_name=_("principal")
+    )  # "k<api key id>" or "u<user id>"
+    key = models.CharField(max_length=255, verbose_name=_("key"))
+    fingerprint = models.CharField(
+        max_length=64, verbose_name=_("fingerprint")
+    )  # SHA-256 of the request body
+    status_code = models.PositiveSmallIntegerField(
+        null=True, blank=True, verbose_name=_("HTTP status")
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The answer's JSON as sent (text, not jsonb: a replay keeps the keys' order).
+    response = models.TextField(blank=True, verbose_name=_("response"))
+    order = models.ForeignKey(
+        Order,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("order"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     # When the request working on it started: its lease runs from here.
-    attempt_started_at = models.DateTimeField(default=timezone.now)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    attempt_started_at = models.DateTimeField(
+        default=timezone.now, verbose_name=_("attempt started at")
+    )
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
 
     class Meta:
         verbose_name = _("order request")
@@ -454,7 +479,9 @@ class Cart(models.Model):
     at log-in). A cart holds no stock: availability is checked when it is shown and at checkout.
     """
 
-    token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    token = models.UUIDField(
+        unique=True, default=uuid.uuid4, editable=False, verbose_name=_("token")
+    )
     customer = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -463,8 +490,8 @@ class Cart(models.Model):
         related_name="cart",
         verbose_name=_("customer account"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("cart")
@@ -481,8 +508,12 @@ class Cart(models.Model):
 class CartLine(models.Model):
     """A variant, how many, and how it is to be served (the pickup store of a collect line)."""
 
-    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
-    variant = models.ForeignKey(Variant, on_delete=models.CASCADE, related_name="+")
+    cart = models.ForeignKey(
+        Cart, on_delete=models.CASCADE, related_name="lines", verbose_name=_("cart")
+    )
+    variant = models.ForeignKey(
+        Variant, on_delete=models.CASCADE, related_name="+", verbose_name=_("variant")
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
     method = models.CharField(
         _("fulfilment method"), max_length=20, choices=FulfilmentMethod.choices
@@ -495,8 +526,8 @@ class CartLine(models.Model):
         related_name="+",
         verbose_name=_("pickup store"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["cart", "created_at", "id"]
@@ -531,8 +562,12 @@ class PickupSlot(models.Model):
     """The time the customer chose to collect the part of an order served by a store that
     offers pickup slots (Store.pickup_slot_minutes)."""
 
-    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="pickup_slots")
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        Order, on_delete=models.CASCADE, related_name="pickup_slots", verbose_name=_("order")
+    )
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="+", verbose_name=_("store")
+    )
     starts_at = models.DateTimeField(_("from"))
     ends_at = models.DateTimeField(_("until"))
 

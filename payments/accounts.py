@@ -6,6 +6,7 @@ dummy provider's accounts are ready at once; a real provider's need the store's 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -16,6 +17,7 @@ from stores.models import Store
 
 from .models import PaymentAccount
 from .providers import AccountState, get_provider
+from .selectors import HQ_OWN_KINDS
 
 
 def payment_account_for(store: Store) -> PaymentAccount:
@@ -108,3 +110,24 @@ def start_onboarding(*, store: Store, refresh_url: str, return_url: str, actor: 
         data={"reference": account.reference},
     )
     return url
+
+
+@dataclass(frozen=True)
+class PayoutReadiness:
+    """How many franchised stores (open, not HQ's own) can receive a payout today, of how many."""
+
+    payable: int
+    franchised: int
+
+    @property
+    def all_payable(self) -> bool:
+        return self.franchised > 0 and self.payable == self.franchised
+
+
+def payout_readiness() -> PayoutReadiness:
+    """The money dashboard's panel: it says every store can be paid only when it is true."""
+    franchised = Store.objects.exclude(kind__in=HQ_OWN_KINDS).exclude(status=Store.Status.CLOSED)
+    payable = franchised.filter(
+        payment_account__payouts_enabled=True, payment_account__past_due=[]
+    ).count()
+    return PayoutReadiness(payable=payable, franchised=franchised.count())

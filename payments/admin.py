@@ -15,12 +15,19 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+from network_marketplace.admin_base import (
+    ModelAdmin,
+    ReadOnlyModelAdmin,
+    SingletonModelAdmin,
+    StatusEventInline,
+    TabularInline,
+    euros,
+)
 from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
 from orders.admin import OrderAdmin
 
-from . import invoices, payouts, selectors
+from . import accounts, invoices, payouts, selectors
 from .einvoicing.transmission import send_again
 from .facturx import facturx_pdf
 from .forms import PeriodForm
@@ -81,34 +88,18 @@ class RefundAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(PayoutPolicy)
-class PayoutPolicyAdmin(admin.ModelAdmin):
+class PayoutPolicyAdmin(SingletonModelAdmin):
     """HQ's payout schedule, minimum and reserve. One row; changes are audited."""
 
     list_display = [
         "__str__",
         "frequency",
-        "weekday",
-        "day_of_month",
         "minimum_payout_cents",
         "hold_open_returns",
-        "hold_withdrawal_period",
         "updated_at",
     ]
 
-    def has_add_permission(self, request):
-        return not PayoutPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_audit_event(
-            actor=request.user,
-            action="payout_policy.changed",
-            target=obj,
-            data={name: str(form.cleaned_data[name]) for name in form.changed_data},
-        )
+    audit_action = "payout_policy.changed"
 
 
 class PayoutEventInline(StatusEventInline):
@@ -201,13 +192,14 @@ class PayoutAdmin(ReadOnlyModelAdmin):
                 "without_account": list(selectors.stores_without_payment_account()[:20]),
                 "without_account_count": selectors.stores_without_payment_account().count(),
                 "policy": PayoutPolicy.current(),
+                "readiness": accounts.payout_readiness(),
                 "form": form,
             },
             status=400 if form.is_bound and not form.is_valid() else 200,
         )
 
 
-class InvoiceLineInline(admin.TabularInline):
+class InvoiceLineInline(TabularInline):
     model = InvoiceLine
     extra = 0
     can_delete = False
@@ -337,7 +329,7 @@ class InvoiceAdmin(ReadOnlyModelAdmin):
         )
 
 
-class JournalLineInline(admin.TabularInline):
+class JournalLineInline(TabularInline):
     model = JournalLine
     extra = 0
     can_delete = False
@@ -379,7 +371,7 @@ class CreditNoteForm(forms.Form):
 
 
 @admin.register(CommissionPlan)
-class CommissionPlanAdmin(admin.ModelAdmin):
+class CommissionPlanAdmin(SingletonModelAdmin):
     """The network's plan: one row, edited in place. Rates by category and store are below."""
 
     list_display = [
@@ -395,24 +387,11 @@ class CommissionPlanAdmin(admin.ModelAdmin):
         plan = CommissionPlan.current()
         return redirect(reverse("admin:payments_commissionplan_change", args=[plan.pk]))
 
-    def has_add_permission(self, request):
-        return not CommissionPlan.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_audit_event(
-            actor=request.user,
-            action="payments.commission_plan_changed",
-            target=obj,
-            data={name: str(form.cleaned_data[name]) for name in form.changed_data},
-        )
+    audit_action = "payments.commission_plan_changed"
 
 
 @admin.register(CommissionRate)
-class CommissionRateAdmin(admin.ModelAdmin):
+class CommissionRateAdmin(ModelAdmin):
     """Rates by category (inherited down the tree) and store, per period; two rates of one
     store and category may not overlap (CommissionRate.clean)."""
 
@@ -472,7 +451,7 @@ class TransferReversalAdmin(ReadOnlyModelAdmin):
     search_fields = ["reference", "idempotency_key"]
 
 
-class SaleSplitInline(admin.TabularInline):
+class SaleSplitInline(TabularInline):
     """Each line's split as booked when its goods left (the order admin shows it)."""
 
     model = SaleSplit
@@ -481,9 +460,7 @@ class SaleSplitInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = _("commission split per line")
     fields = (
-        "fulfilment",
         "order_line",
-        "kind",
         "seller_store",
         "quantity",
         "rate_percent",
@@ -491,7 +468,6 @@ class SaleSplitInline(admin.TabularInline):
         "commission_cents",
         "commission_vat_cents",
         "catchment_cents",
-        "attributed_store",
         "fee_cents",
         "net_cents",
         "reversed",
@@ -509,9 +485,9 @@ class SaleSplitInline(admin.TabularInline):
             .prefetch_related("reversals")
         )
 
-    @admin.display(description=_("refunded (cents)"))
+    @admin.display(description=_("refunded"))
     def reversed(self, obj):
-        return sum(reversal.gross_cents for reversal in obj.reversals.all())
+        return euros(sum(reversal.gross_cents for reversal in obj.reversals.all()))
 
 
 OrderAdmin.add_inline(SaleSplitInline)
@@ -549,7 +525,6 @@ class PaymentAccountAdmin(ReadOnlyModelAdmin):
         "reference",
         "payout_state",
         "can_receive_payouts_column",
-        "charges_enabled",
         "past_due",
         "state_as_of",
     ]

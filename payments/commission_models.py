@@ -43,7 +43,7 @@ class CommissionPlan(SingletonSettings):
         ),
     )
     fixed_fee_cents = models.PositiveIntegerField(
-        _("fixed fee per order (cents, excl. VAT)"),
+        _("fixed fee per order excl. VAT"),
         default=0,
         help_text=_(
             "Charged once per order, spread over its items by price; each store pays "
@@ -67,7 +67,7 @@ class CommissionPlan(SingletonSettings):
         default=Decimal("20.0"),
         validators=PERCENT,
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("commission plan")
@@ -121,8 +121,8 @@ class CommissionRate(models.Model):
         blank=True,
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["store_id", "category_id", "valid_from"]
@@ -198,9 +198,17 @@ class SaleSplit(models.Model):
         GOODS = "goods", _("Goods")
         DELIVERY = "delivery", _("Delivery fee")
 
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="sale_splits")
+    order = models.ForeignKey(
+        "orders.Order",
+        on_delete=models.PROTECT,
+        related_name="sale_splits",
+        verbose_name=_("order"),
+    )
     fulfilment = models.ForeignKey(
-        "fulfillment.Fulfilment", on_delete=models.PROTECT, related_name="sale_splits"
+        "fulfillment.Fulfilment",
+        on_delete=models.PROTECT,
+        related_name="sale_splits",
+        verbose_name=_("fulfilment"),
     )
     fulfilment_line = models.OneToOneField(
         "fulfillment.FulfilmentLine",
@@ -208,9 +216,15 @@ class SaleSplit(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="sale_split",
+        verbose_name=_("fulfilment line"),
     )
     order_line = models.ForeignKey(
-        "orders.OrderLine", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orders.OrderLine",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("order line"),
     )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.GOODS)
     seller_store = models.ForeignKey(
@@ -227,15 +241,15 @@ class SaleSplit(models.Model):
     )
     quantity = models.PositiveIntegerField(_("quantity"), default=0)
     rate_percent = models.DecimalField(_("rate (%)"), max_digits=5, decimal_places=2, default=0)
-    gross_cents = models.BigIntegerField(_("paid (cents)"))
-    commission_cents = models.BigIntegerField(_("commission excl. VAT (cents)"), default=0)
-    commission_vat_cents = models.BigIntegerField(_("VAT on commission (cents)"), default=0)
-    catchment_cents = models.BigIntegerField(_("catchment share (cents)"), default=0)
-    fee_cents = models.BigIntegerField(_("provider fee share (cents)"), default=0)
-    net_cents = models.BigIntegerField(_("store net (cents)"))
-    sale_vat_cents = models.BigIntegerField(_("VAT on HQ's sale (cents)"), default=0)
-    currency = models.CharField(max_length=3, default="EUR")
-    created_at = models.DateTimeField(auto_now_add=True)
+    gross_cents = models.BigIntegerField(_("paid"))
+    commission_cents = models.BigIntegerField(_("commission excl. VAT"), default=0)
+    commission_vat_cents = models.BigIntegerField(_("VAT on commission"), default=0)
+    catchment_cents = models.BigIntegerField(_("catchment share"), default=0)
+    fee_cents = models.BigIntegerField(_("provider fee share"), default=0)
+    net_cents = models.BigIntegerField(_("store net"))
+    sale_vat_cents = models.BigIntegerField(_("VAT on HQ's sale"), default=0)
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["order_id", "fulfilment_id", "id"]
@@ -272,15 +286,19 @@ class SaleSplit(models.Model):
 class SplitReversal(models.Model):
     """What one refund took back of a sale split (each part in proportion, to the cent)."""
 
-    split = models.ForeignKey(SaleSplit, on_delete=models.PROTECT, related_name="reversals")
-    refund = models.ForeignKey("payments.Refund", on_delete=models.PROTECT, related_name="+")
-    gross_cents = models.BigIntegerField(_("refunded (cents)"))
-    net_cents = models.BigIntegerField(_("store net (cents)"), default=0)
-    commission_cents = models.BigIntegerField(_("commission excl. VAT (cents)"), default=0)
-    commission_vat_cents = models.BigIntegerField(_("VAT on commission (cents)"), default=0)
-    catchment_cents = models.BigIntegerField(_("catchment share (cents)"), default=0)
-    sale_vat_cents = models.BigIntegerField(_("VAT on HQ's sale (cents)"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    split = models.ForeignKey(
+        SaleSplit, on_delete=models.PROTECT, related_name="reversals", verbose_name=_("split")
+    )
+    refund = models.ForeignKey(
+        "payments.Refund", on_delete=models.PROTECT, related_name="+", verbose_name=_("refund")
+    )
+    gross_cents = models.BigIntegerField(_("refunded"))
+    net_cents = models.BigIntegerField(_("store net"), default=0)
+    commission_cents = models.BigIntegerField(_("commission excl. VAT"), default=0)
+    commission_vat_cents = models.BigIntegerField(_("VAT on commission"), default=0)
+    catchment_cents = models.BigIntegerField(_("catchment share"), default=0)
+    sale_vat_cents = models.BigIntegerField(_("VAT on HQ's sale"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["split_id", "id"]
@@ -315,25 +333,34 @@ class Transfer(models.Model):
         PARTIALLY_REVERSED = "partially_reversed", _("Partly reversed")
         REVERSED = "reversed", _("Reversed")
 
-    store = models.ForeignKey("stores.Store", on_delete=models.PROTECT, related_name="transfers")
-    fulfilment = models.ForeignKey(
-        "fulfillment.Fulfilment", on_delete=models.PROTECT, related_name="transfers"
+    store = models.ForeignKey(
+        "stores.Store", on_delete=models.PROTECT, related_name="transfers", verbose_name=_("store")
     )
-    order = models.ForeignKey("orders.Order", on_delete=models.PROTECT, related_name="transfers")
+    fulfilment = models.ForeignKey(
+        "fulfillment.Fulfilment",
+        on_delete=models.PROTECT,
+        related_name="transfers",
+        verbose_name=_("fulfilment"),
+    )
+    order = models.ForeignKey(
+        "orders.Order", on_delete=models.PROTECT, related_name="transfers", verbose_name=_("order")
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SALE)
-    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    amount_cents = models.BigIntegerField(_("amount"))
     # What refunds took back (decided; each reversal reaches the provider through the outbox).
-    reversed_cents = models.BigIntegerField(_("reversed (cents)"), default=0)
-    currency = models.CharField(max_length=3, default="EUR")
+    reversed_cents = models.BigIntegerField(_("reversed"), default=0)
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     reference = models.CharField(_("provider reference"), max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=100, unique=True)
+    idempotency_key = models.CharField(
+        max_length=100, unique=True, verbose_name=_("idempotency key")
+    )
     failure_message = models.CharField(_("failure"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     paid_at = models.DateTimeField(_("transferred at"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -360,7 +387,9 @@ class Transfer(models.Model):
 class TransferEvent(StatusEvent):
     """A transfer's change of status (sent, refused, reversed): who, when, from, to, why."""
 
-    transfer = models.ForeignKey(Transfer, on_delete=models.CASCADE, related_name="events")
+    transfer = models.ForeignKey(
+        Transfer, on_delete=models.CASCADE, related_name="events", verbose_name=_("transfer")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("transfer event")
@@ -374,16 +403,22 @@ class TransferReversal(models.Model):
         PENDING = "pending", _("Pending")
         DONE = "done", _("Reversed")
 
-    transfer = models.ForeignKey(Transfer, on_delete=models.PROTECT, related_name="reversals")
-    refund = models.ForeignKey("payments.Refund", on_delete=models.PROTECT, related_name="+")
-    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    transfer = models.ForeignKey(
+        Transfer, on_delete=models.PROTECT, related_name="reversals", verbose_name=_("transfer")
+    )
+    refund = models.ForeignKey(
+        "payments.Refund", on_delete=models.PROTECT, related_name="+", verbose_name=_("refund")
+    )
+    amount_cents = models.BigIntegerField(_("amount"))
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
     reference = models.CharField(_("provider reference"), max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=120, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    idempotency_key = models.CharField(
+        max_length=120, unique=True, verbose_name=_("idempotency key")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
 
     class Meta:
         ordering = ["transfer_id", "id"]

@@ -11,13 +11,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.money import format_cents
-from network_marketplace.admin import ReadOnlyModelAdmin
+from network_marketplace.admin_base import ReadOnlyModelAdmin, TabularInline
 
 from .customer_invoice_pdf import customer_invoice_pdf
 from .models import CustomerInvoice, CustomerInvoiceLine
 
 
-class CustomerInvoiceLineInline(admin.TabularInline):
+class CustomerInvoiceLineInline(TabularInline):
     model = CustomerInvoiceLine
     extra = 0
     fields = ["position", "label", "sku", "quantity", "total", "vat_rate", "vat"]

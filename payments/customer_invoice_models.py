@@ -81,9 +81,9 @@ class CustomerInvoice(models.Model):
     )
     issued_at = models.DateTimeField(_("issued at"))
     currency = models.CharField(max_length=3, default="EUR")
-    total_excl_vat_cents = models.BigIntegerField(_("total excl. VAT (cents)"))
-    vat_cents = models.BigIntegerField(_("VAT (cents)"))
-    total_incl_vat_cents = models.BigIntegerField(_("total incl. VAT (cents)"))
+    total_excl_vat_cents = models.BigIntegerField(_("total excl. VAT"))
+    vat_cents = models.BigIntegerField(_("VAT"))
+    total_incl_vat_cents = models.BigIntegerField(_("total incl. VAT"))
     # [{"rate_bp": 2000, "base_cents": ..., "vat_cents": ...}], one per VAT rate.
     vat_breakdown = models.JSONField(_("VAT breakdown"), default=list)
     seller = models.JSONField(_("seller"), default=dict)
@@ -135,9 +135,9 @@ class CustomerInvoiceLine(models.Model):
     label = models.CharField(_("description"), max_length=300)
     sku = models.CharField(_("SKU"), max_length=64, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
-    total_incl_vat_cents = models.BigIntegerField(_("total incl. VAT (cents)"))
+    total_incl_vat_cents = models.BigIntegerField(_("total incl. VAT"))
     vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
-    vat_cents = models.BigIntegerField(_("VAT (cents)"))
+    vat_cents = models.BigIntegerField(_("VAT"))
 
     class Meta:
         ordering = ["invoice", "position"]

@@ -54,10 +54,10 @@ class Invoice(models.Model):
     period_end = models.DateField(_("period end"))
     issued_at = models.DateTimeField(_("issued at"))
     due_date = models.DateField(_("due date"))
-    currency = models.CharField(max_length=3, default="EUR")
-    total_excl_vat_cents = models.BigIntegerField(_("total excl. VAT (cents)"))
-    vat_cents = models.BigIntegerField(_("VAT (cents)"))
-    total_incl_vat_cents = models.BigIntegerField(_("total incl. VAT (cents)"))
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
+    total_excl_vat_cents = models.BigIntegerField(_("total excl. VAT"))
+    vat_cents = models.BigIntegerField(_("VAT"))
+    total_incl_vat_cents = models.BigIntegerField(_("total incl. VAT"))
     # [{"rate_bp": 2000, "base_cents": ..., "vat_cents": ...}], one per VAT rate.
     vat_breakdown = models.JSONField(_("VAT breakdown"), default=list)
     seller = models.JSONField(_("seller"), default=dict)
@@ -73,7 +73,7 @@ class Invoice(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
     issued_by_label = models.CharField(_("issued by"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -108,17 +108,24 @@ class InvoiceLine(models.Model):
     """One line of an invoice: the commission on one sale (or its reversal, negative), from
     the ledger entry that booked it."""
 
-    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
-    position = models.PositiveIntegerField()
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, related_name="lines", verbose_name=_("invoice")
+    )
+    position = models.PositiveIntegerField(verbose_name=_("position"))
     entry = models.ForeignKey(
-        "payments.JournalEntry", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "payments.JournalEntry",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("ledger entry"),
     )
     date = models.DateField(_("date"))
     label = models.CharField(_("label"), max_length=200)
     order_number = models.CharField(_("order"), max_length=40, blank=True)
-    amount_excl_vat_cents = models.BigIntegerField(_("amount excl. VAT (cents)"))
+    amount_excl_vat_cents = models.BigIntegerField(_("amount excl. VAT"))
     vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
-    vat_cents = models.BigIntegerField(_("VAT (cents)"))
+    vat_cents = models.BigIntegerField(_("VAT"))
 
     class Meta:
         ordering = ["invoice", "position"]

@@ -23,20 +23,24 @@ class Payment(models.Model):
         SUCCEEDED = "succeeded", _("Paid")
         FAILED = "failed", _("Declined")
 
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="payments", verbose_name=_("order")
+    )
     provider = models.CharField(_("provider"), max_length=20)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
-    amount_cents = models.BigIntegerField(_("amount (cents)"))
-    refunded_cents = models.BigIntegerField(_("refunded (cents)"), default=0)
-    currency = models.CharField(max_length=3, default="EUR")
+    amount_cents = models.BigIntegerField(_("amount"))
+    refunded_cents = models.BigIntegerField(_("refunded"), default=0)
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
     # The provider's id of the charge, and the key that makes a retried call charge once.
     reference = models.CharField(_("provider reference"), max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=100, unique=True)
+    idempotency_key = models.CharField(
+        max_length=100, unique=True, verbose_name=_("idempotency key")
+    )
     failure_message = models.CharField(_("failure"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -64,19 +68,25 @@ class Refund(models.Model):
         SUCCEEDED = "succeeded", _("Refunded")
         FAILED = "failed", _("Failed")
 
-    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
-    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="refunds")
-    amount_cents = models.BigIntegerField(_("amount (cents)"))
+    payment = models.ForeignKey(
+        Payment, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("payment")
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="refunds", verbose_name=_("order")
+    )
+    amount_cents = models.BigIntegerField(_("amount"))
     reason = models.CharField(_("reason"), max_length=300)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     reference = models.CharField(_("provider reference"), max_length=100, blank=True)
     # The caller's name for the event ("cancel-line:12"): the same key twice refunds once.
-    idempotency_key = models.CharField(max_length=100, unique=True)
+    idempotency_key = models.CharField(
+        max_length=100, unique=True, verbose_name=_("idempotency key")
+    )
     actor_label = models.CharField(_("by"), max_length=200, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    completed_at = models.DateTimeField(null=True, blank=True, verbose_name=_("completed at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -93,7 +103,9 @@ class Refund(models.Model):
 class PaymentEvent(StatusEvent):
     """A payment's change of status (the provider's answer): who, when, from, to, why."""
 
-    payment = models.ForeignKey(Payment, on_delete=models.CASCADE, related_name="events")
+    payment = models.ForeignKey(
+        Payment, on_delete=models.CASCADE, related_name="events", verbose_name=_("payment")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("payment event")
@@ -103,7 +115,9 @@ class PaymentEvent(StatusEvent):
 class RefundEvent(StatusEvent):
     """A refund's change of status: who, when, from, to, why."""
 
-    refund = models.ForeignKey(Refund, on_delete=models.CASCADE, related_name="events")
+    refund = models.ForeignKey(
+        Refund, on_delete=models.CASCADE, related_name="events", verbose_name=_("refund")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("refund event")
@@ -115,7 +129,10 @@ class PaymentAccount(models.Model):
     from which its payouts leave. Kept in step with the provider by `account.updated` events."""
 
     store = models.OneToOneField(
-        "stores.Store", on_delete=models.PROTECT, related_name="payment_account"
+        "stores.Store",
+        on_delete=models.PROTECT,
+        related_name="payment_account",
+        verbose_name=_("store"),
     )
     provider = models.CharField(_("provider"), max_length=20)
     reference = models.CharField(_("provider account"), max_length=100, unique=True)
@@ -129,8 +146,8 @@ class PaymentAccount(models.Model):
     # When the provider said what is copied here (an event's `created`, or a fresh read): an
     # older event arriving late is not applied over a newer state.
     state_as_of = models.DateTimeField(_("state as of"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("payment account")
@@ -203,7 +220,12 @@ class LedgerAccount(models.Model):
 
     code = models.CharField(_("account number"), max_length=10)
     store = models.ForeignKey(
-        "stores.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "stores.Store",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("store"),
     )
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -246,12 +268,22 @@ class JournalEntry(models.Model):
     label = models.CharField(_("label"), max_length=200)
     occurred_at = models.DateTimeField(_("date"))
     order = models.ForeignKey(
-        Order, null=True, blank=True, on_delete=models.PROTECT, related_name="journal_entries"
+        Order,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="journal_entries",
+        verbose_name=_("order"),
     )
     store = models.ForeignKey(
-        "stores.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "stores.Store",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("store"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["occurred_at", "id"]
@@ -269,10 +301,14 @@ class JournalEntry(models.Model):
 class JournalLine(models.Model):
     """A debit or a credit of one account, in integer cents; an entry's lines balance."""
 
-    entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    account = models.ForeignKey(LedgerAccount, on_delete=models.PROTECT, related_name="lines")
-    debit_cents = models.BigIntegerField(_("debit (cents)"), default=0)
-    credit_cents = models.BigIntegerField(_("credit (cents)"), default=0)
+    entry = models.ForeignKey(
+        JournalEntry, on_delete=models.PROTECT, related_name="lines", verbose_name=_("ledger entry")
+    )
+    account = models.ForeignKey(
+        LedgerAccount, on_delete=models.PROTECT, related_name="lines", verbose_name=_("account")
+    )
+    debit_cents = models.BigIntegerField(_("debit"), default=0)
+    credit_cents = models.BigIntegerField(_("credit"), default=0)
     label = models.CharField(_("label"), max_length=200, blank=True)
 
     class Meta:
@@ -333,7 +369,7 @@ class PayoutPolicy(SingletonSettings):
         _("payout day of the month"), default=1, help_text=_("For monthly payouts (1 to 28).")
     )
     minimum_payout_cents = models.BigIntegerField(
-        _("minimum payout (cents)"),
+        _("minimum payout"),
         default=1000,
         help_text=_("A smaller available balance waits for the next payout day."),
     )
@@ -347,7 +383,7 @@ class PayoutPolicy(SingletonSettings):
         default=True,
         help_text=_("Keep the value of the store's sales that customers may still return."),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("payout policy")
@@ -390,25 +426,27 @@ class Payout(models.Model):
     store = models.ForeignKey(
         "stores.Store", on_delete=models.PROTECT, related_name="payouts", verbose_name=_("store")
     )
-    amount_cents = models.BigIntegerField(_("amount (cents)"))
-    currency = models.CharField(max_length=3, default="EUR")
+    amount_cents = models.BigIntegerField(_("amount"))
+    currency = models.CharField(max_length=3, default="EUR", verbose_name=_("currency"))
     # "2026-W49" (weekly), "2026-12" (monthly), "2026-12-02" (daily or on demand).
     period_key = models.CharField(_("period"), max_length=20)
     attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
     )
-    idempotency_key = models.CharField(max_length=100, unique=True, editable=False)
+    idempotency_key = models.CharField(
+        max_length=100, unique=True, editable=False, verbose_name=_("idempotency key")
+    )
     provider_reference = models.CharField(_("provider reference"), max_length=100, blank=True)
     # What the amount was computed from, kept to explain it on the store's page.
-    balance_cents = models.BigIntegerField(_("balance (cents)"), default=0)
-    reserve_cents = models.BigIntegerField(_("held back (cents)"), default=0)
+    balance_cents = models.BigIntegerField(_("balance"), default=0)
+    reserve_cents = models.BigIntegerField(_("held back"), default=0)
     reserve_detail = models.JSONField(_("held back for"), default=dict, blank=True)
     failure_message = models.CharField(_("failure"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     paid_at = models.DateTimeField(_("paid at"), null=True, blank=True)
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = PayoutQuerySet.as_manager()
 
@@ -440,7 +478,9 @@ class Payout(models.Model):
 class PayoutEvent(StatusEvent):
     """A payout's change of status: who, when, from, to, why."""
 
-    payout = models.ForeignKey(Payout, on_delete=models.CASCADE, related_name="events")
+    payout = models.ForeignKey(
+        Payout, on_delete=models.CASCADE, related_name="events", verbose_name=_("payout")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("payout event")
@@ -457,10 +497,12 @@ class PayoutHold(models.Model):
     store is active, `run_payouts` pays it nothing (the balance stays owed). `reference` names
     who asked (`compliance.measure:<id>`): holding twice for one reference is one hold."""
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="payout_holds")
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="payout_holds", verbose_name=_("store")
+    )
     reference = models.CharField(_("reference"), max_length=100, unique=True)
     reason = models.CharField(_("reason"), max_length=300, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
 
     objects = PayoutHoldQuerySet.as_manager()

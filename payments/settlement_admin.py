@@ -3,13 +3,13 @@ payments/admin.py."""
 
 from django.contrib import admin
 
-from network_marketplace.audit import record_audit_event
+from network_marketplace.admin_base import SingletonModelAdmin
 
 from .models import SettlementPolicy
 
 
 @admin.register(SettlementPolicy)
-class SettlementPolicyAdmin(admin.ModelAdmin):
+class SettlementPolicyAdmin(SingletonModelAdmin):
     """HQ's rules for money between stores (docs/settlement.md). One row; changes audited."""
 
     list_display = [
@@ -20,17 +20,4 @@ class SettlementPolicyAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
-    def has_add_permission(self, request):
-        return not SettlementPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        record_audit_event(
-            actor=request.user,
-            action="settlement_policy.changed",
-            target=obj,
-            data={name: str(form.cleaned_data[name]) for name in form.changed_data},
-        )
+    audit_action = "settlement_policy.changed"

@@ -27,12 +27,12 @@ class SettlementPolicy(SingletonSettings):
         ),
     )
     return_handling_fee_cents = models.PositiveIntegerField(
-        _("return handling fee (cents)"),
+        _("return handling fee"),
         default=300,
         help_text=_("Paid by the selling store to the store that takes back its return."),
     )
     transfer_handover_fee_cents = models.PositiveIntegerField(
-        _("transfer handover fee (cents)"),
+        _("transfer handover fee"),
         default=150,
         help_text=_("Paid by the source store to the pickup store that hands over its sale."),
     )

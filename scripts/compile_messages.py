@@ -1,4 +1,5 @@
-"""Compile each locale/<lang>/LC_MESSAGES/django.po into the django.mo that Django reads.
+"""Compile each locale/<lang>/LC_MESSAGES/django.po (and the libraries' words under
+locale/vendor/) into the django.mo that Django reads.
 
 The .po files are the source and the only ones committed; their .mo files are build output, made
 by `make install` (hence by `make demo` and `make test`) and by the Docker image. polib, installed
@@ -25,7 +26,9 @@ def compile_catalogue(po_path: Path) -> list[str]:
 
 def main(paths: list[str]) -> int:
     """Compile the .po files named on the command line, or every one under locale/."""
-    po_paths = [Path(path).resolve() for path in paths] or sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+    po_paths = [Path(path).resolve() for path in paths] or sorted(
+        LOCALE.glob("**/LC_MESSAGES/*.po")
+    )
     for po_path in po_paths:
         left_out = compile_catalogue(po_path)
         print(f"{po_path.relative_to(LOCALE.parent)}: compiled, {len(left_out)} left in English")

@@ -3,6 +3,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from network_marketplace.admin_base import (
+    ModelAdmin,
+    ReadOnlyModelAdmin,
+    SingletonModelAdmin,
+    TabularInline,
+)
 from network_marketplace.errors import DomainError
 
 from .holidays import is_alsace_moselle, upcoming_public_holidays
@@ -32,7 +38,7 @@ from .services import (
 from .services.profile import close_on_public_holidays
 
 
-class StoreMembershipInline(admin.TabularInline):
+class StoreMembershipInline(TabularInline):
     model = StoreMembership
     extra = 0
     autocomplete_fields = ["user"]
@@ -77,7 +83,7 @@ class StockFeedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(ModelAdmin):
     """Status changes only through the actions: they check the lifecycle and the DSA data."""
 
     list_display = ["name", "kind", "status", "city", "postal_code", "trader_identity"]
@@ -187,14 +193,8 @@ class StoreAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockPolicy)
-class StockPolicyAdmin(admin.ModelAdmin):
+class StockPolicyAdmin(SingletonModelAdmin):
     list_display = ["__str__", "default_safety_stock", "feed_max_age_hours", "updated_at"]
-
-    def has_add_permission(self, request):
-        return not StockPolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -207,7 +207,7 @@ class StockPolicyAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoreProfilePolicy)
-class StoreProfilePolicyAdmin(admin.ModelAdmin):
+class StoreProfilePolicyAdmin(SingletonModelAdmin):
     """HQ's bounds on what a franchisee sets in the back-office's store profile."""
 
     list_display = [
@@ -218,15 +218,9 @@ class StoreProfilePolicyAdmin(admin.ModelAdmin):
         "updated_at",
     ]
 
-    def has_add_permission(self, request):
-        return not StoreProfilePolicy.objects.exists()
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StoreSpecialDay)
-class StoreSpecialDayAdmin(admin.ModelAdmin):
+class StoreSpecialDayAdmin(ModelAdmin):
     list_display = ["store", "day", "closed", "opens", "closes", "note"]
     list_filter = ["closed"]
     search_fields = ["store__name", "note"]
@@ -235,7 +229,7 @@ class StoreSpecialDayAdmin(admin.ModelAdmin):
 
 
 @admin.register(StoreInvitation)
-class StoreInvitationAdmin(admin.ModelAdmin):
+class StoreInvitationAdmin(ReadOnlyModelAdmin):
     """Read-only: stores invite from their back-office's team page (stores.services.team)."""
 
     list_display = ["email", "store", "role", "created_at", "expires_at", "accepted_at"]
@@ -251,7 +245,7 @@ class StoreInvitationAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(admin.ModelAdmin):
+class StockLevelAdmin(ModelAdmin):
     """Read-only here: stock changes go through feeds, the back-office or the API (movements)."""
 
     list_display = [
@@ -280,7 +274,7 @@ class StockLevelAdmin(admin.ModelAdmin):
 
 
 @admin.register(StockMovement)
-class StockMovementAdmin(admin.ModelAdmin):
+class StockMovementAdmin(ModelAdmin):
     list_display = [
         "created_at",
         "store",
@@ -308,19 +302,17 @@ class StockMovementAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reservation)
-class ReservationAdmin(admin.ModelAdmin):
+class ReservationAdmin(ModelAdmin):
     """Holds on stock, to find a stuck one; they change only through stores.services."""
 
     list_display = [
         "created_at",
-        "holder",
         "kind",
         "status",
         "store",
         "variant",
         "quantity",
         "expires_at",
-        "actor_label",
     ]
     list_filter = ["status", "kind"]
     search_fields = ["holder", "variant__sku", "store__name"]
@@ -354,13 +346,13 @@ class ReservationAdmin(admin.ModelAdmin):
 
 
 @admin.register(PostalCode)
-class PostalCodeAdmin(admin.ModelAdmin):
+class PostalCodeAdmin(ModelAdmin):
     list_display = ["code", "city", "latitude", "longitude"]
     search_fields = ["code", "city"]
 
 
 @admin.register(ApiKey)
-class ApiKeyAdmin(admin.ModelAdmin):
+class ApiKeyAdmin(ModelAdmin):
     """HQ issues store or HQ keys here; the secret appears once, in the confirmation message."""
 
     list_display = ["name", "store", "prefix", "created_at", "last_used_at", "revoked_at"]

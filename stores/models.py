@@ -125,8 +125,8 @@ class Store(models.Model):
         editable=False,
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = StoreQuerySet.as_manager()
 
@@ -168,11 +168,16 @@ class StoreMembership(models.Model):
         STAFF = "staff", _("Staff")
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store_memberships"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="store_memberships",
+        verbose_name=_("user"),
     )
-    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="memberships")
+    store = models.ForeignKey(
+        Store, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("store")
+    )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.STAFF)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         verbose_name = _("store membership")
@@ -205,17 +210,31 @@ class ApiKey(models.Model):
     """
 
     store = models.ForeignKey(
-        Store, null=True, blank=True, on_delete=models.CASCADE, related_name="api_keys"
+        Store,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="api_keys",
+        verbose_name=_("store"),
     )
     name = models.CharField(_("name"), max_length=100)
     prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
-    secret_hash = models.CharField(max_length=64, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False, verbose_name=_("secret hash"))
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
-    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    last_used_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("last used at")
+    )
+    revoked_at = models.DateTimeField(
+        null=True, blank=True, editable=False, verbose_name=_("revoked at")
+    )
 
     objects = ApiKeyQuerySet.as_manager()
 
@@ -253,7 +272,7 @@ class StockPolicy(SingletonSettings):
             "control tower: its online stock may be wrong."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("stock policy")
@@ -291,10 +310,18 @@ class StockLevel(models.Model):
     # No single-column indexes on the keys: the unique (store, variant) constraint serves the
     # store's lookups and stock_by_variant the variant's; each index costs every stock write.
     store = models.ForeignKey(
-        Store, on_delete=models.CASCADE, related_name="stock_levels", db_index=False
+        Store,
+        on_delete=models.CASCADE,
+        related_name="stock_levels",
+        db_index=False,
+        verbose_name=_("store"),
     )
     variant = models.ForeignKey(
-        Variant, on_delete=models.CASCADE, related_name="stock_levels", db_index=False
+        Variant,
+        on_delete=models.CASCADE,
+        related_name="stock_levels",
+        db_index=False,
+        verbose_name=_("variant"),
     )
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
@@ -326,19 +353,19 @@ class StockLevel(models.Model):
         verbose_name=_("in stock"),
     )
     price_cents = models.BigIntegerField(
-        _("store price (cents)"),
+        _("store price"),
         null=True,
         blank=True,
         help_text=_("Empty: the store sells at HQ's recommended retail price."),
     )
-    feed_position = models.BigIntegerField(default=0)
+    feed_position = models.BigIntegerField(default=0, verbose_name=_("feed position"))
     # The store announcing a reduction of its price (within HQ's bounds): shown as reduced,
     # against the lowest price of the 30 days before `promotion_started_at` (Omnibus).
     promotion_started_at = models.DateTimeField(
         _("reduction announced since"), null=True, blank=True
     )
     promotion_ends_at = models.DateTimeField(_("reduction ends"), null=True, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     objects = StockLevelQuerySet.as_manager()
 
@@ -405,9 +432,15 @@ class StockMovement(models.Model):
         related_name="stock_movements",
         db_index=False,
         db_constraint=False,
+        verbose_name=_("store"),
     )
     variant = models.ForeignKey(
-        Variant, on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+        Variant,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+        verbose_name=_("variant"),
     )
     delta = models.IntegerField(_("change"))
     on_hand_after = models.IntegerField(_("on hand after"))
@@ -470,8 +503,12 @@ class Reservation(models.Model):
         EXPIRED = "expired", _("Expired")
         CONSUMED = "consumed", _("Sold")
 
-    store = models.ForeignKey(Store, on_delete=models.PROTECT, related_name="reservations")
-    variant = models.ForeignKey(Variant, on_delete=models.PROTECT, related_name="+")
+    store = models.ForeignKey(
+        Store, on_delete=models.PROTECT, related_name="reservations", verbose_name=_("store")
+    )
+    variant = models.ForeignKey(
+        Variant, on_delete=models.PROTECT, related_name="+", verbose_name=_("variant")
+    )
     quantity = models.PositiveIntegerField(_("quantity"))
     holder = models.CharField(_("held for"), max_length=100)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -532,8 +569,8 @@ class PostalCode(models.Model):
 
     code = models.CharField(_("postal code"), max_length=10, db_index=True)
     city = models.CharField(_("city"), max_length=100)
-    latitude = models.DecimalField(max_digits=9, decimal_places=6)
-    longitude = models.DecimalField(max_digits=9, decimal_places=6)
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, verbose_name=_("latitude"))
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, verbose_name=_("longitude"))
 
     class Meta:
         ordering = ["code", "city"]

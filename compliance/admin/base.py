@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
+from network_marketplace.admin_base import ModelAdmin
 from network_marketplace.errors import DomainError
 
 
 def decision_page(
-    model_admin: admin.ModelAdmin,
+    model_admin: ModelAdmin,
     request: HttpRequest,
     *,
     form: Form,

@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from network_marketplace.admin_base import ModelAdmin
+
 from ..models import DisputeRecord, OutOfCourtBody
 
 
 @admin.register(OutOfCourtBody)
-class OutOfCourtBodyAdmin(admin.ModelAdmin):
+class OutOfCourtBodyAdmin(ModelAdmin):
     list_display = ["name", "website", "certified_by", "areas", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name"]
 
 
 @admin.register(DisputeRecord)
-class DisputeRecordAdmin(admin.ModelAdmin):
+class DisputeRecordAdmin(ModelAdmin):
     list_display = ["body", "body_reference", "opened_at", "outcome", "closed_at", "complied_at"]
     list_filter = ["outcome", "body"]
     search_fields = ["body_reference", "notes"]

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from payments.pdf import euros
+from network_marketplace.admin_base import ModelAdmin, ReadOnlyModelAdmin, TabularInline, euros
 
 from ..models import Dac7Declaration, Dac7Notice, Dac7SellerData, Dac7SellerReport
 from ..services.dac7 import Dac7NotReady, prepare_declaration
@@ -31,7 +31,7 @@ class PrepareDeclarationForm(forms.Form):
         return year
 
 
-class Dac7SellerReportInline(admin.TabularInline):
+class Dac7SellerReportInline(TabularInline):
     model = Dac7SellerReport
     extra = 0
     can_delete = False
@@ -55,7 +55,7 @@ class Dac7SellerReportInline(admin.TabularInline):
 
 
 @admin.register(Dac7Declaration)
-class Dac7DeclarationAdmin(admin.ModelAdmin):
+class Dac7DeclarationAdmin(ReadOnlyModelAdmin):
     list_display = [
         "year",
         "declaration_id",
@@ -77,17 +77,10 @@ class Dac7DeclarationAdmin(admin.ModelAdmin):
         "download",
     ]
     fields = readonly_fields
+    list_filter = ["year"]
+    search_fields = ["declaration_id", "filename"]
     inlines = [Dac7SellerReportInline]
     change_list_template = "admin/compliance/dac7declaration/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -144,7 +137,7 @@ class Dac7DeclarationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Dac7SellerData)
-class Dac7SellerDataAdmin(admin.ModelAdmin):
+class Dac7SellerDataAdmin(ModelAdmin):
     list_display = ["store", "seller_kind", "tin", "tin_country", "updated_at", "updated_by_label"]
     list_filter = ["seller_kind", "tin_country"]
     search_fields = ["store__name", "store__slug", "tin"]
@@ -174,18 +167,9 @@ class Dac7SellerDataAdmin(admin.ModelAdmin):
 
 
 @admin.register(Dac7Notice)
-class Dac7NoticeAdmin(admin.ModelAdmin):
+class Dac7NoticeAdmin(ReadOnlyModelAdmin):
     list_display = ["store", "year", "kind", "sent_at"]
     list_filter = ["kind", "year"]
     search_fields = ["store__name", "store__slug"]
     readonly_fields = ["store", "year", "kind", "text", "missing", "sent_at"]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -10,7 +10,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+from network_marketplace.admin_base import ReadOnlyModelAdmin, StatusEventInline
 
 from ..models import PersonalDataExport, PersonalDataExportEvent, RetainedPersonalData, RetentionRun
 from ..services.gdpr.clocks import CLOCKS
@@ -95,6 +95,8 @@ class RetainedPersonalDataAdmin(ReadOnlyModelAdmin):
 @admin.register(RetentionRun)
 class RetentionRunAdmin(ReadOnlyModelAdmin):
     list_display = ["started_at", "finished_at", "total", "summary", "actor_label"]
+    search_fields = ["actor_label"]
+    date_hierarchy = "started_at"
     readonly_fields = ["started_at", "finished_at", "total", "per_purpose", "actor_label"]
     fields = readonly_fields
 

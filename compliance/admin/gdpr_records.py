@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from network_marketplace.admin_base import ModelAdmin, ReadOnlyModelAdmin
 from network_marketplace.models import AuditEvent
 
 from ..models import Breach, ConsentRecord, RecordsOfProcessing
@@ -25,7 +26,7 @@ from ..services.breaches import InvalidBreach, check_breach, deadline_status, sa
 
 
 @admin.register(ConsentRecord)
-class ConsentRecordAdmin(admin.ModelAdmin):
+class ConsentRecordAdmin(ReadOnlyModelAdmin):
     """The ledger as it was written: nothing can be added, changed or deleted here."""
 
     list_display = [
@@ -57,15 +58,6 @@ class ConsentRecordAdmin(admin.ModelAdmin):
         "recorded_by",
     ]
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("subject"))
     def subject(self, row: ConsentRecord) -> str:
@@ -151,7 +143,7 @@ def deadline_label(breach: Breach) -> str:
 
 
 @admin.register(Breach)
-class BreachAdmin(admin.ModelAdmin):
+class BreachAdmin(ModelAdmin):
     form = BreachForm
     list_display = [
         "detected_at",
@@ -245,17 +237,8 @@ class BreachAdmin(admin.ModelAdmin):
 
 
 @admin.register(RecordsOfProcessing)
-class RecordsOfProcessingAdmin(admin.ModelAdmin):
+class RecordsOfProcessingAdmin(ReadOnlyModelAdmin):
     """Art. 30: one printable page, generated from the settings (compliance.records)."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         if not self.has_view_or_change_permission(request):

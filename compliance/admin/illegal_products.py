@@ -9,6 +9,8 @@ from django.contrib import admin, messages
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from network_marketplace.admin_base import ModelAdmin, TabularInline
+
 from ..models import IllegalProductBuyer, IllegalProductCase
 from ..services.illegal_products import confirm_illegal_product
 from ..tasks import notify_illegal_product_buyers
@@ -29,7 +31,7 @@ class ConfirmIllegalProductForm(forms.ModelForm):
         fields = ["product", "illegality", "legal_ground"]
 
 
-class BuyerInline(admin.TabularInline):
+class BuyerInline(TabularInline):
     model = IllegalProductBuyer
     extra = 0
     can_delete = False
@@ -41,7 +43,7 @@ class BuyerInline(admin.TabularInline):
 
 
 @admin.register(IllegalProductCase)
-class IllegalProductCaseAdmin(admin.ModelAdmin):
+class IllegalProductCaseAdmin(ModelAdmin):
     list_display = ["product_name", "confirmed_at", "buyers_told", "buyers_without_contact"]
     search_fields = ["product_name", "product__slug"]
     autocomplete_fields = ["product"]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+from network_marketplace.admin_base import ReadOnlyModelAdmin, StatusEventInline
 from network_marketplace.errors import DomainError
 
 from ..models import Measure, MeasureEvent, MeasureSource, StatementOfReasons

@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from network_marketplace.admin_base import ModelAdmin
 from network_marketplace.errors import DomainError
 
 from ..models import MisuseKind, MisuseRecord, NotifierSuspension
@@ -18,7 +19,7 @@ from .notices import NoticeAdmin
 
 
 @admin.register(MisuseRecord)
-class MisuseRecordAdmin(admin.ModelAdmin):
+class MisuseRecordAdmin(ModelAdmin):
     list_display = ["kind", "account", "source", "marked_at", "marked_by"]
     list_filter = ["kind"]
     search_fields = ["email", "store__name", "user__email", "source"]
@@ -36,7 +37,7 @@ class MisuseRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(NotifierSuspension)
-class NotifierSuspensionAdmin(admin.ModelAdmin):
+class NotifierSuspensionAdmin(ModelAdmin):
     list_display = ["email", "kind", "starts_at", "ends_at", "decided_by_label"]
     search_fields = ["email"]
     readonly_fields = ["email", "kind", "starts_at", "ends_at", "reasons", "decided_by_label"]

@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 
-from network_marketplace.admin import StatusEventInline
+from network_marketplace.admin_base import ModelAdmin, StatusEventInline
 from network_marketplace.errors import DomainError
 
 from ..models import Notice, NoticeEvent, TrustedFlagger
@@ -60,14 +60,14 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(TrustedFlagger)
-class TrustedFlaggerAdmin(admin.ModelAdmin):
+class TrustedFlaggerAdmin(ModelAdmin):
     list_display = ["name", "email", "awarded_by", "expertise", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "email"]
 
 
 @admin.register(Notice)
-class NoticeAdmin(admin.ModelAdmin):
+class NoticeAdmin(ModelAdmin):
     list_display = [
         "reference",
         "category",

@@ -12,7 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+from network_marketplace.admin_base import ReadOnlyModelAdmin, StatusEventInline, TabularInline
 from network_marketplace.errors import DomainError
 
 from ..models import StoreComplaint, StoreComplaintEvent, StoreComplaintMessage, StoreDataExport
@@ -21,7 +21,7 @@ from ..selectors.store_complaints import complaint_report_csv
 from ..services import store_complaints
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(TabularInline):
     model = StoreComplaintMessage
     extra = 0
     can_delete = False

@@ -15,7 +15,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+from network_marketplace.admin_base import ModelAdmin, ReadOnlyModelAdmin, StatusEventInline
 from network_marketplace.errors import DomainError
 
 from ..models import (
@@ -61,7 +61,7 @@ class TermsVersionForm(forms.ModelForm):
 
 
 @admin.register(TermsVersion)
-class TermsVersionAdmin(admin.ModelAdmin):
+class TermsVersionAdmin(ModelAdmin):
     """A version is published once (add) and never edited: a change is a new version."""
 
     form = TermsVersionForm
@@ -198,10 +198,12 @@ class TermsDecisionAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(Mediator)
-class MediatorAdmin(admin.ModelAdmin):
+class MediatorAdmin(ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ["name", "website", "email", "languages", "is_active", "position"]
     list_editable = ["is_active", "position"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "email"]
 
 
 class TerminationForm(forms.ModelForm):
@@ -233,7 +235,7 @@ class TerminationEventInline(StatusEventInline):
 
 
 @admin.register(StoreTermination)
-class StoreTerminationAdmin(admin.ModelAdmin):
+class StoreTerminationAdmin(ModelAdmin):
     """Notice is given once (add), with its statement of reasons; then HQ may withdraw it
     before it takes effect. The store is closed on the day by the beat job."""
 

@@ -13,6 +13,8 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from network_marketplace.admin_base import ModelAdmin
+
 from ..models import MonthlyActiveRecipients, TransparencyReport
 from ..services.transparency_export import export_csv, export_xlsx
 from ..services.transparency_report import (
@@ -34,8 +36,9 @@ class GenerateReportForm(forms.Form):
 
 
 @admin.register(TransparencyReport)
-class TransparencyReportAdmin(admin.ModelAdmin):
+class TransparencyReportAdmin(ModelAdmin):
     list_display = ["year", "generated_at", "published_at", "downloads"]
+    list_filter = [("published_at", admin.EmptyFieldListFilter)]
     readonly_fields = [
         "year",
         "generated_at",
@@ -139,8 +142,10 @@ class TransparencyReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(MonthlyActiveRecipients)
-class MonthlyActiveRecipientsAdmin(admin.ModelAdmin):
+class MonthlyActiveRecipientsAdmin(ModelAdmin):
     list_display = ["month", "recipients", "visitors", "signed_in", "computed_at"]
+    date_hierarchy = "month"
+    list_filter = ["month"]
     readonly_fields = ["month", "recipients", "visitors", "signed_in", "method", "computed_at"]
 
     def has_add_permission(self, request):

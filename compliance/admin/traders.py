@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from network_marketplace.admin_base import ModelAdmin
 from network_marketplace.errors import DomainError
 from stores.models import Store
 
@@ -24,12 +25,10 @@ class RejectionForm(forms.Form):
 
 
 @admin.register(TraderEvidence)
-class TraderEvidenceAdmin(admin.ModelAdmin):
+class TraderEvidenceAdmin(ModelAdmin):
     list_display = [
         "store",
         "legal_representative",
-        "id_document_reference",
-        "bank_evidence_reference",
         "hq_check",
         "checked_at",
         "what_is_missing",
@@ -167,7 +166,7 @@ class TraderEvidenceAdmin(admin.ModelAdmin):
 
 
 @admin.register(TraderCertification)
-class TraderCertificationAdmin(admin.ModelAdmin):
+class TraderCertificationAdmin(ModelAdmin):
     list_display = ["store", "version", "text_version", "certified_by_label", "certified_at"]
     list_filter = ["text_version"]
     list_select_related = ["store"]

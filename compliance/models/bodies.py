@@ -19,7 +19,7 @@ class OutOfCourtBody(models.Model):
     areas = models.CharField(_("areas"), max_length=300, blank=True)
     languages = models.CharField(_("languages"), max_length=100, blank=True)
     is_active = models.BooleanField(_("listed"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -45,13 +45,28 @@ class DisputeRecord(models.Model):
         OutOfCourtBody, on_delete=models.PROTECT, related_name="disputes", verbose_name=_("body")
     )
     complaint = models.ForeignKey(
-        Complaint, null=True, blank=True, on_delete=models.PROTECT, related_name="disputes"
+        Complaint,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        verbose_name=_("complaint"),
     )
     measure = models.ForeignKey(
-        Measure, null=True, blank=True, on_delete=models.PROTECT, related_name="disputes"
+        Measure,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        verbose_name=_("measure"),
     )
     notice = models.ForeignKey(
-        Notice, null=True, blank=True, on_delete=models.PROTECT, related_name="disputes"
+        Notice,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="disputes",
+        verbose_name=_("notice"),
     )
     body_reference = models.CharField(_("body's reference"), max_length=100, blank=True)
     opened_at = models.DateField(_("brought on"))
@@ -61,8 +76,8 @@ class DisputeRecord(models.Model):
     closed_at = models.DateField(_("closed on"), null=True, blank=True)
     complied_at = models.DateField(_("HQ complied on"), null=True, blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-opened_at", "-id"]

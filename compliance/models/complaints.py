@@ -47,10 +47,20 @@ class Complaint(models.Model):
     )
     complainant = models.CharField(_("from"), max_length=20, choices=Complainant.choices)
     complainant_store = models.ForeignKey(
-        "stores.Store", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "stores.Store",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("complainant store"),
     )
     complainant_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("complainant user"),
     )
     contact_email = models.EmailField(_("contact e-mail"))
     text = models.TextField(_("why the decision is wrong"))
@@ -68,8 +78,8 @@ class Complaint(models.Model):
         verbose_name=_("decided by"),
     )
     decision_text = models.TextField(_("decision"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["submitted_at"]
@@ -87,7 +97,9 @@ class Complaint(models.Model):
 
 
 class ComplaintEvent(StatusEvent):
-    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="events")
+    complaint = models.ForeignKey(
+        Complaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("complaint event")

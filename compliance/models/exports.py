@@ -45,7 +45,7 @@ class StoreDataExport(models.Model):
     archive = models.BinaryField(_("archive"), null=True, blank=True, editable=False)
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     error = models.CharField(_("error"), max_length=300, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("store data export")
@@ -69,7 +69,9 @@ class StoreDataExport(models.Model):
 
 
 class StoreDataExportEvent(StatusEvent):
-    export = models.ForeignKey(StoreDataExport, on_delete=models.CASCADE, related_name="events")
+    export = models.ForeignKey(
+        StoreDataExport, on_delete=models.CASCADE, related_name="events", verbose_name=_("export")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("event")

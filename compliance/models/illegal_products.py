@@ -38,7 +38,7 @@ class IllegalProductCase(models.Model):
     confirmed_at = models.DateTimeField(_("confirmed at"))
     # The job's last run: when every buyer had been recorded (told, or without contact).
     buyers_recorded_at = models.DateTimeField(_("buyers recorded at"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-confirmed_at", "-id"]

@@ -98,7 +98,7 @@ class Measure(models.Model):
         verbose_name=_("notice"),
     )
     # What lifting must restore (a product's status before, a store's).
-    restore = models.JSONField(default=dict, blank=True)
+    restore = models.JSONField(default=dict, blank=True, verbose_name=_("restocked"))
     started_at = models.DateTimeField(_("in force since"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
     lifted_at = models.DateTimeField(_("lifted at"), null=True, blank=True)
@@ -112,8 +112,8 @@ class Measure(models.Model):
         verbose_name=_("decided by"),
     )
     actor_label = models.CharField(_("by"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-started_at", "-id"]
@@ -141,7 +141,9 @@ class Measure(models.Model):
 
 
 class MeasureEvent(StatusEvent):
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="events")
+    measure = models.ForeignKey(
+        Measure, on_delete=models.CASCADE, related_name="events", verbose_name=_("measure")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("measure event")
@@ -180,15 +182,24 @@ class StatementOfReasons(models.Model):
     # The stores that see the statement in their back-office (the store restricted; for a
     # product listing, every store that offered it).
     affected_stores = models.ManyToManyField(
-        "stores.Store", related_name="statements_of_reasons", blank=True
+        "stores.Store",
+        related_name="statements_of_reasons",
+        blank=True,
+        verbose_name=_("affected stores"),
     )
     recipients = models.JSONField(_("sent to"), default=list, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     # The transparency database (art. 24(5)): when it accepted the statement, its id there.
-    transparency_submitted_at = models.DateTimeField(null=True, blank=True)
-    transparency_id = models.CharField(max_length=100, blank=True)
-    transparency_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    transparency_submitted_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("transparency submitted at")
+    )
+    transparency_id = models.CharField(
+        max_length=100, blank=True, verbose_name=_("transparency id")
+    )
+    transparency_error = models.CharField(
+        max_length=500, blank=True, verbose_name=_("transparency error")
+    )
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -86,7 +86,7 @@ class NotifierSuspension(models.Model):
     ends_at = models.DateTimeField(_("until"))
     reasons = models.TextField(_("reasons"))
     decided_by_label = models.CharField(_("decided by"), max_length=200)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["-starts_at"]

@@ -49,7 +49,7 @@ class TrustedFlagger(models.Model):
     awarded_by = models.CharField(_("awarded by"), max_length=200, blank=True)
     expertise = models.CharField(_("area of expertise"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["name"]
@@ -121,8 +121,8 @@ class Notice(models.Model):
         verbose_name=_("decided by"),
     )
     decision_text = models.TextField(_("decision"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["received_at"]
@@ -148,7 +148,9 @@ class Notice(models.Model):
 
 
 class NoticeEvent(StatusEvent):
-    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="events")
+    notice = models.ForeignKey(
+        Notice, on_delete=models.CASCADE, related_name="events", verbose_name=_("notice")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("notice event")

@@ -83,7 +83,7 @@ class StoreComplaint(models.Model):
     due_at = models.DateTimeField(_("answer due by"))
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     handled_by_label = models.CharField(_("handled by"), max_length=200, blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("store complaint")
@@ -108,7 +108,12 @@ class StoreComplaint(models.Model):
 class StoreComplaintMessage(models.Model):
     """One message of a complaint's thread, from the store or from HQ."""
 
-    complaint = models.ForeignKey(StoreComplaint, on_delete=models.CASCADE, related_name="messages")
+    complaint = models.ForeignKey(
+        StoreComplaint,
+        on_delete=models.CASCADE,
+        related_name="messages",
+        verbose_name=_("complaint"),
+    )
     from_hq = models.BooleanField(_("from HQ"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -132,7 +137,9 @@ class StoreComplaintMessage(models.Model):
 
 
 class StoreComplaintEvent(StatusEvent):
-    complaint = models.ForeignKey(StoreComplaint, on_delete=models.CASCADE, related_name="events")
+    complaint = models.ForeignKey(
+        StoreComplaint, on_delete=models.CASCADE, related_name="events", verbose_name=_("complaint")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("event")

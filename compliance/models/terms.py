@@ -78,7 +78,9 @@ class TermsDecision(models.Model):
         ACCEPTED = "accepted", pgettext_lazy("terms decision", "Accepted")
         TERMINATED = "terminated", _("Terminated the contract")
 
-    version = models.ForeignKey(TermsVersion, on_delete=models.PROTECT, related_name="decisions")
+    version = models.ForeignKey(
+        TermsVersion, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("version")
+    )
     store = models.ForeignKey(
         "stores.Store",
         on_delete=models.CASCADE,
@@ -169,7 +171,7 @@ class StoreTermination(models.Model):
         related_name="+",
         verbose_name=_("termination's statement of reasons"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("termination of a store")
@@ -189,7 +191,10 @@ class StoreTermination(models.Model):
 
 class StoreTerminationEvent(StatusEvent):
     termination = models.ForeignKey(
-        StoreTermination, on_delete=models.CASCADE, related_name="events"
+        StoreTermination,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("termination"),
     )
 
     class Meta(StatusEvent.Meta):

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from network_marketplace.admin_base import ModelAdmin
 from network_marketplace.errors import DomainError
 from orders.models import OrderPolicy
 
@@ -98,7 +99,7 @@ def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 @admin.register(FairRouting)
-class FairRoutingAdmin(admin.ModelAdmin):
+class FairRoutingAdmin(ModelAdmin):
     """The page is this entry's list: the report, the simulation, the changes applied."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -15,25 +15,19 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from network_marketplace.admin_base import ModelAdmin, SingletonModelAdmin, state_badge
 from network_marketplace.errors import DomainError
 
 from ..models import MAX_SUSPENSION_DAYS, ScorecardSettings, StoreStanding
 from ..selectors.standings import scorecard_page
 from ..services import impose_suspension, lift_standing
 
-BADGE_CLASSES: dict[str, str] = {
-    StoreStanding.Status.GOOD: "hq-badge hq-badge--ok",
-    StoreStanding.Status.WARNED: "hq-badge hq-badge--warn",
-    StoreStanding.Status.SUSPENDED: "hq-badge hq-badge--danger",
-}
-
 
 @admin.register(ScorecardSettings)
-class ScorecardSettingsAdmin(admin.ModelAdmin):
+class ScorecardSettingsAdmin(SingletonModelAdmin):
     """HQ's thresholds: one row, edited in place; the model checks the bounds and that each
     suspension level lies beyond its warning level."""
 
@@ -78,12 +72,6 @@ class ScorecardSettingsAdmin(admin.ModelAdmin):
         ),
     ]
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return not ScorecardSettings.objects.exists()
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 class LiftForm(forms.Form):
     reason = forms.CharField(
@@ -105,7 +93,7 @@ class ImposeForm(LiftForm):
 
 
 @admin.register(StoreStanding)
-class StoreStandingAdmin(admin.ModelAdmin):
+class StoreStandingAdmin(ModelAdmin):
     """The stores by standing; a row opens the store's scorecard (figures, thresholds,
     history) with HQ's overrides."""
 
@@ -128,9 +116,7 @@ class StoreStandingAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("standing"), ordering="status")
     def standing(self, obj: StoreStanding) -> str:
-        return format_html(
-            '<span class="{}">{}</span>', BADGE_CLASSES[obj.status], obj.get_status_display()
-        )
+        return state_badge(obj.status, obj.get_status_display())
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.money import format_cents
+from network_marketplace.admin_base import ModelAdmin, StackedInline, TabularInline
 
 from .. import fonts
 from ..artwork.pdf import ArtworkRefused
@@ -57,7 +58,7 @@ def _png(data: bytes | None) -> HttpResponse:
 
 
 @admin.register(Supplier)
-class SupplierAdmin(admin.ModelAdmin):
+class SupplierAdmin(ModelAdmin):
     list_display = ["name", "email", "contact_name", "phone", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["name", "email", "contact_name"]
@@ -67,20 +68,20 @@ class SupplierAdmin(admin.ModelAdmin):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ModelAdmin):
     list_display = ["name", "starts_on", "ends_on"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "starts_on"
 
 
-class PriceTierInline(admin.TabularInline):
+class PriceTierInline(TabularInline):
     model = PriceTier
     extra = 1
     verbose_name = _("price tier")
 
 
-class ItemPictureInline(admin.TabularInline):
+class ItemPictureInline(TabularInline):
     model = ItemPicture
     extra = 0
 
@@ -140,7 +141,7 @@ class MarketingItemForm(forms.ModelForm):
 
 
 @admin.register(MarketingItem)
-class MarketingItemAdmin(admin.ModelAdmin):
+class MarketingItemAdmin(ModelAdmin):
     form = MarketingItemForm
     list_display = [
         "reference",
@@ -287,7 +288,7 @@ class ArtworkFieldForm(forms.ModelForm):
         return cleaned
 
 
-class ArtworkFieldInline(admin.StackedInline):
+class ArtworkFieldInline(StackedInline):
     model = ArtworkField
     form = ArtworkFieldForm
     extra = 0
@@ -312,7 +313,7 @@ class ArtworkFieldInline(admin.StackedInline):
 
 
 @admin.register(Artwork)
-class ArtworkAdmin(admin.ModelAdmin):
+class ArtworkAdmin(ModelAdmin):
     list_display = ["item", "version", "is_current", "page_count", "uploaded_at"]
     list_filter = ["is_current"]
     search_fields = ["item__reference", "item__name"]
@@ -404,7 +405,7 @@ class ArtworkAdmin(admin.ModelAdmin):
 
 
 @admin.register(Proof)
-class ProofAdmin(admin.ModelAdmin):
+class ProofAdmin(ModelAdmin):
     list_display = ["__str__", "store", "item", "number", "uses_free_text", "created_at"]
     list_filter = ["uses_free_text", "artwork__item"]
     search_fields = ["store__name", "artwork__item__reference", "artwork__item__name"]

@@ -17,6 +17,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from network_marketplace.admin_base import ModelAdmin
 from stores.models import Store
 
 from ..models import Campaign, MarketingDashboard
@@ -77,7 +78,7 @@ def order_change_url(order_id: int) -> str:
 
 
 @admin.register(MarketingDashboard)
-class MarketingDashboardAdmin(admin.ModelAdmin):
+class MarketingDashboardAdmin(ModelAdmin):
     """The dashboard is this entry's list page: no rows to add, change or delete."""
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:

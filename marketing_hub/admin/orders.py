@@ -22,7 +22,12 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+from network_marketplace.admin_base import (
+    ModelAdmin,
+    ReadOnlyModelAdmin,
+    StatusEventInline,
+    TabularInline,
+)
 from network_marketplace.errors import DomainError
 
 from ..models import (
@@ -80,7 +85,7 @@ def _proof_links(order: MarketingOrder) -> str:
     )
 
 
-class MarketingLineInline(admin.TabularInline):
+class MarketingLineInline(TabularInline):
     model = MarketingOrderLine
     extra = 0
     can_delete = False
@@ -400,16 +405,12 @@ class SupplierLineAdmin(ReadOnlyModelAdmin):
     list_display = [
         "order_number",
         "store",
-        "item_reference",
         "item_name",
         "quantity",
         "supplier",
         "status",
-        "carrier",
         "tracking_number",
-        "produced_at",
         "shipped_at",
-        "received_at",
     ]
     list_filter = ["status", "supplier", "order__placed_at"]
     search_fields = ["order__number", "item_reference", "tracking_number", "order__store__name"]
@@ -435,7 +436,7 @@ class SupplierLineAdmin(ReadOnlyModelAdmin):
 # Suppliers: the catalogue's admin (part M1) registers them; this adds the API key. Its class is
 # extended (whatever the catalogue declares), so the two never register Supplier twice.
 _CatalogueSupplierAdmin: Any = (
-    type(admin.site._registry[Supplier]) if Supplier in admin.site._registry else admin.ModelAdmin
+    type(admin.site._registry[Supplier]) if Supplier in admin.site._registry else ModelAdmin
 )
 if Supplier in admin.site._registry:
     admin.site.unregister(Supplier)
@@ -446,7 +447,7 @@ class SupplierAdmin(_CatalogueSupplierAdmin):
     list_display = [
         *(
             _CatalogueSupplierAdmin.list_display
-            if _CatalogueSupplierAdmin is not admin.ModelAdmin
+            if _CatalogueSupplierAdmin is not ModelAdmin
             else ["name", "email", "contact_name", "phone", "is_active"]
         ),
         "has_api_key",
@@ -472,7 +473,7 @@ class SupplierAdmin(_CatalogueSupplierAdmin):
             )
 
 
-class BudgetMovementInline(admin.TabularInline):
+class BudgetMovementInline(TabularInline):
     model = BudgetMovement
     extra = 0
     can_delete = False
@@ -484,7 +485,7 @@ class BudgetMovementInline(admin.TabularInline):
 
 
 @admin.register(Budget)
-class BudgetAdmin(admin.ModelAdmin):
+class BudgetAdmin(ModelAdmin):
     list_display = ["store", "period", "starts_on", "ends_on", "amount", "spent", "left"]
     list_filter = ["period", "starts_on"]
     search_fields = ["store__name", "store__slug"]
@@ -506,15 +507,13 @@ class BudgetAdmin(admin.ModelAdmin):
 
 
 @admin.register(CoFundingRule)
-class CoFundingRuleAdmin(admin.ModelAdmin):
+class CoFundingRuleAdmin(ModelAdmin):
     list_display = [
         "name",
         "percent",
         "item",
-        "item_kind",
         "campaign",
         "cap",
-        "starts_on",
         "ends_on",
         "is_active",
     ]

@@ -19,7 +19,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_marketplace.admin import ReadOnlyModelAdmin, StatusEventInline
+from network_marketplace.admin_base import (
+    ModelAdmin,
+    ReadOnlyModelAdmin,
+    StatusEventInline,
+    TabularInline,
+)
 
 from ..models import (
     Deliverable,
@@ -34,7 +39,7 @@ from ..services.deliverables import content_type_of
 
 
 @admin.register(SubscriptionPlan)
-class SubscriptionPlanAdmin(admin.ModelAdmin):
+class SubscriptionPlanAdmin(ModelAdmin):
     list_display = [
         "name",
         "code",
@@ -53,7 +58,7 @@ class SubscriptionEventInline(StatusEventInline):
     model = SubscriptionEvent
 
 
-class SubscriptionChargeInline(admin.TabularInline):
+class SubscriptionChargeInline(TabularInline):
     model = SubscriptionCharge
     extra = 0
     can_delete = False
@@ -158,7 +163,7 @@ class SubscriptionChargeAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(SocialPostTemplate)
-class SocialPostTemplateAdmin(admin.ModelAdmin):
+class SocialPostTemplateAdmin(ModelAdmin):
     list_display = ["month", "day", "title"]
     list_filter = ["month"]
     search_fields = ["title", "text"]

@@ -25,8 +25,8 @@ class Budget(models.Model):
     period = models.CharField(_("period"), max_length=10, choices=Period.choices)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    amount_cents = models.BigIntegerField(_("budget excl. VAT (cents)"))
-    spent_cents = models.BigIntegerField(_("spent (cents)"), default=0)
+    amount_cents = models.BigIntegerField(_("budget excl. VAT"))
+    spent_cents = models.BigIntegerField(_("spent"), default=0)
 
     class Meta:
         ordering = ["store", "-starts_on"]
@@ -58,13 +58,18 @@ class BudgetMovement(models.Model):
         CONSUMED = "consumed", _("Consumed")
         RELEASED = "released", _("Given back")
 
-    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="movements")
-    order = models.ForeignKey(
-        "marketing_hub.MarketingOrder", on_delete=models.PROTECT, related_name="budget_movements"
+    budget = models.ForeignKey(
+        Budget, on_delete=models.CASCADE, related_name="movements", verbose_name=_("budget")
     )
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    amount_cents = models.BigIntegerField()
-    created_at = models.DateTimeField(auto_now_add=True)
+    order = models.ForeignKey(
+        "marketing_hub.MarketingOrder",
+        on_delete=models.PROTECT,
+        related_name="budget_movements",
+        verbose_name=_("order"),
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices, verbose_name=_("kind"))
+    amount_cents = models.BigIntegerField(verbose_name=_("amount"))
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["budget", "created_at", "id"]
@@ -87,14 +92,20 @@ class CoFundingRule(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="cofunding_rules",
+        verbose_name=_("item"),
     )
     item_kind = models.CharField(
         _("kind of item"), max_length=20, choices=MarketingItem.Kind.choices, blank=True
     )
     campaign = models.ForeignKey(
-        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="cofunding_rules"
+        Campaign,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="cofunding_rules",
+        verbose_name=_("campaign"),
     )
-    cap_per_store_cents = models.BigIntegerField(_("cap per store and period (cents)"))
+    cap_per_store_cents = models.BigIntegerField(_("cap per store and period"))
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
     is_active = models.BooleanField(_("active"), default=True)
@@ -125,9 +136,9 @@ class CoFundingUsage(models.Model):
     store = models.ForeignKey(
         "stores.Store", on_delete=models.CASCADE, related_name="+", verbose_name=_("store")
     )
-    period_start = models.DateField()
-    cap_cents = models.BigIntegerField()
-    used_cents = models.BigIntegerField(default=0)
+    period_start = models.DateField(verbose_name=_("period start"))
+    cap_cents = models.BigIntegerField(verbose_name=_("cap"))
+    used_cents = models.BigIntegerField(default=0, verbose_name=_("used"))
 
     class Meta:
         verbose_name = _("co-funding used")

@@ -28,7 +28,7 @@ class Supplier(models.Model):
     )
     # The API key is shown once; only its prefix (to find it) and its hash are kept.
     api_key_prefix = models.CharField(_("API key prefix"), max_length=12, blank=True, db_index=True)
-    api_key_hash = models.CharField(max_length=128, blank=True)
+    api_key_hash = models.CharField(max_length=128, blank=True, verbose_name=_("api key hash"))
     is_active = models.BooleanField(_("active"), default=True)
 
     class Meta:
@@ -127,7 +127,7 @@ class MarketingItem(models.Model):
         _("review above quantity"), null=True, blank=True
     )
     review_above_amount_cents = models.PositiveIntegerField(
-        _("review above amount (cents, excl. VAT)"), null=True, blank=True
+        _("review above amount excl. VAT"), null=True, blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -175,7 +175,7 @@ class PriceTier(models.Model):
         MarketingItem, on_delete=models.CASCADE, related_name="tiers", verbose_name=_("item")
     )
     quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    price_cents = models.PositiveIntegerField(_("price excl. VAT (cents)"))
+    price_cents = models.PositiveIntegerField(_("price excl. VAT"))
 
     class Meta:
         ordering = ["item", "quantity"]

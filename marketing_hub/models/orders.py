@@ -37,22 +37,34 @@ class MarketingOrder(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.CART
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     placed_at = models.DateTimeField(_("placed at"), null=True, blank=True)
     # Why HQ must review it (free text used, above a quantity or amount, always review).
     review_reasons = models.JSONField(_("review reasons"), default=list, blank=True)
     review_deadline = models.DateTimeField(_("review deadline"), null=True, blank=True)
-    review_reminded_at = models.DateTimeField(null=True, blank=True)
+    review_reminded_at = models.DateTimeField(
+        null=True, blank=True, verbose_name=_("review reminded at")
+    )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("reviewed by"),
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     rejection_reason = models.CharField(_("rejection reason"), max_length=500, blank=True)
-    total_excl_vat_cents = models.BigIntegerField(_("total excl. VAT (cents)"), default=0)
-    vat_cents = models.BigIntegerField(_("VAT (cents)"), default=0)
-    store_share_cents = models.BigIntegerField(_("store's share excl. VAT (cents)"), default=0)
-    hq_share_cents = models.BigIntegerField(_("HQ co-funding excl. VAT (cents)"), default=0)
+    total_excl_vat_cents = models.BigIntegerField(_("total excl. VAT"), default=0)
+    vat_cents = models.BigIntegerField(_("VAT"), default=0)
+    store_share_cents = models.BigIntegerField(_("store's share excl. VAT"), default=0)
+    hq_share_cents = models.BigIntegerField(_("HQ co-funding excl. VAT"), default=0)
     budget = models.ForeignKey(
         "marketing_hub.Budget",
         null=True,
@@ -66,12 +78,16 @@ class MarketingOrder(models.Model):
     is_cart = models.BooleanField(_("back-office cart"), default=True)
     # The API client's Idempotency-Key and its request's fingerprint: a retried create
     # answers with the order it made instead of making another.
-    idempotency_key = models.CharField(max_length=100, blank=True)
-    request_fingerprint = models.CharField(max_length=64, blank=True)
+    idempotency_key = models.CharField(
+        max_length=100, blank=True, verbose_name=_("idempotency key")
+    )
+    request_fingerprint = models.CharField(
+        max_length=64, blank=True, verbose_name=_("request fingerprint")
+    )
     delivery_address = models.JSONField(_("delivery address"), default=dict, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -113,35 +129,55 @@ class MarketingOrderLine(models.Model):
         CANCELLED = "cancelled", _("Cancelled")
         REJECTED = "rejected", _("Rejected")
 
-    order = models.ForeignKey(MarketingOrder, on_delete=models.CASCADE, related_name="lines")
-    item = models.ForeignKey(MarketingItem, on_delete=models.PROTECT, related_name="order_lines")
+    order = models.ForeignKey(
+        MarketingOrder, on_delete=models.CASCADE, related_name="lines", verbose_name=_("order")
+    )
+    item = models.ForeignKey(
+        MarketingItem, on_delete=models.PROTECT, related_name="order_lines", verbose_name=_("item")
+    )
     # Copies taken when the line is placed: editing the item later changes none of them.
     item_reference = models.CharField(_("reference"), max_length=40)
     item_name = models.CharField(_("item"), max_length=200)
     artwork = models.ForeignKey(
-        Artwork, null=True, blank=True, on_delete=models.PROTECT, related_name="order_lines"
+        Artwork,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+        verbose_name=_("artwork"),
     )
     proof = models.ForeignKey(
-        Proof, null=True, blank=True, on_delete=models.PROTECT, related_name="order_lines"
+        Proof,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+        verbose_name=_("proof"),
     )
     options = models.JSONField(_("options"), default=dict, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
-    price_cents = models.PositiveIntegerField(_("price excl. VAT (cents)"))
+    price_cents = models.PositiveIntegerField(_("price excl. VAT"))
     vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
-    hq_share_cents = models.PositiveIntegerField(_("HQ co-funding excl. VAT (cents)"), default=0)
-    store_share_cents = models.PositiveIntegerField(_("store's share excl. VAT (cents)"), default=0)
+    hq_share_cents = models.PositiveIntegerField(_("HQ co-funding excl. VAT"), default=0)
+    store_share_cents = models.PositiveIntegerField(_("store's share excl. VAT"), default=0)
     cofunding_rule = models.ForeignKey(
         "marketing_hub.CoFundingRule",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="lines",
+        verbose_name=_("cofunding rule"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
     supplier = models.ForeignKey(
-        Supplier, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+        Supplier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="lines",
+        verbose_name=_("supplier"),
     )
     carrier = models.CharField(_("carrier"), max_length=60, blank=True)
     tracking_number = models.CharField(_("tracking number"), max_length=80, blank=True)
@@ -150,10 +186,20 @@ class MarketingOrderLine(models.Model):
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
     # The store's invoice for its share and, when cancelled after the charge, its credit note.
     invoice = models.ForeignKey(
-        "payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "payments.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("invoice"),
     )
     credit_note = models.ForeignKey(
-        "payments.Invoice", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "payments.Invoice",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("credit note"),
     )
 
     class Meta:
@@ -174,7 +220,9 @@ class MarketingOrderLine(models.Model):
 
 
 class MarketingOrderEvent(StatusEvent):
-    order = models.ForeignKey(MarketingOrder, on_delete=models.CASCADE, related_name="events")
+    order = models.ForeignKey(
+        MarketingOrder, on_delete=models.CASCADE, related_name="events", verbose_name=_("order")
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("marketing order event")
@@ -185,8 +233,8 @@ class MarketingOrderNumberSeries(models.Model):
     """The counter behind the orders' numbers ("MK-2027-00042"), one row per year: placing an
     order increments it with one UPDATE, so numbers are unique and follow the order of placing."""
 
-    year = models.PositiveIntegerField(unique=True)
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveIntegerField(unique=True, verbose_name=_("year"))
+    last_number = models.PositiveIntegerField(default=0, verbose_name=_("last number"))
 
     class Meta:
         verbose_name = _("marketing order number series")

@@ -33,13 +33,14 @@ class SubscriptionPlan(models.Model):
         on_delete=models.SET_NULL,
         related_name="plans",
         limit_choices_to={"kind": "digital_pack"},
+        verbose_name=_("item"),
     )
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=150)
     pack = models.CharField(_("pack"), max_length=20, choices=Pack.choices)
     description = models.TextField(_("description"), blank=True)
     includes = models.JSONField(_("what it includes"), default=list, blank=True)
-    price_cents = models.PositiveIntegerField(_("price per month excl. VAT (cents)"))
+    price_cents = models.PositiveIntegerField(_("price per month excl. VAT"))
     vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"), default=2000)
     minimum_commitment_months = models.PositiveSmallIntegerField(
         _("minimum commitment (months)"), default=0
@@ -94,7 +95,9 @@ class Subscription(models.Model):
     next_plan_from = models.DateField(_("next plan from"), null=True, blank=True)
     # The SHA-256 of the secret of its public local inventory feed URL (the secret itself is
     # shown once, to the store, when made): a leaked database does not leak the feeds.
-    feed_token = models.CharField(max_length=64, unique=True, default=_feed_token)
+    feed_token = models.CharField(
+        max_length=64, unique=True, default=_feed_token, verbose_name=_("feed token")
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -103,7 +106,7 @@ class Subscription(models.Model):
         related_name="+",
         verbose_name=_("subscribed by"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["store", "-started_on"]
@@ -122,7 +125,12 @@ class Subscription(models.Model):
 
 
 class SubscriptionEvent(StatusEvent):
-    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="events")
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.CASCADE,
+        related_name="events",
+        verbose_name=_("subscription"),
+    )
 
     class Meta(StatusEvent.Meta):
         verbose_name = _("subscription event")
@@ -137,11 +145,16 @@ class SubscriptionCharge(models.Model):
         PERIOD = "period", _("Monthly fee")
         PRORATION = "proration", _("Plan change (prorated)")
 
-    subscription = models.ForeignKey(Subscription, on_delete=models.PROTECT, related_name="charges")
+    subscription = models.ForeignKey(
+        Subscription,
+        on_delete=models.PROTECT,
+        related_name="charges",
+        verbose_name=_("subscription"),
+    )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.PERIOD)
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
-    amount_excl_vat_cents = models.BigIntegerField(_("amount excl. VAT (cents)"))
+    amount_excl_vat_cents = models.BigIntegerField(_("amount excl. VAT"))
     vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
     reference = models.CharField(_("reference"), max_length=80, unique=True)
     invoice = models.ForeignKey(
@@ -152,7 +165,7 @@ class SubscriptionCharge(models.Model):
         related_name="+",
         verbose_name=_("invoice"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created at"))
 
     class Meta:
         ordering = ["subscription", "period_start"]
@@ -199,7 +212,7 @@ class Deliverable(models.Model):
     extra_file = models.FileField(
         _("second format"), upload_to="private/marketing/deliverables/", blank=True
     )
-    source_digest = models.CharField(max_length=64, blank=True)
+    source_digest = models.CharField(max_length=64, blank=True, verbose_name=_("source digest"))
     generated_at = models.DateTimeField(_("generated at"))
 
     class Meta:

@@ -42,7 +42,7 @@ def test_hq_admin_imports_a_catalogue_file_after_checking_it(page, screenshot, h
     good.write_text(GOOD_CSV, encoding="utf-8")
 
     log_in_to_admin(page, hq_admin)
-    page.get_by_role("link", name="Importer un fichier catalogue").click()
+    page.get_by_test_id("catalogue-import-link").click()
     expect(page).to_have_url(re.compile(r"/admin/catalog/product/import/$"))
     screenshot("catalogue-import-form")
 

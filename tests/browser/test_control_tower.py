@@ -65,6 +65,7 @@ def test_hq_reads_the_week_on_the_control_tower(page, screenshot, ranked_week, h
     expect(page.locator("#result_list")).to_contain_text(ranked_week.shipped_late.number)
     screenshot("hq-control-tower-late-shipments")
 
-    # The money dashboard is one click away from any admin page
-    page.get_by_test_id("nav-money-dashboard").click()
+    # The money dashboard is in the sidebar, from any admin page
+    page.locator("#nav-sidebar-apps h2", has_text="Finances").click()
+    page.locator("#nav-sidebar-apps").get_by_role("link", name="Tableau de bord financier").click()
     expect(page.get_by_test_id("money-kpis")).to_be_visible()

@@ -32,13 +32,13 @@ def lea(transactional_db):
 def test_support_finds_a_customer_by_e_mail_and_reads_her_account(page, screenshot, hq_admin, lea):
     sign_in_to_admin(page, hq_admin, "/admin/accounts/customerprofile/")
     page.locator("#searchbar").fill("lea.martin")
-    page.get_by_role("button", name="Rechercher").click()
+    page.locator("#searchbar").press("Enter")
 
     rows = page.locator("#result_list tbody tr")
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text("06 12 34 56 78")
     expect(rows).to_contain_text("Ardoise Lyon Presqu'île")
-    expect(page.locator("#content .addlink")).to_have_count(0)
+    expect(page.locator('a[href$="/customerprofile/add/"]')).to_have_count(0)
     screenshot("admin-customer-profiles")
 
     rows.get_by_role("link", name="lea.martin@example.com").click()

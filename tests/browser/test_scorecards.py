@@ -79,8 +79,11 @@ def test_hq_reads_a_scorecard_and_puts_the_store_back_with_a_reason(
     page.set_viewport_size({"width": 1280, "height": 800})
     log_in(page, hq_admin.email)
     page.goto("/admin/")
-    page.get_by_role("link", name="Tableaux de bord qualité des magasins").click()
+    page.get_by_test_id("admin-home").get_by_role(
+        "link", name="Tableaux de bord qualité des magasins"
+    ).click()
     expect(page.locator("#result_list")).to_contain_text("Retiré des livraisons à domicile")
+    assert not ENGLISH.search(page.locator("#content").inner_text())
     assert no_sideways_scroll(page)
     screenshot("admin-scorecards-list")
     page.get_by_role("link", name=lyon_out_of_home_delivery.lyon.name).click()

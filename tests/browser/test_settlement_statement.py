@@ -3,6 +3,8 @@ Paris's drills that Lyon took back and restocked: each line in words and in euro
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -20,6 +22,7 @@ def settled_return(lyon_store, paris_store, lyon_owner):
 def test_the_settlement_lines_are_on_the_statement(
     page, screenshot, settled_return, lyon_store, lyon_owner
 ):
+    page.set_viewport_size({"width": 1280, "height": 800})
     log_in(page, lyon_owner.email)
     page.goto(f"/store/{lyon_store.slug}/")
     page.get_by_test_id("nav-money").click()
@@ -35,4 +38,9 @@ def test_the_settlement_lines_are_on_the_statement(
     expect(table).to_contain_text("107,88")
     expect(table).to_contain_text("3,00")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    text = table.inner_text()
+    # in euros, in words: no amount in cents (10788, 300), no English, no code
+    assert not re.search(r"\b(10788|300)\b", text), text
+    assert not re.search(r"\b(Settlement|Return|Transfer|handling|fee)\b", text), text
+    assert not re.search(r"\b[a-z]+_[a-z_]+\b", text), text
     screenshot("backoffice-statement-settlement")

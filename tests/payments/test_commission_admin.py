@@ -18,8 +18,10 @@ def test_hq_sees_the_split_of_each_line_in_the_order_admin(client, hq_admin, pla
     assert page.status_code == 200
     content = page.content.decode()
     assert "répartition de la commission par ligne" in content.lower()
-    for amount in ("10000", "1200", "240", "300", "8560"):
+    # in euros, never in raw cents
+    for amount in ("100,00\u00a0€", "12,00\u00a0€", "2,40\u00a0€", "3,00\u00a0€", "85,60\u00a0€"):
         assert amount in content
+    assert "8560" not in content
 
 
 def test_transfers_are_read_only_in_admin(client, hq_admin, plan, paris_store):

@@ -109,8 +109,9 @@ def test_changing_the_payout_policy_is_audited(admin_client, db):
     policy = PayoutPolicy.current()
     url = reverse("admin:payments_payoutpolicy_change", args=[policy.pk])
 
+    # HQ types the minimum in euros; it is kept in cents
     admin_client.post(url, {"frequency": "monthly", "weekday": 1, "day_of_month": 5,
-                            "minimum_payout_cents": 2_000, "hold_open_returns": "on",
+                            "minimum_payout_cents": "20,00", "hold_open_returns": "on",
                             "hold_withdrawal_period": "on"})  # fmt: skip
 
     policy.refresh_from_db()
@@ -132,7 +133,5 @@ def test_hq_reads_a_payment_s_moves_on_its_admin_page(admin_client, network):  #
     assert page.status_code == 200
     events = [(e.from_status, e.to_status) for e in payment.events.order_by("created_at", "id")]
     assert events == [("", "pending"), ("pending", "succeeded")]
-    assert (
-        page.content.decode().count("paymentevent_set") == 0 or "events-" in page.content.decode()
-    )
-    assert "succeeded" in page.content.decode()
+    # in the states' human names
+    assert "En attente → Payé" in page.content.decode()
