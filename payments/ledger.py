@@ -65,11 +65,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from network_marketplace.db import atomic_once, insert_unless_taken
 from network_marketplace.errors import DomainError
 from orders.models import Order
 from stores.models import Store
@@ -171,7 +173,9 @@ def post_entry(
 
     Zero-amount postings are dropped (a split may leave a part at 0); negative ones are refused.
     Raises UnbalancedEntry when debits and credits differ. Call it inside the transaction of the
-    business change it records, so the two commit together.
+    business change it records, so the two commit together. Two statements in the usual case:
+    the entry's INSERT (`ON CONFLICT DO NOTHING` on its reference: a concurrent booking of the
+    same reference waits, then finds it) and its lines' INSERT.
     """
     postings = [p for p in postings if p.debit_cents or p.credit_cents]
     if any(
@@ -188,11 +192,8 @@ def post_entry(
             debit_cents=debits,
             credit_cents=credits,
         )
-    existing = JournalEntry.objects.filter(reference=reference).first()
-    if existing is not None:
-        return existing
-    with transaction.atomic():
-        entry = JournalEntry.objects.create(
+    with atomic_once():
+        entry = JournalEntry(
             journal=journal,
             reference=reference,
             label=label[:200],
@@ -200,17 +201,46 @@ def post_entry(
             store=store,
             occurred_at=occurred_at or timezone.now(),
         )
-        JournalLine.objects.bulk_create(
-            JournalLine(
-                entry=entry,
-                account=ledger_account(p.account, store_id=p.store_id),
-                debit_cents=p.debit_cents,
-                credit_cents=p.credit_cents,
-                label=p.label[:200],
-            )
-            for p in postings
-        )
+        if not insert_unless_taken(entry):  # booked before under this reference
+            return JournalEntry.objects.get(reference=reference)
+        _write_lines(entry, postings)
     return entry
+
+
+def _write_lines(entry: JournalEntry, postings: list[Posting]) -> None:
+    """The entry's lines in one INSERT that finds each account by its code (and store) in the
+    chart; an account used for the first time is made, and the lines written again, then."""
+    rows = ", ".join(["(%s, %s::bigint, %s::bigint, %s::bigint, %s)"] * len(postings))
+    params: list[Any] = [entry.pk]
+    for p in postings:
+        params += [p.account, p.store_id, p.debit_cents, p.credit_cents, p.label[:200]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {JournalLine._meta.db_table}
+                (entry_id, account_id, debit_cents, credit_cents, label)
+            SELECT %s, account.id, posting.debit, posting.credit, posting.label
+            FROM (VALUES {rows}) AS posting (code, store_id, debit, credit, label)
+            JOIN {LedgerAccount._meta.db_table} AS account
+              ON account.code = posting.code
+             AND account.store_id IS NOT DISTINCT FROM posting.store_id
+            """,  # noqa: S608 (table names from the models, values as parameters)
+            params,
+        )
+        written = cursor.rowcount
+    if written == len(postings):
+        return
+    JournalLine.objects.filter(entry=entry).delete()
+    JournalLine.objects.bulk_create(
+        JournalLine(
+            entry=entry,
+            account=ledger_account(p.account, store_id=p.store_id),
+            debit_cents=p.debit_cents,
+            credit_cents=p.credit_cents,
+            label=p.label[:200],
+        )
+        for p in postings
+    )
 
 
 def account_balance_cents(

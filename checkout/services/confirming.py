@@ -7,7 +7,7 @@ Every status change of the order goes through `transition(ORDER_LIFECYCLE, ...)`
 
 from __future__ import annotations
 
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -111,7 +111,12 @@ def _firm_up_holds(fulfilment: Fulfilment, policy: OrderPolicy, actor: Any) -> N
         (variant.pk, quantity) for _store, variant, quantity in lines
     ):
         try:
-            convert_reservations(reservations=holds, holder=holder, kind=kind, ttl=ttl, actor=actor)
+            # One hold converts or fails whole; several need a savepoint, for a failure may
+            # leave the others converted before the stock is taken again below.
+            with transaction.atomic() if len(holds) > 1 else nullcontext():
+                convert_reservations(
+                    reservations=holds, holder=holder, kind=kind, ttl=ttl, actor=actor
+                )
             return
         except ReservationExpired:
             pass  # it expired in the meantime: take the stock again below

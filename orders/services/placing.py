@@ -77,10 +77,9 @@ def create_order(
             online_payment_cents=online_payment_cents(priced),
             routing_log=routing_log,
         )
-        order.number = f"ARD-{order.pk:07d}"
-        order.save(update_fields=["number"])
-        lines = [
-            OrderLine.objects.create(
+        # The number came back from the INSERT (Order.number's database default).
+        lines = OrderLine.objects.bulk_create(
+            OrderLine(
                 order=order,
                 variant=line_quote.request.variant,
                 product_name=line_quote.request.variant.product.name,
@@ -95,7 +94,7 @@ def create_order(
                 chosen_store=line_quote.request.store,
             )
             for line_quote in priced.lines
-        ]
+        )
         OrderEvent.objects.create(
             order=order, to_status=Order.Status.PENDING_PAYMENT, actor_label=actor_label(actor)
         )
