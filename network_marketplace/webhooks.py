@@ -399,6 +399,16 @@ def _enqueue_delivery(endpoint: WebhookEndpoint, envelope: dict) -> WebhookDeliv
     return delivery
 
 
+@dataclass(frozen=True)
+class WebhookEvent:
+    """One event to emit: see `emit_event` for its fields."""
+
+    event_type: str
+    store_id: int | None
+    data: dict
+    event_id: str
+
+
 def emit_event(
     *, event_type: str, store_id: int | None, data: dict, event_id: str
 ) -> list[WebhookDelivery]:
@@ -409,25 +419,43 @@ def emit_event(
     the event for good ("order.created:42"): emitting it again sends nothing new. `data` must
     be JSON-serialisable.
     """
-    if event_type not in EVENT_TYPES:
-        raise ValueError(f"Unknown webhook event type {event_type!r}: add it to EVENT_TYPES.")
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(active=True)
-        .filter(Q(store__isnull=True) | Q(store_id=store_id))
-        .order_by("pk")
-        if endpoint.subscribes_to(event_type)
-    ]
-    if not endpoints:
+    return emit_events([WebhookEvent(event_type, store_id, data, event_id)])
+
+
+def emit_events(events: list[WebhookEvent]) -> list[WebhookDelivery]:
+    """`emit_event` for several events at once (an order placed: its own and each
+    fulfilment's): the endpoints are read once for all of them."""
+    for event in events:
+        if event.event_type not in EVENT_TYPES:
+            raise ValueError(
+                f"Unknown webhook event type {event.event_type!r}: add it to EVENT_TYPES."
+            )
+    if not events:
         return []
-    envelope = _envelope(
-        event_id=event_id,
-        event_type=event_type,
-        store_id=store_id,
-        data=data,
-        created_at=timezone.now(),
+    store_ids = {event.store_id for event in events if event.store_id is not None}
+    endpoints = list(
+        WebhookEndpoint.objects.filter(active=True)
+        .filter(Q(store__isnull=True) | Q(store_id__in=store_ids))
+        .order_by("pk")
     )
-    deliveries = [_enqueue_delivery(endpoint, envelope) for endpoint in endpoints]
+    deliveries = []
+    for event in events:
+        subscribed = [
+            endpoint
+            for endpoint in endpoints
+            if endpoint.store_id in (None, event.store_id)
+            and endpoint.subscribes_to(event.event_type)
+        ]
+        if not subscribed:
+            continue
+        envelope = _envelope(
+            event_id=event.event_id,
+            event_type=event.event_type,
+            store_id=event.store_id,
+            data=event.data,
+            created_at=timezone.now(),
+        )
+        deliveries += [_enqueue_delivery(endpoint, envelope) for endpoint in subscribed]
     return [delivery for delivery in deliveries if delivery is not None]
 
 

@@ -71,7 +71,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
-from network_marketplace.db import atomic_once, insert_unless_taken
+from network_marketplace.db import atomic_once
 from network_marketplace.errors import DomainError
 from orders.models import Order
 from stores.models import Store
@@ -173,9 +173,9 @@ def post_entry(
 
     Zero-amount postings are dropped (a split may leave a part at 0); negative ones are refused.
     Raises UnbalancedEntry when debits and credits differ. Call it inside the transaction of the
-    business change it records, so the two commit together. Two statements in the usual case:
-    the entry's INSERT (`ON CONFLICT DO NOTHING` on its reference: a concurrent booking of the
-    same reference waits, then finds it) and its lines' INSERT.
+    business change it records, so the two commit together. One statement in the usual case
+    writes the entry (`ON CONFLICT DO NOTHING` on its reference: a concurrent booking of the
+    same reference waits, then finds it) and its lines.
     """
     postings = [p for p in postings if p.debit_cents or p.credit_cents]
     if any(
@@ -192,44 +192,73 @@ def post_entry(
             debit_cents=debits,
             credit_cents=credits,
         )
+    entry = JournalEntry(
+        journal=journal,
+        reference=reference,
+        label=label[:200],
+        order=order,
+        store=store,
+        occurred_at=occurred_at or timezone.now(),
+        created_at=timezone.now(),
+    )
     with atomic_once():
-        entry = JournalEntry(
-            journal=journal,
-            reference=reference,
-            label=label[:200],
-            order=order,
-            store=store,
-            occurred_at=occurred_at or timezone.now(),
-        )
-        if not insert_unless_taken(entry):  # booked before under this reference
+        entry.pk, written = _insert_entry(entry, postings)
+        if entry.pk is None:  # booked before under this reference
             return JournalEntry.objects.get(reference=reference)
-        _write_lines(entry, postings)
+        entry._state.adding = False
+        if written != len(postings):  # an account used for the first time
+            _write_lines_making_accounts(entry, postings)
     return entry
 
 
-def _write_lines(entry: JournalEntry, postings: list[Posting]) -> None:
-    """The entry's lines in one INSERT that finds each account by its code (and store) in the
-    chart; an account used for the first time is made, and the lines written again, then."""
-    rows = ", ".join(["(%s, %s::bigint, %s::bigint, %s::bigint, %s)"] * len(postings))
-    params: list[Any] = [entry.pk]
-    for p in postings:
-        params += [p.account, p.store_id, p.debit_cents, p.credit_cents, p.label[:200]]
+def _insert_entry(entry: JournalEntry, postings: list[Posting]) -> tuple[int | None, int]:
+    """One statement: the entry (`ON CONFLICT DO NOTHING` on its reference) and its lines, each
+    finding its account in the chart by code (and store), in the postings' order. Returns the
+    entry's id (None when the reference was taken) and how many lines were written."""
+    rows = ", ".join(["(%s, %s, %s::bigint, %s::bigint, %s::bigint, %s)"] * len(postings))
+    params: list[Any] = [
+        entry.journal,
+        entry.reference,
+        entry.label,
+        entry.occurred_at,
+        entry.order_id,
+        entry.store_id,
+        entry.created_at,
+    ]
+    for position, p in enumerate(postings):
+        params += [position, p.account, p.store_id, p.debit_cents, p.credit_cents, p.label[:200]]
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {JournalLine._meta.db_table}
-                (entry_id, account_id, debit_cents, credit_cents, label)
-            SELECT %s, account.id, posting.debit, posting.credit, posting.label
-            FROM (VALUES {rows}) AS posting (code, store_id, debit, credit, label)
-            JOIN {LedgerAccount._meta.db_table} AS account
-              ON account.code = posting.code
-             AND account.store_id IS NOT DISTINCT FROM posting.store_id
+            WITH entry AS (
+                INSERT INTO {JournalEntry._meta.db_table}
+                    (journal, reference, label, occurred_at, order_id, store_id, created_at)
+                VALUES (%s, %s, %s, %s, %s, %s, %s)
+                ON CONFLICT (reference) DO NOTHING
+                RETURNING id
+            ), written AS (
+                INSERT INTO {JournalLine._meta.db_table}
+                    (entry_id, account_id, debit_cents, credit_cents, label)
+                SELECT entry.id, account.id, posting.debit, posting.credit, posting.label
+                FROM entry
+                CROSS JOIN (VALUES {rows})
+                    AS posting (position, code, store_id, debit, credit, label)
+                JOIN {LedgerAccount._meta.db_table} AS account
+                  ON account.code = posting.code
+                 AND account.store_id IS NOT DISTINCT FROM posting.store_id
+                ORDER BY posting.position
+                RETURNING 1
+            )
+            SELECT (SELECT id FROM entry), (SELECT count(*) FROM written)
             """,  # noqa: S608 (table names from the models, values as parameters)
             params,
         )
-        written = cursor.rowcount
-    if written == len(postings):
-        return
+        entry_id, written = cursor.fetchone()
+    return entry_id, written
+
+
+def _write_lines_making_accounts(entry: JournalEntry, postings: list[Posting]) -> None:
+    """The entry's lines again, its accounts made first where the chart lacks them."""
     JournalLine.objects.filter(entry=entry).delete()
     JournalLine.objects.bulk_create(
         JournalLine(
