@@ -7,6 +7,7 @@ Every status change of the order goes through `transition(ORDER_LIFECYCLE, ...)`
 
 from __future__ import annotations
 
+import copy
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -120,32 +121,56 @@ def confirm_order(*, order: Order, actor: Any, written: WrittenCheckout | None =
     )
 
 
+@dataclass(frozen=True)
+class PlacedDetails:
+    """What fulfillment.order_selectors' `with_order_details` reads, from the objects a
+    confirmation holds: the order API answers a checkout with them, reading nothing again."""
+
+    lines: list[OrderLine]
+    fulfilments: list[Fulfilment]
+    events: list[OrderEvent]
+
+
 def _keep_details(
     order: Order,
     lines: list[OrderLine],
     fulfilments: list[Fulfilment],
     events: list[OrderEvent],
 ) -> None:
-    """Give the order, from the objects in hand, what fulfillment.order_selectors'
-    `with_order_details` reads (lines, fulfilments with their lines and events, the order's
-    events), so that the answer to a checkout reads nothing again. A fulfilment just opened
-    has no event yet: its first comes with its first move."""
-    for fulfilment in fulfilments:
-        fulfilment._prefetched_objects_cache["lines"] = sorted(
-            fulfilment.lines.all(), key=lambda line: line.pk
-        )
-        fulfilment._prefetched_objects_cache["events"] = []
-    order._prefetched_objects_cache = {
-        "lines": lines,
-        "fulfilments": sorted(fulfilments, key=lambda fulfilment: fulfilment.pk),
-        "events": events,
-    }
+    order.placed_details = PlacedDetails(  # type: ignore[attr-defined]
+        lines=lines,
+        fulfilments=sorted(fulfilments, key=lambda fulfilment: fulfilment.pk),
+        events=events,
+    )
 
 
-def details_in_hand(order: Order) -> bool:
-    """Whether `order` came back from place_order with its details (`_keep_details`)."""
-    cached = getattr(order, "_prefetched_objects_cache", {})
-    return {"lines", "fulfilments", "events"} <= cached.keys()
+def details_in_hand(order: Order) -> Order | None:
+    """A copy of `order`, just placed by place_order, with its details as `with_order_details`
+    gives them (lines, fulfilments with their lines and events, the order's events), from the
+    objects in hand; None when it has none (an order awaiting payment). A fulfilment just
+    opened has no event yet: its first comes with its first move. Use it at once: the copy
+    does not follow later changes."""
+    details = getattr(order, "placed_details", None)
+    if details is None:
+        return None
+    answer = copy.copy(order)
+    answer._prefetched_objects_cache = {}
+    for fulfilment in details.fulfilments:
+        _hand_over(fulfilment, "lines", sorted(fulfilment.lines.all(), key=lambda line: line.pk))
+        _hand_over(fulfilment, "events", [])
+    _hand_over(answer, "lines", details.lines)
+    _hand_over(answer, "fulfilments", details.fulfilments)
+    _hand_over(answer, "events", details.events)
+    return answer
+
+
+def _hand_over(row: Any, related_name: str, objects: list) -> None:
+    """`row.<related_name>.all()` gives `objects` without a query, as a prefetch would; any
+    other use of the manager (filter, get, values) queries afresh."""
+    queryset = getattr(row, related_name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    row._prefetched_objects_cache[related_name] = queryset
 
 
 def _firm_up_holds(
