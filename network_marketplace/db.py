@@ -25,7 +25,9 @@ def insert_unless_taken(instance: models.Model) -> bool:
     idempotency keys (an outbox message's dedupe key, a journal entry's reference).
     """
     meta = instance._meta
-    fields = [field for field in meta.local_concrete_fields if field is not meta.pk]
+    # A serial key is the database's to give; a key with a Python default (a UUID) is written.
+    serial = isinstance(meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField)
+    fields = [field for field in meta.local_concrete_fields if not (serial and field is meta.pk)]
     query = InsertQuery(meta.model, on_conflict=OnConflict.IGNORE)
     query.insert_values(fields, [instance])
     compiler = query.get_compiler(using=instance._state.db or "default")

@@ -33,13 +33,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .audit import Actor, record_audit_event
+from .db import insert_unless_taken
 from .errors import DomainError
 from .models import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from .outbox import PermanentFailure, enqueue, register_handler
@@ -383,12 +384,10 @@ def _envelope(
 
 
 def _enqueue_delivery(endpoint: WebhookEndpoint, envelope: dict) -> WebhookDelivery | None:
-    try:
-        with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(
-                endpoint=endpoint, event_id=envelope["id"], event_type=envelope["type"]
-            )
-    except IntegrityError:
+    delivery = WebhookDelivery(
+        endpoint=endpoint, event_id=envelope["id"], event_type=envelope["type"]
+    )
+    if not insert_unless_taken(delivery):
         return None  # This event was already emitted to this endpoint.
     delivery.message = enqueue(
         kind=WEBHOOK_KIND,
