@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any, TypeAlias
 
 from django.contrib.contenttypes.models import ContentType
@@ -33,7 +36,7 @@ def record_audit_event(
     data: dict | None = None,
 ) -> AuditEvent:
     user = actor if isinstance(actor, User) else getattr(actor, "audit_user", None)
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         actor_user=user,
         actor_label=actor_label(actor),
         action=action,
@@ -42,3 +45,31 @@ def record_audit_event(
         store_id=store_id,
         data=data or {},
     )
+    batches = getattr(_open_batches, "stack", None)
+    if batches:
+        batches[-1].append(event)  # written when the batch ends
+    else:
+        event.save()
+    return event
+
+
+_open_batches = threading.local()
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """The audit rows recorded inside the block are written together when it ends, in one
+    multi-row INSERT (a checkout's confirmation records several). End it inside the transaction
+    of the changes they record; when the block raises, nothing is written (that transaction is
+    rolling back). Until then a recorded row has no primary key."""
+    stack = getattr(_open_batches, "stack", None)
+    if stack is None:
+        stack = _open_batches.stack = []
+    rows: list[AuditEvent] = []
+    stack.append(rows)
+    try:
+        yield
+    finally:
+        stack.pop()
+    if rows:
+        AuditEvent.objects.bulk_create(rows)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 
 
 def atomic_once() -> Any:
@@ -13,3 +15,30 @@ def atomic_once() -> Any:
     but never rolls back on its own, inside a caller's transaction a savepoint would only cost
     two round trips (SAVEPOINT, RELEASE)."""
     return contextlib.nullcontext() if connection.in_atomic_block else transaction.atomic()
+
+
+def insert_unless_taken(instance: models.Model) -> bool:
+    """INSERT `instance` with `ON CONFLICT DO NOTHING`: True when it was written (its primary
+    key is set), False when a unique key of the table was already taken (nothing changed).
+
+    One statement instead of a SELECT, or of a savepoint around an INSERT that may fail: for
+    idempotency keys (an outbox message's dedupe key, a journal entry's reference).
+    """
+    meta = instance._meta
+    # A serial key is the database's to give; a key with a Python default (a UUID) is written.
+    serial = isinstance(meta.pk, models.AutoField | models.BigAutoField | models.SmallAutoField)
+    fields = [field for field in meta.local_concrete_fields if not (serial and field is meta.pk)]
+    query = InsertQuery(meta.model, on_conflict=OnConflict.IGNORE)
+    query.insert_values(fields, [instance])
+    compiler = query.get_compiler(using=instance._state.db or "default")
+    compiler.returning_fields = [meta.pk]
+    [(sql, params)] = compiler.as_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    instance.pk = row[0]
+    instance._state.adding = False
+    instance._state.db = compiler.using
+    return True

@@ -14,6 +14,8 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .settings_cache import cached_settings_row, forget_settings_row
+
 
 class AccountManager(UserManager["User"]):
     """Users are identified by their e-mail address; there is no username."""
@@ -71,10 +73,20 @@ class SingletonSettings(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        forget_settings_row(type(self))
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        deleted = super().delete(*args, **kwargs)
+        forget_settings_row(type(self))
+        return deleted
+
     @classmethod
     def current(cls) -> Self:
-        settings_row, _created = cls._default_manager.get_or_create(pk=1)
-        return settings_row
+        """The row, from the settings row cache (no SQL while it is current): a copy to read.
+        To change it, lock and re-read it (`select_for_update`), then `save()`."""
+        return cached_settings_row(cls)
 
 
 class StatusEvent(models.Model):

@@ -28,11 +28,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
 from .audit import record_audit_event
+from .db import insert_unless_taken
 from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
@@ -71,12 +72,8 @@ def enqueue(*, kind: str, payload: dict, dedupe_key: str) -> OutboxMessage:
     """
     if kind not in _handlers:
         raise ValueError(f"No outbox handler registered for {kind!r}.")
-    try:
-        with transaction.atomic():
-            message = OutboxMessage.objects.create(
-                kind=kind, payload=payload, dedupe_key=dedupe_key
-            )
-    except IntegrityError:
+    message = OutboxMessage(kind=kind, payload=payload, dedupe_key=dedupe_key)
+    if not insert_unless_taken(message):  # one statement: no savepoint around a failing INSERT
         return OutboxMessage.objects.get(dedupe_key=dedupe_key)
     transaction.on_commit(nudge_delivery, robust=True)
     return message

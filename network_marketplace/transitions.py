@@ -116,6 +116,7 @@ class Moved(Generic[Row]):
     row: Row
     moved: bool
     previous: str
+    event: Any = None  # the event row written, when it moved
 
 
 def transition(
@@ -157,8 +158,9 @@ def transition(
             update_fields.append("updated_at")
         row.save(update_fields=update_fields)
         reason = (reason or "")[:REASON_MAX_LENGTH]
+        event_row = None
         if lifecycle.event_model is not None:
-            lifecycle.event_model._default_manager.create(
+            event_row = lifecycle.event_model._default_manager.create(
                 **{lifecycle.event_parent: row},
                 from_status=previous,
                 to_status=target,
@@ -187,4 +189,4 @@ def transition(
                     event_id=event.event_id,
                     data=event.data,
                 )
-    return Moved(row=row, moved=True, previous=previous)
+    return Moved(row=row, moved=True, previous=previous, event=event_row)

@@ -33,13 +33,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .audit import Actor, record_audit_event
+from .db import insert_unless_taken
 from .errors import DomainError
 from .models import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from .outbox import PermanentFailure, enqueue, register_handler
@@ -383,12 +384,10 @@ def _envelope(
 
 
 def _enqueue_delivery(endpoint: WebhookEndpoint, envelope: dict) -> WebhookDelivery | None:
-    try:
-        with transaction.atomic():
-            delivery = WebhookDelivery.objects.create(
-                endpoint=endpoint, event_id=envelope["id"], event_type=envelope["type"]
-            )
-    except IntegrityError:
+    delivery = WebhookDelivery(
+        endpoint=endpoint, event_id=envelope["id"], event_type=envelope["type"]
+    )
+    if not insert_unless_taken(delivery):
         return None  # This event was already emitted to this endpoint.
     delivery.message = enqueue(
         kind=WEBHOOK_KIND,
@@ -397,6 +396,16 @@ def _enqueue_delivery(endpoint: WebhookEndpoint, envelope: dict) -> WebhookDeliv
     )
     delivery.save(update_fields=["message"])
     return delivery
+
+
+@dataclass(frozen=True)
+class WebhookEvent:
+    """One event to emit: see `emit_event` for its fields."""
+
+    event_type: str
+    store_id: int | None
+    data: dict
+    event_id: str
 
 
 def emit_event(
@@ -409,25 +418,43 @@ def emit_event(
     the event for good ("order.created:42"): emitting it again sends nothing new. `data` must
     be JSON-serialisable.
     """
-    if event_type not in EVENT_TYPES:
-        raise ValueError(f"Unknown webhook event type {event_type!r}: add it to EVENT_TYPES.")
-    endpoints = [
-        endpoint
-        for endpoint in WebhookEndpoint.objects.filter(active=True)
-        .filter(Q(store__isnull=True) | Q(store_id=store_id))
-        .order_by("pk")
-        if endpoint.subscribes_to(event_type)
-    ]
-    if not endpoints:
+    return emit_events([WebhookEvent(event_type, store_id, data, event_id)])
+
+
+def emit_events(events: list[WebhookEvent]) -> list[WebhookDelivery]:
+    """`emit_event` for several events at once (an order placed: its own and each
+    fulfilment's): the endpoints are read once for all of them."""
+    for event in events:
+        if event.event_type not in EVENT_TYPES:
+            raise ValueError(
+                f"Unknown webhook event type {event.event_type!r}: add it to EVENT_TYPES."
+            )
+    if not events:
         return []
-    envelope = _envelope(
-        event_id=event_id,
-        event_type=event_type,
-        store_id=store_id,
-        data=data,
-        created_at=timezone.now(),
+    store_ids = {event.store_id for event in events if event.store_id is not None}
+    endpoints = list(
+        WebhookEndpoint.objects.filter(active=True)
+        .filter(Q(store__isnull=True) | Q(store_id__in=store_ids))
+        .order_by("pk")
     )
-    deliveries = [_enqueue_delivery(endpoint, envelope) for endpoint in endpoints]
+    deliveries = []
+    for event in events:
+        subscribed = [
+            endpoint
+            for endpoint in endpoints
+            if endpoint.store_id in (None, event.store_id)
+            and endpoint.subscribes_to(event.event_type)
+        ]
+        if not subscribed:
+            continue
+        envelope = _envelope(
+            event_id=event.event_id,
+            event_type=event.event_type,
+            store_id=event.store_id,
+            data=event.data,
+            created_at=timezone.now(),
+        )
+        deliveries += [_enqueue_delivery(endpoint, envelope) for endpoint in subscribed]
     return [delivery for delivery in deliveries if delivery is not None]
 
 

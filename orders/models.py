@@ -208,6 +208,16 @@ class OrderPolicy(SingletonSettings):
         return str(_("Order policy"))
 
 
+class NextOrderNumber(models.Func):
+    """The next order number, "ARD-" and at least 7 digits (ARD-0000042), from the sequence of
+    migration 0011: given by PostgreSQL in the order's INSERT (and returned by it), so that no
+    second UPDATE writes it. Gaps are possible (a checkout rolled back keeps its number unused),
+    as with the primary keys the numbers were made of before."""
+
+    template = "orders_next_order_number()"
+    output_field = models.CharField()
+
+
 class Order(models.Model):
     class Status(models.TextChoices):
         PENDING_PAYMENT = "pending_payment", _("Awaiting payment")
@@ -221,7 +231,14 @@ class Order(models.Model):
         ENDLESS_AISLE = "endless_aisle", _("In store (endless aisle)")
         API = "api", _("API")
 
-    number = models.CharField(_("number"), max_length=20, unique=True, null=True, blank=True)
+    number = models.CharField(
+        _("number"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
+        db_default=NextOrderNumber(),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT
     )

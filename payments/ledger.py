@@ -65,11 +65,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q, Sum
 from django.utils import timezone
 
+from network_marketplace.db import atomic_once
 from network_marketplace.errors import DomainError
 from orders.models import Order
 from stores.models import Store
@@ -171,7 +173,9 @@ def post_entry(
 
     Zero-amount postings are dropped (a split may leave a part at 0); negative ones are refused.
     Raises UnbalancedEntry when debits and credits differ. Call it inside the transaction of the
-    business change it records, so the two commit together.
+    business change it records, so the two commit together. One statement in the usual case
+    writes the entry (`ON CONFLICT DO NOTHING` on its reference: a concurrent booking of the
+    same reference waits, then finds it) and its lines.
     """
     postings = [p for p in postings if p.debit_cents or p.credit_cents]
     if any(
@@ -188,29 +192,84 @@ def post_entry(
             debit_cents=debits,
             credit_cents=credits,
         )
-    existing = JournalEntry.objects.filter(reference=reference).first()
-    if existing is not None:
-        return existing
-    with transaction.atomic():
-        entry = JournalEntry.objects.create(
-            journal=journal,
-            reference=reference,
-            label=label[:200],
-            order=order,
-            store=store,
-            occurred_at=occurred_at or timezone.now(),
-        )
-        JournalLine.objects.bulk_create(
-            JournalLine(
-                entry=entry,
-                account=ledger_account(p.account, store_id=p.store_id),
-                debit_cents=p.debit_cents,
-                credit_cents=p.credit_cents,
-                label=p.label[:200],
-            )
-            for p in postings
-        )
+    entry = JournalEntry(
+        journal=journal,
+        reference=reference,
+        label=label[:200],
+        order=order,
+        store=store,
+        occurred_at=occurred_at or timezone.now(),
+        created_at=timezone.now(),
+    )
+    with atomic_once():
+        entry.pk, written = _insert_entry(entry, postings)
+        if entry.pk is None:  # booked before under this reference
+            return JournalEntry.objects.get(reference=reference)
+        entry._state.adding = False
+        if written != len(postings):  # an account used for the first time
+            _write_lines_making_accounts(entry, postings)
     return entry
+
+
+def _insert_entry(entry: JournalEntry, postings: list[Posting]) -> tuple[int | None, int]:
+    """One statement: the entry (`ON CONFLICT DO NOTHING` on its reference) and its lines, each
+    finding its account in the chart by code (and store), in the postings' order. Returns the
+    entry's id (None when the reference was taken) and how many lines were written."""
+    rows = ", ".join(["(%s, %s, %s::bigint, %s::bigint, %s::bigint, %s)"] * len(postings))
+    params: list[Any] = [
+        entry.journal,
+        entry.reference,
+        entry.label,
+        entry.occurred_at,
+        entry.order_id,
+        entry.store_id,
+        entry.created_at,
+    ]
+    for position, p in enumerate(postings):
+        params += [position, p.account, p.store_id, p.debit_cents, p.credit_cents, p.label[:200]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            WITH entry AS (
+                INSERT INTO {JournalEntry._meta.db_table}
+                    (journal, reference, label, occurred_at, order_id, store_id, created_at)
+                VALUES (%s, %s, %s, %s, %s, %s, %s)
+                ON CONFLICT (reference) DO NOTHING
+                RETURNING id
+            ), written AS (
+                INSERT INTO {JournalLine._meta.db_table}
+                    (entry_id, account_id, debit_cents, credit_cents, label)
+                SELECT entry.id, account.id, posting.debit, posting.credit, posting.label
+                FROM entry
+                CROSS JOIN (VALUES {rows})
+                    AS posting (position, code, store_id, debit, credit, label)
+                JOIN {LedgerAccount._meta.db_table} AS account
+                  ON account.code = posting.code
+                 AND account.store_id IS NOT DISTINCT FROM posting.store_id
+                ORDER BY posting.position
+                RETURNING 1
+            )
+            SELECT (SELECT id FROM entry), (SELECT count(*) FROM written)
+            """,  # noqa: S608 (table names from the models, values as parameters)
+            params,
+        )
+        entry_id, written = cursor.fetchone()
+    return entry_id, written
+
+
+def _write_lines_making_accounts(entry: JournalEntry, postings: list[Posting]) -> None:
+    """The entry's lines again, its accounts made first where the chart lacks them."""
+    JournalLine.objects.filter(entry=entry).delete()
+    JournalLine.objects.bulk_create(
+        JournalLine(
+            entry=entry,
+            account=ledger_account(p.account, store_id=p.store_id),
+            debit_cents=p.debit_cents,
+            credit_cents=p.credit_cents,
+            label=p.label[:200],
+        )
+        for p in postings
+    )
 
 
 def account_balance_cents(

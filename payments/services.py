@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from network_marketplace.audit import Actor, actor_label, record_audit_event
+from network_marketplace.db import atomic_once, insert_unless_taken
 from network_marketplace.errors import DomainError
 from network_marketplace.models import OutboxMessage
 from network_marketplace.notifications import send_templated_email
@@ -53,29 +54,44 @@ class PaymentUnavailable(DomainError):
     http_status = 503
 
 
-def take_payment(*, order: Order, payment_token: str) -> Payment | None:
+def open_payment(*, order: Order) -> Payment | None:
+    """The order's online payment, pending, with its first event; the one already written for
+    the order if there is one. None when nothing is paid online. Call it in the transaction
+    that writes the order (the checkout's): the charge then needs no transaction of its own
+    before it."""
+    if order.online_payment_cents <= 0:
+        return None
+    payment = Payment(
+        order=order,
+        provider=get_provider().name,
+        amount_cents=order.online_payment_cents,
+        currency=order.currency,
+        idempotency_key=f"order:{order.pk}:charge",
+    )
+    with atomic_once():  # the payment and its first event commit together, once
+        if not insert_unless_taken(payment):
+            return Payment.objects.get(idempotency_key=payment.idempotency_key)
+        PaymentEvent.objects.create(
+            payment=payment, to_status=payment.status, actor_label=actor_label(CHECKOUT)
+        )
+    return payment
+
+
+def take_payment(
+    *, order: Order, payment_token: str, payment: Payment | None = None
+) -> Payment | None:
     """Charge what the order costs online (`online_payment_cents`; reserve & collect lines are
     paid in store). Returns the payment, which may be PENDING (3-D Secure, a slow bank: the
     order waits, settled by the provider's webhook or the sweeper). Raises PaymentDeclined, or
     PaymentUnavailable when the provider did not answer. Safe to call again for the same
-    order: a charge that went through is not repeated."""
+    order: a charge that went through is not repeated. `payment` is the one `open_payment`
+    wrote with the order, when the caller did (else it is written here)."""
     if order.online_payment_cents <= 0:
         return None
     provider = get_provider()
-    with transaction.atomic():  # the payment and its first event commit together, once
-        payment, created = Payment.objects.get_or_create(
-            idempotency_key=f"order:{order.pk}:charge",
-            defaults={
-                "order": order,
-                "provider": provider.name,
-                "amount_cents": order.online_payment_cents,
-                "currency": order.currency,
-            },
-        )
-        if created:
-            PaymentEvent.objects.create(
-                payment=payment, to_status=payment.status, actor_label=actor_label(CHECKOUT)
-            )
+    payment = payment or open_payment(order=order)
+    if payment is None:
+        return None
     if payment.status == Payment.Status.SUCCEEDED:
         return payment
     try:
@@ -110,8 +126,11 @@ def record_charge_result(
     """Write the provider's answer on the payment: the one place where a payment becomes paid,
     pending or declined (checkout, webhook, sweeper). A payment that went through stays so;
     a success overrides an earlier failure (money taken is a fact: its order refunds it)."""
+    order_in_hand = payment.order if Payment.order.is_cached(payment) else None
     with transaction.atomic():
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
+        if order_in_hand is not None:
+            payment.order = order_in_hand  # the booking reads its number: not read again
         if payment.status == Payment.Status.SUCCEEDED:
             return payment
         if result.succeeded:

@@ -32,6 +32,17 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def fresh_settings_rows():
+    """HQ's one-row settings are cached per process (network_marketplace.settings_cache): each
+    test reads them afresh, so that a change an earlier test rolled back is not seen."""
+    from network_marketplace.settings_cache import forget_all_settings_rows
+
+    forget_all_settings_rows()
+    yield
+    forget_all_settings_rows()
+
+
+@pytest.fixture(autouse=True)
 def network_language():
     """Each test starts in the network's language, whatever an earlier test activated."""
     from django.conf import settings

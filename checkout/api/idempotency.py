@@ -25,10 +25,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from network_marketplace.audit import actor_label
+from network_marketplace.db import insert_unless_taken
 from network_marketplace.idempotency import principal_of
 from orders.models import Order, OrderRequest
 
@@ -57,14 +58,11 @@ class Claim:
 def claim(*, principal, key: str, body_fingerprint: str) -> Claim:
     who = principal_of(principal)
     now = timezone.now()
-    try:
-        with transaction.atomic():
-            created = OrderRequest.objects.create(
-                principal=who, key=key, fingerprint=body_fingerprint, attempt_started_at=now
-            )
-            return Claim(created, owned=True)
-    except IntegrityError:
-        pass
+    created = OrderRequest(
+        principal=who, key=key, fingerprint=body_fingerprint, attempt_started_at=now
+    )
+    if insert_unless_taken(created):  # one statement, in autocommit: the key is ours
+        return Claim(created, owned=True)
     with transaction.atomic():
         existing = OrderRequest.objects.select_for_update().get(principal=who, key=key)
         if existing.created_at < now - TTL:  # expired, not purged yet: the key is free again

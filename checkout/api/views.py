@@ -36,6 +36,7 @@ from ..services import (
     CheckoutLine,
     CustomerDetails,
     NoLongerAvailable,
+    details_in_hand,
     place_order,
 )
 from . import idempotency
@@ -357,7 +358,10 @@ class OrderViewSet(viewsets.GenericViewSet):
             )
         except DomainError as error:
             return error.http_status, _error_body(error), None
-        order = with_order_details(Order.objects.filter(pk=order.pk)).get()
+        # Placed: its details are in hand; awaiting payment: read as the order API shows it.
+        order = (
+            details_in_hand(order) or with_order_details(Order.objects.filter(pk=order.pk)).get()
+        )
         return status.HTTP_201_CREATED, self.get_serializer(order).data, order
 
     def _answer_for_claim(self, claim: idempotency.Claim) -> Response:

@@ -19,6 +19,7 @@ from .carts import (
 from .confirming import (
     abandon_checkout,
     confirm_order,
+    details_in_hand,
     finish_order_payment,
     settle_abandoned_checkouts,
 )
@@ -37,6 +38,7 @@ __all__ = [
     "clear_cart",
     "confirm_order",
     "delete_stale_guest_carts",
+    "details_in_hand",
     "finish_order_payment",
     "get_or_create_cart",
     "join_guest_cart",

@@ -7,7 +7,9 @@ Every status change of the order goes through `transition(ORDER_LIFECYCLE, ...)`
 
 from __future__ import annotations
 
-from contextlib import suppress
+import copy
+from contextlib import nullcontext, suppress
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,11 +19,19 @@ from django.utils.translation import gettext as _
 
 from fulfillment.models import Fulfilment
 from fulfillment.services import start_acceptance_clocks, void_unpaid_fulfilments
+from network_marketplace.audit import audit_batch
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.transitions import transition
-from network_marketplace.webhooks import emit_event
+from network_marketplace.webhooks import WebhookEvent, emit_events
 from orders.methods import COLLECT_METHODS
-from orders.models import FulfilmentMethod, Order, OrderPolicy, fulfilment_holder
+from orders.models import (
+    FulfilmentMethod,
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderPolicy,
+    fulfilment_holder,
+)
 from orders.selectors import slot_label
 from orders.services import acceptance_deadline
 from orders.states import ORDER_LIFECYCLE
@@ -49,15 +59,27 @@ class _StockGone(Exception):
     """Inside confirm_order: a hold could not be made firm; its transaction rolls back."""
 
 
-def confirm_order(*, order: Order, actor: Any) -> Order:
+@dataclass(frozen=True)
+class WrittenCheckout:
+    """What place_order wrote moments before confirming, in hand: confirm_order reads none of
+    it again (the conversion's UPDATE still checks that each hold counts), and the order it
+    returns carries its details for the answer (see `details_in_hand`)."""
+
+    lines: list[OrderLine]  # in primary key order, with their chosen stores
+    first_event: OrderEvent
+    holds: dict[int, list[Reservation]]  # the checkout holds, by fulfilment id
+    slots_recorded: bool
+
+
+def confirm_order(*, order: Order, actor: Any, written: WrittenCheckout | None = None) -> Order:
     """The payment went through: the checkout holds become the order's, the stores' deadlines
     start, and everyone is told. Idempotent. If a hold expired meanwhile (a payment slower than
     the checkout hold) the stock is taken again; when it is gone, the order is cancelled, the
-    payment refunded, and NoLongerAvailable raised."""
+    payment refunded, and NoLongerAvailable raised. `written`: place_order's objects in hand."""
     policy = OrderPolicy.current()
     now = timezone.now()
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_batch():
             order = Order.objects.select_for_update().get(pk=order.pk)
             if order.status != Order.Status.PENDING_PAYMENT:
                 return order
@@ -65,13 +87,23 @@ def confirm_order(*, order: Order, actor: Any) -> Order:
                 order=order,
                 deadline_for=lambda store: acceptance_deadline(store, policy, start=now),
             )
-            order = _announce_placed(order, fulfilments, now, actor)
+            order_lines = (
+                written.lines
+                if written is not None
+                else list(order.lines.select_related("chosen_store").order_by("pk"))
+            )
+            order, placed_event = _announce_placed(
+                order, fulfilments, order_lines, now, actor, written
+            )
             # Stock last: its rows stay locked only until this transaction commits.
             try:
                 for fulfilment in fulfilments:
-                    _firm_up_holds(fulfilment, policy, actor)
+                    holds = written.holds.get(fulfilment.pk) if written is not None else None
+                    _firm_up_holds(fulfilment, policy, actor, holds)
             except (ReservationExpired, InsufficientStock) as gone:
                 raise _StockGone(gone.facts.get("sku") or "") from gone
+            if written is not None:
+                _keep_details(order, order_lines, fulfilments, [written.first_event, placed_event])
             return order
     except _StockGone as gone:
         skus = [sku for sku in gone.args if sku]
@@ -89,7 +121,64 @@ def confirm_order(*, order: Order, actor: Any) -> Order:
     )
 
 
-def _firm_up_holds(fulfilment: Fulfilment, policy: OrderPolicy, actor: Any) -> None:
+@dataclass(frozen=True)
+class PlacedDetails:
+    """What fulfillment.order_selectors' `with_order_details` reads, from the objects a
+    confirmation holds: the order API answers a checkout with them, reading nothing again."""
+
+    lines: list[OrderLine]
+    fulfilments: list[Fulfilment]
+    events: list[OrderEvent]
+
+
+def _keep_details(
+    order: Order,
+    lines: list[OrderLine],
+    fulfilments: list[Fulfilment],
+    events: list[OrderEvent],
+) -> None:
+    order.placed_details = PlacedDetails(  # type: ignore[attr-defined]
+        lines=lines,
+        fulfilments=sorted(fulfilments, key=lambda fulfilment: fulfilment.pk),
+        events=events,
+    )
+
+
+def details_in_hand(order: Order) -> Order | None:
+    """A copy of `order`, just placed by place_order, with its details as `with_order_details`
+    gives them (lines, fulfilments with their lines and events, the order's events), from the
+    objects in hand; None when it has none (an order awaiting payment). A fulfilment just
+    opened has no event yet: its first comes with its first move. Use it at once: the copy
+    does not follow later changes."""
+    details = getattr(order, "placed_details", None)
+    if details is None:
+        return None
+    answer = copy.copy(order)
+    answer._prefetched_objects_cache = {}
+    for fulfilment in details.fulfilments:
+        _hand_over(fulfilment, "lines", sorted(fulfilment.lines.all(), key=lambda line: line.pk))
+        _hand_over(fulfilment, "events", [])
+    _hand_over(answer, "lines", details.lines)
+    _hand_over(answer, "fulfilments", details.fulfilments)
+    _hand_over(answer, "events", details.events)
+    return answer
+
+
+def _hand_over(row: Any, related_name: str, objects: list) -> None:
+    """`row.<related_name>.all()` gives `objects` without a query, as a prefetch would; any
+    other use of the manager (filter, get, values) queries afresh."""
+    queryset = getattr(row, related_name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    row._prefetched_objects_cache[related_name] = queryset
+
+
+def _firm_up_holds(
+    fulfilment: Fulfilment,
+    policy: OrderPolicy,
+    actor: Any,
+    holds_in_hand: list[Reservation] | None = None,
+) -> None:
     holder = fulfilment_holder(fulfilment.pk)
     # A transfer's source holds firmly: a reserve & collect hold starts at the pickup store,
     # when the goods arrive (fulfillment/transfers.py).
@@ -102,16 +191,25 @@ def _firm_up_holds(fulfilment: Fulfilment, policy: OrderPolicy, actor: Any) -> N
         (fulfilment.store, line.order_line.variant, line.quantity)
         for line in fulfilment.lines.all()
     ]
-    holds = list(
-        Reservation.objects.filter(holder=holder, kind=Reservation.Kind.CHECKOUT).holding_at(
-            timezone.now()
+    holds = (
+        holds_in_hand
+        if holds_in_hand is not None
+        else list(
+            Reservation.objects.filter(holder=holder, kind=Reservation.Kind.CHECKOUT).holding_at(
+                timezone.now()
+            )
         )
     )
     if sorted((h.variant_id, h.quantity) for h in holds) == sorted(
         (variant.pk, quantity) for _store, variant, quantity in lines
     ):
         try:
-            convert_reservations(reservations=holds, holder=holder, kind=kind, ttl=ttl, actor=actor)
+            # One hold converts or fails whole; several need a savepoint, for a failure may
+            # leave the others converted before the stock is taken again below.
+            with transaction.atomic() if len(holds) > 1 else nullcontext():
+                convert_reservations(
+                    reservations=holds, holder=holder, kind=kind, ttl=ttl, actor=actor
+                )
             return
         except ReservationExpired:
             pass  # it expired in the meantime: take the stock again below
@@ -121,11 +219,16 @@ def _firm_up_holds(fulfilment: Fulfilment, policy: OrderPolicy, actor: Any) -> N
 
 
 def _announce_placed(
-    order: Order, fulfilments: list[Fulfilment], now: datetime, actor: Any
-) -> Order:
+    order: Order,
+    fulfilments: list[Fulfilment],
+    order_lines: list[OrderLine],
+    now: datetime,
+    actor: Any,
+    written: WrittenCheckout | None,
+) -> tuple[Order, OrderEvent]:
     """PENDING_PAYMENT -> PLACED (event, audit row with the routing), then the order.created and
-    fulfillment.created webhooks and the confirmation e-mail."""
-    order = transition(
+    fulfillment.created webhooks and the confirmation e-mail. Returns the order and its event."""
+    moved = transition(
         ORDER_LIFECYCLE,
         order,
         Order.Status.PLACED,
@@ -133,25 +236,36 @@ def _announce_placed(
         changes={"placed_at": now},
         audit_data={"routing": order.routing_log[-1]["result"]},
         locked=True,  # confirm_order's
-    ).row
-    emit_event(
-        event_type="order.created",
-        store_id=order.attributed_store_id,
-        event_id=f"order.created:{order.pk}",
-        data={
-            "order": order.number,
-            "total_cents": order.total_cents,
-            "fulfilments": [f.pk for f in fulfilments],
-        },
     )
-    for fulfilment in fulfilments:
-        emit_event(
-            event_type="fulfillment.created",
-            store_id=fulfilment.store_id,
-            event_id=f"fulfillment.created:{fulfilment.pk}",
-            data={"fulfilment": fulfilment.pk, "order": order.number, "method": fulfilment.method},
-        )
-    transfers = _transfer_promises(order, fulfilments)
+    order = moved.row
+    emit_events(
+        [
+            WebhookEvent(
+                event_type="order.created",
+                store_id=order.attributed_store_id,
+                event_id=f"order.created:{order.pk}",
+                data={
+                    "order": order.number,
+                    "total_cents": order.total_cents,
+                    "fulfilments": [f.pk for f in fulfilments],
+                },
+            ),
+            *(
+                WebhookEvent(
+                    event_type="fulfillment.created",
+                    store_id=fulfilment.store_id,
+                    event_id=f"fulfillment.created:{fulfilment.pk}",
+                    data={
+                        "fulfilment": fulfilment.pk,
+                        "order": order.number,
+                        "method": fulfilment.method,
+                    },
+                )
+                for fulfilment in fulfilments
+            ),
+        ]
+    )
+    transfers = _transfer_promises(order, fulfilments, order_lines)
     send_templated_email(
         to=order.email,
         template="order_confirmation",
@@ -168,12 +282,16 @@ def _announce_placed(
                     "total_cents": line.total_cents,
                     **transfers.get(line.pk, {}),
                 }
-                for line in order.lines.all()
+                for line in order_lines
             ],
-            "pickup_slots": _pickup_slots(order, fulfilments),
+            "pickup_slots": (
+                _pickup_slots(order, fulfilments)
+                if written is None or written.slots_recorded
+                else []
+            ),
         },
     )
-    return order
+    return order, moved.event
 
 
 def _pickup_slots(order: Order, fulfilments: list[Fulfilment]) -> list[dict]:
@@ -192,12 +310,14 @@ def _pickup_slots(order: Order, fulfilments: list[Fulfilment]) -> list[dict]:
     return found
 
 
-def _transfer_promises(order: Order, fulfilments: list[Fulfilment]) -> dict[int, dict]:
+def _transfer_promises(
+    order: Order, fulfilments: list[Fulfilment], order_lines: list[OrderLine]
+) -> dict[int, dict]:
     """{order line id: the pickup store and the days} of the lines another store sends to the
     customer's chosen store: the confirmation e-mail states that longer promise."""
     decisions = order.routing_log[-1]["result"]["lines"]
     days_of = {decision["line"]: decision.get("delay_days") for decision in decisions}
-    index_of = {line.pk: index for index, line in enumerate(order.lines.order_by("pk"))}
+    index_of = {line.pk: index for index, line in enumerate(order_lines)}
     found = {}
     for fulfilment in fulfilments:
         if fulfilment.pickup_store_id is None:

@@ -31,13 +31,13 @@ from orders.routing import (
 )
 from orders.services import CustomerDetails, create_order, record_pickup_slots, routing_policy
 from payments.models import Payment
-from payments.services import PaymentDeclined, PaymentUnavailable, take_payment
+from payments.services import PaymentDeclined, PaymentUnavailable, open_payment, take_payment
 from stores.models import Reservation, Store
 from stores.selectors import postal_code_centroid
 from stores.services import InsufficientStock, reserve_lines
 
 from ..errors import CheckoutInvalid, NoLongerAvailable
-from .confirming import abandon_checkout, confirm_order
+from .confirming import WrittenCheckout, abandon_checkout, confirm_order
 
 
 @dataclass(frozen=True)
@@ -130,8 +130,9 @@ def place_order(
     written with the order.
 
     Three steps, so that the provider's network call holds no database lock: (1) one transaction
-    writes the order awaiting payment with checkout holds on the stock (they expire after
-    OrderPolicy.checkout_hold_minutes); (2) the payment; (3) one transaction converts the holds
+    writes the order awaiting payment, its pending payment and checkout holds on the stock
+    (they expire after OrderPolicy.checkout_hold_minutes); (2) the charge; (3) one transaction
+    converts the holds
     into the order's and places it (deadlines, events, e-mail). A declined payment gives the
     holds back at once; a process that dies between the steps leaves holds that stop counting
     at their expiry, and `settle_abandoned_checkouts` tidies the order up.
@@ -172,7 +173,7 @@ def place_order(
     )
     try:
         with transaction.atomic():
-            order = _write_order(
+            order, payment, written = _write_order(
                 customer=customer,
                 priced=priced,
                 routing=routing,
@@ -187,7 +188,7 @@ def place_order(
             _("%(reason)s Nothing was ordered.") % {"reason": error.message}
         ) from error
     try:
-        payment = take_payment(order=order, payment_token=payment_token)
+        payment = take_payment(order=order, payment_token=payment_token, payment=payment)
     except PaymentDeclined:
         abandon_checkout(order=order, actor=actor, reason=_("The payment was declined."))
         raise
@@ -196,7 +197,10 @@ def place_order(
         raise
     if payment is not None and payment.status == Payment.Status.PENDING:
         return order
-    return confirm_order(order=order, actor=actor)
+    placed = confirm_order(order=order, actor=actor, written=written)
+    if placed_by_store is not None and placed.placed_by_store_id == placed_by_store.pk:
+        placed.placed_by_store = placed_by_store  # in hand: the answer names it
+    return placed
 
 
 def _write_order(
@@ -209,11 +213,12 @@ def _write_order(
     placed_by_store: Store | None,
     actor: Any,
     pickup_slots: dict[int, tuple[datetime, datetime]],
-) -> Order:
+) -> tuple[Order, Payment | None, WrittenCheckout]:
     """The order awaiting payment (orders.services.create_order), one fulfilment per location,
-    method and pickup store, and the checkout holds on the stock."""
+    method and pickup store, its pending payment, and the checkout holds on the stock; with
+    what it wrote, for confirm_order."""
     now = timezone.now()
-    order, order_lines = create_order(
+    order, order_lines, first_event = create_order(
         customer=customer,
         priced=priced,
         channel=channel,
@@ -221,12 +226,14 @@ def _write_order(
         routing_log=[{"at": now.isoformat(), "reason": "placed", "result": routing.as_dict()}],
         actor=actor,
     )
-    stores = {
-        store.pk: store
-        for store in Store.objects.filter(
-            pk__in={a.location_id for d in routing.decisions for a in d.allocations}
-        )
+    # The pickup stores are in hand; only the other locations routing chose are read.
+    in_hand = {
+        line.request.store.pk: line.request.store for line in priced.lines if line.request.store
     }
+    located = {a.location_id for d in routing.decisions for a in d.allocations}
+    stores = {pk: in_hand[pk] for pk in located if pk in in_hand}
+    if located - stores.keys():
+        stores |= Store.objects.in_bulk(located - stores.keys())
     allocations = []
     for order_line, line_quote, decision in zip(
         order_lines, priced.lines, routing.decisions, strict=True
@@ -246,20 +253,30 @@ def _write_order(
         ]
     opened = open_fulfilments(order=order, allocations=allocations)
     collect_stores = {line.request.store.pk for line in priced.lines if line.request.store}
-    record_pickup_slots(
+    recorded = record_pickup_slots(
         order=order,
         slots={
             store_id: slot for store_id, slot in pickup_slots.items() if store_id in collect_stores
         },
     )
+    payment = open_payment(order=order)
     # Checkout holds, under each fulfilment's holder: the payment has this long to go through.
     # Last, so that the stock rows stay locked only until the commit that follows.
+    holds: dict[int, list[Reservation]] = {}
     for fulfilment, allocation in opened:
-        reserve_lines(
-            lines=[(allocation.location, allocation.order_line.variant, allocation.quantity)],
-            holder=fulfilment_holder(fulfilment.pk),
-            kind=Reservation.Kind.CHECKOUT,
-            ttl=timedelta(minutes=policy.checkout_hold_minutes),
-            actor=actor,
+        holds.setdefault(fulfilment.pk, []).extend(
+            reserve_lines(
+                lines=[(allocation.location, allocation.order_line.variant, allocation.quantity)],
+                holder=fulfilment_holder(fulfilment.pk),
+                kind=Reservation.Kind.CHECKOUT,
+                ttl=timedelta(minutes=policy.checkout_hold_minutes),
+                actor=actor,
+            )
         )
-    return order
+    written = WrittenCheckout(
+        lines=sorted(order_lines, key=lambda line: line.pk),
+        first_event=first_event,
+        holds=holds,
+        slots_recorded=bool(recorded),
+    )
+    return order, payment, written

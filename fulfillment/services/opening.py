@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db.models import Prefetch
+
 from orders.models import Order, OrderLine
 from stores.models import Store
 
@@ -63,8 +65,10 @@ def start_acceptance_clocks(
     order's lock."""
     fulfilments = list(
         Fulfilment.objects.filter(order=order)
-        .select_related("store")
-        .prefetch_related("lines__order_line__variant")
+        .select_related("store", "pickup_store")
+        .prefetch_related(
+            Prefetch("lines", FulfilmentLine.objects.select_related("order_line__variant"))
+        )
     )
     for fulfilment in fulfilments:
         fulfilment.accept_deadline = deadline_for(fulfilment.store)

@@ -48,10 +48,11 @@ def create_order(
     placed_by_store: Store | None,
     routing_log: list[dict],
     actor: Any,
-) -> tuple[Order, list[OrderLine]]:
+) -> tuple[Order, list[OrderLine], OrderEvent]:
     """Write an order awaiting payment with its lines (in `priced`'s order), its number and its
-    first event. It is attributed to the customer's local store (catchment), else the store
-    that placed it, else the first pickup store. Call it in the checkout's transaction."""
+    first event; returns the three. It is attributed to the customer's local store
+    (catchment), else the store that placed it, else the first pickup store. Call it in the
+    checkout's transaction."""
     chosen = [q.request.store for q in priced.lines if q.request.store is not None]
     with atomic_once():
         order = Order.objects.create(
@@ -77,10 +78,9 @@ def create_order(
             online_payment_cents=online_payment_cents(priced),
             routing_log=routing_log,
         )
-        order.number = f"ARD-{order.pk:07d}"
-        order.save(update_fields=["number"])
-        lines = [
-            OrderLine.objects.create(
+        # The number came back from the INSERT (Order.number's database default).
+        lines = OrderLine.objects.bulk_create(
+            OrderLine(
                 order=order,
                 variant=line_quote.request.variant,
                 product_name=line_quote.request.variant.product.name,
@@ -95,11 +95,11 @@ def create_order(
                 chosen_store=line_quote.request.store,
             )
             for line_quote in priced.lines
-        ]
-        OrderEvent.objects.create(
+        )
+        event = OrderEvent.objects.create(
             order=order, to_status=Order.Status.PENDING_PAYMENT, actor_label=actor_label(actor)
         )
-    return order, lines
+    return order, lines, event
 
 
 def record_pickup_slots(

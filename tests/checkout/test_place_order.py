@@ -1,3 +1,4 @@
+import re
 import threading
 from datetime import timedelta
 from decimal import Decimal
@@ -48,7 +49,7 @@ def test_click_and_collect_order_waits_for_the_store_with_the_stock_held(
 
     fulfilment = order.fulfilments.get()
     assert order.status == Order.Status.PLACED
-    assert order.number == f"ARD-{order.pk:07d}"
+    assert re.fullmatch(r"ARD-\d{7,}", order.number)
     assert (order.subtotal_cents, order.shipping_cents, order.total_cents) == (5580, 0, 5580)
     assert (fulfilment.store, fulfilment.status) == (
         lyon_store,

@@ -116,3 +116,51 @@ def test_a_store_gets_one_payment_account(lyon_store):
     assert again.pk == first.pk
     assert first.reference == f"dummy_acct_{lyon_store.slug}"
     assert first.can_receive_payouts
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_bookings_of_one_reference_book_it_once(lyon_store):
+    # Given four processes booking the same sale at the same moment (a webhook and a retry)
+    barrier = threading.Barrier(4)
+    booked, errors = [], []
+
+    def book():
+        try:
+            barrier.wait()
+            booked.append(book_sale(lyon_store, reference="sale:twice").pk)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=book) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    # Then one entry, its three lines, and every caller got it back
+    assert errors == []
+    assert len(set(booked)) == 1
+    assert JournalLine.objects.filter(entry_id=booked[0]).count() == 3
+    assert ledger.store_balance_cents(lyon_store) == 8_500
+    assert ledger.unbalanced_entries() == []
+
+
+def test_an_entrys_lines_keep_the_order_of_its_postings(lyon_store):
+    entry = book_sale(lyon_store)
+
+    lines = list(entry.lines.order_by("id").values_list("account__code", "debit_cents"))
+
+    assert lines == [
+        (ledger.CUSTOMER_PREPAYMENTS, 10_000),
+        (ledger.STORE_PAYABLE, 0),
+        (ledger.COMMISSION_REVENUE, 0),
+    ]
+
+
+def test_booking_once_the_chart_exists_is_one_statement(lyon_store, django_assert_num_queries):
+    book_sale(lyon_store, reference="sale:first")  # the accounts' first use makes them
+
+    with django_assert_num_queries(1):
+        book_sale(lyon_store, reference="sale:second")
