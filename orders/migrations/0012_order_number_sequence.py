@@ -33,7 +33,7 @@ DROP SEQUENCE IF EXISTS orders_order_number_seq;
 
 
 class Migration(migrations.Migration):
-    dependencies = [("orders", "0010_control_tower_covering_indexes")]
+    dependencies = [("orders", "0011_field_labels")]
 
     operations = [
         migrations.RunSQL(CREATE, DROP),
