@@ -1,0 +1,99 @@
+"""Where files live: public media and four private prefixes, on disk or in an S3 bucket.
+
+Every file the platform keeps goes through one of the named storages of settings.STORAGES
+(built by `storages_from_env`):
+
+- `default`: public media (product images, store logos, marketing item pictures), served at a
+  CDN-able URL with no signature;
+- `imports`: catalogue import uploads waiting between "check" and "apply";
+- `invoices`: invoices and credit notes (what the e-invoicing platform was sent);
+- `exports`: data exports (a customer's GDPR archive);
+- `marketing`: artwork, proofs and their previews, print files, deliverables.
+
+On the embedded default each is a folder: the media root, and `MEDIA_ROOT/private/<prefix>` for
+the private ones (the media view never serves `private/`). With `S3_BUCKET` set each is a prefix
+of the bucket; the private ones are only ever handed out through a short-lived signed URL
+(`private_file_response`) after the view has checked who asks. docs/storage.md tells the rest.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.utils.functional import cached_property
+
+from .storage_settings import EXPORTS, IMPORTS, INVOICES, MARKETING
+
+
+class PrivateFileSystemStorage(FileSystemStorage):
+    """A private prefix on the embedded default: a folder under MEDIA_ROOT/private/, with no
+    URL. It follows MEDIA_ROOT when it changes (tests, a second site on one host)."""
+
+    def __init__(self, *, folder: str = "", **kwargs: Any) -> None:
+        self.folder = folder
+        super().__init__(**kwargs)
+
+    @cached_property
+    def base_location(self) -> str:
+        default = os.path.join(settings.MEDIA_ROOT, "private", self.folder)
+        return self._value_or_setting(self._location, default)
+
+    def url(self, name: str | None) -> str:
+        raise ValueError("A private file has no public URL: use private_file_response.")
+
+
+def imports_storage() -> Storage:
+    return storages[IMPORTS]
+
+
+def invoices_storage() -> Storage:
+    return storages[INVOICES]
+
+
+def exports_storage() -> Storage:
+    return storages[EXPORTS]
+
+
+def marketing_storage() -> Storage:
+    """The `storage=` of the marketing hub's private FileFields (a callable: settings decide)."""
+    return storages[MARKETING]
+
+
+def is_local(storage: Storage) -> bool:
+    return isinstance(storage, FileSystemStorage)
+
+
+def private_file_response(
+    storage: Storage,
+    name: str,
+    *,
+    filename: str,
+    content_type: str,
+    attachment: bool = True,
+) -> HttpResponse:
+    """Hand out a private file the caller has already checked this user may have: a redirect to
+    a signed URL that expires in S3_SIGNED_URL_SECONDS on object storage (the web process never
+    carries the bytes), the file streamed from disk on the embedded default."""
+    disposition = "attachment" if attachment else "inline"
+    if is_local(storage):
+        response: HttpResponse = FileResponse(
+            storage.open(name, "rb"),
+            as_attachment=attachment,
+            filename=filename,
+            content_type=content_type,
+        )
+    else:
+        url = storage.url(  # type: ignore[call-arg]
+            name,
+            parameters={
+                "ResponseContentDisposition": f'{disposition}; filename="{filename}"',
+                "ResponseContentType": content_type,
+            },
+        )
+        response = HttpResponseRedirect(url)
+    response["Cache-Control"] = "private, no-store"
+    return response
