@@ -203,7 +203,6 @@ SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not env("S3_BUCKET", default=""))
 # Files: folders under MEDIA_ROOT by default; an S3 bucket (a prefix per kind of file, private
 # ones behind short-lived signed URLs) when S3_BUCKET is set. docs/storage.md.
 STORAGES = storages_from_env(env, debug=DEBUG)
-S3_SIGNED_URL_SECONDS = env.int("S3_SIGNED_URL_SECONDS", default=300)
 
 # E-mail: SMTP (EMAIL_URL=smtp://...) in production; the demo keeps them in its mailbox (below).
 _email = env.email_url("EMAIL_URL", default="consolemail://")

@@ -19,19 +19,21 @@ of the bucket; the private ones are only ever handed out through a short-lived s
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
-from django.utils.functional import cached_property
+from django.utils.functional import LazyObject, cached_property, empty
 
-from .storage_settings import EXPORTS, IMPORTS, INVOICES, MARKETING
+from .storage_settings import EXPORTS, IMPORTS, INVOICES, MARKETING, PRIVATE
 
 
 class PrivateFileSystemStorage(FileSystemStorage):
-    """A private prefix on the embedded default: a folder under MEDIA_ROOT/private/, with no
-    URL. It follows MEDIA_ROOT when it changes (tests, a second site on one host)."""
+    """A private prefix on the embedded default: a folder under MEDIA_ROOT/private/ (never served
+    as media). It follows MEDIA_ROOT when it changes (tests, a second site on one host)."""
 
     def __init__(self, *, folder: str = "", **kwargs: Any) -> None:
         self.folder = folder
@@ -42,25 +44,53 @@ class PrivateFileSystemStorage(FileSystemStorage):
         default = os.path.join(settings.MEDIA_ROOT, "private", self.folder)
         return self._value_or_setting(self._location, default)
 
-    def url(self, name: str | None) -> str:
-        raise ValueError("A private file has no public URL: use private_file_response.")
+    @cached_property
+    def base_url(self) -> str:
+        """Under MEDIA_URL/private/, which the media view refuses: a link to it is a 404."""
+        default = f"{settings.MEDIA_URL.rstrip('/')}/private/{self.folder}/".replace("//", "/")
+        return self._value_or_setting(self._base_url, default)
+
+
+class NamedStorage(LazyObject):
+    """settings.STORAGES[name], looked up when first used and again after STORAGES changes: a
+    FileField's `storage=` callable is called once, at import, so it gets one of these."""
+
+    def __init__(self, name: str) -> None:
+        self.__dict__["_name"] = name
+        super().__init__()
+
+    def _setup(self) -> None:
+        self._wrapped = storages[self._name]
+
+
+_NAMED = {name: NamedStorage(name) for name in PRIVATE}
+
+
+@receiver(setting_changed)
+def _storages_changed(*, setting: str, **kwargs: Any) -> None:
+    if setting in ("STORAGES", "MEDIA_ROOT"):
+        for named in _NAMED.values():
+            named._wrapped = empty
 
 
 def imports_storage() -> Storage:
-    return storages[IMPORTS]
+    """Catalogue import uploads between "check" and "apply"."""
+    return cast(Storage, _NAMED[IMPORTS])
 
 
 def invoices_storage() -> Storage:
-    return storages[INVOICES]
+    """Invoices and credit notes as deposited on the e-invoicing platform."""
+    return cast(Storage, _NAMED[INVOICES])
 
 
 def exports_storage() -> Storage:
-    return storages[EXPORTS]
+    """Data exports: a customer's GDPR archive."""
+    return cast(Storage, _NAMED[EXPORTS])
 
 
 def marketing_storage() -> Storage:
-    """The `storage=` of the marketing hub's private FileFields (a callable: settings decide)."""
-    return storages[MARKETING]
+    """Artwork, proofs, previews, print files, deliverables (the `storage=` of their FileFields)."""
+    return cast(Storage, _NAMED[MARKETING])
 
 
 def is_local(storage: Storage) -> bool:

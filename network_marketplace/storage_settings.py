@@ -65,6 +65,9 @@ def storages_from_env(env: Any, *, debug: bool) -> dict[str, dict[str, Any]]:
                 **common,
                 "location": PREFIXES[PUBLIC],
                 "querystring_auth": False,
+                # Readable by anyone (the CDN, a browser); "" when a bucket policy grants it
+                # instead (AWS buckets with ACLs disabled refuse an ACL on upload).
+                "default_acl": env("S3_PUBLIC_ACL", default="public-read") or None,
                 "custom_domain": env("S3_CUSTOM_DOMAIN", default="") or None,
                 "object_parameters": {"CacheControl": "public, max-age=86400"},
             },
