@@ -42,8 +42,10 @@ class S3Server:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self, *, attempts: int = 5) -> S3Server:
-        for _ in range(attempts):
-            self.port = free_port()
+        """On `port` when one was given, else on a free one (retried if taken meanwhile)."""
+        fixed = self.port
+        for _ in range(1 if fixed else attempts):
+            self.port = fixed or free_port()
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
                 stdout=subprocess.DEVNULL,
