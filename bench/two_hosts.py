@@ -473,7 +473,7 @@ def rehearse(
     web_workers: int = 2,
     debug: bool = False,
     static_root: Path | None = None,
-    path: str = "/healthz",
+    path: str = "/",
 ) -> dict[str, Any]:
     """The four checks above; Django must be set up on the database the processes will use."""
     results: dict[str, Any] = {}
@@ -551,7 +551,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--web-workers", type=int, default=2)
     parser.add_argument("--base-port", type=int, default=45010)
-    parser.add_argument("--path", default="/healthz")
+    parser.add_argument("--path", default="/", help="the page loaded (the storefront home)")
     parser.add_argument("--debug", action="store_true", help="DEBUG on, no collectstatic (a try)")
     parser.add_argument(
         "--static-root", type=Path, default=Path(tempfile.gettempdir()) / "nm-two-hosts-static"
