@@ -69,6 +69,7 @@ def storages_from_env(env: Any, *, debug: bool) -> dict[str, dict[str, Any]]:
                 # instead (AWS buckets with ACLs disabled refuse an ACL on upload).
                 "default_acl": env("S3_PUBLIC_ACL", default="public-read") or None,
                 "custom_domain": env("S3_CUSTOM_DOMAIN", default="") or None,
+                "url_protocol": env("S3_URL_PROTOCOL", default="https:"),
                 "object_parameters": {"CacheControl": "public, max-age=86400"},
             },
         },
