@@ -25,7 +25,8 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage, Storage, storages
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.http import FileResponse, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.utils.functional import LazyObject, cached_property, empty
 
 from .storage_settings import EXPORTS, IMPORTS, INVOICES, MARKETING, PRIVATE
@@ -37,23 +38,26 @@ class PrivateFileSystemStorage(FileSystemStorage):
 
     def __init__(self, *, folder: str = "", **kwargs: Any) -> None:
         self.folder = folder
+        self.given_location, self.given_base_url = kwargs.get("location"), kwargs.get("base_url")
         super().__init__(**kwargs)
 
     @cached_property
     def base_location(self) -> str:
         default = os.path.join(settings.MEDIA_ROOT, "private", self.folder)
-        return self._value_or_setting(self._location, default)
+        return str(self._value_or_setting(self.given_location, default))
 
     @cached_property
     def base_url(self) -> str:
         """Under MEDIA_URL/private/, which the media view refuses: a link to it is a 404."""
         default = f"{settings.MEDIA_URL.rstrip('/')}/private/{self.folder}/".replace("//", "/")
-        return self._value_or_setting(self._base_url, default)
+        return str(self._value_or_setting(self.given_base_url, default))
 
 
 class NamedStorage(LazyObject):
     """settings.STORAGES[name], looked up when first used and again after STORAGES changes: a
     FileField's `storage=` callable is called once, at import, so it gets one of these."""
+
+    _wrapped: Any
 
     def __init__(self, name: str) -> None:
         self.__dict__["_name"] = name
@@ -104,13 +108,13 @@ def private_file_response(
     filename: str,
     content_type: str,
     attachment: bool = True,
-) -> HttpResponse:
+) -> HttpResponseBase:
     """Hand out a private file the caller has already checked this user may have: a redirect to
     a signed URL that expires in S3_SIGNED_URL_SECONDS on object storage (the web process never
     carries the bytes), the file streamed from disk on the embedded default."""
     disposition = "attachment" if attachment else "inline"
     if is_local(storage):
-        response: HttpResponse = FileResponse(
+        response: HttpResponseBase = FileResponse(
             storage.open(name, "rb"),
             as_attachment=attachment,
             filename=filename,

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,7 +57,7 @@ def request_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, token: str) -> HttpResponse:
+def download(request: HttpRequest, token: str) -> HttpResponseBase:
     """The ZIP, for its signed-in owner only, while the link is valid (404 otherwise)."""
     try:
         export = gdpr.export_for_download(token=token, user=request.user)

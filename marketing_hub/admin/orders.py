@@ -13,6 +13,7 @@ from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -326,11 +327,11 @@ class ReviewQueueAdmin(_OrderAdminBase):
             *super().get_urls(),
         ]
 
-    def proof_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def proof_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         proof = get_object_or_404(Proof, pk=pk)
         return private_file_response(
             proof.pdf.storage,
-            proof.pdf.name,
+            str(proof.pdf.name),
             filename=f"proof-{proof.pk}.pdf",
             content_type="application/pdf",
             attachment=False,

@@ -11,6 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -214,7 +215,7 @@ class DeliverableAdmin(ReadOnlyModelAdmin):
         ]
         return format_html(" · ".join(["{}"] * len(links)), *links) if links else "—"
 
-    def download_view(self, request: HttpRequest, pk: int, which: str) -> HttpResponse:
+    def download_view(self, request: HttpRequest, pk: int, which: str) -> HttpResponseBase:
         deliverable = get_object_or_404(Deliverable, pk=pk)
         field = deliverable.extra_file if which == "csv" else deliverable.file
         if not field or not field.name:
