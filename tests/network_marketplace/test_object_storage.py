@@ -9,7 +9,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -20,11 +20,13 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from bench.s3_server import S3Server
 from catalog.models import Variant
 from compliance.models import PersonalDataExport
 from compliance.services.gdpr import download_path, request_personal_data_export
+from marketing_hub.models import Deliverable
 from network_marketplace.storage import (
     exports_storage,
     imports_storage,
@@ -207,3 +209,29 @@ def test_her_data_export_is_handed_out_by_a_signed_redirect_only_to_her(object_s
     status, body = fetch(hers["Location"])
     assert status == 200
     assert body[:2] == b"PK"  # the ZIP itself
+
+
+@pytest.mark.django_db
+def test_a_store_s_deliverable_is_a_signed_redirect_for_its_team_only(
+    object_storage, s3_server, client, lyon_store, lyon_owner, paris_owner
+):
+    deliverable = Deliverable(
+        store=lyon_store,
+        kind=Deliverable.Kind.GBP_SHEET,
+        period_start=date(2026, 12, 1),
+        generated_at=timezone.now(),
+    )
+    deliverable.file.save("fiche-gbp.xlsx", ContentFile(b"PK sheet"), save=True)
+    assert keys_in(s3_server, object_storage) == [f"marketing/{deliverable.file.name}"]
+    url = reverse("backoffice:marketing-deliverable", args=[lyon_store.slug, deliverable.pk])
+    other = Client()
+    other.force_login(paris_owner)
+
+    refused = other.get(url)
+    client.force_login(lyon_owner)
+    hers = client.get(url)
+
+    assert refused.status_code == 404
+    assert hers.status_code == 302
+    assert "X-Amz-Signature" in parse_qs(urlsplit(hers["Location"]).query)
+    assert fetch(hers["Location"]) == (200, b"PK sheet")
