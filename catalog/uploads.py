@@ -1,52 +1,55 @@
-"""Uploaded catalogue files kept on the server between the dry run and "Apply".
+"""Uploaded catalogue files kept between the dry run and "Apply".
 
-A file is stored under a random token in a private directory (settings.CATALOGUE_IMPORT_DIR, by
-default a folder of the system's temporary directory, never under MEDIA_ROOT); the token is
-remembered in the uploader's session, so only that session can apply it. Files older than a day
-are swept at the next upload.
+A file is stored under a random token in the private `imports` storage (a folder under
+MEDIA_ROOT/private/ on the embedded default, the bucket's imports/ prefix with object storage),
+so that "apply" works on whichever web host the next request reaches; the token is remembered
+in the uploader's session, so only that session can apply it. Files older than a day are swept
+at the next upload.
 """
 
 from __future__ import annotations
 
 import re
 import secrets
-import tempfile
-import time
-from pathlib import Path
+from datetime import timedelta
 
-from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from network_marketplace.storage import imports_storage
 
 SESSION_KEY = "catalogue_imports"
-MAX_AGE_SECONDS = 24 * 3600
+MAX_AGE = timedelta(days=1)
 MAX_PENDING = 5  # uploads a session may hold at once; older ones are dropped
 _TOKEN = re.compile(r"^[0-9a-f]{32}$")
+FOLDER = "catalogue"
 
 
-def _directory() -> Path:
-    configured = getattr(settings, "CATALOGUE_IMPORT_DIR", None)
-    directory = (
-        Path(configured) if configured else Path(tempfile.gettempdir()) / "nm-catalogue-imports"
-    )
-    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return directory
+def _name(token: str) -> str:
+    return f"{FOLDER}/{token}.upload"
 
 
-def _sweep(directory: Path) -> None:
-    limit = time.time() - MAX_AGE_SECONDS
-    for path in directory.glob("*.upload"):
+def _sweep() -> None:
+    storage = imports_storage()
+    limit = timezone.now() - MAX_AGE
+    try:
+        _folders, files = storage.listdir(FOLDER)
+    except FileNotFoundError:
+        return
+    for file in files:
+        name = f"{FOLDER}/{file}"
         try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
+            if file.endswith(".upload") and storage.get_modified_time(name) < limit:
+                storage.delete(name)
         except FileNotFoundError:
             continue
 
 
 def keep_upload(request, *, data: bytes, filename: str) -> str:
     """Store the file for this session and return its token."""
-    directory = _directory()
-    _sweep(directory)
+    _sweep()
     token = secrets.token_hex(16)
-    (directory / f"{token}.upload").write_bytes(data)
+    imports_storage().save(_name(token), ContentFile(data))
     pending = dict(request.session.get(SESSION_KEY, {}))
     pending[token] = filename
     for stale in list(pending)[:-MAX_PENDING]:  # dicts keep insertion order: oldest first
@@ -62,7 +65,8 @@ def load_upload(request, token: str) -> tuple[bytes, str] | None:
     if not filename or not _TOKEN.match(token):
         return None
     try:
-        return (_directory() / f"{token}.upload").read_bytes(), filename
+        with imports_storage().open(_name(token), "rb") as handle:
+            return handle.read(), filename
     except FileNotFoundError:
         return None
 
@@ -72,4 +76,4 @@ def discard_upload(request, token: str) -> None:
     if pending.pop(token, None) is not None:
         request.session[SESSION_KEY] = pending
     if _TOKEN.match(token):
-        (_directory() / f"{token}.upload").unlink(missing_ok=True)
+        imports_storage().delete(_name(token))

@@ -268,7 +268,7 @@ def processors() -> list[Processor]:
         options: dict[str, Any] = settings.STORAGES["default"].get("OPTIONS", {})
         found.append(
             Processor(
-                options.get("endpoint_url") or storage.rsplit(".", 1)[-1],
+                options.get("endpoint_url") or options.get("bucket_name") or storage,
                 _("Object storage of uploaded files and generated PDFs"),
                 _("As contracted"),
             )

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from config.beat_schedule import BEAT_SCHEDULE
 from config.unfold import UNFOLD  # noqa: F401  (HQ's admin theme and its sidebar)
+from network_marketplace.storage_settings import storages_from_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -203,18 +204,11 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 # Django serves uploaded media itself (product images): right for one host with a media volume;
-# set false when a CDN or object storage in front serves MEDIA_URL.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=True)
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        )
-    },
-}
+# off by default with object storage (the bucket or a CDN in front serves the media URLs).
+SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not env("S3_BUCKET", default=""))
+# Files: folders under MEDIA_ROOT by default; an S3 bucket (a prefix per kind of file, private
+# ones behind short-lived signed URLs) when S3_BUCKET is set. docs/storage.md.
+STORAGES = storages_from_env(env, debug=DEBUG)
 
 # E-mail: SMTP (EMAIL_URL=smtp://...) in production; the demo keeps them in its mailbox (below).
 _email = env.email_url("EMAIL_URL", default="consolemail://")

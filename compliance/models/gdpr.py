@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from network_marketplace.models import StatusEvent
+from network_marketplace.storage import exports_storage
 
 
 class PersonalDataExport(models.Model):
@@ -40,7 +41,9 @@ class PersonalDataExport(models.Model):
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     due_at = models.DateTimeField(_("answer due by"))
     finished_at = models.DateTimeField(_("completed at"), null=True, blank=True)
-    archive = models.FileField(_("archive"), max_length=200, blank=True, editable=False)
+    archive = models.FileField(
+        _("archive"), max_length=200, blank=True, editable=False, storage=exports_storage
+    )
     size_bytes = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     error = models.CharField(_("error"), max_length=300, blank=True)
     downloads = models.PositiveIntegerField(_("downloads"), default=0)

@@ -8,11 +8,14 @@ from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from network_marketplace.storage import private_file_response
 
 from ..gdpr_forms import CloseAccountForm
 from ..services import gdpr
@@ -54,7 +57,7 @@ def request_export(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def download(request: HttpRequest, token: str) -> HttpResponse:
+def download(request: HttpRequest, token: str) -> HttpResponseBase:
     """The ZIP, for its signed-in owner only, while the link is valid (404 otherwise)."""
     try:
         export = gdpr.export_for_download(token=token, user=request.user)
@@ -67,11 +70,12 @@ def download(request: HttpRequest, token: str) -> HttpResponse:
         )
     gdpr.record_download(export=export, actor=request.user)
     day = timezone.localdate(export.finished_at).isoformat() if export.finished_at else "export"
-    response = FileResponse(
-        export.archive.open("rb"), as_attachment=True, filename=f"mes-donnees-{day}.zip"
+    return private_file_response(
+        export.archive.storage,
+        export.archive.name,
+        filename=f"mes-donnees-{day}.zip",
+        content_type="application/zip",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -11,9 +11,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
@@ -29,6 +29,7 @@ from network_marketplace.admin_base import (
     TabularInline,
 )
 from network_marketplace.errors import DomainError
+from network_marketplace.storage import marketing_storage, private_file_response
 
 from ..models import (
     Budget,
@@ -331,20 +332,22 @@ class ReviewQueueAdmin(_OrderAdminBase):
             *super().get_urls(),
         ]
 
-    def proof_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def proof_pdf_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
         proof = get_object_or_404(Proof, pk=pk)
-        with proof.pdf.open("rb") as handle:
-            data = handle.read()
-        response = HttpResponse(data, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="proof-{proof.pk}.pdf"'
-        return response
+        return private_file_response(
+            proof.pdf.storage,
+            str(proof.pdf.name),
+            filename=f"proof-{proof.pk}.pdf",
+            content_type="application/pdf",
+            attachment=False,
+        )
 
     def proof_preview_view(self, request: HttpRequest, pk: int, page: int) -> HttpResponse:
         proof = get_object_or_404(Proof, pk=pk)
         previews = list(proof.previews or [])
         if not 1 <= page <= len(previews):
             raise Http404
-        with default_storage.open(previews[page - 1], "rb") as handle:
+        with marketing_storage().open(previews[page - 1], "rb") as handle:
             return HttpResponse(handle.read(), content_type="image/png")
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[MarketingOrder]:

@@ -10,7 +10,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -25,6 +26,7 @@ from network_marketplace.admin_base import (
     StatusEventInline,
     TabularInline,
 )
+from network_marketplace.storage import private_file_response
 
 from ..models import (
     Deliverable,
@@ -218,12 +220,12 @@ class DeliverableAdmin(ReadOnlyModelAdmin):
         ]
         return format_html(" · ".join(["{}"] * len(links)), *links) if links else "—"
 
-    def download_view(self, request: HttpRequest, pk: int, which: str) -> FileResponse:
+    def download_view(self, request: HttpRequest, pk: int, which: str) -> HttpResponseBase:
         deliverable = get_object_or_404(Deliverable, pk=pk)
         field = deliverable.extra_file if which == "csv" else deliverable.file
         if not field or not field.name:
             raise Http404
         name = field.name.rsplit("/", 1)[-1]
-        return FileResponse(
-            field.open("rb"), as_attachment=True, filename=name, content_type=content_type_of(name)
+        return private_file_response(
+            field.storage, field.name, filename=name, content_type=content_type_of(name)
         )

@@ -15,7 +15,7 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from network_marketplace.errors import DomainError
+from network_marketplace.storage import private_file_response
 from stores.backoffice import backoffice_store, may_manage
 from stores.models import Store
 from stores.selectors import upcoming_special_days
@@ -253,8 +254,8 @@ def download(request: HttpRequest, store: Store, deliverable_id: int) -> HttpRes
     if not field or not field.name:
         raise Http404
     name = field.name.rsplit("/", 1)[-1]
-    response: Any = FileResponse(
-        field.open("rb"), as_attachment=True, filename=name, content_type=content_type_of(name)
+    response: Any = private_file_response(  # a signed redirect, or the file from disk
+        field.storage, field.name, filename=name, content_type=content_type_of(name)
     )
     return response
 

@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from network_marketplace.storage import marketing_storage
+
 
 class Supplier(models.Model):
     """A printer or goodies maker: gets each approved line with its print file, marks it produced
@@ -197,7 +199,7 @@ class Artwork(models.Model):
         MarketingItem, on_delete=models.CASCADE, related_name="artworks", verbose_name=_("item")
     )
     version = models.PositiveIntegerField(_("version"))
-    pdf = models.FileField(_("print-ready PDF"), upload_to="private/marketing/artwork/")
+    pdf = models.FileField(_("print-ready PDF"), upload_to="artwork/", storage=marketing_storage)
     pdf_sha256 = models.CharField(_("PDF fingerprint (SHA-256)"), max_length=64, blank=True)
     page_count = models.PositiveSmallIntegerField(_("pages"), default=1)
     # Per page: {"media": [w, h], "trim": [x0, y0, x1, y1], "bleed": [...]}, in mm.
@@ -314,7 +316,7 @@ class Proof(models.Model):
     # What was printed, resolved at stamping (prices, Omnibus line, fonts and sizes used).
     rendered = models.JSONField(_("rendered"), default=dict, blank=True)
     uses_free_text = models.BooleanField(_("free text used"), default=False)
-    pdf = models.FileField(_("proof PDF"), upload_to="private/marketing/proofs/")
+    pdf = models.FileField(_("proof PDF"), upload_to="proofs/", storage=marketing_storage)
     pdf_sha256 = models.CharField(_("PDF fingerprint (SHA-256)"), max_length=64)
     previews = models.JSONField(_("page previews"), default=list, blank=True)
     created_by = models.ForeignKey(

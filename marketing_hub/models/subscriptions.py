@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from network_marketplace.models import StatusEvent
+from network_marketplace.storage import marketing_storage
 
 from .catalogue import MarketingItem
 
@@ -207,10 +208,10 @@ class Deliverable(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     period_start = models.DateField(_("period"))
-    file = models.FileField(_("file"), upload_to="private/marketing/deliverables/")
+    file = models.FileField(_("file"), upload_to="deliverables/", storage=marketing_storage)
     # The same content in a second format (the GBP sheet as CSV beside its XLSX).
     extra_file = models.FileField(
-        _("second format"), upload_to="private/marketing/deliverables/", blank=True
+        _("second format"), upload_to="deliverables/", storage=marketing_storage, blank=True
     )
     source_digest = models.CharField(max_length=64, blank=True, verbose_name=_("source digest"))
     generated_at = models.DateTimeField(_("generated at"))

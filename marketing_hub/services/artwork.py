@@ -14,7 +14,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.utils.formats import number_format
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.models import User
+from network_marketplace.storage import marketing_storage
 
 from .. import fonts
 from ..artwork.pdf import ArtworkRefused, PageBoxes, read_pdf
@@ -256,18 +256,20 @@ def _copy_fields(previous: Artwork, artwork: Artwork, pages: list[PageBoxes]) ->
 
 def artwork_page_png(artwork: Artwork, page: int) -> bytes | None:
     """The PNG of page `page` (from 1) of the designer's artwork, before any field is stamped
-    (made once per artwork file and kept under private/); None when there is no such page."""
+    (made once per artwork file, kept in the private marketing storage); None when there is no
+    such page."""
     if not 1 <= page <= artwork.page_count:
         return None
-    name = f"private/marketing/artwork/previews/{artwork.pdf_sha256}-p{page}.png"
-    if not default_storage.exists(name):
+    storage = marketing_storage()
+    name = f"artwork/previews/{artwork.pdf_sha256}-p{page}.png"
+    if not storage.exists(name):
         with artwork.pdf.open("rb") as file:
             images = render_previews(file.read(), max_px=settings.MARKETING_PREVIEW_MAX_PX)
         for number, image in enumerate(images, start=1):
-            target = f"private/marketing/artwork/previews/{artwork.pdf_sha256}-p{number}.png"
-            if not default_storage.exists(target):
-                default_storage.save(target, ContentFile(image))
-    with default_storage.open(name, "rb") as file:
+            target = f"artwork/previews/{artwork.pdf_sha256}-p{number}.png"
+            if not storage.exists(target):
+                storage.save(target, ContentFile(image))
+    with storage.open(name, "rb") as file:
         return bytes(file.read())
 
 

@@ -20,7 +20,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
@@ -31,6 +30,7 @@ from catalog.money import format_cents
 from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.models import User
+from network_marketplace.storage import marketing_storage
 from stores.models import Store
 from stores.opening_hours import day_ranges
 
@@ -396,7 +396,7 @@ def make_proof(
                     return latest
             number = (proofs.aggregate(top=Max("number"))["top"] or 0) + 1
             stem = f"{store.slug}-{artwork.item.reference}-v{artwork.version}-{number}"
-            folder = f"private/marketing/proofs/{store.pk}"
+            folder = f"proofs/{store.pk}"
             proof = Proof(
                 store=store,
                 artwork=artwork,
@@ -411,7 +411,7 @@ def make_proof(
             saved.append(proof.pdf.name or "")
             token = uuid.uuid4().hex[:8]
             for page, image in enumerate(result.previews, start=1):
-                name = default_storage.save(
+                name = marketing_storage().save(
                     f"{folder}/{stem}-{token}-p{page}.png", ContentFile(image)
                 )
                 saved.append(name)
@@ -426,7 +426,7 @@ def make_proof(
             )
     except BaseException:
         for name in saved:
-            default_storage.delete(name)
+            marketing_storage().delete(name)
         raise
     return proof
 
@@ -451,5 +451,5 @@ def proof_preview_bytes(proof: Proof, page: int) -> bytes | None:
     """The PNG of page `page` (from 1) of the proof, None when it has no such page."""
     if not 1 <= page <= len(proof.previews):
         return None
-    with default_storage.open(proof.previews[page - 1], "rb") as file:
+    with marketing_storage().open(proof.previews[page - 1], "rb") as file:
         return bytes(file.read())

@@ -10,9 +10,9 @@ lifecycle of payments/states.py.
 
 A platform is a `Platform` subclass: `send()` deposits one e-invoice and returns a `Receipt`.
 `LocalPlatform`, the default, stands for one on this machine: it checks the Factur-X as a
-platform would (payments.facturx.check_facturx), keeps what it was "sent" in the default
-storage (`einvoicing/<platform>/<number>.pdf` and `.xml`) and answers "deposited"; the tests
-and the demo use it. A real platform's client (its API, its credentials) is a subclass named
+platform would (payments.facturx.check_facturx), keeps what it was "sent" in the private
+invoices storage (`einvoicing/<platform>/<number>.pdf` and `.xml`) and answers "deposited"; the
+tests and the demo use it. A real platform's client (its API, its credentials) is a subclass named
 in the setting; nothing else changes.
 """
 
@@ -23,8 +23,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.utils.module_loading import import_string
+
+from network_marketplace.storage import invoices_storage
 
 from ..facturx import FacturXError, check_facturx
 
@@ -65,17 +66,17 @@ class LocalPlatform(Platform):
             return Receipt(status=REJECTED, message=str(exc)[:500])
         for suffix, content in ((".pdf", pdf), (".xml", xml)):
             path = f"{self.folder()}/{number}{suffix}"
-            if default_storage.exists(path):  # a repeated delivery deposits the same file
-                default_storage.delete(path)
-            default_storage.save(path, ContentFile(content))
+            if invoices_storage().exists(path):  # a repeated delivery deposits the same file
+                invoices_storage().delete(path)
+            invoices_storage().save(path, ContentFile(content))
         return Receipt(status=DEPOSITED, reference=f"LOCAL-{number}")
 
     def received(self, number: str) -> bytes | None:
         """The PDF this platform got for invoice `number` (None: nothing was sent)."""
         path = f"{self.folder()}/{number}.pdf"
-        if not default_storage.exists(path):
+        if not invoices_storage().exists(path):
             return None
-        with default_storage.open(path, "rb") as handle:
+        with invoices_storage().open(path, "rb") as handle:
             return handle.read()
 
 

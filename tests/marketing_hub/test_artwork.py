@@ -51,7 +51,7 @@ def test_an_upload_reads_the_page_boxes_in_millimetres(db):
     assert artwork.pages[0]["media"] == [303.0, 426.0]  # A3 + 3 mm of bleed each side
     assert artwork.pages[0]["trim"] == [3.0, 3.0, 300.0, 423.0]
     assert artwork.pages[0]["bleed"] == [0.0, 0.0, 303.0, 426.0]
-    assert artwork.pdf.name.startswith("private/marketing/artwork/")
+    assert artwork.pdf.name.startswith("artwork/")
     assert len(artwork.pdf_sha256) == 64
 
 

@@ -8,7 +8,6 @@ import threading
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import connection
 
 from marketing_hub.artwork.samples import sample_pdf
@@ -22,6 +21,7 @@ from marketing_hub.services.proofs import (
     proof_pdf_bytes,
     proof_preview_bytes,
 )
+from network_marketplace.storage import marketing_storage
 
 from .catalogue_helpers import add_sample_artwork, make_item, offer, with_hours
 
@@ -64,9 +64,9 @@ def test_the_proof_files_are_private_and_match_their_sha256(lyon_store, flyer):
 
     proof = make_proof(store=lyon_store, artwork=flyer, values=values(level), actor="test")
 
-    assert proof.pdf.name.startswith("private/marketing/proofs/")
+    assert proof.pdf.name.startswith("proofs/")
     assert len(proof.previews) == 2
-    assert all(name.startswith("private/marketing/proofs/") for name in proof.previews)
+    assert all(name.startswith("proofs/") for name in proof.previews)
     data = proof_pdf_bytes(proof)
     assert hashlib.sha256(data).hexdigest() == proof.pdf_sha256
     assert proof_preview_bytes(proof, 2).startswith(b"\x89PNG")
@@ -75,8 +75,8 @@ def test_the_proof_files_are_private_and_match_their_sha256(lyon_store, flyer):
 
 def test_a_proof_whose_file_changed_is_not_sent_to_print(lyon_store, flyer):
     proof = make_proof(store=lyon_store, artwork=flyer, values=values(offer(lyon_store)), actor="t")
-    default_storage.delete(proof.pdf.name)
-    default_storage.save(proof.pdf.name, ContentFile(b"%PDF-1.4 something else"))
+    marketing_storage().delete(proof.pdf.name)
+    marketing_storage().save(proof.pdf.name, ContentFile(b"%PDF-1.4 something else"))
 
     with pytest.raises(ProofTampered):
         proof_pdf_bytes(proof)

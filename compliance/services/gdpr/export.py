@@ -24,7 +24,6 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -37,6 +36,7 @@ from network_marketplace.errors import DomainError, IllegalTransition
 from network_marketplace.models import User
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.outbox import enqueue
+from network_marketplace.storage import exports_storage
 from network_marketplace.transitions import transition
 
 from ...models import PersonalDataExport
@@ -47,7 +47,7 @@ from .sections import export_sections, orders_of
 EXPORT_KIND = "compliance.personal_data_export"
 WORKER = "gdpr-export-worker"
 # Under the prefix config.views.media never serves: only the owner's signed link reads it.
-ARCHIVE_DIR = "private/gdpr-exports"
+ARCHIVE_DIR = "gdpr-exports"
 SIGNING_SALT = "compliance.gdpr.export-link"
 Status = PersonalDataExport.Status
 IN_PROGRESS = [Status.PENDING, Status.RUNNING]
@@ -165,7 +165,7 @@ def build_personal_data_export(*, export_id: int) -> PersonalDataExport:
     transition(PERSONAL_EXPORT_LIFECYCLE, export, Status.RUNNING, actor=WORKER)
     try:
         data = build_archive(export.user)
-        name = default_storage.save(
+        name = exports_storage().save(
             f"{ARCHIVE_DIR}/{export.pk}-{uuid.uuid4().hex}.zip", ContentFile(data)
         )
     except Exception as exc:
@@ -189,10 +189,10 @@ def build_personal_data_export(*, export_id: int) -> PersonalDataExport:
             if moved.moved:
                 _send_link(moved.row)
     except IllegalTransition:  # the account closed meanwhile (the export failed): no file
-        default_storage.delete(name)
+        exports_storage().delete(name)
         return PersonalDataExport.objects.get(pk=export.pk)
     if not moved.moved:  # another run finished first: keep its file, drop ours
-        default_storage.delete(name)
+        exports_storage().delete(name)
     return moved.row
 
 
@@ -272,7 +272,7 @@ def expire_exports(*, now: datetime) -> int:
         if moved.moved:
             expired += 1
             if name:
-                default_storage.delete(name)
+                exports_storage().delete(name)
     return expired
 
 
@@ -290,7 +290,7 @@ def drop_exports_of(*, user: User, actor: Any) -> int:
         )
     for export in PersonalDataExport.objects.filter(user=user).exclude(archive=""):
         name = export.archive.name
-        transaction.on_commit(lambda name=name: default_storage.delete(name))
+        transaction.on_commit(lambda name=name: exports_storage().delete(name))
         dropped += 1
     PersonalDataExport.objects.filter(user=user).update(archive="", updated_at=timezone.now())
     return dropped

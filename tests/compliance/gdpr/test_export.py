@@ -49,7 +49,7 @@ def test_her_export_holds_her_orders_with_their_stores_and_not_another_customer_
     assert "Nous préparons vos données" in response.content.decode()
     export = PersonalDataExport.objects.get(user=lea)
     assert export.status == PersonalDataExport.Status.READY
-    assert export.archive.name.startswith("private/gdpr-exports/")
+    assert export.archive.name.startswith("gdpr-exports/")
     files = files_of(page.get(download_path(export)).getvalue())
     assert {"LISEZMOI.html", "donnees.json", "compte.csv", "adresses.csv", "commandes.csv",
             "articles.csv", "preparations.csv", "retours.csv", "consentements.csv",

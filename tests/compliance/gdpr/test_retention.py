@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 import time_machine
-from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from compliance.models import (
@@ -20,6 +19,7 @@ from compliance.services.gdpr import apply_retention, close_account, request_per
 from fulfillment.models import Fulfilment
 from network_marketplace.audit import record_audit_event
 from network_marketplace.models import AuditEvent, OutboxMessage, User
+from network_marketplace.storage import exports_storage
 from orders.models import Cart
 from tests.factories import UserFactory
 
@@ -102,7 +102,7 @@ def test_an_export_s_zip_is_deleted_when_its_link_expires(orders, lea):
     export = request_personal_data_export(user=lea, actor=lea)
     export.refresh_from_db()
     name = export.archive.name
-    assert default_storage.exists(name)
+    assert exports_storage().exists(name)
 
     with later(8):
         first = apply_retention()
@@ -112,7 +112,7 @@ def test_an_export_s_zip_is_deleted_when_its_link_expires(orders, lea):
     assert (first.removed["data_exports"], second.removed["data_exports"]) == (1, 0)
     assert export.status == PersonalDataExport.Status.EXPIRED
     assert not export.archive
-    assert not default_storage.exists(name)
+    assert not exports_storage().exists(name)
 
 
 @pytest.mark.django_db
