@@ -15,8 +15,8 @@ from network_marketplace.storage import marketing_storage
 
 from .catalogue_helpers import add_sample_artwork, make_item
 
-BEFORE = [("marketing_hub", "0010_special_hours_moved_to_stores")]
-AFTER = [("marketing_hub", "0011_private_files_in_marketing_storage")]
+BEFORE = [("marketing_hub", "0011_field_labels")]
+AFTER = [("marketing_hub", "0012_private_files_in_marketing_storage")]
 
 
 def migrate(targets):
