@@ -149,8 +149,8 @@ def replicated_clusters(*, copy_of: str) -> Iterator[Replication]:
 
 @contextmanager
 def pgbouncer_in_front_of(*, host: str, port: int, dbname: str, user: str) -> Iterator[int]:
-    """Debian's pgbouncer in transaction mode on a free port, serving `dbname` as itself;
-    yields its port, stopped at the end."""
+    """Debian's pgbouncer in transaction mode on a free port, serving `dbname` as itself
+    (and its admin console as database `pgbouncer`); yields its port, stopped at the end."""
     pgbouncer = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
     workdir = Path(tempfile.mkdtemp(prefix="nm-pgbouncer-"))
     listen = free_port()
@@ -165,6 +165,7 @@ listen_port = {listen}
 unix_socket_dir =
 auth_type = trust
 auth_file = {workdir / "users.txt"}
+admin_users = {user}
 pool_mode = transaction
 default_pool_size = 10
 max_client_conn = 200
@@ -201,3 +202,13 @@ logfile = {workdir / "pgbouncer.log"}
             process.kill()
             process.wait()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def pgbouncer_stats(port: int, dbname: str, user: str = "postgres") -> dict:
+    """PgBouncer's counters for `dbname` (SHOW STATS on its admin console)."""
+    conninfo = f"host=127.0.0.1 port={port} user={user} dbname=pgbouncer"
+    with psycopg.connect(conninfo, autocommit=True, prepare_threshold=None) as console:
+        cursor = console.execute("SHOW STATS")
+        names = [column.name for column in cursor.description]
+        rows = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    return next(row for row in rows if row["database"] == dbname)
