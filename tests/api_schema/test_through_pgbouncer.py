@@ -24,7 +24,7 @@ def pooler_settings(**environment: str) -> dict:
     script = (
         "import json, django; from django.conf import settings; django.setup(); "
         "d = settings.DATABASES['default']; "
-        "print(json.dumps({k: d[k] for k in ('CONN_MAX_AGE', 'DISABLE_SERVER_SIDE_CURSORS', "
+        "print(json.dumps({k: d.get(k) for k in ('CONN_MAX_AGE', 'DISABLE_SERVER_SIDE_CURSORS', "
         "'OPTIONS')}))"
     )
     done = subprocess.run(
@@ -43,7 +43,11 @@ def pooler_settings(**environment: str) -> dict:
 def through_pgbouncer(transactional_db):
     """Every new connection of this test and of the live server goes through pgbouncer."""
     default = connections["default"].settings_dict
-    saved = {key: default[key] for key in ("HOST", "PORT", "DISABLE_SERVER_SIDE_CURSORS")}
+    saved = {
+        "HOST": default["HOST"],
+        "PORT": default["PORT"],
+        "DISABLE_SERVER_SIDE_CURSORS": default.get("DISABLE_SERVER_SIDE_CURSORS", False),
+    }
     saved_options = dict(default["OPTIONS"])
     with pgbouncer_in_front_of(
         host=default["HOST"] or "127.0.0.1",
@@ -74,7 +78,7 @@ def test_pgbouncer_mode_turns_off_server_side_cursors_and_prepared_statements():
 
     assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert pooled["OPTIONS"]["prepare_threshold"] is None
-    assert direct.get("DISABLE_SERVER_SIDE_CURSORS", False) is False
+    assert not direct["DISABLE_SERVER_SIDE_CURSORS"]
     assert "prepare_threshold" not in direct["OPTIONS"]
 
 
