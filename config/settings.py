@@ -129,6 +129,9 @@ DATABASES = {
 # while it replays within DATABASE_REPLICA_MAX_LAG_SECONDS (network_marketplace/db_routers.py).
 if env("DATABASE_REPLICA_URL", default=""):
     DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    # A test run with the variable set must not try to create a database on a read-only
+    # standby (the replica's own tests start a real one: tests/database_servers.py).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["network_marketplace.db_routers.ReplicaRouter"]
 DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=30.0)
 DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=5.0)

@@ -30,10 +30,26 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import OperationalError
 
 REPLICA = "replica"
-WRITING_STATEMENTS = (
-    "INSERT", "UPDATE", "DELETE", "MERGE", "COPY", "CREATE", "ALTER", "DROP", "TRUNCATE",
-    "GRANT", "REVOKE", "LOCK", "VACUUM", "REINDEX", "CLUSTER", "REFRESH",
-)  # fmt: skip
+WRITING_STATEMENTS = frozenset(
+    [
+        "INSERT",
+        "UPDATE",
+        "DELETE",
+        "MERGE",
+        "COPY",
+        "CREATE",
+        "ALTER",
+        "DROP",
+        "TRUNCATE",
+        "GRANT",
+        "REVOKE",
+        "LOCK",
+        "VACUUM",
+        "REINDEX",
+        "CLUSTER",
+        "REFRESH",
+    ]
+)
 
 _read_path: ContextVar[str | None] = ContextVar("replica_read_path", default=None)
 _pinned: ContextVar[bool] = ContextVar("pinned_to_primary", default=False)

@@ -272,6 +272,7 @@ def test_compose_offers_an_optional_streaming_replica_for_reports():
     assert "pg_basebackup" in " ".join(replica["command"])
     assert " -R" in " ".join(replica["command"])  # writes its standby configuration
     assert "DATABASE_REPLICA_URL" in services["web"]["environment"]
+    assert "docker compose --profile replica up" in (ROOT / "README.md").read_text()
 
 
 def test_the_readme_rolls_out_a_release_migrate_first_then_web_then_workers():

@@ -15,6 +15,7 @@ import urllib.parse
 from datetime import date
 
 import pytest
+from celery.signals import task_prerun
 from django.contrib.auth import get_user_model
 from django.core.signals import request_started
 from django.db import connections
@@ -141,6 +142,24 @@ def test_a_read_after_a_write_in_the_same_request_goes_to_the_primary(
         assert on_replica.captured_queries
     finally:
         replicated.replica.query("SELECT pg_wal_replay_resume()")
+
+
+def test_each_celery_task_starts_on_the_replica_and_stays_on_the_primary_once_it_wrote(
+    replicated, store_with_a_sale
+):
+    store, _ = store_with_a_sale
+    start, end = this_month()
+
+    task_prerun.send(sender=None, task_id="statement-mail", task=None)
+    with CaptureQueriesContext(connections["replica"]) as before_writing:
+        selectors.statement(store=store, start=start, end=end)
+    book_sale(store, gross=5_000, commission=750)
+    with CaptureQueriesContext(connections["replica"]) as after_writing:
+        stmt = selectors.statement(store=store, start=start, end=end)
+
+    assert before_writing.captured_queries
+    assert after_writing.captured_queries == []
+    assert len(stmt.lines) == 2
 
 
 def test_a_lagging_replica_is_skipped_and_healthz_says_so(
