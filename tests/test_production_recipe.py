@@ -41,7 +41,6 @@ from tests.factories import PASSWORD, MembershipFactory, StoreFactory
 from tests.totp import totp_code
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def recipe() -> tuple[dict[str, str], list[str]]:
@@ -180,6 +179,7 @@ def lyon_owner_with_authenticator(db):
     return owner, secret, store
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_readmes_production_recipe_serves_and_signs_in_over_plain_http(
     server, lyon_owner_with_authenticator
 ):
