@@ -539,7 +539,8 @@ def plan_without_jit(using: str = DEFAULT_DB_ALIAS) -> None:
 
 def control_tower(*, period: Period, today: Period, now: datetime) -> ControlTower:
     """Every figure of the control tower: 20 queries whatever the network's size, in one
-    transaction planned without JIT (`plan_without_jit`)."""
+    transaction planned without JIT (`plan_without_jit`), on the read replica when one is
+    configured and safe to read (docs/database.md), else on the primary."""
     with reading_from_replica("control tower"):
         alias = read_alias()  # the replica when it is safe (docs/database.md)
         with transaction.atomic(using=alias):
