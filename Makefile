@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/network_marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install browser gettext services lint format typecheck migrations-check check hooks lock messages clean
+.PHONY: demo test install browser pgbouncer gettext services lint format typecheck migrations-check check hooks lock messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,15 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
+	}
+
+# Debian's PgBouncer, started by the tests in transaction mode in front of the test database
+# (tests/api_schema/test_through_pgbouncer.py, docs/database.md).
+pgbouncer:
+	@command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || { \
+		echo "Installing Debian's pgbouncer for the connection pooler tests"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pgbouncer >/dev/null; \
 	}
 
 # gettext's xgettext and msgmerge extract the strings, for `make messages` and for the test that
@@ -85,7 +94,7 @@ hooks: install
 	$(BIN)/pre-commit install
 
 # Each run keeps its cache entries (rate-limit counters) under its own prefix in the shared Redis.
-test: install browser gettext services check
+test: install browser pgbouncer gettext services check
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		CACHE_KEY_PREFIX=test-$$(date +%s%N) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 

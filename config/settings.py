@@ -14,6 +14,7 @@ from pathlib import Path
 
 import environ
 from csp.constants import NONCE, NONE, SELF, UNSAFE_EVAL, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from config.beat_schedule import BEAT_SCHEDULE
@@ -125,14 +126,37 @@ TEMPLATES = [
 ]
 
 # Database: PostgreSQL in production and tests, a SQLite file for the embedded profile.
+# docs/database.md: the read replica, the connection pooler and the pool sizes.
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", 5))
+# Heavy read paths (statements, exports, HQ's control tower) read from this streaming replica
+# while it replays within DATABASE_REPLICA_MAX_LAG_SECONDS (network_marketplace/db_routers.py).
+if env("DATABASE_REPLICA_URL", default=""):
+    DATABASES["replica"] = env.db("DATABASE_REPLICA_URL")
+    # A test run with the variable set must not try to create a database on a read-only
+    # standby (the replica's own tests start a real one: tests/database_servers.py).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["network_marketplace.db_routers.ReplicaRouter"]
+DATABASE_REPLICA_MAX_LAG_SECONDS = env.float("DATABASE_REPLICA_MAX_LAG_SECONDS", default=30.0)
+DATABASE_REPLICA_CHECK_SECONDS = env.float("DATABASE_REPLICA_CHECK_SECONDS", default=5.0)
+DATABASE_REPLICA_RETRY_SECONDS = env.float("DATABASE_REPLICA_RETRY_SECONDS", default=30.0)
+# "pgbouncer": DATABASE_URL (and DATABASE_REPLICA_URL) name PgBouncer in transaction mode, where
+# consecutive transactions of one connection may run on different server connections.
+DATABASE_POOLER = env("DATABASE_POOLER", default="")
+if DATABASE_POOLER not in {"", "pgbouncer"}:
+    raise ImproperlyConfigured(f"DATABASE_POOLER is '' or 'pgbouncer', not {DATABASE_POOLER!r}")
+for _database in DATABASES.values():
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+    _database["CONN_HEALTH_CHECKS"] = True
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {})
+        _database["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", 5))
+        if DATABASE_POOLER == "pgbouncer":
+            # A named (server-side) cursor lives in one server connection across transactions,
+            # and a prepared statement in one server session: neither survives the pooler.
+            _database["DISABLE_SERVER_SIDE_CURSORS"] = True
+            _database["OPTIONS"]["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Connections that apply one large stock feed batch side by side (stores.services.feeds):
 # about the number of cores the database server can give a single feed.

@@ -17,8 +17,12 @@ from django.core.cache import cache, caches
 from django.db import connections
 from django.utils import timezone
 
+from .db_routers import replica_configured, replica_state
+
 HEARTBEAT_CACHE_KEY = "health:worker-heartbeat"
-HEALTHY_STATES = {"ok", "in-process", "waiting"}
+# "fallback": the read replica lags or is down and its reads go to the primary; slower reports
+# are no reason to take a web process out of the load balancer.
+HEALTHY_STATES = {"ok", "in-process", "waiting", "fallback"}
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,19 @@ def check_database() -> Check:
         # A broken connection must not be reused by the next request of this thread.
         connections["default"].close_if_unusable_or_obsolete()
     return check
+
+
+def check_replica() -> Check:
+    """The read replica, probed now: "ok" when heavy reads go to it, "fallback" (with why)
+    when they go to the primary because it lags beyond the limit or is unreachable."""
+
+    def probe():
+        state = replica_state(refresh=True)
+        if state.usable:
+            return "ok", f"heavy reads go to the replica; {state.detail}"
+        return "fallback", f"heavy reads go to the primary: replica {state.status}, {state.detail}"
+
+    return _timed(probe)
 
 
 def check_cache() -> Check:
@@ -157,6 +174,8 @@ def platform_health() -> tuple[bool, dict]:
         "worker": check_worker(),
         "heartbeat": check_heartbeat(),
     }
+    if replica_configured():
+        checks["replica"] = check_replica()
     healthy = all(check.healthy for check in checks.values())
     report = {
         "status": "ok" if healthy else "down",

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 
+from network_marketplace.db_routers import reading_from_replica
 from orders.models import Order
 from stores.models import Store
 
@@ -120,6 +121,7 @@ def fec_rows(*, start: date, end: date) -> Iterator[list[str]]:
             ]
 
 
+@reading_from_replica("FEC export")
 def write_fec(stream: TextIO, *, start: date, end: date) -> None:
     for row in fec_rows(start=start, end=end):
         stream.write("\t".join(row) + "\r\n")
@@ -131,6 +133,7 @@ def _cents(value: int) -> str:
     return f"{sign}{whole}.{rest:02d}"
 
 
+@reading_from_replica("orders export")
 def write_orders_csv(stream: TextIO, *, start: date, end: date) -> None:
     """Orders placed in the period (HQ): number, date, status, totals, attributed store."""
     writer = csv.writer(stream)
@@ -159,6 +162,7 @@ def write_orders_csv(stream: TextIO, *, start: date, end: date) -> None:
         )
 
 
+@reading_from_replica("commissions export")
 def write_commissions_csv(
     stream: TextIO, *, stores: Iterable[Store], start: date, end: date
 ) -> None:
@@ -194,6 +198,7 @@ def write_commissions_csv(
             )
 
 
+@reading_from_replica("payouts export")
 def write_payouts_csv(stream: TextIO, *, payouts: QuerySet[Payout]) -> None:
     writer = csv.writer(stream)
     writer.writerow(

@@ -38,6 +38,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.models import Category
+from network_marketplace.db_routers import reading_from_replica
 from network_marketplace.models import User
 from stores.authentication import ApiKeyPrincipal
 from stores.models import Store, StoreMembership
@@ -279,6 +280,7 @@ class Statement:
         return sum(line.debit_cents for line in self.lines)
 
 
+@reading_from_replica("store statement")
 def statement(*, store: Store, start: date, end: date) -> Statement:
     """What the network owed `store` at `start`, every entry of its 467100 account to `end`
     (local days) with the running balance, and what it owed then. Two queries."""

@@ -31,6 +31,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+import yaml
 from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.db import connection
@@ -40,7 +41,6 @@ from tests.factories import PASSWORD, MembershipFactory, StoreFactory
 from tests.totp import totp_code
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def recipe() -> tuple[dict[str, str], list[str]]:
@@ -179,6 +179,7 @@ def lyon_owner_with_authenticator(db):
     return owner, secret, store
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_readmes_production_recipe_serves_and_signs_in_over_plain_http(
     server, lyon_owner_with_authenticator
 ):
@@ -235,3 +236,59 @@ def test_the_readmes_production_recipe_serves_and_signs_in_over_plain_http(
     assert "Ardoise Lyon Presqu" in back_office.text
     session = next(cookie for cookie in visitor.cookies if cookie.name == "sessionid")
     assert not session.secure
+
+
+def compose_services() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
+def test_compose_migrates_once_before_web_workers_and_beat_start():
+    services = compose_services()
+
+    migrate = services["migrate"]
+    assert "migrate" in " ".join(migrate["command"])
+    assert migrate["restart"] == "no"  # runs to completion, is not restarted as a server
+    for name in ("web", "worker", "worker-periodic", "beat"):
+        waits_for = services[name]["depends_on"]
+        assert waits_for["migrate"] == {"condition": "service_completed_successfully"}, name
+        command = services[name]["command"]
+        command = command if isinstance(command, str) else " ".join(command)
+        assert "migrate" not in command, f"{name} must not migrate: {command}"
+
+
+def test_the_image_itself_never_migrates_on_start():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    start = [line for line in dockerfile.splitlines() if line.startswith(("CMD", "ENTRYPOINT"))]
+    assert start, "the Dockerfile names how the image starts"
+    assert not any("migrate" in line for line in start), start
+    assert "migrate" not in (ROOT / "gunicorn.conf.py").read_text()
+
+
+def test_compose_offers_an_optional_streaming_replica_for_reports():
+    services = compose_services()
+
+    replica = services["db-replica"]
+    assert replica["profiles"] == ["replica"]  # off unless asked: `--profile replica`
+    assert "pg_basebackup" in " ".join(replica["command"])
+    assert " -R" in " ".join(replica["command"])  # writes its standby configuration
+    assert "DATABASE_REPLICA_URL" in services["web"]["environment"]
+    assert "docker compose --profile replica up" in (ROOT / "README.md").read_text()
+
+
+def test_the_readme_rolls_out_a_release_migrate_first_then_web_then_workers():
+    readme = (ROOT / "README.md").read_text()
+    rollout = readme.split("<!-- rollout:begin -->", 1)[1].split("<!-- rollout:end -->", 1)[0]
+    steps = [line for line in rollout.splitlines() if line[:3] in {"1. ", "2. ", "3. "}]
+
+    assert len(steps) == 3, rollout
+    migrate_at = rollout.index("docker compose run --rm migrate")
+    web_at = rollout.index("replace the web processes")
+    workers_at = rollout.index("then the workers")
+    assert migrate_at < web_at < workers_at
+    assert "backward compatible for one release" in rollout
+    assert "config/migrations_base.toml" in rollout
+    assert (ROOT / "config" / "migrations_base.toml").exists()
+    # The recipe without Docker keeps the same order: migrate before gunicorn and Celery.
+    _, commands = recipe()
+    assert "migrate" in commands[0]
+    assert not any("migrate" in line for line in commands if "gunicorn" in line)

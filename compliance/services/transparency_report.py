@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from network_marketplace.audit import record_audit_event
+from network_marketplace.db_routers import reading_from_replica
 from network_marketplace.errors import DomainError
 from orders.models import Order
 
@@ -114,6 +115,7 @@ def _category_label(code: str) -> str:
     return str(IllegalityCategory(code).label) if code in IllegalityCategory.values else code
 
 
+@reading_from_replica("transparency report")
 def compute_report_rows(year: int) -> list[Row]:
     """Every row of the year's report, from the records (nothing is estimated). The labels are
     the templates' English ones, whatever the language of the request."""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, cast
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import (
     Aggregate,
     Count,
@@ -36,6 +36,7 @@ from fulfillment.selectors import (
     shipping_window,
 )
 from fulfillment.states import COMPLETED_STATUSES
+from network_marketplace.db_routers import read_alias, reading_from_replica
 from network_marketplace.models import AuditEvent
 from orders.models import FulfilmentMethod, Order, OrderLine
 from orders.services import CancellationReason
@@ -525,22 +526,26 @@ class ControlTower:
         }
 
 
-def plan_without_jit() -> None:
+def plan_without_jit(using: str = DEFAULT_DB_ALIAS) -> None:
     """Within the current transaction, PostgreSQL plans the tower's queries without JIT
     compilation. A grouped count over a quarter's fulfilments is estimated costly enough to be
     compiled and optimised, which took longer (0.1 to 0.2 s a query on the 1,000-store bench)
     than it saved; each of these queries reads one index range and is done in well under that."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
+    database = connections[using]
+    if database.vendor == "postgresql":
+        with database.cursor() as cursor:
             cursor.execute("SELECT set_config('jit', 'off', true)")
 
 
 def control_tower(*, period: Period, today: Period, now: datetime) -> ControlTower:
     """Every figure of the control tower: 20 queries whatever the network's size, in one
-    transaction planned without JIT (`plan_without_jit`)."""
-    with transaction.atomic():
-        plan_without_jit()
-        return _control_tower(period=period, today=today, now=now)
+    transaction planned without JIT (`plan_without_jit`), on the read replica when one is
+    configured and safe to read (docs/database.md), else on the primary."""
+    with reading_from_replica("control tower"):
+        alias = read_alias()  # the replica when it is safe (docs/database.md)
+        with transaction.atomic(using=alias):
+            plan_without_jit(alias)
+            return _control_tower(period=period, today=today, now=now)
 
 
 def _control_tower(*, period: Period, today: Period, now: datetime) -> ControlTower:
