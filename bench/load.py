@@ -409,9 +409,12 @@ def measure(side: Side, users: int, options, template: str) -> dict:
         result["rss_mb"] = worker_rss_mb(side)
         result["pages"] = {}
         for page in PAGES if options.page_seconds else ():
-            result["pages"][page] = run_locust(
+            before = cpu_sample(side, database)
+            run = run_locust(
                 side, config_path, ["OnePage"], users, options.page_seconds, options, page=page
             )
+            run["cpu"] = cpu_split(before, cpu_sample(side, database))
+            result["pages"][page] = run
     finally:
         stop_server(side)
         config_path.unlink()
@@ -453,10 +456,13 @@ def report(result: dict) -> None:
         say("  each page alone:")
     for page, run in result["pages"].items():
         row = run["stats"]["Aggregated"]
+        count = row["requests"] or 1
         say(
             f"    {page:<10} {row['rps']:>7.1f} req/s  p50 {row['p50']:>5.0f}  "
             f"p95 {row['p95']:>5.0f}  p99 {row['p99']:>5.0f} ms  fail {row['failures']:>3}  "
-            f"{100 * row['rps'] / trivial:5.1f} % of trivial  (load {run['load']})"
+            f"{100 * row['rps'] / trivial:5.1f} % of trivial  CPU per request "
+            f"{1000 * run['cpu']['python_s'] / count:.1f} Python + "
+            f"{1000 * run['cpu']['postgres_s'] / count:.1f} PostgreSQL ms  (load {run['load']})"
         )
 
 
