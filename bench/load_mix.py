@@ -23,7 +23,8 @@ Name the classes to run on the command line (bench/load.py does):
 
 A request counts as failed when its answer is not the one a customer gets on success: a cart
 addition that does not land on the cart, a checkout that does not land on the confirmation.
-NM_LOAD_MAX_REQUESTS bounds the run: locust stops when that many requests were made.
+NM_LOAD_MAX_REQUESTS bounds the run: locust stops when that many requests were made;
+NM_LOAD_UNTIL_SEEN (request names, comma-separated) stops it once each has answered (the test).
 """
 
 from __future__ import annotations
@@ -66,17 +67,20 @@ def _check_host(environment, **_kwargs):
 
 @events.init.add_listener
 def _bound(environment, **_kwargs):
-    """Stop the run after NM_LOAD_MAX_REQUESTS requests (the time limit is locust's -t)."""
-    if not MAX_REQUESTS:
+    """Stop the run after NM_LOAD_MAX_REQUESTS requests (the time limit is locust's -t), or as
+    soon as every request name of NM_LOAD_UNTIL_SEEN (comma-separated) has answered once."""
+    waited = {name for name in os.environ.get("NM_LOAD_UNTIL_SEEN", "").split(",") if name}
+    if not MAX_REQUESTS and not waited:
         return
 
     @environment.events.request.add_listener
-    def _count(**_kwargs):
+    def _count(name, **_kwargs):
+        waited.discard(name)
         runner = environment.runner
-        if (
-            runner is not None
-            and runner.state == "running"
-            and runner.stats.total.num_requests >= MAX_REQUESTS
+        if runner is None or runner.state != "running":
+            return
+        if (MAX_REQUESTS and runner.stats.total.num_requests >= MAX_REQUESTS) or (
+            not waited and os.environ.get("NM_LOAD_UNTIL_SEEN")
         ):
             runner.quit()
 

@@ -1,6 +1,7 @@
-"""The load test's customer mix (bench/load_mix.py), run by locust for a few seconds against a
-live server, so the script keeps working as the pages move on: every kind of request it makes
-(pages, cart, checkout, API) must answer as it does for a customer, and orders get placed."""
+"""The load test's customer mix (bench/load_mix.py), run by locust against a live server until
+every kind of request has answered once (25 s at most, a few seconds on a quiet machine), so
+the script keeps working as the pages move on: every request it makes (pages, cart, checkout,
+API) must answer as it does for a customer, and each checkout must place an order."""
 
 from __future__ import annotations
 
@@ -51,11 +52,12 @@ def mix_config(transactional_db, tmp_path, settings):
 def _locust(host: str, config: Path, folder: Path) -> dict[str, dict]:
     subprocess.run(
         [sys.executable, "-m", "locust", "-f", str(ROOT / "bench" / "load_mix.py"),
-         "--headless", "--host", host, "-u", "4", "-r", "4", "-t", "8s", "--stop-timeout", "10",
+         "--headless", "--host", host, "-u", "4", "-r", "4", "-t", "25s", "--stop-timeout", "10",
          "--csv", str(folder / "run"), "--only-summary", "--loglevel", "ERROR",
          "--exit-code-on-error", "0", "Browser", "Buyer", "ApiReader"],
         env={"PATH": "/usr/bin:/bin", "NM_LOAD_CONFIG": str(config), "NM_LOAD_BUYERS": "1",
-             "NM_LOAD_API_READERS": "1", "NM_LOAD_MAX_REQUESTS": "2000"},
+             "NM_LOAD_API_READERS": "1", "NM_LOAD_MAX_REQUESTS": "2000",
+             "NM_LOAD_UNTIL_SEEN": ",".join(EVERY_REQUEST)},
         check=True, capture_output=True, timeout=60,
     )  # fmt: skip
     with open(folder / "run_stats.csv", encoding="utf-8") as handle:
