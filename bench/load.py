@@ -27,7 +27,6 @@ machine's total from /proc/stat (the rest is the load generator and anything els
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import resource
@@ -337,7 +336,7 @@ def run_locust(side: Side, config_path: Path, classes, users: int, seconds: floa
                page: str = "") -> dict:  # fmt: skip
     """One headless locust run; returns its stats per request name and its own CPU time."""
     with tempfile.TemporaryDirectory(prefix="nm-load-") as folder:
-        prefix = Path(folder) / "run"
+        summary = Path(folder) / "summary.json"
         env = {
             **os.environ,
             "NM_LOAD_CONFIG": str(config_path),
@@ -346,32 +345,20 @@ def run_locust(side: Side, config_path: Path, classes, users: int, seconds: floa
             "NM_LOAD_API_READERS": str(_count(users, options.api_share)),
             "NM_LOAD_MAX_REQUESTS": str(options.max_requests),
             "NM_LOAD_PAGE": page,
+            "NM_LOAD_SUMMARY": str(summary),
         }
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         load_before = loadavg()
         subprocess.run(
             [sys.executable, "-m", "locust", "-f", str(MIX), "--headless",
              "--host", f"http://127.0.0.1:{side.port}", "-u", str(users), "-r", str(users),
-             "-t", f"{seconds:g}s", "--stop-timeout", "10", "--csv", str(prefix),
-             "--only-summary", "--loglevel", "ERROR", "--exit-code-on-error", "0", *classes],
+             "-t", f"{seconds:g}s", "--stop-timeout", "10", "--only-summary",
+             "--loglevel", "ERROR", "--exit-code-on-error", "0", *classes],
             env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
         )  # fmt: skip
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        stats = {}
-        with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                stats[row["Name"]] = {
-                    "requests": int(row["Request Count"]),
-                    "failures": int(row["Failure Count"]),
-                    "rps": float(row["Requests/s"]),
-                    "p50": float(row["50%"] or 0),
-                    "p95": float(row["95%"] or 0),
-                    "p99": float(row["99%"] or 0),
-                }
-        failures = []
-        with open(f"{prefix}_failures.csv", encoding="utf-8") as handle:
-            for row in csv.DictReader(handle):
-                failures.append(f"{row['Name']}: {row['Error']} x{row['Occurrences']}")
+        figures = json.loads(summary.read_text())
+        stats, failures = figures["stats"], figures["failures"]
     return {
         "stats": stats,
         "failures": failures,

@@ -25,6 +25,7 @@ A request counts as failed when its answer is not the one a customer gets on suc
 addition that does not land on the cart, a checkout that does not land on the confirmation.
 NM_LOAD_MAX_REQUESTS bounds the run: locust stops when that many requests were made;
 NM_LOAD_UNTIL_SEEN (request names, comma-separated) stops it once each has answered (the test).
+The final figures go to NM_LOAD_SUMMARY (JSON) when it is set.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ import uuid
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
 
+import gevent
 from locust import FastHttpUser, between, constant, events, task
 
 ALLOWED_HOSTS = {"127.0.0.1", "localhost"}
@@ -72,6 +74,7 @@ def _bound(environment, **_kwargs):
     waited = {name for name in os.environ.get("NM_LOAD_UNTIL_SEEN", "").split(",") if name}
     if not MAX_REQUESTS and not waited:
         return
+    stopping: list = []
 
     @environment.events.request.add_listener
     def _count(name, **_kwargs):
@@ -79,10 +82,36 @@ def _bound(environment, **_kwargs):
         runner = environment.runner
         if runner is None or runner.state != "running":
             return
-        if (MAX_REQUESTS and runner.stats.total.num_requests >= MAX_REQUESTS) or (
+        done = (MAX_REQUESTS and runner.stats.total.num_requests >= MAX_REQUESTS) or (
             not waited and os.environ.get("NM_LOAD_UNTIL_SEEN")
-        ):
-            runner.quit()
+        )
+        if done and not stopping:
+            # From its own greenlet: quitting stops the users, this one among them.
+            stopping.append(gevent.spawn(runner.quit))
+
+
+@events.quitting.add_listener
+def _summary(environment, **_kwargs):
+    """Write the final figures to NM_LOAD_SUMMARY (JSON): per request name, and "Aggregated"."""
+    path = os.environ.get("NM_LOAD_SUMMARY")
+    if not path:
+        return
+    stats = environment.stats
+    rows = {}
+    for entry in [*stats.entries.values(), stats.total]:
+        rows[entry.name] = {
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            "rps": entry.total_rps,
+            "p50": entry.get_response_time_percentile(0.5) or 0,
+            "p95": entry.get_response_time_percentile(0.95) or 0,
+            "p99": entry.get_response_time_percentile(0.99) or 0,
+        }
+    failures = [
+        f"{error.name}: {error.error} x{error.occurrences}" for error in stats.errors.values()
+    ]
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump({"stats": rows, "failures": failures}, handle)
 
 
 class Forms(HTMLParser):
