@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/network_marketplace
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/1
 PYTEST_WORKERS ?= 2
 
-.PHONY: demo test install browser pgbouncer gettext services lint format typecheck migrations-check check hooks lock messages clean
+.PHONY: demo test install browser test-servers gettext services lint format typecheck migrations-check check hooks lock messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -39,13 +39,17 @@ browser:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; \
 	}
 
-# Debian's PgBouncer, started by the tests in transaction mode in front of the test database
-# (tests/api_schema/test_through_pgbouncer.py, docs/database.md).
-pgbouncer:
-	@command -v pgbouncer >/dev/null 2>&1 || [ -x /usr/sbin/pgbouncer ] || { \
-		echo "Installing Debian's pgbouncer for the connection pooler tests"; \
+# The servers the tests start themselves: Debian's PgBouncer (transaction mode in front of the test
+# database: tests/api_schema/test_through_pgbouncer.py, docs/database.md), and nginx and wrk for the
+# two-host rehearsal (tests/bench/test_two_hosts.py, bench/two_hosts.py). Their Debian services are
+# not started: the tests run their own on free ports.
+TEST_SERVERS := /usr/sbin/pgbouncer /usr/sbin/nginx /usr/bin/wrk
+test-servers:
+	@missing=""; for f in $(TEST_SERVERS); do [ -x $$f ] || missing="$$missing $$(basename $$f)"; done; \
+	[ -z "$$missing" ] || { \
+		echo "Installing Debian's$$missing for the pooler and two-host tests"; \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq pgbouncer >/dev/null; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	}
 
 # gettext's xgettext and msgmerge extract the strings, for `make messages` and for the test that
@@ -94,7 +98,7 @@ hooks: install
 	$(BIN)/pre-commit install
 
 # Each run keeps its cache entries (rate-limit counters) under its own prefix in the shared Redis.
-test: install browser pgbouncer gettext services check
+test: install browser test-servers gettext services check
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} REDIS_URL=$${REDIS_URL:-$(TEST_REDIS_URL)} \
 		CACHE_KEY_PREFIX=test-$$(date +%s%N) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
