@@ -24,6 +24,7 @@ from typing import Any
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models import Value
 from django.template.loader import render_to_string
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -325,6 +326,28 @@ class StatusEventInline(TabularInline):
     move.short_description = _("change of state")  # type: ignore[attr-defined]
 
 
+def singletons_with_their_row(admin_site, request) -> set[type[models.Model]]:
+    """The one-row settings of `admin_site` whose row exists, read in one query per request:
+    every admin page asks each of them (the sidebar's and the home's "add" links)."""
+    found = getattr(request, "_singletons_with_their_row", None)
+    if found is None:
+        singletons = [
+            model
+            for model, model_admin in admin_site._registry.items()
+            if isinstance(model_admin, SingletonModelAdmin)
+        ]
+        rows = [
+            model._default_manager.annotate(singleton=Value(index)).values_list(
+                "singleton", flat=True
+            )[:1]
+            for index, model in enumerate(singletons)
+        ]
+        present = set(rows[0].union(*rows[1:], all=True)) if rows else set()
+        found = {model for index, model in enumerate(singletons) if index in present}
+        setattr(request, "_singletons_with_their_row", found)  # noqa: B010
+    return found
+
+
 class SingletonModelAdmin(ModelAdmin):
     """HQ's one-row settings (order, stock, payout, settlement policies, scorecard thresholds...):
     the row is added once, never deleted, and, when `audit_action` is set, every save leaves an
@@ -333,7 +356,7 @@ class SingletonModelAdmin(ModelAdmin):
     audit_action: str = ""
 
     def has_add_permission(self, request) -> bool:
-        return not self.model._default_manager.exists()
+        return self.model not in singletons_with_their_row(self.admin_site, request)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False

@@ -105,8 +105,8 @@ def test_hq_works_in_the_admin_at_1280_px_in_french(page, screenshot, hq_with_an
 def admin_urls(user) -> Iterator[str]:
     """The list, the add form (where HQ may add) and the newest row's form of every admin, each
     asked once the page before it was read (a one-row setting's list makes its row)."""
-    request = type("Request", (), {"user": user})()
     for model, model_admin in admin.site._registry.items():
+        request = type("Request", (), {"user": user})()  # one per page, as the admin's
         info = (model._meta.app_label, model._meta.model_name)
         yield reverse("admin:{}_{}_changelist".format(*info))
         if model_admin.has_add_permission(request):

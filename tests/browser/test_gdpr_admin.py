@@ -20,7 +20,7 @@ pytestmark = pytest.mark.browser
 
 def test_hq_reads_the_records_of_processing_and_prints_them(page, screenshot, hq_admin):
     sign_in_to_admin(page, hq_admin, "/admin/compliance/recordsofprocessing/")
-    expect(page.get_by_role("heading", level=1)).to_contain_text("Registre des activités")
+    expect(page.get_by_test_id("records-title")).to_contain_text("Registre des activités")
     records = page.get_by_test_id("records-of-processing")
     expect(records.get_by_test_id("processing-activity")).to_have_count(7)
     expect(records.get_by_test_id("processors")).to_contain_text("tile.openstreetmap.org")

@@ -15,10 +15,10 @@ from django.test import Client
 from django.urls import reverse
 
 from config.unfold import NAVIGATION
-from network_marketplace.admin_base import ModelAdmin, euros
-from network_marketplace.models import SingletonSettings
+from network_marketplace.admin_base import ModelAdmin, SingletonModelAdmin, euros
+from network_marketplace.models import AuditEvent, SingletonSettings
 from orders.models import Order, OrderPolicy
-from payments.models import PayoutPolicy
+from payments.models import PayoutPolicy, SettlementPolicy
 from tests.factories import StoreFactory
 from tests.fulfillment.conftest import home, network, order_for  # noqa: F401 (fixture)
 from tests.payments.money_helpers import open_account
@@ -49,8 +49,8 @@ def visible_text(html: str) -> str:
 def admin_pages(client: Client) -> Iterator[str]:
     """The list, add and (for the newest row) change page of every registered model, each asked
     once the page before it was read (a singleton's list makes its one row)."""
-    request = type("Request", (), {"user": client.user})()
     for model, model_admin in admin.site._registry.items():
+        request = type("Request", (), {"user": client.user})()  # one per page, as the admin's
         info = (model._meta.app_label, model._meta.model_name)
         yield reverse("admin:{}_{}_changelist".format(*info))
         if model_admin.has_add_permission(request):
@@ -64,7 +64,7 @@ def form_as_shown(client: Client, url: str) -> dict:
     """The values of the admin form at `url`, as HQ would send them back unchanged."""
     form = client.get(url).context["adminform"].form
     return {
-        name: value
+        name: form[name].value()  # as the field shows it: an amount in euros, not its cents
         for name, value in form.initial.items()
         if name in form.fields and value is not None
     }
@@ -243,3 +243,41 @@ def test_the_payout_panel_never_says_every_store_is_paid_when_there_is_none(hq_c
 
     assert 'data-testid="every-store-payable"' not in page.content.decode()
     assert "aujourd'hui\u00a0: 0 sur 0." in visible_text(page.content.decode())
+
+
+def test_a_one_row_setting_is_added_once_never_deleted_and_its_changes_audited(hq_client):
+    assert hq_client.get(reverse("admin:payments_settlementpolicy_add")).status_code == 200
+    policy = SettlementPolicy.current()
+    assert hq_client.get(reverse("admin:payments_settlementpolicy_add")).status_code == 403
+    delete = reverse("admin:payments_settlementpolicy_delete", args=[policy.pk])
+    assert hq_client.post(delete, {"post": "yes"}).status_code == 403
+
+    url = reverse("admin:payments_settlementpolicy_change", args=[policy.pk])
+    data = form_as_shown(hq_client, url)
+    response = hq_client.post(url, {**data, "return_handling_fee_cents": "4,50"})
+
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert policy.return_handling_fee_cents == 450
+    event = AuditEvent.objects.get(action="settlement_policy.changed")
+    assert event.actor_user == hq_client.user
+    assert event.data == {"return_handling_fee_cents": "450"}
+
+
+def test_every_admin_page_asks_the_one_row_settings_in_one_query(
+    hq_client, django_assert_num_queries
+):
+    OrderPolicy.current()
+    request = type("Request", (), {"user": hq_client.user})()
+    singletons = [
+        model_admin
+        for model_admin in admin.site._registry.values()
+        if isinstance(model_admin, SingletonModelAdmin)
+    ]
+    assert len(singletons) >= 7
+
+    with django_assert_num_queries(1):
+        answers = {type(a).__name__: a.has_add_permission(request) for a in singletons}
+
+    assert answers["OrderPolicyAdmin"] is False
+    assert answers["SettlementPolicyAdmin"] is True
