@@ -114,13 +114,25 @@ class ReplicaRouter:
         return False if db == REPLICA else None
 
 
+def writes(sql: str) -> bool:
+    """Whether a statement writes or locks rows: its first word, or a data-modifying `WITH`
+    (the ledger books an entry and its lines in one `WITH ... INSERT` statement)."""
+    words = sql.upper().split()
+    if not words:
+        return False
+    if words[0] in WRITING_STATEMENTS:
+        return True
+    if words[0] == "WITH":
+        return any(word.lstrip("(") in WRITING_STATEMENTS for word in words)
+    return words[0] == "SELECT" and "FOR" in words
+
+
 def pin_on_writing_sql(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
     """The primary's execute wrapper: a statement that writes (or locks rows to) pins this
     request or task to the primary."""
-    statement = sql.lstrip().split(None, 1)[0].upper() if sql.strip() else ""
-    if statement in WRITING_STATEMENTS or (statement == "SELECT" and " FOR " in sql.upper()):
+    if writes(sql):
         pin_to_primary()
     return execute(sql, params, many, context)
 
