@@ -8,8 +8,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models
+from django.db import models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -65,16 +66,56 @@ class User(AbstractUser):
         return self.email
 
 
+# A settings row written around the model (a migration, SQL) is read again after this long.
+SETTINGS_ROW_CACHE_SECONDS = 300
+
+
 class SingletonSettings(models.Model):
-    """HQ's settings that exist once for the network (one row, pk 1), made on first read."""
+    """HQ's settings that exist once for the network (one row, pk 1), made on first read.
+
+    Pages and services read them on every request, so `current()` keeps the row in Django's
+    cache (every process sees the same copy) and saving or deleting it through the model
+    forgets that copy, now and at commit. A write that bypasses the model (`.update()`, SQL)
+    must call `forget_cached()`."""
 
     class Meta:
         abstract = True
 
     @classmethod
+    def cache_key(cls) -> str:
+        return f"settings-row:{cls._meta.label_lower}"
+
+    @classmethod
     def current(cls) -> Self:
-        settings_row, _created = cls._default_manager.get_or_create(pk=1)
+        settings_row = cache.get(cls.cache_key())
+        if settings_row is None:
+            settings_row, _created = cls._default_manager.get_or_create(pk=1)
+            cache.set(cls.cache_key(), settings_row, timeout=SETTINGS_ROW_CACHE_SECONDS)
         return settings_row
+
+    @classmethod
+    def forget_cached(cls) -> None:
+        cache.delete(cls.cache_key())
+        transaction.on_commit(lambda: cache.delete(cls.cache_key()))
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.forget_cached()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        self.forget_cached()
+        return deleted
+
+
+def forget_cached_settings() -> None:
+    """Forget every cached settings row (tests start from the database's rows)."""
+    pending = list(SingletonSettings.__subclasses__())
+    while pending:
+        model = pending.pop()
+        pending.extend(model.__subclasses__())
+        if not model._meta.abstract:
+            cache.delete(model.cache_key())
 
 
 class StatusEvent(models.Model):

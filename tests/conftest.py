@@ -10,7 +10,9 @@ import pytest
 from celery._state import _set_task_join_will_block
 from django.conf import settings as django_settings
 
+from catalog.cache import forget_versions
 from config.celery import app as celery_app
+from network_marketplace.models import forget_cached_settings
 from stores.models import StoreMembership
 from stores.services import issue_api_key
 
@@ -29,6 +31,18 @@ def pytest_configure(config):
             cache["KEY_PREFIX"] = prefix
         # The real Celery workers and servers the tests start read it from the environment.
         os.environ["CACHE_KEY_PREFIX"] = prefix
+
+
+@pytest.fixture(autouse=True)
+def storefront_cache_afresh():
+    """Each test reads its own settings rows and pages: the cached copies (catalog.cache, the
+    settings rows of network_marketplace.models) live in Redis across tests, whose rows a
+    rollback took away."""
+    forget_versions()
+    forget_cached_settings()
+    yield
+    forget_versions()
+    forget_cached_settings()
 
 
 @pytest.fixture(autouse=True)

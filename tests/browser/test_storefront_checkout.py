@@ -185,6 +185,7 @@ def test_a_fuller_cart_reads_well_on_a_phone(page, screenshot, world):
     # Part-Dieu runs out, and HQ lets no store send it there: that line can't be ordered
     StockLevel.objects.filter(store=world.part_dieu).update(on_hand=0)
     OrderPolicy.objects.update(transfer_for_collect=False)
+    OrderPolicy.forget_cached()
     page.reload()
     expect(page.get_by_test_id("cart-group")).to_have_count(4)
     expect(page.get_by_test_id("line-problem")).to_have_text(

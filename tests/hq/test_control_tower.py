@@ -114,6 +114,7 @@ def test_stock_feeds_late_after_hq_s_limit(week, at_now):
     rows = [{"sku": network.secateur.sku, "on_hand": 3, "sequence": 1}]
     apply_stock_feed(store=network.villeurbanne, rows=rows, source="api", actor="pos")
     StockPolicy.objects.filter(pk=1).update(feed_max_age_hours=8 * 24)
+    StockPolicy.forget_cached()
     tower = tower_now()
     assert {store_id for store_id, _at in tower.feeds.late} == {
         network.warehouse.pk, network.caluire.pk,
