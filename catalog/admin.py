@@ -20,7 +20,7 @@ from network_marketplace.errors import DomainError
 from . import importing, uploads
 from .errors import CatalogueChangedDuringImport, InvalidImportFile
 from .forms import CatalogueImportForm, CategoryAdminForm, ProductAdminForm, VariantAdminForm
-from .models import SAFETY_FIELDS, Category, Product, ProductImage, Variant
+from .models import SAFETY_FIELDS, Category, Product, ProductImage, StorefrontPolicy, Variant
 from .money import format_cents
 from .selectors import category_descendant_ids, category_tree, price_bounds_for_variants
 from .services import (
@@ -489,3 +489,16 @@ class VariantAdmin(admin.ModelAdmin):
         if variant is None or variant.pk is None:
             return "—"
         return _bounds_label(price_bounds_for_variants([variant])[variant.pk])
+
+
+@admin.register(StorefrontPolicy)
+class StorefrontPolicyAdmin(admin.ModelAdmin):
+    """How stale HQ lets the storefront's cached listings be (catalog.cache)."""
+
+    list_display = ["__str__", "listing_max_age_seconds", "updated_at"]
+
+    def has_add_permission(self, request):
+        return not StorefrontPolicy.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -81,6 +81,15 @@ class SingletonSettings(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        self.forget_cached()
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        self.forget_cached()
+        return deleted
+
     @classmethod
     def cache_key(cls) -> str:
         return f"settings-row:{cls._meta.label_lower}"
@@ -97,15 +106,6 @@ class SingletonSettings(models.Model):
     def forget_cached(cls) -> None:
         cache.delete(cls.cache_key())
         transaction.on_commit(lambda: cache.delete(cls.cache_key()))
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        super().save(*args, **kwargs)
-        self.forget_cached()
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        deleted = super().delete(*args, **kwargs)
-        self.forget_cached()
-        return deleted
 
 
 def forget_cached_settings() -> None:

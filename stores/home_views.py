@@ -10,7 +10,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from catalog.selectors import clean_search_text
+from catalog.selectors import category_tree, clean_search_text
 
 from .listing_cache import cached_fragment
 from .selectors import home_shelves, search_stores, searched_products, selling_stores
@@ -48,6 +48,7 @@ def home(request):
             "location": lookup.location,
             "location_query": lookup.query,
             "location_error": lookup.error,
+            "nav_categories": category_tree().roots(),
         },
     )
 
@@ -69,4 +70,8 @@ def search(request):
         found = cached_fragment(
             request, "search-results", template="storefront/_search_results.html", context=results
         )
-    return render(request, "storefront/search.html", {"query": query, "results": found})
+    return render(
+        request,
+        "storefront/search.html",
+        {"query": query, "results": found, "nav_categories": category_tree().roots()},
+    )

@@ -4,6 +4,11 @@ import django.core.validators
 from django.db import migrations, models
 
 
+def create_the_policy_row(apps, schema_editor):
+    """The row exists from the start: every storefront request reads it, one SELECT."""
+    apps.get_model("catalog", "StorefrontPolicy").objects.get_or_create(pk=1)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -23,4 +28,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': 'storefront policy',
             },
         ),
+        migrations.RunPython(create_the_policy_row, migrations.RunPython.noop, elidable=True),
     ]
