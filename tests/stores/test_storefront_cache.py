@@ -159,9 +159,7 @@ def test_a_sale_nobody_announces_shows_on_listings_within_hqs_delay(client, netw
     nothing, and the listing may show the old badge until HQ's delay has passed."""
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         assert "En stock dans 1 magasin" in hammer_card(html(client, "/c/bricolage/"))
-        StockLevel.objects.filter(store=network.presquile, variant__sku="MAR-CH").update(
-            on_hand=0
-        )
+        StockLevel.objects.filter(store=network.presquile, variant__sku="MAR-CH").update(on_hand=0)
 
         traveller.shift(timedelta(seconds=59))
         assert "En stock dans 1 magasin" in hammer_card(html(client, "/c/bricolage/"))
@@ -173,9 +171,7 @@ def test_a_sale_nobody_announces_shows_on_listings_within_hqs_delay(client, netw
 def test_hq_shortens_the_delay_and_the_cached_pages_follow_it(client, network):
     with time_machine.travel(timezone.now(), tick=False) as traveller:
         html(client, "/c/bricolage/")
-        StockLevel.objects.filter(store=network.presquile, variant__sku="MAR-CH").update(
-            on_hand=0
-        )
+        StockLevel.objects.filter(store=network.presquile, variant__sku="MAR-CH").update(on_hand=0)
         policy = StorefrontPolicy.current()
         policy.listing_max_age_seconds = 10
         policy.save()
@@ -208,9 +204,7 @@ def test_the_product_pages_stock_near_the_customer_is_live(client, network):
     page = html(client, "/p/secateur-pro-20/", postal_code="69002")
     assert "Ardoise Lyon Presqu" in nearby_stores(page)
 
-    StockLevel.objects.filter(store=network.presquile, variant__sku="SEC-PRO-20").update(
-        on_hand=0
-    )
+    StockLevel.objects.filter(store=network.presquile, variant__sku="SEC-PRO-20").update(on_hand=0)
 
     page = html(client, "/p/secateur-pro-20/", postal_code="69002")
     assert "Ardoise Lyon Presqu" not in nearby_stores(page)
