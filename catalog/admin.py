@@ -15,13 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST
 
-from network_marketplace.admin_base import ModelAdmin, TabularInline
+from network_marketplace.admin_base import ModelAdmin, SingletonModelAdmin, TabularInline
 from network_marketplace.errors import DomainError
 
 from . import importing, uploads
 from .errors import CatalogueChangedDuringImport, InvalidImportFile
 from .forms import CatalogueImportForm, CategoryAdminForm, ProductAdminForm, VariantAdminForm
-from .models import SAFETY_FIELDS, Category, Product, ProductImage, Variant
+from .models import SAFETY_FIELDS, Category, Product, ProductImage, StorefrontPolicy, Variant
 from .money import format_cents
 from .selectors import category_descendant_ids, category_tree, price_bounds_for_variants
 from .services import (
@@ -490,3 +490,11 @@ class VariantAdmin(ModelAdmin):
         if variant is None or variant.pk is None:
             return "—"
         return _bounds_label(price_bounds_for_variants([variant])[variant.pk])
+
+
+@admin.register(StorefrontPolicy)
+class StorefrontPolicyAdmin(SingletonModelAdmin):
+    """How stale HQ lets the storefront's cached listings be (catalog.cache)."""
+
+    list_display = ["__str__", "listing_max_age_seconds", "updated_at"]
+    audit_action = "storefront_policy.changed"

@@ -5,13 +5,61 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from network_marketplace.models import SingletonSettings
+
+from . import cache
 from .validators import validate_gtin
+
+
+class BumpsVersionsOnSave(models.Model):
+    """A catalogue row whose save or delete retires the cached pages that show it
+    (catalog.cache): `cache_versions` names what it changes."""
+
+    cache_versions: tuple[str, ...] = (cache.CATALOGUE,)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.bump(*self.cache_versions)
+
+    def delete(self, *args, **kwargs):
+        deleted = super().delete(*args, **kwargs)
+        cache.bump(*self.cache_versions)
+        return deleted
+
+
+class StorefrontPolicy(SingletonSettings):
+    """HQ's bound on how stale the storefront's cached pages may be (a single row)."""
+
+    listing_max_age_seconds = models.PositiveIntegerField(
+        _("listings shown at most this old (seconds)"),
+        default=60,
+        validators=[MaxValueValidator(3600)],
+        help_text=_(
+            "Category pages, search results, the home page's shelves and the catalogue API are "
+            "kept this long at most: a stock or price change that does not retire them at once "
+            "(a sale in another store, a reduction reaching its end) shows after this delay. "
+            "0 turns the cache off. The product page's stock near the customer, the cart and "
+            "the checkout are always live."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("storefront policy")
+        verbose_name_plural = _("storefront policy")
+
+    def __str__(self) -> str:
+        return str(_("Storefront policy"))
 
 
 class VatRate(models.TextChoices):
@@ -31,7 +79,7 @@ VAT_PERCENT = {
 }
 
 
-class Category(models.Model):
+class Category(BumpsVersionsOnSave):
     """A node of the category tree. Its price bounds, in percent of a variant's recommended
     retail price, frame the prices stores may set, unless the variant has bounds of its own;
     a category without bounds inherits its parent's."""
@@ -88,7 +136,7 @@ class WithdrawalExemption(models.TextChoices):
     NEWSPAPER = "newspaper", _("Newspaper, periodical or magazine")
 
 
-class Product(models.Model):
+class Product(BumpsVersionsOnSave):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -200,7 +248,7 @@ SAFETY_FIELDS = (
 )
 
 
-class ProductImage(models.Model):
+class ProductImage(BumpsVersionsOnSave):
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="images", verbose_name=_("product")
     )
@@ -217,12 +265,15 @@ class ProductImage(models.Model):
         return self.alt or self.file.name
 
 
-class Variant(models.Model):
+class Variant(BumpsVersionsOnSave):
     """A sellable item: one SKU, one GTIN, option values such as size and colour.
 
     Prices are integer cents, VAT included. `min_price_cents`/`max_price_cents` are HQ's bounds
     for store prices of this variant; when both are empty the category's bounds apply.
     """
+
+    # Its recommended price and HQ's reductions are prices shown on listings.
+    cache_versions = (cache.CATALOGUE, cache.PRICES)
 
     product = models.ForeignKey(
         Product, on_delete=models.CASCADE, related_name="variants", verbose_name=_("product")
@@ -278,7 +329,7 @@ class Variant(models.Model):
         return " / ".join(str(value) for value in self.options.values())
 
 
-class PriceHistory(models.Model):
+class PriceHistory(BumpsVersionsOnSave):
     """A price applied from `started_at` until the next row of the same seller: HQ's own price
     (the RRP, `store_id` empty) or a store's offer price (its effective price: the RRP when the
     store sells at it). Every service that changes a price writes one; the Omnibus reference of
@@ -286,6 +337,8 @@ class PriceHistory(models.Model):
 
     `store_id` is a stores.Store without a foreign key: the catalogue sits below the stores in
     the dependency order (stores are archived, never deleted)."""
+
+    cache_versions = (cache.PRICES,)
 
     variant = models.ForeignKey(
         Variant,

@@ -14,6 +14,7 @@ from django.db.models import F, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from . import cache
 from .models import PriceHistory, Variant
 
 WRITE_BATCH = 1_000
@@ -58,6 +59,8 @@ def record_hq_price_changes(
             for pk, price in changed
         ]
     PriceHistory.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+    if rows:
+        cache.bump(cache.PRICES)
     return len(rows)
 
 
@@ -93,3 +96,4 @@ def record_offer_prices(
         ],
         batch_size=WRITE_BATCH,
     )
+    cache.bump(cache.PRICES)

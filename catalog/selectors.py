@@ -29,7 +29,8 @@ from django.utils import timezone
 
 from network_marketplace.search import every_word, fold
 
-from .models import Category, PriceHistory, Product, Variant
+from . import cache
+from .models import Category, PriceHistory, Product, StorefrontPolicy, Variant
 
 OMNIBUS_DAYS = 30
 
@@ -274,20 +275,41 @@ class CategoryTree:
         return ordered
 
 
+# The tree changes only with a catalogue edit, which retires it (catalog.cache).
+CATEGORY_TREE_CACHE_SECONDS = 3600
+
+
 def category_tree() -> CategoryTree:
-    return CategoryTree(Category.objects.all())
+    """The whole tree, from the cache until the next catalogue edit."""
+    key = cache.key_for("category-tree", depends_on=[cache.CATALOGUE])
+    categories = cache.cached(
+        key, lambda: list(Category.objects.all()), max_age=CATEGORY_TREE_CACHE_SECONDS
+    )
+    return CategoryTree(categories)
+
+
+def listing_max_age() -> int:
+    """How long, in seconds, a cached listing may be shown: HQ's StorefrontPolicy."""
+    return StorefrontPolicy.current().listing_max_age_seconds
 
 
 def brands_of(category_ids: Iterable[int]) -> list[str]:
-    """The brands of the published products in these categories, alphabetically."""
-    return list(
-        Product.objects.published()
-        .filter(category_id__in=list(category_ids))
-        .exclude(brand="")
-        .order_by("brand")
-        .values_list("brand", flat=True)
-        .distinct()
-    )
+    """The brands of the published products in these categories, alphabetically; from the
+    cache until the next catalogue edit."""
+    category_ids = sorted(category_ids)
+
+    def compute() -> list[str]:
+        return list(
+            Product.objects.published()
+            .filter(category_id__in=category_ids)
+            .exclude(brand="")
+            .order_by("brand")
+            .values_list("brand", flat=True)
+            .distinct()
+        )
+
+    key = cache.key_for("brands", category_ids, depends_on=[cache.CATALOGUE])
+    return cache.cached(key, compute, max_age=CATEGORY_TREE_CACHE_SECONDS)
 
 
 def search_products(query: str) -> QuerySet[Product]:

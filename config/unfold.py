@@ -233,6 +233,7 @@ NAVIGATION: list[dict[str, Any]] = [
         "items": [
             model("orders.OrderPolicy", "tune"),
             model("stores.StockPolicy", "inventory"),
+            model("catalog.StorefrontPolicy", "cached"),
             model("payments.PayoutPolicy", "schedule"),
             model("payments.CommissionPlan", "percent"),
             model("payments.SettlementPolicy", "handshake"),

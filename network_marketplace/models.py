@@ -68,7 +68,12 @@ class User(AbstractUser):
 
 
 class SingletonSettings(models.Model):
-    """HQ's settings that exist once for the network (one row, pk 1), made on first read."""
+    """HQ's settings that exist once for the network (one row, pk 1), made on first read.
+
+    Pages and services read them on every request, so `current()` reads them through the
+    settings row cache (network_marketplace.settings_cache: each process's copy, checked against
+    a stamp in the shared cache), and saving or deleting the row through the model restamps it
+    at commit. A write that bypasses the model (`.update()`, SQL) must call `forget_cached()`."""
 
     class Meta:
         abstract = True
@@ -87,6 +92,11 @@ class SingletonSettings(models.Model):
         """The row, from the settings row cache (no SQL while it is current): a copy to read.
         To change it, lock and re-read it (`select_for_update`), then `save()`."""
         return cached_settings_row(cls)
+
+    @classmethod
+    def forget_cached(cls) -> None:
+        """The row was written around the model: every process reads it again."""
+        forget_settings_row(cls)
 
 
 class StatusEvent(models.Model):

@@ -210,7 +210,7 @@ class OrderPolicy(SingletonSettings):
 
 class NextOrderNumber(models.Func):
     """The next order number, "ARD-" and at least 7 digits (ARD-0000042), from the sequence of
-    migration 0011: given by PostgreSQL in the order's INSERT (and returned by it), so that no
+    migration 0012: given by PostgreSQL in the order's INSERT (and returned by it), so that no
     second UPDATE writes it. Gaps are possible (a checkout rolled back keeps its number unused),
     as with the primary keys the numbers were made of before."""
 
@@ -232,12 +232,7 @@ class Order(models.Model):
         API = "api", _("API")
 
     number = models.CharField(
-        _("number"),
-        max_length=20,
-        unique=True,
-        null=True,
-        blank=True,
-        db_default=NextOrderNumber(),
+        _("number"), max_length=20, unique=True, null=True, blank=True, db_default=NextOrderNumber()
     )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING_PAYMENT

@@ -10,11 +10,16 @@ store is activated (stores.states).
 A signed-in customer may choose her store on her account page (accounts, above): the storefront
 then starts "near me" from it and lists it first where she can collect. Accounts registers, in
 `accounts/apps.py`, the call that says which store is hers.
+
+The product page offers to send a variant to a store near the customer that lacks it: orders,
+which owns transfers, registers in `orders/apps.py` the call that finds those stores, so that the
+page's view gives the template all it shows (no query from a template tag).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Protocol
 
 from network_marketplace.hooks import Hook
 
@@ -40,3 +45,21 @@ class CustomerStore(Protocol):
 
 
 customer_store: Hook[CustomerStore] = Hook("stores.customer_store")
+
+
+class TransferPickupOffer(Protocol):
+    def __call__(
+        self,
+        *,
+        variant_id: int,
+        latitude: float,
+        longitude: float,
+        exclude_store_ids: Iterable[int] = (),
+    ) -> Any:
+        """The click & collect stores near the customer (not `exclude_store_ids`: those that
+        have the variant) to which another location can send it, with the delay (orders'
+        store-to-store transfers), or None."""
+        ...
+
+
+transfer_pickup_offer: Hook[TransferPickupOffer] = Hook("stores.transfer_pickup_offer")

@@ -9,7 +9,8 @@ from django.db.models.lookups import GreaterThan
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from catalog.models import Variant
+from catalog import cache as storefront_cache
+from catalog.models import BumpsVersionsOnSave, Variant
 from network_marketplace.models import SingletonSettings
 
 
@@ -291,7 +292,7 @@ class StockLevelQuerySet(models.QuerySet):
         return self.filter(in_stock=True)
 
 
-class StockLevel(models.Model):
+class StockLevel(BumpsVersionsOnSave):
     """A store's offer of a variant: its stock and its selling price.
 
     `available` is computed by the database (on hand - reserved - safety stock, floored at 0),
@@ -306,6 +307,10 @@ class StockLevel(models.Model):
     all of a store's rows finds room beside each of them. A quantity change that leaves a row in
     stock, or out of stock, is then a write of one page.
     """
+
+    # A save (a count, a price, a reduction) retires the cached listings at once; the holds and
+    # sales written with UPDATE show within HQ's StorefrontPolicy (catalog.cache).
+    cache_versions = (storefront_cache.STOCK, storefront_cache.PRICES)
 
     # No single-column indexes on the keys: the unique (store, variant) constraint serves the
     # store's lookups and stock_by_variant the variant's; each index costs every stock write.

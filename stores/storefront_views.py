@@ -30,6 +30,7 @@ from catalog.selectors import (
 )
 
 from . import hooks
+from .listing_cache import cached_fragment
 from .opening_hours import STORE_TIME_ZONE, describe_status, opening_status, weekly_hours
 from .selectors import (
     NEAR_RADIUS_KM,
@@ -175,21 +176,25 @@ def category_listing(request, slug):
         else:
             near = lookup.location
 
-    products = catalogue_products(
-        category_ids=category_ids,
-        brands=filters.get("brand") or (),
-        min_price_cents=euros_to_cents(filters.get("min_price")),
-        max_price_cents=euros_to_cents(filters.get("max_price")),
-        in_stock=bool(filters.get("in_stock")),
-        near=near,
-        sort=filters.get("sort") or "name",
-    )
-    page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
-    _mark_reductions(page)
-    path = tree.path(category)
     active_filters = any(
         filters.get(name) for name in ("sub", "brand", "min_price", "max_price", "in_stock")
     ) or bool(near)
+
+    def results() -> dict:
+        products = catalogue_products(
+            category_ids=category_ids,
+            brands=filters.get("brand") or (),
+            min_price_cents=euros_to_cents(filters.get("min_price")),
+            max_price_cents=euros_to_cents(filters.get("max_price")),
+            in_stock=bool(filters.get("in_stock")),
+            near=near,
+            sort=filters.get("sort") or "name",
+        )
+        page = Paginator(products, PRODUCTS_PER_PAGE).get_page(request.GET.get("page"))
+        _mark_reductions(page)
+        return {"page": page, "active_filters": active_filters}
+
+    path = tree.path(category)
     return render(
         request,
         "storefront/category.html",
@@ -200,7 +205,14 @@ def category_listing(request, slug):
             "nav_categories": tree.roots(),
             "subcategories": subcategories,
             "form": form,
-            "page": page,
+            "results": cached_fragment(
+                request,
+                "category-results",
+                template="storefront/_category_results.html",
+                context=results,
+                place=near,
+                count=lambda values: values["page"].paginator.count,
+            ),
             "location": lookup.location,
             "location_query": lookup.query,
             "near_radius_km": NEAR_RADIUS_KM,
@@ -245,6 +257,16 @@ def product_detail(request, slug):
             replace(offer, reduction=reductions.get((offer.store.pk, variant.pk)))
             for offer in offers
         ]
+    transfer = None
+    if variant is not None and lookup.location is not None:
+        transfer = hooks.transfer_pickup_offer(
+            variant_id=variant.pk,
+            latitude=lookup.location.latitude,
+            longitude=lookup.location.longitude,
+            exclude_store_ids=[
+                offer.store.pk for offer in offers if offer.store.offers("click_collect")
+            ],
+        )
     hq_reduction = None
     if variant is not None and variant.promotion_started_at is not None:
         hq_reduction = hq_reductions([variant], now=now).get(variant.pk)
@@ -277,6 +299,7 @@ def product_detail(request, slug):
             "location": lookup.location,
             "location_keep": [("variant", variant.sku)] if len(variants) > 1 else [],
             "offers": offers,
+            "transfer": transfer,
             "favourite_store": mine,
             "hq_reduction": hq_reduction,
             "near_radius_km": NEAR_RADIUS_KM,

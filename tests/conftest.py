@@ -10,7 +10,9 @@ import pytest
 from celery._state import _set_task_join_will_block
 from django.conf import settings as django_settings
 
+from catalog.cache import forget_versions
 from config.celery import app as celery_app
+from network_marketplace.settings_cache import forget_all_settings_rows
 from stores.models import StoreMembership
 from stores.services import issue_api_key
 
@@ -32,14 +34,15 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings_rows():
-    """HQ's one-row settings are cached per process (network_marketplace.settings_cache): each
-    test reads them afresh, so that a change an earlier test rolled back is not seen."""
-    from network_marketplace.settings_cache import forget_all_settings_rows
-
+def fresh_caches():
+    """Each test reads HQ's one-row settings and the storefront's listings afresh: the settings
+    rows are cached per process (network_marketplace.settings_cache) and the listing versions in
+    Redis (catalog.cache), across tests whose rows a rollback took away."""
     forget_all_settings_rows()
+    forget_versions()
     yield
     forget_all_settings_rows()
+    forget_versions()
 
 
 @pytest.fixture(autouse=True)

@@ -9,9 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.response import Response
 
+from catalog import cache
 from catalog.errors import ProductSafetyIncomplete
 from catalog.models import Category, Product, Variant
-from catalog.selectors import category_descendant_ids, price_bounds_for_variants
+from catalog.selectors import category_descendant_ids, listing_max_age, price_bounds_for_variants
 from catalog.services import publish_product
 
 from .serializers import ProductDetailSerializer, ProductListSerializer, VariantSerializer
@@ -96,6 +97,22 @@ class ProductViewSet(viewsets.ReadOnlyModelViewSet):
                 variants = variants.filter(is_active=True)
             products = products.prefetch_related(Prefetch("variants", queryset=variants), "images")
         return products.order_by("name", "slug")
+
+    def list(self, request, *args, **kwargs):
+        """One page of the catalogue, the same for every client who asks the same thing: kept
+        (catalog.cache) until a catalogue or price change, at most HQ's listing delay."""
+        key = cache.key_for(
+            "api-products",
+            _is_hq(request),
+            request.get_host(),
+            sorted(request.query_params.lists()),
+            depends_on=[cache.CATALOGUE, cache.PRICES],
+        )
+
+        def page() -> dict:
+            return super(ProductViewSet, self).list(request, *args, **kwargs).data
+
+        return Response(cache.cached(key, page, max_age=listing_max_age()))
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -12,6 +12,7 @@ from django.db import connection, models
 
 from network_marketplace.transitions import transition
 
+from .. import cache
 from ..models import Category, Product, Variant
 from ..price_history import WRITE_BATCH, record_hq_price_changes
 from ..states import PRODUCT_LIFECYCLE
@@ -27,6 +28,8 @@ def write_plan(plan: ImportPlan, *, actor: Any) -> None:
     record_hq_price_changes(variant_ids=[variant.pk for variant in written], source="import")
     for product, status in plan.status_moves:
         transition(PRODUCT_LIFECYCLE, product, status, actor=actor, reason="catalogue import")
+    # Bulk statements skip the models' save(): retire the storefront's cached pages here.
+    cache.bump(*cache.EVERYTHING)
 
 
 def _create_categories(plan: ImportPlan) -> dict[Path, int]:

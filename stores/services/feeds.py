@@ -28,6 +28,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog import cache as storefront_cache
 from catalog.services import record_offer_prices
 from network_marketplace.audit import actor_label, record_audit_event
 
@@ -176,6 +177,8 @@ def _record_feed_applied(
     # Rows not applied are older than the stock row's position, or than a newer row for the
     # same SKU in this batch: either way ignored as older, so the counts add up.
     result.ignored_stale = result.received - result.applied
+    # The feed's bulk statements skip the models' save(): its stock and prices show at once.
+    storefront_cache.bump(storefront_cache.STOCK, storefront_cache.PRICES)
     record_audit_event(
         actor=actor,
         action=FEED_APPLIED,

@@ -1,0 +1,213 @@
+"""The storefront's cached pages (catalog.cache, stores.listing_cache, docs/caching.md): how many
+queries each page costs with a cold and a warm cache, and that what a customer sees about stock,
+prices and the catalogue is never staler than HQ's StorefrontPolicy allows: a stock feed, a
+price change and a catalogue edit show at once; a sale nobody announces shows within HQ's delay;
+the product page's stock near the customer is always live."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.core.cache import cache
+from django.utils import timezone
+
+from catalog.models import StorefrontPolicy
+from stores.models import StockLevel
+from stores.services import apply_stock_feed, set_store_price
+from tests.api_clients import api_client
+from tests.factories import ProductFactory, StockLevelFactory, VariantFactory
+
+from .factories import build_network
+
+HAMMER_CARD = re.compile(r"Marteau de charpentier.*?</article>", re.S)
+
+
+@pytest.fixture
+def network(db):
+    return build_network()
+
+
+def html(client, path, **params) -> str:
+    response = client.get(path, params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def hammer_card(page: str) -> str:
+    """The hammer's card on a listing: its price and its stock badge."""
+    match = HAMMER_CARD.search(page)
+    assert match, "the hammer is not on the page"
+    return match.group(0)
+
+
+# Queries: a cold cache (the first visitor after a change) and a warm one --------------------
+
+
+@pytest.fixture
+def many_products(network):
+    """Forty pruners in stock in Lyon: more than a page of 24 (query counts must not grow)."""
+    cache.delete("storefront:home:most-sold")  # kept 10 minutes by an earlier test
+    for index in range(40):
+        variant = VariantFactory(product=ProductFactory(category=network.pruners))
+        StockLevelFactory(store=network.presquile, variant=variant, on_hand=index + 1)
+    return network
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "cold", "warm"),
+    [
+        ("/c/jardin/", {}, 7, 0),
+        ("/c/jardin/", {"in_stock": "on", "sort": "price", "page": "2"}, 7, 0),
+        ("/search/", {"q": "secateur"}, 7, 0),
+        ("/", {}, 10, 0),
+        # The session that remembers her place: one read.
+        ("/", {"postal_code": "69002"}, 17, 2),
+        # The product, its images, variants and network stock are read live, the rest cached.
+        ("/p/secateur-pro-20/", {}, 6, 5),
+        # And the stores near her, their prices, reductions and the transfer offer: live.
+        ("/p/secateur-pro-20/", {"postal_code": "69002"}, 22, 14),
+    ],
+    ids=[
+        "category",
+        "category-filtered",
+        "search",
+        "home",
+        "home-near-me",
+        "product",
+        "product-near-me",
+    ],
+)
+def test_storefront_pages_take_a_pinned_number_of_queries_cold_and_warm(
+    client, many_products, django_assert_num_queries, path, params, cold, warm
+):
+    with django_assert_num_queries(cold):
+        client.get(path, params)
+    with django_assert_num_queries(warm):
+        response = client.get(path, params)
+    assert response.status_code == 200
+
+
+def test_catalogue_api_list_reads_only_its_client_when_warm(
+    many_products, customer, django_assert_num_queries
+):
+    client = api_client(user=customer)
+    with django_assert_num_queries(7):
+        cold = client.get("/api/v1/products/", {"category": "jardin", "page_size": 100})
+    with django_assert_num_queries(2):  # the session and its user
+        warm = client.get("/api/v1/products/", {"category": "jardin", "page_size": 100})
+    assert warm.json() == cold.json()
+    assert cold.json()["count"] == 44
+
+
+# What retires a cached page at once ---------------------------------------------------------
+
+
+def test_a_stock_feed_shows_on_the_cached_category_page_at_once(client, network):
+    assert "En stock dans 1 magasin" in hammer_card(html(client, "/c/bricolage/"))
+
+    apply_stock_feed(
+        store=network.part_dieu,
+        rows=[{"sku": "MAR-CH", "on_hand": 6, "sequence": 1}],
+        source="api",
+        actor="pos",
+    )
+
+    assert "En stock dans 2 magasins" in hammer_card(html(client, "/c/bricolage/"))
+
+
+def test_a_price_change_shows_on_the_cached_category_page_at_once(client, network):
+    assert "23,90" in hammer_card(html(client, "/c/bricolage/"))
+
+    set_store_price(
+        store=network.presquile,
+        variant=network.hammer.variants.get(),
+        price_cents=2190,
+        source="backoffice",
+        actor="owner",
+    )
+
+    card = hammer_card(html(client, "/c/bricolage/"))
+    assert "21,90" in card
+    assert "23,90" not in card
+
+
+def test_a_catalogue_edit_shows_on_cached_listings_and_search_at_once(client, network):
+    html(client, "/c/bricolage/")
+    html(client, "/search/", q="marteau")
+
+    network.hammer.name = "Marteau de coffreur"
+    network.hammer.save()
+
+    assert "Marteau de coffreur" in html(client, "/c/bricolage/")
+    assert "Marteau de coffreur" in html(client, "/search/", q="marteau")
+
+
+def test_a_new_product_shows_on_the_cached_home_page_at_once(client, network):
+    assert "Pelle ronde" not in html(client, "/")
+
+    VariantFactory(product=ProductFactory(name="Pelle ronde", category=network.garden))
+
+    assert "Pelle ronde" in html(client, "/")
+
+
+# What shows within HQ's delay ------------------------------------------------------------------
+
+
+def test_a_sale_nobody_announces_shows_on_listings_within_hqs_delay(client, network):
+    """A sale or a hold is written with a conditional UPDATE (checkout's hot path): it retires
+    nothing, and the listing may show the old badge until HQ's delay has passed."""
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert "En stock dans 1 magasin" in hammer_card(html(client, "/c/bricolage/"))
+        StockLevel.objects.filter(store=network.presquile, variant__sku="MAR-CH").update(on_hand=0)
+
+        traveller.shift(timedelta(seconds=59))
+        assert "En stock dans 1 magasin" in hammer_card(html(client, "/c/bricolage/"))
+
+        traveller.shift(timedelta(seconds=2))
+        assert "Actuellement indisponible" in hammer_card(html(client, "/c/bricolage/"))
+
+
+def test_hq_shortens_the_delay_and_the_cached_pages_follow_it(client, network):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        html(client, "/c/bricolage/")
+        StockLevel.objects.filter(store=network.presquile, variant__sku="MAR-CH").update(on_hand=0)
+        policy = StorefrontPolicy.current()
+        policy.listing_max_age_seconds = 10
+        policy.save()
+
+        traveller.shift(timedelta(seconds=11))
+        assert "Actuellement indisponible" in hammer_card(html(client, "/c/bricolage/"))
+
+
+def test_no_delay_means_no_cache(client, network):
+    policy = StorefrontPolicy.current()
+    policy.listing_max_age_seconds = 0
+    policy.save()
+    html(client, "/c/bricolage/")
+
+    StockLevel.objects.filter(store=network.presquile, variant__sku="MAR-CH").update(on_hand=0)
+
+    assert "Actuellement indisponible" in hammer_card(html(client, "/c/bricolage/"))
+
+
+# Always live -----------------------------------------------------------------------------------
+
+
+def nearby_stores(page: str) -> str:
+    match = re.search(r'data-testid="nearby-stores".*?</ol>', page, re.S)
+    return match.group(0) if match else ""
+
+
+def test_the_product_pages_stock_near_the_customer_is_live(client, network):
+    """No delay at all: the store that sold its last unit a second ago is not offered."""
+    page = html(client, "/p/secateur-pro-20/", postal_code="69002")
+    assert "Ardoise Lyon Presqu" in nearby_stores(page)
+
+    StockLevel.objects.filter(store=network.presquile, variant__sku="SEC-PRO-20").update(on_hand=0)
+
+    page = html(client, "/p/secateur-pro-20/", postal_code="69002")
+    assert "Ardoise Lyon Presqu" not in nearby_stores(page)
+    assert "Ardoise Villeurbanne Gratte-Ciel" in nearby_stores(page)
