@@ -168,14 +168,16 @@ def _take(
     made = hold_units(store=store, variant=variant, quantity=quantity, now=now, **hold)
     if made is not None:
         return made
-    due = Reservation.objects.due_at(now).filter(store=store, variant=variant)
-    if due.exists():
-        # Expired holds still count in `reserved`: release them now, not at the next sweep.
-        lock_stock_levels([(store.pk, variant.pk)])
-        expire_due(store_id=store.pk, variant_id=variant.pk, now=now)
-    made = hold_units(store=store, variant=variant, quantity=quantity, now=now, **hold)
-    if made is None:
-        raise no_longer_available(store=store, variant=variant, requested=quantity)
+    # The slow path in a savepoint: a refusal changes nothing, not even the release below.
+    with transaction.atomic():
+        due = Reservation.objects.due_at(now).filter(store=store, variant=variant)
+        if due.exists():
+            # Expired holds still count in `reserved`: release them now, not at the next sweep.
+            lock_stock_levels([(store.pk, variant.pk)])
+            expire_due(store_id=store.pk, variant_id=variant.pk, now=now)
+        made = hold_units(store=store, variant=variant, quantity=quantity, now=now, **hold)
+        if made is None:
+            raise no_longer_available(store=store, variant=variant, requested=quantity)
     return made
 
 
