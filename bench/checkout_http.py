@@ -142,7 +142,7 @@ def run(mode, *, key, clients, seconds, on_hand) -> dict:
         "mode": "checkout-scarce" if mode == "scarce" else "checkout", "run": mode,
         "clients": clients, "elapsed": elapsed, "won": sum(each[0] for each in results),
         "refused": sum(each[1] for each in results), "errors": errors, "on_hand": on_hand,
-        "store_id": store_id, "variant_id": variant_id,
+        "store_id": store_id, "variant_id": variant_id, "warmed": 0,  # no warm-up over HTTP
         "p50_ms": 1000 * statistics.median(latencies) if latencies else 0.0,
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0.0,
     }  # fmt: skip

@@ -8,7 +8,7 @@ Every status change of the order goes through `transition(ORDER_LIFECYCLE, ...)`
 from __future__ import annotations
 
 import copy
-from contextlib import nullcontext, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -204,12 +204,7 @@ def _firm_up_holds(
         (variant.pk, quantity) for _store, variant, quantity in lines
     ):
         try:
-            # One hold converts or fails whole; several need a savepoint, for a failure may
-            # leave the others converted before the stock is taken again below.
-            with transaction.atomic() if len(holds) > 1 else nullcontext():
-                convert_reservations(
-                    reservations=holds, holder=holder, kind=kind, ttl=ttl, actor=actor
-                )
+            convert_reservations(reservations=holds, holder=holder, kind=kind, ttl=ttl, actor=actor)
             return
         except ReservationExpired:
             pass  # it expired in the meantime: take the stock again below

@@ -122,9 +122,7 @@ def reserve_lines(
     `lines`. Stock rows are taken in (store, variant) order, whatever the order of the lines, so
     two baskets with the same items in another order never deadlock.
 
-    Raises InsufficientStock for the first line (in that order) that does not fit. Inside a
-    caller's transaction the lines held before it stay held: that transaction must roll back
-    (or the caller wraps the call in a savepoint of its own).
+    Raises InsufficientStock for the first line (in that order) that does not fit.
     """
     if not lines:
         return []
@@ -143,7 +141,9 @@ def reserve_lines(
         if held is not None:
             return [held]
     made: dict[int, Reservation] = {}
-    with atomic_once():  # a caller's transaction rolls back on a refusal: no savepoint needed
+    # One line is held or refused whole: no savepoint inside a caller's transaction. Several
+    # take one, so that a refusal leaves none of them held even when the caller goes on.
+    with atomic_once() if len(lines) == 1 else transaction.atomic():
         for index in sorted(range(len(lines)), key=lambda i: (lines[i][0].pk, lines[i][1].pk)):
             store, variant, quantity = lines[index]
             made[index] = _take(store=store, variant=variant, quantity=quantity, now=now, **hold)
@@ -168,14 +168,16 @@ def _take(
     made = hold_units(store=store, variant=variant, quantity=quantity, now=now, **hold)
     if made is not None:
         return made
-    due = Reservation.objects.due_at(now).filter(store=store, variant=variant)
-    if due.exists():
-        # Expired holds still count in `reserved`: release them now, not at the next sweep.
-        lock_stock_levels([(store.pk, variant.pk)])
-        expire_due(store_id=store.pk, variant_id=variant.pk, now=now)
-    made = hold_units(store=store, variant=variant, quantity=quantity, now=now, **hold)
-    if made is None:
-        raise no_longer_available(store=store, variant=variant, requested=quantity)
+    # The slow path in a savepoint: a refusal changes nothing, not even the release below.
+    with transaction.atomic():
+        due = Reservation.objects.due_at(now).filter(store=store, variant=variant)
+        if due.exists():
+            # Expired holds still count in `reserved`: release them now, not at the next sweep.
+            lock_stock_levels([(store.pk, variant.pk)])
+            expire_due(store_id=store.pk, variant_id=variant.pk, now=now)
+        made = hold_units(store=store, variant=variant, quantity=quantity, now=now, **hold)
+        if made is None:
+            raise no_longer_available(store=store, variant=variant, requested=quantity)
     return made
 
 
@@ -235,9 +237,7 @@ def convert_reservations(
 ) -> list[Reservation]:
     """Convert a basket's holds at once, all or nothing (see `convert_reservation`); the new
     reservations come back in the order given. `reserved` does not change: the units move from
-    the old active rows to the new ones in one transaction. Inside a caller's transaction, a
-    ReservationExpired may leave the other holds converted: the caller rolls back, or wraps a
-    call for several holds in a savepoint of its own."""
+    the old active rows to the new ones in one transaction."""
     if kind == Kind.CHECKOUT:
         raise ValueError("A hold converts into an order's or a reserve & collect hold.")
     check_holder(holder)
@@ -245,7 +245,8 @@ def convert_reservations(
     expires_at = expiry(kind=kind, ttl=ttl, now=now)
     unique = list({each.pk: each for each in reservations}.values())
     label = actor_label(actor)
-    with atomic_once():
+    # One hold converts or fails whole: no savepoint inside a caller's transaction.
+    with atomic_once() if len(unique) == 1 else transaction.atomic():
         lock_stock_levels((each.store_id, each.variant_id) for each in unique)
         # The quantities come from the rows this UPDATE moved, not from the caller's objects.
         ended = {
