@@ -52,7 +52,7 @@ class StorefrontPolicy(SingletonSettings):
             "the checkout are always live."
         ),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated at"))
 
     class Meta:
         verbose_name = _("storefront policy")

@@ -24,6 +24,7 @@ from stores.models import Store
 # Re-exported: every app imports the methods from orders.models.
 from .methods import COLLECT_METHODS as COLLECT_METHODS
 from .methods import FulfilmentMethod as FulfilmentMethod
+from .numbers import NextOrderNumber
 
 # The most units of one item on a cart line or an order line: the cart, the checkout form, the
 # endless aisle and the orders API all refuse more.
@@ -206,16 +207,6 @@ class OrderPolicy(SingletonSettings):
 
     def __str__(self) -> str:
         return str(_("Order policy"))
-
-
-class NextOrderNumber(models.Func):
-    """The next order number, "ARD-" and at least 7 digits (ARD-0000042), from the sequence of
-    migration 0012: given by PostgreSQL in the order's INSERT (and returned by it), so that no
-    second UPDATE writes it. Gaps are possible (a checkout rolled back keeps its number unused),
-    as with the primary keys the numbers were made of before."""
-
-    template = "orders_next_order_number()"
-    output_field = models.CharField()
 
 
 class Order(models.Model):

@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('listing_max_age_seconds', models.PositiveIntegerField(default=60, help_text="Category pages, search results, the home page's shelves and the catalogue API are kept this long at most: a stock or price change that does not retire them at once (a sale in another store, a reduction reaching its end) shows after this delay. 0 turns the cache off. The product page's stock near the customer, the cart and the checkout are always live.", validators=[django.core.validators.MaxValueValidator(3600)], verbose_name='listings shown at most this old (seconds)')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
             ],
             options={
                 'verbose_name': 'storefront policy',

@@ -78,7 +78,11 @@ def create_order(
             online_payment_cents=online_payment_cents(priced),
             routing_log=routing_log,
         )
-        # The number came back from the INSERT (Order.number's database default).
+        # The number came back from the INSERT (Order.number's database default), except on
+        # the embedded profile's SQLite, which has no sequence.
+        if order.number is None:
+            order.number = f"ARD-{order.pk:07d}"
+            order.save(update_fields=["number"])
         lines = OrderLine.objects.bulk_create(
             OrderLine(
                 order=order,

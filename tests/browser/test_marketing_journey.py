@@ -9,10 +9,10 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
 from marketing_hub.models import MarketingOrder, MarketingOrderLine, Proof
+from network_marketplace.storage import marketing_storage
 from payments.models import Invoice
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_pages import log_in
@@ -89,7 +89,7 @@ def test_a_flyer_goes_from_the_store_to_print_and_back_to_its_statement(
     proof = Proof.objects.get()
     for number, name in enumerate(proof.previews, start=1):
         with (
-            default_storage.open(name, "rb") as source,
+            marketing_storage().open(name, "rb") as source,
             open(SCREENSHOTS / f"journey-proof-page-{number}.png", "wb") as target,
         ):
             shutil.copyfileobj(source, target)

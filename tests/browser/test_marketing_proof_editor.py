@@ -7,12 +7,12 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from django.core.files.storage import default_storage
 from playwright.sync_api import expect
 
 from marketing_hub.artwork.samples import SAMPLES, sample_pdf
 from marketing_hub.models import ArtworkField, MarketingItem, Proof
 from marketing_hub.services.proofs import make_proof
+from network_marketplace.storage import marketing_storage
 from tests.browser.conftest import SCREENSHOTS
 from tests.browser.test_pages import log_in
 from tests.marketing_hub.catalogue_helpers import (
@@ -119,7 +119,7 @@ def test_lyon_owner_personalises_a_flyer_and_sees_the_proof(
     screenshot("marketing-proof-preview")
     for number, name in enumerate(proof.previews, start=1):
         with (
-            default_storage.open(name, "rb") as source,
+            marketing_storage().open(name, "rb") as source,
             open(SCREENSHOTS / f"marketing-proof-page-{number}.png", "wb") as target,
         ):
             shutil.copyfileobj(source, target)
