@@ -215,6 +215,8 @@ def _insert_entry(entry: JournalEntry, postings: list[Posting]) -> tuple[int | N
     """One statement: the entry (`ON CONFLICT DO NOTHING` on its reference) and its lines, each
     finding its account in the chart by code (and store), in the postings' order. Returns the
     entry's id (None when the reference was taken) and how many lines were written."""
+    if connection.vendor != "postgresql":
+        return _insert_entry_in_steps(entry)
     rows = ", ".join(["(%s, %s, %s::bigint, %s::bigint, %s::bigint, %s)"] * len(postings))
     params: list[Any] = [
         entry.journal,
@@ -255,6 +257,15 @@ def _insert_entry(entry: JournalEntry, postings: list[Posting]) -> tuple[int | N
         )
         entry_id, written = cursor.fetchone()
     return entry_id, written
+
+
+def _insert_entry_in_steps(entry: JournalEntry) -> tuple[int | None, int]:
+    """The embedded profile's SQLite has no data-modifying `WITH`: the entry alone (its lines
+    follow, accounts made where the chart lacks them); None when the reference was taken."""
+    if JournalEntry.objects.filter(reference=entry.reference).exists():
+        return None, 0
+    entry.save(force_insert=True)
+    return entry.pk, 0
 
 
 def _write_lines_making_accounts(entry: JournalEntry, postings: list[Posting]) -> None:
