@@ -188,7 +188,10 @@ class HouseConventionsMixin:
         ]
 
     def _edits_fields(self, request, obj=None) -> bool:
-        raise NotImplementedError
+        """Whether this page's form edits its fields (else every field is shown as read)."""
+        if obj is None:
+            return self.has_add_permission(request)  # type: ignore[attr-defined]
+        return self.has_change_permission(request, obj)  # type: ignore[attr-defined]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if is_money_field(db_field) and db_field.editable and not db_field.choices:
@@ -245,11 +248,6 @@ class ModelAdmin(HouseConventionsMixin, UnfoldModelAdmin):
     """The base of every HQ admin: unfold's, money in euros, states as badges."""
 
     list_per_page = 50
-
-    def _edits_fields(self, request, obj=None) -> bool:
-        if obj is None:
-            return self.has_add_permission(request)
-        return self.has_change_permission(request, obj)
 
 
 class ReadOnlyModelAdmin(ModelAdmin):
