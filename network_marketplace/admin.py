@@ -90,7 +90,7 @@ def _retry_button_message(count: int) -> str:
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(ModelAdmin):
+class OutboxMessageAdmin(ReadOnlyModelAdmin):
     """What the platform still has to do after commit. Read-only: dead messages are retried
     with the action once their cause is fixed."""
 
@@ -119,15 +119,6 @@ class OutboxMessageAdmin(ModelAdmin):
         "payload",
     )
     fields = readonly_fields
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Retry the selected dead or failed messages now"))
     def retry(self, request, queryset):
@@ -259,7 +250,7 @@ class WebhookEndpointAdmin(ModelAdmin):
 
 
 @admin.register(WebhookDelivery)
-class WebhookDeliveryAdmin(ModelAdmin):
+class WebhookDeliveryAdmin(ReadOnlyModelAdmin):
     """The log of webhook deliveries, one row per event and endpoint (attempts counted)."""
 
     list_display = [
@@ -298,15 +289,6 @@ class WebhookDeliveryAdmin(ModelAdmin):
     @admin.display(description=_("state"))
     def state_label(self, obj):
         return obj.state
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # The admins of the libraries' models (groups, sites, periodic jobs, accounts' e-mail addresses,

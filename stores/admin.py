@@ -245,7 +245,7 @@ class StoreInvitationAdmin(ReadOnlyModelAdmin):
 
 
 @admin.register(StockLevel)
-class StockLevelAdmin(ModelAdmin):
+class StockLevelAdmin(ReadOnlyModelAdmin):
     """Read-only here: stock changes go through feeds, the back-office or the API (movements)."""
 
     list_display = [
@@ -263,18 +263,9 @@ class StockLevelAdmin(ModelAdmin):
     list_select_related = ["store", "variant__product"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(StockMovement)
-class StockMovementAdmin(ModelAdmin):
+class StockMovementAdmin(ReadOnlyModelAdmin):
     list_display = [
         "created_at",
         "store",
@@ -291,18 +282,9 @@ class StockMovementAdmin(ModelAdmin):
     list_select_related = ["store", "variant__product"]
     show_full_result_count = False
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(Reservation)
-class ReservationAdmin(ModelAdmin):
+class ReservationAdmin(ReadOnlyModelAdmin):
     """Holds on stock, to find a stuck one; they change only through stores.services."""
 
     list_display = [
@@ -319,15 +301,6 @@ class ReservationAdmin(ModelAdmin):
     list_select_related = ["store", "variant__product"]
     show_full_result_count = False
     actions = ["release"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def has_release_permission(self, request):
         return request.user.has_perm("stores.change_reservation")

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from network_marketplace.admin_base import ModelAdmin
+from network_marketplace.admin_base import ModelAdmin, ReadOnlyModelAdmin
 
 from ..models import MonthlyActiveRecipients, TransparencyReport
 from ..services.transparency_export import export_csv, export_xlsx
@@ -36,7 +36,7 @@ class GenerateReportForm(forms.Form):
 
 
 @admin.register(TransparencyReport)
-class TransparencyReportAdmin(ModelAdmin):
+class TransparencyReportAdmin(ReadOnlyModelAdmin):
     list_display = ["year", "generated_at", "published_at", "downloads"]
     list_filter = [("published_at", admin.EmptyFieldListFilter)]
     readonly_fields = [
@@ -50,15 +50,6 @@ class TransparencyReportAdmin(ModelAdmin):
     fields = readonly_fields
     actions = ["publish"]
     change_list_template = "admin/compliance/transparencyreport/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -10,7 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from network_marketplace.admin_base import ModelAdmin
+from network_marketplace.admin_base import ModelAdmin, ReadOnlyModelAdmin
 from network_marketplace.errors import DomainError
 from stores.models import Store
 
@@ -166,7 +166,7 @@ class TraderEvidenceAdmin(ModelAdmin):
 
 
 @admin.register(TraderCertification)
-class TraderCertificationAdmin(ModelAdmin):
+class TraderCertificationAdmin(ReadOnlyModelAdmin):
     list_display = ["store", "version", "text_version", "certified_by_label", "certified_at"]
     list_filter = ["text_version"]
     list_select_related = ["store"]
@@ -180,12 +180,3 @@ class TraderCertificationAdmin(ModelAdmin):
         "certified_by_label",
         "certified_at",
     ]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
