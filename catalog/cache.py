@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -73,13 +74,31 @@ def versions(names: Iterable[str] = EVERYTHING) -> str:
 def _recent_tokens() -> dict[str, str]:
     now = time.monotonic()
     if now - _read_at[0] > VERSIONS_READ_EVERY_SECONDS:
-        _tokens.clear()
+        _forget_recent_tokens()
         _read_at[0] = now
     return _tokens
 
 
 def _forget_recent_tokens() -> None:
     _tokens.clear()
+    _each_second.clear()
+
+
+_each_second: dict[str, Any] = {}
+
+
+def read_each_second(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, read again at most once a second in this process, and at once after a bump
+    or `forget_recent()` here: for a setting every cached page part asks for."""
+    _recent_tokens()
+    if name not in _each_second:
+        _each_second[name] = compute()
+    return _each_second[name]
+
+
+def forget_recent() -> None:
+    """Read the versions and the values of `read_each_second` again at their next use."""
+    _forget_recent_tokens()
 
 
 def bump(*names: str) -> None:
@@ -116,6 +135,7 @@ def _set_new_versions(names: Iterable[str]) -> None:
 def forget_versions() -> None:
     """Start every version afresh (tests: no entry of an earlier test is read again)."""
     _forget_recent_tokens()
+    _in_process.clear()
     cache.delete_many([_VERSION_KEY.format(name) for name in EVERYTHING])
 
 
@@ -140,4 +160,29 @@ def cached(key: str, compute: Callable[[], T], *, max_age: int) -> T:
             return value
     value = compute()
     cache.set(key, (now, value), timeout=max_age)
+    return value
+
+
+# What one process keeps besides the shared cache: the values every request of a page reads
+# (the category tree, the rendered page parts of {% storefront_part %}), under the same keys.
+# A read from here costs no network round trip and no unpickling; the versions in the keys
+# retire entries as in the shared cache, and the oldest go past IN_PROCESS_ENTRIES.
+IN_PROCESS_ENTRIES = 2000
+_in_process: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+
+
+def kept_in_process(key: str, compute: Callable[[], T], *, max_age: int) -> T:
+    """As `cached`, in this process's memory: for small values read by most requests."""
+    if max_age <= 0:
+        return compute()
+    now = time.time()
+    entry = _in_process.get(key)
+    if entry is not None and 0 <= now - entry[0] <= max_age:
+        _in_process.move_to_end(key)
+        return entry[1]
+    value = compute()
+    _in_process[key] = (now, value)
+    _in_process.move_to_end(key)
+    while len(_in_process) > IN_PROCESS_ENTRIES:
+        _in_process.popitem(last=False)
     return value

@@ -61,6 +61,10 @@ class StorefrontPolicy(SingletonSettings):
     def __str__(self) -> str:
         return str(_("Storefront policy"))
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.forget_recent()  # this process reads the new delay at once, the others within 1 s
+
 
 class VatRate(models.TextChoices):
     """French VAT rates. The rate itself is in VAT_PERCENT: choices keep the code stable."""

@@ -280,17 +280,26 @@ CATEGORY_TREE_CACHE_SECONDS = 3600
 
 
 def category_tree() -> CategoryTree:
-    """The whole tree, from the cache until the next catalogue edit."""
+    """The whole tree, from the cache until the next catalogue edit; each process keeps the
+    built tree too (every storefront page reads it)."""
     key = cache.key_for("category-tree", depends_on=[cache.CATALOGUE])
-    categories = cache.cached(
-        key, lambda: list(Category.objects.all()), max_age=CATEGORY_TREE_CACHE_SECONDS
-    )
-    return CategoryTree(categories)
+
+    def shared() -> CategoryTree:
+        categories = cache.cached(
+            key, lambda: list(Category.objects.all()), max_age=CATEGORY_TREE_CACHE_SECONDS
+        )
+        return CategoryTree(categories)
+
+    return cache.kept_in_process(key, shared, max_age=CATEGORY_TREE_CACHE_SECONDS)
 
 
 def listing_max_age() -> int:
-    """How long, in seconds, a cached listing may be shown: HQ's StorefrontPolicy."""
-    return StorefrontPolicy.current().listing_max_age_seconds
+    """How long, in seconds, a cached listing may be shown: HQ's StorefrontPolicy, read again
+    at most once a second per process (a page asks for it for each of its cached parts) and at
+    once after the policy's save in this process."""
+    return cache.read_each_second(
+        "listing-max-age", lambda: StorefrontPolicy.current().listing_max_age_seconds
+    )
 
 
 def brands_of(category_ids: Iterable[int]) -> list[str]:

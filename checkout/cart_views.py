@@ -21,7 +21,8 @@ from orders.models import COLLECT_METHODS, Cart, FulfilmentMethod, OrderPolicy
 from orders.routing import Point
 from orders.selectors import collect_choices
 from stores.models import Store
-from stores.selectors import NEAR_RADIUS_KM, CustomerLocation, locate
+from stores.remembered_place import remember_location, remembered_location
+from stores.selectors import NEAR_RADIUS_KM, locate
 
 from .forms import AddToCartForm, CartLineForm
 from .selectors import cart_count, cart_summary, customer_cart_count, guest_cart_count
@@ -35,7 +36,6 @@ from .services import (
 )
 
 CART_SESSION_KEY = "cart_token"
-LOCATION_SESSION_KEY = "storefront_location"  # stores.storefront_views keeps it
 
 
 def current_cart(request: HttpRequest, *, create: bool = False) -> Cart | None:
@@ -83,7 +83,7 @@ def current_cart_count(request: HttpRequest) -> int:
 def customer_place(request: HttpRequest) -> Point | None:
     """The customer's remembered place (a postal code, a town or their position), else her
     favourite store's, if any."""
-    location = CustomerLocation.from_dict(request.session.get(LOCATION_SESSION_KEY) or {})
+    location = remembered_location(request)
     if location is not None:
         return Point(location.latitude, location.longitude)
     if not hasattr(request, "_favourite_store"):
@@ -95,7 +95,7 @@ def customer_place(request: HttpRequest) -> Point | None:
 def remember_place(request: HttpRequest, postal_code: str) -> None:
     location = locate(postal_code) if postal_code else None
     if location is not None:
-        request.session[LOCATION_SESSION_KEY] = location.as_dict()
+        remember_location(request, location)
 
 
 def _customer_point(request, summary) -> tuple[float, float] | None:

@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "network_marketplace.middleware.AdminContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "stores.remembered_place.RememberPlaceMiddleware",
     "network_marketplace.middleware.NetworkLanguageMiddleware",
     "network_marketplace.middleware.RefuseLongAddressMiddleware",
     "network_marketplace.middleware.RefuseNulMiddleware",

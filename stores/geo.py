@@ -10,8 +10,8 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from django.db.models import ExpressionWrapper, F, FloatField, Value
-from django.db.models.functions import ASin, Cast, Cos, Power, Radians, Sin, Sqrt
+from django.db.models import Expression, F, FloatField
+from django.db.models.functions import Cast
 
 EARTH_RADIUS_KM = 6371.0088
 
@@ -25,15 +25,51 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(a, 1.0)))
 
 
-def distance_km_expression(latitude: float, longitude: float, *, prefix: str = ""):
+class DistanceKm(Expression):
+    """SQL haversine distance in km from a fixed point to the row's latitude and longitude
+    columns: the formula of `distance_km`, as one expression node. Spelt with Django's function
+    classes the formula is a tree of some thirty nodes that every query resolves, copies and
+    compiles again (a near-me or routing query spent most of its Python there); here only the
+    two column casts are nodes. The function names are PostgreSQL's, which Django also defines
+    on SQLite (the embedded profile)."""
+
+    output_field = FloatField()
+
+    def __init__(self, latitude: float, longitude: float, *, prefix: str = "") -> None:
+        super().__init__()
+        self.latitude, self.longitude = float(latitude), float(longitude)
+        self.row_latitude = Cast(F(f"{prefix}latitude"), FloatField())
+        self.row_longitude = Cast(F(f"{prefix}longitude"), FloatField())
+
+    def get_source_expressions(self):
+        return [self.row_latitude, self.row_longitude]
+
+    def set_source_expressions(self, expressions) -> None:
+        self.row_latitude, self.row_longitude = expressions
+
+    def as_sql(self, compiler, connection):
+        lat_sql, lat_params = compiler.compile(self.row_latitude)
+        lng_sql, lng_params = compiler.compile(self.row_longitude)
+        sql = (
+            f"(2 * {EARTH_RADIUS_KM} * ASIN(SQRT("
+            f"POWER(SIN(RADIANS({lat_sql} - %s) / 2), 2)"
+            f" + COS(RADIANS(%s)) * COS(RADIANS({lat_sql}))"
+            f" * POWER(SIN(RADIANS({lng_sql} - %s) / 2), 2))))"
+        )
+        params = (
+            *lat_params,
+            self.latitude,
+            self.latitude,
+            *lat_params,
+            *lng_params,
+            self.longitude,
+        )
+        return sql, params
+
+
+def distance_km_expression(latitude: float, longitude: float, *, prefix: str = "") -> DistanceKm:
     """SQL haversine distance in km from a point to the store at `prefix` (e.g. "store__")."""
-    store_lat = Cast(F(f"{prefix}latitude"), FloatField())
-    store_lng = Cast(F(f"{prefix}longitude"), FloatField())
-    lat, lng = Value(float(latitude)), Value(float(longitude))
-    a = Power(Sin(Radians(store_lat - lat) / 2), 2) + Cos(Radians(lat)) * Cos(
-        Radians(store_lat)
-    ) * Power(Sin(Radians(store_lng - lng) / 2), 2)
-    return ExpressionWrapper(2 * EARTH_RADIUS_KM * ASin(Sqrt(a)), output_field=FloatField())
+    return DistanceKm(latitude, longitude, prefix=prefix)
 
 
 def bounding_box(latitude: float, longitude: float, radius_km: float) -> dict:

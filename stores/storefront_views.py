@@ -1,7 +1,7 @@
 """The storefront's catalogue and store pages: what the network sells and where it is in stock.
 
 These pages combine the catalogue with the stores' offers, which this app owns. The customer's
-location (a postal code, a town or their device's position) is remembered in the session so the
+location (a postal code, a town or their device's position) is remembered in a cookie so the
 availability panel, the "near me" filter and the store locator share it.
 """
 
@@ -24,14 +24,13 @@ from catalog.selectors import (
     category_tree,
     choose_variant,
     clean_search_text,
-    hq_reductions,
     product_reductions,
-    published_product_by_slug,
 )
 
 from . import hooks
-from .listing_cache import cached_fragment
+from .listing_cache import cached_fragment, cached_product
 from .opening_hours import STORE_TIME_ZONE, describe_status, opening_status, weekly_hours
+from .remembered_place import remember_location, remembered_location
 from .selectors import (
     NEAR_RADIUS_KM,
     POSTAL_CODE_RE,
@@ -39,7 +38,6 @@ from .selectors import (
     catalogue_products,
     is_valid_point,
     locate,
-    network_availability,
     offer_reductions,
     products_available_in_store,
     selling_stores,
@@ -58,7 +56,6 @@ NEAREST_STORES = 12
 NEAREST_ON_MAP = 3
 # The store locator lists the nearest stores whatever their distance: mainland France fits.
 LOCATOR_RADIUS_KM = 1000
-LOCATION_SESSION_KEY = "storefront_location"
 # The store page lists (and its structured data carries) the special days of the coming weeks.
 SPECIAL_DAYS_SHOWN = 60
 
@@ -75,9 +72,10 @@ class LocationLookup:
 
 def customer_location(request, *, param: str = "postal_code") -> LocationLookup:
     """The location given in this request (a postal code or town in `param`, or the `lat`/`lng`
-    of the browser's geolocation), remembered in the session; else the remembered one; else,
+    of the browser's geolocation), remembered in a cookie (stores.remembered_place); else the
+    remembered one; else,
     for a signed-in customer who chose her store, that store's place."""
-    remembered = CustomerLocation.from_dict(request.session.get(LOCATION_SESSION_KEY) or {})
+    remembered = remembered_location(request)
     query = clean_search_text(request.GET.get(param, ""))
     if query:
         location = locate(query)
@@ -91,7 +89,7 @@ def customer_location(request, *, param: str = "postal_code") -> LocationLookup:
                     "the town."
                 ) % {"query": query}
             return LocationLookup(None, query=query, error=error)
-        _remember(request, location)
+        remember_location(request, location)
         return LocationLookup(location, query=location.postal_code or location.label)
     if "lat" in request.GET or "lng" in request.GET:
         try:
@@ -101,7 +99,7 @@ def customer_location(request, *, param: str = "postal_code") -> LocationLookup:
         if not is_valid_point(latitude, longitude):
             return LocationLookup(None, error=_("Your position could not be read."))
         location = CustomerLocation(round(latitude, 5), round(longitude, 5), _("your position"))
-        _remember(request, location)
+        remember_location(request, location)
         return LocationLookup(location)
     if remembered is not None:
         return LocationLookup(remembered, query=remembered.postal_code or remembered.label)
@@ -120,11 +118,6 @@ def favourite_store(request):
         user = request.user
         request._favourite_store = hooks.customer_store(user) if user.is_authenticated else None
     return request._favourite_store
-
-
-def _remember(request, location: CustomerLocation) -> None:
-    if request.session.get(LOCATION_SESSION_KEY) != location.as_dict():
-        request.session[LOCATION_SESSION_KEY] = location.as_dict()
 
 
 def _store_point(store, **extra) -> dict:
@@ -230,12 +223,11 @@ def _mark_reductions(page) -> None:
 
 
 def product_detail(request, slug):
-    product = published_product_by_slug(slug)
-    if product is None:
+    page = cached_product(slug)
+    if page is None:
         raise Http404
-    variants = product.active_variants
+    product, variants, availability = page.product, page.variants, page.availability
     variant = choose_variant(variants, request.GET.get("variant"))
-    availability = network_availability([item.pk for item in variants]) if variants else {}
     lookup = customer_location(request)
     offers = []
     if variant is not None and lookup.location is not None:
@@ -246,13 +238,13 @@ def product_detail(request, slug):
             radius_km=NEAR_RADIUS_KM,
             limit=NEARBY_OFFERS,
         )
-    now = timezone.now()
     mine = favourite_store(request)
     if mine is not None:
         # Her store first: the pickup she chose by default.
         offers = sorted(offers, key=lambda offer: offer.store.pk != mine.pk)
-    if offers:
-        reductions = offer_reductions([(offer.store.pk, variant.pk) for offer in offers], now=now)
+    announced = [(offer.store.pk, variant.pk) for offer in offers if offer.reduction_announced]
+    if announced:
+        reductions = offer_reductions(announced, now=timezone.now())
         offers = [
             replace(offer, reduction=reductions.get((offer.store.pk, variant.pk)))
             for offer in offers
@@ -267,9 +259,6 @@ def product_detail(request, slug):
                 offer.store.pk for offer in offers if offer.store.offers("click_collect")
             ],
         )
-    hq_reduction = None
-    if variant is not None and variant.promotion_started_at is not None:
-        hq_reduction = hq_reductions([variant], now=now).get(variant.pk)
     tree = category_tree()
     path = tree.path(product.category)
     choices = [
@@ -286,8 +275,8 @@ def product_detail(request, slug):
         "storefront/product_detail.html",
         {
             "product": product,
-            "images": list(product.images.all()),
-            "attributes": _attribute_rows(product.attributes),
+            "images": page.images,
+            "attributes": page.attributes,
             "breadcrumbs": path,
             "nav_category": path[0].slug,
             "nav_categories": tree.roots(),
@@ -301,7 +290,7 @@ def product_detail(request, slug):
             "offers": offers,
             "transfer": transfer,
             "favourite_store": mine,
-            "hq_reduction": hq_reduction,
+            "hq_reduction": page.hq_reductions.get(variant.pk) if variant else None,
             "near_radius_km": NEAR_RADIUS_KM,
             "map_points": [
                 _store_point(
@@ -314,19 +303,6 @@ def product_detail(request, slug):
             "you_are_here": _you_are_here(lookup.location),
         },
     )
-
-
-def _attribute_rows(attributes) -> list[tuple[str, str]]:
-    if not isinstance(attributes, dict):
-        return []
-    rows = []
-    for name, value in attributes.items():
-        if isinstance(value, list | tuple):
-            value = ", ".join(str(item) for item in value)
-        elif isinstance(value, bool):
-            value = _("Yes") if value else _("No")
-        rows.append((str(name), str(value)))
-    return rows
 
 
 # Stores -----------------------------------------------------------------------------------

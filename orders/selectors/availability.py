@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Q, Sum
 
 from stores.models import StockLevel, Store
-from stores.selectors import bounding_box, distance_km_expression, stores_near
+from stores.selectors import bounding_box, collect_stores_near, distance_km_expression
 
 from ..models import OrderPolicy
 from ..routing import Point
@@ -95,19 +95,22 @@ def transfer_pickup_choices(
 ) -> TransferPickup | None:
     """The nearest click & collect stores (not `exclude_store_ids`: those already offering the
     variant from their own stock) to which some location could send one unit, or None when
-    HQ allows no transfers or no location has it. Three queries at most."""
+    HQ allows no transfers or no location has it. One query (the source's stock) when this
+    process knows the stores near the point, two otherwise."""
     policy = OrderPolicy.current()
     if not policy.transfer_for_collect:
         return None
-    stores = stores_near(
-        latitude=latitude,
-        longitude=longitude,
-        radius_km=float(policy.max_distance_km),
-        limit=limit,
-        queryset=Store.objects.selling()
-        .filter(offers_click_collect=True)
-        .exclude(pk__in=list(exclude_store_ids)),
-    )
+    excluded = set(exclude_store_ids)
+    stores = [
+        store
+        for store in collect_stores_near(
+            latitude=latitude,
+            longitude=longitude,
+            radius_km=float(policy.max_distance_km),
+            limit=limit + len(excluded),
+        )
+        if store.pk not in excluded
+    ][:limit]
     if not stores or not transfer_source_units(
         variant_id=variant_id, pickup_store=stores[0], policy=policy
     ):

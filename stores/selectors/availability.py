@@ -39,6 +39,8 @@ class NearbyOffer:
     distance_km: float
     available: int
     price_cents: int
+    # The store announced a reduction (running or not: offer_reductions says which run).
+    reduction_announced: bool = False
     reduction: Reduction | None = None  # set by the page when the offer is announced as reduced
 
     @property
@@ -56,7 +58,8 @@ def stores_with_variant_near(
     """The selling stores near a point that have the variant available, nearest first, with
     their price. Three queries: the offers, read from the stock_by_variant index alone (an
     index-only scan of the variant's rows in stock, joined to the stores in the box), then
-    the quantities of the few offers kept (the index holds none, see StockLevel), the stores."""
+    the quantities of the few offers kept (the index holds none, see StockLevel) and whether
+    their store announced a reduction, the stores."""
     box = {
         f"store__{key}": value
         for key, value in bounding_box(latitude, longitude, radius_km).items()
@@ -81,12 +84,12 @@ def stores_with_variant_near(
         return []
     store_ids = [store_id for store_id, *_rest in offers]
     quantities = {
-        store_id: (units, demoted)
-        for store_id, units, demoted in StockLevel.objects.filter(
+        store_id: (units, demoted, announced)
+        for store_id, units, demoted, announced in StockLevel.objects.filter(
             variant_id=variant_id, store_id__in=store_ids
         )
         .order_by()
-        .values_list("store_id", "available", "demoted")
+        .values_list("store_id", "available", "demoted", "promotion_started_at")
     }
     stores = Store.objects.in_bulk(store_ids)
     found = [
@@ -95,9 +98,10 @@ def stores_with_variant_near(
             distance_km=distance,
             available=quantities[store_id][0],
             price_cents=price,
+            reduction_announced=quantities[store_id][2] is not None,
         )
         for store_id, distance, price in offers
-        if quantities.get(store_id, (0, False))[0]  # sold out between the two reads
+        if quantities.get(store_id, (0,))[0]  # sold out between the two reads
     ]
     # An offer HQ demoted (a compliance measure) comes after the others, nearest first still.
     return sorted(found, key=lambda offer: quantities[offer.store.pk][1])

@@ -11,7 +11,8 @@ from typing import Any
 
 from django.db.models import Avg, Max, Q, QuerySet
 
-from catalog.selectors import clean_search_text
+from catalog import cache as storefront_cache
+from catalog.selectors import clean_search_text, listing_max_age
 from network_marketplace.search import fold
 
 from ..geo import bounding_box, distance_km_expression
@@ -47,6 +48,28 @@ def postal_code_centroid(code: str) -> tuple[float, float] | None:
     if found["latitude"] is None:
         return None
     return round(float(found["latitude"]), 6), round(float(found["longitude"]), 6)
+
+
+def collect_stores_near(
+    *, latitude: float, longitude: float, radius_km: float, limit: int
+) -> list[Store]:
+    """The selling click & collect stores within `radius_km`, nearest first (`distance_km`
+    set): the product page's transfer offer asks for them on every view, so each process keeps
+    them for the listing delay of HQ's StorefrontPolicy (a store that closes or stops click &
+    collect leaves the offer within it; the checkout checks the store again). Shared by the
+    requests of a process: read them, never change them."""
+
+    def load() -> list[Store]:
+        return stores_near(
+            latitude=latitude,
+            longitude=longitude,
+            radius_km=radius_km,
+            limit=limit,
+            queryset=selling_stores().filter(offers_click_collect=True),
+        )
+
+    key = storefront_cache.key_for("collect-stores", latitude, longitude, radius_km, limit)
+    return storefront_cache.kept_in_process(key, load, max_age=listing_max_age())
 
 
 def stores_near(
@@ -114,6 +137,11 @@ def is_valid_point(latitude: float, longitude: float) -> bool:
     )
 
 
+# Postal codes change once a year (scripts/generate_postal_codes.py): each process keeps the
+# places it looked up for an hour, so a page with ?postal_code= asks the database once.
+PLACES_KEPT_SECONDS = 3600
+
+
 def locate(query: str) -> CustomerLocation | None:
     """The centre of a French postal code ("69002") or of a town ("Villeurbanne"), or None.
 
@@ -122,6 +150,13 @@ def locate(query: str) -> CustomerLocation | None:
     query = clean_search_text(query)
     if not query:
         return None
+    key = storefront_cache.key_for("place", query, depends_on=())
+    return storefront_cache.kept_in_process(
+        key, lambda: _locate(query), max_age=PLACES_KEPT_SECONDS
+    )
+
+
+def _locate(query: str) -> CustomerLocation | None:
     compact = query.replace(" ", "")
     if compact.isdigit():
         if not POSTAL_CODE_RE.match(compact):

@@ -9,9 +9,11 @@ from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from catalog.selectors import top_categories as _top_categories
+from catalog import cache as storefront_cache
+from catalog.selectors import category_tree, listing_max_age
 
 register = template.Library()
 
@@ -44,9 +46,10 @@ def distance(km) -> str:
 
 @register.simple_tag(takes_context=True)
 def top_categories(context):
-    """The categories menu: the view's (when it loaded the tree already), else one query."""
+    """The categories menu: the view's (when it loaded the tree already), else the tree's roots
+    (kept by the process until a catalogue edit: no query)."""
     roots = context.get("nav_categories")
-    return roots if roots is not None else list(_top_categories())
+    return roots if roots is not None else category_tree().roots()
 
 
 @register.filter
@@ -54,3 +57,42 @@ def json_ld(data) -> str:
     """A structured-data script element; the JSON is escaped so no value can close it."""
     payload = json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
+
+
+# Stands for the visitor's CSRF token in a kept page part; replaced by hers on every request.
+_CSRF_STAND_IN = "csrf-stand-in-0b5e1f7c"
+
+
+class StorefrontPartNode(template.Node):
+    def __init__(self, name: str, vary: list, nodelist) -> None:
+        self.name, self.vary, self.nodelist = name, vary, nodelist
+
+    def render(self, context) -> str:
+        vary = [value.resolve(context) for value in self.vary]
+        key = storefront_cache.key_for("part", self.name, vary, get_language())
+
+        def render_part() -> str:
+            with context.push(csrf_token=_CSRF_STAND_IN):
+                return self.nodelist.render(context)
+
+        html = storefront_cache.kept_in_process(key, render_part, max_age=listing_max_age())
+        if _CSRF_STAND_IN in html:
+            html = html.replace(_CSRF_STAND_IN, str(context.get("csrf_token", "")))
+        return mark_safe(html)  # noqa: S308  (our own template's output)
+
+
+@register.tag
+def storefront_part(parser, token):
+    """`{% storefront_part "name" value ... %}…{% endstorefront_part %}`: the block rendered
+    once per process for the same values, language and catalogue versions, and kept as long as
+    a listing (HQ's StorefrontPolicy): for a page's parts that are the same for every visitor
+    (a product's gallery, its price box, a menu). The values must say everything the block
+    shows; a `{% csrf_token %}` inside gets each visitor's own token."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError("storefront_part needs a name")
+    name = bits[1].strip("\"'")
+    vary = [parser.compile_filter(bit) for bit in bits[2:]]
+    nodelist = parser.parse(("endstorefront_part",))
+    parser.delete_first_token()
+    return StorefrontPartNode(name, vary, nodelist)

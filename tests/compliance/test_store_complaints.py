@@ -55,7 +55,7 @@ def test_a_store_complains_hq_answers_and_decides_with_a_deadline(
     complaint = StoreComplaint.objects.get()
     assert response.status_code == 302
     assert (complaint.status, complaint.opened_by) == ("open", lyon_owner)
-    assert complaint.due_at.date() == timezone.localdate() + timedelta(days=30)
+    assert timezone.localdate(complaint.due_at) == timezone.localdate() + timedelta(days=30)
     admin = client_for(hq_admin)
     queue = admin.get("/admin/compliance/storecomplaint/").content.decode()
     assert complaint.reference in queue

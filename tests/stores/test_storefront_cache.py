@@ -12,9 +12,10 @@ from datetime import timedelta
 import pytest
 import time_machine
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
-from catalog.models import StorefrontPolicy
+from catalog.models import Product, StorefrontPolicy, Variant
 from stores.models import StockLevel
 from stores.services import apply_stock_feed, set_store_price
 from tests.api_clients import api_client
@@ -63,12 +64,13 @@ def many_products(network):
         ("/c/jardin/", {"in_stock": "on", "sort": "price", "page": "2"}, 7, 0),
         ("/search/", {"q": "secateur"}, 7, 0),
         ("/", {}, 10, 0),
-        # The session that remembers her place: one read.
-        ("/", {"postal_code": "69002"}, 17, 2),
-        # The product, its images, variants and network stock are read live, the rest cached.
-        ("/p/secateur-pro-20/", {}, 6, 5),
-        # And the stores near her, their prices, reductions and the transfer offer: live.
-        ("/p/secateur-pro-20/", {"postal_code": "69002"}, 22, 14),
+        # Her place is remembered in a cookie and its postal code kept by the process.
+        ("/", {"postal_code": "69002"}, 13, 0),
+        # The product, its images, variants and network stock are cached like a listing.
+        ("/p/secateur-pro-20/", {}, 7, 0),
+        # The stores near her, their stock, prices and reductions, and the transfer offer are
+        # live: the offers and their quantities, their stores, the transfer's source.
+        ("/p/secateur-pro-20/", {"postal_code": "69002"}, 18, 4),
     ],
     ids=[
         "category",
@@ -211,3 +213,94 @@ def test_the_product_pages_stock_near_the_customer_is_live(client, network):
     page = html(client, "/p/secateur-pro-20/", postal_code="69002")
     assert "Ardoise Lyon Presqu" not in nearby_stores(page)
     assert "Ardoise Villeurbanne Gratte-Ciel" in nearby_stores(page)
+
+
+# The product page's cached parts ----------------------------------------------------------
+
+
+def price_box(page: str) -> str:
+    """The product page's price box: HQ's price, the stores' range and the network's stock."""
+    match = re.search(
+        r'<div class="price-box">.*?</form>|<div class="price-box">.*?</div>', page, re.S
+    )
+    assert match, "no price box on the page"
+    return match.group(0)
+
+
+def test_a_catalogue_edit_a_price_change_and_a_stock_feed_show_on_the_cached_product_page_at_once(
+    client, network
+):
+    page = html(client, "/p/secateur-pro-20/")
+    assert "29,90" in price_box(page)
+    assert "En stock dans 3 magasins" in price_box(page)
+
+    product = Product.objects.get(slug="secateur-pro-20")
+    product.name = "Sécateur Pro 20 Expert"
+    product.save()
+    assert "<h1>Sécateur Pro 20 Expert</h1>" in html(client, "/p/secateur-pro-20/")
+
+    variant = Variant.objects.get(sku="SEC-PRO-20")
+    variant.rrp_cents = 2790
+    variant.save()
+    box = price_box(html(client, "/p/secateur-pro-20/"))
+    assert "27,90" in box
+    assert "29,90" not in box
+
+    apply_stock_feed(
+        store=network.presquile,
+        rows=[{"sku": "SEC-PRO-20", "on_hand": 0, "sequence": 1}],
+        source="api",
+        actor="pos",
+    )
+    assert "En stock dans 2 magasins" in price_box(html(client, "/p/secateur-pro-20/"))
+
+
+def test_a_sale_nobody_announces_shows_in_the_product_pages_network_stock_within_hqs_delay(
+    client, network
+):
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        assert "En stock dans 3 magasins" in price_box(html(client, "/p/secateur-pro-20/"))
+        StockLevel.objects.filter(store=network.presquile, variant__sku="SEC-PRO-20").update(
+            on_hand=0
+        )
+
+        traveller.shift(timedelta(seconds=59))
+        assert "En stock dans 3 magasins" in price_box(html(client, "/p/secateur-pro-20/"))
+
+        traveller.shift(timedelta(seconds=2))
+        assert "En stock dans 2 magasins" in price_box(html(client, "/p/secateur-pro-20/"))
+
+
+def test_a_store_price_near_the_customer_is_live_on_the_product_page(client, network):
+    assert "29,90" in nearby_stores(html(client, "/p/secateur-pro-20/", postal_code="69002"))
+
+    StockLevel.objects.filter(store=network.presquile, variant__sku="SEC-PRO-20").update(
+        price_cents=2590
+    )
+
+    assert "25,90" in nearby_stores(html(client, "/p/secateur-pro-20/", postal_code="69002"))
+
+
+def test_each_visitor_gets_her_own_csrf_token_in_the_cached_price_box(network):
+    """The price box is rendered once for everybody; its form must still carry each visitor's
+    token, or her "add to cart" would be refused."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    tokens = []
+    for visitor in (first, second):
+        box = price_box(html(visitor, "/p/secateur-pro-20/"))
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', box).group(1))
+        assert "csrf-stand-in" not in box
+    assert tokens[0] != tokens[1]
+
+    response = second.post(
+        "/cart/add/",
+        {
+            "csrfmiddlewaretoken": tokens[1],
+            "variant": "SEC-PRO-20",
+            "method": "home_delivery",
+            "quantity": "1",
+            "next": "/p/secateur-pro-20/",
+        },
+    )
+    assert response.status_code == 302
+    assert 'data-testid="cart-count">1<' in html(second, "/p/secateur-pro-20/")
