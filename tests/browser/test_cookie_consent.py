@@ -25,7 +25,7 @@ TILE_PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC"
 )
 # The cookies a page may set without consent (docs/consents.md).
-ESSENTIAL_COOKIES = {"csrftoken", "sessionid", "django_language"}
+ESSENTIAL_COOKIES = {"csrftoken", "sessionid", "django_language", "nm_place"}
 
 
 @pytest.fixture
