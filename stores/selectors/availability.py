@@ -56,10 +56,10 @@ def stores_with_variant_near(
     *, variant_id: int, latitude: float, longitude: float, radius_km: float = 50, limit: int = 10
 ) -> list[NearbyOffer]:
     """The selling stores near a point that have the variant available, nearest first, with
-    their price. Three queries: the offers, read from the stock_by_variant index alone (an
+    their price. Two queries: the offers, read from the stock_by_variant index alone (an
     index-only scan of the variant's rows in stock, joined to the stores in the box), then
-    the quantities of the few offers kept (the index holds none, see StockLevel) and whether
-    their store announced a reduction, the stores."""
+    the few offers kept with their stores: their quantities (the index holds none, see
+    StockLevel) and whether their store announced a reduction."""
     box = {
         f"store__{key}": value
         for key, value in bounding_box(latitude, longitude, radius_km).items()
@@ -82,29 +82,28 @@ def stores_with_variant_near(
     )
     if not offers:
         return []
-    store_ids = [store_id for store_id, *_rest in offers]
-    quantities = {
-        store_id: (units, demoted, announced)
-        for store_id, units, demoted, announced in StockLevel.objects.filter(
-            variant_id=variant_id, store_id__in=store_ids
+    rows = {
+        row.store_id: row
+        for row in StockLevel.objects.filter(
+            variant_id=variant_id, store_id__in=[store_id for store_id, *_rest in offers]
         )
+        .select_related("store")
+        .only("store_id", "available", "demoted", "promotion_started_at", "store")
         .order_by()
-        .values_list("store_id", "available", "demoted", "promotion_started_at")
     }
-    stores = Store.objects.in_bulk(store_ids)
     found = [
         NearbyOffer(
-            store=stores[store_id],
+            store=rows[store_id].store,
             distance_km=distance,
-            available=quantities[store_id][0],
+            available=rows[store_id].available,
             price_cents=price,
-            reduction_announced=quantities[store_id][2] is not None,
+            reduction_announced=rows[store_id].promotion_started_at is not None,
         )
         for store_id, distance, price in offers
-        if quantities.get(store_id, (0,))[0]  # sold out between the two reads
+        if store_id in rows and rows[store_id].available  # sold out between the two reads
     ]
     # An offer HQ demoted (a compliance measure) comes after the others, nearest first still.
-    return sorted(found, key=lambda offer: quantities[offer.store.pk][1])
+    return sorted(found, key=lambda offer: rows[offer.store.pk].demoted)
 
 
 @dataclass(frozen=True)

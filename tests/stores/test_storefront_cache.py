@@ -69,8 +69,8 @@ def many_products(network):
         # The product, its images, variants and network stock are cached like a listing.
         ("/p/secateur-pro-20/", {}, 7, 0),
         # The stores near her, their stock, prices and reductions, and the transfer offer are
-        # live: the offers and their quantities, their stores, the transfer's source.
-        ("/p/secateur-pro-20/", {"postal_code": "69002"}, 18, 4),
+        # live: the offers, their quantities with their stores, the transfer's source.
+        ("/p/secateur-pro-20/", {"postal_code": "69002"}, 17, 3),
     ],
     ids=[
         "category",
