@@ -139,13 +139,13 @@ def test_stores_near_stop_at_the_limit(network, secateur):
     assert [offer.store.name for offer in offers] == ["Lyon", "Villeurbanne"]
 
 
-def test_stores_near_take_three_queries_however_many_offers(
+def test_stores_near_take_two_queries_however_many_offers(
     network, secateur, django_assert_num_queries
 ):
     for key in ("lyon", "villeurbanne", "vienne"):
         StockLevelFactory(store=network[key], variant=secateur, on_hand=5)
 
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         offers = stores_with_variant_near(
             variant_id=secateur.pk, latitude=LYON[0], longitude=LYON[1]
         )
