@@ -26,6 +26,17 @@ def cookie_banner(context):
 
 
 @register.simple_tag(takes_context=True)
+def cookie_choice_key(context) -> str:
+    """What the banner shows of this visitor's choice, as a short key: "-" before she chose,
+    else the categories she allowed. Pages that keep a rendered copy of the banner vary on it."""
+    request = context.get("request")
+    choice = current_choice(request) if request is not None else None
+    if choice is None:
+        return "-"
+    return ",".join(name for name in CATEGORY_LABELS if choice.allows(name)) or "none"
+
+
+@register.simple_tag(takes_context=True)
 def maps_allowed(context) -> bool:
     """The visitor allowed the maps' tiles under the current cookie notice."""
     request = context.get("request")
