@@ -152,6 +152,9 @@ for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database.setdefault("OPTIONS", {})
         _database["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", 5))
+        if env.bool("XP_SSB", default=False):
+            _database["OPTIONS"]["server_side_binding"] = True
+            _database["OPTIONS"]["prepare_threshold"] = env.int("XP_PT", default=5)
         if DATABASE_POOLER == "pgbouncer":
             # A named (server-side) cursor lives in one server connection across transactions,
             # and a prepared statement in one server session: neither survives the pooler.
