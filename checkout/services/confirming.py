@@ -69,6 +69,7 @@ class WrittenCheckout:
     lines: list[OrderLine]  # in primary key order, with their chosen stores
     fulfilments: list[Fulfilment]  # with their stores and lines (open_fulfilments)
     first_event: OrderEvent
+    policy: OrderPolicy  # HQ's order policy, as the checkout read it moments before
     holds: dict[int, list[Reservation]]  # the checkout holds, by fulfilment id
     slots_recorded: bool
 
@@ -78,7 +79,7 @@ def confirm_order(*, order: Order, actor: Any, written: WrittenCheckout | None =
     start, and everyone is told. Idempotent. If a hold expired meanwhile (a payment slower than
     the checkout hold) the stock is taken again; when it is gone, the order is cancelled, the
     payment refunded, and NoLongerAvailable raised. `written`: place_order's objects in hand."""
-    policy = OrderPolicy.current()
+    policy = written.policy if written is not None else OrderPolicy.current()
     now = timezone.now()
     try:
         with transaction.atomic(), audit_batch():
