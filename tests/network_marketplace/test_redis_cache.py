@@ -6,10 +6,11 @@ from __future__ import annotations
 import threading
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from network_marketplace.redis_cache import ReusedClientRedisCache
 
+cache = caches["default"]
 pytestmark = pytest.mark.skipif(
     not isinstance(cache, ReusedClientRedisCache), reason="the embedded profile has no Redis"
 )
