@@ -153,6 +153,13 @@ for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database.setdefault("OPTIONS", {})
         _database["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", 5))
+        if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
+            # Parameters sent apart from the statement, which psycopg prepares after its
+            # fifth run in a connection: PostgreSQL plans it once (about 4 ms of backend CPU
+            # less per checkout, bench/README.md). Off by default until the whole suite has
+            # run with it: a few statements fail with server-side binding (see the doc).
+            _database["OPTIONS"]["server_side_binding"] = True
+            _database["OPTIONS"]["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", 5)
         if DATABASE_POOLER == "pgbouncer":
             # A named (server-side) cursor lives in one server connection across transactions,
             # and a prepared statement in one server session: neither survives the pooler.
@@ -169,7 +176,7 @@ EMBEDDED = not REDIS_URL
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "network_marketplace.redis_cache.ReusedClientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="nm"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -136,6 +136,13 @@ class Fulfilment(models.Model):
                 condition=Q(pickup_store__isnull=False),
                 name="fulfilment_incoming_idx",
             ),
+            # Routing's fairness (fulfillment.routing_candidates): a store's home deliveries
+            # routed within the window, counted on every checkout; collect rows stay out.
+            models.Index(
+                fields=["store", "created_at"],
+                condition=Q(method="home_delivery"),
+                name="fulfilment_home_routed_idx",
+            ),
             # The timeout job: fulfilments awaiting acceptance past their deadline.
             models.Index(
                 fields=["accept_deadline"],

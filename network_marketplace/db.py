@@ -17,6 +17,18 @@ def atomic_once() -> Any:
     return contextlib.nullcontext() if connection.in_atomic_block else transaction.atomic()
 
 
+def hand_over_related(row: models.Model, related_name: str, objects: list) -> None:
+    """`row.<related_name>.all()` gives `objects` without a query, as a prefetch would: for
+    rows a service has just written with their related rows in hand. Any other use of the
+    manager (filter, get, values) queries afresh."""
+    queryset = getattr(row, related_name).all()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    if not hasattr(row, "_prefetched_objects_cache"):
+        row._prefetched_objects_cache = {}
+    row._prefetched_objects_cache[related_name] = queryset
+
+
 def insert_unless_taken(instance: models.Model) -> bool:
     """INSERT `instance` with `ON CONFLICT DO NOTHING`: True when it was written (its primary
     key is set), False when a unique key of the table was already taken (nothing changed).

@@ -34,7 +34,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -431,11 +431,16 @@ def emit_events(events: list[WebhookEvent]) -> list[WebhookDelivery]:
             )
     if not events:
         return []
-    store_ids = {event.store_id for event in events if event.store_id is not None}
+    store_ids = sorted({event.store_id for event in events if event.store_id is not None})
+    # Written by hand: every order placed reads them, and the ORM took about 0.9 ms of CPU to
+    # build this statement, three times what it costs so (issue 16).
+    stores_sql = ", ".join(["%s"] * len(store_ids)) or "NULL"
     endpoints = list(
-        WebhookEndpoint.objects.filter(active=True)
-        .filter(Q(store__isnull=True) | Q(store_id__in=store_ids))
-        .order_by("pk")
+        WebhookEndpoint.objects.raw(
+            f"SELECT * FROM {WebhookEndpoint._meta.db_table}"  # noqa: S608 - placeholders only
+            f" WHERE active AND (store_id IS NULL OR store_id IN ({stores_sql})) ORDER BY id",
+            store_ids,
+        )
     )
     deliveries = []
     for event in events:

@@ -10,10 +10,8 @@ conditional UPDATE of a stock row counts as taking its lock.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import reduce
-from operator import or_
 
-from django.db.models import Q
+from django.db import connection
 
 from .models import StockLevel, Store
 
@@ -30,14 +28,17 @@ def lock_stock_levels(pairs: Iterable[tuple[int, int]]) -> dict[tuple[int, int],
     until the end of the caller's transaction (which must be open). Missing rows are skipped.
 
     PostgreSQL locks the rows of `SELECT ... ORDER BY ... FOR UPDATE` in the sorted order.
+    Written by hand: every checkout and stock writer takes it, and the ORM spent about 1 ms of
+    CPU building the statement (an OR of pairs) where this takes a tenth of that (issue 16).
     """
     keys = sorted(set(pairs))
     if not keys:
         return {}
-    condition = reduce(
-        or_, (Q(store_id=store_id, variant_id=variant_id) for store_id, variant_id in keys)
+    pairs_sql = ", ".join(["(%s, %s)"] * len(keys))
+    locking = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    sql = (
+        f"SELECT * FROM {StockLevel._meta.db_table}"  # noqa: S608 - placeholders only
+        f" WHERE (store_id, variant_id) IN ({pairs_sql}) ORDER BY store_id, variant_id{locking}"
     )
-    levels = (
-        StockLevel.objects.select_for_update().filter(condition).order_by("store_id", "variant_id")
-    )
+    levels = StockLevel.objects.raw(sql, [value for key in keys for value in key])
     return {(level.store_id, level.variant_id): level for level in levels}

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from fulfillment.models import Fulfilment
 from fulfillment.services import start_acceptance_clocks, void_unpaid_fulfilments
 from network_marketplace.audit import audit_batch
+from network_marketplace.db import hand_over_related
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.transitions import transition
 from network_marketplace.webhooks import WebhookEvent, emit_events
@@ -66,7 +67,9 @@ class WrittenCheckout:
     returns carries its details for the answer (see `details_in_hand`)."""
 
     lines: list[OrderLine]  # in primary key order, with their chosen stores
+    fulfilments: list[Fulfilment]  # with their stores and lines (open_fulfilments)
     first_event: OrderEvent
+    policy: OrderPolicy  # HQ's order policy, as the checkout read it moments before
     holds: dict[int, list[Reservation]]  # the checkout holds, by fulfilment id
     slots_recorded: bool
 
@@ -76,7 +79,7 @@ def confirm_order(*, order: Order, actor: Any, written: WrittenCheckout | None =
     start, and everyone is told. Idempotent. If a hold expired meanwhile (a payment slower than
     the checkout hold) the stock is taken again; when it is gone, the order is cancelled, the
     payment refunded, and NoLongerAvailable raised. `written`: place_order's objects in hand."""
-    policy = OrderPolicy.current()
+    policy = written.policy if written is not None else OrderPolicy.current()
     now = timezone.now()
     try:
         with transaction.atomic(), audit_batch():
@@ -86,6 +89,7 @@ def confirm_order(*, order: Order, actor: Any, written: WrittenCheckout | None =
             fulfilments = start_acceptance_clocks(
                 order=order,
                 deadline_for=lambda store: acceptance_deadline(store, policy, start=now),
+                in_hand=written.fulfilments if written is not None else None,
             )
             order_lines = (
                 written.lines
@@ -156,21 +160,14 @@ def details_in_hand(order: Order) -> Order | None:
     answer = copy.copy(order)
     answer._prefetched_objects_cache = {}
     for fulfilment in details.fulfilments:
-        _hand_over(fulfilment, "lines", sorted(fulfilment.lines.all(), key=lambda line: line.pk))
-        _hand_over(fulfilment, "events", [])
-    _hand_over(answer, "lines", details.lines)
-    _hand_over(answer, "fulfilments", details.fulfilments)
-    _hand_over(answer, "events", details.events)
+        hand_over_related(
+            fulfilment, "lines", sorted(fulfilment.lines.all(), key=lambda line: line.pk)
+        )
+        hand_over_related(fulfilment, "events", [])
+    hand_over_related(answer, "lines", details.lines)
+    hand_over_related(answer, "fulfilments", details.fulfilments)
+    hand_over_related(answer, "events", details.events)
     return answer
-
-
-def _hand_over(row: Any, related_name: str, objects: list) -> None:
-    """`row.<related_name>.all()` gives `objects` without a query, as a prefetch would; any
-    other use of the manager (filter, get, values) queries afresh."""
-    queryset = getattr(row, related_name).all()
-    queryset._result_cache = objects
-    queryset._prefetch_done = True
-    row._prefetched_objects_cache[related_name] = queryset
 
 
 def _firm_up_holds(

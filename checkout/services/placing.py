@@ -275,7 +275,9 @@ def _write_order(
         )
     written = WrittenCheckout(
         lines=sorted(order_lines, key=lambda line: line.pk),
+        fulfilments=list({fulfilment.pk: fulfilment for fulfilment, _ in opened}.values()),
         first_event=first_event,
+        policy=policy,
         holds=holds,
         slots_recorded=bool(recorded),
     )

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from django.db.models import Prefetch
 
+from network_marketplace.db import hand_over_related
 from orders.models import Order, OrderLine
 from stores.models import Store
 
@@ -35,8 +36,11 @@ def open_fulfilments(
 ) -> list[tuple[Fulfilment, Allocation]]:
     """One fulfilment, awaiting acceptance, per (location, method, pickup store), with a line
     per allocation; returns each allocation with its fulfilment, in the order given. The
-    acceptance deadline is not set: it starts when the order is paid (start_acceptance_clocks)."""
+    acceptance deadline is not set: it starts when the order is paid (start_acceptance_clocks).
+    Each fulfilment comes with its store and its lines in hand (`fulfilment.lines.all()` reads
+    nothing), as start_acceptance_clocks would load them."""
     fulfilments: dict[tuple[int, str, int | None], Fulfilment] = {}
+    lines: dict[tuple[int, str, int | None], list[FulfilmentLine]] = {}
     opened = []
     for allocation in allocations:
         pickup = allocation.pickup_store
@@ -48,29 +52,47 @@ def open_fulfilments(
                 method=allocation.method,
                 pickup_store=pickup,
             )
-        FulfilmentLine.objects.create(
-            fulfilment=fulfilments[key],
-            order_line=allocation.order_line,
-            quantity=allocation.quantity,
+            lines[key] = []
+        lines[key].append(
+            FulfilmentLine.objects.create(
+                fulfilment=fulfilments[key],
+                order_line=allocation.order_line,
+                quantity=allocation.quantity,
+            )
         )
         opened.append((fulfilments[key], allocation))
+    for key, fulfilment in fulfilments.items():
+        hand_over_related(fulfilment, "lines", lines[key])
     return opened
 
 
 def start_acceptance_clocks(
-    *, order: Order, deadline_for: Callable[[Store], datetime]
+    *,
+    order: Order,
+    deadline_for: Callable[[Store], datetime],
+    in_hand: list[Fulfilment] | None = None,
 ) -> list[Fulfilment]:
     """Give each of the order's fulfilments its deadline to be accepted (`deadline_for` its
     store) and return them with their stores and lines' variants loaded. The caller holds the
-    order's lock."""
-    fulfilments = list(
-        Fulfilment.objects.filter(order=order)
-        .select_related("store", "pickup_store")
-        .prefetch_related(
-            Prefetch("lines", FulfilmentLine.objects.select_related("order_line__variant"))
+    order's lock. `in_hand`: the order's fulfilments as open_fulfilments returned them, in
+    the caller's hands since (the checkout's), instead of reading them again."""
+    fulfilments = (
+        sorted(in_hand, key=lambda fulfilment: fulfilment.pk)
+        if in_hand is not None
+        else list(
+            Fulfilment.objects.filter(order=order)
+            .select_related("store", "pickup_store")
+            .prefetch_related(
+                Prefetch("lines", FulfilmentLine.objects.select_related("order_line__variant"))
+            )
         )
     )
     for fulfilment in fulfilments:
         fulfilment.accept_deadline = deadline_for(fulfilment.store)
-    Fulfilment.objects.bulk_update(fulfilments, ["accept_deadline"])
+    if len(fulfilments) == 1:  # the usual checkout: a plain UPDATE costs less to build
+        Fulfilment.objects.filter(pk=fulfilments[0].pk).update(
+            accept_deadline=fulfilments[0].accept_deadline
+        )
+    else:
+        Fulfilment.objects.bulk_update(fulfilments, ["accept_deadline"])
     return fulfilments

@@ -1,5 +1,5 @@
-"""What one checkout costs the database (issue 16): at most 35 round trips through the service
-layer and 40 over HTTP, pinned so that they cannot creep back, and the order API's answer built
+"""What one checkout costs the database (issue 16): at most 33 round trips through the service
+layer and 38 over HTTP, pinned so that they cannot creep back, and the order API's answer built
 from the objects in hand is the order as the API shows it afterwards.
 
 How the round trips are counted: every statement sent to PostgreSQL, as Django's
@@ -23,8 +23,8 @@ from tests.api_clients import api_client
 from .test_api_checkout import COLLECT_SECATEURS, DELIVER_CAN, ORDERS, order_body
 from .test_api_checkout import LEA as LEA_JSON
 
-SERVICE_ROUND_TRIPS = 35
-HTTP_ROUND_TRIPS = 40
+SERVICE_ROUND_TRIPS = 33
+HTTP_ROUND_TRIPS = 38
 
 LEA = CustomerDetails(email="lea@example.com", first_name="Léa", last_name="Martin")
 
@@ -38,7 +38,7 @@ def _collect_one(secateur, lyon_store) -> Order:
     )
 
 
-def test_a_click_and_collect_checkout_takes_at_most_35_round_trips(
+def test_a_click_and_collect_checkout_takes_at_most_33_round_trips(
     api_network, secateur, lyon_store, django_assert_max_num_queries
 ):
     _collect_one(secateur, lyon_store)  # warm-up
@@ -55,7 +55,7 @@ def test_a_click_and_collect_checkout_takes_at_most_35_round_trips(
     )
 
 
-def test_an_order_placed_over_the_api_takes_at_most_40_round_trips(
+def test_an_order_placed_over_the_api_takes_at_most_38_round_trips(
     api_network, hq_key, django_assert_max_num_queries
 ):
     # One click & collect unit, no delivery address: the bench's order (bench/checkout_http.py)
