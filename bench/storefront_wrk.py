@@ -11,7 +11,9 @@ and reads the RSS of every worker after the load. Traffic goes to 127.0.0.1 only
 
 The database holds the demo network (`manage.py load_demo`). `--before` names a checkout of the
 code to compare with (`git worktree add --detach ../before <commit>`); without it only this tree
-runs. `--preload` starts gunicorn with `--preload` for this tree. Needs Debian's `wrk`.
+runs. `--preload` starts gunicorn with `--preload` for this tree. `--only api` measures only the
+pages whose label holds "api" (and the baseline); a client count given twice
+(`--clients 8 32 32 8`) is measured twice, in that order. Needs Debian's `wrk`.
 """
 
 from __future__ import annotations
@@ -163,7 +165,7 @@ def measure(tree: Path, name: str, args, page_list, key) -> dict:
             headers = {"Authorization": f"Api-Key {key}"} if api else {}
             connection.request("GET", path, headers=headers)
             connection.getresponse().read()
-        for clients in args.clients:
+        for round_index, clients in enumerate(args.clients):
             for label, path, api in page_list:
                 before_load = load()
                 figures = wrk(
@@ -173,7 +175,7 @@ def measure(tree: Path, name: str, args, page_list, key) -> dict:
                     authorization=f"Api-Key {key}" if api else "",
                 )
                 figures["load"] = before_load
-                results[(label, clients)] = figures
+                results[(label, round_index)] = figures
                 print(
                     f"  {name:6} c={clients:<3} {label:26} p95 {figures['p95']:7.1f} ms "
                     f"{figures['rps']:7.1f} req/s  load {before_load:.2f}"
@@ -194,8 +196,15 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--preload", action="store_true", help="gunicorn --preload (after)")
+    parser.add_argument(
+        "--only", help="measure only the pages whose label holds this text (and the baseline)"
+    )
     args = parser.parse_args()
     page_list, key = pages()
+    if args.only:
+        page_list = [
+            page for page in page_list if page[0] == "healthz/live" or args.only in page[0]
+        ]
     print(f"uptime: {subprocess.run(['uptime'], capture_output=True, text=True).stdout.strip()}")
     trees = ([("before", args.before)] if args.before else []) + [("after", ROOT)]
     runs = {name: measure(tree, name, args, page_list, key) for name, tree in trees}
@@ -208,12 +217,12 @@ def main() -> int:
         rule += "---|---|---|"
     print(header)
     print(rule)
-    for clients in args.clients:
+    for round_index, clients in enumerate(args.clients):
         for label, _path, _api in page_list:
             row = f"| {label} | {clients} |"
             for _name, results in runs.items():
-                figures = results[(label, clients)]
-                base = results[("healthz/live", clients)]["rps"]
+                figures = results[(label, round_index)]
+                base = results[("healthz/live", round_index)]["rps"]
                 row += (
                     f" {figures['p50']:.0f} / {figures['p95']:.0f} | {figures['rps']:.0f} | "
                     f"{100 * figures['rps'] / base:.1f} % |"
