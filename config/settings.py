@@ -154,10 +154,8 @@ for _database in DATABASES.values():
         _database.setdefault("OPTIONS", {})
         _database["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", 5))
         if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
-            # Parameters sent apart from the statement, which psycopg prepares after its
-            # fifth run in a connection: PostgreSQL plans it once (about 4 ms of backend CPU
-            # less per checkout, bench/README.md). Off by default until the whole suite has
-            # run with it: a few statements fail with server-side binding (see the doc).
+            # Parameters sent apart, statements prepared from their fifth run: PostgreSQL plans
+            # each once (docs/database.md). Opt in until the whole suite has run with it.
             _database["OPTIONS"]["server_side_binding"] = True
             _database["OPTIONS"]["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", 5)
         if DATABASE_POOLER == "pgbouncer":
@@ -166,8 +164,7 @@ for _database in DATABASES.values():
             _database["DISABLE_SERVER_SIDE_CURSORS"] = True
             _database["OPTIONS"]["prepare_threshold"] = None
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Connections that apply one large stock feed batch side by side (stores.services.feeds):
-# about the number of cores the database server can give a single feed.
+# Connections applying one large stock feed batch side by side (stores.services.feeds).
 STOCK_FEED_WORKERS = env.int("STOCK_FEED_WORKERS", default=2)
 
 # Redis is the cache and the Celery broker; without it the embedded profile runs in-process.

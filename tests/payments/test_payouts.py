@@ -154,8 +154,11 @@ def test_marketing_charges_already_reduce_what_a_store_is_paid(lyon_store, paid_
 
 
 def test_the_refundable_value_of_open_returns_and_of_sales_in_their_withdrawal_period_is_held(
-    lyon_store, paid_accounts, provider
+    lyon_store, paid_accounts, provider, time_machine
 ):
+    # The sales' days are counted back from the payout run's Tuesday, not from today: from
+    # today, from 7 December on, the sale of 20 days ago was still in its period that Tuesday.
+    time_machine.move_to(TUESDAY, tick=False)
     # Given a store owed 200 €, a sale of 30 € received 2 days ago (still returnable), a
     # sale of 50 € received 20 days ago (period over) and a return in progress of 40 €
     book_sale(lyon_store, gross=20_000, commission=0)
