@@ -24,6 +24,7 @@ lowest app that owns cached data: the stores above it bump `STOCK` and `PRICES` 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
@@ -169,6 +170,8 @@ def cached(key: str, compute: Callable[[], T], *, max_age: int) -> T:
 # retire entries as in the shared cache, and the oldest go past IN_PROCESS_ENTRIES.
 IN_PROCESS_ENTRIES = 2000
 _in_process: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+# The threaded servers (runserver, a threaded worker) share it between requests.
+_in_process_lock = threading.Lock()
 
 
 def kept_in_process(key: str, compute: Callable[[], T], *, max_age: int) -> T:
@@ -176,13 +179,15 @@ def kept_in_process(key: str, compute: Callable[[], T], *, max_age: int) -> T:
     if max_age <= 0:
         return compute()
     now = time.time()
-    entry = _in_process.get(key)
-    if entry is not None and 0 <= now - entry[0] <= max_age:
-        _in_process.move_to_end(key)
-        return entry[1]
+    with _in_process_lock:
+        entry = _in_process.get(key)
+        if entry is not None and 0 <= now - entry[0] <= max_age:
+            _in_process.move_to_end(key)
+            return entry[1]
     value = compute()
-    _in_process[key] = (now, value)
-    _in_process.move_to_end(key)
-    while len(_in_process) > IN_PROCESS_ENTRIES:
-        _in_process.popitem(last=False)
+    with _in_process_lock:
+        _in_process[key] = (now, value)
+        _in_process.move_to_end(key)
+        while len(_in_process) > IN_PROCESS_ENTRIES:
+            _in_process.popitem(last=False)
     return value
