@@ -24,9 +24,7 @@ def hand_over_related(row: models.Model, related_name: str, objects: list) -> No
     queryset = getattr(row, related_name).all()
     queryset._result_cache = objects
     queryset._prefetch_done = True
-    if not hasattr(row, "_prefetched_objects_cache"):
-        row._prefetched_objects_cache = {}
-    row._prefetched_objects_cache[related_name] = queryset
+    row.__dict__.setdefault("_prefetched_objects_cache", {})[related_name] = queryset
 
 
 def insert_unless_taken(instance: models.Model) -> bool:
