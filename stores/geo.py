@@ -50,12 +50,7 @@ class DistanceKm(Expression):
     def as_sql(self, compiler, connection):
         lat_sql, lat_params = compiler.compile(self.row_latitude)
         lng_sql, lng_params = compiler.compile(self.row_longitude)
-        sql = (
-            f"(2 * {EARTH_RADIUS_KM} * ASIN(SQRT("
-            f"POWER(SIN(RADIANS({lat_sql} - %s) / 2), 2)"
-            f" + COS(RADIANS(%s)) * COS(RADIANS({lat_sql}))"
-            f" * POWER(SIN(RADIANS({lng_sql} - %s) / 2), 2))))"
-        )
+        sql = distance_km_sql(lat_sql, lng_sql)
         params = (
             *lat_params,
             self.latitude,
@@ -65,6 +60,23 @@ class DistanceKm(Expression):
             self.longitude,
         )
         return sql, params
+
+
+def distance_km_sql(latitude_sql: str, longitude_sql: str) -> str:
+    """The SQL of `distance_km` from a point to the row's columns (SQL of a float each). Its
+    placeholders take the point as (latitude, latitude, longitude), in that order; for queries
+    written by hand, where a column is `CAST(store.latitude AS double precision)`."""
+    return (
+        f"(2 * {EARTH_RADIUS_KM} * ASIN(SQRT("
+        f"POWER(SIN(RADIANS({latitude_sql} - %s) / 2), 2)"
+        f" + COS(RADIANS(%s)) * COS(RADIANS({latitude_sql}))"
+        f" * POWER(SIN(RADIANS({longitude_sql} - %s) / 2), 2))))"
+    )
+
+
+STORE_DISTANCE_SQL = distance_km_sql(
+    "CAST(store.latitude AS double precision)", "CAST(store.longitude AS double precision)"
+)
 
 
 def distance_km_expression(latitude: float, longitude: float, *, prefix: str = "") -> DistanceKm:

@@ -7,8 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db import connections, router
 from django.db.models import Q, Sum
 
+from stores.geo import STORE_DISTANCE_SQL
 from stores.models import StockLevel, Store
 from stores.selectors import bounding_box, collect_stores_near, distance_km_expression
 
@@ -47,6 +49,21 @@ def home_delivery_available(
     return dict(rows)
 
 
+# Written by hand: the product page asks it on every view with a place (see
+# stores.selectors.availability.NEARBY_OFFERS_SQL).
+TRANSFER_SOURCE_SQL = f"""
+SELECT stock.available
+  FROM stores_stocklevel AS stock
+  JOIN stores_store AS store ON store.id = stock.store_id
+ WHERE stock.variant_id = %s AND stock.in_stock AND store.status = %s AND stock.store_id <> %s
+   AND (store.kind = %s
+        OR (store.latitude BETWEEN %s AND %s AND store.longitude BETWEEN %s AND %s
+            AND {STORE_DISTANCE_SQL} <= %s))
+ ORDER BY stock.available DESC
+ LIMIT 1
+"""  # noqa: S608 - the distance is a constant of stores.geo, no input
+
+
 def transfer_source_units(
     *, variant_id: int, pickup_store: Store, policy: OrderPolicy | None = None
 ) -> int:
@@ -59,21 +76,26 @@ def transfer_source_units(
         return 0
     radius_km = float(policy.max_distance_km)
     latitude, longitude = float(pickup_store.latitude), float(pickup_store.longitude)
-    box = {
-        f"store__{key}": value
-        for key, value in bounding_box(latitude, longitude, radius_km).items()
-    }
-    rows = (
-        StockLevel.objects.filter(
-            variant_id=variant_id, in_stock=True, store__status=Store.Status.ACTIVE
+    box = bounding_box(latitude, longitude, radius_km)
+    point = (latitude, latitude, longitude)
+    with connections[router.db_for_read(StockLevel)].cursor() as cursor:
+        cursor.execute(
+            TRANSFER_SOURCE_SQL,
+            [
+                variant_id,
+                Store.Status.ACTIVE,
+                pickup_store.pk,
+                Store.Kind.WAREHOUSE,
+                box["latitude__gte"],
+                box["latitude__lte"],
+                box["longitude__gte"],
+                box["longitude__lte"],
+                *point,
+                radius_km,
+            ],
         )
-        .exclude(store=pickup_store)
-        .annotate(distance_km=distance_km_expression(latitude, longitude, prefix="store__"))
-        .filter(Q(store__kind=Store.Kind.WAREHOUSE) | Q(**box, distance_km__lte=radius_km))
-        .order_by("-available")
-        .values_list("available", flat=True)
-    )
-    return rows.first() or 0
+        row = cursor.fetchone()
+    return row[0] if row else 0
 
 
 @dataclass(frozen=True)

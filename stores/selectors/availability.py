@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.db import connections, router
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.models import Product, Variant
 from catalog.selectors import Reduction, omnibus_reference, promotion_running, reduction_of
 
-from ..geo import bounding_box, distance_km_expression
+from ..geo import STORE_DISTANCE_SQL, bounding_box
 from ..models import Reservation, StockLevel, Store
 
 # Customers see a band, not the exact count: stores' stock is their business.
@@ -52,58 +53,79 @@ class NearbyOffer:
         return quantity_band(self.available)[1]
 
 
+# Written by hand: the product page runs them on every view, and Django spent more time building
+# them than PostgreSQL running them. The first reads only the stock_by_variant index (an
+# index-only scan of the variant's rows in stock) joined to the stores in the box.
+NEARBY_OFFERS_SQL = f"""
+SELECT stock.store_id, {STORE_DISTANCE_SQL} AS distance_km,
+       COALESCE(stock.price_cents, variant.rrp_cents) AS price
+  FROM stores_stocklevel AS stock
+  JOIN stores_store AS store ON store.id = stock.store_id
+  JOIN catalog_variant AS variant ON variant.id = stock.variant_id
+ WHERE stock.variant_id = %s AND stock.in_stock AND store.status = %s AND store.kind <> %s
+   AND store.latitude BETWEEN %s AND %s AND store.longitude BETWEEN %s AND %s
+   AND {STORE_DISTANCE_SQL} <= %s
+ ORDER BY distance_km, stock.store_id
+ LIMIT %s
+"""  # noqa: S608 - the distance is a constant of stores.geo, no input
+OFFER_STORES_SQL = """
+SELECT store.*, stock.available AS stock_available, stock.demoted AS stock_demoted,
+       stock.promotion_started_at AS stock_promotion_started_at
+  FROM stores_stocklevel AS stock
+  JOIN stores_store AS store ON store.id = stock.store_id
+ WHERE stock.variant_id = %s AND stock.store_id IN ({stores})
+"""
+
+
 def stores_with_variant_near(
     *, variant_id: int, latitude: float, longitude: float, radius_km: float = 50, limit: int = 10
 ) -> list[NearbyOffer]:
     """The selling stores near a point that have the variant available, nearest first, with
-    their price. Two queries: the offers, read from the stock_by_variant index alone (an
-    index-only scan of the variant's rows in stock, joined to the stores in the box), then
-    the few offers kept with their stores: their quantities (the index holds none, see
-    StockLevel) and whether their store announced a reduction."""
-    box = {
-        f"store__{key}": value
-        for key, value in bounding_box(latitude, longitude, radius_km).items()
-    }
-    offers = list(
-        StockLevel.objects.filter(
-            variant_id=variant_id,
-            in_stock=True,
-            store__status=Store.Status.ACTIVE,
-            **box,
+    their price. Two queries: the offers (NEARBY_OFFERS_SQL), then the few offers kept with
+    their stores: their quantities (the index holds none, see StockLevel) and whether their
+    store announced a reduction."""
+    box = bounding_box(latitude, longitude, radius_km)
+    point = (latitude, latitude, longitude)
+    with connections[router.db_for_read(StockLevel)].cursor() as cursor:
+        cursor.execute(
+            NEARBY_OFFERS_SQL,
+            [
+                *point,
+                variant_id,
+                Store.Status.ACTIVE,
+                Store.Kind.WAREHOUSE,
+                box["latitude__gte"],
+                box["latitude__lte"],
+                box["longitude__gte"],
+                box["longitude__lte"],
+                *point,
+                radius_km,
+                limit,
+            ],
         )
-        .exclude(store__kind=Store.Kind.WAREHOUSE)
-        .annotate(
-            distance_km=distance_km_expression(latitude, longitude, prefix="store__"),
-            price=Coalesce("price_cents", "variant__rrp_cents"),
-        )
-        .filter(distance_km__lte=radius_km)
-        .order_by("distance_km", "store_id")
-        .values_list("store_id", "distance_km", "price")[:limit]
-    )
+        offers = cursor.fetchall()
     if not offers:
         return []
-    rows = {
-        row.store_id: row
-        for row in StockLevel.objects.filter(
-            variant_id=variant_id, store_id__in=[store_id for store_id, *_rest in offers]
+    stores = {
+        store.pk: store
+        for store in Store.objects.raw(
+            OFFER_STORES_SQL.format(stores=", ".join(["%s"] * len(offers))),
+            [variant_id, *(store_id for store_id, *_rest in offers)],
         )
-        .select_related("store")
-        .only("store_id", "available", "demoted", "promotion_started_at", "store")
-        .order_by()
     }
     found = [
         NearbyOffer(
-            store=rows[store_id].store,
+            store=stores[store_id],
             distance_km=distance,
-            available=rows[store_id].available,
+            available=stores[store_id].stock_available,
             price_cents=price,
-            reduction_announced=rows[store_id].promotion_started_at is not None,
+            reduction_announced=stores[store_id].stock_promotion_started_at is not None,
         )
         for store_id, distance, price in offers
-        if store_id in rows and rows[store_id].available  # sold out between the two reads
+        if store_id in stores and stores[store_id].stock_available  # sold out between reads
     ]
     # An offer HQ demoted (a compliance measure) comes after the others, nearest first still.
-    return sorted(found, key=lambda offer: rows[offer.store.pk].demoted)
+    return sorted(found, key=lambda offer: offer.store.stock_demoted)
 
 
 @dataclass(frozen=True)

@@ -358,6 +358,27 @@ def test_the_embedded_default_migrates_and_loads_the_demo_on_sqlite(tmp_path):
         )  # fmt: skip
         assert done.returncode == 0, done.stderr[-3000:]
     assert "hq@ardoise.example" in done.stdout
+    # The product page near a postal code runs hand-written SQL (the haversine): on SQLite too.
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", PRODUCT_PAGE_NEAR_LYON], cwd=root, env=env,
+        capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.split()[-3:] == ["200", "offers", "transfer"], done.stdout[-500:]
+
+
+PRODUCT_PAGE_NEAR_LYON = """
+from django.test import Client
+from django.test.utils import setup_test_environment
+from catalog.models import Product
+setup_test_environment()
+product = Product.objects.filter(
+    variants__stock_levels__store__city="Lyon", variants__stock_levels__in_stock=True
+).order_by("name").first()
+page = Client().get(f"/p/{product.slug}/?postal_code=69002", secure=True)
+print(page.status_code, "offers" if b'class="offer"' in page.content else "none",
+      "transfer" if b'data-testid="transfer' in page.content else "-")
+"""
 
 
 def test_the_demo_publishes_the_stores_terms_and_leaves_two_stores_to_decide(client, db):
