@@ -292,7 +292,11 @@ def product_detail(request, slug):
             "favourite_store": mine,
             "hq_reduction": page.hq_reductions.get(variant.pk) if variant else None,
             "near_radius_km": NEAR_RADIUS_KM,
-            "map_points": [
+            "near_you": _near_you_shows(
+                lookup, offers, transfer, mine, availability.get(variant.pk) if variant else None
+            ),
+            # Called by the template only when the panel is rendered, not read from its copy.
+            "map_points": lambda: [
                 _store_point(
                     offer.store,
                     detail=f"{distance(offer.distance_km)} · {offer.band_label} · "
@@ -302,6 +306,40 @@ def product_detail(request, slug):
             ],
             "you_are_here": _you_are_here(lookup.location),
         },
+    )
+
+
+def _near_you_shows(lookup, offers, transfer, mine, availability) -> tuple:
+    """Everything the product page's "near you" panel shows of this request's live reads: its
+    rendered copy is kept under these values (with the page's address, the language and the
+    catalogue versions: {% storefront_part %}), so a stock or price change near the visitor
+    makes a new copy at once. Of a store it shows its name and address too, which follow its
+    id within HQ's delay, as in the sellers' identity."""
+    location = lookup.location
+    return (
+        lookup.query,
+        str(lookup.error),
+        (location.label, location.latitude, location.longitude) if location else None,
+        tuple(
+            (
+                offer.store.pk,
+                offer.store.offers_click_collect,
+                offer.store.offers_reserve_collect,
+                offer.distance_km,
+                offer.band,
+                offer.price_cents,
+                offer.reduction,
+            )
+            for offer in offers
+        ),
+        mine.pk if mine else None,
+        (
+            tuple((store.pk, store.distance_km) for store in transfer.stores),
+            transfer.delay_days,
+        )
+        if transfer
+        else None,
+        bool(availability and availability.warehouse_available),
     )
 
 

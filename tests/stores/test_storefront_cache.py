@@ -304,3 +304,42 @@ def test_each_visitor_gets_her_own_csrf_token_in_the_cached_price_box(network):
     )
     assert response.status_code == 302
     assert 'data-testid="cart-count">1<' in html(second, "/p/secateur-pro-20/")
+
+
+def offer_of(page: str, store_name: str) -> str:
+    """One store's line in the product page's "near you" list."""
+    match = re.search(r'<li class="offer">(?:(?!</li>).)*?' + re.escape(store_name) + r".*?</li>",
+                      nearby_stores(page), re.S)  # fmt: skip
+    assert match, f"{store_name} is not offered"
+    return match.group(0)
+
+
+def test_the_near_you_panel_is_kept_rendered_but_follows_each_sale_and_each_visitor(network):
+    """The panel's HTML is kept under what it shows (stores.storefront_views._near_you_shows):
+    a sale that changes a store's band shows at once, and the kept copy's forms carry each
+    visitor's own CSRF token."""
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+    page = html(first, "/p/secateur-pro-20/", postal_code="69002")
+    assert "En stock" in offer_of(page, "Ardoise Lyon Presqu")
+
+    StockLevel.objects.filter(store=network.presquile, variant__sku="SEC-PRO-20").update(on_hand=2)
+
+    page = html(second, "/p/secateur-pro-20/", postal_code="69002")
+    assert "Derniers articles" in offer_of(page, "Ardoise Lyon Presqu")
+    assert "csrf-stand-in" not in page
+    token = re.search(
+        r'name="csrfmiddlewaretoken" value="([^"]+)"', offer_of(page, "Ardoise Lyon Presqu")
+    ).group(1)
+    response = second.post(
+        "/cart/add/",
+        {
+            "csrfmiddlewaretoken": token,
+            "variant": "SEC-PRO-20",
+            "store": "lyon-presquile",
+            "method": "click_collect",
+            "quantity": "1",
+            "next": "/p/secateur-pro-20/",
+        },
+    )
+    assert response.status_code == 302
+    assert 'data-testid="cart-count">1<' in html(second, "/p/secateur-pro-20/")
