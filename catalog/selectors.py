@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db import connection
+from django.db import connection, connections, router
 from django.db.models import (
     BooleanField,
     Case,
@@ -27,6 +28,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from network_marketplace.db import model_from_row, select_columns
 from network_marketplace.search import every_word, fold
 
 from . import cache
@@ -184,11 +186,34 @@ def category_descendant_ids(category: Category) -> list[int]:
     return category_tree().descendant_ids(category)
 
 
+@functools.cache
+def _variants_by_sku_sql() -> str:
+    return (
+        f"SELECT {select_columns(Variant, 'variant')}, {select_columns(Product, 'product')}"  # noqa: S608 - names from the models' meta
+        " FROM catalog_variant AS variant"
+        " JOIN catalog_product AS product ON product.id = variant.product_id"
+        " WHERE variant.sku IN ({skus})"
+    )
+
+
 def variants_by_sku(skus: Iterable[str]) -> dict[str, Variant]:
-    return {
-        variant.sku: variant
-        for variant in Variant.objects.filter(sku__in=list(skus)).select_related("product")
-    }
+    """The variants of these SKUs with their product, one query: written by hand, since every
+    checkout and stock call over the API asks it and the ORM's query cost more to build than
+    to run."""
+    skus = list(skus)
+    if not skus:
+        return {}
+    using = router.db_for_read(Variant)
+    with connections[using].cursor() as cursor:
+        cursor.execute(_variants_by_sku_sql().format(skus=", ".join(["%s"] * len(skus))), skus)
+        rows = cursor.fetchall()
+    width = len(Variant._meta.concrete_fields)
+    found = {}
+    for row in rows:
+        variant = model_from_row(Variant, row[:width], using=using)
+        variant.product = model_from_row(Product, row[width:], using=using)
+        found[variant.sku] = variant
+    return found
 
 
 # Storefront reads ---------------------------------------------------------------------------
