@@ -153,9 +153,9 @@ for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database.setdefault("OPTIONS", {})
         _database["OPTIONS"].setdefault("connect_timeout", env.int("DB_CONNECT_TIMEOUT", 5))
-        if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
+        if env.bool("DATABASE_SERVER_SIDE_BINDING", default=True):
             # Parameters sent apart, statements prepared from their fifth run: PostgreSQL plans
-            # each once (docs/database.md). Opt in until the whole suite has run with it.
+            # each once (docs/database.md); `false` sends them inlined, as psycopg's default.
             _database["OPTIONS"]["server_side_binding"] = True
             _database["OPTIONS"]["prepare_threshold"] = env.int("DATABASE_PREPARE_THRESHOLD", 5)
         if DATABASE_POOLER == "pgbouncer":

@@ -30,7 +30,12 @@ def pooler_settings(**environment: str) -> dict:
     done = subprocess.run(
         [sys.executable, "-c", script],
         cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", **environment},
+        env={
+            # The defaults are under test: this run's own choice of binding is left out.
+            **{k: v for k, v in os.environ.items() if k != "DATABASE_SERVER_SIDE_BINDING"},
+            "DJANGO_SETTINGS_MODULE": "config.settings",
+            **environment,
+        },
         capture_output=True,
         text=True,
         timeout=120,
@@ -79,6 +84,15 @@ def test_pgbouncer_mode_turns_off_server_side_cursors_and_prepared_statements():
     assert pooled["DISABLE_SERVER_SIDE_CURSORS"] is True
     assert pooled["OPTIONS"]["prepare_threshold"] is None
     assert not direct["DISABLE_SERVER_SIDE_CURSORS"]
+    # Straight to PostgreSQL, statements are bound on the server and prepared from their 5th run.
+    assert direct["OPTIONS"]["server_side_binding"] is True
+    assert direct["OPTIONS"]["prepare_threshold"] == 5
+
+
+def test_server_side_binding_can_be_turned_off():
+    direct = pooler_settings(DATABASE_POOLER="", DATABASE_SERVER_SIDE_BINDING="false")
+
+    assert "server_side_binding" not in direct["OPTIONS"]
     assert "prepare_threshold" not in direct["OPTIONS"]
 
 
