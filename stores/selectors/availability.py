@@ -3,6 +3,7 @@ availability of variants, what a cart may still reserve, and the offers announce
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Product, Variant
 from catalog.selectors import Reduction, omnibus_reference, promotion_running, reduction_of
+from network_marketplace.db import model_from_row, select_columns
 
 from ..geo import STORE_DISTANCE_SQL, bounding_box
 from ..models import Reservation, StockLevel, Store
@@ -68,13 +70,16 @@ SELECT stock.store_id, {STORE_DISTANCE_SQL} AS distance_km,
  ORDER BY distance_km, stock.store_id
  LIMIT %s
 """  # noqa: S608 - the distance is a constant of stores.geo, no input
-OFFER_STORES_SQL = """
-SELECT store.*, stock.available AS stock_available, stock.demoted AS stock_demoted,
-       stock.promotion_started_at AS stock_promotion_started_at
-  FROM stores_stocklevel AS stock
-  JOIN stores_store AS store ON store.id = stock.store_id
- WHERE stock.variant_id = %s AND stock.store_id IN ({stores})
-"""
+
+
+@functools.cache
+def _offer_stores_sql() -> str:
+    return (
+        f"SELECT {select_columns(Store, 'store')}, stock.available, stock.demoted,"  # noqa: S608 - names from the models' meta
+        " stock.promotion_started_at"
+        " FROM stores_stocklevel AS stock JOIN stores_store AS store ON store.id = stock.store_id"
+        " WHERE stock.variant_id = %s AND stock.store_id IN ({stores})"
+    )
 
 
 def stores_with_variant_near(
@@ -83,10 +88,11 @@ def stores_with_variant_near(
     """The selling stores near a point that have the variant available, nearest first, with
     their price. Two queries: the offers (NEARBY_OFFERS_SQL), then the few offers kept with
     their stores: their quantities (the index holds none, see StockLevel) and whether their
-    store announced a reduction."""
+    store announced a reduction (_offer_stores_sql)."""
     box = bounding_box(latitude, longitude, radius_km)
     point = (latitude, latitude, longitude)
-    with connections[router.db_for_read(StockLevel)].cursor() as cursor:
+    using = router.db_for_read(StockLevel)
+    with connections[using].cursor() as cursor:
         cursor.execute(
             NEARBY_OFFERS_SQL,
             [
@@ -106,26 +112,31 @@ def stores_with_variant_near(
         offers = cursor.fetchall()
     if not offers:
         return []
-    stores = {
-        store.pk: store
-        for store in Store.objects.raw(
-            OFFER_STORES_SQL.format(stores=", ".join(["%s"] * len(offers))),
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            _offer_stores_sql().format(stores=", ".join(["%s"] * len(offers))),
             [variant_id, *(store_id for store_id, *_rest in offers)],
         )
-    }
+        rows = cursor.fetchall()
+    width = len(Store._meta.concrete_fields)
+    stock = {}  # store id -> (store, available, demoted, reduction announced)
+    for row in rows:
+        store = model_from_row(Store, row[:width], using=using)
+        available, demoted, promotion_started_at = row[width:]
+        stock[store.pk] = (store, available, demoted, promotion_started_at is not None)
     found = [
         NearbyOffer(
-            store=stores[store_id],
+            store=stock[store_id][0],
             distance_km=distance,
-            available=stores[store_id].stock_available,
+            available=stock[store_id][1],
             price_cents=price,
-            reduction_announced=stores[store_id].stock_promotion_started_at is not None,
+            reduction_announced=stock[store_id][3],
         )
         for store_id, distance, price in offers
-        if store_id in stores and stores[store_id].stock_available  # sold out between reads
+        if store_id in stock and stock[store_id][1]  # sold out between the two reads
     ]
     # An offer HQ demoted (a compliance measure) comes after the others, nearest first still.
-    return sorted(found, key=lambda offer: offer.store.stock_demoted)
+    return sorted(found, key=lambda offer: stock[offer.store.pk][2])
 
 
 @dataclass(frozen=True)
