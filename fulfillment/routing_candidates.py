@@ -17,9 +17,8 @@ from django.utils import timezone
 
 from orders.models import FulfilmentMethod, OrderPolicy
 from orders.routing import Location, LocationKind, Point
-from stores.geo import distance_km
+from stores.geo import box_bounds, distance_km
 from stores.models import Store
-from stores.selectors import bounding_box
 
 from .models import Fulfilment
 from .states import OPEN_STATUSES
@@ -149,7 +148,6 @@ def routing_candidates(
     variant_ids = sorted(set(variant_ids))
     include = set(include_store_ids)
     included = sorted(include)
-    box = bounding_box(point.latitude, point.longitude, radius_km)
     sql = CANDIDATES_SQL.format(
         load_statuses=_placeholders(LOAD_STATUSES),
         variants=_placeholders(variant_ids),
@@ -163,10 +161,7 @@ def routing_candidates(
         *variant_ids,
         Store.Status.ACTIVE,
         Store.Kind.WAREHOUSE,
-        box["latitude__gte"],
-        box["latitude__lte"],
-        box["longitude__gte"],
-        box["longitude__lte"],
+        *box_bounds(point.latitude, point.longitude, radius_km),
         *included,
     ]
     with connection.cursor() as cursor:

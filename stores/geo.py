@@ -94,3 +94,11 @@ def bounding_box(latitude: float, longitude: float, radius_km: float) -> dict:
         "longitude__gte": Decimal(f"{longitude - dlng:.6f}"),
         "longitude__lte": Decimal(f"{longitude + dlng:.6f}"),
     }
+
+
+def box_bounds(latitude: float, longitude: float, radius_km: float) -> tuple[Decimal, ...]:
+    """`bounding_box` as the four values of `latitude BETWEEN %s AND %s AND longitude BETWEEN
+    %s AND %s`, in that order: for the queries written by hand."""
+    box = bounding_box(latitude, longitude, radius_km)
+    return tuple(box[key] for key in ("latitude__gte", "latitude__lte", "longitude__gte",
+                                      "longitude__lte"))  # fmt: skip

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import connections, router
 from django.db.models import Q, Sum
 
-from stores.geo import STORE_DISTANCE_SQL
+from stores.geo import STORE_DISTANCE_SQL, box_bounds
 from stores.models import StockLevel, Store
 from stores.selectors import bounding_box, collect_stores_near, distance_km_expression
 
@@ -76,7 +76,6 @@ def transfer_source_units(
         return 0
     radius_km = float(policy.max_distance_km)
     latitude, longitude = float(pickup_store.latitude), float(pickup_store.longitude)
-    box = bounding_box(latitude, longitude, radius_km)
     point = (latitude, latitude, longitude)
     with connections[router.db_for_read(StockLevel)].cursor() as cursor:
         cursor.execute(
@@ -86,10 +85,7 @@ def transfer_source_units(
                 Store.Status.ACTIVE,
                 pickup_store.pk,
                 Store.Kind.WAREHOUSE,
-                box["latitude__gte"],
-                box["latitude__lte"],
-                box["longitude__gte"],
-                box["longitude__lte"],
+                *box_bounds(latitude, longitude, radius_km),
                 *point,
                 radius_km,
             ],
