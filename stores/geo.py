@@ -100,5 +100,5 @@ def box_bounds(latitude: float, longitude: float, radius_km: float) -> tuple[Dec
     """`bounding_box` as the four values of `latitude BETWEEN %s AND %s AND longitude BETWEEN
     %s AND %s`, in that order: for the queries written by hand."""
     box = bounding_box(latitude, longitude, radius_km)
-    return tuple(box[key] for key in ("latitude__gte", "latitude__lte", "longitude__gte",
-                                      "longitude__lte"))  # fmt: skip
+    keys = ("latitude__gte", "latitude__lte", "longitude__gte", "longitude__lte")
+    return tuple(box[key] for key in keys)
