@@ -74,6 +74,11 @@ def distance_km_sql(latitude_sql: str, longitude_sql: str) -> str:
     )
 
 
+def distance_km_params(latitude: float, longitude: float) -> tuple[float, float, float]:
+    """The point as `distance_km_sql`'s placeholders take it."""
+    return (latitude, latitude, longitude)
+
+
 STORE_DISTANCE_SQL = distance_km_sql(
     "CAST(store.latitude AS double precision)", "CAST(store.longitude AS double precision)"
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import connections, router
 from django.db.models import Q, Sum
 
-from stores.geo import STORE_DISTANCE_SQL, box_bounds
+from stores.geo import STORE_DISTANCE_SQL, box_bounds, distance_km_params
 from stores.models import StockLevel, Store
 from stores.selectors import bounding_box, collect_stores_near, distance_km_expression
 
@@ -76,7 +76,7 @@ def transfer_source_units(
         return 0
     radius_km = float(policy.max_distance_km)
     latitude, longitude = float(pickup_store.latitude), float(pickup_store.longitude)
-    point = (latitude, latitude, longitude)
+    point = distance_km_params(latitude, longitude)
     with connections[router.db_for_read(StockLevel)].cursor() as cursor:
         cursor.execute(
             TRANSFER_SOURCE_SQL,

@@ -18,7 +18,7 @@ from catalog.models import Product, Variant
 from catalog.selectors import Reduction, omnibus_reference, promotion_running, reduction_of
 from network_marketplace.db import model_from_row, select_columns
 
-from ..geo import STORE_DISTANCE_SQL, box_bounds
+from ..geo import STORE_DISTANCE_SQL, box_bounds, distance_km_params
 from ..models import Reservation, StockLevel, Store
 
 # Customers see a band, not the exact count: stores' stock is their business.
@@ -89,7 +89,7 @@ def stores_with_variant_near(
     their price. Two queries: the offers (NEARBY_OFFERS_SQL), then the few offers kept with
     their stores: their quantities (the index holds none, see StockLevel) and whether their
     store announced a reduction (_offer_stores_sql)."""
-    point = (latitude, latitude, longitude)
+    point = distance_km_params(latitude, longitude)
     using = router.db_for_read(StockLevel)
     with connections[using].cursor() as cursor:
         cursor.execute(
