@@ -50,6 +50,10 @@ DEFAULT_FONT = "sans"
 DEFAULT_BOLD_FONT = "sans-bold"
 
 _lock = threading.Lock()
+# A registered font is one object per process, and it reads its TrueType file through one
+# shared cursor when a document embeds the subset it used: two documents at once (two threads)
+# mixed their reads (a KeyError on a glyph, a proof refused). One document at a time.
+embedding = threading.Lock()
 
 
 class UnknownFont(KeyError):

@@ -512,19 +512,18 @@ def sample_pdf(key: str) -> bytes:
     trim_w, trim_h = sample.trim_mm
     width, height = trim_w + 2 * BLEED_MM, trim_h + 2 * BLEED_MM
     buffer = io.BytesIO()
-    canvas = Canvas(
-        buffer,
-        pagesize=(_pt(width), _pt(height)),
-        invariant=True,
-        initialFontName=fonts.register(fonts.DEFAULT_FONT),
-    )
-    canvas.setTitle(sample.name)
-    canvas.setAuthor("Studio Ardoise")
-    for page in range(1, sample.pages + 1):
-        trim = (_pt(BLEED_MM), _pt(BLEED_MM), _pt(BLEED_MM + trim_w), _pt(BLEED_MM + trim_h))
-        canvas.setTrimBox(trim)
-        canvas.setBleedBox((0, 0, _pt(width), _pt(height)))
-        sample.draw(canvas, page, width, height, sample)
-        canvas.showPage()
-    canvas.save()
+    initial_font = fonts.register(fonts.DEFAULT_FONT)
+    with fonts.embedding:
+        canvas = Canvas(
+            buffer, pagesize=(_pt(width), _pt(height)), invariant=True, initialFontName=initial_font
+        )
+        canvas.setTitle(sample.name)
+        canvas.setAuthor("Studio Ardoise")
+        for page in range(1, sample.pages + 1):
+            trim = (_pt(BLEED_MM), _pt(BLEED_MM), _pt(BLEED_MM + trim_w), _pt(BLEED_MM + trim_h))
+            canvas.setTrimBox(trim)
+            canvas.setBleedBox((0, 0, _pt(width), _pt(height)))
+            sample.draw(canvas, page, width, height, sample)
+            canvas.showPage()
+        canvas.save()
     return buffer.getvalue()

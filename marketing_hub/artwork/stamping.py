@@ -167,25 +167,22 @@ def _draw_image(canvas: Canvas, element: ImageElement) -> None:
 def _overlay_pdf(overlay: Overlay) -> bytes:
     buffer = io.BytesIO()
     # The initial font would otherwise be Helvetica, listed (not embedded) on every page.
-    canvas = Canvas(
-        buffer,
-        invariant=True,
-        pageCompression=1,
-        initialFontName=fonts.register(fonts.DEFAULT_FONT),
-    )
-    for number, page in enumerate(overlay.pages, start=1):
-        canvas.setPageSize((mm_to_pt(page.width), mm_to_pt(page.height)))
-        for element in overlay.elements:
-            if element.page != number:
-                continue
-            if isinstance(element, TextElement):
-                _draw_text(canvas, element)
-            elif isinstance(element, QRElement):
-                _draw_qr(canvas, element)
-            else:
-                _draw_image(canvas, element)
-        canvas.showPage()
-    canvas.save()
+    initial_font = fonts.register(fonts.DEFAULT_FONT)
+    with fonts.embedding:
+        canvas = Canvas(buffer, invariant=True, pageCompression=1, initialFontName=initial_font)
+        for number, page in enumerate(overlay.pages, start=1):
+            canvas.setPageSize((mm_to_pt(page.width), mm_to_pt(page.height)))
+            for element in overlay.elements:
+                if element.page != number:
+                    continue
+                if isinstance(element, TextElement):
+                    _draw_text(canvas, element)
+                elif isinstance(element, QRElement):
+                    _draw_qr(canvas, element)
+                else:
+                    _draw_image(canvas, element)
+            canvas.showPage()
+        canvas.save()
     return buffer.getvalue()
 
 

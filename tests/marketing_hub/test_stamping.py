@@ -7,15 +7,23 @@ from __future__ import annotations
 
 import io
 import re
+import string
+import sys
+import threading
 
 import pypdfium2
 import pytest
 from pypdf import PdfReader
 
-from marketing_hub.artwork.pdf import mm_to_pt
+from marketing_hub.artwork.layout import Span, fit_block
+from marketing_hub.artwork.pdf import PageBoxes, mm_to_pt
+from marketing_hub.artwork.stamping import Box, Overlay, TextElement, _overlay_pdf
 from marketing_hub.services.proofs import ProofRefused, make_proof, preview_proof
 
 from .catalogue_helpers import add_sample_artwork, field_of, make_item, offer, reduce, with_hours
+
+GLYPHS = string.ascii_letters + "éàçÉ€"
+RUNS = 80  # each thread's proofs: without the lock, a failure in nearly every run
 
 
 @pytest.fixture
@@ -282,3 +290,45 @@ def test_a_field_the_store_may_not_edit_ignores_its_input(lyon, flyer):
     assert "store_name" not in proof.values
     assert proof.rendered["store_name"]["text"] == "Ardoise Lyon Presqu'île"
     assert "enface" not in squashed(text_inside(read(proof.pdf), field_of(flyer, "store_name")))
+
+
+def test_overlays_stamped_at_once_in_several_threads_each_print_their_own_text():
+    """The fonts are shared by the process and embed their glyphs through one file cursor: two
+    proofs stamped at once (threads switching often) once mixed their reads and a proof failed
+    with a KeyError on a glyph."""
+    page = PageBoxes(width=148, height=210, trim=(0, 0, 148, 210), bleed=(0, 0, 148, 210))
+    texts = {
+        (thread, run): "".join(
+            GLYPHS[(thread * 31 + run * 7 + k * k) % len(GLYPHS)] for k in range(40)
+        )
+        for thread in range(4)
+        for run in range(RUNS)
+    }
+    stamped, errors = {}, []
+
+    def stamp_all(thread: int) -> None:
+        for run in range(RUNS):
+            spans = [Span(texts[thread, run], "sans")]
+            block = fit_block(spans, width=400, height=300, size_max=12, size_min=6)
+            try:
+                stamped[thread, run] = _overlay_pdf(
+                    Overlay([page], [TextElement(1, Box(10, 10, 120, 80), block)])
+                )
+            except Exception as error:
+                errors.append(error)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=stamp_all, args=(index,)) for index in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(interval)
+
+    assert errors == []
+    for key in [(0, 0), (1, 7), (2, 13), (3, RUNS - 1)]:
+        printed = "".join(char for char, _box in characters(stamped[key], 1))
+        assert printed == texts[key].replace(" ", "")
