@@ -6,7 +6,9 @@ what they show:
 
 - `CATALOGUE`: categories, products, variants and their images (HQ's catalogue edits);
 - `PRICES`: a store's or HQ's price, a reduction announced or withdrawn;
-- `STOCK`: a store's quantities (stock feeds, counts, receptions).
+- `STOCK`: a store's quantities (stock feeds, counts, receptions);
+- `STORES`: a store's own row (its name, address, services, seller identity: a save in HQ's
+  admin or the store's back office).
 
 A write bumps the versions it changes (`bump`), so every key built on the old versions is never
 read again and the next visitor renders afresh: a price change, a stock feed or a catalogue edit
@@ -36,8 +38,9 @@ from django.db import connection, transaction
 CATALOGUE = "catalogue"
 PRICES = "prices"
 STOCK = "stock"
-EVERYTHING = (CATALOGUE, PRICES, STOCK)
-# A listing shows names, prices and stock badges: it changes with any of them.
+STORES = "stores"
+EVERYTHING = (CATALOGUE, PRICES, STOCK, STORES)
+# A listing shows names, prices, stock badges and stores: it changes with any of them.
 LISTING = EVERYTHING
 
 _VERSION_KEY = "storefront:version:{}"

@@ -27,12 +27,16 @@ class StoreQuerySet(models.QuerySet):
         return self.filter(status=Store.Status.ACTIVE).exclude(kind=Store.Kind.WAREHOUSE)
 
 
-class Store(models.Model):
+class Store(BumpsVersionsOnSave):
     """A location of the network that holds stock: a franchise store, a branch or a warehouse.
 
     A store is also a trader on the marketplace: its legal identity is what the DSA requires the
     marketplace to collect before the store may sell.
     """
+
+    # Its name, address, services and identity show in kept page parts (the product page's
+    # "near you", the sellers' identity): a save retires them at once (catalog.cache).
+    cache_versions = (storefront_cache.STORES,)
 
     class Kind(models.TextChoices):
         FRANCHISE = "franchise", _("Franchise store")

@@ -314,7 +314,7 @@ def _near_you_shows(lookup, offers, transfer, mine, availability) -> tuple:
     rendered copy is kept under these values (with the page's address, the language and the
     catalogue versions: {% storefront_part %}), so a stock or price change near the visitor
     makes a new copy at once. Of a store it shows its name and address too, which follow its
-    id within HQ's delay, as in the sellers' identity."""
+    id and the stores' version (a store's save), as in the sellers' identity."""
     location = lookup.location
     return (
         lookup.query,

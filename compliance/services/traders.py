@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog import cache as storefront_cache
 from network_marketplace.audit import actor_label, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.models import AuditEvent
@@ -140,6 +141,8 @@ def certify_trader(
             store_id=store.pk,
             data={"version": certification.version, "text_version": version},
         )
+        # The sellers' identity under the product page's offers says "certified".
+        storefront_cache.bump(storefront_cache.STORES)
         if enforce:
             enforce_trader_data(store=store, actor=actor)
     return certification

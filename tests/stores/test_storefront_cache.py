@@ -11,15 +11,17 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
 from catalog.models import Product, StorefrontPolicy, Variant
+from compliance.services.traders import certify_trader
 from stores.models import StockLevel
 from stores.services import apply_stock_feed, set_store_price
 from tests.api_clients import api_client
-from tests.factories import ProductFactory, StockLevelFactory, VariantFactory
+from tests.factories import MembershipFactory, ProductFactory, StockLevelFactory, VariantFactory
 
 from .factories import build_network
 
@@ -343,3 +345,33 @@ def test_the_near_you_panel_is_kept_rendered_but_follows_each_sale_and_each_visi
     )
     assert response.status_code == 302
     assert 'data-testid="cart-count">1<' in html(second, "/p/secateur-pro-20/")
+
+
+def test_a_stores_new_name_and_its_certification_show_on_the_cached_product_page_at_once(
+    client, network
+):
+    """The near-you panel and the sellers' identity under it are kept rendered: a store's save
+    (HQ renames it, moves it) and its trader certification retire them (the stores' version),
+    they do not wait for HQ's delay."""
+    offer = offer_of(html(client, "/p/secateur-pro-20/", postal_code="69002"), "Lyon Presqu")
+    assert "12 rue Mercière" in offer
+    assert "Ce vendeur certifie" not in offer
+
+    store = network.presquile
+    store.name, store.address_line = "Ardoise Lyon Cordeliers", "3 place des Cordeliers"
+    store.save()
+
+    page = html(client, "/p/secateur-pro-20/", postal_code="69002")
+    assert "Vendu par Ardoise Lyon Presqu" not in nearby_stores(page)
+    offer = offer_of(page, "Ardoise Lyon Cordeliers")
+    assert "3 place des Cordeliers" in offer
+    assert "Vendu par Ardoise Lyon Cordeliers, professionnel" in offer
+    assert "Ce vendeur certifie" not in offer
+
+    owner = MembershipFactory(store=store).user
+    certify_trader(
+        store=store, actor=owner, text_version=settings.TRADER_CERTIFICATION_VERSION, enforce=False
+    )
+
+    offer = offer_of(html(client, "/p/secateur-pro-20/", postal_code="69002"), "Cordeliers")
+    assert "Ce vendeur certifie" in offer
