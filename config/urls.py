@@ -6,6 +6,7 @@ import uuid
 from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import include, path, re_path
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import cache_page
@@ -26,6 +27,7 @@ from payments import account_urls as payment_account
 from payments import backoffice_urls as money
 from stores import backoffice, home_views, team_views
 from stores import backoffice_urls as store_pages
+from stores.sitemaps import SITEMAPS
 
 from . import views
 
@@ -44,6 +46,14 @@ admin.site.index_title = _("Head office")
 urlpatterns = [
     path("", home_views.home, name="home"),
     path("search/", home_views.search, name="search"),
+    path("robots.txt", views.robots_txt, name="robots"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<slug:section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap-section",
+    ),
     path("healthz", health.healthz, name="healthz"),
     path("healthz/live", health.liveness, name="healthz-live"),
     path("i18n/", include("django.conf.urls.i18n")),
