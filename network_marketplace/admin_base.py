@@ -6,14 +6,16 @@ Every app's admin subclasses `ModelAdmin`, `ReadOnlyModelAdmin`, `TabularInline`
 - money: a `*_cents` integer field is shown in euros ("12,50 €") in lists, read-only fields and
   inlines, under its name without "(cents)", and typed in euros where HQ edits it
   (`network_marketplace.money.CentsField`); cents stay the storage;
+- rates: a `*_bp` integer field (basis points: a VAT rate, a share) is shown and typed in per
+  cent ("5,5 %", `network_marketplace.money.RateField`); basis points stay the storage;
 - states: a `status` (or `state`) field with choices is shown as a badge with its human name and
   the colour of `STATE_COLOURS` (green done, orange waiting, red failed or refused, blue under
   way, grey ended);
 - lifecycle history: `StatusEventInline` shows each move with the states' human names
   ("En attente de paiement → Passée"), never the codes.
 
-The displays are added by name (`<field>_euros`, `<field>_badge`), so `list_display`,
-`readonly_fields`, `fields` and `fieldsets` keep naming the model's fields.
+The displays are added by name (`<field>_euros`, `<field>_percent`, `<field>_badge`), so
+`list_display`, `readonly_fields`, `fields` and `fieldsets` keep naming the model's fields.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from typing import Any
 
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Value
 from django.template.loader import render_to_string
@@ -33,11 +36,13 @@ from django.utils.translation import gettext_lazy as _
 from unfold.admin import ModelAdmin as UnfoldModelAdmin
 from unfold.admin import StackedInline as UnfoldStackedInline
 from unfold.admin import TabularInline as UnfoldTabularInline
+from unfold.widgets import UnfoldAdminTextInputWidget
 
 from .audit import record_audit_event
-from .money import CentsField, format_cents
+from .money import CentsField, RateField, format_cents, format_rate
 
 MONEY_SUFFIX = "_cents"
+RATE_SUFFIX = "_bp"
 STATE_FIELD_NAMES = ("status", "state")
 
 SUCCESS, WARNING, DANGER, INFO, ENDED = "success", "warning", "danger", "info", ""
@@ -128,17 +133,31 @@ def is_money_field(field: models.Field) -> bool:
     return isinstance(field, models.IntegerField) and field.name.endswith(MONEY_SUFFIX)
 
 
+def is_rate_field(field: models.Field) -> bool:
+    return isinstance(field, models.IntegerField) and field.name.endswith(RATE_SUFFIX)
+
+
 def is_state_field(field: models.Field) -> bool:
     return bool(field.choices) and field.name in STATE_FIELD_NAMES
 
 
 def money_label(field: models.Field) -> str:
+    """The field's name for HQ (an amount's or a rate's: their unit shows in the value)."""
     return str(capfirst(field.verbose_name))
 
 
 def _money_display(field: models.Field) -> Callable[[models.Model], str]:
     def show(obj: models.Model) -> str:
         return euros(getattr(obj, field.attname))
+
+    show.short_description = money_label(field)  # type: ignore[attr-defined]
+    show.admin_order_field = field.name  # type: ignore[attr-defined]
+    return show
+
+
+def _rate_display(field: models.Field) -> Callable[[models.Model], str]:
+    def show(obj: models.Model) -> str:
+        return format_rate(getattr(obj, field.attname)) or "—"
 
     show.short_description = money_label(field)  # type: ignore[attr-defined]
     show.admin_order_field = field.name  # type: ignore[attr-defined]
@@ -155,6 +174,11 @@ def _state_display(field: models.Field) -> Callable[[models.Model], SafeString]:
     return show
 
 
+def _unit_input(unit: str) -> UnfoldAdminTextInputWidget:
+    """The theme's text box, with its unit after the number (an amount, a rate)."""
+    return UnfoldAdminTextInputWidget(attrs={"inputmode": "decimal", "suffix": unit})
+
+
 class HouseConventionsMixin:
     """Money in euros and states as badges, for a ModelAdmin or an inline (see the module)."""
 
@@ -166,6 +190,8 @@ class HouseConventionsMixin:
         for field in self.model._meta.concrete_fields:
             if is_money_field(field):
                 name, display = f"{field.name}_euros", _money_display(field)
+            elif is_rate_field(field):
+                name, display = f"{field.name}_percent", _rate_display(field)
             elif is_state_field(field):
                 name, display = f"{field.name}_badge", _state_display(field)
             else:
@@ -200,9 +226,22 @@ class HouseConventionsMixin:
             ) and not any(getattr(v, "limit_value", None) == 0 for v in db_field.validators)
             return CentsField(
                 label=money_label(db_field),
+                widget=_unit_input("€"),
                 required=not db_field.blank,
                 allow_negative=signed,
                 help_text=db_field.help_text or _("In euros, e.g. 12,90."),
+                **({"initial": db_field.default} if db_field.has_default() else {}),
+            )
+        if is_rate_field(db_field) and db_field.editable and not db_field.choices:
+            highest = [
+                v.limit_value for v in db_field.validators if isinstance(v, MaxValueValidator)
+            ]
+            return RateField(
+                label=money_label(db_field),
+                widget=_unit_input("%"),
+                required=not db_field.blank,
+                max_bp=min([10_000, *highest]),
+                help_text=db_field.help_text or _("In per cent, e.g. 5,5."),
                 **({"initial": db_field.default} if db_field.has_default() else {}),
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)  # type: ignore[misc]

@@ -136,7 +136,7 @@ class CustomerInvoiceLine(models.Model):
     sku = models.CharField(_("SKU"), max_length=64, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"), default=1)
     total_incl_vat_cents = models.BigIntegerField(_("total incl. VAT"))
-    vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
+    vat_rate_bp = models.PositiveIntegerField(_("VAT rate"))
     vat_cents = models.BigIntegerField(_("VAT"))
 
     class Meta:

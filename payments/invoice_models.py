@@ -124,7 +124,7 @@ class InvoiceLine(models.Model):
     label = models.CharField(_("label"), max_length=200)
     order_number = models.CharField(_("order"), max_length=40, blank=True)
     amount_excl_vat_cents = models.BigIntegerField(_("amount excl. VAT"))
-    vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
+    vat_rate_bp = models.PositiveIntegerField(_("VAT rate"))
     vat_cents = models.BigIntegerField(_("VAT"))
 
     class Meta:

@@ -17,13 +17,13 @@ class SettlementPolicy(SingletonSettings):
     goods one store keeps of another's, and the fees for work done on another's sale."""
 
     transfer_price_rate_bp = models.PositiveIntegerField(
-        _("transfer price (share of the price paid, in basis points)"),
+        _("transfer price (share of the price paid)"),
         default=6000,
         validators=[MaxValueValidator(10_000)],
         help_text=_(
             "Goods a store keeps of another's (a return it restocks, a transfer not collected) "
-            "are bought back at this share of the price the customer paid, VAT included: "
-            "6,000 = 60 %."
+            "are bought back at this share of the price the customer paid, VAT included, in "
+            "per cent."
         ),
     )
     return_handling_fee_cents = models.PositiveIntegerField(

@@ -29,6 +29,7 @@ from network_marketplace.admin_base import (
     TabularInline,
 )
 from network_marketplace.errors import DomainError
+from network_marketplace.money import format_rate
 from network_marketplace.storage import marketing_storage, private_file_response
 
 from ..models import (
@@ -525,7 +526,7 @@ class CoFundingRuleAdmin(ModelAdmin):
 
     @admin.display(description=gettext_lazy("HQ pays"), ordering="percent_bp")
     def percent(self, rule: CoFundingRule) -> str:
-        return f"{rule.percent_bp / 100:g} %"
+        return format_rate(rule.percent_bp)
 
     @admin.display(description=gettext_lazy("cap per store"), ordering="cap_per_store_cents")
     def cap(self, rule: CoFundingRule) -> str:

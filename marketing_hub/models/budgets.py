@@ -85,7 +85,7 @@ class CoFundingRule(models.Model):
     store and period, for the rule's dates."""
 
     name = models.CharField(_("name"), max_length=150)
-    percent_bp = models.PositiveIntegerField(_("HQ's share (basis points)"))
+    percent_bp = models.PositiveIntegerField(_("HQ's share"))
     item = models.ForeignKey(
         MarketingItem,
         null=True,

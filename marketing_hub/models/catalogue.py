@@ -91,7 +91,7 @@ class MarketingItem(models.Model):
     name = models.CharField(_("name"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     vat_rate_bp = models.PositiveIntegerField(
-        _("VAT rate (basis points)"), default=2000, validators=[MaxValueValidator(10000)]
+        _("VAT rate"), default=2000, validators=[MaxValueValidator(10000)]
     )
     lead_time_days = models.PositiveSmallIntegerField(_("lead time (days)"), default=5)
     supplier = models.ForeignKey(

@@ -157,7 +157,7 @@ class MarketingOrderLine(models.Model):
     options = models.JSONField(_("options"), default=dict, blank=True)
     quantity = models.PositiveIntegerField(_("quantity"))
     price_cents = models.PositiveIntegerField(_("price excl. VAT"))
-    vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
+    vat_rate_bp = models.PositiveIntegerField(_("VAT rate"))
     hq_share_cents = models.PositiveIntegerField(_("HQ co-funding excl. VAT"), default=0)
     store_share_cents = models.PositiveIntegerField(_("store's share excl. VAT"), default=0)
     cofunding_rule = models.ForeignKey(

@@ -42,7 +42,7 @@ class SubscriptionPlan(models.Model):
     description = models.TextField(_("description"), blank=True)
     includes = models.JSONField(_("what it includes"), default=list, blank=True)
     price_cents = models.PositiveIntegerField(_("price per month excl. VAT"))
-    vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"), default=2000)
+    vat_rate_bp = models.PositiveIntegerField(_("VAT rate"), default=2000)
     minimum_commitment_months = models.PositiveSmallIntegerField(
         _("minimum commitment (months)"), default=0
     )
@@ -156,7 +156,7 @@ class SubscriptionCharge(models.Model):
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
     amount_excl_vat_cents = models.BigIntegerField(_("amount excl. VAT"))
-    vat_rate_bp = models.PositiveIntegerField(_("VAT rate (basis points)"))
+    vat_rate_bp = models.PositiveIntegerField(_("VAT rate"))
     reference = models.CharField(_("reference"), max_length=80, unique=True)
     invoice = models.ForeignKey(
         "payments.Invoice",

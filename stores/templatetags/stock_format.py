@@ -1,4 +1,5 @@
-"""Money and stock formatting for the store back-office: prices are integer cents."""
+"""Money and stock formatting for the store back-office: prices are integer cents, rates basis
+points."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from decimal import Decimal
 
 from django import template
 from django.utils import formats
+
+from network_marketplace.money import format_rate
 
 register = template.Library()
 
@@ -32,6 +35,12 @@ def euros_input(cents) -> str:
     if amount is None:
         return ""
     return formats.number_format(amount, 2, use_l10n=True, force_grouping=False)
+
+
+@register.filter
+def percent(basis_points) -> str:
+    """550 → "5,5 %" in French; None → ""."""
+    return format_rate(None if basis_points in (None, "") else int(basis_points))
 
 
 @register.filter

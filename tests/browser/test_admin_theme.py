@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from config.unfold import NAVIGATION
 from network_marketplace.admin_base import euros
 from orders.models import Order, OrderPolicy
-from payments.models import PayoutPolicy
+from payments.models import PayoutPolicy, SettlementPolicy
 from tests.browser.conftest import sign_in_to_admin
 from tests.factories import PASSWORD
 from tests.fulfillment.conftest import home, network, order_for  # noqa: F401 (fixture)
@@ -117,7 +117,8 @@ def admin_urls(user) -> Iterator[str]:
 
 
 def page_faults(page) -> list[str]:
-    """What is wrong with the page as HQ sees it: sideways scroll, English, codes, raw cents."""
+    """What is wrong with the page as HQ sees it: sideways scroll, English, codes, raw cents or
+    basis points."""
     faults = []
     widths = page.evaluate(
         "() => { const t = document.querySelector('#result_list');"
@@ -138,6 +139,8 @@ def page_faults(page) -> list[str]:
             faults.append(f"shows {found.group(0)!r}")
     if "centimes" in text.lower():
         faults.append("shows cents")
+    if "points de base" in text.lower():
+        faults.append("shows basis points")
     return faults
 
 
@@ -172,3 +175,24 @@ def test_every_admin_list_and_form_fits_1280_px_in_french(page, screenshot, hq_w
             screenshot(f"admin_job_{slugify(str(group['title']))}_1280")
 
     assert failures == [], "\n".join(failures)
+
+
+def test_hq_sets_the_transfer_price_in_per_cent(page, screenshot, hq_with_an_order):
+    """A rate is typed and read in per cent ("55,5"), kept in basis points: HQ never types 5550."""
+    hq_admin, _order = hq_with_an_order
+    policy = SettlementPolicy.current()
+    page.set_viewport_size({"width": 1280, "height": 800})
+    sign_in_to_admin(
+        page, hq_admin, reverse("admin:payments_settlementpolicy_change", args=[policy.pk])
+    )
+
+    field = page.get_by_label("Prix de cession (part du prix payé)")
+    expect(field).to_have_value("60")
+    fits_and_speaks_french(page)
+    field.fill("55,5")
+    screenshot("admin_settlement_policy_1280")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+
+    expect(page.locator("#result_list")).to_contain_text("55,5\u00a0%")
+    policy.refresh_from_db()
+    assert policy.transfer_price_rate_bp == 5550

@@ -18,7 +18,7 @@ from .catalogue_helpers import add_sample_artwork, make_item, offer, with_hours
 def item_form(item: MarketingItem, **extra) -> dict:
     data = {
         "kind": item.kind, "print_format": item.print_format, "reference": item.reference,
-        "name": item.name, "description": "", "is_active": "on", "vat_rate_bp": "2000",
+        "name": item.name, "description": "", "is_active": "on", "vat_rate_bp": "20",
         "lead_time_days": "6", "options": "{}", "for_franchises": "on", "for_branches": "on",
         "tiers-TOTAL_FORMS": "0", "tiers-INITIAL_FORMS": "0",
         "pictures-TOTAL_FORMS": "0", "pictures-INITIAL_FORMS": "0",

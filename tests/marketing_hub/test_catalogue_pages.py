@@ -180,3 +180,14 @@ def test_the_product_chooser_finds_an_offer_by_name(client, lyon_owner, lyon_sto
 
     assert "Arrosoir galvanisé 10 L" in page
     assert "Bêche forgée" not in page
+
+
+def test_the_item_page_shows_its_vat_rate_in_per_cent(client, lyon_owner, lyon_store, flyer_item):
+    """Kept in basis points: 550 is "5,5 %", not rounded to "6 %"."""
+    flyer_item.vat_rate_bp = 550
+    flyer_item.save()
+    client.force_login(lyon_owner)
+
+    page = client.get(item_url(lyon_store, flyer_item)).content.decode()
+
+    assert '<td class="num">5,5\xa0%</td>' in page

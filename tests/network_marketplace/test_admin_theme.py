@@ -37,7 +37,7 @@ DASHBOARDS = {
     "compliance.RecordsOfProcessing",
     "hq.FairRouting",
 }
-RAW_CENTS = re.compile(r"centimes|\(cents", re.IGNORECASE)
+RAW_CENTS = re.compile(r"centimes|\(cents|points de base|basis points", re.IGNORECASE)
 
 
 def visible_text(html: str) -> str:
@@ -225,6 +225,48 @@ def test_an_amount_that_is_not_euros_is_refused_with_its_reason(hq_client):
     )
     policy.refresh_from_db()
     assert policy.home_delivery_fee_cents == before
+
+
+def test_hq_types_a_rate_in_per_cent_and_it_is_kept_in_basis_points(hq_client):
+    policy = SettlementPolicy.current()
+    url = reverse("admin:payments_settlementpolicy_change", args=[policy.pk])
+    page = hq_client.get(url)
+    assert page.context["adminform"].form["transfer_price_rate_bp"].value() == "60"
+    assert "Prix de cession (part du prix payé)" in visible_text(page.content.decode())
+
+    data = form_as_shown(hq_client, url)
+    response = hq_client.post(url, {**data, "transfer_price_rate_bp": "55,5 %"})
+
+    assert response.status_code == 302
+    policy.refresh_from_db()
+    assert policy.transfer_price_rate_bp == 5550
+    event = AuditEvent.objects.get(action="settlement_policy.changed")
+    assert event.data == {"transfer_price_rate_bp": "5550"}
+    listed = visible_text(
+        hq_client.get(reverse("admin:payments_settlementpolicy_changelist")).content.decode()
+    )
+    assert "55,5\u00a0%" in listed
+
+
+@pytest.mark.parametrize(
+    ("typed", "reason"),
+    [
+        ("120", "au plus de 100\u00a0%"),
+        ("6000", "au plus de 100\u00a0%"),
+        ("5,555", "pas un taux en pour cent"),
+    ],
+)
+def test_a_rate_that_is_not_a_per_cent_is_refused_with_its_reason(hq_client, typed, reason):
+    policy = SettlementPolicy.current()
+    url = reverse("admin:payments_settlementpolicy_change", args=[policy.pk])
+    data = form_as_shown(hq_client, url)
+
+    response = hq_client.post(url, {**data, "transfer_price_rate_bp": typed})
+
+    assert response.status_code == 200
+    assert reason in response.context["adminform"].form.errors["transfer_price_rate_bp"][0]
+    policy.refresh_from_db()
+    assert policy.transfer_price_rate_bp == 6000
 
 
 def test_the_payout_panel_counts_the_stores_that_can_be_paid(hq_client, lyon_store, paris_store):
