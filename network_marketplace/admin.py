@@ -2,8 +2,9 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.usersessions.models import UserSession
 from django.contrib import admin, messages
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.contrib.sites.models import Site
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.text import capfirst
 from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django_celery_beat.admin import PeriodicTaskForm, TaskSelectWidget
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -37,9 +38,44 @@ from .webhooks import (
     update_endpoint,
 )
 
+# The actions of Django's default permissions: their names are stored in English when the
+# tables are made ("Can add product"), so the pickers name them from the model instead.
+PERMISSION_ACTIONS = {
+    "add": pgettext_lazy("permission", "may add"),
+    "change": pgettext_lazy("permission", "may change"),
+    "delete": pgettext_lazy("permission", "may delete"),
+    "view": pgettext_lazy("permission", "may view"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Catalogue | produit | peut ajouter": the application, the model and the action in the
+    active language; a permission of another kind keeps its own name."""
+    model = permission.content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is None or action not in PERMISSION_ACTIONS or model_name != model._meta.model_name:
+        return str(permission)
+    return " | ".join(
+        [
+            str(model._meta.app_config.verbose_name),
+            str(model._meta.verbose_name),
+            str(PERMISSION_ACTIONS[action]),
+        ]
+    )
+
+
+class PermissionsInWords:
+    """The permission pickers of a user's and a group's form, in the active language."""
+
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]
+        if field is not None and db_field.related_model is Permission:
+            field.label_from_instance = permission_label
+        return field
+
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin, ModelAdmin):
+class UserAdmin(PermissionsInWords, BaseUserAdmin, ModelAdmin):
     """HQ's accounts: staff, store members and customers, found by e-mail (unfold's forms)."""
 
     form = UserChangeForm
@@ -320,7 +356,14 @@ def _on_our_base(model, **attrs) -> None:
 
 admin.site.unregister(Authenticator)
 admin.site.unregister(UserSession)
-_on_our_base(Group)
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionsInWords, BaseGroupAdmin, ModelAdmin):
+    """HQ's groups of permissions: the library's admin on our base, its picker in words."""
+
+
 _on_our_base(Site)
 _on_our_base(EmailAddress)
 

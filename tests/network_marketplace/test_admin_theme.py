@@ -323,3 +323,21 @@ def test_every_admin_page_asks_the_one_row_settings_in_one_query(
 
     assert answers["OrderPolicyAdmin"] is False
     assert answers["SettlementPolicyAdmin"] is True
+
+
+@pytest.mark.parametrize("form", ["group", "user"])
+def test_the_permission_pickers_name_each_permission_in_french(hq_client, hq_admin, form):
+    """Django stores its permissions' names in English ("Can add product"): the pickers of a
+    group's and a user's form say the application, the model and the action in French."""
+    if form == "group":
+        url, field = reverse("admin:auth_group_add"), "permissions"
+    else:
+        url = reverse("admin:network_marketplace_user_change", args=[hq_admin.pk])
+        field = "user_permissions"
+
+    form_shown = hq_client.get(url).context["adminform"].form
+    choices = [str(label) for _value, label in form_shown.fields[field].choices]
+
+    assert "Catalogue | produit | peut ajouter" in choices
+    assert "Magasins | magasin | peut consulter" in choices
+    assert [label for label in choices if "Can " in label] == []
