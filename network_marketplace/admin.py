@@ -359,8 +359,9 @@ admin.site.unregister(UserSession)
 admin.site.unregister(Group)
 
 
+# The stubs type the library's admin as an admin of Group, ours of any model: the same class.
 @admin.register(Group)
-class GroupAdmin(PermissionsInWords, BaseGroupAdmin, ModelAdmin):
+class GroupAdmin(PermissionsInWords, BaseGroupAdmin, ModelAdmin):  # type: ignore[misc]
     """HQ's groups of permissions: the library's admin on our base, its picker in words."""
 
 
