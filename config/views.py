@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
 
-from stores.sitemaps import SITEMAPS, public_address
+from network_marketplace.public_urls import public_address
+from stores.sitemaps import SITEMAPS
 
 # Files under this prefix (artwork, proofs, deliverables...) belong to one store or to HQ: they
 # are served only by the views that check who asks, never as public media.

@@ -4,11 +4,12 @@ fulfillment.tracking.)"""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+
+from network_marketplace.public_urls import public_url
 
 from .models import Order
 
@@ -33,7 +34,7 @@ def tracking_path(number: str) -> str:
 
 
 def tracking_url(number: str) -> str:
-    return settings.SITE_URL.rstrip("/") + tracking_path(number)
+    return public_url(tracking_path(number))
 
 
 def order_status_text(order: Order) -> str:

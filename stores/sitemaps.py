@@ -6,24 +6,17 @@ check). A product archived, a store closed or suspended leaves the map at the ne
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.urls import reverse
 
 from catalog.models import Category, Product
 from catalog.selectors import category_tree, published_products
+from network_marketplace.public_urls import public_address
 
 from .models import Store
 from .selectors.locations import selling_stores
-
-
-def public_address() -> tuple[str, str]:
-    """The scheme and host of SITE_URL (the address e-mails link to, and crawlers are sent to)."""
-    parts = urlsplit(settings.SITE_URL)
-    return parts.scheme or "https", parts.netloc
 
 
 class StorefrontSitemap(Sitemap):

@@ -26,6 +26,7 @@ from catalog.selectors import (
     clean_search_text,
     product_reductions,
 )
+from network_marketplace.public_urls import public_url
 
 from . import hooks
 from .listing_cache import cached_fragment, cached_product
@@ -39,6 +40,7 @@ from .selectors import (
     is_valid_point,
     locate,
     offer_reductions,
+    product_structured_data,
     products_available_in_store,
     selling_stores,
     special_days_from,
@@ -270,6 +272,17 @@ def product_detail(request, slug):
         }
         for item in variants
     ]
+    hq_reduction = page.hq_reductions.get(variant.pk) if variant else None
+    structured_data = None
+    if variant is not None:
+        structured_data = product_structured_data(
+            product,
+            variant,
+            availability=availability.get(variant.pk),
+            reduced_price_cents=hq_reduction.price_cents if hq_reduction else None,
+            url=public_url(reverse("catalogue:product", args=[product.slug])),
+            image_urls=[public_url(image.file.url) for image in page.images],
+        )
     return render(
         request,
         "storefront/product_detail.html",
@@ -290,8 +303,9 @@ def product_detail(request, slug):
             "offers": offers,
             "transfer": transfer,
             "favourite_store": mine,
-            "hq_reduction": page.hq_reductions.get(variant.pk) if variant else None,
+            "hq_reduction": hq_reduction,
             "near_radius_km": NEAR_RADIUS_KM,
+            "structured_data": structured_data,
             "near_you": _near_you_shows(
                 lookup, offers, transfer, mine, availability.get(variant.pk) if variant else None
             ),
@@ -399,8 +413,8 @@ def store_detail(request, slug):
     )
     special = special_days_from(coming)
     status = opening_status(store.opening_hours, special_days=special)
-    url = request.build_absolute_uri(reverse("stores:detail", args=[store.slug]))
-    photo_url = request.build_absolute_uri(store.photo.url) if store.photo else ""
+    url = public_url(reverse("stores:detail", args=[store.slug]))
+    photo_url = public_url(store.photo.url) if store.photo else ""
     services = [
         (store.offers_click_collect, _("Click & collect"), _("Order online, collect here.")),
         (

@@ -36,6 +36,7 @@ from compliance.services.measures import lift_measure
 from compliance.services.p2b_measures import suspend_home_delivery
 from network_marketplace.errors import DomainError
 from network_marketplace.notifications import send_templated_email
+from network_marketplace.public_urls import public_url
 from network_marketplace.transitions import transition
 from stores.models import Store, StoreMembership
 
@@ -392,7 +393,7 @@ def _tell_store(
             "hq_reason": hq_reason,
             "period_days": settings_row.period_days,
             "until_label": _until_label(standing.suspended_until),
-            "scorecard_url": settings.SITE_URL.rstrip("/") + path,
+            "scorecard_url": public_url(path),
         },
         dedupe_key=f"hq-standing:{standing.pk}:{event.pk if event else step}",
     )

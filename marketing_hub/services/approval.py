@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from network_marketplace.audit import Actor
 from network_marketplace.errors import DomainError
 from network_marketplace.notifications import send_templated_email
+from network_marketplace.public_urls import public_url
 from network_marketplace.transitions import transition
 from stores.models import StoreMembership
 
@@ -200,7 +201,7 @@ def _tell_store(order: MarketingOrder, template: str, **context: str) -> None:
         context={
             "number": order.number,
             "store_name": order.store.name,
-            "order_url": settings.SITE_URL.rstrip("/") + path,
+            "order_url": public_url(path),
             **context,
         },
         dedupe_key=f"{template}:{order.pk}",

@@ -30,6 +30,7 @@ from catalog.money import format_cents
 from network_marketplace.audit import record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.models import User
+from network_marketplace.public_urls import public_url
 from network_marketplace.storage import marketing_storage
 from stores.models import Store
 from stores.opening_hours import day_ranges
@@ -113,7 +114,7 @@ def _truthy(value: Any) -> bool:
 
 
 def store_page_url(store: Store) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("stores:detail", args=[store.slug])
+    return public_url(reverse("stores:detail", args=[store.slug]))
 
 
 def hours_text(opening_hours: Any) -> str:

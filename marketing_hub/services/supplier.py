@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from network_marketplace.audit import Actor, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.notifications import send_templated_email
+from network_marketplace.public_urls import public_url
 from network_marketplace.transitions import transition
 
 from ..models import MarketingOrder, MarketingOrderLine, Supplier
@@ -64,7 +65,7 @@ def print_file_token(line: MarketingOrderLine) -> str:
 
 def print_file_url(line: MarketingOrderLine) -> str:
     path = reverse("marketing_supplier:print-file", args=[print_file_token(line)])
-    return settings.SITE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def line_for_print_token(token: str) -> MarketingOrderLine:
@@ -123,7 +124,7 @@ def notify_suppliers(*, order: MarketingOrder) -> None:
                 "number": order.number,
                 "store_name": order.store.name,
                 "delivery": address,
-                "portal_url": settings.SITE_URL.rstrip("/") + reverse("marketing_supplier:lines"),
+                "portal_url": public_url(reverse("marketing_supplier:lines")),
                 "link_days": settings.MARKETING_SUPPLIER_LINK_DAYS,
                 "lines": [
                     {

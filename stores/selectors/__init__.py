@@ -49,6 +49,7 @@ from .stock import (
 from .storefront import (
     CATALOGUE_SORTS,
     catalogue_products,
+    product_structured_data,
     products_available_in_store,
     searched_products,
     store_structured_data,
@@ -83,6 +84,7 @@ __all__ = [
     "opening_time_after",
     "postal_code_centroid",
     "product_availability",
+    "product_structured_data",
     "products_available_in_store",
     "quantity_band",
     "reservations_of",

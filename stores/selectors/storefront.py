@@ -1,9 +1,11 @@
 """The storefront's catalogue with the network's offers: product cards' summaries, listing
-filters and sorts, search, a store's page (its products and its schema.org data)."""
+filters and sorts, search, a store's page (its products and its schema.org data), a product's
+schema.org data."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.db.models import (
     BigIntegerField,
@@ -22,6 +24,7 @@ from catalog.selectors import published_products, search_products
 from ..geo import bounding_box, distance_km_expression
 from ..models import StockLevel, Store
 from ..opening_hours import SpecialDays, opening_hours_specification
+from .availability import VariantAvailability
 from .locations import NEAR_RADIUS_KM, CustomerLocation
 
 
@@ -182,4 +185,64 @@ def store_structured_data(
     specification = opening_hours_specification(store.opening_hours, special_days)
     if specification:
         data["openingHoursSpecification"] = specification
+    return data
+
+
+IN_STOCK = "https://schema.org/InStock"
+OUT_OF_STOCK = "https://schema.org/OutOfStock"
+
+
+def _price(cents: int) -> str:
+    return f"{Decimal(cents) / 100:.2f}"
+
+
+def product_structured_data(
+    product: Product,
+    variant: Variant,
+    *,
+    availability: VariantAvailability | None,
+    reduced_price_cents: int | None,
+    url: str,
+    image_urls: list[str],
+) -> dict:
+    """The model shown on the product page as schema.org `Product` JSON-LD, for search engines'
+    shopping results, with the prices the page shows (VAT included): the range of the stores'
+    prices and how many stores have it, the network's price when its warehouse ships it, out of
+    stock when nobody has it."""
+    data: dict = {
+        "@context": "https://schema.org",
+        "@type": "Product",
+        "@id": url,
+        "name": product.name,
+        "url": url,
+        "sku": variant.sku,
+        "brand": {"@type": "Brand", "name": product.brand},
+    }
+    if variant.gtin:
+        data["gtin"] = variant.gtin
+    if product.description:
+        data["description"] = product.description
+    if image_urls:
+        data["image"] = image_urls
+    network_price = reduced_price_cents if reduced_price_cents is not None else variant.rrp_cents
+    prices, sellers = [], 0
+    if availability is not None and availability.store_count:
+        prices += [availability.min_price_cents, availability.max_price_cents]
+        sellers += availability.store_count
+    if availability is not None and availability.warehouse_available:
+        prices.append(network_price)
+        sellers += 1
+    if not prices:
+        offer = {"@type": "Offer", "price": _price(network_price), "availability": OUT_OF_STOCK}
+    elif len(set(prices)) == 1 and sellers == 1:
+        offer = {"@type": "Offer", "price": _price(prices[0]), "availability": IN_STOCK}
+    else:
+        offer = {
+            "@type": "AggregateOffer",
+            "lowPrice": _price(min(prices)),
+            "highPrice": _price(max(prices)),
+            "offerCount": sellers,
+            "availability": IN_STOCK,
+        }
+    data["offers"] = {**offer, "priceCurrency": "EUR", "url": url}
     return data

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from network_marketplace.audit import Actor, record_audit_event
 from network_marketplace.errors import DomainError
 from network_marketplace.notifications import send_templated_email
+from network_marketplace.public_urls import public_url
 
 from ..locks import lock_store
 from ..models import Store, StoreInvitation, StoreMembership, StoreProfilePolicy
@@ -110,7 +111,7 @@ def invitation_token(invitation: StoreInvitation) -> str:
 
 def invitation_url(invitation: StoreInvitation) -> str:
     path = reverse("store_invitation", args=[invitation_token(invitation)])
-    return settings.SITE_URL.rstrip("/") + path
+    return public_url(path)
 
 
 def invite_member(*, store: Store, email: str, role: str, actor: Actor) -> SentInvitation:

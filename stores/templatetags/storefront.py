@@ -1,4 +1,5 @@
-"""Template helpers of the storefront: prices, distances, the categories menu, JSON-LD."""
+"""Template helpers of the storefront: prices, distances, the categories menu, JSON-LD, the
+canonical link."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from catalog import cache as storefront_cache
 from catalog.selectors import category_tree, listing_max_age
+from network_marketplace.public_urls import public_url
 
 register = template.Library()
 
@@ -42,6 +44,31 @@ def distance(km) -> str:
     if km < 1:
         return _("%(metres)s m") % {"metres": int(round(km * 1000, -1))}
     return _("%(km)s km") % {"km": number_format(Decimal(f"{km:.1f}"), 1, use_l10n=True)}
+
+
+# The pages the sitemap lists (stores.sitemaps): each names its address at SITE_URL without the
+# visitor's query (her postal code, a variant, a sort, a filter) as the one to index; a
+# listing's later pages keep their number.
+CANONICAL_PAGES = {
+    "home",
+    "catalogue:category",
+    "catalogue:product",
+    "stores:list",
+    "stores:detail",
+}
+
+
+@register.simple_tag(takes_context=True)
+def canonical_link(context) -> str:
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name not in CANONICAL_PAGES:
+        return ""
+    path = request.path
+    page = request.GET.get("page", "")
+    if match.view_name == "catalogue:category" and page.isdigit() and int(page) > 1:
+        path = f"{path}?page={int(page)}"
+    return format_html('<link rel="canonical" href="{}">', public_url(path))
 
 
 @register.simple_tag(takes_context=True)

@@ -1,9 +1,11 @@
 """What the storefront offers search engines: /robots.txt keeps them out of the private pages and
 names the sitemap; /sitemap.xml lists its sections, which list every category, every published
-product and every selling store at the site's public address, and nothing a customer cannot open."""
+product and every selling store at the site's public address, and nothing a customer cannot open;
+each page names its canonical address, and the product page describes its offers (JSON-LD)."""
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -12,7 +14,7 @@ from django.test import Client
 
 from catalog.models import Product
 from stores.sitemaps import ProductSitemap
-from tests.factories import ProductFactory
+from tests.factories import ProductFactory, StockLevelFactory, VariantFactory
 
 from .factories import build_network
 
@@ -23,6 +25,15 @@ PUBLIC = "https://shop.ardoise.example"
 def network(db, settings):
     settings.SITE_URL = PUBLIC
     return build_network()
+
+
+@pytest.fixture
+def many_pruners(network):
+    """Forty pruners in stock in Lyon: more than a page of 24."""
+    for index in range(40):
+        variant = VariantFactory(product=ProductFactory(category=network.pruners))
+        StockLevelFactory(store=network.presquile, variant=variant, on_hand=index + 1)
+    return network
 
 
 def locations(client: Client, url: str) -> list[str]:
@@ -124,3 +135,62 @@ def test_the_products_section_reads_a_bounded_number_of_queries(
         response = client.get("/sitemap-products.xml")
 
     assert response.content.decode().count("<url>") == Product.objects.published().count()
+
+
+def structured_data(html: str) -> dict:
+    match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert match, "no structured data"
+    return json.loads(match.group(1))
+
+
+def canonical(html: str) -> str | None:
+    match = re.search(r'<link rel="canonical" href="([^"]+)">', html)
+    return match.group(1) if match else None
+
+
+def test_the_product_page_describes_its_offers_to_search_engines_as_it_shows_them(client, network):
+    """schema.org Product JSON-LD with the prices the page shows: the stores' range, how many
+    stores have it; its canonical address leaves out her postal code and the variant."""
+    page = client.get("/p/secateur-pro-20/", {"postal_code": "69002", "variant": "SEC-PRO-20"})
+    html = page.content.decode()
+
+    assert canonical(html) == f"{PUBLIC}/p/secateur-pro-20/"
+    data = structured_data(html)
+    assert data["@type"] == "Product"
+    assert data["url"] == f"{PUBLIC}/p/secateur-pro-20/"
+    assert data["sku"] == "SEC-PRO-20"
+    assert data["brand"] == {"@type": "Brand", "name": network.pruner.brand}
+    offers = data["offers"]
+    assert offers["availability"] == "https://schema.org/InStock"
+    assert offers["priceCurrency"] == "EUR"
+    shown = re.search(r'data-testid="store-price-range">([^<]+)<', html).group(1)
+    euros_shown = [amount.replace(",", ".") for amount in re.findall(r"(\d+,\d\d)", shown)]
+    assert [offers["lowPrice"], offers["highPrice"]] == [euros_shown[0], euros_shown[-1]]
+    assert offers["offerCount"] >= 2
+
+
+def test_a_product_nobody_has_is_out_of_stock_at_its_network_price(client, network):
+    product = ProductFactory(name="Pelle", slug="pelle", category=network.garden_tools)
+    variant = VariantFactory(product=product, sku="PELLE-1", rrp_cents=1990)
+
+    data = structured_data(client.get("/p/pelle/").content.decode())
+
+    assert data["sku"] == variant.sku
+    assert data["offers"] == {
+        "@type": "Offer",
+        "price": "19.90",
+        "availability": "https://schema.org/OutOfStock",
+        "priceCurrency": "EUR",
+        "url": f"{PUBLIC}/p/pelle/",
+    }
+
+
+def test_listings_name_their_canonical_address_without_filters_but_with_their_page(
+    client, many_pruners
+):
+    category = client.get("/c/secateurs/", {"sort": "price", "in_stock": "on", "page": "2"})
+    assert canonical(category.content.decode()) == f"{PUBLIC}/c/secateurs/?page=2"
+    first = client.get("/c/secateurs/", {"sort": "price"})
+    assert canonical(first.content.decode()) == f"{PUBLIC}/c/secateurs/"
+    assert canonical(client.get("/").content.decode()) == f"{PUBLIC}/"
+    assert canonical(client.get("/cart/").content.decode()) is None

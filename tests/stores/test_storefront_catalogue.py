@@ -525,14 +525,16 @@ def test_store_page_shows_hours_services_and_products_available_here(client, net
     assert "Cisaille à haie" not in html
 
 
-def test_store_page_publishes_schema_org_structured_data(client, network):
+def test_store_page_publishes_schema_org_structured_data(client, network, settings):
+    settings.SITE_URL = "https://shop.ardoise.example"
     html = html_of(client.get("/stores/lyon-presquile/"))
     match = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
     data = json.loads(match.group(1))
 
     assert data["@type"] == "Store"
     assert data["name"] == "Ardoise Lyon Presqu'île"
-    assert data["url"] == "http://testserver/stores/lyon-presquile/"
+    # At the site's public address, as the sitemap and the canonical link name it.
+    assert data["url"] == "https://shop.ardoise.example/stores/lyon-presquile/"
     assert data["telephone"] == "+33 4 72 00 00 01"
     assert data["geo"] == {"@type": "GeoCoordinates", "latitude": 45.7612, "longitude": 4.8336}
     assert data["address"]["postalCode"] == "69002"

@@ -36,6 +36,7 @@ from network_marketplace.errors import DomainError, IllegalTransition
 from network_marketplace.models import User
 from network_marketplace.notifications import send_templated_email
 from network_marketplace.outbox import enqueue
+from network_marketplace.public_urls import public_url
 from network_marketplace.storage import exports_storage
 from network_marketplace.transitions import transition
 
@@ -205,7 +206,7 @@ def _send_link(export: PersonalDataExport) -> None:
         template="personal_data_export_ready",
         context={
             "first_name": user.first_name,
-            "link": settings.SITE_URL.rstrip("/") + download_path(export),
+            "link": public_url(download_path(export)),
             "expires_on": timezone.localdate(expires).strftime("%d/%m/%Y"),
             "days": settings.GDPR_EXPORT_LINK_DAYS,
         },

@@ -14,6 +14,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from network_marketplace.public_urls import public_url
 from stores.models import Store
 from stores.opening_hours import day_ranges
 from stores.selectors import upcoming_special_days
@@ -51,7 +52,7 @@ GBP_WEEK = (6, 0, 1, 2, 3, 4, 5)
 
 
 def store_page_url(store: Store) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse("stores:detail", args=[store.slug])
+    return public_url(reverse("stores:detail", args=[store.slug]))
 
 
 def day_hours(opening_hours: dict, weekday: int) -> str:
