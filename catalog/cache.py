@@ -140,6 +140,7 @@ def forget_versions() -> None:
     """Start every version afresh (tests: no entry of an earlier test is read again)."""
     _forget_recent_tokens()
     _in_process.clear()
+    _per_visitor.clear()
     cache.delete_many([_VERSION_KEY.format(name) for name in EVERYTHING])
 
 
@@ -170,27 +171,37 @@ def cached(key: str, compute: Callable[[], T], *, max_age: int) -> T:
 # What one process keeps besides the shared cache: the values every request of a page reads
 # (the category tree, the rendered page parts of {% storefront_part %}), under the same keys.
 # A read from here costs no network round trip and no unpickling; the versions in the keys
-# retire entries as in the shared cache, and the oldest go past IN_PROCESS_ENTRIES.
+# retire entries as in the shared cache, and the oldest go past IN_PROCESS_ENTRIES. What is
+# kept per visitor's input (her postal code's centre, the stores near it, the product page's
+# "near you" panel, a part keyed by the page's address with her query) has a bound of its own:
+# many visitors' places do not push the menu and the product pages out.
 IN_PROCESS_ENTRIES = 2000
+PER_VISITOR_ENTRIES = 2000
 _in_process: OrderedDict[str, tuple[float, Any]] = OrderedDict()
-# The threaded servers (runserver, a threaded worker) share it between requests.
+_per_visitor: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+# The threaded servers (runserver, a threaded worker) share them between requests.
 _in_process_lock = threading.Lock()
 
 
-def kept_in_process(key: str, compute: Callable[[], T], *, max_age: int) -> T:
-    """As `cached`, in this process's memory: for small values read by most requests."""
+def kept_in_process(
+    key: str, compute: Callable[[], T], *, max_age: int, per_visitor: bool = False
+) -> T:
+    """As `cached`, in this process's memory: for small values read by most requests;
+    `per_visitor` for a value of what one visitor typed (her place, her page's address)."""
     if max_age <= 0:
         return compute()
+    kept = _per_visitor if per_visitor else _in_process
+    bound = PER_VISITOR_ENTRIES if per_visitor else IN_PROCESS_ENTRIES
     now = time.time()
     with _in_process_lock:
-        entry = _in_process.get(key)
+        entry = kept.get(key)
         if entry is not None and 0 <= now - entry[0] <= max_age:
-            _in_process.move_to_end(key)
+            kept.move_to_end(key)
             return entry[1]
     value = compute()
     with _in_process_lock:
-        _in_process[key] = (now, value)
-        _in_process.move_to_end(key)
-        while len(_in_process) > IN_PROCESS_ENTRIES:
-            _in_process.popitem(last=False)
+        kept[key] = (now, value)
+        kept.move_to_end(key)
+        while len(kept) > bound:
+            kept.popitem(last=False)
     return value

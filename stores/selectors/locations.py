@@ -69,7 +69,7 @@ def collect_stores_near(
         )
 
     key = storefront_cache.key_for("collect-stores", latitude, longitude, radius_km, limit)
-    return storefront_cache.kept_in_process(key, load, max_age=listing_max_age())
+    return storefront_cache.kept_in_process(key, load, max_age=listing_max_age(), per_visitor=True)
 
 
 def stores_near(
@@ -152,7 +152,7 @@ def locate(query: str) -> CustomerLocation | None:
         return None
     key = storefront_cache.key_for("place", query, depends_on=())
     return storefront_cache.kept_in_process(
-        key, lambda: _locate(query), max_age=PLACES_KEPT_SECONDS
+        key, lambda: _locate(query), max_age=PLACES_KEPT_SECONDS, per_visitor=True
     )
 
 

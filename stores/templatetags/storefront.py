@@ -86,6 +86,10 @@ def json_ld(data) -> str:
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))  # noqa: S308
 
 
+# The parts keyed by what a visitor typed (her place, the page's address with her query):
+# catalog.cache keeps them apart from the parts every visitor reads.
+PER_VISITOR_PARTS = {"near-you", "cookie-banner"}
+
 # Stands for the visitor's CSRF token in a kept page part; replaced by hers on every request.
 _CSRF_STAND_IN = "csrf-stand-in-0b5e1f7c"
 
@@ -102,7 +106,9 @@ class StorefrontPartNode(template.Node):
             with context.push(csrf_token=_CSRF_STAND_IN):
                 return self.nodelist.render(context)
 
-        html = storefront_cache.kept_in_process(key, render_part, max_age=listing_max_age())
+        html = storefront_cache.kept_in_process(
+            key, render_part, max_age=listing_max_age(), per_visitor=self.name in PER_VISITOR_PARTS
+        )
         if _CSRF_STAND_IN in html:
             html = html.replace(_CSRF_STAND_IN, str(context.get("csrf_token", "")))
         return mark_safe(html)  # noqa: S308  (our own template's output)

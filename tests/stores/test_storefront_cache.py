@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from catalog import cache as storefront_cache
 from catalog.models import Product, StorefrontPolicy, Variant
 from compliance.services.traders import certify_trader
 from stores.models import StockLevel
@@ -375,3 +376,20 @@ def test_a_stores_new_name_and_its_certification_show_on_the_cached_product_page
 
     offer = offer_of(html(client, "/p/secateur-pro-20/", postal_code="69002"), "Cordeliers")
     assert "Ce vendeur certifie" in offer
+
+
+def test_many_visitors_places_do_not_push_the_shared_parts_out_of_the_process(
+    client, network, monkeypatch, django_assert_max_num_queries
+):
+    """Each place a visitor types makes its own copies (her place, the stores near it, the "near
+    you" panel): they are kept apart from the parts every visitor reads, so another product's
+    page stays warm however many postal codes the visitors type on this one."""
+    monkeypatch.setattr(storefront_cache, "IN_PROCESS_ENTRIES", 30)
+    monkeypatch.setattr(storefront_cache, "PER_VISITOR_ENTRIES", 30, raising=False)
+    html(client, "/p/marteau/")
+    typed = ["69002", "69003", "69100", "75011", *(f"690{n:02d}" for n in range(10, 40))]
+    for postal_code in typed:
+        html(Client(), "/p/secateur-pro-20/", postal_code=postal_code)
+
+    with django_assert_max_num_queries(0):
+        html(client, "/p/marteau/")
